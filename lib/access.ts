@@ -1,0 +1,242 @@
+/**
+ * Reading and writing entries, shapes, and moving data between factories and devices.
+ *
+ * @module
+ */
+
+import { GEMatrix, hostBuffer, type Structure, Vector } from "./core/structures.ts";
+import { index, live, liveMatrix, liveVector, sameShape, scalar, shapeOf } from "./core/checks.ts";
+import type { Factory } from "./core/factory.ts";
+import { checkFactoryLive } from "./core/factory.ts";
+import type { HostOperand } from "./core/engine.ts";
+import { ge, vctr } from "./core/construct.ts";
+import { arrayType, type HostArray, type Loc } from "./core/types.ts";
+import { hostOperand } from "./core/host.ts";
+import { nativeDouble, nativeFloat } from "./engines/native/mod.ts";
+
+/** T now on the host, a promise of T when the source lives on a device. */
+export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
+
+/**
+ * The entry of a vector at i, or of a matrix at (i, j). Host structures only: a device's
+ * entries are read with `await transfer(x)`.
+ *
+ * @example
+ * ```ts
+ * import { dge, dv, entry } from "@knap/knap";
+ * using x = dv(1, 2, 3);
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (entry(x, 2) !== 3 || entry(a, 1, 0) !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function entry(x: Vector<"host">, i: number): number;
+export function entry(a: GEMatrix<"host">, i: number, j: number): number;
+export function entry(s: Structure, i: number, j?: number): number {
+  return hostBuffer("entry", checked("entry", s, i, j))[position(s, i, j)];
+}
+
+function checked(op: string, s: unknown, i: number, j: number | undefined): Structure {
+  if (j === undefined) {
+    liveVector(op, s);
+    index(op, i, s.dim, "index");
+  } else {
+    liveMatrix(op, s);
+    index(op, i, s.m, "row");
+    index(op, j, s.n, "column");
+  }
+  return s;
+}
+
+function position(s: Structure, i: number, j: number | undefined): number {
+  return s.offset + i * s.rowStride + (j ?? 0) * s.colStride;
+}
+
+/**
+ * `entry_(x, v)` sets every entry to v; `entry_(x, i, v)` sets one entry of a vector and
+ * `entry_(a, i, j, v)` one of a matrix. Returns x. Setting one entry needs host memory;
+ * filling works everywhere.
+ *
+ * @example
+ * ```ts
+ * import { dv, entry_, toArray } from "@knap/knap";
+ * using x = dv(3);
+ * entry_(x, 7);
+ * entry_(x, 1, 0);
+ * if (toArray(x).join() !== "7,0,7") throw new Error("unexpected");
+ * ```
+ */
+export function entry_<S extends Structure>(x: S, v: number): S;
+export function entry_<L extends Loc>(x: Vector<"host">, i: number, v: number): Vector<"host">;
+export function entry_(a: GEMatrix<"host">, i: number, j: number, v: number): GEMatrix<"host">;
+export function entry_(s: Structure, ...args: number[]): Structure {
+  if (args.length === 1) {
+    live("entry_", s, "x");
+    scalar("entry_", args[0], "value");
+    s.factory.engine.blas.fill(s, args[0]);
+    return s;
+  }
+  const [i, j, v] = args.length === 2 ? [args[0], undefined, args[1]] : args;
+  if (s instanceof GEMatrix && args.length === 2) {
+    throw new TypeError(
+      `entry_: a matrix entry needs (a, i, j, v); got ${shapeOf(s)} and two numbers`,
+    );
+  }
+  checked("entry_", s, i, j);
+  scalar("entry_", v, "value");
+  hostBuffer("entry_", s)[position(s, i, j)] = v;
+  return s;
+}
+
+/**
+ * A fresh typed array of the entries: a vector's in order, a matrix's in its layout's order.
+ *
+ * @example
+ * ```ts
+ * import { dge, toArray } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4], { layout: "row" });
+ * if (toArray(a).join() !== "1,2,3,4") throw new Error("unexpected");
+ * ```
+ */
+export function toArray(x: Structure<"host">): HostArray {
+  live("toArray", x, "x");
+  return x.toArray();
+}
+
+/**
+ * The dimension of a vector, or the number of entries of a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dim, dv } from "@knap/knap";
+ * using x = dv(1, 2, 3);
+ * if (dim(x) !== 3) throw new Error("unexpected");
+ * ```
+ */
+export function dim(x: Structure): number {
+  live("dim", x, "x");
+  return x.rows * x.cols;
+}
+
+/**
+ * The number of rows of a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dge, mrows } from "@knap/knap";
+ * using a = dge(4, 2);
+ * if (mrows(a) !== 4) throw new Error("unexpected");
+ * ```
+ */
+export function mrows(a: GEMatrix): number {
+  liveMatrix("mrows", a);
+  return a.m;
+}
+
+/**
+ * The number of columns of a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dge, ncols } from "@knap/knap";
+ * using a = dge(4, 2);
+ * if (ncols(a) !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function ncols(a: GEMatrix): number {
+  liveMatrix("ncols", a);
+  return a.n;
+}
+
+/**
+ * Copies src into dst across factories, dtypes and devices (shapes must match); returns dst,
+ * or a promise of it when src lives on a device and the data must come back first.
+ *
+ * @example float64 into float32
+ * ```ts
+ * import { dv, fv, toArray, transfer_ } from "@knap/knap";
+ * using x = dv(0.5, 0.25);
+ * using y = fv(2);
+ * transfer_(x, y);
+ * if (toArray(y).join() !== "0.5,0.25") throw new Error("unexpected");
+ * ```
+ */
+export function transfer_<A extends Loc, S extends Structure>(
+  src: Structure<A>,
+  dst: S,
+): Later<A, S>;
+export function transfer_(src: Structure, dst: Structure): Structure | Promise<Structure> {
+  live("transfer_", src, "src");
+  live("transfer_", dst, "dst");
+  sameShape("transfer_", src, dst, ["src", "dst"]);
+  const from = src.factory.engine, to = dst.factory.engine;
+  if (from === to && src.factory.dtype === dst.factory.dtype) {
+    from.blas.copy(src, dst);
+    return dst;
+  }
+  if (from.location === "host") {
+    to.write(src as HostOperand, dst);
+    return dst;
+  }
+  if (to.location === "host") {
+    const done = from.read(src, dst as HostOperand);
+    return Promise.resolve(done).then(() => dst);
+  }
+  // Device to device across engines: through a host copy.
+  const staging = hostCopyTarget(src);
+  return Promise.resolve(from.read(src, staging)).then(() => {
+    to.write(staging, dst);
+    return dst;
+  });
+}
+
+function hostCopyTarget(src: Structure): HostOperand {
+  return hostOperand(new (arrayType(src.factory.dtype))(src.rows * src.cols), src.rows, src.cols);
+}
+
+/**
+ * A host copy of x: on `factory` when given, else on the native factory of x's dtype. A
+ * device structure's copy arrives asynchronously; a host one's at once.
+ *
+ * @example
+ * ```ts
+ * import { dv, jsFloat, toArray, transfer } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = transfer(jsFloat, x);
+ * if (y.factory !== jsFloat || toArray(y).join() !== "1,2") throw new Error("unexpected");
+ * ```
+ */
+export function transfer<L extends Loc>(x: Vector<L>): Later<L, Vector<"host">>;
+export function transfer<L extends Loc>(x: GEMatrix<L>): Later<L, GEMatrix<"host">>;
+export function transfer<L extends Loc, M extends Loc>(
+  factory: Factory<M>,
+  x: Vector<L>,
+): Later<L, Vector<M>>;
+export function transfer<L extends Loc, M extends Loc>(
+  factory: Factory<M>,
+  x: GEMatrix<L>,
+): Later<L, GEMatrix<M>>;
+export function transfer(
+  ...args: [Structure] | [Factory, Structure]
+): Structure | Promise<Structure> {
+  const [target, x] = args.length === 2 ? args : [undefined, args[0]];
+  live("transfer", x, "x");
+  const f = target ?? (x.factory.dtype === "float32" ? nativeFloat : nativeDouble);
+  checkFactoryLive("transfer", f);
+  const y = x instanceof Vector ? vctr(f, x.dim) : ge(f, x.m, x.n, undefined, { layout: x.layout });
+  return transfer_(x, y);
+}
+
+/**
+ * Resolves when all work queued on a factory's engine has finished: stop a benchmark's clock
+ * only after it. Immediate on the CPU engines.
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, synchronize } from "@knap/knap";
+ * await synchronize(jsFloat);
+ * ```
+ */
+export function synchronize(factory: Factory): Promise<void> {
+  checkFactoryLive("synchronize", factory);
+  return factory.engine.synchronize();
+}

@@ -1,0 +1,626 @@
+/**
+ * The functional BLAS API. Each function checks its arguments once and calls one engine
+ * method. Names ending in `_` overwrite their output argument and return it, allocating
+ * nothing; their twins without `_` allocate the result. Argument order follows Neanderthal.
+ *
+ * @module
+ */
+
+import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
+import {
+  compatible,
+  live,
+  liveMatrix,
+  liveVector,
+  sameFactory,
+  scalar,
+  shapeOf,
+} from "./core/checks.ts";
+import { ge, vctr } from "./core/construct.ts";
+import type { Loc, Scalar } from "./core/types.ts";
+
+/**
+ * A new structure of x's factory and shape, filled with zeros (dense, x's layout).
+ *
+ * @example
+ * ```ts
+ * import { dge, zero } from "@knap/knap";
+ * using a = dge(2, 3, [1, 2, 3, 4, 5, 6]);
+ * using z = zero(a);
+ * if (z.m !== 2 || z.n !== 3 || [...z].some((v) => v !== 0)) throw new Error("unexpected");
+ * ```
+ */
+export function zero<L extends Loc>(x: Vector<L>): Vector<L>;
+export function zero<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
+export function zero(x: Structure): Structure {
+  live("zero", x, "x");
+  return like(x);
+}
+
+function like(x: Structure): Structure {
+  return x instanceof Vector
+    ? vctr(x.factory, x.dim)
+    : ge(x.factory, x.m, x.n, undefined, { layout: x.layout });
+}
+
+/** Whether two structures share memory anywhere in the spans they cover. */
+function overlaps(s: Structure, t: Structure): boolean {
+  if (s.storage !== t.storage) return false;
+  const end = (u: Structure) =>
+    u.offset + Math.max(u.rows - 1, 0) * u.rowStride + Math.max(u.cols - 1, 0) * u.colStride;
+  return s.offset <= end(t) && t.offset <= end(s);
+}
+
+/**
+ * x · y: the sum of the products of corresponding entries (vectors, or matrices of one shape).
+ *
+ * @example
+ * ```ts
+ * import { dot, dv } from "@knap/knap";
+ * using x = dv(1, 2, 3);
+ * if (dot(x, x) !== 14) throw new Error("unexpected");
+ * ```
+ */
+export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> {
+  live("dot", x, "x");
+  compatible("dot", x, y);
+  return x.factory.engine.blas.dot(x, y) as Scalar<L>;
+}
+
+/**
+ * The sum of the entries.
+ *
+ * @example
+ * ```ts
+ * import { dv, sum } from "@knap/knap";
+ * using x = dv(1, -2, 3);
+ * if (sum(x) !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
+  live("sum", x, "x");
+  return x.factory.engine.blas.sum(x) as Scalar<L>;
+}
+
+/**
+ * The sum of absolute values of the entries.
+ *
+ * @example
+ * ```ts
+ * import { asum, dv } from "@knap/knap";
+ * using x = dv(1, -2, 3);
+ * if (asum(x) !== 6) throw new Error("unexpected");
+ * ```
+ */
+export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
+  live("asum", x, "x");
+  return x.factory.engine.blas.asum(x) as Scalar<L>;
+}
+
+/**
+ * The Euclidean norm of a vector, the Frobenius norm of a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dv, nrm2 } from "@knap/knap";
+ * using x = dv(3, 4);
+ * if (nrm2(x) !== 5) throw new Error("unexpected");
+ * ```
+ */
+export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
+  live("nrm2", x, "x");
+  return x.factory.engine.blas.nrm2(x) as Scalar<L>;
+}
+
+/**
+ * The 1-norm: Σ|xᵢ| for a vector, the largest column sum of |aᵢⱼ| for a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dge, nrm1 } from "@knap/knap";
+ * using a = dge(2, 2, [1, -2, 3, 4]);
+ * if (nrm1(a) !== 7) throw new Error("unexpected");
+ * ```
+ */
+export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
+  live("nrm1", x, "x");
+  return x.factory.engine.blas.nrm1(x) as Scalar<L>;
+}
+
+/**
+ * The ∞-norm: max |xᵢ| for a vector, the largest row sum of |aᵢⱼ| for a matrix.
+ *
+ * @example
+ * ```ts
+ * import { dv, nrmi } from "@knap/knap";
+ * using x = dv(1, -5, 3);
+ * if (nrmi(x) !== 5) throw new Error("unexpected");
+ * ```
+ */
+export function nrmi<L extends Loc>(x: Structure<L>): Scalar<L> {
+  live("nrmi", x, "x");
+  return x.factory.engine.blas.nrmi(x) as Scalar<L>;
+}
+
+function nonEmpty(op: string, x: Vector): void {
+  if (x.dim === 0) throw new RangeError(`${op}: vector(0) has no entries`);
+}
+
+/**
+ * The index of the first entry of largest absolute value.
+ *
+ * @example
+ * ```ts
+ * import { dv, iamax } from "@knap/knap";
+ * using x = dv(1, -5, 5);
+ * if (iamax(x) !== 1) throw new Error("unexpected");
+ * ```
+ */
+export function iamax<L extends Loc>(x: Vector<L>): Scalar<L> {
+  liveVector("iamax", x);
+  nonEmpty("iamax", x);
+  return x.factory.engine.blas.iamax(x) as Scalar<L>;
+}
+
+/**
+ * The index of the first entry of smallest absolute value.
+ *
+ * @example
+ * ```ts
+ * import { dv, iamin } from "@knap/knap";
+ * using x = dv(3, -1, 1);
+ * if (iamin(x) !== 1) throw new Error("unexpected");
+ * ```
+ */
+export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
+  liveVector("iamin", x);
+  nonEmpty("iamin", x);
+  return x.factory.engine.blas.iamin(x) as Scalar<L>;
+}
+
+/**
+ * Swaps the entries of x and y; returns x.
+ *
+ * @example
+ * ```ts
+ * import { dv, swp_, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = dv(3, 4);
+ * swp_(x, y);
+ * if (toArray(x).join() !== "3,4") throw new Error("unexpected");
+ * ```
+ */
+export function swp_<S extends Structure>(x: S, y: S): S {
+  live("swp_", x, "x");
+  compatible("swp_", x, y);
+  if (x !== y) x.factory.engine.blas.swap(x, y);
+  return x;
+}
+
+/**
+ * Copies x's entries into y; returns y.
+ *
+ * @example
+ * ```ts
+ * import { copy_, dv, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = dv(2);
+ * if (copy_(x, y) !== y || toArray(y).join() !== "1,2") throw new Error("unexpected");
+ * ```
+ */
+export function copy_<S extends Structure>(x: Structure, y: S): S {
+  live("copy_", x, "x");
+  compatible("copy_", x, y);
+  if (x !== y) x.factory.engine.blas.copy(x, y);
+  return y;
+}
+
+/**
+ * A new dense copy of x on x's factory (a matrix keeps its layout).
+ *
+ * @example
+ * ```ts
+ * import { copy, dv, entry, entry_ } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = copy(x);
+ * entry_(y, 0, 9);
+ * if (entry(x, 0) !== 1) throw new Error("a copy shares nothing");
+ * ```
+ */
+export function copy<L extends Loc>(x: Vector<L>): Vector<L>;
+export function copy<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
+export function copy(x: Structure): Structure {
+  live("copy", x, "x");
+  const y = like(x);
+  x.factory.engine.blas.copy(x, y);
+  return y;
+}
+
+/**
+ * x ← αx; returns x.
+ *
+ * @example
+ * ```ts
+ * import { dv, scal_, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * if (toArray(scal_(2, x)).join() !== "2,4") throw new Error("unexpected");
+ * ```
+ */
+export function scal_<S extends Structure>(alpha: number, x: S): S {
+  scalar("scal_", alpha, "alpha");
+  live("scal_", x, "x");
+  x.factory.engine.blas.scal(alpha, x);
+  return x;
+}
+
+/**
+ * A new structure αx.
+ *
+ * @example
+ * ```ts
+ * import { dv, scal, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = scal(3, x);
+ * if (toArray(y).join() !== "3,6") throw new Error("unexpected");
+ * ```
+ */
+export function scal<S extends Structure>(alpha: number, x: S): S {
+  scalar("scal", alpha, "alpha");
+  live("scal", x, "x");
+  const y = like(x) as S;
+  x.factory.engine.blas.axpby(alpha, x, 0, y);
+  return y;
+}
+
+/**
+ * y ← αx + y; returns y. `axpy_(x, y)` is y ← x + y.
+ *
+ * @example The book's bias subtraction
+ * ```ts
+ * import { axpy_, dv, toArray } from "@knap/knap";
+ * using h = dv(0.63, 1.83);
+ * using b = dv(0.7, 0.2);
+ * axpy_(-1, b, h);
+ * if (Math.abs(toArray(h)[1] - 1.63) > 1e-12) throw new Error("unexpected");
+ * ```
+ */
+export function axpy_<S extends Structure>(alpha: number, x: Structure, y: S): S;
+export function axpy_<S extends Structure>(x: Structure, y: S): S;
+export function axpy_(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
+  const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
+  scalar("axpy_", alpha, "alpha");
+  live("axpy_", x, "x");
+  compatible("axpy_", x, y);
+  x.factory.engine.blas.axpby(alpha, x, 1, y);
+  return y;
+}
+
+/**
+ * A new structure αx + y (x + y with two arguments).
+ *
+ * @example
+ * ```ts
+ * import { axpy, dv, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = dv(10, 20);
+ * using z = axpy(2, x, y);
+ * if (toArray(z).join() !== "12,24" || toArray(y)[0] !== 10) throw new Error("unexpected");
+ * ```
+ */
+export function axpy<S extends Structure>(alpha: number, x: S, y: S): S;
+export function axpy<S extends Structure>(x: S, y: S): S;
+export function axpy(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
+  const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
+  scalar("axpy", alpha, "alpha");
+  live("axpy", x, "x");
+  compatible("axpy", x, y);
+  const z = like(y);
+  x.factory.engine.blas.copy(y, z);
+  x.factory.engine.blas.axpby(alpha, x, 1, z);
+  return z;
+}
+
+/**
+ * y ← αx + βy; returns y.
+ *
+ * @example
+ * ```ts
+ * import { axpby_, dv, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = dv(10, 20);
+ * if (toArray(axpby_(2, x, 0.5, y)).join() !== "7,14") throw new Error("unexpected");
+ * ```
+ */
+export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: number, y: S): S {
+  scalar("axpby_", alpha, "alpha");
+  scalar("axpby_", beta, "beta");
+  live("axpby_", x, "x");
+  compatible("axpby_", x, y);
+  x.factory.engine.blas.axpby(alpha, x, beta, y);
+  return y;
+}
+
+function checkMv(op: string, a: unknown, x: unknown, y?: unknown): asserts a is GEMatrix {
+  liveMatrix(op, a, "a");
+  liveVector(op, x, "x");
+  sameFactory(op, a, x);
+  if (a.n !== x.dim) {
+    throw new RangeError(
+      `${op}: a is ${shapeOf(a)} but x is ${shapeOf(x)}; a needs ${x.dim} columns`,
+    );
+  }
+  if (y !== undefined) {
+    liveVector(op, y, "y");
+    sameFactory(op, a, y);
+    if (a.m !== y.dim) {
+      throw new RangeError(
+        `${op}: a is ${shapeOf(a)} but y is ${shapeOf(y)}; y needs ${a.m} entries`,
+      );
+    }
+  }
+}
+
+/**
+ * y ← αAx + βy; returns y. The short forms overwrite y: `mv_(a, x, y)` is y ← Ax and
+ * `mv_(alpha, a, x, y)` is y ← αAx.
+ *
+ * @example The book's first layer
+ * ```ts
+ * import { dge, dv, mv_, toArray } from "@knap/knap";
+ * using x = dv(0.3, 0.9);
+ * using w1 = dge(4, 2, [0.3, 0.6, 0.1, 2.0, 0.9, 3.7, 0.0, 1.0], { layout: "row" });
+ * using h1 = dv(4);
+ * mv_(w1, x, h1);
+ * if (toArray(h1).map((v) => v.toFixed(2)).join() !== "0.63,1.83,3.60,0.90") throw new Error();
+ * ```
+ */
+export function mv_<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  x: Vector<L>,
+  beta: number,
+  y: Vector<L>,
+): Vector<L>;
+export function mv_<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  x: Vector<L>,
+  y: Vector<L>,
+): Vector<L>;
+export function mv_<L extends Loc>(a: GEMatrix<L>, x: Vector<L>, y: Vector<L>): Vector<L>;
+export function mv_(...args: unknown[]): Vector {
+  const [alpha, a, x, beta, y] = args.length === 5
+    ? args
+    : args.length === 4
+    ? [args[0], args[1], args[2], 0, args[3]]
+    : args.length === 3
+    ? [1, args[0], args[1], 0, args[2]]
+    : badArity("mv_", args.length, "3, 4 or 5");
+  scalar("mv_", alpha, "alpha");
+  scalar("mv_", beta, "beta");
+  checkMv("mv_", a, x, y);
+  return through(
+    y as Vector,
+    [a, x as Vector],
+    (out) => a.factory.engine.blas.gemv(alpha, a, x as Vector, beta, out),
+  );
+}
+
+/**
+ * A new vector αAx (Ax with two arguments).
+ *
+ * @example
+ * ```ts
+ * import { dge, dv, mv, toArray } from "@knap/knap";
+ * using w2 = dge(1, 4, [0.75, 0.15, 0.22, 0.33]);
+ * using h1 = dv(0.63, 1.83, 3.6, 0.9);
+ * using y = mv(w2, h1);
+ * if (toArray(y)[0].toFixed(2) !== "1.84") throw new Error("unexpected");
+ * ```
+ */
+export function mv<L extends Loc>(alpha: number, a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+export function mv<L extends Loc>(a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+export function mv(...args: unknown[]): Vector {
+  const [alpha, a, x] = args.length === 3
+    ? args
+    : args.length === 2
+    ? [1, args[0], args[1]]
+    : badArity("mv", args.length, "2 or 3");
+  scalar("mv", alpha, "alpha");
+  checkMv("mv", a, x);
+  const y = vctr(a.factory, a.m);
+  a.factory.engine.blas.gemv(alpha, a, x as Vector, 0, y);
+  return y;
+}
+
+function checkRk(op: string, x: unknown, y: unknown, a?: unknown): void {
+  liveVector(op, x, "x");
+  liveVector(op, y, "y");
+  sameFactory(op, x, y);
+  if (a !== undefined) {
+    liveMatrix(op, a, "a");
+    sameFactory(op, x, a);
+    if (a.m !== x.dim || a.n !== y.dim) {
+      throw new RangeError(
+        `${op}: x is ${shapeOf(x)} and y is ${shapeOf(y)} but a is ${
+          shapeOf(a)
+        }; a must be ${x.dim}×${y.dim}`,
+      );
+    }
+  }
+}
+
+/**
+ * A ← αxyᵀ + A (a rank-one update); returns a. `rk_(x, y, a)` has α = 1.
+ *
+ * @example
+ * ```ts
+ * import { dge, dv, entry, rk_ } from "@knap/knap";
+ * using x = dv(1, 2);
+ * using y = dv(3, 4, 5);
+ * using a = dge(2, 3);
+ * rk_(2, x, y, a);
+ * if (entry(a, 1, 2) !== 20) throw new Error("unexpected");
+ * ```
+ */
+export function rk_<L extends Loc>(
+  alpha: number,
+  x: Vector<L>,
+  y: Vector<L>,
+  a: GEMatrix<L>,
+): GEMatrix<L>;
+export function rk_<L extends Loc>(x: Vector<L>, y: Vector<L>, a: GEMatrix<L>): GEMatrix<L>;
+export function rk_(...args: unknown[]): GEMatrix {
+  const [alpha, x, y, a] = args.length === 4
+    ? args
+    : args.length === 3
+    ? [1, ...args]
+    : badArity("rk_", args.length, "3 or 4");
+  scalar("rk_", alpha, "alpha");
+  checkRk("rk_", x, y, a);
+  (a as GEMatrix).factory.engine.blas.ger(alpha, x as Vector, y as Vector, a as GEMatrix);
+  return a as GEMatrix;
+}
+
+/**
+ * A new matrix αxyᵀ (the outer product; α = 1 with two arguments).
+ *
+ * @example
+ * ```ts
+ * import { dv, entry, rk } from "@knap/knap";
+ * using a = rk(dv(1, 2), dv(3, 4, 5));
+ * if (a.m !== 2 || a.n !== 3 || entry(a, 1, 0) !== 6) throw new Error("unexpected");
+ * ```
+ */
+export function rk<L extends Loc>(alpha: number, x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+export function rk<L extends Loc>(x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+export function rk(...args: unknown[]): GEMatrix {
+  const [alpha, x, y] = args.length === 3
+    ? args
+    : args.length === 2
+    ? [1, ...args]
+    : badArity("rk", args.length, "2 or 3");
+  scalar("rk", alpha, "alpha");
+  checkRk("rk", x, y);
+  const a = ge((x as Vector).factory, (x as Vector).dim, (y as Vector).dim);
+  a.factory.engine.blas.ger(alpha, x as Vector, y as Vector, a);
+  return a;
+}
+
+function checkMm(op: string, a: unknown, b: unknown, c?: unknown): asserts a is GEMatrix {
+  liveMatrix(op, a, "a");
+  liveMatrix(op, b, "b");
+  sameFactory(op, a, b);
+  if (a.n !== b.m) {
+    throw new RangeError(
+      `${op}: a is ${shapeOf(a)} but b is ${shapeOf(b)}; inner dimensions differ`,
+    );
+  }
+  if (c !== undefined) {
+    liveMatrix(op, c, "c");
+    sameFactory(op, a, c);
+    if (c.m !== a.m || c.n !== b.n) {
+      throw new RangeError(
+        `${op}: a is ${shapeOf(a)} and b is ${shapeOf(b)} but c is ${
+          shapeOf(c)
+        }; c must be ${a.m}×${b.n}`,
+      );
+    }
+  }
+}
+
+/**
+ * C ← αAB + βC; returns c. The short forms overwrite c: `mm_(a, b, c)` is C ← AB and
+ * `mm_(alpha, a, b, c)` is C ← αAB. Any layout, transposed view or submatrix works, without
+ * copying.
+ *
+ * @example
+ * ```ts
+ * import { dge, entry, mm_, trans } from "@knap/knap";
+ * using a = dge(2, 3, [1, 2, 3, 4, 5, 6]);
+ * using c = dge(2, 2);
+ * mm_(a, trans(a), c);
+ * if (entry(c, 0, 0) !== 35) throw new Error("unexpected");
+ * ```
+ */
+export function mm_<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  b: GEMatrix<L>,
+  beta: number,
+  c: GEMatrix<L>,
+): GEMatrix<L>;
+export function mm_<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  b: GEMatrix<L>,
+  c: GEMatrix<L>,
+): GEMatrix<L>;
+export function mm_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>, c: GEMatrix<L>): GEMatrix<L>;
+export function mm_(...args: unknown[]): GEMatrix {
+  const [alpha, a, b, beta, c] = args.length === 5
+    ? args
+    : args.length === 4
+    ? [args[0], args[1], args[2], 0, args[3]]
+    : args.length === 3
+    ? [1, args[0], args[1], 0, args[2]]
+    : badArity("mm_", args.length, "3, 4 or 5");
+  scalar("mm_", alpha, "alpha");
+  scalar("mm_", beta, "beta");
+  checkMm("mm_", a, b, c);
+  return through(
+    c as GEMatrix,
+    [a, b as GEMatrix],
+    (out) => a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, beta, out),
+  );
+}
+
+/**
+ * A new matrix αAB (AB with two arguments), in column layout.
+ *
+ * @example
+ * ```ts
+ * import { dge, entry, mm } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * using c = mm(a, a);
+ * if (entry(c, 1, 1) !== 22) throw new Error("unexpected");
+ * ```
+ */
+export function mm<L extends Loc>(alpha: number, a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+export function mm<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+export function mm(...args: unknown[]): GEMatrix {
+  const [alpha, a, b] = args.length === 3
+    ? args
+    : args.length === 2
+    ? [1, ...args]
+    : badArity("mm", args.length, "2 or 3");
+  scalar("mm", alpha, "alpha");
+  checkMm("mm", a, b);
+  const c = ge(a.factory, a.m, (b as GEMatrix).n);
+  a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, 0, c);
+  return c;
+}
+
+/**
+ * Runs a product into `out`, or, when out shares memory with an input (which BLAS forbids),
+ * into a temporary copied back: a correct answer first, the allocation only in that case.
+ */
+function through<S extends Structure>(out: S, inputs: Structure[], run: (o: S) => void): S {
+  if (!inputs.some((i) => overlaps(out, i))) {
+    run(out);
+    return out;
+  }
+  const tmp = like(out) as S;
+  try {
+    out.factory.engine.blas.copy(out, tmp);
+    run(tmp);
+    out.factory.engine.blas.copy(tmp, out);
+  } finally {
+    tmp[Symbol.dispose]();
+  }
+  return out;
+}
+
+function badArity(op: string, got: number, want: string): never {
+  throw new TypeError(`${op}: takes ${want} arguments, got ${got}`);
+}

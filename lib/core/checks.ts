@@ -1,0 +1,106 @@
+/**
+ * The checks every public function makes once, before an engine sees its arguments:
+ * liveness, kinds, factories, shapes. Messages name the operation and the shapes.
+ *
+ * @module
+ */
+
+import { KnapError } from "./errors.ts";
+import { GEMatrix, type Structure, Vector } from "./structures.ts";
+import { checkFactoryLive } from "./factory.ts";
+
+/** `vector(3)` or `matrix(4×2)`, for messages. */
+export function shapeOf(s: Structure): string {
+  return s instanceof Vector ? `vector(${s.dim})` : `matrix(${s.m}×${s.n})`;
+}
+
+/** Throws unless `s` is a live vector or matrix. */
+export function live(op: string, s: unknown, name = "argument"): asserts s is Structure {
+  if (!(s instanceof Vector) && !(s instanceof GEMatrix)) {
+    throw new TypeError(`${op}: ${name} must be a vector or a matrix, got ${kindOf(s)}`);
+  }
+  if (s.storage.released) {
+    throw new KnapError(`${op}: ${name} (${shapeOf(s)}) was released`, "released");
+  }
+  checkFactoryLive(op, s.factory);
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return v.constructor?.name ?? "object";
+  return typeof v;
+}
+
+/** Throws unless `s` is a live vector. */
+export function liveVector(op: string, s: unknown, name = "x"): asserts s is Vector {
+  live(op, s, name);
+  if (!(s instanceof Vector)) {
+    throw new TypeError(`${op}: ${name} must be a vector, got ${shapeOf(s)}`);
+  }
+}
+
+/** Throws unless `s` is a live GE matrix. */
+export function liveMatrix(op: string, s: unknown, name = "a"): asserts s is GEMatrix {
+  live(op, s, name);
+  if (!(s instanceof GEMatrix)) {
+    throw new TypeError(`${op}: ${name} must be a matrix, got ${shapeOf(s)}`);
+  }
+}
+
+/** Throws a TypeError unless all structures share one factory. */
+export function sameFactory(op: string, ...ss: Structure[]): void {
+  const f = ss[0].factory;
+  for (const s of ss) {
+    if (s.factory !== f) {
+      throw new TypeError(
+        `${op}: arguments come from different factories (${f.name} and ${s.factory.name}); ` +
+          "use transfer_ to move data between them",
+      );
+    }
+  }
+}
+
+/** Throws a RangeError unless x and y are both vectors of one dimension or matrices of one shape. */
+export function sameShape(op: string, x: Structure, y: Structure, names = ["x", "y"]): void {
+  const ok = x instanceof Vector
+    ? y instanceof Vector && x.dim === y.dim
+    : y instanceof GEMatrix && x.m === y.m && x.n === y.n;
+  if (!ok) {
+    throw new RangeError(
+      `${op}: ${names[0]} is ${shapeOf(x)} but ${names[1]} is ${shapeOf(y)}; shapes must match`,
+    );
+  }
+}
+
+/** Checks a live structure of the same factory and shape as `x`: the usual destructive output. */
+export function compatible(
+  op: string,
+  x: Structure,
+  y: unknown,
+  names = ["x", "y"],
+): asserts y is Structure {
+  live(op, y, names[1]);
+  sameFactory(op, x, y);
+  sameShape(op, x, y, names);
+}
+
+/** Throws unless v is a finite number, for scalar arguments such as alpha. */
+export function scalar(op: string, v: unknown, name: string): asserts v is number {
+  if (typeof v !== "number") {
+    throw new TypeError(`${op}: ${name} must be a number, got ${kindOf(v)}`);
+  }
+}
+
+/** Throws unless `i` is an integer in [0, n). */
+export function index(op: string, i: unknown, n: number, what: string): asserts i is number {
+  if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= n) {
+    throw new RangeError(`${op}: ${what} ${String(i)} is out of range [0, ${n})`);
+  }
+}
+
+/** Throws unless `n` is a non-negative integer. */
+export function count(op: string, n: unknown, what: string): asserts n is number {
+  if (!Number.isInteger(n) || (n as number) < 0) {
+    throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${String(n)}`);
+  }
+}

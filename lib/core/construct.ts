@@ -1,0 +1,101 @@
+/**
+ * Constructors: every structure is made by a factory, given first, as in Neanderthal.
+ *
+ * @module
+ */
+
+import type { Factory } from "./factory.ts";
+import { checkFactoryLive } from "./factory.ts";
+import { allocate, GEMatrix, Vector, watch } from "./structures.ts";
+import type { Layout, Loc } from "./types.ts";
+import { hostOperand, numbers } from "./host.ts";
+import { arrayType } from "./types.ts";
+import { count } from "./checks.ts";
+
+/** Data a constructor accepts: numbers in an array, typed array or any iterable. */
+export type Data = Iterable<number> | ArrayLike<number>;
+
+/** Options of {@linkcode ge}. */
+export interface GEOptions {
+  /** `"column"` (the default) or `"row"`; the data is read in this order. */
+  readonly layout?: Layout;
+}
+
+function checkFactory(op: string, f: unknown): asserts f is Factory {
+  if (f === null || typeof f !== "object" || !("engine" in f) || !("dtype" in f)) {
+    throw new TypeError(`${op}: the first argument must be a factory such as jsDouble`);
+  }
+  checkFactoryLive(op, f as Factory);
+}
+
+/**
+ * A new vector from a factory: `vctr(f, n)` has n zeros; `vctr(f, data)` holds the data.
+ *
+ * @param factory the factory that owns the memory
+ * @param source a dimension, or the entries
+ * @returns a new vector; release it with `using` or `[Symbol.dispose]()`
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, vctr } from "@knap/knap";
+ * using x = vctr(jsFloat, [1, 2, 3]);
+ * using z = vctr(jsFloat, 4);
+ * if (x.dim !== 3 || z.dim !== 4) throw new Error("unexpected");
+ * ```
+ */
+export function vctr<L extends Loc>(factory: Factory<L>, source: number | Data): Vector<L> {
+  checkFactory("vctr", factory);
+  if (typeof source === "number") {
+    count("vctr", source, "the dimension");
+    return watch(new Vector(factory, allocate(factory, source), 0, 1, source, true));
+  }
+  const values = numbers("vctr", source);
+  const n = values.length;
+  const v = watch(new Vector(factory, allocate(factory, n), 0, 1, n, true));
+  factory.engine.write(hostOperand(arrayType(factory.dtype).from(values), values.length, 1), v);
+  return v;
+}
+
+/**
+ * A new GE matrix from a factory: m×n zeros, or the data read in the layout's order
+ * (down columns by default; along rows with `{ layout: "row" }`).
+ *
+ * @param factory the factory that owns the memory
+ * @param m rows
+ * @param n columns
+ * @param data exactly m·n entries (or arrays of them), optional
+ * @param options the layout
+ * @returns a new matrix
+ *
+ * @example The book's first weight matrix, given row by row
+ * ```ts
+ * import { entry, ge, jsDouble } from "@knap/knap";
+ * using w1 = ge(jsDouble, 4, 2, [0.3, 0.6, 0.1, 2.0, 0.9, 3.7, 0.0, 1.0], { layout: "row" });
+ * if (entry(w1, 2, 1) !== 3.7) throw new Error("unexpected");
+ * ```
+ */
+export function ge<L extends Loc>(
+  factory: Factory<L>,
+  m: number,
+  n: number,
+  data?: Data | ArrayLike<ArrayLike<number>>,
+  options: GEOptions = {},
+): GEMatrix<L> {
+  checkFactory("ge", factory);
+  count("ge", m, "the number of rows");
+  count("ge", n, "the number of columns");
+  const layout = options.layout ?? "column";
+  if (layout !== "column" && layout !== "row") {
+    throw new TypeError(`ge: layout must be "column" or "row", got ${String(layout)}`);
+  }
+  const ld = Math.max(layout === "column" ? m : n, 1);
+  const a = watch(new GEMatrix(factory, allocate(factory, m * n), 0, m, n, ld, layout, true));
+  if (data !== undefined) {
+    const values = numbers("ge", data);
+    if (values.length !== m * n) {
+      throw new RangeError(`ge: a ${m}×${n} matrix needs ${m * n} entries, got ${values.length}`);
+    }
+    factory.engine.write(hostOperand(arrayType(factory.dtype).from(values), m, n, layout), a);
+  }
+  return a;
+}

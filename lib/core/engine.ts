@@ -1,0 +1,144 @@
+/**
+ * The contract between knap's public functions and its engines.
+ *
+ * Public functions check liveness, kinds and shapes once, then call exactly one engine method
+ * with {@linkcode Operand}s: a buffer plus offset, extent and strides. An engine never calls a
+ * public function and never re-checks what the public function checked. Methods that return a
+ * value may return a promise: a device engine queues work and reads results back later.
+ *
+ * @module
+ */
+
+import type { DType, HostArray, Loc } from "./types.ts";
+import type { ElementwiseOp } from "../elementwise/table.ts";
+
+/** Memory owned by one engine; views share it. `released` is set once, when its owner is freed. */
+export interface Storage {
+  /** The engine's handle: a typed array on the host, a GPU buffer on a device. */
+  readonly buffer: unknown;
+  /** Its length in elements. */
+  readonly length: number;
+  /** True once the owning structure was released; any later use throws. */
+  readonly released: boolean;
+}
+
+/**
+ * What an engine sees of a vector or a matrix: entry (i, j) lies at
+ * `offset + i * rowStride + j * colStride` of `storage.buffer`. A vector of dimension n with
+ * stride s is an n×1 operand with `rowStride` s.
+ */
+export interface Operand {
+  /** The memory. */
+  readonly storage: Storage;
+  /** Index of entry (0, 0) in the buffer. */
+  readonly offset: number;
+  /** Number of rows (a vector's dimension). */
+  readonly rows: number;
+  /** Number of columns (1 for a vector). */
+  readonly cols: number;
+  /** Distance in the buffer between entry (i, j) and (i + 1, j). */
+  readonly rowStride: number;
+  /** Distance in the buffer between entry (i, j) and (i, j + 1). */
+  readonly colStride: number;
+}
+
+/** An operand whose buffer is a host typed array: the host side of a transfer. */
+export interface HostOperand extends Operand {
+  /** Host memory. */
+  readonly storage: Storage & { readonly buffer: HostArray };
+}
+
+/** A number now, or later for a device engine. */
+export type Deferred<T> = T | Promise<T>;
+
+/** BLAS levels 1–3 over operands. */
+export interface BlasEngine {
+  /** Σ x·y over all entries. */
+  dot(x: Operand, y: Operand): Deferred<number>;
+  /** Σ x. */
+  sum(x: Operand): Deferred<number>;
+  /** Σ |x|. */
+  asum(x: Operand): Deferred<number>;
+  /** √Σ x² (Euclidean for vectors, Frobenius for matrices), without overflow. */
+  nrm2(x: Operand): Deferred<number>;
+  /** The 1-norm: the largest column sum of |x| (a vector's Σ |x|). */
+  nrm1(x: Operand): Deferred<number>;
+  /** The ∞-norm: the largest row sum of |x| (a vector's max |x|). */
+  nrmi(x: Operand): Deferred<number>;
+  /** Index of the first entry of largest |x| in a vector (n×1 operand). */
+  iamax(x: Operand): Deferred<number>;
+  /** Index of the first entry of smallest |x| in a vector (n×1 operand). */
+  iamin(x: Operand): Deferred<number>;
+  /** y ← x. */
+  copy(x: Operand, y: Operand): void;
+  /** x ↔ y. */
+  swap(x: Operand, y: Operand): void;
+  /** x ← αx. */
+  scal(alpha: number, x: Operand): void;
+  /** y ← αx + βy (β = 0 ignores y's old contents, NaN included). */
+  axpby(alpha: number, x: Operand, beta: number, y: Operand): void;
+  /** x ← v everywhere. */
+  fill(x: Operand, v: number): void;
+  /** y ← αAx + βy (β = 0 ignores y's old contents). */
+  gemv(alpha: number, a: Operand, x: Operand, beta: number, y: Operand): void;
+  /** A ← αxyᵀ + A. */
+  ger(alpha: number, x: Operand, y: Operand, a: Operand): void;
+  /** C ← αAB + βC (β = 0 ignores C's old contents). */
+  gemm(alpha: number, a: Operand, b: Operand, beta: number, c: Operand): void;
+}
+
+/** Elementwise functions from the one table in `lib/elementwise/table.ts`. */
+export interface MathEngine {
+  /** out ← op(x[, y]; params), entry by entry; out may alias x or y. */
+  map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void;
+}
+
+/**
+ * A Philox4x32-10 key and counter offset: entry k of a structure (in column-major logical
+ * order) draws from counter block `offset + ⌊k / 4⌋`, lane `k mod 4`, so every engine
+ * produces the same numbers for the same seed.
+ */
+export interface RandomStream {
+  /** Low 32 bits of the key. */
+  readonly key0: number;
+  /** High 32 bits of the key. */
+  readonly key1: number;
+  /** First counter block. */
+  readonly offset: number;
+}
+
+/** Random fills. */
+export interface RngEngine {
+  /** x ← uniform on [lo, hi). */
+  uniform(x: Operand, lo: number, hi: number, stream: RandomStream): void;
+  /** x ← normal with mean mu and standard deviation sigma. */
+  normal(x: Operand, mu: number, sigma: number, stream: RandomStream): void;
+}
+
+/** One backend: its memory, its transfers and its capabilities. */
+export interface Engine {
+  /** Short name shown in printing and errors: `"js"`, `"native"`, `"webgpu"`. */
+  readonly name: string;
+  /** Whether TypeScript can read its memory directly. */
+  readonly location: Loc;
+  /** True when the garbage collector reclaims its memory, so a forgotten release leaks nothing. */
+  readonly collected: boolean;
+  /** Zero-filled memory for `length` entries. */
+  alloc(dtype: DType, length: number): unknown;
+  /** Frees memory from {@linkcode Engine.alloc}; called once per owner. */
+  free(buffer: unknown): void;
+  /** The host typed array behind a buffer, for host engines; undefined on a device. */
+  hostArray(buffer: unknown): HostArray | undefined;
+  /** dst ← src, where src is host memory (any dtype: converted on the way). */
+  write(src: HostOperand, dst: Operand): void;
+  /** dst ← src, where dst is host memory; resolves when the data has arrived. */
+  read(src: Operand, dst: HostOperand): Deferred<void>;
+  /** Resolves when all queued work has finished. */
+  synchronize(): Promise<void>;
+  /** BLAS. */
+  readonly blas: BlasEngine;
+  /** Elementwise math. */
+  readonly math: MathEngine;
+  /** Random numbers. */
+  readonly rng: RngEngine;
+}

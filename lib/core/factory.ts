@@ -1,0 +1,78 @@
+/**
+ * Factories: an engine, an element type and a device, fixed together. Every constructor takes
+ * one first; every structure remembers the one that made it.
+ *
+ * @module
+ */
+
+import type { Engine } from "./engine.ts";
+import type { DType, Loc } from "./types.ts";
+import { KnapError } from "./errors.ts";
+
+/**
+ * A factory makes structures of one dtype in one engine's memory. Disposing a factory that
+ * owns a device releases it; the built-in CPU factories are shared and never released.
+ */
+export interface Factory<L extends Loc = Loc> {
+  /** A name for printing: `"jsFloat"`, `"nativeDouble"`, … */
+  readonly name: string;
+  /** The element type of every structure it makes. */
+  readonly dtype: DType;
+  /** Host memory or device memory. */
+  readonly location: L;
+  /** The backend that owns the memory and runs the ops. */
+  readonly engine: Engine;
+  /** True once disposed. */
+  readonly released: boolean;
+  /** Releases the factory's device, if it owns one. */
+  [Symbol.dispose](): void;
+}
+
+/** A factory over an engine; `owned` factories release the engine's device when disposed. */
+export class EngineFactory<L extends Loc> implements Factory<L> {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly location: L;
+  readonly engine: Engine;
+  #released = false;
+  readonly #release: (() => void) | undefined;
+
+  /**
+   * @param name printable name
+   * @param dtype element type
+   * @param location host or device, as the engine's
+   * @param engine the engine
+   * @param release what disposing does; undefined for shared factories, which stay alive
+   */
+  constructor(name: string, dtype: DType, location: L, engine: Engine, release?: () => void) {
+    this.name = name;
+    this.dtype = dtype;
+    this.location = location;
+    this.engine = engine;
+    this.#release = release;
+  }
+
+  /** True once disposed. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Releases the device for factories that own one; a no-op on shared CPU factories. */
+  [Symbol.dispose](): void {
+    if (this.#release === undefined || this.#released) return;
+    this.#released = true;
+    this.#release();
+  }
+
+  /** A short description for the console. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `#Factory[${this.name}, ${this.dtype}, engine:${this.engine.name}]`;
+  }
+}
+
+/** Throws when a factory was released: nothing may reach its engine after that. */
+export function checkFactoryLive(op: string, f: Factory): void {
+  if (f.released) {
+    throw new KnapError(`${op}: factory ${f.name} was released`, "released");
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Printing in Neanderthal's style, so a REPL shows what the book shows:
+ * a header naming the kind, the dtype and the shape, then the (elided) entries.
+ *
+ * @module
+ */
+
+import type { GEMatrix, Vector } from "./structures.ts";
+import { dtypeName } from "./types.ts";
+
+const SHOWN = 10; // more entries than this along a dimension are elided
+const HEAD = 5;
+const TAIL = 2;
+
+/** A number as the book prints it: two decimals, exponent form when very large or small. */
+export function formatEntry(v: number): string {
+  const a = Math.abs(v);
+  if (Number.isNaN(v) || !Number.isFinite(v)) return String(v);
+  if (a !== 0 && (a >= 1e5 || a < 5e-3)) return v.toExponential(2);
+  const s = v.toFixed(2);
+  return s === "-0.00" ? "0.00" : s;
+}
+
+function shownIndices(n: number): (number | null)[] {
+  if (n <= SHOWN) return Array.from({ length: n }, (_, i) => i);
+  const head = Array.from({ length: HEAD }, (_, i) => i);
+  const tail = Array.from({ length: TAIL }, (_, i) => n - TAIL + i);
+  return [...head, null, ...tail];
+}
+
+function unreadable(s: Vector | GEMatrix): string | undefined {
+  if (s.storage.released) return "(released)";
+  if (s.factory.engine.hostArray(s.storage.buffer) === undefined) {
+    return `(on ${s.factory.engine.name}: \`await transfer(x)\` reads it)`;
+  }
+  return undefined;
+}
+
+/** `#RealBlockVector[double, n:4, offset: 0, stride:1]` and the entries. */
+export function formatVector(x: Vector): string {
+  const header = `#RealBlockVector[${
+    dtypeName(x.factory.dtype)
+  }, n:${x.dim}, offset: ${x.offset}, stride:${x.stride}]`;
+  const note = unreadable(x);
+  if (note !== undefined) return `${header}\n${note}`;
+  const a = x.factory.engine.hostArray(x.storage.buffer)!;
+  const cells = shownIndices(x.dim).map((i) =>
+    i === null ? "⋯" : formatEntry(a[x.offset + i * x.stride])
+  );
+  return `${header}\n[ ${cells.join(" ")} ]`;
+}
+
+/** `#RealGEMatrix[double, mxn:4x2, layout:row, offset:0]` and the entries, row by row. */
+export function formatMatrix(a: GEMatrix): string {
+  const header = `#RealGEMatrix[${
+    dtypeName(a.factory.dtype)
+  }, mxn:${a.m}x${a.n}, layout:${a.layout}, offset:${a.offset}]`;
+  const note = unreadable(a);
+  if (note !== undefined) return `${header}\n${note}`;
+  const buf = a.factory.engine.hostArray(a.storage.buffer)!;
+  const rowIdx = shownIndices(a.m);
+  const colIdx = shownIndices(a.n);
+  const cells = rowIdx.map((i) =>
+    colIdx.map((j) => {
+      if (i === null) return j === null ? "⋱" : "⋮";
+      if (j === null) return "⋯";
+      return formatEntry(buf[a.offset + i * a.rowStride + j * a.colStride]);
+    })
+  );
+  const width = Math.max(1, ...cells.flat().map((c) => c.length));
+  const lines = cells.map((r) => r.map((c) => c.padStart(width)).join("  "));
+  return `${header}\n${lines.map((l) => "   " + l).join("\n")}`;
+}

@@ -1,0 +1,231 @@
+/**
+ * Views: structures that share their parent's memory. Making a view copies nothing and
+ * disposing one frees nothing; writes through a view are writes to the parent.
+ *
+ * @module
+ */
+
+import { GEMatrix, Vector } from "./structures.ts";
+import type { Layout, Loc } from "./types.ts";
+import { count, index, liveMatrix, liveVector } from "./checks.ts";
+
+/**
+ * The l entries of x starting at entry k, sharing x's memory.
+ *
+ * @example
+ * ```ts
+ * import { dv, subvector, toArray } from "@knap/knap";
+ * using x = dv(1, 2, 3, 4);
+ * if (toArray(subvector(x, 1, 2)).join() !== "2,3") throw new Error("unexpected");
+ * ```
+ */
+export function subvector<L extends Loc>(x: Vector<L>, k: number, l: number): Vector<L> {
+  liveVector("subvector", x);
+  count("subvector", k, "the start");
+  count("subvector", l, "the length");
+  if (k + l > x.dim) {
+    throw new RangeError(`subvector: entries [${k}, ${k + l}) do not fit in vector(${x.dim})`);
+  }
+  return new Vector(x.factory, x.storage, x.offset + k * x.stride, x.stride, l, false);
+}
+
+/**
+ * The k×l block of a starting at row i, column j, sharing a's memory.
+ *
+ * @example
+ * ```ts
+ * import { dge, entry, submatrix } from "@knap/knap";
+ * using a = dge(3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * if (entry(submatrix(a, 1, 1, 2, 2), 0, 0) !== 5) throw new Error("unexpected");
+ * ```
+ */
+export function submatrix<L extends Loc>(
+  a: GEMatrix<L>,
+  i: number,
+  j: number,
+  k: number,
+  l: number,
+): GEMatrix<L> {
+  liveMatrix("submatrix", a);
+  for (
+    const [v, what] of [[i, "row"], [j, "column"], [k, "row count"], [l, "column count"]] as const
+  ) {
+    count("submatrix", v, `the ${what}`);
+  }
+  if (i + k > a.m || j + l > a.n) {
+    throw new RangeError(
+      `submatrix: rows [${i}, ${i + k}) × columns [${j}, ${
+        j + l
+      }) do not fit in matrix(${a.m}×${a.n})`,
+    );
+  }
+  const offset = a.offset + i * a.rowStride + j * a.colStride;
+  return new GEMatrix(a.factory, a.storage, offset, k, l, a.ld, a.layout, false);
+}
+
+/**
+ * Row i of a as a vector view.
+ *
+ * @example
+ * ```ts
+ * import { dge, row, toArray } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(row(a, 1)).join() !== "2,4") throw new Error("unexpected");
+ * ```
+ */
+export function row<L extends Loc>(a: GEMatrix<L>, i: number): Vector<L> {
+  liveMatrix("row", a);
+  index("row", i, a.m, "row");
+  return new Vector(a.factory, a.storage, a.offset + i * a.rowStride, a.colStride, a.n, false);
+}
+
+/**
+ * Column j of a as a vector view.
+ *
+ * @example
+ * ```ts
+ * import { col, dge, toArray } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(col(a, 1)).join() !== "3,4") throw new Error("unexpected");
+ * ```
+ */
+export function col<L extends Loc>(a: GEMatrix<L>, j: number): Vector<L> {
+  liveMatrix("col", a);
+  index("col", j, a.n, "column");
+  return new Vector(a.factory, a.storage, a.offset + j * a.colStride, a.rowStride, a.m, false);
+}
+
+/**
+ * Every row of a as a vector view.
+ *
+ * @example
+ * ```ts
+ * import { dge, rows } from "@knap/knap";
+ * using a = dge(3, 2);
+ * if (rows(a).length !== 3) throw new Error("unexpected");
+ * ```
+ */
+export function rows<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
+  liveMatrix("rows", a);
+  return Array.from({ length: a.m }, (_, i) => row(a, i));
+}
+
+/**
+ * Every column of a as a vector view.
+ *
+ * @example
+ * ```ts
+ * import { cols, dge } from "@knap/knap";
+ * using a = dge(3, 2);
+ * if (cols(a).length !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function cols<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
+  liveMatrix("cols", a);
+  return Array.from({ length: a.n }, (_, j) => col(a, j));
+}
+
+/**
+ * The main diagonal of a as a vector view.
+ *
+ * @example
+ * ```ts
+ * import { dge, dia, toArray } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(dia(a)).join() !== "1,4") throw new Error("unexpected");
+ * ```
+ */
+export function dia<L extends Loc>(a: GEMatrix<L>): Vector<L> {
+  liveMatrix("dia", a);
+  return new Vector(a.factory, a.storage, a.offset, a.ld + 1, Math.min(a.m, a.n), false);
+}
+
+/**
+ * The transpose of a as a view: the same memory read in the other layout.
+ *
+ * @example
+ * ```ts
+ * import { dge, entry, trans } from "@knap/knap";
+ * using a = dge(2, 3, [1, 2, 3, 4, 5, 6]);
+ * const t = trans(a);
+ * if (t.m !== 3 || entry(t, 2, 1) !== 6) throw new Error("unexpected");
+ * ```
+ */
+export function trans<L extends Loc>(a: GEMatrix<L>): GEMatrix<L> {
+  liveMatrix("trans", a);
+  const layout: Layout = a.layout === "column" ? "row" : "column";
+  return new GEMatrix(a.factory, a.storage, a.offset, a.n, a.m, a.ld, layout, false);
+}
+
+/**
+ * A view of the whole structure that does not own its memory: disposing it frees nothing.
+ *
+ * @example
+ * ```ts
+ * import { dv, view } from "@knap/knap";
+ * using x = dv(1, 2);
+ * const v = view(x);
+ * v[Symbol.dispose](); // frees nothing: x stays usable
+ * if (v.owner || !x.owner) throw new Error("unexpected");
+ * ```
+ */
+export function view<L extends Loc, S extends Vector<L> | GEMatrix<L>>(s: S): S;
+export function view(s: Vector | GEMatrix): Vector | GEMatrix {
+  if (s instanceof Vector) {
+    liveVector("view", s);
+    return new Vector(s.factory, s.storage, s.offset, s.stride, s.dim, false);
+  }
+  liveMatrix("view", s);
+  return new GEMatrix(s.factory, s.storage, s.offset, s.m, s.n, s.ld, s.layout, false);
+}
+
+/**
+ * A gapless matrix seen as one vector of its m·n entries, in its layout's order.
+ *
+ * @example
+ * ```ts
+ * import { dge, toArray, viewVctr } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(viewVctr(a)).join() !== "1,2,3,4") throw new Error("unexpected");
+ * ```
+ */
+export function viewVctr<L extends Loc>(a: GEMatrix<L>): Vector<L> {
+  liveMatrix("viewVctr", a);
+  const [inner, outer] = a.layout === "column" ? [a.m, a.n] : [a.n, a.m];
+  // One major slice is contiguous; a single entry per slice steps by ld; otherwise ld must close the gaps.
+  const stride = outer <= 1 || inner > 1 ? 1 : a.ld;
+  if (outer > 1 && inner > 1 && a.ld !== inner) {
+    throw new RangeError(
+      `viewVctr: matrix(${a.m}×${a.n}) with leading dimension ${a.ld} has gaps; copy it first`,
+    );
+  }
+  return new Vector(a.factory, a.storage, a.offset, stride, a.m * a.n, false);
+}
+
+/**
+ * A stride-1 vector seen as an m×n matrix (m·n ≤ its dimension) in the given layout.
+ *
+ * @example
+ * ```ts
+ * import { dv, entry, viewGe } from "@knap/knap";
+ * using x = dv(1, 2, 3, 4, 5, 6);
+ * if (entry(viewGe(x, 2, 3), 1, 2) !== 6) throw new Error("unexpected");
+ * ```
+ */
+export function viewGe<L extends Loc>(
+  x: Vector<L>,
+  m: number,
+  n: number,
+  options: { readonly layout?: Layout } = {},
+): GEMatrix<L> {
+  liveVector("viewGe", x);
+  count("viewGe", m, "the number of rows");
+  count("viewGe", n, "the number of columns");
+  if (x.stride !== 1 && x.dim > 1) {
+    throw new RangeError(`viewGe: vector(${x.dim}) has stride ${x.stride}; it needs stride 1`);
+  }
+  if (m * n > x.dim) throw new RangeError(`viewGe: ${m}×${n} does not fit in vector(${x.dim})`);
+  const layout = options.layout ?? "column";
+  const ld = Math.max(layout === "column" ? m : n, 1);
+  return new GEMatrix(x.factory, x.storage, x.offset, m, n, ld, layout, false);
+}

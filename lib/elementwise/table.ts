@@ -1,0 +1,155 @@
+/**
+ * Every elementwise function knap has, declared once: its expression, its derivative and the
+ * domain on which it is defined. Engines generate their kernels from this table.
+ *
+ * @module
+ */
+
+import {
+  add,
+  div,
+  type Expr,
+  fn1,
+  fn2,
+  ifPositive,
+  mul,
+  neg,
+  num,
+  param,
+  sub,
+  x,
+  y,
+} from "./expr.ts";
+
+/** Where a function is defined, and the range the conformance tests draw inputs from. */
+export interface Domain {
+  /** Smallest test input. */
+  readonly lo: number;
+  /** Largest test input. */
+  readonly hi: number;
+  /** Inputs too close to zero are left out (poles of 1/x and similar). */
+  readonly awayFromZero?: boolean;
+  /** The domain in words, for documentation. */
+  readonly note: string;
+}
+
+/** One elementwise function. */
+export interface ElementwiseOp {
+  /** Its name, as the public function has it (without `_`). */
+  readonly name: string;
+  /** 1: f(x); 2: f(x, y) over two structures. */
+  readonly arity: 1 | 2;
+  /** Names of its scalar parameters, in call order. */
+  readonly params: readonly string[];
+  /** The value. */
+  readonly f: Expr;
+  /** df/dx, where it is used by learning (activations). */
+  readonly df?: Expr;
+  /** Test and documentation domain. */
+  readonly domain: Domain;
+}
+
+const reals: Domain = { lo: -10, hi: 10, note: "all reals" };
+const positive: Domain = { lo: 1e-3, hi: 100, note: "x > 0" };
+
+const sig: Expr = add(0.5, mul(0.5, fn1("tanh", mul(0.5, x))));
+const th: Expr = fn1("tanh", x);
+
+function op(
+  name: string,
+  f: Expr,
+  domain: Domain,
+  df?: Expr,
+  params: readonly string[] = [],
+  arity: 1 | 2 = 1,
+): ElementwiseOp {
+  return { name, arity, params, f, df, domain };
+}
+
+/** The name of an elementwise function in {@linkcode ops}. */
+export type OpName =
+  | "sqr"
+  | "sqrt"
+  | "abs"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "elu"
+  | "linear"
+  | "signum"
+  | "round"
+  | "floor"
+  | "ceil"
+  | "inv"
+  | "powx"
+  | "pow"
+  | "mul"
+  | "div"
+  | "fmax"
+  | "fmin"
+  | "linearFrac";
+
+/**
+ * The table. `sigmoid` is ½ + ½·tanh(x/2): the same value as 1/(1 + e⁻ˣ), without the
+ * overflow of eˣ beyond 88 in float and 709 in double.
+ */
+export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
+  sqr: op("sqr", mul(x, x), reals, mul(2, x)),
+  sqrt: op("sqrt", fn1("sqrt", x), { lo: 0, hi: 100, note: "x ≥ 0" }, div(0.5, fn1("sqrt", x))),
+  abs: op("abs", fn1("abs", x), reals, fn1("sign", x)),
+  exp: op("exp", fn1("exp", x), { lo: -20, hi: 20, note: "all reals" }, fn1("exp", x)),
+  expm1: op("expm1", fn1("expm1", x), { lo: -20, hi: 20, note: "all reals" }, fn1("exp", x)),
+  log: op("log", fn1("log", x), positive, div(1, x)),
+  log1p: op("log1p", fn1("log1p", x), { lo: -0.99, hi: 100, note: "x > −1" }, div(1, add(1, x))),
+  sin: op("sin", fn1("sin", x), reals, fn1("cos", x)),
+  cos: op("cos", fn1("cos", x), reals, neg(fn1("sin", x))),
+  tanh: op("tanh", th, reals, sub(1, mul(th, th))),
+  sigmoid: op("sigmoid", sig, reals, mul(sig, sub(1, sig))),
+  relu: op("relu", fn2("max", x, 0), reals, ifPositive(x, 1, 0)),
+  elu: op(
+    "elu",
+    ifPositive(x, x, mul(param(0), fn1("expm1", x))),
+    reals,
+    ifPositive(x, 1, mul(param(0), fn1("exp", x))),
+    ["alpha"],
+  ),
+  linear: op("linear", add(mul(param(0), x), param(1)), reals, param(0), ["a", "b"]),
+  signum: op("signum", fn1("sign", x), reals, num(0)),
+  round: op("round", fn1("round", x), reals, num(0)),
+  floor: op("floor", fn1("floor", x), reals, num(0)),
+  ceil: op("ceil", fn1("ceil", x), reals, num(0)),
+  inv: op(
+    "inv",
+    div(1, x),
+    { lo: -10, hi: 10, awayFromZero: true, note: "x ≠ 0" },
+    neg(div(1, mul(x, x))),
+  ),
+  powx: op(
+    "powx",
+    fn2("pow", x, param(0)),
+    positive,
+    mul(param(0), fn2("pow", x, sub(param(0), 1))),
+    [
+      "p",
+    ],
+  ),
+  pow: op("pow", fn2("pow", x, y), positive, undefined, [], 2),
+  mul: op("mul", mul(x, y), reals, undefined, [], 2),
+  div: op("div", div(x, y), { ...reals, awayFromZero: true, note: "y ≠ 0" }, undefined, [], 2),
+  fmax: op("fmax", fn2("max", x, y), reals, undefined, [], 2),
+  fmin: op("fmin", fn2("min", x, y), reals, undefined, [], 2),
+  linearFrac: op(
+    "linearFrac",
+    div(add(mul(param(0), x), param(1)), add(mul(param(2), y), param(3))),
+    { ...reals, awayFromZero: true, note: "c·y + d ≠ 0" },
+    undefined,
+    ["a", "b", "c", "d"],
+    2,
+  ),
+};

@@ -1,0 +1,108 @@
+/**
+ * JavaScript source for the elementwise table's expressions, and the kernels built from it.
+ *
+ * @module
+ */
+
+import type { Expr, Fn1 } from "../../elementwise/expr.ts";
+import type { ElementwiseOp } from "../../elementwise/table.ts";
+import type { HostArray } from "../../core/types.ts";
+
+const fn1: Record<Fn1, string> = {
+  sqrt: "Math.sqrt",
+  abs: "Math.abs",
+  exp: "Math.exp",
+  expm1: "Math.expm1",
+  log: "Math.log",
+  log1p: "Math.log1p",
+  sin: "Math.sin",
+  cos: "Math.cos",
+  tanh: "Math.tanh",
+  sign: "Math.sign",
+  // Half away from zero, as C's round(); Math.round alone rounds −2.5 to −2.
+  round: "((v) => Math.sign(v) * Math.round(Math.abs(v)))",
+  floor: "Math.floor",
+  ceil: "Math.ceil",
+};
+
+/** A JavaScript expression in `xv`, `yv` and `p0…p3`. */
+export function emitJs(e: Expr): string {
+  switch (e.k) {
+    case "x":
+      return "xv";
+    case "y":
+      return "yv";
+    case "param":
+      return `p${e.i}`;
+    case "const":
+      return `(${e.v})`;
+    case "fn1":
+      return `${fn1[e.fn]}(${emitJs(e.a)})`;
+    case "fn2":
+      return `Math.${e.fn}(${emitJs(e.a)}, ${emitJs(e.b)})`;
+    case "bin":
+      return `(${emitJs(e.a)} ${e.op} ${emitJs(e.b)})`;
+    case "neg":
+      return `(-${emitJs(e.a)})`;
+    case "gt0":
+      return `(${emitJs(e.cond)} > 0 ? ${emitJs(e.then)} : ${emitJs(e.else)})`;
+    default:
+      return e satisfies never;
+  }
+}
+
+/**
+ * An elementwise kernel over an n1×n2 walk: the inner loop steps by s1, the outer by s2.
+ * `y` is ignored by unary ops.
+ */
+export type MapKernel = (
+  o: HostArray,
+  oo: number,
+  os1: number,
+  os2: number,
+  x: HostArray,
+  xo: number,
+  xs1: number,
+  xs2: number,
+  y: HostArray,
+  yo: number,
+  ys1: number,
+  ys2: number,
+  n1: number,
+  n2: number,
+  p0: number,
+  p1: number,
+  p2: number,
+  p3: number,
+) => void;
+
+const kernels = new Map<ElementwiseOp, MapKernel>();
+
+/** The compiled kernel of an op, built on first use and cached. */
+export function mapKernel(op: ElementwiseOp): MapKernel {
+  let k = kernels.get(op);
+  if (k === undefined) {
+    const body = emitJs(op.f);
+    const yRead = op.arity === 2 ? "const yv = y[iy];" : "";
+    const yReadFast = op.arity === 2 ? "const yv = y[yo + i];" : "";
+    // A unit-stride branch lets V8 keep the hot loop free of stride arithmetic.
+    k = new Function(
+      "o, oo, os1, os2, x, xo, xs1, xs2, y, yo, ys1, ys2, n1, n2, p0, p1, p2, p3",
+      `"use strict";
+      if (n2 === 1 && os1 === 1 && xs1 === 1 && (ys1 === 1 || ${op.arity} === 1)) {
+        for (let i = 0; i < n1; i++) { const xv = x[xo + i]; ${yReadFast} o[oo + i] = ${body}; }
+        return;
+      }
+      for (let j = 0; j < n2; j++) {
+        let io = oo + j * os2, ix = xo + j * xs2, iy = yo + j * ys2;
+        for (let i = 0; i < n1; i++) {
+          const xv = x[ix]; ${yRead}
+          o[io] = ${body};
+          io += os1; ix += xs1; iy += ys1;
+        }
+      }`,
+    ) as MapKernel;
+    kernels.set(op, k);
+  }
+  return k;
+}

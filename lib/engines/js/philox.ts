@@ -1,0 +1,91 @@
+/**
+ * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011): a
+ * counter-based generator. Any entry's numbers follow from its index alone, so GPU kernels
+ * produce the same stream as this reference, in any order.
+ *
+ * @module
+ */
+
+import type { Operand, RandomStream } from "../../core/engine.ts";
+import type { HostArray } from "../../core/types.ts";
+
+const M0 = 0xD2511F53;
+const M1 = 0xCD9E8D57;
+const W0 = 0x9E3779B9;
+const W1 = 0xBB67AE85;
+
+/** The high 32 bits of the 64-bit product of two uint32s, exactly, in doubles. */
+function mulhi(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const m1 = a1 * b0 + ((a0 * b0) >>> 16);
+  const m2 = a0 * b1 + (m1 & 0xffff);
+  return (a1 * b1 + Math.floor(m1 / 65536) + Math.floor(m2 / 65536)) >>> 0;
+}
+
+/** The four uint32 outputs for counter (c0, c1, c2, c3) and key (k0, k1), into `out`. */
+export function philox(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): Uint32Array {
+  for (let r = 0; r < 10; r++) {
+    const hi0 = mulhi(M0, c0), lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulhi(M1, c2), lo1 = Math.imul(M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+    k0 = (k0 + W0) >>> 0;
+    k1 = (k1 + W1) >>> 0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+  return out;
+}
+
+const block = new Uint32Array(4);
+const TWO32 = 4294967296;
+
+/** A uint32 as a uniform number in the open interval (0, 1). */
+const unit = (r: number): number => (r + 0.5) / TWO32;
+
+/** Fills x entry by entry (column-major logical order) from its stream. */
+function fillFrom(
+  x: Operand,
+  stream: RandomStream,
+  draw: (b: Uint32Array, lane: number) => number,
+): void {
+  const a = x.storage.buffer as HostArray;
+  let k = 0;
+  for (let j = 0; j < x.cols; j++) {
+    for (let i = 0; i < x.rows; i++, k++) {
+      const lane = k & 3;
+      if (lane === 0) {
+        const c = stream.offset + k / 4;
+        philox(c >>> 0, Math.floor(c / TWO32) >>> 0, 0, 0, stream.key0, stream.key1, block);
+      }
+      a[x.offset + i * x.rowStride + j * x.colStride] = draw(block, lane);
+    }
+  }
+}
+
+/** x ← uniform on [lo, hi). */
+export function uniform(x: Operand, lo: number, hi: number, stream: RandomStream): void {
+  fillFrom(x, stream, (b, lane) => lo + (hi - lo) * unit(b[lane]));
+}
+
+/** x ← normal(mu, sigma), by Box–Muller on lanes (0, 1) and (2, 3) of each block. */
+export function normal(x: Operand, mu: number, sigma: number, stream: RandomStream): void {
+  fillFrom(x, stream, (b, lane) => {
+    const pair = lane & 2;
+    const r = Math.sqrt(-2 * Math.log(unit(b[pair])));
+    const theta = 2 * Math.PI * unit(b[pair + 1]);
+    return mu + sigma * r * ((lane & 1) === 0 ? Math.cos(theta) : Math.sin(theta));
+  });
+}

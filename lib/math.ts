@@ -1,0 +1,699 @@
+/**
+ * Vect-math: elementwise functions over vectors and matrices of any layout and stride, each
+ * declared once in `lib/elementwise/table.ts`. `f(x)` allocates its result; `f_(x)` overwrites
+ * x, and `f_(x, y)` writes into y, returning what it wrote.
+ *
+ * @module
+ */
+
+import type { ElementwiseOp } from "./elementwise/table.ts";
+import { ops } from "./elementwise/table.ts";
+import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
+import { compatible, live, scalar } from "./core/checks.ts";
+import { ge, vctr } from "./core/construct.ts";
+
+/** An allocating elementwise function of one structure. */
+export type Unary = <S extends Structure>(x: S) => S;
+/** A destructive elementwise function: writes into y, or into x when y is left out. */
+export type Unary_ = <S extends Structure>(x: S, y?: S) => S;
+/** An allocating elementwise function of two structures of one shape. */
+export type Binary = <S extends Structure>(x: S, y: S) => S;
+/** A destructive elementwise function of two structures: writes into z, or into x. */
+export type Binary_ = <S extends Structure>(x: S, y: Structure, z?: S) => S;
+
+function fresh(x: Structure): Structure {
+  return x instanceof Vector
+    ? vctr(x.factory, x.dim)
+    : ge(x.factory, x.m, x.n, undefined, { layout: (x as GEMatrix).layout });
+}
+
+function run(
+  name: string,
+  op: ElementwiseOp,
+  params: readonly number[],
+  x: Structure,
+  y: Structure | undefined,
+  out: Structure | "fresh",
+): Structure {
+  live(name, x, "x");
+  if (y !== undefined) compatible(name, x, y, ["x", "y"]);
+  for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
+  if (out !== "fresh") compatible(name, x, out, ["x", "the output"]);
+  const o = out === "fresh" ? fresh(x) : out;
+  x.factory.engine.math.map(op, params, o, x, y);
+  return o;
+}
+
+function pure(op: ElementwiseOp): Unary {
+  return <S extends Structure>(x: S): S => run(op.name, op, [], x, undefined, "fresh") as S;
+}
+
+function destructive(op: ElementwiseOp): Unary_ {
+  const name = `${op.name}_`;
+  return <S extends Structure>(x: S, y?: S): S => run(name, op, [], x, undefined, y ?? x) as S;
+}
+
+function pureBinary(op: ElementwiseOp): Binary {
+  return <S extends Structure>(x: S, y: S): S => run(op.name, op, [], x, y, "fresh") as S;
+}
+
+function destructiveBinary(op: ElementwiseOp): Binary_ {
+  const name = `${op.name}_`;
+  return <S extends Structure>(x: S, y: Structure, z?: S): S =>
+    run(name, op, [], x, y, z ?? x) as S;
+}
+
+/**
+ * A new structure of the exponential linear unit: x for x > 0, α(eˣ − 1) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { dv, elu, toArray } from "@knap/knap";
+ * using y = elu(dv(2, 0), 0.5);
+ * if (toArray(y).join() !== "2,0") throw new Error("unexpected");
+ * ```
+ */
+export function elu<S extends Structure>(x: S, alpha = 1): S {
+  return run("elu", ops.elu, [alpha], x, undefined, "fresh") as S;
+}
+
+/**
+ * Overwrites y (or x) with the exponential linear unit of x; returns it.
+ *
+ * @example
+ * ```ts
+ * import { dv, elu_, toArray } from "@knap/knap";
+ * using x = dv(3, 0);
+ * if (toArray(elu_(x)).join() !== "3,0") throw new Error("unexpected");
+ * ```
+ */
+export function elu_<S extends Structure>(x: S, alpha = 1, y?: S): S {
+  return run("elu_", ops.elu, [alpha], x, undefined, y ?? x) as S;
+}
+
+/**
+ * A new structure xᵖ: p a number, or a structure of exponents of x's shape.
+ *
+ * @example
+ * ```ts
+ * import { dv, pow, toArray } from "@knap/knap";
+ * using y = pow(dv(2, 3), 2);
+ * using z = pow(dv(2, 3), dv(3, 1));
+ * if (toArray(y).join() !== "4,9" || toArray(z).join() !== "8,3") throw new Error("unexpected");
+ * ```
+ */
+export function pow<S extends Structure>(x: S, p: number | Structure): S {
+  return typeof p === "number"
+    ? run("pow", ops.powx, [p], x, undefined, "fresh") as S
+    : run("pow", ops.pow, [], x, p, "fresh") as S;
+}
+
+/**
+ * Overwrites z (or x) with xᵖ, p a number or a structure of exponents; returns it.
+ *
+ * @example
+ * ```ts
+ * import { dv, pow_, toArray } from "@knap/knap";
+ * using x = dv(2, 3);
+ * if (toArray(pow_(x, 3)).join() !== "8,27") throw new Error("unexpected");
+ * ```
+ */
+export function pow_<S extends Structure>(x: S, p: number | Structure, z?: S): S {
+  return typeof p === "number"
+    ? run("pow_", ops.powx, [p], x, undefined, z ?? x) as S
+    : run("pow_", ops.pow, [], x, p, z ?? x) as S;
+}
+
+/**
+ * A new structure a·x + b, or (a·x + b) / (c·y + d) with six arguments.
+ *
+ * @example
+ * ```ts
+ * import { dv, linearFrac, toArray } from "@knap/knap";
+ * using y = linearFrac(2, dv(1, 2), 1);
+ * using z = linearFrac(1, dv(1, 2), 1, 2, dv(0, 1), 1);
+ * if (toArray(y).join() !== "3,5" || toArray(z).join() !== "2,1") throw new Error("unexpected");
+ * ```
+ */
+export function linearFrac<S extends Structure>(a: number, x: S, b: number): S;
+export function linearFrac<S extends Structure>(
+  a: number,
+  x: S,
+  b: number,
+  c: number,
+  y: Structure,
+  d: number,
+): S;
+export function linearFrac(
+  a: number,
+  x: Structure,
+  b: number,
+  c?: number,
+  y?: Structure,
+  d?: number,
+): Structure {
+  return y === undefined
+    ? run("linearFrac", ops.linear, [a, b], x, undefined, "fresh")
+    : run("linearFrac", ops.linearFrac, [a, b, c as number, d as number], x, y, "fresh");
+}
+
+/**
+ * Overwrites x with a·x + b, or with (a·x + b) / (c·y + d) given six arguments; returns x.
+ * The book's sigmoid is `linearFrac_(0.5, tanh_(scal_(0.5, x)), 0.5)`.
+ *
+ * @example
+ * ```ts
+ * import { dv, linearFrac_, toArray } from "@knap/knap";
+ * using x = dv(1, 2);
+ * if (toArray(linearFrac_(2, x, 1)).join() !== "3,5") throw new Error("unexpected");
+ * ```
+ */
+export function linearFrac_<S extends Structure>(a: number, x: S, b: number): S;
+export function linearFrac_<S extends Structure>(
+  a: number,
+  x: S,
+  b: number,
+  c: number,
+  y: Structure,
+  d: number,
+): S;
+export function linearFrac_(
+  a: number,
+  x: Structure,
+  b: number,
+  c?: number,
+  y?: Structure,
+  d?: number,
+): Structure {
+  return y === undefined
+    ? run("linearFrac_", ops.linear, [a, b], x, undefined, x)
+    : run("linearFrac_", ops.linearFrac, [a, b, c as number, d as number], x, y, x);
+}
+
+/**
+ * A new structure of x², entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { sqr, dv, toArray } from "@knap/knap";
+ * using y = sqr(dv(1, -2));
+ * if (toArray(y).join() !== [1, 4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sqr: Unary = pure(ops.sqr);
+
+/**
+ * Overwrites y (x itself when y is left out) with x², entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { sqr_, dv, toArray } from "@knap/knap";
+ * using x = dv(1, -2);
+ * if (sqr_(x) !== x || toArray(x).join() !== [1, 4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sqr_: Unary_ = destructive(ops.sqr);
+
+/**
+ * A new structure of √x, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { sqrt, dv, toArray } from "@knap/knap";
+ * using y = sqrt(dv(1, 9));
+ * if (toArray(y).join() !== [1, 3].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sqrt: Unary = pure(ops.sqrt);
+
+/**
+ * Overwrites y (x itself when y is left out) with √x, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { sqrt_, dv, toArray } from "@knap/knap";
+ * using x = dv(1, 9);
+ * if (sqrt_(x) !== x || toArray(x).join() !== [1, 3].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sqrt_: Unary_ = destructive(ops.sqrt);
+
+/**
+ * A new structure of |x|, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { abs, dv, toArray } from "@knap/knap";
+ * using y = abs(dv(-1, 2));
+ * if (toArray(y).join() !== [1, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const abs: Unary = pure(ops.abs);
+
+/**
+ * Overwrites y (x itself when y is left out) with |x|, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { abs_, dv, toArray } from "@knap/knap";
+ * using x = dv(-1, 2);
+ * if (abs_(x) !== x || toArray(x).join() !== [1, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const abs_: Unary_ = destructive(ops.abs);
+
+/**
+ * A new structure of eˣ, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { exp, dv, toArray } from "@knap/knap";
+ * using y = exp(dv(0, 0));
+ * if (toArray(y).join() !== [1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const exp: Unary = pure(ops.exp);
+
+/**
+ * Overwrites y (x itself when y is left out) with eˣ, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { exp_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (exp_(x) !== x || toArray(x).join() !== [1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const exp_: Unary_ = destructive(ops.exp);
+
+/**
+ * A new structure of eˣ − 1, accurate near 0, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { expm1, dv, toArray } from "@knap/knap";
+ * using y = expm1(dv(0, 0));
+ * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const expm1: Unary = pure(ops.expm1);
+
+/**
+ * Overwrites y (x itself when y is left out) with eˣ − 1, accurate near 0, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { expm1_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (expm1_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const expm1_: Unary_ = destructive(ops.expm1);
+
+/**
+ * A new structure of the natural logarithm, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { log, dv, toArray } from "@knap/knap";
+ * using y = log(dv(1, 1));
+ * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const log: Unary = pure(ops.log);
+
+/**
+ * Overwrites y (x itself when y is left out) with the natural logarithm, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { log_, dv, toArray } from "@knap/knap";
+ * using x = dv(1, 1);
+ * if (log_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const log_: Unary_ = destructive(ops.log);
+
+/**
+ * A new structure of ln(1 + x), accurate near 0, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { log1p, dv, toArray } from "@knap/knap";
+ * using y = log1p(dv(0, 0));
+ * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const log1p: Unary = pure(ops.log1p);
+
+/**
+ * Overwrites y (x itself when y is left out) with ln(1 + x), accurate near 0, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { log1p_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (log1p_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const log1p_: Unary_ = destructive(ops.log1p);
+
+/**
+ * A new structure of sine, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { sin, dv, toArray } from "@knap/knap";
+ * using y = sin(dv(0, 0));
+ * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sin: Unary = pure(ops.sin);
+
+/**
+ * Overwrites y (x itself when y is left out) with sine, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { sin_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (sin_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sin_: Unary_ = destructive(ops.sin);
+
+/**
+ * A new structure of cosine, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { cos, dv, toArray } from "@knap/knap";
+ * using y = cos(dv(0, 0));
+ * if (toArray(y).join() !== [1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const cos: Unary = pure(ops.cos);
+
+/**
+ * Overwrites y (x itself when y is left out) with cosine, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { cos_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (cos_(x) !== x || toArray(x).join() !== [1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const cos_: Unary_ = destructive(ops.cos);
+
+/**
+ * A new structure of the hyperbolic tangent, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { tanh, dv, toArray } from "@knap/knap";
+ * using y = tanh(dv(0, 0));
+ * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const tanh: Unary = pure(ops.tanh);
+
+/**
+ * Overwrites y (x itself when y is left out) with the hyperbolic tangent, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { tanh_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (tanh_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
+ * ```
+ */
+export const tanh_: Unary_ = destructive(ops.tanh);
+
+/**
+ * A new structure of the logistic function 1 / (1 + e⁻ˣ), computed as ½ + ½·tanh(x/2) so it never overflows, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid, dv, toArray } from "@knap/knap";
+ * using y = sigmoid(dv(0, 0));
+ * if (toArray(y).join() !== [0.5, 0.5].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sigmoid: Unary = pure(ops.sigmoid);
+
+/**
+ * Overwrites y (x itself when y is left out) with the logistic function 1 / (1 + e⁻ˣ), computed as ½ + ½·tanh(x/2) so it never overflows, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid_, dv, toArray } from "@knap/knap";
+ * using x = dv(0, 0);
+ * if (sigmoid_(x) !== x || toArray(x).join() !== [0.5, 0.5].join()) throw new Error("unexpected");
+ * ```
+ */
+export const sigmoid_: Unary_ = destructive(ops.sigmoid);
+
+/**
+ * A new structure of max(x, 0), entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { relu, dv, toArray } from "@knap/knap";
+ * using y = relu(dv(-1, 2));
+ * if (toArray(y).join() !== [0, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const relu: Unary = pure(ops.relu);
+
+/**
+ * Overwrites y (x itself when y is left out) with max(x, 0), entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { relu_, dv, toArray } from "@knap/knap";
+ * using x = dv(-1, 2);
+ * if (relu_(x) !== x || toArray(x).join() !== [0, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const relu_: Unary_ = destructive(ops.relu);
+
+/**
+ * A new structure of the sign: −1, 0 or 1, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { signum, dv, toArray } from "@knap/knap";
+ * using y = signum(dv(-3, 3));
+ * if (toArray(y).join() !== [-1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const signum: Unary = pure(ops.signum);
+
+/**
+ * Overwrites y (x itself when y is left out) with the sign: −1, 0 or 1, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { signum_, dv, toArray } from "@knap/knap";
+ * using x = dv(-3, 3);
+ * if (signum_(x) !== x || toArray(x).join() !== [-1, 1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const signum_: Unary_ = destructive(ops.signum);
+
+/**
+ * A new structure of the nearest integer, halves away from zero, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { round, dv, toArray } from "@knap/knap";
+ * using y = round(dv(2.5, -2.5));
+ * if (toArray(y).join() !== [3, -3].join()) throw new Error("unexpected");
+ * ```
+ */
+export const round: Unary = pure(ops.round);
+
+/**
+ * Overwrites y (x itself when y is left out) with the nearest integer, halves away from zero, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { round_, dv, toArray } from "@knap/knap";
+ * using x = dv(2.5, -2.5);
+ * if (round_(x) !== x || toArray(x).join() !== [3, -3].join()) throw new Error("unexpected");
+ * ```
+ */
+export const round_: Unary_ = destructive(ops.round);
+
+/**
+ * A new structure of the largest integer ≤ x, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { floor, dv, toArray } from "@knap/knap";
+ * using y = floor(dv(1.5, -1.5));
+ * if (toArray(y).join() !== [1, -2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const floor: Unary = pure(ops.floor);
+
+/**
+ * Overwrites y (x itself when y is left out) with the largest integer ≤ x, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { floor_, dv, toArray } from "@knap/knap";
+ * using x = dv(1.5, -1.5);
+ * if (floor_(x) !== x || toArray(x).join() !== [1, -2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const floor_: Unary_ = destructive(ops.floor);
+
+/**
+ * A new structure of the smallest integer ≥ x, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { ceil, dv, toArray } from "@knap/knap";
+ * using y = ceil(dv(1.5, -1.5));
+ * if (toArray(y).join() !== [2, -1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const ceil: Unary = pure(ops.ceil);
+
+/**
+ * Overwrites y (x itself when y is left out) with the smallest integer ≥ x, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { ceil_, dv, toArray } from "@knap/knap";
+ * using x = dv(1.5, -1.5);
+ * if (ceil_(x) !== x || toArray(x).join() !== [2, -1].join()) throw new Error("unexpected");
+ * ```
+ */
+export const ceil_: Unary_ = destructive(ops.ceil);
+
+/**
+ * A new structure of 1 / x, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { inv, dv, toArray } from "@knap/knap";
+ * using y = inv(dv(2, -0.25));
+ * if (toArray(y).join() !== [0.5, -4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const inv: Unary = pure(ops.inv);
+
+/**
+ * Overwrites y (x itself when y is left out) with 1 / x, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { inv_, dv, toArray } from "@knap/knap";
+ * using x = dv(2, -0.25);
+ * if (inv_(x) !== x || toArray(x).join() !== [0.5, -4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const inv_: Unary_ = destructive(ops.inv);
+
+/**
+ * A new structure of xᵢ·yᵢ, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { mul, dv, toArray } from "@knap/knap";
+ * using z = mul(dv(3, 4), dv(1, 2));
+ * if (toArray(z).join() !== [3, 8].join()) throw new Error("unexpected");
+ * ```
+ */
+export const mul: Binary = pureBinary(ops.mul);
+
+/**
+ * Overwrites z (x itself when z is left out) with xᵢ·yᵢ, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { mul_, dv, toArray } from "@knap/knap";
+ * using x = dv(3, 4);
+ * using y = dv(1, 2);
+ * if (mul_(x, y) !== x || toArray(x).join() !== [3, 8].join()) throw new Error("unexpected");
+ * ```
+ */
+export const mul_: Binary_ = destructiveBinary(ops.mul);
+
+/**
+ * A new structure of xᵢ / yᵢ, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { div, dv, toArray } from "@knap/knap";
+ * using z = div(dv(3, 4), dv(1, 2));
+ * if (toArray(z).join() !== [3, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const div: Binary = pureBinary(ops.div);
+
+/**
+ * Overwrites z (x itself when z is left out) with xᵢ / yᵢ, entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { div_, dv, toArray } from "@knap/knap";
+ * using x = dv(3, 4);
+ * using y = dv(1, 2);
+ * if (div_(x, y) !== x || toArray(x).join() !== [3, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const div_: Binary_ = destructiveBinary(ops.div);
+
+/**
+ * A new structure of max(xᵢ, yᵢ), entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { fmax, dv, toArray } from "@knap/knap";
+ * using z = fmax(dv(3, 4), dv(1, 2));
+ * if (toArray(z).join() !== [3, 4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const fmax: Binary = pureBinary(ops.fmax);
+
+/**
+ * Overwrites z (x itself when z is left out) with max(xᵢ, yᵢ), entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { fmax_, dv, toArray } from "@knap/knap";
+ * using x = dv(3, 4);
+ * using y = dv(1, 2);
+ * if (fmax_(x, y) !== x || toArray(x).join() !== [3, 4].join()) throw new Error("unexpected");
+ * ```
+ */
+export const fmax_: Binary_ = destructiveBinary(ops.fmax);
+
+/**
+ * A new structure of min(xᵢ, yᵢ), entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { fmin, dv, toArray } from "@knap/knap";
+ * using z = fmin(dv(3, 4), dv(1, 2));
+ * if (toArray(z).join() !== [1, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const fmin: Binary = pureBinary(ops.fmin);
+
+/**
+ * Overwrites z (x itself when z is left out) with min(xᵢ, yᵢ), entry by entry; returns it.
+ *
+ * @example
+ * ```ts
+ * import { fmin_, dv, toArray } from "@knap/knap";
+ * using x = dv(3, 4);
+ * using y = dv(1, 2);
+ * if (fmin_(x, y) !== x || toArray(x).join() !== [1, 2].join()) throw new Error("unexpected");
+ * ```
+ */
+export const fmin_: Binary_ = destructiveBinary(ops.fmin);

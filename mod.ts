@@ -1,0 +1,57 @@
+/**
+ * knap: vectors, matrices and the BLAS for Deno, on pure TypeScript now and on native and GPU
+ * engines as they land — the path of *Deep Learning for Programmers* and Neanderthal.
+ *
+ * Structures are made by a factory (`jsDouble`, `nativeFloat`, …) or the shortcuts `dv`,
+ * `fv`, `dge`, `fge`; functions ending in `_` overwrite their output and allocate nothing.
+ *
+ * @example The book's first network
+ * ```ts
+ * import { dge, dv, mv, mv_, toArray } from "@knap/knap";
+ * using x = dv(0.3, 0.9);
+ * using w1 = dge(4, 2, [0.3, 0.6, 0.1, 2.0, 0.9, 3.7, 0.0, 1.0], { layout: "row" });
+ * using h1 = dv(4);
+ * using w2 = dge(1, 4, [0.75, 0.15, 0.22, 0.33]);
+ * using y = mv(w2, mv_(w1, x, h1));
+ * if (toArray(y)[0].toFixed(2) !== "1.84") throw new Error("unexpected");
+ * ```
+ *
+ * @module
+ */
+
+export type { DType, HostArray, Layout, Loc, Scalar } from "./lib/core/types.ts";
+export { KnapError } from "./lib/core/errors.ts";
+export type { Factory } from "./lib/core/factory.ts";
+export type {
+  BlasEngine,
+  Deferred,
+  Engine,
+  HostOperand,
+  MathEngine,
+  Operand,
+  RandomStream,
+  RngEngine,
+  Storage,
+} from "./lib/core/engine.ts";
+export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
+export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
+export {
+  col,
+  cols,
+  dia,
+  row,
+  rows,
+  submatrix,
+  subvector,
+  trans,
+  view,
+  viewGe,
+  viewVctr,
+} from "./lib/core/views.ts";
+export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
+export { dge, dv, fge, fv, nativeDouble, nativeFloat } from "./lib/engines/native/mod.ts";
+export * from "./lib/blas.ts";
+export * from "./lib/math.ts";
+export * from "./lib/random.ts";
+export * from "./lib/access.ts";
+export { type ElementwiseOp, type OpName, ops } from "./lib/elementwise/table.ts";
