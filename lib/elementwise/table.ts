@@ -139,7 +139,7 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
       "p",
     ],
   ),
-  pow: op("pow", fn2("pow", x, y), positive, undefined, [], 2),
+  pow: op("pow", fn2("pow", x, y), { lo: 0.1, hi: 4, note: "x > 0" }, undefined, [], 2),
   mul: op("mul", mul(x, y), reals, undefined, [], 2),
   div: op("div", div(x, y), { ...reals, awayFromZero: true, note: "y ≠ 0" }, undefined, [], 2),
   fmax: op("fmax", fn2("max", x, y), reals, undefined, [], 2),

@@ -114,6 +114,7 @@ export function iamax(x: Operand, smallest = false): number {
 export function copy(x: Operand, y: Operand): void {
   const w = plan(y, x);
   const a = buf(y), b = buf(x);
+  if (w.n1 === 0 || w.n2 === 0) return; // an empty view may start past its buffer's end
   if (w.n2 === 1 && w.a1 === 1 && w.b1 === 1) {
     a.set(b.subarray(x.offset, x.offset + w.n1), y.offset);
     return;
@@ -142,6 +143,7 @@ export function swap(x: Operand, y: Operand): void {
 export function fill(x: Operand, v: number): void {
   const w = plan(x);
   const a = buf(x);
+  if (w.n1 === 0 || w.n2 === 0) return; // an empty view may start past its buffer's end
   if (w.n2 === 1 && w.a1 === 1) {
     a.fill(v, x.offset, x.offset + w.n1);
     return;

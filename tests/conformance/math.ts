@@ -1,0 +1,241 @@
+/**
+ * The vect-math conformance suite: every function of the elementwise table, through its
+ * public allocating and destructive forms, against Math on random structures of every layout.
+ */
+import fc from "fast-check";
+import { assert, assertEquals } from "./assert.ts";
+import * as k from "../../mod.ts";
+import type { ElementwiseOp, Factory, OpName, Structure } from "../../mod.ts";
+import {
+  assertAllClose,
+  makeMatrix,
+  makeVector,
+  matSpec,
+  readMatrix,
+  readVector,
+  representable,
+  RUNS,
+  sentinels,
+  tolerance,
+  toRows,
+  values,
+  vecSpec,
+} from "./fixtures.ts";
+
+type Ref = (x: number, y: number) => number;
+
+const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
+
+/** Plain-Math references, written independently of the table's expressions. */
+const references: Record<OpName, Ref> = {
+  sqr: (x) => x * x,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x > 0 ? x : 0),
+  elu: (x) => (x > 0 ? x : 0.7 * Math.expm1(x)),
+  linear: (x) => 1.5 * x - 0.25,
+  signum: Math.sign,
+  round: roundAway,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  inv: (x) => 1 / x,
+  powx: (x) => Math.pow(x, 1.7),
+  pow: Math.pow,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+  fmax: Math.max,
+  fmin: Math.min,
+  linearFrac: (x, y) => (2 * x + 1) / (0.5 * y + 3),
+};
+
+type Fns = {
+  pure: (x: Structure, y: Structure) => Structure;
+  destructive: (x: Structure, y: Structure, out: Structure) => Structure;
+  inPlace: (x: Structure, y: Structure) => Structure;
+  /** False where the public function has no output argument and the test copies x first. */
+  ownOutput?: boolean;
+};
+
+function publicForms(name: OpName): Fns {
+  const m = k as unknown as Record<string, (...a: unknown[]) => Structure>;
+  switch (name) {
+    case "elu":
+      return {
+        pure: (x) => k.elu(x, 0.7),
+        destructive: (x, _y, o) => k.elu_(x, 0.7, o),
+        inPlace: (x) => k.elu_(x, 0.7),
+      };
+    case "linear":
+      return {
+        pure: (x) => k.linearFrac(1.5, x, -0.25),
+        destructive: (x, _y, o) => k.linearFrac_(1.5, k.copy_(x, o), -0.25),
+        inPlace: (x) => k.linearFrac_(1.5, x, -0.25),
+      };
+    case "powx":
+      return {
+        pure: (x) => k.pow(x, 1.7),
+        destructive: (x, _y, o) => k.pow_(x, 1.7, o),
+        inPlace: (x) => k.pow_(x, 1.7),
+      };
+    case "pow":
+      return {
+        pure: (x, y) => k.pow(x, y),
+        destructive: (x, y, o) => k.pow_(x, y, o),
+        inPlace: (x, y) => k.pow_(x, y),
+      };
+    case "linearFrac":
+      return {
+        pure: (x, y) => k.linearFrac(2, x, 1, 0.5, y, 3),
+        destructive: (x, y, o) => k.linearFrac_(2, k.copy_(x, o), 1, 0.5, y, 3),
+        inPlace: (x, y) => k.linearFrac_(2, x, 1, 0.5, y, 3),
+        ownOutput: false,
+      };
+    default: {
+      const binary = k.ops[name].arity === 2;
+      return {
+        pure: (x, y) => binary ? m[name](x, y) : m[name](x),
+        destructive: (x, y, o) => binary ? m[`${name}_`](x, y, o) : m[`${name}_`](x, o),
+        inPlace: (x, y) => binary ? m[`${name}_`](x, y) : m[`${name}_`](x),
+      };
+    }
+  }
+}
+
+function inputs(op: ElementwiseOp, seed: number, n: number): [number[], number[]] {
+  const d = op.domain;
+  const xs = values(seed, n, d.lo, d.hi, d.awayFromZero);
+  // Binary ops take y from the same domain; linearFrac's denominator 0.5y + 3 stays away from 0.
+  const ys = values(seed + 1, n, d.lo, d.hi, d.awayFromZero);
+  return [xs, ys];
+}
+
+/** Registers the vect-math conformance tests for a factory. */
+export function mathConformance(f: Factory): void {
+  const tol = tolerance(f) * 5;
+  const names = Object.keys(k.ops) as OpName[];
+  for (const name of names) {
+    const op = k.ops[name];
+    const forms = publicForms(name);
+    const ref = references[name];
+    Deno.test(`[${f.name}] ${name}: allocating, into an output, and in place, on vectors and matrices`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 30 }).chain((d) =>
+            fc.tuple(vecSpec(fc.constant(d)), vecSpec(fc.constant(d)), vecSpec(fc.constant(d)))
+          ),
+          matSpec(),
+          fc.constantFrom<k.Layout>("column", "row"),
+          fc.integer({ min: 0, max: 2 ** 31 }),
+          async ([sx, sy, so], sa, lb, s) => {
+            // vectors
+            const [xs0, ys0] = inputs(op, s, sx.dim);
+            const xs = representable(f, xs0), ys = representable(f, ys0);
+            const want = xs.map((v, i) => ref(v, ys[i]));
+            const x = makeVector(f, sx, xs),
+              y = makeVector(f, sy, ys),
+              o = makeVector(f, so, xs.map(() => 0));
+            using fresh = forms.pure(x.v, y.v) as k.Vector;
+            assertAllClose(await readVector(fresh), want, tol, `${name}(x)`);
+            const before = await sentinels(o.parent);
+            assert(forms.destructive(x.v, y.v, o.v) === o.v, `${name}_ returns its output`);
+            assertAllClose(await readVector(o.v), want, tol, `${name}_(x, out)`);
+            assertEquals(await sentinels(o.parent), before, `${name}_ stays inside its output`);
+            assertAllClose(await readVector(x.v), xs, 0, `${name}_ leaves x`);
+            assert(forms.inPlace(x.v, y.v) === x.v, `${name}_ in place returns x`);
+            assertAllClose(await readVector(x.v), want, tol, `${name}_(x)`);
+            if (op.arity === 2 && forms.ownOutput !== false) {
+              assertAllClose(await readVector(y.v), ys, 0, `${name}_ leaves y`);
+              forms.destructive(x.v, y.v, y.v);
+              assertAllClose(
+                await readVector(y.v),
+                want.map((v, i) => ref(v, ys[i])),
+                tol * 4,
+                `${name}_(x, y, y)`,
+              );
+            }
+            for (const p of [x.parent, y.parent, o.parent]) p[Symbol.dispose]();
+            // matrices, the second operand in another layout
+            const [ma, mb] = inputs(op, s + 5, sa.m * sa.n).map((v) =>
+              toRows(representable(f, v), sa.m, sa.n)
+            );
+            const a = makeMatrix(f, sa, ma),
+              b = makeMatrix(f, { ...sa, layout: lb, transposed: !sa.transposed }, mb);
+            using mfresh = forms.pure(a.a, b.a) as k.GEMatrix;
+            const mwant = ma.flatMap((r, i) => r.map((v, j) => ref(v, mb[i][j])));
+            assertAllClose((await readMatrix(mfresh)).flat(), mwant, tol, `${name}(a)`);
+            forms.inPlace(a.a, b.a);
+            assertAllClose((await readMatrix(a.a as k.GEMatrix)).flat(), mwant, tol, `${name}_(a)`);
+            a.parent[Symbol.dispose]();
+            b.parent[Symbol.dispose]();
+          },
+        ),
+        { numRuns: Math.max(5, Math.round(RUNS / 3)) },
+      );
+    });
+  }
+
+  Deno.test(`[${f.name}] sigmoid stays finite where e^-x overflows`, async () => {
+    using x = k.vctr(f, [-800, -100, 100, 800]);
+    const got = await readVector(k.sigmoid_(x));
+    assertAllClose(got, [0, 1 / (1 + Math.exp(100)), 1, 1], 1e-6, "sigmoid");
+  });
+
+  Deno.test(`[${f.name}] every table entry with a derivative matches a central difference`, async () => {
+    // The table's derivatives feed learning; check them here through the js emitter only once.
+    for (const op of Object.values(k.ops)) {
+      if (op.df === undefined || op.arity !== 1) continue;
+      const { lo, hi } = op.domain;
+      for (const x0 of [0.3, 0.77, 1.9].map((t) => lo + (hi - lo) * t / 2 + (hi - lo) / 4)) {
+        if (Math.abs(x0) < 0.05) continue;
+        const params = op.params.map(() => 0.7);
+        const fx = (v: number) => evalExpr(op.f, v, params);
+        const h = 1e-5 * Math.max(1, Math.abs(x0));
+        const numeric = (fx(x0 + h) - fx(x0 - h)) / (2 * h);
+        const exact = evalExpr(op.df, x0, params);
+        const scale = Math.max(1, Math.abs(exact));
+        if (["round", "floor", "ceil", "signum"].includes(op.name)) continue; // zero a.e.
+        assert(
+          Math.abs(numeric - exact) <= 1e-5 * scale,
+          `${op.name}' at ${x0}: ${exact} vs ${numeric}`,
+        );
+      }
+    }
+  });
+}
+
+function evalExpr(e: k.ElementwiseOp["f"], x: number, params: number[]): number {
+  switch (e.k) {
+    case "x":
+      return x;
+    case "y":
+      return NaN;
+    case "param":
+      return params[e.i];
+    case "const":
+      return e.v;
+    case "fn1": {
+      const a = evalExpr(e.a, x, params);
+      return e.fn === "round" ? roundAway(a) : (Math[e.fn] as (v: number) => number)(a);
+    }
+    case "fn2":
+      return Math[e.fn](evalExpr(e.a, x, params), evalExpr(e.b, x, params));
+    case "bin": {
+      const a = evalExpr(e.a, x, params), b = evalExpr(e.b, x, params);
+      return e.op === "+" ? a + b : e.op === "-" ? a - b : e.op === "*" ? a * b : a / b;
+    }
+    case "neg":
+      return -evalExpr(e.a, x, params);
+    case "gt0":
+      return evalExpr(e.cond, x, params) > 0
+        ? evalExpr(e.then, x, params)
+        : evalExpr(e.else, x, params);
+  }
+}
