@@ -371,7 +371,7 @@ function checkMv(op: string, a: unknown, x: unknown, y?: unknown): asserts a is 
  * using w1 = dge(4, 2, [0.3, 0.6, 0.1, 2.0, 0.9, 3.7, 0.0, 1.0], { layout: "row" });
  * using h1 = dv(4);
  * mv_(w1, x, h1);
- * if (toArray(h1).map((v) => v.toFixed(2)).join() !== "0.63,1.83,3.60,0.90") throw new Error();
+ * if (Array.from(toArray(h1), (v) => v.toFixed(2)).join() !== "0.63,1.83,3.60,0.90") throw new Error();
  * ```
  */
 export function mv_<L extends Loc>(
