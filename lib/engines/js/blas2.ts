@@ -18,12 +18,29 @@ export function gemv(alpha: number, a: Operand, x: Operand, beta: number, y: Ope
   const Y = y.storage.buffer as HostArray;
   const { rows: m, cols: n, rowStride: rs, colStride: cs } = a;
   if (rs <= cs) {
-    // Column-major: y += (α xⱼ) · column j.
-    for (let j = 0; j < n; j++) {
+    // Column-major: y += (α xⱼ) · column j, four columns per pass so y is read and written
+    // a quarter as often.
+    const ys = y.rowStride;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const xj = x.offset + j * x.rowStride;
+      const t0 = alpha * X[xj], t1 = alpha * X[xj + x.rowStride];
+      const t2 = alpha * X[xj + 2 * x.rowStride], t3 = alpha * X[xj + 3 * x.rowStride];
+      const c0 = a.offset + j * cs, c1 = c0 + cs, c2 = c1 + cs, c3 = c2 + cs;
+      if (rs === 1 && ys === 1) {
+        for (let i = 0, iy = y.offset; i < m; i++, iy++) {
+          Y[iy] += t0 * A[c0 + i] + t1 * A[c1 + i] + t2 * A[c2 + i] + t3 * A[c3 + i];
+        }
+      } else {
+        for (let i = 0, ia = 0, iy = y.offset; i < m; i++, ia += rs, iy += ys) {
+          Y[iy] += t0 * A[c0 + ia] + t1 * A[c1 + ia] + t2 * A[c2 + ia] + t3 * A[c3 + ia];
+        }
+      }
+    }
+    for (; j < n; j++) {
       const t = alpha * X[x.offset + j * x.rowStride];
-      if (t === 0) continue;
       let ia = a.offset + j * cs, iy = y.offset;
-      for (let i = 0; i < m; i++, ia += rs, iy += y.rowStride) Y[iy] += t * A[ia];
+      for (let i = 0; i < m; i++, ia += rs, iy += ys) Y[iy] += t * A[ia];
     }
   } else {
     // Row-major: yᵢ += α (row i · x).

@@ -1,0 +1,66 @@
+/**
+ * The tutorials print the book's numbers, on every engine they accept.
+ */
+import { assert } from "./conformance/assert.ts";
+
+async function run(script: string, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `tutorials/${script}`, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert(out.success, `${script} failed:\n${new TextDecoder().decode(out.stderr)}`);
+  return text;
+}
+
+function expectInOrder(text: string, lines: string[]): void {
+  let at = 0;
+  for (const line of lines) {
+    const i = text.indexOf(line, at);
+    assert(i >= 0, `missing "${line}" after position ${at} in:\n${text}`);
+    at = i + line.length;
+  }
+}
+
+for (const engine of ["native", "js"]) {
+  Deno.test(`tutorial 01 prints h1 and y (${engine})`, async () => {
+    expectInOrder(await run("01_representing_layers.ts", `--backend=${engine}`), [
+      "[ 0.63 1.83 3.60 0.90 ]",
+      "[ 1.84 ]",
+    ]);
+  });
+
+  Deno.test(`tutorial 02 prints step, relu, tanh, sigmoid and the network (${engine})`, async () => {
+    expectInOrder(await run("02_bias_and_activation.ts", `--backend=${engine}`), [
+      "[ 0.00 0.00 1.00 ]",
+      "[ 0.00 1.00 1.00 0.00 ]",
+      "[ 0.00 1.63 2.50 0.00 ]",
+      "[ -0.07 0.93 0.99 -0.80 ]",
+      "Infinity",
+      "[ 0.48 0.84 0.92 0.25 ]",
+      "[ 0.44 ]",
+    ]);
+  });
+
+  Deno.test(`tutorial 03 prints the layers' outputs (${engine})`, async () => {
+    expectInOrder(await run("03_fully_connected.ts", `--backend=${engine}`, "--no-bench"), [
+      "[ 0.48 0.84 0.92 0.25 ]",
+      "[ 0.44 ]",
+    ]);
+  });
+}
+
+Deno.test("tutorial 03's micro benchmark runs and reports a time", async () => {
+  expectInOrder(await run("03_fully_connected.ts"), ["[ 0.44 ]", "one input:", " ms"]);
+});
+
+Deno.test("an engine not built yet is refused with a clear message", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tutorials/01_representing_layers.ts", "--backend=cuda"],
+    stderr: "piped",
+    stdout: "null",
+  }).output();
+  assert(!out.success, "exits with an error");
+  assert(new TextDecoder().decode(out.stderr).includes("not built yet"), "says why");
+});
