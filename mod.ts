@@ -54,4 +54,5 @@ export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";
 export * from "./lib/access.ts";
-export { type ElementwiseOp, type OpName, ops } from "./lib/elementwise/table.ts";
+export { type Domain, type ElementwiseOp, type OpName, ops } from "./lib/elementwise/table.ts";
+export type { Expr, Fn1, Fn2 } from "./lib/elementwise/expr.ts";

@@ -30,6 +30,7 @@ export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
  * ```
  */
 export function entry(x: Vector<"host">, i: number): number;
+/** The entry of a host matrix at row i, column j. */
 export function entry(a: GEMatrix<"host">, i: number, j: number): number;
 export function entry(s: Structure, i: number, j?: number): number {
   return hostBuffer("entry", checked("entry", s, i, j))[position(s, i, j)];
@@ -66,7 +67,9 @@ function position(s: Structure, i: number, j: number | undefined): number {
  * ```
  */
 export function entry_<S extends Structure>(x: S, v: number): S;
-export function entry_<L extends Loc>(x: Vector<"host">, i: number, v: number): Vector<"host">;
+/** Sets entry i of a host vector to v. */
+export function entry_(x: Vector<"host">, i: number, v: number): Vector<"host">;
+/** Sets entry (i, j) of a host matrix to v. */
 export function entry_(a: GEMatrix<"host">, i: number, j: number, v: number): GEMatrix<"host">;
 export function entry_(s: Structure, ...args: number[]): Structure {
   if (args.length === 1) {
@@ -206,11 +209,14 @@ function hostCopyTarget(src: Structure): HostOperand {
  * ```
  */
 export function transfer<L extends Loc>(x: Vector<L>): Later<L, Vector<"host">>;
+/** A host copy of a matrix, on the native factory of its dtype. */
 export function transfer<L extends Loc>(x: GEMatrix<L>): Later<L, GEMatrix<"host">>;
+/** A copy of a vector on the given factory. */
 export function transfer<L extends Loc, M extends Loc>(
   factory: Factory<M>,
   x: Vector<L>,
 ): Later<L, Vector<M>>;
+/** A copy of a matrix on the given factory. */
 export function transfer<L extends Loc, M extends Loc>(
   factory: Factory<M>,
   x: GEMatrix<L>,

@@ -31,6 +31,7 @@ import type { Loc, Scalar } from "./core/types.ts";
  * ```
  */
 export function zero<L extends Loc>(x: Vector<L>): Vector<L>;
+/** A new zero matrix of the shape, layout and factory of x. */
 export function zero<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
 export function zero(x: Structure): Structure {
   live("zero", x, "x");
@@ -228,6 +229,7 @@ export function copy_<S extends Structure>(x: Structure, y: S): S {
  * ```
  */
 export function copy<L extends Loc>(x: Vector<L>): Vector<L>;
+/** A new dense copy of a matrix, in its layout. */
 export function copy<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
 export function copy(x: Structure): Structure {
   live("copy", x, "x");
@@ -285,6 +287,7 @@ export function scal<S extends Structure>(alpha: number, x: S): S {
  * ```
  */
 export function axpy_<S extends Structure>(alpha: number, x: Structure, y: S): S;
+/** The form `axpy_(x, y)`; see the first signature. */
 export function axpy_<S extends Structure>(x: Structure, y: S): S;
 export function axpy_(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
   const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
@@ -308,6 +311,7 @@ export function axpy_(...args: [number, Structure, Structure] | [Structure, Stru
  * ```
  */
 export function axpy<S extends Structure>(alpha: number, x: S, y: S): S;
+/** The form `axpy(x, y)`; see the first signature. */
 export function axpy<S extends Structure>(x: S, y: S): S;
 export function axpy(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
   const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
@@ -381,12 +385,14 @@ export function mv_<L extends Loc>(
   beta: number,
   y: Vector<L>,
 ): Vector<L>;
+/** The form `mv_(alpha, a, x, y)`; see the first signature. */
 export function mv_<L extends Loc>(
   alpha: number,
   a: GEMatrix<L>,
   x: Vector<L>,
   y: Vector<L>,
 ): Vector<L>;
+/** The form `mv_(a, x, y)`; see the first signature. */
 export function mv_<L extends Loc>(a: GEMatrix<L>, x: Vector<L>, y: Vector<L>): Vector<L>;
 export function mv_(...args: unknown[]): Vector {
   const [alpha, a, x, beta, y] = args.length === 5
@@ -419,6 +425,7 @@ export function mv_(...args: unknown[]): Vector {
  * ```
  */
 export function mv<L extends Loc>(alpha: number, a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+/** The form `mv(a, x)`; see the first signature. */
 export function mv<L extends Loc>(a: GEMatrix<L>, x: Vector<L>): Vector<L>;
 export function mv(...args: unknown[]): Vector {
   const [alpha, a, x] = args.length === 3
@@ -469,6 +476,7 @@ export function rk_<L extends Loc>(
   y: Vector<L>,
   a: GEMatrix<L>,
 ): GEMatrix<L>;
+/** The form `rk_(x, y, a)`; see the first signature. */
 export function rk_<L extends Loc>(x: Vector<L>, y: Vector<L>, a: GEMatrix<L>): GEMatrix<L>;
 export function rk_(...args: unknown[]): GEMatrix {
   const [alpha, x, y, a] = args.length === 4
@@ -493,6 +501,7 @@ export function rk_(...args: unknown[]): GEMatrix {
  * ```
  */
 export function rk<L extends Loc>(alpha: number, x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+/** The form `rk(x, y)`; see the first signature. */
 export function rk<L extends Loc>(x: Vector<L>, y: Vector<L>): GEMatrix<L>;
 export function rk(...args: unknown[]): GEMatrix {
   const [alpha, x, y] = args.length === 3
@@ -550,12 +559,14 @@ export function mm_<L extends Loc>(
   beta: number,
   c: GEMatrix<L>,
 ): GEMatrix<L>;
+/** The form `mm_(alpha, a, b, c)`; see the first signature. */
 export function mm_<L extends Loc>(
   alpha: number,
   a: GEMatrix<L>,
   b: GEMatrix<L>,
   c: GEMatrix<L>,
 ): GEMatrix<L>;
+/** The form `mm_(a, b, c)`; see the first signature. */
 export function mm_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>, c: GEMatrix<L>): GEMatrix<L>;
 export function mm_(...args: unknown[]): GEMatrix {
   const [alpha, a, b, beta, c] = args.length === 5
@@ -587,6 +598,7 @@ export function mm_(...args: unknown[]): GEMatrix {
  * ```
  */
 export function mm<L extends Loc>(alpha: number, a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+/** The form `mm(a, b)`; see the first signature. */
 export function mm<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
 export function mm(...args: unknown[]): GEMatrix {
   const [alpha, a, b] = args.length === 3

@@ -136,6 +136,7 @@ export function pow_<S extends Structure>(x: S, p: number | Structure, z?: S): S
  * ```
  */
 export function linearFrac<S extends Structure>(a: number, x: S, b: number): S;
+/** The form `linearFrac(a, x, b, c, y, d)`; see the first signature. */
 export function linearFrac<S extends Structure>(
   a: number,
   x: S,
@@ -169,6 +170,7 @@ export function linearFrac(
  * ```
  */
 export function linearFrac_<S extends Structure>(a: number, x: S, b: number): S;
+/** The form `linearFrac_(a, x, b, c, y, d)`; see the first signature. */
 export function linearFrac_<S extends Structure>(
   a: number,
   x: S,

@@ -24,6 +24,8 @@ export class KnapError extends Error {
   readonly code: string;
 
   /**
+   * An error with a reason code.
+   *
    * @param message what went wrong, naming the operation
    * @param code a short machine-readable reason
    */

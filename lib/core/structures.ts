@@ -40,13 +40,15 @@ export function allocate(factory: Factory, length: number): OwnedStorage {
 
 /** Registers a new owner so its memory is freed if the user forgets to release it. */
 export function watch<T extends Structure>(owner: T): T {
-  const { factory, storage } = owner;
+  const { factory } = owner;
+  const storage = owner.storage as OwnedStorage;
   if (!factory.engine.collected) forgotten.register(owner, { factory, storage }, storage);
   return owner;
 }
 
-function release(factory: Factory, storage: OwnedStorage, owner: boolean): void {
-  if (!owner || storage.released) return;
+function release(factory: Factory, s: Storage, owner: boolean): void {
+  if (!owner || s.released) return;
+  const storage = s as OwnedStorage;
   storage.released = true;
   if (!factory.engine.collected) forgotten.unregister(storage);
   if (!factory.released) factory.engine.free(storage.buffer);
@@ -81,7 +83,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
   /** The factory that made the memory. */
   readonly factory: Factory<L>;
   /** The memory, shared with views. */
-  readonly storage: OwnedStorage;
+  readonly storage: Storage;
   /** Index of the first entry. */
   readonly offset: number;
   /** Distance between consecutive entries. */
@@ -102,7 +104,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
   /** Internal: use `vctr` and the view functions. */
   constructor(
     factory: Factory<L>,
-    storage: OwnedStorage,
+    storage: Storage,
     offset: number,
     stride: number,
     dim: number,
@@ -161,7 +163,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   /** The factory that made the memory. */
   readonly factory: Factory<L>;
   /** The memory, shared with views. */
-  readonly storage: OwnedStorage;
+  readonly storage: Storage;
   /** Index of entry (0, 0). */
   readonly offset: number;
   /** Number of rows. */
@@ -186,7 +188,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   /** Internal: use `ge` and the view functions. */
   constructor(
     factory: Factory<L>,
-    storage: OwnedStorage,
+    storage: Storage,
     offset: number,
     m: number,
     n: number,
