@@ -185,13 +185,17 @@ export function blasConformance(f: Factory): void {
     },
   );
 
-  t("axpy_ and copy_ with the output aliasing the input", async () => {
+  t("axpy_, axpby_, copy_ and swp_ with the output aliasing the input", async () => {
     const xs = representable(f, values(3, 9));
     const { v, parent } = makeVector(f, { dim: 9, stride: 2, offset: 1 }, xs);
     assert(k.axpy_(2, v, v) === v, "returns y");
     assertAllClose(await readVector(v), xs.map((x) => 3 * x), tol, "axpy_(2, x, x)");
     assert(k.copy_(v, v) === v, "copy_ onto itself");
     assertAllClose(await readVector(v), xs.map((x) => 3 * x), tol, "copy_(x, x)");
+    assert(k.axpby_(2, v, -1, v) === v, "axpby_ returns y");
+    assertAllClose(await readVector(v), xs.map((x) => 3 * x), tol * 4, "axpby_(2, x, -1, x)");
+    assert(k.swp_(v, v) === v, "swp_ with itself");
+    assertAllClose(await readVector(v), xs.map((x) => 3 * x), tol * 4, "swp_(x, x)");
     parent[Symbol.dispose]();
   });
 
