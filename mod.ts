@@ -49,7 +49,18 @@ export {
   viewVctr,
 } from "./lib/core/views.ts";
 export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
-export { dge, dv, fge, fv, nativeDouble, nativeFloat } from "./lib/engines/native/mod.ts";
+export {
+  type Availability,
+  defaultDouble,
+  defaultFloat,
+  dge,
+  dv,
+  fge,
+  fv,
+  nativeAvailability,
+  nativeDouble,
+  nativeFloat,
+} from "./lib/engines/native/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";

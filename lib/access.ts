@@ -12,7 +12,7 @@ import type { HostOperand } from "./core/engine.ts";
 import { ge, vctr } from "./core/construct.ts";
 import { arrayType, type HostArray, type Loc } from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
-import { nativeDouble, nativeFloat } from "./engines/native/mod.ts";
+import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
 
 /** T now on the host, a promise of T when the source lives on a device. */
 export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
@@ -197,7 +197,7 @@ function hostCopyTarget(src: Structure): HostOperand {
 }
 
 /**
- * A host copy of x: on `factory` when given, else on the native factory of x's dtype. A
+ * A host copy of x: on `factory` when given, else on the default factory of x's dtype. A
  * device structure's copy arrives asynchronously; a host one's at once.
  *
  * @example
@@ -209,7 +209,7 @@ function hostCopyTarget(src: Structure): HostOperand {
  * ```
  */
 export function transfer<L extends Loc>(x: Vector<L>): Later<L, Vector<"host">>;
-/** A host copy of a matrix, on the native factory of its dtype. */
+/** A host copy of a matrix, on the default factory of its dtype. */
 export function transfer<L extends Loc>(x: GEMatrix<L>): Later<L, GEMatrix<"host">>;
 /** A copy of a vector on the given factory. */
 export function transfer<L extends Loc, M extends Loc>(
@@ -226,7 +226,7 @@ export function transfer(
 ): Structure | Promise<Structure> {
   const [target, x] = args.length === 2 ? args : [undefined, args[0]];
   live("transfer", x, "x");
-  const f = target ?? (x.factory.dtype === "float32" ? nativeFloat : nativeDouble);
+  const f = target ?? (x.factory.dtype === "float32" ? defaultFloat() : defaultDouble());
   checkFactoryLive("transfer", f);
   const y = x instanceof Vector ? vctr(f, x.dim) : ge(f, x.m, x.n, undefined, { layout: x.layout });
   return transfer_(x, y);

@@ -2,6 +2,9 @@
  * The tutorials print the book's numbers, on every engine they accept.
  */
 import { assert } from "./conformance/assert.ts";
+import { nativeAvailability } from "../mod.ts";
+
+const engines = ["default", "js", ...(nativeAvailability().available ? ["native"] : [])];
 
 async function run(script: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -23,7 +26,7 @@ function expectInOrder(text: string, lines: string[]): void {
   }
 }
 
-for (const engine of ["native", "js"]) {
+for (const engine of engines) {
   Deno.test(`tutorial 01 prints h1 and y (${engine})`, async () => {
     expectInOrder(await run("01_representing_layers.ts", `--backend=${engine}`), [
       "[ 0.63 1.83 3.60 0.90 ]",

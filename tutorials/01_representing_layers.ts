@@ -10,7 +10,7 @@ import { ge, mv, mv_, vctr } from "../mod.ts";
 import { backend } from "./_backend.ts";
 
 const { name, double: f } = backend();
-console.log(`Chapter 1 on the ${name} engine (${f.engine.name} computes)\n`);
+console.log(`Chapter 1 on the ${name} engine\n`);
 
 // Two inputs, four hidden neurons: the weights of one neuron are one row of w1.
 const x = vctr(f, [0.3, 0.9]);

@@ -2,10 +2,18 @@
  * The `--backend=` flag every tutorial takes: which engine runs the chapter. Engines not built
  * yet say so instead of silently running somewhere else.
  */
-import { type Factory, jsDouble, jsFloat, nativeDouble, nativeFloat } from "../mod.ts";
+import {
+  defaultDouble,
+  defaultFloat,
+  type Factory,
+  jsDouble,
+  jsFloat,
+  nativeDouble,
+  nativeFloat,
+} from "../mod.ts";
 
 /** The engines a tutorial can run on, and those still to come. */
-export const backends = ["native", "js", "webgpu", "cuda", "opencl"] as const;
+export const backends = ["default", "native", "js", "webgpu", "cuda", "opencl"] as const;
 
 /** One engine's factories. */
 export interface Backend {
@@ -14,11 +22,15 @@ export interface Backend {
   readonly float: Factory<"host">;
 }
 
-/** The backend named by `--backend=NAME` in args (default: native). */
+/** The backend named by `--backend=NAME` in args (default: the best engine present). */
 export function backend(args: readonly string[] = Deno.args): Backend {
   const flag = args.find((a) => a.startsWith("--backend="));
-  const name = flag === undefined ? "native" : flag.slice("--backend=".length);
+  const name = flag === undefined ? "default" : flag.slice("--backend=".length);
   switch (name) {
+    case "default": {
+      const double = defaultDouble();
+      return { name: double.engine.name, double, float: defaultFloat() };
+    }
     case "native":
       return { name, double: nativeDouble, float: nativeFloat };
     case "js":

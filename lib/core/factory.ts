@@ -28,12 +28,16 @@ export interface Factory<L extends Loc = Loc> {
   [Symbol.dispose](): void;
 }
 
-/** A factory over an engine; `owned` factories release the engine's device when disposed. */
+/**
+ * A factory over an engine, given directly or as a loader run on first use (so native
+ * libraries open only when a program uses them). Factories made with a `release` function own
+ * a device and release it when disposed.
+ */
 export class EngineFactory<L extends Loc> implements Factory<L> {
   readonly name: string;
   readonly dtype: DType;
   readonly location: L;
-  readonly engine: Engine;
+  #engine: Engine | (() => Engine);
   #released = false;
   readonly #release: (() => void) | undefined;
 
@@ -41,15 +45,27 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
    * @param name printable name
    * @param dtype element type
    * @param location host or device, as the engine's
-   * @param engine the engine
+   * @param engine the engine, or a function that loads it on first use
    * @param release what disposing does; undefined for shared factories, which stay alive
    */
-  constructor(name: string, dtype: DType, location: L, engine: Engine, release?: () => void) {
+  constructor(
+    name: string,
+    dtype: DType,
+    location: L,
+    engine: Engine | (() => Engine),
+    release?: () => void,
+  ) {
     this.name = name;
     this.dtype = dtype;
     this.location = location;
-    this.engine = engine;
+    this.#engine = engine;
     this.#release = release;
+  }
+
+  /** The engine; a lazy one is loaded here, and a load failure is thrown here. */
+  get engine(): Engine {
+    if (typeof this.#engine === "function") this.#engine = this.#engine();
+    return this.#engine;
   }
 
   /** True once disposed. */
@@ -66,7 +82,8 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
 
   /** A short description for the console. */
   [Symbol.for("Deno.customInspect")](): string {
-    return `#Factory[${this.name}, ${this.dtype}, engine:${this.engine.name}]`;
+    const engine = typeof this.#engine === "function" ? "not loaded" : this.#engine.name;
+    return `#Factory[${this.name}, ${this.dtype}, engine:${engine}]`;
   }
 }
 

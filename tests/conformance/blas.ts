@@ -363,6 +363,41 @@ export function blasConformance(f: Factory): void {
     },
   );
 
+  t("mm_ on products large enough for every routing, in every layout combination", async () => {
+    const [m, n, kk] = [70, 66, 81];
+    const ra = toRows(representable(f, values(1, m * kk)), m, kk);
+    const rb = toRows(representable(f, values(2, kk * n)), kk, n);
+    const prod = ra.map((r) =>
+      Array.from({ length: n }, (_, j) => r.reduce((acc, v, p) => acc + v * rb[p][j], 0))
+    );
+    const layouts = ["column", "row"] as const;
+    for (const la of layouts) {
+      for (const lb of layouts) {
+        for (const lc of layouts) {
+          const spec = (mm: number, nn: number, layout: k.Layout, transposed: boolean) => ({
+            m: mm,
+            n: nn,
+            layout,
+            padRows: 1,
+            padCols: 2,
+            r0: 1,
+            c0: 0,
+            transposed,
+          });
+          const a = makeMatrix(f, spec(m, kk, la, la === lb), ra);
+          const b = makeMatrix(f, spec(kk, n, lb, la !== lc), rb);
+          const c = makeMatrix(f, spec(m, n, lc, false), toRows(Array(m * n).fill(0), m, n));
+          k.mm_(a.a, b.a, c.a);
+          const got = (await readMatrix(c.a)).flat();
+          got.forEach((v, i) =>
+            assertClose(v, prod.flat()[i], tol, `mm_ ${la}/${lb}/${lc}[${i}]`, 1 + kk * 4)
+          );
+          for (const p of [a.parent, b.parent, c.parent]) p[Symbol.dispose]();
+        }
+      }
+    }
+  });
+
   t("mm_ and mv_ give the right answer when the output aliases an input", async () => {
     using a = k.ge(f, 3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     using ref = k.mm(a, a);

@@ -13,7 +13,7 @@ Deno.test("vctr, dv and fv take a dimension, an array, a typed array, an iterabl
   assertEquals([...c], [0.5, 1.5]);
   assertEquals([...d], [4, 5, 6]);
   assertEquals([...e], [0.3, 0.9]);
-  assert(g.factory === k.nativeFloat && e.factory === k.nativeDouble, "native factories");
+  assert(g.factory === k.defaultFloat() && e.factory === k.defaultDouble(), "default factories");
   assert(c.toArray() instanceof Float32Array, "float32 storage");
   assertThrows(() => k.dv(1, [2] as unknown as number), TypeError, "dv");
   assertThrows(

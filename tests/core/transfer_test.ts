@@ -11,7 +11,7 @@ Deno.test("transfer_ copies between factories and dtypes, into strided views, an
   assertEquals([...z], [2, 4, 6]);
   assert(z.factory === k.jsDouble, "on the requested factory");
   using w = k.transfer(y);
-  assert(w.factory === k.nativeFloat && w.layout === "row", "default target: native, same layout");
+  assert(w.factory === k.defaultFloat() && w.layout === "row", "default target, same layout");
 });
 
 Deno.test("synchronize resolves on host engines", async () => {

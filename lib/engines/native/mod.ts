@@ -1,39 +1,42 @@
 /**
- * The native CPU factories and the book's shortcuts `dv`, `fv`, `dge`, `fge`.
+ * The native CPU factories — OpenBLAS for BLAS, oneDNN for float32 elementwise math and large
+ * float products — the default factories, and the book's shortcuts `dv`, `fv`, `dge`, `fge`.
  *
- * Until the native engine (OpenBLAS and oneDNN through FFI) lands, `nativeFloat` and
- * `nativeDouble` run on the js engine: the same results, at TypeScript's speed. Code written
- * against them now speeds up without a change when the native engine arrives.
+ * The libraries open on first use of a native factory, so importing knap needs no
+ * `--allow-ffi`. `nativeFloat` never falls back: without its libraries it throws an error
+ * naming the missing one. `defaultFloat()` and `defaultDouble()` pick the best engine present
+ * and the shortcuts use them, so code runs everywhere and fast where it can.
  *
  * @module
  */
 
 import { EngineFactory, type Factory } from "../../core/factory.ts";
-import { jsEngine } from "../js/engine.ts";
 import { type Data, ge, type GEOptions, vctr } from "../../core/construct.ts";
 import type { GEMatrix, Vector } from "../../core/structures.ts";
+import { jsDouble, jsFloat } from "../js/mod.ts";
+import { nativeEngine } from "./engine.ts";
 
 /**
- * Float32 structures on the CPU. For now computed by the js engine (the native engine is
- * not built yet); its `engine.name` says which engine runs.
+ * Float32 structures on the CPU, computed by OpenBLAS and oneDNN. Using it without the
+ * libraries throws a KnapError naming the missing one and its package.
  *
  * @example
  * ```ts
  * import { nativeFloat, vctr } from "@knap/knap";
  * using x = vctr(nativeFloat, [1, 2]);
- * if (x.dim !== 2) throw new Error("unexpected");
+ * if (x.factory.engine.name !== "native") throw new Error("unexpected");
  * ```
  */
 export const nativeFloat: Factory<"host"> = new EngineFactory(
   "nativeFloat",
   "float32",
   "host",
-  jsEngine,
+  nativeEngine,
 );
 
 /**
- * Float64 structures on the CPU. For now computed by the js engine (the native engine is
- * not built yet); its `engine.name` says which engine runs.
+ * Float64 structures on the CPU, computed by OpenBLAS (elementwise math runs the js engine's
+ * loops: oneDNN's CPU primitives have no float64).
  *
  * @example
  * ```ts
@@ -46,8 +49,66 @@ export const nativeDouble: Factory<"host"> = new EngineFactory(
   "nativeDouble",
   "float64",
   "host",
-  jsEngine,
+  nativeEngine,
 );
+
+/** Whether the native engine loads here, and if not, why. */
+export type Availability = { readonly available: true } | {
+  readonly available: false;
+  readonly reason: string;
+};
+
+/**
+ * Whether the native engine's libraries load on this machine; the reason when they do not.
+ *
+ * @example
+ * ```ts
+ * import { nativeAvailability } from "@knap/knap";
+ * const a = nativeAvailability();
+ * console.log(a.available ? "native engine ready" : `js engine only: ${a.reason}`);
+ * ```
+ */
+export function nativeAvailability(): Availability {
+  // Asking first keeps a js-only program from prompting for a permission it never wanted.
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    return { available: false, reason: "loading native libraries needs --allow-ffi (or -A)" };
+  }
+  try {
+    nativeEngine();
+    return { available: true };
+  } catch (e) {
+    return { available: false, reason: (e as Error).message };
+  }
+}
+
+/**
+ * The best float32 host factory present: `nativeFloat` when its libraries load, else
+ * `jsFloat`. Its `name` says which.
+ *
+ * @example
+ * ```ts
+ * import { defaultFloat } from "@knap/knap";
+ * const f = defaultFloat();
+ * console.log(`computing on ${f.name}`);
+ * ```
+ */
+export function defaultFloat(): Factory<"host"> {
+  return nativeAvailability().available ? nativeFloat : jsFloat;
+}
+
+/**
+ * The best float64 host factory present: `nativeDouble` when its libraries load, else
+ * `jsDouble`. Its `name` says which.
+ *
+ * @example
+ * ```ts
+ * import { defaultDouble } from "@knap/knap";
+ * if (defaultDouble().dtype !== "float64") throw new Error("unexpected");
+ * ```
+ */
+export function defaultDouble(): Factory<"host"> {
+  return nativeAvailability().available ? nativeDouble : jsDouble;
+}
 
 function vector(f: Factory<"host">, op: string, args: (number | Data)[]): Vector<"host"> {
   if (args.length === 1) return vctr(f, args[0]);
@@ -58,7 +119,7 @@ function vector(f: Factory<"host">, op: string, args: (number | Data)[]): Vector
 }
 
 /**
- * A float64 vector on the native factory: `dv(0.3, 0.9)` holds the entries, `dv([0.3, 0.9])`
+ * A float64 vector on the default factory: `dv(0.3, 0.9)` holds the entries, `dv([0.3, 0.9])`
  * too, and `dv(4)` — a single number — is four zeros, as in Neanderthal.
  *
  * @example
@@ -70,11 +131,11 @@ function vector(f: Factory<"host">, op: string, args: (number | Data)[]): Vector
  * ```
  */
 export function dv(...entries: (number | Data)[]): Vector<"host"> {
-  return vector(nativeDouble, "dv", entries);
+  return vector(defaultDouble(), "dv", entries);
 }
 
 /**
- * A float32 vector on the native factory; arguments as {@linkcode dv}.
+ * A float32 vector on the default factory; arguments as {@linkcode dv}.
  *
  * @example
  * ```ts
@@ -84,11 +145,11 @@ export function dv(...entries: (number | Data)[]): Vector<"host"> {
  * ```
  */
 export function fv(...entries: (number | Data)[]): Vector<"host"> {
-  return vector(nativeFloat, "fv", entries);
+  return vector(defaultFloat(), "fv", entries);
 }
 
 /**
- * A float64 m×n GE matrix on the native factory; the data is read in the layout's order.
+ * A float64 m×n GE matrix on the default factory; the data is read in the layout's order.
  *
  * @example
  * ```ts
@@ -103,11 +164,11 @@ export function dge(
   data?: Data | ArrayLike<ArrayLike<number>>,
   options?: GEOptions,
 ): GEMatrix<"host"> {
-  return ge(nativeDouble, m, n, data, options);
+  return ge(defaultDouble(), m, n, data, options);
 }
 
 /**
- * A float32 m×n GE matrix on the native factory; the data is read in the layout's order.
+ * A float32 m×n GE matrix on the default factory; the data is read in the layout's order.
  *
  * @example
  * ```ts
@@ -122,5 +183,5 @@ export function fge(
   data?: Data | ArrayLike<ArrayLike<number>>,
   options?: GEOptions,
 ): GEMatrix<"host"> {
-  return ge(nativeFloat, m, n, data, options);
+  return ge(defaultFloat(), m, n, data, options);
 }

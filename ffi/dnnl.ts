@@ -1,0 +1,158 @@
+/**
+ * oneDNN (DNNL) through Deno FFI: the C API symbols knap calls, the constants it needs, and
+ * how the library is found. oneDNN 2.x (Debian 12 ships 2.6) is supported; the 3.x API
+ * replaced the operation descriptors used here, so a 3.x library is refused with a clear
+ * message until its path is added (everything version-specific lives in this file).
+ *
+ * @module
+ */
+
+import { KnapError } from "../lib/core/errors.ts";
+import { type LibrarySpec, openLibrary } from "./load.ts";
+
+/** Where oneDNN lives on each platform. */
+export const dnnlSpec: LibrarySpec = {
+  name: "oneDNN",
+  env: "KNAP_DNNL",
+  names: {
+    linux: ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"],
+    darwin: [
+      "/opt/homebrew/opt/onednn/lib/libdnnl.dylib",
+      "/usr/local/opt/onednn/lib/libdnnl.dylib",
+      "libdnnl.dylib",
+    ],
+    windows: ["dnnl.dll"],
+  },
+  install: "Debian/Ubuntu: apt install libdnnl2; Homebrew: brew install onednn",
+};
+
+/** dnnl_status_t's success. */
+export const dnnl_success = 0;
+/** dnnl_data_type_t for float32. */
+export const dnnl_f32 = 3;
+/** dnnl_engine_kind_t for the CPU. */
+export const dnnl_cpu = 1;
+/** dnnl_stream_flags_t: in-order execution. */
+export const dnnl_stream_in_order = 1;
+/** dnnl_prop_kind_t: inference. */
+export const dnnl_forward_inference = 96;
+/** Execution argument indices. */
+export const DNNL_ARG_SRC = 1;
+/** The second source of a binary primitive. */
+export const DNNL_ARG_SRC_1 = 2;
+/** The destination. */
+export const DNNL_ARG_DST = 17;
+
+/** Eltwise algorithms of oneDNN 2.x (dnnl_alg_kind_t). */
+export const eltwiseAlg = {
+  relu: 0x1f,
+  tanh: 0x2f,
+  elu: 0x3f,
+  square: 0x4f,
+  abs: 0x5f,
+  sqrt: 0x6f,
+  linear: 0x7f,
+  logistic: 0xaf,
+  exp: 0xbf,
+  log: 0xef,
+  pow: 0x20,
+} as const;
+
+/** Binary algorithms of oneDNN 2.x. */
+export const binaryAlg = {
+  add: 0x1fff0,
+  mul: 0x1fff1,
+  max: 0x1fff2,
+  min: 0x1fff3,
+  div: 0x1fff4,
+} as const;
+
+/**
+ * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
+ * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096), rounded up: knap allocates these
+ * buffers and oneDNN fills them.
+ */
+export const descBytes = { memory: 1024, eltwise: 2048, binary: 4096 } as const;
+
+/** The symbols knap binds (oneDNN 2.x C API). */
+export const dnnlSymbols = {
+  dnnl_version: { parameters: [], result: "pointer" },
+  dnnl_engine_create: { parameters: ["buffer", "i32", "usize"], result: "i32" },
+  dnnl_stream_create: { parameters: ["buffer", "pointer", "u32"], result: "i32" },
+  dnnl_stream_wait: { parameters: ["pointer"], result: "i32" },
+  dnnl_memory_desc_init_by_strides: {
+    parameters: ["buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+  },
+  dnnl_memory_create: { parameters: ["buffer", "buffer", "pointer", "pointer"], result: "i32" },
+  dnnl_memory_set_data_handle: { parameters: ["pointer", "pointer"], result: "i32" },
+  dnnl_memory_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_eltwise_forward_desc_init: {
+    parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_binary_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_primitive_desc_create: {
+    parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
+    result: "i32",
+  },
+  dnnl_primitive_desc_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_create: { parameters: ["buffer", "pointer"], result: "i32" },
+  dnnl_primitive_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_execute: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+  // Row-major: (transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+  dnnl_sgemm: {
+    parameters: [
+      "u8",
+      "u8",
+      "i64",
+      "i64",
+      "i64",
+      "f32",
+      "buffer",
+      "i64",
+      "buffer",
+      "i64",
+      "f32",
+      "buffer",
+      "i64",
+    ],
+    result: "i32",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The opened library. */
+export type DNNL = Deno.DynamicLibrary<typeof dnnlSymbols>;
+
+/** The library's version triple. */
+export function dnnlVersion(lib: DNNL): [number, number, number] {
+  const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
+  return [v.getInt32(0), v.getInt32(4), v.getInt32(8)];
+}
+
+/** Opens oneDNN 2.x (KNAP_DNNL, then the platform's names); throws a KnapError otherwise. */
+export function openDNNL(): DNNL {
+  const lib = openLibrary(dnnlSpec, dnnlSymbols);
+  const [major, minor, patch] = dnnlVersion(lib);
+  if (major !== 2 || lib.symbols.dnnl_eltwise_forward_desc_init === null) {
+    lib.close();
+    throw new KnapError(
+      `oneDNN ${major}.${minor}.${patch} is not supported yet: knap uses the 2.x C API ` +
+        "(Debian 12's libdnnl2). Set KNAP_DNNL to a 2.x library.",
+      "unsupported-version",
+    );
+  }
+  return lib;
+}
+
+/** Throws a KnapError carrying oneDNN's status unless it is success. */
+export function check(status: number, what: string): void {
+  if (status !== dnnl_success) {
+    throw new KnapError(`oneDNN: ${what} failed with status ${status}`, `dnnl-${status}`);
+  }
+}

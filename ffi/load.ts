@@ -1,0 +1,49 @@
+/**
+ * Finding and opening a native library: an explicit path from an environment variable first,
+ * then the platform's usual names. A library that cannot be found is an error that names it
+ * and the package that provides it.
+ *
+ * @module
+ */
+
+import { KnapError } from "../lib/core/errors.ts";
+
+/** Where to look for one library and what to tell a user who lacks it. */
+export interface LibrarySpec {
+  /** Human name: "OpenBLAS". */
+  readonly name: string;
+  /** Environment variable holding an explicit path: "KNAP_OPENBLAS". */
+  readonly env: string;
+  /** File names to try, per platform. */
+  readonly names: Readonly<Partial<Record<typeof Deno.build.os, readonly string[]>>>;
+  /** How to install it, per package manager. */
+  readonly install: string;
+}
+
+/** Opens the first candidate that loads, or throws a KnapError listing what was tried. */
+export function openLibrary<S extends Deno.ForeignLibraryInterface>(
+  spec: LibrarySpec,
+  symbols: S,
+): Deno.DynamicLibrary<S> {
+  const explicit = Deno.env.get(spec.env);
+  const candidates = explicit ? [explicit] : [...(spec.names[Deno.build.os] ?? [])];
+  const failures: string[] = [];
+  for (const path of candidates) {
+    try {
+      return Deno.dlopen(path, symbols);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+        throw new KnapError(
+          `${spec.name}: loading native libraries needs --allow-ffi (or -A)`,
+          "permission",
+        );
+      }
+      failures.push(`${path}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new KnapError(
+    `${spec.name} was not found (tried ${failures.join("; ") || "no candidates"}). ` +
+      `Install it (${spec.install}) or set ${spec.env} to the library's path.`,
+    "missing-library",
+  );
+}

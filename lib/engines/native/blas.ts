@@ -1,0 +1,237 @@
+/**
+ * BLAS through OpenBLAS's CBLAS, with float products routed to oneDNN's sgemm where it is
+ * faster. Operands reach the library as a typed-array view at their offset plus their strides:
+ * nothing is copied. Level 1 works on matrices slice by slice (one call for gapless ones);
+ * the few operations CBLAS lacks (matrix 1- and ∞-norms, fill) or gets wrong (float sum) use
+ * the js engine's loops on the same memory.
+ *
+ * @module
+ */
+
+import type { BlasEngine, Operand } from "../../core/engine.ts";
+import type { HostArray } from "../../core/types.ts";
+import { CblasColMajor, CblasNoTrans, CblasRowMajor, CblasTrans } from "../../../ffi/openblas.ts";
+import { check } from "../../../ffi/dnnl.ts";
+import * as js from "../js/blas1.ts";
+import { plan } from "../js/walk.ts";
+import type { NativeLibraries } from "./libraries.ts";
+
+const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
+const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
+const isFloat = (x: Operand): boolean => x.storage.buffer instanceof Float32Array;
+const N = 78; // 'N'
+const T = 84; // 'T'
+
+/** Row-major view of a matrix operand: which way it is stored and its leading dimension. */
+function storage(a: Operand): { rowMajor: boolean; ld: number } {
+  // A matrix has one unit stride; a column-major one with a single column may have both.
+  return a.rowStride === 1 && (a.colStride !== 1 || a.rows >= a.cols)
+    ? { rowMajor: false, ld: Math.max(a.colStride, a.rows, 1) }
+    : { rowMajor: true, ld: Math.max(a.rowStride, a.cols, 1) };
+}
+
+/** The float products at least this large (m·n·k) go to oneDNN's sgemm; see bench/gemm_route. */
+export const DNNL_SGEMM_FROM = 64 * 64 * 64;
+
+/** The native BLAS over opened libraries. */
+export function nativeBlas(libs: NativeLibraries): BlasEngine {
+  const b = libs.blas;
+  const {
+    cblas_sdot,
+    cblas_ddot,
+    cblas_dsum,
+    cblas_sasum,
+    cblas_dasum,
+    cblas_snrm2,
+    cblas_dnrm2,
+    cblas_isamax,
+    cblas_idamax,
+    cblas_isamin,
+    cblas_idamin,
+    cblas_scopy,
+    cblas_dcopy,
+    cblas_sswap,
+    cblas_dswap,
+    cblas_sscal,
+    cblas_dscal,
+    cblas_saxpy,
+    cblas_daxpy,
+    cblas_saxpby,
+    cblas_daxpby,
+    cblas_sgemv,
+    cblas_dgemv,
+    cblas_sger,
+    cblas_dger,
+    cblas_sgemm,
+    cblas_dgemm,
+  } = b;
+  const { dnnl_sgemm } = libs.dnnl;
+
+  /** Σ over the slices of a walk of f(n, x, incx[, y, incy]). */
+  function reduce1(x: Operand, f: (n: number, x: HostArray, incx: number) => number): number {
+    const w = plan(x);
+    if (w.n2 === 1) return f(w.n1, at(x), w.a1);
+    const n1 = w.n1, a1 = w.a1, a2 = w.a2;
+    let s = 0;
+    for (let j = 0; j < w.n2; j++) s += f(n1, at(x, j * a2), a1);
+    return s;
+  }
+
+  function each2(
+    x: Operand,
+    y: Operand,
+    f: (n: number, x: HostArray, incx: number, y: HostArray, incy: number) => void,
+  ): void {
+    const w = plan(y, x);
+    const n1 = w.n1, n2 = w.n2, a1 = w.a1, a2 = w.a2, b1 = w.b1, b2 = w.b2;
+    for (let j = 0; j < n2; j++) f(n1, at(x, j * b2), b1, at(y, j * a2), a1);
+  }
+
+  function each1(x: Operand, f: (n: number, x: HostArray, incx: number) => void): void {
+    const w = plan(x);
+    const n1 = w.n1, n2 = w.n2, a1 = w.a1, a2 = w.a2;
+    for (let j = 0; j < n2; j++) f(n1, at(x, j * a2), a1);
+  }
+
+  const vectorLike = (x: Operand) => x.cols === 1 || plan(x).n2 === 1;
+
+  return {
+    dot(x, y) {
+      const f = isFloat(x) ? cblas_sdot : cblas_ddot;
+      const w = plan(x, y);
+      const n1 = w.n1, a1 = w.a1, a2 = w.a2, b1 = w.b1, b2 = w.b2;
+      let s = 0;
+      for (let j = 0; j < w.n2; j++) s += f(n1, at(x, j * a2), a1, at(y, j * b2), b1);
+      return s;
+    },
+    // OpenBLAS 0.3.21's cblas_ssum is wrong for some lengths on AVX-512 (n = 16: −2 for
+    // −5; tests/engines/native_test.ts shows it), so float sums use the js loop.
+    sum: (x) => isFloat(x) ? js.sum(x) : reduce1(x, cblas_dsum),
+    asum: (x) => reduce1(x, isFloat(x) ? cblas_sasum : cblas_dasum),
+    nrm2(x) {
+      if (!vectorLike(x)) return js.nrm2(x); // per-slice norms would need rescaling to combine
+      const w = plan(x);
+      return (isFloat(x) ? cblas_snrm2 : cblas_dnrm2)(w.n1, at(x), w.a1);
+    },
+    nrm1: (x) => x.cols === 1 ? reduce1(x, isFloat(x) ? cblas_sasum : cblas_dasum) : js.nrm1(x),
+    nrmi(x) {
+      if (x.cols !== 1 || x.rows === 0) return js.nrmi(x);
+      const i = Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride));
+      return Math.abs(buf(x)[x.offset + i * x.rowStride]);
+    },
+    iamax: (x) => Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride)),
+    iamin: (x) => Number((isFloat(x) ? cblas_isamin : cblas_idamin)(x.rows, at(x), x.rowStride)),
+    copy: (x, y) => each2(x, y, isFloat(x) ? cblas_scopy : cblas_dcopy),
+    swap: (x, y) => each2(x, y, isFloat(x) ? cblas_sswap : cblas_dswap),
+    scal: (alpha, x) => {
+      const f = isFloat(x) ? cblas_sscal : cblas_dscal;
+      each1(x, (n, xs, inc) => f(n, alpha, xs, inc));
+    },
+    axpby(alpha, x, beta, y) {
+      if (beta === 1) {
+        const f = isFloat(x) ? cblas_saxpy : cblas_daxpy;
+        each2(x, y, (n, xs, ix, ys, iy) => f(n, alpha, xs, ix, ys, iy));
+      } else if (beta === 0) {
+        // y's old contents must not leak in, NaN included: copy, then scale.
+        this.copy(x, y);
+        if (alpha !== 1) this.scal(alpha, y);
+      } else {
+        const f = isFloat(x) ? cblas_saxpby : cblas_daxpby;
+        each2(x, y, (n, xs, ix, ys, iy) => f(n, alpha, xs, ix, beta, ys, iy));
+      }
+    },
+    fill: js.fill,
+    gemv(alpha, a, x, beta, y) {
+      if (y.rows === 0) return;
+      if (beta === 0) js.fill(y, 0);
+      if (a.cols === 0) return js.scaleOutput(beta, y);
+      const s = storage(a);
+      const f = isFloat(a) ? cblas_sgemv : cblas_dgemv;
+      // Row-major A is m×n with lda; column-major likewise; CBLAS takes the order directly.
+      f(
+        s.rowMajor ? CblasRowMajor : CblasColMajor,
+        CblasNoTrans,
+        a.rows,
+        a.cols,
+        alpha,
+        at(a),
+        s.ld,
+        at(x),
+        x.rowStride,
+        beta,
+        at(y),
+        y.rowStride,
+      );
+    },
+    ger(alpha, x, y, a) {
+      if (a.rows === 0 || a.cols === 0) return;
+      const s = storage(a);
+      (isFloat(a) ? cblas_sger : cblas_dger)(
+        s.rowMajor ? CblasRowMajor : CblasColMajor,
+        a.rows,
+        a.cols,
+        alpha,
+        at(x),
+        x.rowStride,
+        at(y),
+        y.rowStride,
+        at(a),
+        s.ld,
+      );
+    },
+    gemm(alpha, a, b, beta, c) {
+      const m = c.rows, n = c.cols, k = a.cols;
+      if (m === 0 || n === 0) return;
+      if (beta === 0) js.fill(c, 0);
+      if (k === 0 || alpha === 0) return js.scaleOutput(beta, c);
+      const sa = storage(a), sb = storage(b), sc = storage(c);
+      if (isFloat(c) && m * n * k >= DNNL_SGEMM_FROM) {
+        // oneDNN's sgemm is row-major: for a column-major C it computes Cᵀ = BᵀAᵀ instead.
+        const [p, q, P, Q, rows, cols] = sc.rowMajor ? [a, b, sa, sb, m, n] : [
+          b,
+          a,
+          { rowMajor: !sb.rowMajor, ld: sb.ld },
+          { rowMajor: !sa.rowMajor, ld: sa.ld },
+          n,
+          m,
+        ];
+        const status = dnnl_sgemm(
+          P.rowMajor ? N : T,
+          Q.rowMajor ? N : T,
+          BigInt(rows),
+          BigInt(cols),
+          BigInt(k),
+          alpha,
+          at(p),
+          BigInt(P.ld),
+          at(q),
+          BigInt(Q.ld),
+          beta,
+          at(c),
+          BigInt(sc.ld),
+        );
+        check(status, "dnnl_sgemm");
+        return;
+      }
+      const order = sc.rowMajor ? CblasRowMajor : CblasColMajor;
+      const ta = sa.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
+      const tb = sb.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
+      (isFloat(c) ? cblas_sgemm : cblas_dgemm)(
+        order,
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha,
+        at(a),
+        sa.ld,
+        at(b),
+        sb.ld,
+        beta,
+        at(c),
+        sc.ld,
+      );
+    },
+  };
+}

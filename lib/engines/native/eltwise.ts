@@ -1,0 +1,196 @@
+/**
+ * Elementwise math through oneDNN's eltwise and binary primitives. A primitive is created once
+ * per (function, parameters, length) and cached with its memory objects; a call only points
+ * the memory at the operands and executes. oneDNN's CPU primitives take float32 over gapless
+ * memory; double precision, strided views and the functions oneDNN lacks (expm1, log1p, sin,
+ * cos, signum, round, floor, ceil, inv, pow with an exponent vector, linearFrac) run the js
+ * engine's loop over the same memory.
+ *
+ * @module
+ */
+
+import type { MathEngine, Operand } from "../../core/engine.ts";
+import type { ElementwiseOp, OpName } from "../../elementwise/table.ts";
+import {
+  binaryAlg,
+  check,
+  descBytes,
+  DNNL_ARG_DST,
+  DNNL_ARG_SRC,
+  DNNL_ARG_SRC_1,
+  dnnl_cpu,
+  dnnl_f32,
+  dnnl_forward_inference,
+  dnnl_stream_in_order,
+  eltwiseAlg,
+} from "../../../ffi/dnnl.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import { plan } from "../js/walk.ts";
+
+/** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
+type Mapping =
+  | { kind: "eltwise"; alg: number; ab: (p: readonly number[]) => [number, number] }
+  | { kind: "binary"; alg: number };
+
+const eltwise = (alg: number, ab: (p: readonly number[]) => [number, number] = () => [0, 0]) => ({
+  kind: "eltwise" as const,
+  alg,
+  ab,
+});
+
+/** The functions oneDNN computes; the rest fall back to js loops. */
+export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
+  relu: eltwise(eltwiseAlg.relu),
+  tanh: eltwise(eltwiseAlg.tanh),
+  sigmoid: eltwise(eltwiseAlg.logistic),
+  elu: eltwise(eltwiseAlg.elu, (p) => [p[0], 0]),
+  sqr: eltwise(eltwiseAlg.square),
+  abs: eltwise(eltwiseAlg.abs),
+  sqrt: eltwise(eltwiseAlg.sqrt),
+  exp: eltwise(eltwiseAlg.exp),
+  log: eltwise(eltwiseAlg.log),
+  linear: eltwise(eltwiseAlg.linear, (p) => [p[0], p[1]]),
+  powx: eltwise(eltwiseAlg.pow, (p) => [1, p[0]]),
+  mul: { kind: "binary", alg: binaryAlg.mul },
+  div: { kind: "binary", alg: binaryAlg.div },
+  fmax: { kind: "binary", alg: binaryAlg.max },
+  fmin: { kind: "binary", alg: binaryAlg.min },
+};
+
+interface Primitive {
+  readonly prim: Deno.PointerValue;
+  readonly memories: Deno.PointerValue[]; // in argument order
+  readonly args: Uint8Array; // dnnl_exec_arg_t[]
+}
+
+const CACHE_LIMIT = 512;
+
+/** A MathEngine that runs what oneDNN can and hands the rest to `fallback`. */
+export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEngine {
+  const d = libs.dnnl;
+  const {
+    dnnl_memory_set_data_handle,
+    dnnl_primitive_execute,
+    dnnl_stream_wait,
+  } = d;
+  const out = new BigUint64Array(1);
+  const outBytes = new Uint8Array(out.buffer);
+  const pointerOut = (status: number, what: string): Deno.PointerValue => {
+    check(status, what);
+    return Deno.UnsafePointer.create(out[0]);
+  };
+  const engine = pointerOut(d.dnnl_engine_create(outBytes, dnnl_cpu, 0n), "engine_create");
+  const stream = pointerOut(
+    d.dnnl_stream_create(outBytes, engine, dnnl_stream_in_order),
+    "stream_create",
+  );
+  const cache = new Map<string, Primitive>();
+
+  function memoryDesc(n: number): Uint8Array {
+    const md = new Uint8Array(descBytes.memory);
+    const dims = new BigInt64Array(12), strides = new BigInt64Array(12);
+    dims[0] = BigInt(n);
+    strides[0] = 1n;
+    check(
+      d.dnnl_memory_desc_init_by_strides(
+        md,
+        1,
+        new Uint8Array(dims.buffer),
+        dnnl_f32,
+        new Uint8Array(strides.buffer),
+      ),
+      "memory_desc_init_by_strides",
+    );
+    return md;
+  }
+
+  function create(key: string, opDesc: Uint8Array, md: Uint8Array, argIds: number[]): Primitive {
+    const pd = pointerOut(
+      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, null),
+      "primitive_desc_create",
+    );
+    const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
+    check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+    const memories = argIds.map(() =>
+      pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
+    );
+    // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
+    const args = new Uint8Array(16 * argIds.length);
+    const view = new DataView(args.buffer);
+    argIds.forEach((id, i) => {
+      view.setInt32(16 * i, id, true);
+      view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
+    });
+    if (cache.size >= CACHE_LIMIT) evictOldest();
+    const p = { prim, memories, args };
+    cache.set(key, p);
+    return p;
+  }
+
+  function evictOldest(): void {
+    const [key, p] = cache.entries().next().value!;
+    cache.delete(key);
+    d.dnnl_primitive_destroy(p.prim);
+    for (const m of p.memories) d.dnnl_memory_destroy(m);
+  }
+
+  function eltwisePrimitive(alg: number, alpha: number, beta: number, n: number): Primitive {
+    const key = `e${alg}:${alpha}:${beta}:${n}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const md = memoryDesc(n);
+    const desc = new Uint8Array(descBytes.eltwise);
+    check(
+      d.dnnl_eltwise_forward_desc_init!(desc, dnnl_forward_inference, alg, md, alpha, beta),
+      "eltwise_forward_desc_init",
+    );
+    return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
+  }
+
+  function binaryPrimitive(alg: number, n: number): Primitive {
+    const key = `b${alg}:${n}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const md = memoryDesc(n);
+    const desc = new Uint8Array(descBytes.binary);
+    check(d.dnnl_binary_desc_init!(desc, alg, md, md, md), "binary_desc_init");
+    return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST]);
+  }
+
+  const pointerAt = (x: Operand): Deno.PointerValue => {
+    const a = x.storage.buffer as Float32Array;
+    return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(a)!, x.offset * 4);
+  };
+
+  function run(p: Primitive, operands: Operand[]): void {
+    for (let i = 0; i < operands.length; i++) {
+      check(
+        dnnl_memory_set_data_handle(p.memories[i], pointerAt(operands[i])),
+        "memory_set_data_handle",
+      );
+    }
+    check(dnnl_primitive_execute(p.prim, stream, operands.length, p.args), "primitive_execute");
+    check(dnnl_stream_wait(stream), "stream_wait");
+  }
+
+  /** Whether all operands are float32 and gapless in one common order: one flat array each. */
+  function flat(out: Operand, x: Operand, y: Operand): number {
+    if (!(out.storage.buffer instanceof Float32Array)) return -1;
+    const w = plan(out, x, y);
+    return w.n2 === 1 && w.a1 === 1 && w.b1 === 1 && w.c1 === 1 ? w.n1 : -1;
+  }
+
+  return {
+    map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
+      const m = dnnlMappings[op.name as OpName];
+      const n = m === undefined ? -1 : flat(out, x, y ?? x);
+      if (m === undefined || n <= 0) return fallback.map(op, params, out, x, y);
+      if (m.kind === "eltwise") {
+        const [alpha, beta] = m.ab(params);
+        run(eltwisePrimitive(m.alg, alpha, beta, n), [x, out]);
+      } else {
+        run(binaryPrimitive(m.alg, n), [x, y!, out]);
+      }
+    },
+  };
+}

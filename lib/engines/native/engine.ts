@@ -1,0 +1,28 @@
+/**
+ * The native engine: OpenBLAS for BLAS, oneDNN for float32 elementwise math and large float
+ * products, over the same typed arrays as the js engine (so reading, writing and random fills
+ * are the js engine's, and moving data between the two is a plain copy).
+ *
+ * @module
+ */
+
+import type { Engine } from "../../core/engine.ts";
+import { jsEngine } from "../js/engine.ts";
+import { nativeBlas } from "./blas.ts";
+import { nativeMath } from "./eltwise.ts";
+import { nativeLibraries } from "./libraries.ts";
+
+let engine: Engine | undefined;
+
+/** The native engine, built on first use; throws a KnapError if a library is missing. */
+export function nativeEngine(): Engine {
+  if (engine) return engine;
+  const libs = nativeLibraries();
+  engine = {
+    ...jsEngine,
+    name: "native",
+    blas: nativeBlas(libs),
+    math: nativeMath(libs, jsEngine.math),
+  };
+  return engine;
+}

@@ -1,0 +1,67 @@
+/**
+ * How the native engine loads: lazily, with clear errors when a library or the permission is
+ * missing, and with the default factories falling back to js only then. Each case runs in a
+ * fresh process, because a process opens its libraries once.
+ */
+import { assert } from "../conformance/assert.ts";
+
+async function run(code: string, env: Record<string, string> = {}, allowFfi = true) {
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(
+    script,
+    `import * as k from "${new URL("../../mod.ts", import.meta.url)}";\n${code}`,
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...(allowFfi ? ["--allow-ffi"] : []), "--allow-env", "--allow-read", script],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  await Deno.remove(script);
+  const d = new TextDecoder();
+  return { ok: out.success, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+Deno.test("a missing OpenBLAS is a KnapError naming it, its package and KNAP_OPENBLAS", async () => {
+  const r = await run(
+    `try { k.vctr(k.nativeFloat, 3); } catch (e) { console.log(e.name, e.message); }
+     console.log("default:", k.defaultFloat().name);`,
+    { KNAP_OPENBLAS: "/nonexistent/libopenblas.so.0" },
+  );
+  assert(r.ok, r.stderr);
+  for (
+    const want of [
+      "KnapError",
+      "OpenBLAS was not found",
+      "libopenblas0-pthread",
+      "KNAP_OPENBLAS",
+      "default: jsFloat",
+    ]
+  ) {
+    assert(r.stdout.includes(want), `missing "${want}" in: ${r.stdout}`);
+  }
+});
+
+Deno.test("a missing oneDNN is a KnapError naming it and its package", async () => {
+  const r = await run(
+    `try { k.vctr(k.nativeDouble, 3); } catch (e) { console.log(e.name, e.message); }`,
+    { KNAP_DNNL: "/nonexistent/libdnnl.so.2" },
+  );
+  assert(r.ok, r.stderr);
+  for (const want of ["KnapError", "oneDNN was not found", "libdnnl2", "KNAP_DNNL"]) {
+    assert(r.stdout.includes(want), `missing "${want}" in: ${r.stdout}`);
+  }
+});
+
+Deno.test("without --allow-ffi, knap imports and runs on js; native says what it needs", async () => {
+  const r = await run(
+    `using x = k.dv(3, 4);
+     console.log("nrm2", k.nrm2(x), x.factory.name);
+     try { k.vctr(k.nativeFloat, 1); } catch (e) { console.log(e.message); }`,
+    {},
+    false,
+  );
+  assert(r.ok, r.stderr);
+  assert(r.stdout.includes("nrm2 5 jsDouble"), r.stdout);
+  assert(r.stdout.includes("needs --allow-ffi"), r.stdout);
+});

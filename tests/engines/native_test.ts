@@ -1,0 +1,44 @@
+import {
+  jsDouble,
+  jsFloat,
+  nativeAvailability,
+  nativeDouble,
+  nativeFloat,
+  sum,
+  vctr,
+} from "../../mod.ts";
+import { blasConformance } from "../conformance/blas.ts";
+import { mathConformance } from "../conformance/math.ts";
+import { errorConformance } from "../conformance/errors.ts";
+import { randomConformance } from "../conformance/random.ts";
+
+const native = nativeAvailability();
+if (native.available) {
+  for (const [f, other] of [[nativeFloat, nativeDouble], [nativeDouble, nativeFloat]]) {
+    blasConformance(f);
+    mathConformance(f);
+    errorConformance(f, other);
+    errorConformance(f, f.dtype === "float32" ? jsFloat : jsDouble);
+    randomConformance(f);
+  }
+} else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("native")) {
+  // CI installs the libraries: there a missing engine is a failure, not a skip.
+  Deno.test("[native] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
+    throw new Error(native.reason);
+  });
+} else {
+  Deno.test({ name: `[native] skipped: ${native.reason}`, ignore: true, fn() {} });
+}
+
+// OpenBLAS 0.3.21 (Debian 12) sums 16 floats wrongly on AVX-512; knap must not inherit that.
+Deno.test({
+  name: "[nativeFloat] sum of 16 and 64 entries is exact (OpenBLAS ssum is not)",
+  ignore: !native.available,
+  fn() {
+    for (const n of [16, 17, 64]) {
+      using x = vctr(nativeFloat, Array.from({ length: n }, (_, i) => (i % 3) - 1.25));
+      const want = Array.from({ length: n }, (_, i) => (i % 3) - 1.25).reduce((a, v) => a + v, 0);
+      if (sum(x) !== want) throw new Error(`sum of ${n}: ${sum(x)}, expected ${want}`);
+    }
+  },
+});
