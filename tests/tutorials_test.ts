@@ -52,6 +52,13 @@ for (const engine of engines) {
       "[ 0.44 ]",
     ]);
   });
+
+  Deno.test(`tutorials 04 and 05 print the batch result [0.44 0.44] (${engine})`, async () => {
+    for (const script of ["04_batch_processing.ts", "05_sharing_memory.ts"]) {
+      const out = await run(script, `--backend=${engine}`, "--no-bench");
+      assert(/mxn:1x2.*\n\s+0\.44\s+0\.44\n/.test(out), `${script} printed:\n${out}`);
+    }
+  });
 }
 
 Deno.test("tutorial 03's micro benchmark runs and reports a time", async () => {

@@ -6,6 +6,8 @@ const chapters = [
   "./01_representing_layers.ts",
   "./02_bias_and_activation.ts",
   "./03_fully_connected.ts",
+  "./04_batch_processing.ts",
+  "./05_sharing_memory.ts",
 ];
 
 for (const chapter of chapters) {

@@ -1,6 +1,10 @@
 /**
- * BLAS through OpenBLAS's CBLAS, with float products routed to oneDNN's sgemm where it is
- * faster. Operands reach the library as a typed-array view at their offset plus their strides:
+ * BLAS through OpenBLAS's CBLAS, with every float32 product (gemm, gemv, ger) through oneDNN's
+ * sgemm. Measured here (bench/gemm_route.bench.ts), oneDNN is faster from 128³ and on the
+ * skinny shapes of small networks (64×10000×16: 299 against 60 GFLOPS), OpenBLAS below 64³ by
+ * microseconds; but the two libraries' thread pools spin against each other when calls
+ * alternate — one-input inference took 7–19 ms instead of 6 — so float level 2–3 stays in
+ * oneDNN, with the elementwise primitives, and OpenBLAS keeps level 1 and all of float64. Operands reach the library as a typed-array view at their offset plus their strides:
  * nothing is copied. Level 1 works on matrices slice by slice (one call for gapless ones);
  * the few operations CBLAS lacks (matrix 1- and ∞-norms, fill) or gets wrong (float sum) use
  * the js engine's loops on the same memory.
@@ -22,16 +26,33 @@ const isFloat = (x: Operand): boolean => x.storage.buffer instanceof Float32Arra
 const N = 78; // 'N'
 const T = 84; // 'T'
 
-/** Row-major view of a matrix operand: which way it is stored and its leading dimension. */
+/**
+ * How a 2-D operand is stored, as BLAS sees it: row- or column-major with a leading dimension.
+ * A single row or column may have any stride: it is then the other order with ld = stride.
+ */
 function storage(a: Operand): { rowMajor: boolean; ld: number } {
-  // A matrix has one unit stride; a column-major one with a single column may have both.
-  return a.rowStride === 1 && (a.colStride !== 1 || a.rows >= a.cols)
-    ? { rowMajor: false, ld: Math.max(a.colStride, a.rows, 1) }
-    : { rowMajor: true, ld: Math.max(a.rowStride, a.cols, 1) };
+  if (a.rowStride === 1 && (a.cols === 1 || a.colStride >= a.rows)) {
+    return { rowMajor: false, ld: Math.max(a.cols === 1 ? a.rows : a.colStride, 1) };
+  }
+  if (a.colStride === 1 && (a.rows === 1 || a.rowStride >= a.cols)) {
+    return { rowMajor: true, ld: Math.max(a.rows === 1 ? a.cols : a.rowStride, 1) };
+  }
+  if (a.cols === 1) return { rowMajor: true, ld: a.rowStride };
+  if (a.rows === 1) return { rowMajor: false, ld: a.colStride };
+  throw new TypeError(
+    `native gemm: ${a.rows}×${a.cols} operand with strides ${a.rowStride}, ${a.colStride}`,
+  );
 }
 
-/** The float products at least this large (m·n·k) go to oneDNN's sgemm; see bench/gemm_route. */
-export const DNNL_SGEMM_FROM = 64 * 64 * 64;
+/** A vector y seen as the 1×n matrix yᵀ. */
+const transposed = (y: Operand): Operand => ({
+  storage: y.storage,
+  offset: y.offset,
+  rows: 1,
+  cols: y.rows,
+  rowStride: y.colStride,
+  colStride: y.rowStride,
+});
 
 /** The native BLAS over opened libraries. */
 export function nativeBlas(libs: NativeLibraries): BlasEngine {
@@ -58,11 +79,8 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     cblas_daxpy,
     cblas_saxpby,
     cblas_daxpby,
-    cblas_sgemv,
     cblas_dgemv,
-    cblas_sger,
     cblas_dger,
-    cblas_sgemm,
     cblas_dgemm,
   } = b;
   const { dnnl_sgemm } = libs.dnnl;
@@ -94,6 +112,36 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
   }
 
   const vectorLike = (x: Operand) => x.cols === 1 || plan(x).n2 === 1;
+
+  /** C ← αAB + βC in float32 through oneDNN's row-major sgemm, for any 2-D operands. */
+  function dnnlGemm(alpha: number, a: Operand, b: Operand, beta: number, c: Operand): void {
+    const sa = storage(a), sb = storage(b), sc = storage(c);
+    // A column-major C is the row-major Cᵀ = BᵀAᵀ: swap the factors and flip their orders.
+    const [p, q, P, Q, rows, cols] = sc.rowMajor ? [a, b, sa, sb, c.rows, c.cols] : [
+      b,
+      a,
+      { rowMajor: !sb.rowMajor, ld: sb.ld },
+      { rowMajor: !sa.rowMajor, ld: sa.ld },
+      c.cols,
+      c.rows,
+    ];
+    const status = dnnl_sgemm(
+      P.rowMajor ? N : T,
+      Q.rowMajor ? N : T,
+      BigInt(rows),
+      BigInt(cols),
+      BigInt(a.cols),
+      alpha,
+      at(p),
+      BigInt(P.ld),
+      at(q),
+      BigInt(Q.ld),
+      beta,
+      at(c),
+      BigInt(sc.ld),
+    );
+    check(status, "dnnl_sgemm");
+  }
 
   return {
     dot(x, y) {
@@ -145,10 +193,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       if (y.rows === 0) return;
       if (beta === 0) js.fill(y, 0);
       if (a.cols === 0) return js.scaleOutput(beta, y);
+      if (isFloat(a)) return dnnlGemm(alpha, a, x, beta, y);
       const s = storage(a);
-      const f = isFloat(a) ? cblas_sgemv : cblas_dgemv;
-      // Row-major A is m×n with lda; column-major likewise; CBLAS takes the order directly.
-      f(
+      cblas_dgemv(
         s.rowMajor ? CblasRowMajor : CblasColMajor,
         CblasNoTrans,
         a.rows,
@@ -165,8 +212,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     },
     ger(alpha, x, y, a) {
       if (a.rows === 0 || a.cols === 0) return;
+      if (isFloat(a)) return dnnlGemm(alpha, x, transposed(y), 1, a);
       const s = storage(a);
-      (isFloat(a) ? cblas_sger : cblas_dger)(
+      cblas_dger(
         s.rowMajor ? CblasRowMajor : CblasColMajor,
         a.rows,
         a.cols,
@@ -184,39 +232,12 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       if (m === 0 || n === 0) return;
       if (beta === 0) js.fill(c, 0);
       if (k === 0 || alpha === 0) return js.scaleOutput(beta, c);
+      if (isFloat(c)) return dnnlGemm(alpha, a, b, beta, c);
       const sa = storage(a), sb = storage(b), sc = storage(c);
-      if (isFloat(c) && m * n * k >= DNNL_SGEMM_FROM) {
-        // oneDNN's sgemm is row-major: for a column-major C it computes Cᵀ = BᵀAᵀ instead.
-        const [p, q, P, Q, rows, cols] = sc.rowMajor ? [a, b, sa, sb, m, n] : [
-          b,
-          a,
-          { rowMajor: !sb.rowMajor, ld: sb.ld },
-          { rowMajor: !sa.rowMajor, ld: sa.ld },
-          n,
-          m,
-        ];
-        const status = dnnl_sgemm(
-          P.rowMajor ? N : T,
-          Q.rowMajor ? N : T,
-          BigInt(rows),
-          BigInt(cols),
-          BigInt(k),
-          alpha,
-          at(p),
-          BigInt(P.ld),
-          at(q),
-          BigInt(Q.ld),
-          beta,
-          at(c),
-          BigInt(sc.ld),
-        );
-        check(status, "dnnl_sgemm");
-        return;
-      }
       const order = sc.rowMajor ? CblasRowMajor : CblasColMajor;
       const ta = sa.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
       const tb = sb.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
-      (isFloat(c) ? cblas_sgemm : cblas_dgemm)(
+      cblas_dgemm(
         order,
         ta,
         tb,
