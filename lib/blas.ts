@@ -395,13 +395,7 @@ export function mv_<L extends Loc>(
 /** The form `mv_(a, x, y)`; see the first signature. */
 export function mv_<L extends Loc>(a: GEMatrix<L>, x: Vector<L>, y: Vector<L>): Vector<L>;
 export function mv_(...args: unknown[]): Vector {
-  const [alpha, a, x, beta, y] = args.length === 5
-    ? args
-    : args.length === 4
-    ? [args[0], args[1], args[2], 0, args[3]]
-    : args.length === 3
-    ? [1, args[0], args[1], 0, args[2]]
-    : badArity("mv_", args.length, "3, 4 or 5");
+  const [alpha, a, x, beta, y] = productArgs("mv_", args);
   scalar("mv_", alpha, "alpha");
   scalar("mv_", beta, "beta");
   checkMv("mv_", a, x, y);
@@ -428,11 +422,7 @@ export function mv<L extends Loc>(alpha: number, a: GEMatrix<L>, x: Vector<L>): 
 /** The form `mv(a, x)`; see the first signature. */
 export function mv<L extends Loc>(a: GEMatrix<L>, x: Vector<L>): Vector<L>;
 export function mv(...args: unknown[]): Vector {
-  const [alpha, a, x] = args.length === 3
-    ? args
-    : args.length === 2
-    ? [1, args[0], args[1]]
-    : badArity("mv", args.length, "2 or 3");
+  const [alpha, a, x] = scaledArgs("mv", args, 3);
   scalar("mv", alpha, "alpha");
   checkMv("mv", a, x);
   const y = vctr(a.factory, a.m);
@@ -479,11 +469,7 @@ export function rk_<L extends Loc>(
 /** The form `rk_(x, y, a)`; see the first signature. */
 export function rk_<L extends Loc>(x: Vector<L>, y: Vector<L>, a: GEMatrix<L>): GEMatrix<L>;
 export function rk_(...args: unknown[]): GEMatrix {
-  const [alpha, x, y, a] = args.length === 4
-    ? args
-    : args.length === 3
-    ? [1, ...args]
-    : badArity("rk_", args.length, "3 or 4");
+  const [alpha, x, y, a] = scaledArgs("rk_", args, 4);
   scalar("rk_", alpha, "alpha");
   checkRk("rk_", x, y, a);
   (a as GEMatrix).factory.engine.blas.ger(alpha, x as Vector, y as Vector, a as GEMatrix);
@@ -504,11 +490,7 @@ export function rk<L extends Loc>(alpha: number, x: Vector<L>, y: Vector<L>): GE
 /** The form `rk(x, y)`; see the first signature. */
 export function rk<L extends Loc>(x: Vector<L>, y: Vector<L>): GEMatrix<L>;
 export function rk(...args: unknown[]): GEMatrix {
-  const [alpha, x, y] = args.length === 3
-    ? args
-    : args.length === 2
-    ? [1, ...args]
-    : badArity("rk", args.length, "2 or 3");
+  const [alpha, x, y] = scaledArgs("rk", args, 3);
   scalar("rk", alpha, "alpha");
   checkRk("rk", x, y);
   const a = ge((x as Vector).factory, (x as Vector).dim, (y as Vector).dim);
@@ -569,13 +551,7 @@ export function mm_<L extends Loc>(
 /** The form `mm_(a, b, c)`; see the first signature. */
 export function mm_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>, c: GEMatrix<L>): GEMatrix<L>;
 export function mm_(...args: unknown[]): GEMatrix {
-  const [alpha, a, b, beta, c] = args.length === 5
-    ? args
-    : args.length === 4
-    ? [args[0], args[1], args[2], 0, args[3]]
-    : args.length === 3
-    ? [1, args[0], args[1], 0, args[2]]
-    : badArity("mm_", args.length, "3, 4 or 5");
+  const [alpha, a, b, beta, c] = productArgs("mm_", args);
   scalar("mm_", alpha, "alpha");
   scalar("mm_", beta, "beta");
   checkMm("mm_", a, b, c);
@@ -601,11 +577,7 @@ export function mm<L extends Loc>(alpha: number, a: GEMatrix<L>, b: GEMatrix<L>)
 /** The form `mm(a, b)`; see the first signature. */
 export function mm<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
 export function mm(...args: unknown[]): GEMatrix {
-  const [alpha, a, b] = args.length === 3
-    ? args
-    : args.length === 2
-    ? [1, ...args]
-    : badArity("mm", args.length, "2 or 3");
+  const [alpha, a, b] = scaledArgs("mm", args, 3);
   scalar("mm", alpha, "alpha");
   checkMm("mm", a, b);
   const c = ge(a.factory, a.m, (b as GEMatrix).n);
@@ -631,6 +603,21 @@ function through<S extends Structure>(out: S, inputs: Structure[], run: (o: S) =
     tmp[Symbol.dispose]();
   }
   return out;
+}
+
+/** (α, a, b, β, out) from the 5-argument form, the 4 (β = 0) and the 3 (α = 1, β = 0). */
+function productArgs(op: string, args: unknown[]): unknown[] {
+  if (args.length === 5) return args;
+  if (args.length === 4) return [args[0], args[1], args[2], 0, args[3]];
+  if (args.length === 3) return [1, args[0], args[1], 0, args[2]];
+  return badArity(op, args.length, "3, 4 or 5");
+}
+
+/** (α, …rest) from the full form of `full` arguments, or the one without α (α = 1). */
+function scaledArgs(op: string, args: unknown[], full: number): unknown[] {
+  if (args.length === full) return args;
+  if (args.length === full - 1) return [1, ...args];
+  return badArity(op, args.length, `${full - 1} or ${full}`);
 }
 
 function badArity(op: string, got: number, want: string): never {
