@@ -61,6 +61,7 @@ export {
   nativeDouble,
   nativeFloat,
 } from "./lib/engines/native/mod.ts";
+export { webgpuAvailability, webgpuFloat, type WebGPUOptions } from "./lib/engines/webgpu/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";

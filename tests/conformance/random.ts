@@ -5,7 +5,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import * as k from "../../mod.ts";
 import type { Factory } from "../../mod.ts";
-import { makeMatrix, readMatrix, readVector, sentinels } from "./fixtures.ts";
+import { assertAllClose, makeMatrix, readMatrix, readVector, sentinels } from "./fixtures.ts";
 
 /** Registers the random-number conformance tests for a factory. */
 export function randomConformance(f: Factory): void {
@@ -47,7 +47,15 @@ export function randomConformance(f: Factory): void {
       const before = await sentinels(mine.parent);
       k.randNormal_(mine.a, { seed: 99 });
       k.randNormal_(ref.a, { seed: 99 });
-      assertEquals(await readMatrix(mine.a), await readMatrix(ref.a));
+      // Host engines run the same code as the reference; a device's float32 transcendentals differ
+      // from it in the last bits.
+      const tol = f.location === "host" ? 0 : 1e-5;
+      assertAllClose(
+        (await readMatrix(mine.a)).flat(),
+        (await readMatrix(ref.a)).flat(),
+        tol,
+        "fill",
+      );
       assertEquals(await sentinels(mine.parent), before, "stays inside the view");
       mine.parent[Symbol.dispose]();
       ref.parent[Symbol.dispose]();

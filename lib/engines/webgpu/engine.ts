@@ -1,0 +1,173 @@
+/**
+ * The WebGPU engine: float32 structures in GPU buffers, every operation a WGSL kernel recorded
+ * into the runtime's command encoder. Scalars (dot, sums, norms, indices) are computed on the
+ * device and arrive as promises; host data moves only through `write` and `read`.
+ *
+ * @module
+ */
+
+import type { Engine, HostOperand, Operand } from "../../core/engine.ts";
+import type { DType, HostArray } from "../../core/types.ts";
+import type { ElementwiseOp } from "../../elementwise/table.ts";
+import { type Expr, fn1, mul, param, x, y } from "../../elementwise/expr.ts";
+import { Runtime } from "./runtime.ts";
+import { mapKernel, swapKernel, updates } from "./elementwise.ts";
+import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
+import { gemmKernel, gemvKernel, gerKernel } from "./products.ts";
+import { randomKernel } from "./random.ts";
+
+const absX = fn1("abs", x);
+
+/** A dense column-major operand over a whole buffer. */
+function dense(buffer: GPUBuffer, rows: number, cols: number): Operand {
+  return {
+    storage: { buffer, length: rows * cols, released: false },
+    offset: 0,
+    rows,
+    cols,
+    rowStride: 1,
+    colStride: rows,
+  };
+}
+
+/** The index one past the last entry an operand touches. */
+function spanEnd(o: Operand): number {
+  if (o.rows === 0 || o.cols === 0) return o.offset;
+  return o.offset + (o.rows - 1) * o.rowStride + (o.cols - 1) * o.colStride + 1;
+}
+
+/** Builds the engine over a device. */
+export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Runtime } {
+  const rt = new Runtime(device);
+  const scratch = rt.buffer(SCRATCH);
+  let lines = rt.buffer(1024);
+  let linesLength = 1024;
+
+  async function scalar(
+    fold: Fold,
+    name: string,
+    f: Expr,
+    params: number[],
+    a: Operand,
+    b?: Operand,
+  ): Promise<number> {
+    reduceKernel(rt, scratch, name, fold, f, params, a, b);
+    const r = await rt.read(
+      scratch,
+      512 * 4,
+      (fold === "argmax" || fold === "argmin" ? 257 : 1) * 4,
+    );
+    return fold === "argmax" || fold === "argmin" ? new Uint32Array(r.buffer)[256] : r[0];
+  }
+
+  async function lineMax(a: Operand, along: "cols" | "rows"): Promise<number> {
+    const count = along === "cols" ? a.cols : a.rows;
+    if (count === 0) return 0;
+    if (count > linesLength) {
+      rt.free(lines);
+      lines = rt.buffer(count);
+      linesLength = count;
+    }
+    const out = dense(lines, count, 1);
+    lineSums(rt, out, a, along);
+    return await scalar("max", "id", x, [], out);
+  }
+
+  async function nrm2(a: Operand): Promise<number> {
+    const ss = await scalar("sum", "sqr", mul(x, x), [], a);
+    if (Number.isFinite(ss) && ss > 1e-30) return Math.sqrt(ss);
+    // Squares overflowed or underflowed float32: scale by the largest magnitude first.
+    const amax = await scalar("max", "abs", absX, [], a);
+    if (amax === 0 || !Number.isFinite(amax)) return amax;
+    const scaled = mul(param(0), x);
+    return amax * Math.sqrt(await scalar("sum", "sqr-scaled", mul(scaled, scaled), [1 / amax], a));
+  }
+
+  return {
+    runtime: rt,
+    name: "webgpu",
+    location: "device",
+    collected: false,
+    alloc(dtype: DType, length: number): GPUBuffer {
+      if (dtype !== "float32") throw new TypeError("webgpu: WGSL has no float64; use float32");
+      return rt.buffer(length);
+    },
+    free: (buffer: unknown) => rt.free(buffer as GPUBuffer),
+    hostArray: () => undefined,
+    write(src: HostOperand, dst: Operand): void {
+      const n = dst.rows * dst.cols;
+      if (n === 0) return;
+      const s = src.storage.buffer as HostArray;
+      const packed = new Float32Array(n);
+      for (let j = 0, k = 0; j < dst.cols; j++) {
+        for (let i = 0; i < dst.rows; i++, k++) {
+          packed[k] = s[src.offset + i * src.rowStride + j * src.colStride];
+        }
+      }
+      const buffer = dst.storage.buffer as GPUBuffer;
+      if (dst.rowStride === 1 && (dst.cols === 1 || dst.colStride === dst.rows)) {
+        rt.write(buffer, dst.offset * 4, packed);
+        return;
+      }
+      // A strided destination: upload densely, then scatter on the device.
+      const staging = rt.buffer(n);
+      rt.write(staging, 0, packed);
+      mapKernel(rt, "copy", updates.copy, [], dst, dense(staging, dst.rows, dst.cols));
+      rt.free(staging);
+      rt.flush();
+    },
+    async read(src: Operand, dst: HostOperand): Promise<void> {
+      if (src.rows === 0 || src.cols === 0) return;
+      const data = await rt.read(
+        src.storage.buffer as GPUBuffer,
+        src.offset * 4,
+        (spanEnd(src) - src.offset) * 4,
+      );
+      const d = dst.storage.buffer;
+      for (let j = 0; j < src.cols; j++) {
+        for (let i = 0; i < src.rows; i++) {
+          d[dst.offset + i * dst.rowStride + j * dst.colStride] =
+            data[i * src.rowStride + j * src.colStride];
+        }
+      }
+    },
+    synchronize: () => rt.synchronize(),
+    blas: {
+      dot: (a, b) => scalar("sum", "dot", mul(x, y), [], a, b),
+      sum: (a) => scalar("sum", "id", x, [], a),
+      asum: (a) => scalar("sum", "abs", absX, [], a),
+      nrm2,
+      nrm1: (a) => a.cols === 1 ? scalar("sum", "abs", absX, [], a) : lineMax(a, "cols"),
+      nrmi: (a) => a.cols === 1 ? scalar("max", "abs", absX, [], a) : lineMax(a, "rows"),
+      iamax: (a) => scalar("argmax", "abs", absX, [], a),
+      iamin: (a) => scalar("argmin", "abs", absX, [], a),
+      copy: (a, b) => mapKernel(rt, "copy", updates.copy, [], b, a),
+      swap: (a, b) => swapKernel(rt, a, b),
+      scal: (alpha, a) => mapKernel(rt, "scale", updates.scale, [alpha], a, a),
+      axpby(alpha, a, beta, b) {
+        if (beta === 0) mapKernel(rt, "scale", updates.scale, [alpha], b, a);
+        else if (beta === 1) mapKernel(rt, "axpy", updates.axpy, [alpha], b, a, b);
+        else mapKernel(rt, "axpby", updates.axpby, [alpha, beta], b, a, b);
+      },
+      fill: (a, v) => mapKernel(rt, "fill", updates.fill, [v], a, a),
+      gemv: (alpha, a, xs, beta, ys) => gemvKernel(rt, alpha, a, xs, beta, ys),
+      ger: (alpha, xs, ys, a) => gerKernel(rt, alpha, xs, ys, a),
+      gemm: (alpha, a, b, beta, c) => gemmKernel(rt, alpha, a, b, beta, c),
+    },
+    math: {
+      map(
+        op: ElementwiseOp,
+        params: readonly number[],
+        out: Operand,
+        xs: Operand,
+        ys?: Operand,
+      ): void {
+        mapKernel(rt, op.name, op.f, params, out, xs, ys);
+      },
+    },
+    rng: {
+      uniform: (a, lo, hi, s) => randomKernel(rt, "uniform", a, lo, hi, s),
+      normal: (a, mu, sigma, s) => randomKernel(rt, "normal", a, mu, sigma, s),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The WebGPU engine: knap on any GPU through Deno's built-in WebGPU, with WGSL kernels
+ * generated from the same elementwise table as every other engine. Float32 only (WGSL has no
+ * float64). Results stay on the device; read them with `await transfer(x)`.
+ *
+ * @example
+ * ```ts
+ * import { webgpuAvailability, webgpuFloat } from "@knap/knap/webgpu";
+ * import { dot, vctr } from "@knap/knap";
+ * if ((await webgpuAvailability()).available) {
+ *   using f = await webgpuFloat();
+ *   using x = vctr(f, [1, 2, 3]);
+ *   if ((await dot(x, x)) !== 14) throw new Error("unexpected");
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { EngineFactory, type Factory } from "../../core/factory.ts";
+import { KnapError } from "../../core/errors.ts";
+import { webgpuEngine } from "./engine.ts";
+
+/** Options of {@linkcode webgpuFloat}. */
+export interface WebGPUOptions {
+  /** A device to use; without one the default adapter's device is requested. */
+  readonly device?: GPUDevice;
+  /** Adapter preference when requesting one. */
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+/**
+ * A float32 factory on a WebGPU device: the given one, or a new device of the default adapter
+ * with that adapter's largest buffer limits. Disposing the factory destroys a device it
+ * requested itself. Throws a KnapError when WebGPU or an adapter is missing.
+ *
+ * @example
+ * ```ts
+ * import { transfer, vctr, webgpuAvailability, webgpuFloat } from "@knap/knap";
+ * if ((await webgpuAvailability()).available) {
+ *   using f = await webgpuFloat();
+ *   using x = vctr(f, [1, 2]);
+ *   using host = await transfer(x);
+ *   if (host.toArray().join() !== "1,2") throw new Error("unexpected");
+ * }
+ * ```
+ */
+export async function webgpuFloat(options: WebGPUOptions = {}): Promise<Factory<"device">> {
+  let device = options.device;
+  const owned = device === undefined;
+  if (device === undefined) {
+    const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+    if (gpu === undefined) {
+      throw new KnapError("webgpuFloat: this runtime has no WebGPU (navigator.gpu)", "no-webgpu");
+    }
+    const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+    if (adapter === null) {
+      throw new KnapError(
+        "webgpuFloat: no WebGPU adapter. Install a GPU driver, or Mesa's software Vulkan " +
+          "(Debian/Ubuntu: apt install mesa-vulkan-drivers) and set XDG_RUNTIME_DIR",
+        "no-adapter",
+      );
+    }
+    device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+  }
+  const engine = webgpuEngine(device);
+  const d = device;
+  return new EngineFactory("webgpuFloat", "float32", "device", engine, () => {
+    engine.runtime.flush();
+    if (owned) d.destroy();
+  });
+}
+
+/**
+ * Whether a WebGPU adapter is present, and why not when it is not.
+ *
+ * @example
+ * ```ts
+ * import { webgpuAvailability } from "@knap/knap";
+ * const a = await webgpuAvailability();
+ * console.log(a.available ? "WebGPU ready" : a.reason);
+ * ```
+ */
+export async function webgpuAvailability(): Promise<
+  { readonly available: true } | { readonly available: false; readonly reason: string }
+> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (gpu === undefined) return { available: false, reason: "this runtime has no navigator.gpu" };
+  const adapter = await gpu.requestAdapter();
+  return adapter === null
+    ? {
+      available: false,
+      reason: "no WebGPU adapter (install mesa-vulkan-drivers or a GPU driver)",
+    }
+    : { available: true };
+}

@@ -1,0 +1,188 @@
+/**
+ * BLAS levels 2 and 3 in WGSL, over operands of any layout, stride and offset: gemv with one
+ * workgroup per row, ger with one invocation per entry, and a tiled gemm.
+ *
+ * GEMM: each 16×16 workgroup computes a 64×64 block of C, four rows by four columns per
+ * invocation, stepping through k in slices of 16 that the workgroup stages in workgroup memory.
+ * The staging loads read along whichever direction of A and B is contiguous, so row-major,
+ * column-major and transposed operands all load coalesced, without copying.
+ *
+ * @module
+ */
+
+import type { Operand } from "../../core/engine.ts";
+import type { Runtime } from "./runtime.ts";
+import { at, bind, F, header, setOperand, U } from "./wgsl.ts";
+
+/** y ← αAx + βy (β = 0 ignores y). */
+export function gemvKernel(
+  rt: Runtime,
+  alpha: number,
+  a: Operand,
+  xs: Operand,
+  beta: number,
+  ys: Operand,
+): void {
+  if (ys.rows === 0) return;
+  const b = bind([ys, a, xs], 1);
+  const [yi, ai, xi] = b.slotOf;
+  const kernel = rt.kernel(`gemv:${b.key}`, b.writable, () =>
+    `${header(b)}
+var<workgroup> sh: array<f32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u,
+        @builtin(num_workgroups) nw: vec3u) {
+  let m = ${U(0)};
+  let n = ${U(1)};
+  for (var i = w.x; i < m; i += nw.x) {
+    var acc = 0.0;
+    for (var j = l.x; j < n; j += 64u) {
+      acc += b${ai}[${at(1, "i", "j")}] * b${xi}[${at(2, "j", "0u")}];
+    }
+    sh[l.x] = acc;
+    workgroupBarrier();
+    for (var h = 32u; h > 0u; h >>= 1u) {
+      if (l.x < h) { sh[l.x] += sh[l.x + h]; }
+      workgroupBarrier();
+    }
+    if (l.x == 0u) {
+      let yi = ${at(0, "i", "0u")};
+      let old = select(${F(1)} * b${yi}[yi], 0.0, ${F(1)} == 0.0);
+      b${yi}[yi] = ${F(0)} * sh[0] + old;
+    }
+    workgroupBarrier();
+  }
+}`);
+  rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[0] = a.rows;
+    p.u[1] = a.cols;
+    setOperand(p.u, 0, ys);
+    setOperand(p.u, 1, a);
+    setOperand(p.u, 2, xs);
+    p.f[0] = alpha;
+    p.f[1] = beta;
+  }, [Math.min(a.rows, rt.limits.maxWorkgroups)]);
+}
+
+/** A ← αxyᵀ + A. */
+export function gerKernel(rt: Runtime, alpha: number, xs: Operand, ys: Operand, a: Operand): void {
+  const n = a.rows * a.cols;
+  if (n === 0) return;
+  const b = bind([a, xs, ys], 1);
+  const [ai, xi, yi] = b.slotOf;
+  const kernel = rt.kernel(`ger:${b.key}`, b.writable, () =>
+    `${header(b)}
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let m = ${U(0)};
+  for (var k = g.x; k < ${U(2)}; k += nw.x * 256u) {
+    let i = k % m;
+    let j = k / m;
+    let e = ${at(0, "i", "j")};
+    b${ai}[e] += ${F(0)} * b${xi}[${at(1, "i", "0u")}] * b${yi}[${at(2, "j", "0u")}];
+  }
+}`);
+  rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[0] = a.rows;
+    p.u[2] = n;
+    setOperand(p.u, 0, a);
+    setOperand(p.u, 1, xs);
+    setOperand(p.u, 2, ys);
+    p.f[0] = alpha;
+  }, [rt.groups(n, 256)]);
+}
+
+const TILE = 64;
+const TK = 16;
+
+/** C ← αAB + βC (β = 0 ignores C). */
+export function gemmKernel(
+  rt: Runtime,
+  alpha: number,
+  a: Operand,
+  bo: Operand,
+  beta: number,
+  c: Operand,
+): void {
+  const m = c.rows, n = c.cols, k = a.cols;
+  if (m === 0 || n === 0) return;
+  // Load along A's rows when they are contiguous (row-major A), down its columns otherwise.
+  const aRows = a.colStride === 1 && a.rowStride !== 1;
+  const bRows = bo.colStride === 1 && bo.rowStride !== 1;
+  const b = bind([c, a, bo], 1);
+  const [ci, ai, bi] = b.slotOf;
+  // Each of 256 invocations stages 4 of the 64×16 entries of each tile; `e` is its entry.
+  const loadA = aRows
+    ? `let ar = e / ${TK}u; let ap = e % ${TK}u;` // consecutive invocations walk along k
+    : `let ar = e % ${TILE}u; let ap = e / ${TILE}u;`; // consecutive invocations walk down rows
+  const loadB = bRows
+    ? `let bp = e / ${TILE}u; let bc = e % ${TILE}u;`
+    : `let bp = e % ${TK}u; let bc = e / ${TK}u;`;
+  const kernel = rt.kernel(`gemm:${aRows}:${bRows}:${b.key}`, b.writable, () =>
+    `${header(b)}
+var<workgroup> As: array<f32, ${TILE * TK}>;
+var<workgroup> Bs: array<f32, ${TILE * TK}>;
+@compute @workgroup_size(16, 16)
+fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u) {
+  let m = ${U(0)};
+  let n = ${U(1)};
+  let k = ${U(2)};
+  let row0 = w.y * ${TILE}u;
+  let col0 = w.x * ${TILE}u;
+  let t = l.y * 16u + l.x;
+  var acc: array<f32, 16>;
+  for (var p0 = 0u; p0 < k; p0 += ${TK}u) {
+    for (var s = 0u; s < 4u; s++) {
+      let e = t + s * 256u;
+      ${loadA}
+      let gi = row0 + ar;
+      let gp = p0 + ap;
+      var av = 0.0;
+      if (gi < m && gp < k) { av = b${ai}[${at(1, "gi", "gp")}]; }
+      As[ap * ${TILE}u + ar] = av;
+      ${loadB}
+      let gq = p0 + bp;
+      let gj = col0 + bc;
+      var bv = 0.0;
+      if (gq < k && gj < n) { bv = b${bi}[${at(2, "gq", "gj")}]; }
+      Bs[bp * ${TILE}u + bc] = bv;
+    }
+    workgroupBarrier();
+    for (var p = 0u; p < ${TK}u; p++) {
+      let a0 = As[p * ${TILE}u + l.y];
+      let a1 = As[p * ${TILE}u + l.y + 16u];
+      let a2 = As[p * ${TILE}u + l.y + 32u];
+      let a3 = As[p * ${TILE}u + l.y + 48u];
+      for (var q = 0u; q < 4u; q++) {
+        let bv = Bs[p * ${TILE}u + l.x + q * 16u];
+        acc[q] += a0 * bv;
+        acc[4u + q] += a1 * bv;
+        acc[8u + q] += a2 * bv;
+        acc[12u + q] += a3 * bv;
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var r = 0u; r < 4u; r++) {
+    let i = row0 + l.y + r * 16u;
+    for (var q = 0u; q < 4u; q++) {
+      let j = col0 + l.x + q * 16u;
+      if (i < m && j < n) {
+        let e = ${at(0, "i", "j")};
+        let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
+        b${ci}[e] = ${F(0)} * acc[r * 4u + q] + old;
+      }
+    }
+  }
+}`);
+  rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[0] = m;
+    p.u[1] = n;
+    p.u[2] = k;
+    setOperand(p.u, 0, c);
+    setOperand(p.u, 1, a);
+    setOperand(p.u, 2, bo);
+    p.f[0] = alpha;
+    p.f[1] = beta;
+  }, [Math.ceil(n / TILE), Math.ceil(m / TILE)]);
+}

@@ -1,0 +1,169 @@
+/**
+ * Reductions in two passes: up to 256 workgroups each fold a grid-stride share of the entries
+ * into a partial result, then one workgroup folds the partials. The result stays on the device
+ * until the caller reads it back, once.
+ *
+ * @module
+ */
+
+import type { Operand } from "../../core/engine.ts";
+import type { Expr } from "../../elementwise/expr.ts";
+import type { Runtime } from "./runtime.ts";
+import { at, bind, emitWgsl, header, setOperand, U } from "./wgsl.ts";
+
+const WG = 256;
+const PARTIALS = 256;
+/** Scratch layout: partial values [0, 256) and indices [256, 512); the result at 512, its index at 768. */
+export const SCRATCH = 1024;
+const RESULT = 512;
+
+/** How partial results combine. */
+export type Fold = "sum" | "max" | "argmax" | "argmin";
+
+const identity: Record<Fold, string> = {
+  sum: "0.0",
+  max: "0.0",
+  argmax: "-1.0",
+  argmin: "3.4e38",
+};
+
+/**
+ * WGSL of one pass: fold f over the operands' entries (or over `count` partials when
+ * `partials` is set) into scratch[outAt + workgroup] (indices at + 256).
+ */
+function foldPass(
+  fold: Fold,
+  f: string,
+  xi: number,
+  yi: number | undefined,
+  s: number,
+  partials: boolean,
+  b: ReturnType<typeof bind>,
+): string {
+  const paired = fold === "argmax" || fold === "argmin";
+  const better = fold === "argmax"
+    ? "(v > bv || (v == bv && i < bi))"
+    : "(v < bv || (v == bv && i < bi))";
+  const read = partials
+    ? `let v = b${s}[k]; let i = bitcast<u32>(b${s}[k + 256u]);`
+    : `let r = k % ${U(0)}; let c = k / ${U(0)};
+       let xv = b${xi}[${at(1, "r", "c")}];
+       ${yi === undefined ? "" : `let yv = b${yi}[${at(2, "r", "c")}];`}
+       let v = ${f}; let i = k;`;
+  const sumRead = partials ? `let v = b${s}[k];` : `let r = k % ${U(0)}; let c = k / ${U(0)};
+       let xv = b${xi}[${at(1, "r", "c")}];
+       ${yi === undefined ? "" : `let yv = b${yi}[${at(2, "r", "c")}];`}
+       let v = ${f};`;
+  const combine = fold === "sum" ? "a + v" : "max(a, v)";
+  return `${header(b)}
+var<workgroup> shv: array<f32, ${WG}>;
+var<workgroup> shi: array<u32, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(local_invocation_id) l: vec3u,
+        @builtin(workgroup_id) w: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let n = ${U(2)};
+  ${
+    paired
+      ? `var bv = ${identity[fold]}; var bi = 0xffffffffu;
+  for (var k = g.x; k < n; k += nw.x * ${WG}u) { ${read} if ${better} { bv = v; bi = i; } }
+  shv[l.x] = bv; shi[l.x] = bi;
+  workgroupBarrier();
+  for (var h = ${WG / 2}u; h > 0u; h >>= 1u) {
+    if (l.x < h) {
+      let v = shv[l.x + h]; let i = shi[l.x + h]; let bv = shv[l.x]; let bi = shi[l.x];
+      if ${better} { shv[l.x] = v; shi[l.x] = i; }
+    }
+    workgroupBarrier();
+  }
+  if (l.x == 0u) { b${s}[${U(3)} + w.x] = shv[0]; b${s}[${
+        U(3)
+      } + w.x + 256u] = bitcast<f32>(shi[0]); }`
+      : `var a = ${identity[fold]};
+  for (var k = g.x; k < n; k += nw.x * ${WG}u) { ${sumRead} a = ${combine}; }
+  shv[l.x] = a;
+  workgroupBarrier();
+  for (var h = ${WG / 2}u; h > 0u; h >>= 1u) {
+    if (l.x < h) { let a = shv[l.x]; let v = shv[l.x + h]; shv[l.x] = ${combine}; }
+    workgroupBarrier();
+  }
+  if (l.x == 0u) { b${s}[${U(3)} + w.x] = shv[0]; }`
+  }
+}`;
+}
+
+/**
+ * Folds f(x[, y]) over all entries into scratch[512] (and the index into scratch[768] for
+ * the arg folds). `name` keys the compiled kernel.
+ */
+export function reduceKernel(
+  rt: Runtime,
+  scratch: GPUBuffer,
+  name: string,
+  fold: Fold,
+  f: Expr,
+  params: readonly number[],
+  xs: Operand,
+  ys?: Operand,
+): void {
+  const n = xs.rows * xs.cols;
+  const scratchOp: Operand = {
+    storage: { buffer: scratch, length: SCRATCH, released: false },
+    offset: 0,
+    rows: SCRATCH,
+    cols: 1,
+    rowStride: 1,
+    colStride: SCRATCH,
+  };
+  const operands = ys === undefined ? [scratchOp, xs] : [scratchOp, xs, ys];
+  const b = bind(operands, 1);
+  const [s, xi, yi] = b.slotOf;
+  const first = rt.kernel(
+    `reduce:${name}:${fold}:${b.key}`,
+    b.writable,
+    () => foldPass(fold, emitWgsl(f), xi, yi, s, false, b),
+  );
+  const groups = Math.min(PARTIALS, rt.groups(n, WG));
+  rt.dispatch(first, b.buffers, (p) => {
+    p.u[0] = Math.max(xs.rows, 1);
+    p.u[2] = n;
+    p.u[3] = 0;
+    operands.forEach((op, q) => setOperand(p.u, q, op));
+    params.forEach((v, i) => (p.f[i] = v));
+  }, [groups]);
+  const only = bind([scratchOp], 1);
+  const second = rt.kernel(
+    `reduce-partials:${fold}`,
+    only.writable,
+    () => foldPass(fold, "", 0, undefined, 0, true, only),
+  );
+  rt.dispatch(second, only.buffers, (p) => {
+    p.u[2] = groups;
+    p.u[3] = RESULT;
+  }, [1]);
+}
+
+/** scratch2[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows. */
+export function lineSums(rt: Runtime, out: Operand, xs: Operand, along: "cols" | "rows"): void {
+  const lines = along === "cols" ? xs.cols : xs.rows;
+  if (lines === 0) return;
+  const b = bind([out, xs], 1);
+  const [o, xi] = b.slotOf;
+  const kernel = rt.kernel(`lines:${along}:${b.key}`, b.writable, () =>
+    `${header(b)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  for (var t = g.x; t < ${U(2)}; t += nw.x * 64u) {
+    var s = 0.0;
+    for (var e = 0u; e < ${U(3)}; e++) {
+      s += abs(b${xi}[${along === "cols" ? at(1, "e", "t") : at(1, "t", "e")}]);
+    }
+    b${o}[${at(0, "t", "0u")}] = s;
+  }
+}`);
+  rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[2] = lines;
+    p.u[3] = along === "cols" ? xs.rows : xs.cols;
+    setOperand(p.u, 0, out);
+    setOperand(p.u, 1, xs);
+  }, [rt.groups(lines, 64)]);
+}

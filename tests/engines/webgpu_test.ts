@@ -1,0 +1,69 @@
+import {
+  entry,
+  entry_,
+  jsFloat,
+  KnapError,
+  scal_,
+  sum,
+  tanh_,
+  transfer,
+  vctr,
+  type Vector,
+} from "../../mod.ts";
+import { assert, assertThrows } from "../conformance/assert.ts";
+import { webgpuAvailability, webgpuFloat } from "../../lib/engines/webgpu/mod.ts";
+import { blasConformance } from "../conformance/blas.ts";
+import { mathConformance } from "../conformance/math.ts";
+import { errorConformance } from "../conformance/errors.ts";
+import { randomConformance } from "../conformance/random.ts";
+
+const gpu = await webgpuAvailability();
+if (gpu.available) {
+  const f = await webgpuFloat();
+  blasConformance(f);
+  mathConformance(f);
+  errorConformance(f, jsFloat);
+  randomConformance(f);
+} else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("webgpu")) {
+  Deno.test("[webgpu] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
+    throw new Error(gpu.reason);
+  });
+} else {
+  Deno.test({ name: `[webgpu] skipped: ${gpu.reason}`, ignore: true, fn() {} });
+}
+
+Deno.test({
+  name: "[webgpu] entries are read through transfer; kernels compile once; sums loop over the grid",
+  ignore: !gpu.available,
+  async fn() {
+    using f = await webgpuFloat();
+    using x = vctr(f, 300_000);
+    entry_(x, 1);
+    assert((await sum(x)) === 300_000, "a reduction over more entries than one pass of the grid");
+    assertThrows(
+      () => entry(x as unknown as InstanceType<typeof Vector<"host">>, 0),
+      TypeError,
+      "transfer",
+    );
+    const rt = (f.engine as unknown as { runtime: object }).runtime;
+    tanh_(x);
+    const before = Deno.inspect(rt).length; // the runtime prints its caches' sizes
+    tanh_(x);
+    tanh_(x);
+    assert(Deno.inspect(rt).length === before, "no new kernels for repeated ops");
+    const back = await transfer(x);
+    assert(Math.abs(back.toArray()[0] - Math.tanh(Math.tanh(Math.tanh(1)))) < 1e-6, "three tanh");
+  },
+});
+
+Deno.test({
+  name: "[webgpu] a disposed factory destroys its device and refuses further work",
+  ignore: !gpu.available,
+  async fn() {
+    const f = await webgpuFloat();
+    const x = vctr(f, 3);
+    f[Symbol.dispose]();
+    assertThrows(() => scal_(2, x), KnapError, "scal_", "released");
+    assertThrows(() => vctr(f, 3), KnapError, "vctr", "released");
+  },
+});
