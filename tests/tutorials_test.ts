@@ -2,9 +2,15 @@
  * The tutorials print the book's numbers, on every engine they accept.
  */
 import { assert } from "./conformance/assert.ts";
-import { nativeAvailability } from "../mod.ts";
+import { nativeAvailability, webgpuAvailability } from "../mod.ts";
 
-const engines = ["default", "js", ...(nativeAvailability().available ? ["native"] : [])];
+const gpu = await webgpuAvailability();
+const engines = [
+  "default",
+  "js",
+  ...(nativeAvailability().available ? ["native"] : []),
+  ...(gpu.available ? ["webgpu"] : []),
+];
 
 async function run(script: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -63,6 +69,14 @@ for (const engine of engines) {
 
 Deno.test("tutorial 03's micro benchmark runs and reports a time", async () => {
   expectInOrder(await run("03_fully_connected.ts"), ["[ 0.44 ]", "one input:", " ms"]);
+});
+
+Deno.test("tutorial 06 prints [0.44 0.44] on every factory present and across two engines", async () => {
+  const out = await run("06_gpu_computing.ts");
+  const results = out.match(/mxn:1x2.*\n\s+0\.44\s+0\.44\n/g) ?? [];
+  const factories = 2 + (nativeAvailability().available ? 2 : 0) + (gpu.available ? 2 : 0);
+  assert(results.length === factories, `${results.length} results, expected ${factories}:\n${out}`);
+  if (gpu.available) assert(/micro benchmark on WebGPU.*: [\d.]+ ms/.test(out), out);
 });
 
 Deno.test("an engine not built yet is refused with a clear message", async () => {

@@ -7,9 +7,9 @@
  * (add `--backend=js` for the pure TypeScript engine).
  */
 import { ge, mv, mv_, vctr } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, show } from "./_backend.ts";
 
-const { name, double: f } = backend();
+const { name, double: f } = await backend();
 console.log(`Chapter 1 on the ${name} engine\n`);
 
 // Two inputs, four hidden neurons: the weights of one neuron are one row of w1.
@@ -24,7 +24,7 @@ const w1 = ge(f, 4, 2, [
 // `mv` allocates a fresh vector for the result: convenient while exploring.
 const h1 = mv(w1, x);
 console.log("h1 = w1 x, allocated by mv:");
-console.log(h1);
+await show(h1);
 
 // In a loop that runs millions of times, allocation is waste. `mv_` writes into a vector we
 // made once, and `using` releases every structure when the block ends — no leaks, no GC.
@@ -34,7 +34,7 @@ console.log(h1);
   using y = vctr(f, 1);
   mv_(w2, mv_(w1, x, hidden), y);
   console.log("\nthe output layer y = w2 (w1 x), computed in place by mv_:");
-  console.log(y);
+  await show(y);
 }
 
 for (const s of [x, w1, h1]) s[Symbol.dispose]();

@@ -21,9 +21,9 @@ import {
   type Vector,
   zero,
 } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, entries, show } from "./_backend.ts";
 
-const { name, double: f, float } = backend();
+const { name, double: f, float } = await backend();
 console.log(`Chapter 2 on the ${name} engine\n`);
 
 // step(threshold, x): 1 where x > threshold, 0 elsewhere. max(threshold, x) − threshold is
@@ -36,7 +36,7 @@ function step_(threshold: Vector, x: Vector): Vector {
   using threshold = vctr(f, [1, 2, 3]);
   using x = vctr(f, [0, 2, 7]);
   console.log("step with threshold [1 2 3] of [0 2 7]:");
-  console.log(step_(threshold, x));
+  await show(step_(threshold, x));
 }
 
 using x = vctr(f, [0.3, 0.9]);
@@ -48,7 +48,7 @@ using bias = vctr(f, [0.7, 0.2, 1.1, 2]);
   using h = axpy_(-1, bias, mv(w1, x));
   using zeros = zero(h);
   console.log("\nstep(w1 x − bias):");
-  console.log(step_(zeros, h));
+  await show(step_(zeros, h));
 }
 
 // ReLU is max(0, w1 x − b). Written as max(b, w1 x) − b it needs no vector of zeros: the
@@ -59,13 +59,13 @@ function relu_(threshold: Vector, x: Vector): Vector {
 {
   using h = mv(w1, x);
   console.log("\nrelu(w1 x − bias), fused with the bias:");
-  console.log(relu_(bias, h));
+  await show(relu_(bias, h));
 }
 
 {
   using h = axpy_(-1, bias, mv(w1, x));
   console.log("\ntanh(w1 x − bias):");
-  console.log(tanh_(h));
+  await show(tanh_(h));
 }
 
 // The logistic sigmoid 1 / (1 + e⁻ˣ) needs e⁻ˣ, which overflows: past x ≈ 88.7 in float and
@@ -75,7 +75,8 @@ function relu_(threshold: Vector, x: Vector): Vector {
   using bigD = vctr(f, [709, 710]);
   using ef = exp(big);
   using ed = exp(bigD);
-  console.log("\nexp overflows: float", [...ef].map(String), "double", [...ed].map(String));
+  const float32 = (await entries(ef)).map(String), float64 = (await entries(ed)).map(String);
+  console.log("\nexp overflows: float", float32, "double", float64);
 }
 function sigmoid_(x: Vector): Vector {
   return linearFrac_(0.5, tanh_(scal_(0.5, x)), 0.5);
@@ -83,7 +84,7 @@ function sigmoid_(x: Vector): Vector {
 {
   using h = axpy_(-1, bias, mv(w1, x));
   console.log("\nsigmoid(w1 x − bias) as ½ + ½ tanh(x/2):");
-  console.log(sigmoid_(h));
+  await show(sigmoid_(h));
 }
 
 // Two layers: tanh in the hidden layer, sigmoid at the output.
@@ -96,5 +97,5 @@ function layer(w: GEMatrix, b: Vector, input: Vector, activation: (v: Vector) =>
   using hidden = layer(w1, bias, x, tanh_);
   using out = layer(w2, bias2, hidden, sigmoid_);
   console.log("\nthe network: sigmoid(w2 tanh(w1 x − bias1) − bias2):");
-  console.log(out);
+  await show(out);
 }

@@ -16,12 +16,13 @@ import {
   mv_,
   randUniform_,
   scal_,
+  synchronize,
   tanh_,
   transfer_,
   vctr,
   type Vector,
 } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, show } from "./_backend.ts";
 
 /** An activation that also takes the bias: x ← activation(x − bias). */
 type Activation = (bias: Vector, x: Vector) => Vector;
@@ -54,7 +55,7 @@ function fullyConnected(f: Factory, activation: Activation, inDim: number, outDi
   });
 }
 
-const { name, double: f, float } = backend();
+const { name, double: f, float } = await backend();
 console.log(`Chapter 3 on the ${name} engine\n`);
 
 using x = vctr(f, [0.3, 0.9]);
@@ -65,7 +66,7 @@ using x = vctr(f, [0.3, 0.9]);
   transfer_(w, layer1.weights);
   transfer_(b, layer1.bias);
   console.log("one sigmoid layer:");
-  console.log(layer1(x));
+  await show(layer1(x));
 }
 
 {
@@ -80,7 +81,7 @@ using x = vctr(f, [0.3, 0.9]);
   transfer_(w2, layer2.weights);
   transfer_(b2, layer2.bias);
   console.log("\ntanh layer, then sigmoid layer:");
-  console.log(layer2(layer1(x)));
+  await show(layer2(layer1(x)));
 }
 
 if (!Deno.args.includes("--no-bench")) {
@@ -91,9 +92,11 @@ if (!Deno.args.includes("--no-bench")) {
   for (const l of [l1, l2, l3]) randUniform_(l.weights, { lo: -0.01, hi: 0.01, seed: 1 });
   using input = randUniform_(vctr(float, 10000), { seed: 2 });
   l3(l2(l1(input))); // warm up
+  await synchronize(float);
   const runs = 10;
   const start = performance.now();
   for (let i = 0; i < runs; i++) l3(l2(l1(input)));
+  await synchronize(float); // a GPU queues the work: the clock stops when it is done
   const ms = (performance.now() - start) / runs;
   console.log(`\nmicro benchmark 10000 → 5000 → 1000 → 10, one input: ${ms.toFixed(1)} ms`);
   console.log(`(on ${float.engine.name}; the book: 18 ms with MKL on an i7-4790k)`);

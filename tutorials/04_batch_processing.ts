@@ -6,7 +6,7 @@
  * the layer becomes a matrix–matrix product, which reuses every weight across the whole batch
  * and runs at the processor's full arithmetic speed. The bias, one number per neuron, must be
  * subtracted from every column: that is a rank-one update with a vector of ones.
- * Run: `deno run -A tutorials/04_batch_processing.ts [--backend=js] [--no-bench]`.
+ * Run: `deno run -A tutorials/04_batch_processing.ts [--backend=js] [--no-bench] [--batch=N]`.
  */
 import {
   type Factory,
@@ -16,12 +16,13 @@ import {
   randUniform_,
   rk_,
   sigmoid_,
+  synchronize,
   tanh_,
   transfer_,
   vctr,
   type Vector,
 } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, show } from "./_backend.ts";
 
 /** A layer over a batch: a ← activation(w x − bias·onesᵀ), all in place. */
 interface BatchLayer extends Disposable {
@@ -50,7 +51,7 @@ function fullyConnected(
   });
 }
 
-const { name, float: f } = backend();
+const { name, float: f } = await backend();
 console.log(`Chapter 4 on the ${name} engine\n`);
 
 {
@@ -68,12 +69,13 @@ console.log(`Chapter 4 on the ${name} engine\n`);
   transfer_(b1, layer1.bias);
   transfer_(b2, layer2.bias);
   console.log("the network on a batch of two inputs:");
-  console.log(layer2(layer1(x, ones), ones));
+  await show(layer2(layer1(x, ones), ones));
 }
 
 if (!Deno.args.includes("--no-bench")) {
   // The book's micro benchmark on a batch: 10000 inputs through 10000 → 5000 → 1000 → 10.
-  const batch = 10000;
+  const batchFlag = Deno.args.find((a) => a.startsWith("--batch="));
+  const batch = batchFlag === undefined ? 10000 : Number(batchFlag.slice("--batch=".length));
   using x = randUniform_(ge(f, 10000, batch), { seed: 1 });
   using ones = vctr(f, Array(batch).fill(1));
   using l1 = fullyConnected(f, tanh_, 10000, 5000, batch);
@@ -81,8 +83,10 @@ if (!Deno.args.includes("--no-bench")) {
   using l3 = fullyConnected(f, sigmoid_, 1000, 10, batch);
   for (const l of [l1, l2, l3]) randUniform_(l.weights, { lo: -0.01, hi: 0.01, seed: 2 });
   l3(l2(l1(x, ones), ones), ones); // warm up
+  await synchronize(f);
   const start = performance.now();
   l3(l2(l1(x, ones), ones), ones);
+  await synchronize(f); // a GPU queues the work: the clock stops when it is done
   const ms = performance.now() - start;
   console.log(`\nmicro benchmark, a batch of ${batch}: ${ms.toFixed(0)} ms on ${f.engine.name}`);
   console.log(

@@ -21,7 +21,7 @@ import {
   type Vector,
   viewGe,
 } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, show } from "./_backend.ts";
 
 type Activation = (a: GEMatrix) => GEMatrix;
 
@@ -81,7 +81,7 @@ function network(f: Factory, batch: number, layers: SharedLayer[]) {
   };
 }
 
-const { name, float: f } = backend();
+const { name, float: f } = await backend();
 console.log(`Chapter 5 on the ${name} engine\n`);
 
 const layer1 = fullyConnected(f, tanh_, 2, 4);
@@ -99,7 +99,7 @@ const layer2 = fullyConnected(f, sigmoid_, 4, 1);
 using net = network(f, 2, [layer1, layer2]);
 using x = ge(f, 2, 2, [0.3, 0.9, 0.3, 0.9]);
 console.log("the network, its layers writing into two shared buffers:");
-console.log(net.infer(x));
+await show(net.infer(x));
 
 // What sharing saves, in float32 megabytes of layer outputs for a batch of 10000 inputs.
 const batch = 10000;

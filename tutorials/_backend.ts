@@ -1,29 +1,34 @@
 /**
- * The `--backend=` flag every tutorial takes: which engine runs the chapter. Engines not built
+ * What every tutorial shares: the `--backend=` flag that picks the engine, and printing that
+ * works on the GPU too (a device structure is brought to the host first). Engines not built
  * yet say so instead of silently running somewhere else.
  */
 import {
   defaultDouble,
   defaultFloat,
   type Factory,
+  type GEMatrix,
   jsDouble,
   jsFloat,
   nativeDouble,
   nativeFloat,
+  transfer,
+  type Vector,
+  webgpuFloat,
 } from "../mod.ts";
 
 /** The engines a tutorial can run on, and those still to come. */
 export const backends = ["default", "native", "js", "webgpu", "cuda", "opencl"] as const;
 
-/** One engine's factories. */
+/** One engine's factories; on WebGPU `double` is float32 too (WGSL has no float64). */
 export interface Backend {
   readonly name: string;
-  readonly double: Factory<"host">;
-  readonly float: Factory<"host">;
+  readonly double: Factory;
+  readonly float: Factory;
 }
 
-/** The backend named by `--backend=NAME` in args (default: the best engine present). */
-export function backend(args: readonly string[] = Deno.args): Backend {
+/** The backend named by `--backend=NAME` in args (default: the best CPU engine present). */
+export async function backend(args: readonly string[] = Deno.args): Promise<Backend> {
   const flag = args.find((a) => a.startsWith("--backend="));
   const name = flag === undefined ? "default" : flag.slice("--backend=".length);
   switch (name) {
@@ -35,11 +40,31 @@ export function backend(args: readonly string[] = Deno.args): Backend {
       return { name, double: nativeDouble, float: nativeFloat };
     case "js":
       return { name, double: jsDouble, float: jsFloat };
-    case "webgpu":
+    case "webgpu": {
+      const f = await webgpuFloat();
+      console.log("(WebGPU has no float64: the chapters' double precision runs in float32)");
+      return { name, double: f, float: f };
+    }
     case "cuda":
     case "opencl":
       throw new Error(`--backend=${name}: this engine is not built yet (see FEATURES.md)`);
     default:
       throw new Error(`--backend=${name}: unknown; choose one of ${backends.join(", ")}`);
   }
+}
+
+/** Prints a structure as the book shows it, reading it back from a device first. */
+export async function show(x: Vector | GEMatrix): Promise<void> {
+  if (x.factory.location === "host") {
+    console.log(x);
+    return;
+  }
+  using host = await transfer(jsFloat, x as Vector);
+  console.log(host);
+}
+
+/** The entries of a structure as plain numbers, from any engine. */
+export async function entries(x: Vector): Promise<number[]> {
+  using host = await transfer(jsDouble, x);
+  return [...host];
 }

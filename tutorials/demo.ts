@@ -8,6 +8,7 @@ const chapters = [
   "./03_fully_connected.ts",
   "./04_batch_processing.ts",
   "./05_sharing_memory.ts",
+  "./06_gpu_computing.ts",
 ];
 
 for (const chapter of chapters) {

@@ -86,16 +86,29 @@ export async function webgpuFloat(options: WebGPUOptions = {}): Promise<Factory<
  * console.log(a.available ? "WebGPU ready" : a.reason);
  * ```
  */
-export async function webgpuAvailability(): Promise<
-  { readonly available: true } | { readonly available: false; readonly reason: string }
-> {
+export async function webgpuAvailability(): Promise<WebGPUAvailability> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) return { available: false, reason: "this runtime has no navigator.gpu" };
   const adapter = await gpu.requestAdapter();
-  return adapter === null
-    ? {
+  if (adapter === null) {
+    return {
       available: false,
       reason: "no WebGPU adapter (install mesa-vulkan-drivers or a GPU driver)",
-    }
-    : { available: true };
+    };
+  }
+  const info = adapter.info;
+  return {
+    available: true,
+    adapter: info.description || `${info.vendor} ${info.device}`.trim(),
+    software: info.isFallbackAdapter,
+  };
 }
+
+/** What {@linkcode webgpuAvailability} found. */
+export type WebGPUAvailability = {
+  readonly available: true;
+  /** The adapter's description, such as "llvmpipe (LLVM 15.0.6, 256 bits)". */
+  readonly adapter: string;
+  /** True for a software (fallback) adapter: correct, but far slower than a GPU. */
+  readonly software: boolean;
+} | { readonly available: false; readonly reason: string };
