@@ -42,6 +42,12 @@ export const DNNL_ARG_SRC = 1;
 export const DNNL_ARG_SRC_1 = 2;
 /** The destination. */
 export const DNNL_ARG_DST = 17;
+/** The gradient with respect to the source (backward). */
+export const DNNL_ARG_DIFF_SRC = 129;
+/** The gradient with respect to the destination (backward). */
+export const DNNL_ARG_DIFF_DST = 145;
+/** dnnl_prop_kind_t: training forward, needed as the hint of a backward primitive. */
+export const dnnl_forward_training = 64;
 
 /** Eltwise algorithms of oneDNN 2.x (dnnl_alg_kind_t). */
 export const eltwiseAlg = {
@@ -89,6 +95,11 @@ export const dnnlSymbols = {
   dnnl_memory_destroy: { parameters: ["pointer"], result: "i32" },
   dnnl_eltwise_forward_desc_init: {
     parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_eltwise_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
     result: "i32",
     optional: true,
   },

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { ElementwiseOp } from "./elementwise/table.ts";
-import { ops } from "./elementwise/table.ts";
+import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
+import { derivativeOf, ops } from "./elementwise/table.ts";
 import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
 import { compatible, live, scalar } from "./core/checks.ts";
 import { ge, vctr } from "./core/construct.ts";
@@ -61,6 +61,41 @@ function destructiveBinary(op: ElementwiseOp): Binary_ {
   const name = `${op.name}_`;
   return <S extends Structure>(x: S, y: Structure, z?: S): S =>
     run(name, op, [], x, y, z ?? x) as S;
+}
+
+/**
+ * Overwrites delta with f'(z) ⊙ delta, where f is an elementwise function with a derivative
+ * (`"tanh"`, `"sigmoid"`, `"relu"`, `"elu"`, `"linear"`, `"sqr"`, …): the activation derivative
+ * times the error, in one pass, as backpropagation needs it. `params` are f's parameters (elu's
+ * alpha, linear's a and b). Returns delta.
+ *
+ * @example
+ * ```ts
+ * import { derivative_, dv, toArray } from "@knap/knap";
+ * using z = dv(0, 2);
+ * using delta = dv(1, 1);
+ * derivative_("tanh", z, delta); // 1 − tanh²(z)
+ * if (toArray(delta)[0] !== 1 || Math.abs(toArray(delta)[1] - 0.0707) > 1e-4) throw new Error();
+ * ```
+ */
+export function derivative_<S extends Structure>(
+  name: OpName,
+  z: Structure,
+  delta: S,
+  ...params: number[]
+): S {
+  const op = ops[name];
+  if (op === undefined || op.df === undefined || op.arity !== 1) {
+    throw new TypeError(`derivative_: ${String(name)} has no derivative in the elementwise table`);
+  }
+  if (params.length !== op.params.length) {
+    throw new TypeError(
+      `derivative_: ${name} takes ${op.params.length} parameters (${
+        op.params.join(", ")
+      }), got ${params.length}`,
+    );
+  }
+  return run("derivative_", derivativeOf(op), params, z, delta, delta) as S;
 }
 
 /**

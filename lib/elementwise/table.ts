@@ -47,6 +47,8 @@ export interface ElementwiseOp {
   readonly df?: Expr;
   /** Test and documentation domain. */
   readonly domain: Domain;
+  /** Set on derived ops: the name of the function whose derivative × y this computes. */
+  readonly gradOf?: string;
 }
 
 const reals: Domain = { lo: -10, hi: 10, note: "all reals" };
@@ -153,3 +155,28 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
     2,
   ),
 };
+
+const derived = new Map<ElementwiseOp, ElementwiseOp>();
+
+/**
+ * The derived function f'(x)·y of an op with a derivative: the activation derivative times
+ * the error, in one pass — what backpropagation computes at every layer.
+ */
+export function derivativeOf(op: ElementwiseOp): ElementwiseOp {
+  if (op.df === undefined || op.arity !== 1) {
+    throw new TypeError(`${op.name} has no derivative in the elementwise table`);
+  }
+  let d = derived.get(op);
+  if (d === undefined) {
+    d = {
+      name: `${op.name}'`,
+      arity: 2,
+      params: op.params,
+      f: mul(op.df, y),
+      domain: op.domain,
+      gradOf: op.name,
+    };
+    derived.set(op, d);
+  }
+  return d;
+}

@@ -182,6 +182,49 @@ export function mathConformance(f: Factory): void {
     });
   }
 
+  Deno.test(`[${f.name}] derivative_ multiplies the error by each activation's derivative`, async () => {
+    const d: Partial<Record<OpName, (x: number) => number>> = {
+      sqr: (x) => 2 * x,
+      sqrt: (x) => 0.5 / Math.sqrt(x),
+      abs: Math.sign,
+      exp: Math.exp,
+      expm1: Math.exp,
+      log: (x) => 1 / x,
+      log1p: (x) => 1 / (1 + x),
+      sin: Math.cos,
+      cos: (x) => -Math.sin(x),
+      tanh: (x) => 1 - Math.tanh(x) ** 2,
+      sigmoid: (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2,
+      relu: (x) => (x > 0 ? 1 : 0),
+      elu: (x) => (x > 0 ? 1 : 0.7 * Math.exp(x)),
+      linear: () => 1.5,
+      inv: (x) => -1 / (x * x),
+      powx: (x) => 1.7 * Math.pow(x, 0.7),
+    };
+    const params: Partial<Record<OpName, number[]>> = {
+      elu: [0.7],
+      linear: [1.5, -0.25],
+      powx: [1.7],
+    };
+    for (const [name, ref] of Object.entries(d) as [OpName, (x: number) => number][]) {
+      const op = k.ops[name];
+      for (const spec of [{ dim: 37, stride: 1, offset: 0 }, { dim: 9, stride: 2, offset: 1 }]) {
+        const zs = representable(f, values(5, spec.dim, op.domain.lo, op.domain.hi, true));
+        const es = representable(f, values(6, spec.dim));
+        const z = makeVector(f, spec, zs), e = makeVector(f, spec, es);
+        assert(k.derivative_(name, z.v, e.v, ...(params[name] ?? [])) === e.v, "returns delta");
+        assertAllClose(
+          await readVector(e.v),
+          zs.map((x, i) => ref(x) * es[i]),
+          tol * 4,
+          `${name}'`,
+        );
+        z.parent[Symbol.dispose]();
+        e.parent[Symbol.dispose]();
+      }
+    }
+  });
+
   Deno.test(`[${f.name}] sigmoid stays finite where e^-x overflows`, async () => {
     using x = k.vctr(f, [-800, -100, 100, 800]);
     const got = await readVector(k.sigmoid_(x));

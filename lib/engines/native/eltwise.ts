@@ -1,5 +1,6 @@
 /**
- * Elementwise math through oneDNN's eltwise and binary primitives. A primitive is created once
+ * Elementwise math through oneDNN's eltwise and binary primitives, and the derivatives that
+ * backpropagation multiplies into the error through eltwise backward primitives. A primitive is created once
  * per (function, parameters, length) and cached with its memory objects; a call only points
  * the memory at the operands and executes. oneDNN's CPU primitives take float32 over gapless
  * memory; double precision, strided views and the functions oneDNN lacks (expm1, log1p, sin,
@@ -15,12 +16,15 @@ import {
   binaryAlg,
   check,
   descBytes,
+  DNNL_ARG_DIFF_DST,
+  DNNL_ARG_DIFF_SRC,
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
   DNNL_ARG_SRC_1,
   dnnl_cpu,
   dnnl_f32,
   dnnl_forward_inference,
+  dnnl_forward_training,
   dnnl_stream_in_order,
   eltwiseAlg,
 } from "../../../ffi/dnnl.ts";
@@ -104,9 +108,15 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     return md;
   }
 
-  function create(key: string, opDesc: Uint8Array, md: Uint8Array, argIds: number[]): Primitive {
+  function create(
+    key: string,
+    opDesc: Uint8Array,
+    md: Uint8Array,
+    argIds: number[],
+    hint: Deno.PointerValue = null,
+  ): Primitive {
     const pd = pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, null),
+      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, hint),
       "primitive_desc_create",
     );
     const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
@@ -147,6 +157,33 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
   }
 
+  /** diff_src ← f'(src) ⊙ diff_dst: the activation's derivative times the error, fused. */
+  function backwardPrimitive(alg: number, alpha: number, beta: number, n: number): Primitive {
+    const key = `g${alg}:${alpha}:${beta}:${n}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const md = memoryDesc(n);
+    const forward = new Uint8Array(descBytes.eltwise);
+    check(
+      d.dnnl_eltwise_forward_desc_init!(forward, dnnl_forward_training, alg, md, alpha, beta),
+      "eltwise_forward_desc_init",
+    );
+    const hint = pointerOut(
+      d.dnnl_primitive_desc_create(outBytes, forward, null, engine, null),
+      "primitive_desc_create (forward hint)",
+    );
+    const desc = new Uint8Array(descBytes.eltwise);
+    check(
+      d.dnnl_eltwise_backward_desc_init!(desc, alg, md, md, alpha, beta),
+      "eltwise_backward_desc_init",
+    );
+    try {
+      return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
+    } finally {
+      check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+    }
+  }
+
   function binaryPrimitive(alg: number, n: number): Primitive {
     const key = `b${alg}:${n}`;
     const hit = cache.get(key);
@@ -182,6 +219,13 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
 
   return {
     map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
+      if (op.gradOf !== undefined) {
+        const g = dnnlMappings[op.gradOf as OpName];
+        const n = g?.kind === "eltwise" ? flat(out, x, y!) : -1;
+        if (g?.kind !== "eltwise" || n <= 0) return fallback.map(op, params, out, x, y);
+        const [alpha, beta] = g.ab(params);
+        return run(backwardPrimitive(g.alg, alpha, beta, n), [x, y!, out]);
+      }
       const m = dnnlMappings[op.name as OpName];
       const n = m === undefined ? -1 : flat(out, x, y ?? x);
       if (m === undefined || n <= 0) return fallback.map(op, params, out, x, y);
