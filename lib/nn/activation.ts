@@ -1,0 +1,47 @@
+/**
+ * Activation functions of layers, by name, each with its derivative from the elementwise table:
+ * `a ← f(z)` on the way forward, `δ ← f'(z) ⊙ δ` on the way back.
+ *
+ * @module
+ */
+
+import type { Structure } from "../core/structures.ts";
+import { copy_ } from "../blas.ts";
+import { derivative_, relu_, sigmoid_, tanh_ } from "../math.ts";
+import { elu_ } from "../math.ts";
+
+/** The activations a layer can have. `linear` (the identity) is the output of regression. */
+export type Activation = "sigmoid" | "tanh" | "relu" | "elu" | "linear";
+
+/** The activations, for validation and documentation. */
+export const activations: readonly Activation[] = ["sigmoid", "tanh", "relu", "elu", "linear"];
+
+/** a ← f(z); returns a. */
+export function activate_<S extends Structure>(f: Activation, z: S, a: S): S {
+  switch (f) {
+    case "sigmoid":
+      return sigmoid_(z, a);
+    case "tanh":
+      return tanh_(z, a);
+    case "relu":
+      return relu_(z, a);
+    case "elu":
+      return elu_(z, 1, a);
+    case "linear":
+      return copy_(z, a);
+    default:
+      return f satisfies never;
+  }
+}
+
+/** δ ← f'(z) ⊙ δ; returns δ. The identity's derivative is 1: δ stays. */
+export function backprop_<S extends Structure>(f: Activation, z: Structure, delta: S): S {
+  switch (f) {
+    case "linear":
+      return delta;
+    case "elu":
+      return derivative_("elu", z, delta, 1);
+    default:
+      return derivative_(f, z, delta);
+  }
+}

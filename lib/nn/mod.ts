@@ -1,0 +1,32 @@
+/**
+ * Neural networks, the book's way: fully connected layers, inference and training networks,
+ * backpropagation and gradient descent, on any engine — built only on knap's public API.
+ *
+ * @example Learning y = 2x − 1 with one linear neuron
+ * ```ts
+ * import { defaultDouble, dge } from "@knap/knap";
+ * import { fullyConnected, inferenceNetwork, quadraticCost_, sgd, trainingNetwork } from "@knap/knap/nn";
+ * using net = inferenceNetwork(defaultDouble(), 1, [fullyConnected(1, "linear")]);
+ * using x = dge(1, 4, [0, 1, 2, 3]);
+ * using y = dge(1, 4, [-1, 1, 3, 5]);
+ * using training = trainingNetwork(net, x);
+ * if (sgd(training, y, quadraticCost_, 2000, 0.1) > 1e-6) throw new Error("did not learn");
+ * ```
+ *
+ * @module
+ */
+
+export { type Activation, activations } from "./activation.ts";
+export { type Cost, quadraticCost_ } from "./cost.ts";
+export {
+  fullyConnected,
+  infer,
+  InferenceNetwork,
+  inferenceNetwork,
+  type Layer,
+  type LayerSpec,
+} from "./network.ts";
+export { init_, type InitOptions } from "./init.ts";
+export { TrainingNetwork, trainingNetwork } from "./training.ts";
+export { sgd, type SgdOptions, type Stretch } from "./sgd.ts";
+export { type PlotOptions, trainingCurveSvg } from "./plot.ts";

@@ -1,0 +1,211 @@
+/**
+ * Inference networks: fully connected layers that own their weights and biases, evaluated on a
+ * batch of inputs (one column per sample) with buffers made once per batch size.
+ *
+ * @module
+ */
+
+import type { Factory } from "../core/factory.ts";
+import type { GEMatrix, Vector } from "../core/structures.ts";
+import { ge, vctr } from "../core/construct.ts";
+import { count, liveMatrix, sameFactory, shapeOf } from "../core/checks.ts";
+import { checkFactoryLive } from "../core/factory.ts";
+import { KnapError } from "../core/errors.ts";
+import { entry_ } from "../access.ts";
+import { mm_, rk_ } from "../blas.ts";
+import { view } from "../core/views.ts";
+import type { Loc } from "../core/types.ts";
+import { activate_, type Activation, activations } from "./activation.ts";
+
+/** A layer's description: its width and activation; the network supplies its input width. */
+export interface LayerSpec {
+  /** Number of neurons. */
+  readonly outDim: number;
+  /** Activation function. */
+  readonly activation: Activation;
+}
+
+/**
+ * A fully connected layer's description, for {@linkcode inferenceNetwork}.
+ *
+ * @example
+ * ```ts
+ * import { fullyConnected } from "@knap/knap/nn";
+ * const spec = fullyConnected(16, "sigmoid");
+ * if (spec.outDim !== 16) throw new Error("unexpected");
+ * ```
+ */
+export function fullyConnected(outDim: number, activation: Activation): LayerSpec {
+  count("fullyConnected", outDim, "the number of neurons");
+  if (outDim === 0) throw new RangeError("fullyConnected: a layer needs at least one neuron");
+  if (!activations.includes(activation)) {
+    throw new TypeError(
+      `fullyConnected: unknown activation ${String(activation)}; one of ${activations.join(", ")}`,
+    );
+  }
+  return { outDim, activation };
+}
+
+/** A fully connected layer: z = W x + b, a = f(z). W is outDim×inDim, b has outDim entries. */
+export interface Layer<L extends Loc = Loc> {
+  /** The weights, outDim×inDim. */
+  readonly weights: GEMatrix<L>;
+  /** The biases. */
+  readonly bias: Vector<L>;
+  /** The activation. */
+  readonly activation: Activation;
+  /** Inputs. */
+  readonly inDim: number;
+  /** Neurons. */
+  readonly outDim: number;
+}
+
+/** Buffers for evaluating a network on a batch of one size. */
+interface Work<L extends Loc> {
+  readonly ones: Vector<L>;
+  readonly outputs: GEMatrix<L>[];
+}
+
+/** A stack of fully connected layers on one factory. Dispose it to release everything it owns. */
+export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
+  /** The factory of every layer. */
+  readonly factory: Factory<L>;
+  /** Width of the input. */
+  readonly inDim: number;
+  /** The layers, input to output. */
+  readonly layers: readonly Layer<L>[];
+  readonly #work = new Map<number, Work<L>>();
+  #released = false;
+
+  /** Internal: use {@linkcode inferenceNetwork}. */
+  constructor(factory: Factory<L>, inDim: number, layers: Layer<L>[]) {
+    this.factory = factory;
+    this.inDim = inDim;
+    this.layers = layers;
+  }
+
+  /** Width of the output. */
+  get outDim(): number {
+    return this.layers[this.layers.length - 1].outDim;
+  }
+
+  /** Whether the network was released. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Internal: the evaluation buffers for a batch size, made on first use. */
+  work(batch: number): Work<L> {
+    let w = this.#work.get(batch);
+    if (w === undefined) {
+      const ones = entry_(vctr(this.factory, batch), 1);
+      const outputs = this.layers.map((l) => ge(this.factory, l.outDim, batch));
+      w = { ones, outputs };
+      this.#work.set(batch, w);
+    }
+    return w;
+  }
+
+  /** Releases the weights, biases and every buffer. */
+  [Symbol.dispose](): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const l of this.layers) {
+      l.weights[Symbol.dispose]();
+      l.bias[Symbol.dispose]();
+    }
+    for (const w of this.#work.values()) {
+      w.ones[Symbol.dispose]();
+      for (const o of w.outputs) o[Symbol.dispose]();
+    }
+    this.#work.clear();
+  }
+
+  /** A short description for the console. */
+  [Symbol.for("Deno.customInspect")](): string {
+    const widths = [this.inDim, ...this.layers.map((l) => `${l.outDim} ${l.activation}`)];
+    return `#InferenceNetwork[${this.factory.name}, ${widths.join(" → ")}]`;
+  }
+}
+
+/** Throws unless the network is alive. */
+export function liveNetwork(op: string, net: InferenceNetwork): void {
+  if (!(net instanceof InferenceNetwork)) {
+    throw new TypeError(`${op}: expected an inference network`);
+  }
+  if (net.released) throw new KnapError(`${op}: the network was released`, "released");
+  checkFactoryLive(op, net.factory);
+}
+
+/**
+ * A network of fully connected layers on factory `f`, taking inDim inputs. Weights and biases
+ * start at zero: initialize them with `init_`.
+ *
+ * @example
+ * ```ts
+ * import { dge, entry } from "@knap/knap";
+ * import { fullyConnected, infer, inferenceNetwork, init_ } from "@knap/knap/nn";
+ * import { defaultDouble } from "@knap/knap";
+ * using net = init_(inferenceNetwork(defaultDouble(), 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]), { seed: 1 });
+ * using x = dge(4, 3);
+ * const y = infer(net, x);
+ * if (y.m !== 1 || y.n !== 3 || !Number.isFinite(entry(y as typeof x, 0, 0))) throw new Error();
+ * ```
+ */
+export function inferenceNetwork<L extends Loc>(
+  f: Factory<L>,
+  inDim: number,
+  specs: readonly LayerSpec[],
+): InferenceNetwork<L> {
+  checkFactoryLive("inferenceNetwork", f);
+  count("inferenceNetwork", inDim, "the input width");
+  if (specs.length === 0) {
+    throw new RangeError("inferenceNetwork: a network needs at least one layer");
+  }
+  const layers: Layer<L>[] = [];
+  let width = inDim;
+  for (const s of specs) {
+    fullyConnected(s.outDim, s.activation); // validates
+    layers.push({
+      weights: ge(f, s.outDim, width),
+      bias: vctr(f, s.outDim),
+      activation: s.activation,
+      inDim: width,
+      outDim: s.outDim,
+    });
+    width = s.outDim;
+  }
+  return new InferenceNetwork(f, inDim, layers);
+}
+
+/**
+ * The outputs of the network for a batch x (inDim × batch, one column per sample): a view of a
+ * buffer the network owns and reuses for batches of that size, valid until the next call with
+ * the same size. Copy it (`copy`) to keep it.
+ *
+ * @example
+ * ```ts
+ * import { defaultDouble, dge, toArray } from "@knap/knap";
+ * import { fullyConnected, infer, inferenceNetwork } from "@knap/knap/nn";
+ * using net = inferenceNetwork(defaultDouble(), 2, [fullyConnected(1, "sigmoid")]);
+ * using x = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(infer(net, x) as typeof x).join() !== "0.5,0.5") throw new Error();
+ * ```
+ */
+export function infer<L extends Loc>(net: InferenceNetwork<L>, x: GEMatrix<L>): GEMatrix<L> {
+  liveNetwork("infer", net);
+  liveMatrix("infer", x, "x");
+  sameFactory("infer", net.layers[0].weights, x);
+  if (x.m !== net.inDim) {
+    throw new RangeError(`infer: the network takes ${net.inDim} inputs but x is ${shapeOf(x)}`);
+  }
+  const w = net.work(x.n);
+  let a: GEMatrix<L> = x;
+  net.layers.forEach((l, i) => {
+    const z = w.outputs[i];
+    mm_(l.weights, a, z);
+    rk_(l.bias, w.ones, z);
+    a = activate_(l.activation, z, z);
+  });
+  return view(a);
+}
