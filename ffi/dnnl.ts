@@ -64,6 +64,14 @@ export const eltwiseAlg = {
   pow: 0x20,
 } as const;
 
+/** Eltwise algorithms whose backward pass reads the forward output (dst) instead of src. */
+export const eltwiseUseDstAlg = {
+  relu: 0x100,
+  tanh: 0x101,
+  elu: 0x102,
+  logistic: 0x104,
+} as const;
+
 /** Binary algorithms of oneDNN 2.x. */
 export const binaryAlg = {
   add: 0x1fff0,

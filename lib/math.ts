@@ -7,7 +7,7 @@
  */
 
 import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
-import { derivativeOf, ops } from "./elementwise/table.ts";
+import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
 import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
 import { compatible, live, scalar } from "./core/checks.ts";
 import { ge, vctr } from "./core/construct.ts";
@@ -96,6 +96,42 @@ export function derivative_<S extends Structure>(
     );
   }
   return run("derivative_", derivativeOf(op), params, z, delta, delta) as S;
+}
+
+/**
+ * Overwrites delta with f'(z) ⊙ delta like {@linkcode derivative_}, but from the output
+ * a = f(z) rather than z — as backpropagation keeps it — for `"tanh"` (1 − a²), `"sigmoid"`
+ * (a(1 − a)), `"relu"` and `"elu"`. Returns delta.
+ *
+ * @example
+ * ```ts
+ * import { dv, outputDerivative_, toArray } from "@knap/knap";
+ * using a = dv(0.5, 0.9); // sigmoid outputs
+ * using delta = dv(1, 2);
+ * outputDerivative_("sigmoid", a, delta);
+ * if (Array.from(toArray(delta), (v) => v.toFixed(2)).join() !== "0.25,0.18") throw new Error();
+ * ```
+ */
+export function outputDerivative_<S extends Structure>(
+  name: "tanh" | "sigmoid" | "relu" | "elu",
+  a: Structure,
+  delta: S,
+  ...params: number[]
+): S {
+  const op = ops[name];
+  if (op === undefined || op.dfOut === undefined) {
+    throw new TypeError(
+      `outputDerivative_: ${String(name)} has no derivative in terms of its output`,
+    );
+  }
+  if (params.length !== op.params.length) {
+    throw new TypeError(
+      `outputDerivative_: ${name} takes ${op.params.length} parameters (${
+        op.params.join(", ")
+      }), got ${params.length}`,
+    );
+  }
+  return run("outputDerivative_", outputDerivativeOf(op), params, a, delta, delta) as S;
 }
 
 /**

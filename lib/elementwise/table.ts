@@ -45,10 +45,17 @@ export interface ElementwiseOp {
   readonly f: Expr;
   /** df/dx, where it is used by learning (activations). */
   readonly df?: Expr;
+  /**
+   * The same derivative written in the output a = f(x) (as the variable x), where that is
+   * cheaper than from x: backpropagation then needs only the activations it already keeps.
+   */
+  readonly dfOut?: Expr;
   /** Test and documentation domain. */
   readonly domain: Domain;
   /** Set on derived ops: the name of the function whose derivative × y this computes. */
   readonly gradOf?: string;
+  /** Set on derived ops that read the function's output rather than its input. */
+  readonly fromOutput?: boolean;
 }
 
 const reals: Domain = { lo: -10, hi: 10, note: "all reals" };
@@ -64,8 +71,9 @@ function op(
   df?: Expr,
   params: readonly string[] = [],
   arity: 1 | 2 = 1,
+  dfOut?: Expr,
 ): ElementwiseOp {
-  return { name, arity, params, f, df, domain };
+  return { name, arity, params, f, df, domain, dfOut };
 }
 
 /** The name of an elementwise function in {@linkcode ops}. */
@@ -111,15 +119,17 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
   log1p: op("log1p", fn1("log1p", x), { lo: -0.99, hi: 100, note: "x > −1" }, div(1, add(1, x))),
   sin: op("sin", fn1("sin", x), reals, fn1("cos", x)),
   cos: op("cos", fn1("cos", x), reals, neg(fn1("sin", x))),
-  tanh: op("tanh", th, reals, sub(1, mul(th, th))),
-  sigmoid: op("sigmoid", sig, reals, mul(sig, sub(1, sig))),
-  relu: op("relu", fn2("max", x, 0), reals, ifPositive(x, 1, 0)),
+  tanh: op("tanh", th, reals, sub(1, mul(th, th)), [], 1, sub(1, mul(x, x))),
+  sigmoid: op("sigmoid", sig, reals, mul(sig, sub(1, sig)), [], 1, mul(x, sub(1, x))),
+  relu: op("relu", fn2("max", x, 0), reals, ifPositive(x, 1, 0), [], 1, ifPositive(x, 1, 0)),
   elu: op(
     "elu",
     ifPositive(x, x, mul(param(0), fn1("expm1", x))),
     reals,
     ifPositive(x, 1, mul(param(0), fn1("exp", x))),
     ["alpha"],
+    1,
+    ifPositive(x, 1, add(x, param(0))),
   ),
   linear: op("linear", add(mul(param(0), x), param(1)), reals, param(0), ["a", "b"]),
   signum: op("signum", fn1("sign", x), reals, num(0)),
@@ -177,6 +187,29 @@ export function derivativeOf(op: ElementwiseOp): ElementwiseOp {
       gradOf: op.name,
     };
     derived.set(op, d);
+  }
+  return d;
+}
+
+const derivedFromOutput = new Map<ElementwiseOp, ElementwiseOp>();
+
+/** f'·y computed from the output a = f(x) instead of x, for ops that declare `dfOut`. */
+export function outputDerivativeOf(op: ElementwiseOp): ElementwiseOp {
+  if (op.dfOut === undefined) {
+    throw new TypeError(`${op.name} has no derivative in terms of its output`);
+  }
+  let d = derivedFromOutput.get(op);
+  if (d === undefined) {
+    d = {
+      name: `${op.name}'(a)`,
+      arity: 2,
+      params: op.params,
+      f: mul(op.dfOut, y),
+      domain: op.domain,
+      gradOf: op.name,
+      fromOutput: true,
+    };
+    derivedFromOutput.set(op, d);
   }
   return d;
 }

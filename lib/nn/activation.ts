@@ -7,8 +7,7 @@
 
 import type { Structure } from "../core/structures.ts";
 import { copy_ } from "../blas.ts";
-import { derivative_, relu_, sigmoid_, tanh_ } from "../math.ts";
-import { elu_ } from "../math.ts";
+import { elu_, outputDerivative_, relu_, sigmoid_, tanh_ } from "../math.ts";
 
 /** The activations a layer can have. `linear` (the identity) is the output of regression. */
 export type Activation = "sigmoid" | "tanh" | "relu" | "elu" | "linear";
@@ -34,14 +33,18 @@ export function activate_<S extends Structure>(f: Activation, z: S, a: S): S {
   }
 }
 
-/** δ ← f'(z) ⊙ δ; returns δ. The identity's derivative is 1: δ stays. */
-export function backprop_<S extends Structure>(f: Activation, z: Structure, delta: S): S {
+/**
+ * δ ← f'(z) ⊙ δ, computed from the layer's output a = f(z) (every activation here has a
+ * derivative in terms of its output, so training keeps no z); returns δ. The identity's
+ * derivative is 1: δ stays.
+ */
+export function backprop_<S extends Structure>(f: Activation, a: Structure, delta: S): S {
   switch (f) {
     case "linear":
       return delta;
     case "elu":
-      return derivative_("elu", z, delta, 1);
+      return outputDerivative_("elu", a, delta, 1);
     default:
-      return derivative_(f, z, delta);
+      return outputDerivative_(f, a, delta);
   }
 }

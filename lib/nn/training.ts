@@ -2,8 +2,10 @@
  * Training networks: an inference network bound to a training set, with every buffer the
  * forward and backward passes need made once, here — so an epoch allocates nothing.
  *
- * Shapes, for a batch of n samples and layer l with inᵢ inputs and outᵢ neurons:
- * x is in₀×n; zₗ, aₗ and δₗ are outₗ×n; Wₗ is outₗ×inₗ; bₗ has outₗ entries; ones has n.
+ * Shapes, for a batch of n samples and layer l with inₗ inputs and outₗ neurons:
+ * x is in₀×n; aₗ and δₗ are outₗ×n; Wₗ is outₗ×inₗ; bₗ has outₗ entries; ones has n.
+ * The weighted sums zₗ are computed in aₗ and activated in place: backpropagation takes each
+ * derivative from the activation aₗ, so no layer keeps its z.
  *
  * @module
  */
@@ -23,7 +25,6 @@ import type { Cost } from "./cost.ts";
 
 interface TrainingLayer<L extends Loc> {
   readonly layer: Layer<L>;
-  readonly z: GEMatrix<L>;
   readonly a: GEMatrix<L>;
   readonly delta: GEMatrix<L>;
   /** Views made once: Wᵀ for the error of the layer below, aₗ₋₁ᵀ for the weight gradient. */
@@ -54,7 +55,6 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     this.#layers = network.layers.map((layer) => {
       const t = {
         layer,
-        z: ge(f, layer.outDim, x.n),
         a: ge(f, layer.outDim, x.n),
         delta: ge(f, layer.outDim, x.n),
         weightsT: trans(layer.weights),
@@ -80,13 +80,13 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     return this.#released;
   }
 
-  /** z ← W a + b and a ← f(z), layer by layer, from the training input. */
+  /** a ← f(W a₋₁ + b), layer by layer, from the training input. */
   forward(): GEMatrix<L> {
     let input = this.x;
     for (const t of this.#layers) {
-      mm_(t.layer.weights, input, t.z);
-      rk_(t.layer.bias, this.#ones, t.z);
-      activate_(t.layer.activation, t.z, t.a);
+      mm_(t.layer.weights, input, t.a);
+      rk_(t.layer.bias, this.#ones, t.a);
+      activate_(t.layer.activation, t.a, t.a);
       input = t.a;
     }
     return this.output;
@@ -103,14 +103,14 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
 
   /**
    * Backpropagates the output error `outputError` left and takes one gradient step of size eta:
-   * δₗ ← fₗ'(zₗ) ⊙ δₗ; δₗ₋₁ ← Wₗᵀ δₗ (before Wₗ changes); Wₗ ← Wₗ − (η/n) δₗ aₗ₋₁ᵀ;
+   * δₗ ← fₗ'(zₗ) ⊙ δₗ (from aₗ); δₗ₋₁ ← Wₗᵀ δₗ (before Wₗ changes); Wₗ ← Wₗ − (η/n) δₗ aₗ₋₁ᵀ;
    * bₗ ← bₗ − (η/n) δₗ·1.
    */
   backward(eta: number): void {
     const step = -eta / this.batch;
     for (let l = this.#layers.length - 1; l >= 0; l--) {
       const t = this.#layers[l];
-      backprop_(t.layer.activation, t.z, t.delta);
+      backprop_(t.layer.activation, t.a, t.delta);
       if (l > 0) mm_(t.weightsT, t.delta, this.#layers[l - 1].delta);
       mm_(step, t.delta, t.inputT, 1, t.layer.weights);
       mv_(step, t.delta, this.#ones, 1, t.layer.bias);
@@ -123,7 +123,6 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     this.#released = true;
     this.#ones[Symbol.dispose]();
     for (const t of this.#layers) {
-      t.z[Symbol.dispose]();
       t.a[Symbol.dispose]();
       t.delta[Symbol.dispose]();
     }

@@ -225,6 +225,36 @@ export function mathConformance(f: Factory): void {
     }
   });
 
+  Deno.test(`[${f.name}] outputDerivative_ takes each activation's derivative from its output`, async () => {
+    const byOutput: [
+      ("tanh" | "sigmoid" | "relu" | "elu"),
+      (x: number) => number,
+      (a: number) => number,
+    ][] = [
+      ["tanh", Math.tanh, (a) => 1 - a * a],
+      ["sigmoid", (x) => 1 / (1 + Math.exp(-x)), (a) => a * (1 - a)],
+      ["relu", (x) => Math.max(x, 0), (a) => (a > 0 ? 1 : 0)],
+      ["elu", (x) => (x > 0 ? x : 0.7 * Math.expm1(x)), (a) => (a > 0 ? 1 : a + 0.7)],
+    ];
+    for (const [name, fwd, ref] of byOutput) {
+      for (const spec of [{ dim: 41, stride: 1, offset: 0 }, { dim: 9, stride: 3, offset: 2 }]) {
+        const as = representable(f, values(7, spec.dim, -3, 3, true).map(fwd));
+        const es = representable(f, values(8, spec.dim));
+        const a = makeVector(f, spec, as), e = makeVector(f, spec, es);
+        const params = name === "elu" ? [0.7] : [];
+        assert(k.outputDerivative_(name, a.v, e.v, ...params) === e.v, "returns delta");
+        assertAllClose(
+          await readVector(e.v),
+          as.map((v, i) => ref(v) * es[i]),
+          tol * 4,
+          `${name}'(a)`,
+        );
+        a.parent[Symbol.dispose]();
+        e.parent[Symbol.dispose]();
+      }
+    }
+  });
+
   Deno.test(`[${f.name}] sigmoid stays finite where e^-x overflows`, async () => {
     using x = k.vctr(f, [-800, -100, 100, 800]);
     const got = await readVector(k.sigmoid_(x));

@@ -27,6 +27,7 @@ import {
   dnnl_forward_training,
   dnnl_stream_in_order,
   eltwiseAlg,
+  eltwiseUseDstAlg,
 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { plan } from "../js/walk.ts";
@@ -66,6 +67,14 @@ interface Primitive {
   readonly memories: Deno.PointerValue[]; // in argument order
   readonly args: Uint8Array; // dnnl_exec_arg_t[]
 }
+
+/** The use-dst backward algorithms, for derivatives taken from the activation's output. */
+const fromOutputAlg: Partial<Record<OpName, number>> = {
+  relu: eltwiseUseDstAlg.relu,
+  tanh: eltwiseUseDstAlg.tanh,
+  elu: eltwiseUseDstAlg.elu,
+  sigmoid: eltwiseUseDstAlg.logistic,
+};
 
 const CACHE_LIMIT = 512;
 
@@ -158,7 +167,13 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
   }
 
   /** diff_src ← f'(src) ⊙ diff_dst: the activation's derivative times the error, fused. */
-  function backwardPrimitive(alg: number, alpha: number, beta: number, n: number): Primitive {
+  function backwardPrimitive(
+    alg: number,
+    alpha: number,
+    beta: number,
+    n: number,
+    dataArg = DNNL_ARG_SRC,
+  ): Primitive {
     const key = `g${alg}:${alpha}:${beta}:${n}`;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -178,7 +193,7 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
       "eltwise_backward_desc_init",
     );
     try {
-      return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
+      return create(key, desc, md, [dataArg, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
     } finally {
       check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
     }
@@ -219,6 +234,13 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
 
   return {
     map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
+      if (op.fromOutput) {
+        const alg = fromOutputAlg[op.gradOf as OpName];
+        const n = alg === undefined ? -1 : flat(out, x, y!);
+        if (alg === undefined || n <= 0) return fallback.map(op, params, out, x, y);
+        const alpha = op.gradOf === "elu" ? params[0] : 0;
+        return run(backwardPrimitive(alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
+      }
       if (op.gradOf !== undefined) {
         const g = dnnlMappings[op.gradOf as OpName];
         const n = g?.kind === "eltwise" ? flat(out, x, y!) : -1;
