@@ -1,0 +1,182 @@
+/**
+ * Training: epochs allocate nothing, the cost is read only when asked for, schedules and
+ * progress report, bad input is refused — on every engine present, the GPU included (small
+ * shapes, for the software adapter).
+ */
+import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import {
+  type Engine,
+  entry_,
+  type Factory,
+  ge,
+  type GEMatrix,
+  jsDouble,
+  jsFloat,
+  KnapError,
+  nativeAvailability,
+  nativeFloat,
+  randUniform_,
+  transfer,
+  transfer_,
+  webgpuAvailability,
+  webgpuFloat,
+} from "../../mod.ts";
+import { EngineFactory } from "../../lib/core/factory.ts";
+import {
+  fullyConnected,
+  infer,
+  inferenceNetwork,
+  init_,
+  quadraticCost_,
+  sgd,
+  trainingCurveSvg,
+  trainingNetwork,
+} from "../../lib/nn/mod.ts";
+
+/** A factory over `base`'s engine that counts allocations and cost readings. */
+function counting(base: Factory) {
+  const counts = { allocs: 0, norms: 0 };
+  const e = base.engine;
+  const engine: Engine = {
+    ...e,
+    alloc: (dtype, n) => {
+      counts.allocs++;
+      return e.alloc(dtype, n);
+    },
+    blas: {
+      ...e.blas,
+      nrm2: (x) => {
+        counts.norms++;
+        return e.blas.nrm2(x);
+      },
+    },
+  };
+  const f = new EngineFactory(`counting ${base.name}`, base.dtype, base.location, engine);
+  return { f, counts };
+}
+
+/** y = 2x₀ − x₁ + 0.5 on n samples in [−1, 1)². */
+function linearTask(f: Factory, n: number): { x: GEMatrix; y: GEMatrix } {
+  using hx = randUniform_(ge(jsDouble, 2, n), { lo: -1, hi: 1, seed: 4 });
+  const xs = hx.toArray();
+  using hy = ge(
+    jsDouble,
+    1,
+    n,
+    Array.from({ length: n }, (_, j) => 2 * xs[2 * j] - xs[2 * j + 1] + 0.5),
+  );
+  const x = ge(f, 2, n), y = ge(f, 1, n);
+  transfer_(hx, x);
+  transfer_(hy, y);
+  return { x, y };
+}
+
+const gpu = await webgpuAvailability();
+const bases: (() => Promise<Factory>)[] = [
+  () => Promise.resolve(jsDouble),
+  () => Promise.resolve(jsFloat),
+  ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
+  ...(gpu.available ? [() => webgpuFloat()] : []),
+];
+
+for (const make of bases) {
+  const label = (await make()).name;
+  Deno.test(`[${label}] epochs allocate nothing and read the cost once`, async () => {
+    const { f, counts } = counting(await make());
+    const { x, y } = linearTask(f, 64);
+    using net = init_(
+      inferenceNetwork(f, 2, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]),
+      { seed: 2 },
+    );
+    using t = trainingNetwork(net, x);
+    await sgd(t, y, quadraticCost_, 2, 0.1); // the first epochs compile kernels and cache primitives
+    const [allocs, norms] = [counts.allocs, counts.norms];
+    const cost = await sgd(t, y, quadraticCost_, 300, 0.1);
+    assertEquals(counts.allocs - allocs, 0, "allocations during 300 epochs");
+    assertEquals(counts.norms - norms, 1, "cost readings during 300 epochs");
+    assert(cost < 0.01, `learned y = 2x₀ − x₁ + ½: cost ${cost}`);
+    x[Symbol.dispose]();
+    y[Symbol.dispose]();
+  });
+
+  Deno.test(`[${label}] schedules return a cost per stretch; progress reports every N epochs`, async () => {
+    const f = await make();
+    const { x, y } = linearTask(f, 32);
+    using net = init_(inferenceNetwork(f, 2, [fullyConnected(1, "linear")]), { seed: 3 });
+    using t = trainingNetwork(net, x);
+    const seen: [number, number][] = [];
+    const costs = await sgd(t, y, quadraticCost_, [[10, 0.1], [0, 0.1], [30, 0.05]], {
+      progress: 10,
+      onProgress: (e, c) => seen.push([e, c]),
+    });
+    assertEquals(costs.length, 3);
+    assert(Number.isNaN(costs[1]), "an empty stretch has no cost");
+    assert(costs[2] < costs[0], `the cost falls: ${costs}`);
+    assertEquals(seen.map(([e]) => e), [10, 20, 30, 40]);
+    assert(Math.abs(seen[3][1] - costs[2]) < 1e-6, "the last report is the final cost");
+    using probe = ge(f, 2, 32);
+    transfer_(x, probe);
+    using out = await transfer(infer(net, probe));
+    assertEquals([out.m, out.n], [1, 32]);
+    x[Symbol.dispose]();
+    y[Symbol.dispose]();
+  });
+}
+
+Deno.test("sgd and trainingNetwork refuse bad shapes and released networks", () => {
+  using net = inferenceNetwork(jsDouble, 2, [
+    fullyConnected(3, "tanh"),
+    fullyConnected(1, "linear"),
+  ]);
+  using x = ge(jsDouble, 2, 5),
+    bad = ge(jsDouble, 3, 5),
+    y = ge(jsDouble, 1, 5),
+    y2 = ge(jsDouble, 2, 5);
+  assertThrows(
+    () => trainingNetwork(net, bad),
+    RangeError,
+    "trainingNetwork",
+    "2 inputs",
+    "matrix(3×5)",
+  );
+  using t = trainingNetwork(net, x);
+  assertThrows(() => sgd(t, y2, quadraticCost_, 1, 0.1), RangeError, "sgd", "1×5", "matrix(2×5)");
+  assertThrows(() => sgd(t, y, quadraticCost_, -1, 0.1), RangeError, "epochs");
+  assertThrows(() => fullyConnected(3, "softmax" as "tanh"), TypeError, "unknown activation");
+  assertThrows(() => inferenceNetwork(jsDouble, 2, []), RangeError, "at least one layer");
+  using xf = ge(jsFloat, 2, 5);
+  assertThrows(() => trainingNetwork(net, xf), TypeError, "different factories");
+  const gone = inferenceNetwork(jsDouble, 2, [fullyConnected(1, "linear")]);
+  const tg = trainingNetwork(gone, x);
+  gone[Symbol.dispose]();
+  assertThrows(() => sgd(tg, y, quadraticCost_, 1, 0.1), KnapError, "released");
+  assertThrows(() => infer(gone, x), KnapError, "infer", "released");
+});
+
+Deno.test("init_ methods scale the weights as documented", () => {
+  for (
+    const [method, sigma] of [["small", 1 / 20], ["xavier", Math.sqrt(2 / 800)], [
+      "he",
+      Math.sqrt(2 / 400),
+    ]] as const
+  ) {
+    using net = init_(inferenceNetwork(jsDouble, 400, [fullyConnected(400, "relu")]), {
+      method,
+      seed: 1,
+    });
+    const w = Array.from(net.layers[0].weights.toArray());
+    const sd = Math.sqrt(w.reduce((a, v) => a + v * v, 0) / w.length);
+    assert(Math.abs(sd / sigma - 1) < 0.02, `${method}: deviation ${sd}, expected ${sigma}`);
+    entry_(net.layers[0].bias, 0);
+  }
+});
+
+Deno.test("trainingCurveSvg draws a polyline through the points on a log axis", () => {
+  const svg = trainingCurveSvg([[1, 1], [10, 0.1], [100, 0.01]], { title: "a <test>" });
+  assert(svg.startsWith("<svg") && svg.trimEnd().endsWith("</svg>"), "an SVG document");
+  assert(svg.includes("a &#60;test&#62;"), "the title is escaped");
+  const points = svg.match(/points="([^"]+)"/)![1].split(" ");
+  assertEquals(points.length, 3);
+  const ys = points.map((p) => Number(p.split(",")[1]));
+  assert(ys[0] < ys[1] && ys[1] < ys[2], "lower cost draws lower");
+});
