@@ -79,6 +79,63 @@ Deno.test("tutorial 06 prints [0.44 0.44] on every factory present and across tw
   if (gpu.available) assert(/micro benchmark on WebGPU.*: [\d.]+ ms/.test(out), out);
 });
 
+for (const engine of engines) {
+  Deno.test(`tutorials 07–13 run and learn (${engine})`, async () => {
+    expectInOrder(await run("07_gradient_descent.ts"), [
+      "step 30: w = 2.9963",
+      "the steps grow",
+      "epoch 200: output 0.7999",
+    ]);
+    const forward = await run("08_forward_pass.ts", `--backend=${engine}`);
+    assert(/mxn:1x2.*\n\s+0\.44\s+0\.44\n/.test(forward), forward);
+    expectInOrder(await run("09_activation_derivative.ts", `--backend=${engine}`), [
+      "sigmoid'   0.1050   0.2350   0.2500   0.2350   0.1050",
+      "tanh'      0.0707   0.7864   1.0000   0.7864   0.0707",
+      "relu'      0.0000   0.0000   0.0000   1.0000   1.0000",
+      "central difference: 0.7864",
+    ]);
+    const back = (await run("10_backward_pass.ts", `--backend=${engine}`)).match(
+      /cost before the step ([\d.]+)/g,
+    )!;
+    const steps = back.map((l) => Number(l.split(" ").pop()));
+    assert(steps.length === 5 && steps[4] < steps[0], `the cost falls: ${steps}`);
+    expectInOrder(await run("11_inference_api.ts", `--backend=${engine}`), [
+      "4×2 weights",
+      "mxn:1x1",
+      "0.44",
+    ]);
+    const train = await run("12_training_api.ts", `--backend=${engine}`);
+    const costs = train.match(/costs ([\d., ]+)/)![1].split(", ").map(Number);
+    assert(costs[2] < 0.01 && costs[2] < costs[0], train);
+    const init = await run("13_initializing_weights.ts", `--backend=${engine}`);
+    const [zeros, random] = [...init.matchAll(/cost after 2000 epochs ([\d.]+)/g)].map((m) =>
+      Number(m[1])
+    );
+    assert(
+      random < zeros / 5,
+      `random initialization learns what zeros cannot: ${zeros} vs ${random}\n${init}`,
+    );
+  });
+}
+
+for (const engine of engines.filter((e) => e !== "js")) {
+  Deno.test(`tutorial 14 learns the regression: cost below 0.01, test errors within ±0.15 (${engine})`, async () => {
+    const plot = await Deno.makeTempFile({ suffix: ".svg" });
+    // A software GPU computes on the CPU, one kernel at a time: it trains on fewer samples.
+    const samples = engine === "webgpu" && gpu.available && gpu.software ? ["--samples=1000"] : [];
+    const out = await run("14_regression.ts", `--backend=${engine}`, `--plot=${plot}`, ...samples);
+    expectInOrder(out, ["a sigmoid saturates below 1", "with a linear output", "4-8-8-1"]);
+    const saturated = Number(out.match(/the largest prediction is ([\d.]+)/)![1]);
+    assert(saturated <= 1, `a sigmoid output stays below 1: ${saturated}`);
+    const cost = Number(out.match(/\n {2}cost ([\d.]+) in/)![1]);
+    assert(cost < 0.01, `4-8-8-1 cost ${cost}`);
+    const within = Number(out.match(/90% within ±([\d.]+)/)![1]);
+    assert(within <= 0.15, `90% of test errors within ±${within}`);
+    assert((await Deno.readTextFile(plot)).includes("<polyline"), "the training curve is drawn");
+    await Deno.remove(plot);
+  });
+}
+
 Deno.test("an engine not built yet is refused with a clear message", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "tutorials/01_representing_layers.ts", "--backend=cuda"],

@@ -95,6 +95,26 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
 const TILE = 64;
 const TK = 16;
 
+/**
+ * Products whose output has fewer tiles than this, over a long k, split k across workgroups:
+ * a weight gradient (64×16 from k = 10000) would otherwise run on one workgroup.
+ */
+const SPLIT_BELOW_TILES = 16;
+const SPLIT_CHUNK = 512;
+
+/** Scratch for split-k partial products, grown on demand, one per runtime. */
+const splitScratch = new WeakMap<Runtime, { buffer: GPUBuffer; length: number }>();
+
+function scratchFor(rt: Runtime, length: number): GPUBuffer {
+  let s = splitScratch.get(rt);
+  if (s === undefined || s.length < length) {
+    if (s !== undefined) rt.free(s.buffer);
+    s = { buffer: rt.buffer(length), length };
+    splitScratch.set(rt, s);
+  }
+  return s.buffer;
+}
+
 /** C ← αAB + βC (β = 0 ignores C). */
 export function gemmKernel(
   rt: Runtime,
@@ -106,6 +126,73 @@ export function gemmKernel(
 ): void {
   const m = c.rows, n = c.cols, k = a.cols;
   if (m === 0 || n === 0) return;
+  const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE);
+  const splits = Math.min(64, Math.ceil(k / SPLIT_CHUNK));
+  if (tiles < SPLIT_BELOW_TILES && splits > 1) return splitGemm(rt, alpha, a, bo, beta, c, splits);
+  tiledGemm(rt, a, bo, c, { alpha, beta }, 1);
+}
+
+/** Partial products over k-chunks into scratch, then C ← α Σ partials + βC. */
+function splitGemm(
+  rt: Runtime,
+  alpha: number,
+  a: Operand,
+  bo: Operand,
+  beta: number,
+  c: Operand,
+  splits: number,
+): void {
+  const m = c.rows, n = c.cols;
+  const scratch = scratchFor(rt, splits * m * n);
+  const partial: Operand = {
+    storage: { buffer: scratch, length: splits * m * n, released: false },
+    offset: 0,
+    rows: m,
+    cols: n,
+    rowStride: 1,
+    colStride: m,
+  };
+  tiledGemm(rt, a, bo, partial, "partial", splits);
+  const b = bind([c, partial], 1);
+  const [ci, si] = b.slotOf;
+  const kernel = rt.kernel(`gemm-splits:${b.key}`, b.writable, () =>
+    `${header(b)}
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let m = ${U(0)};
+  let mn = ${U(2)};
+  for (var t = g.x; t < mn; t += nw.x * 256u) {
+    var s = 0.0;
+    for (var q = 0u; q < ${U(3)}; q++) { s += b${si}[q * mn + t]; }
+    let e = ${at(0, "t % m", "t / m")};
+    let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
+    b${ci}[e] = ${F(0)} * s + old;
+  }
+}`);
+  rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[0] = m;
+    p.u[2] = m * n;
+    p.u[3] = splits;
+    setOperand(p.u, 0, c);
+    p.f[0] = alpha;
+    p.f[1] = beta;
+  }, [rt.groups(m * n, 256)]);
+}
+
+/**
+ * The tiled product. With `scale` it writes C ← αAB + βC; with "partial" it writes workgroup
+ * z's product over its chunk of k into the z-th m×n block of a dense output.
+ */
+function tiledGemm(
+  rt: Runtime,
+  a: Operand,
+  bo: Operand,
+  c: Operand,
+  scale: { alpha: number; beta: number } | "partial",
+  splits: number,
+): void {
+  const m = c.rows, n = c.cols, k = a.cols;
+  const partial = scale === "partial";
   // Load along A's rows when they are contiguous (row-major A), down its columns otherwise.
   const aRows = a.colStride === 1 && a.rowStride !== 1;
   const bRows = bo.colStride === 1 && bo.rowStride !== 1;
@@ -118,8 +205,11 @@ export function gemmKernel(
   const loadB = bRows
     ? `let bp = e / ${TILE}u; let bc = e % ${TILE}u;`
     : `let bp = e % ${TK}u; let bc = e / ${TK}u;`;
-  const kernel = rt.kernel(`gemm:${aRows}:${bRows}:${b.key}`, b.writable, () =>
-    `${header(b)}
+  const kernel = rt.kernel(
+    `gemm:${aRows}:${bRows}:${partial}:${b.key}`,
+    b.writable,
+    () =>
+      `${header(b)}
 var<workgroup> As: array<f32, ${TILE * TK}>;
 var<workgroup> Bs: array<f32, ${TILE * TK}>;
 @compute @workgroup_size(16, 16)
@@ -130,21 +220,23 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u)
   let row0 = w.y * ${TILE}u;
   let col0 = w.x * ${TILE}u;
   let t = l.y * 16u + l.x;
+  let kBegin = w.z * ${U(3)};
+  let kEnd = min(k, kBegin + ${U(3)});
   var acc: array<f32, 16>;
-  for (var p0 = 0u; p0 < k; p0 += ${TK}u) {
+  for (var p0 = kBegin; p0 < kEnd; p0 += ${TK}u) {
     for (var s = 0u; s < 4u; s++) {
       let e = t + s * 256u;
       ${loadA}
       let gi = row0 + ar;
       let gp = p0 + ap;
       var av = 0.0;
-      if (gi < m && gp < k) { av = b${ai}[${at(1, "gi", "gp")}]; }
+      if (gi < m && gp < kEnd) { av = b${ai}[${at(1, "gi", "gp")}]; }
       As[ap * ${TILE}u + ar] = av;
       ${loadB}
       let gq = p0 + bp;
       let gj = col0 + bc;
       var bv = 0.0;
-      if (gq < k && gj < n) { bv = b${bi}[${at(2, "gq", "gj")}]; }
+      if (gq < kEnd && gj < n) { bv = b${bi}[${at(2, "gq", "gj")}]; }
       Bs[bp * ${TILE}u + bc] = bv;
     }
     workgroupBarrier();
@@ -168,21 +260,30 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u)
     for (var q = 0u; q < 4u; q++) {
       let j = col0 + l.x + q * 16u;
       if (i < m && j < n) {
-        let e = ${at(0, "i", "j")};
+        ${
+        partial
+          ? `b${ci}[w.z * m * n + i + j * m] = acc[r * 4u + q];`
+          : `let e = ${at(0, "i", "j")};
         let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
-        b${ci}[e] = ${F(0)} * acc[r * 4u + q] + old;
+        b${ci}[e] = ${F(0)} * acc[r * 4u + q] + old;`
+      }
       }
     }
   }
-}`);
+}`,
+  );
+  const chunk = Math.ceil(k / splits / TK) * TK;
   rt.dispatch(kernel, b.buffers, (p) => {
     p.u[0] = m;
     p.u[1] = n;
     p.u[2] = k;
+    p.u[3] = chunk;
     setOperand(p.u, 0, c);
     setOperand(p.u, 1, a);
     setOperand(p.u, 2, bo);
-    p.f[0] = alpha;
-    p.f[1] = beta;
-  }, [Math.ceil(n / TILE), Math.ceil(m / TILE)]);
+    if (!partial) {
+      p.f[0] = scale.alpha;
+      p.f[1] = scale.beta;
+    }
+  }, [Math.ceil(n / TILE), Math.ceil(m / TILE), splits]);
 }
