@@ -9,13 +9,11 @@ import {
   entry_,
   type Factory,
   ge,
-  type GEMatrix,
   jsDouble,
   nativeAvailability,
   nativeDouble,
   randUniform_,
   toArray,
-  type Vector,
 } from "../../mod.ts";
 import {
   type Activation,
@@ -57,7 +55,6 @@ for (const f of factories) {
         return quadraticCost_.value(t.outputError(quadraticCost_, y), 7) as number;
       };
       const probe = (
-        s: GEMatrix<"host"> | Vector<"host">,
         get: () => number,
         set: (v: number) => void,
       ) => {
@@ -73,11 +70,11 @@ for (const f of factories) {
       const numeric = net.layers.map((l) => ({
         w: Array.from({ length: l.outDim * l.inDim }, (_, k) => {
           const i = k % l.outDim, j = Math.floor(k / l.outDim);
-          return probe(l.weights, () => entry(l.weights, i, j), (v) => entry_(l.weights, i, j, v));
+          return probe(() => entry(l.weights, i, j), (v) => entry_(l.weights, i, j, v));
         }),
         b: Array.from(
           { length: l.outDim },
-          (_, i) => probe(l.bias, () => entry(l.bias, i), (v) => entry_(l.bias, i, v)),
+          (_, i) => probe(() => entry(l.bias, i), (v) => entry_(l.bias, i, v)),
         ),
       }));
       const before = net.layers.map((l) => ({ w: toArray(l.weights), b: toArray(l.bias) }));
