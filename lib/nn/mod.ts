@@ -19,6 +19,7 @@
 export { type Activation, activations } from "./activation.ts";
 export { type Cost, quadraticCost_ } from "./cost.ts";
 export {
+  type BatchBuffers,
   fullyConnected,
   infer,
   InferenceNetwork,

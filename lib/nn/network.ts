@@ -60,9 +60,11 @@ export interface Layer<L extends Loc = Loc> {
   readonly outDim: number;
 }
 
-/** Buffers for evaluating a network on a batch of one size. */
-interface Work<L extends Loc> {
+/** The buffers a network evaluates batches of one size in, made on first use of that size. */
+export interface BatchBuffers<L extends Loc> {
+  /** A vector of ones, one per sample, that adds the biases to every column. */
   readonly ones: Vector<L>;
+  /** Each layer's output, outDim × batch. */
   readonly outputs: GEMatrix<L>[];
 }
 
@@ -74,7 +76,7 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
   readonly inDim: number;
   /** The layers, input to output. */
   readonly layers: readonly Layer<L>[];
-  readonly #work = new Map<number, Work<L>>();
+  readonly #work = new Map<number, BatchBuffers<L>>();
   #released = false;
 
   /** Internal: use {@linkcode inferenceNetwork}. */
@@ -94,8 +96,8 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
     return this.#released;
   }
 
-  /** Internal: the evaluation buffers for a batch size, made on first use. */
-  work(batch: number): Work<L> {
+  /** The evaluation buffers for a batch size, made on its first use and kept until dispose. */
+  work(batch: number): BatchBuffers<L> {
     let w = this.#work.get(batch);
     if (w === undefined) {
       const ones = entry_(vctr(this.factory, batch), 1);
