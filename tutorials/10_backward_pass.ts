@@ -35,7 +35,8 @@ using net = init_(
 using training = trainingNetwork(net, x);
 for (let step = 1; step <= 5; step++) {
   training.forward();
-  const cost = await quadraticCost_.value(training.outputError(quadraticCost_, y), 100);
+  training.outputError(quadraticCost_, y);
+  const cost = await training.cost(quadraticCost_, y);
   training.backward(0.5); // backpropagate the output error and step, η = 0.5
   console.log(`step ${step}: cost before the step ${cost.toFixed(5)}`);
 }

@@ -7,19 +7,37 @@
 
 import type { GEMatrix } from "../core/structures.ts";
 import type { Deferred } from "../core/engine.ts";
-import { axpy_, copy_, nrm2 } from "../blas.ts";
+import { axpy_, copy_, dot, nrm2, scal_, sum } from "../blas.ts";
+import { log1p_, log_ } from "../math.ts";
+import type { Activation } from "./activation.ts";
 
 /** A cost function C(a, y) over a batch of outputs a and targets y (one column per sample). */
 export interface Cost {
   /** Its name, for messages. */
   readonly name: string;
   /**
-   * delta ← ∂C/∂a for each sample (unscaled by the batch size); returns delta. Backpropagation
-   * multiplies it by the output activation's derivative.
+   * The output activation whose derivative this cost's error already includes (sigmoid for
+   * cross-entropy: its error is a − y). Training with any other output activation is an error.
+   */
+  readonly activation?: Activation;
+  /**
+   * delta ← the output error for each sample (unscaled by the batch size); returns delta.
+   * Backpropagation multiplies it by the output activation's derivative, unless `activation`
+   * says it is already in.
    */
   error_(a: GEMatrix, y: GEMatrix, delta: GEMatrix): GEMatrix;
-  /** The cost, given the output error `error_` just computed, for a batch of n samples. */
-  value(delta: GEMatrix, n: number): Deferred<number>;
+  /**
+   * The cost of outputs a for targets y over n samples, given the error `error_` just put in
+   * delta; `scratch` is a buffer of a's shape it may overwrite.
+   */
+  value(a: GEMatrix, y: GEMatrix, delta: GEMatrix, scratch: GEMatrix, n: number): Deferred<number>;
+}
+
+/** f(values…) for numbers now, or once they arrive from a device. */
+function combine(f: (...v: number[]) => number, ...values: Deferred<number>[]): Deferred<number> {
+  return values.every((v) => typeof v === "number")
+    ? f(...values as number[])
+    : Promise.all(values).then((v) => f(...v));
 }
 
 /**
@@ -33,14 +51,39 @@ export interface Cost {
  * using y = dge(1, 2, [0, 1]);
  * using d = dge(1, 2);
  * quadraticCost_.error_(a, y, d);
- * if (Math.abs((quadraticCost_.value(d, 2) as number) - 1.25) > 1e-12) throw new Error();
+ * if (Math.abs((quadraticCost_.value(a, y, d, d, 2) as number) - 1.25) > 1e-12) throw new Error();
  * ```
  */
 export const quadraticCost_: Cost = {
   name: "quadratic",
   error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
-  value(delta, n) {
-    const norm = nrm2(delta);
-    return typeof norm === "number" ? norm * norm / (2 * n) : norm.then((v) => v * v / (2 * n));
+  value: (_a, _y, delta, _scratch, n) => combine((norm) => norm * norm / (2 * n), nrm2(delta)),
+};
+
+/**
+ * The cross-entropy of a sigmoid output, C = −1/n Σ [y ln a + (1 − y) ln(1 − a)], for binary
+ * classification. With a sigmoid output its error is simply a − y (the sigmoid's derivative
+ * cancels), so training with any other output activation is refused.
+ *
+ * @example
+ * ```ts
+ * import { dge } from "@knap/knap";
+ * import { sigmoidCrossentropyCost_ } from "@knap/knap/nn";
+ * using a = dge(1, 2, [0.9, 0.2]);
+ * using y = dge(1, 2, [1, 0]);
+ * using d = dge(1, 2), s = dge(1, 2);
+ * sigmoidCrossentropyCost_.error_(a, y, d);
+ * const c = sigmoidCrossentropyCost_.value(a, y, d, s, 2) as number;
+ * if (Math.abs(c - -(Math.log(0.9) + Math.log(0.8)) / 2) > 1e-12) throw new Error();
+ * ```
+ */
+export const sigmoidCrossentropyCost_: Cost = {
+  name: "sigmoid cross-entropy",
+  activation: "sigmoid",
+  error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
+  value(a, y, _delta, scratch, n) {
+    const yLogA = dot(y, log_(a, scratch)); // Σ y ln a
+    const log1MinusA = log1p_(scal_(-1, copy_(a, scratch))); // ln(1 − a)
+    return combine((p, q, r) => -(p + q - r) / n, yLogA, sum(log1MinusA), dot(y, log1MinusA));
   },
 };

@@ -17,7 +17,7 @@
  */
 
 export { type Activation, activations } from "./activation.ts";
-export { type Cost, quadraticCost_ } from "./cost.ts";
+export { type Cost, quadraticCost_, sigmoidCrossentropyCost_ } from "./cost.ts";
 export {
   type BatchBuffers,
   fullyConnected,
@@ -25,9 +25,22 @@ export {
   InferenceNetwork,
   inferenceNetwork,
   type Layer,
+  type LayerOptions,
   type LayerSpec,
 } from "./network.ts";
 export { init_, type InitOptions } from "./init.ts";
 export { TrainingNetwork, trainingNetwork } from "./training.ts";
 export { sgd, type SgdOptions, type Stretch } from "./sgd.ts";
+export {
+  adam,
+  type AdamOptions,
+  type DecayOptions,
+  gradientDescent,
+  momentum,
+  type MomentumOptions,
+  type Optimizer,
+  type OptimizerState,
+  rmsprop,
+  type RmspropOptions,
+} from "./optimizer.ts";
 export { type PlotOptions, trainingCurveSvg } from "./plot.ts";

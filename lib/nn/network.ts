@@ -23,6 +23,17 @@ export interface LayerSpec {
   readonly outDim: number;
   /** Activation function. */
   readonly activation: Activation;
+  /** During training, each output is dropped (zeroed) with this probability; 0 by default. */
+  readonly dropout?: number;
+}
+
+/** Options of {@linkcode fullyConnected}. */
+export interface LayerOptions {
+  /**
+   * Dropout: during training each of the layer's outputs is zeroed with probability p and the
+   * rest scaled by 1/(1 − p), so inference (which drops nothing) sees the same expected values.
+   */
+  readonly dropout?: number;
 }
 
 /**
@@ -35,7 +46,11 @@ export interface LayerSpec {
  * if (spec.outDim !== 16) throw new Error("unexpected");
  * ```
  */
-export function fullyConnected(outDim: number, activation: Activation): LayerSpec {
+export function fullyConnected(
+  outDim: number,
+  activation: Activation,
+  options: LayerOptions = {},
+): LayerSpec {
   count("fullyConnected", outDim, "the number of neurons");
   if (outDim === 0) throw new RangeError("fullyConnected: a layer needs at least one neuron");
   if (!activations.includes(activation)) {
@@ -43,7 +58,11 @@ export function fullyConnected(outDim: number, activation: Activation): LayerSpe
       `fullyConnected: unknown activation ${String(activation)}; one of ${activations.join(", ")}`,
     );
   }
-  return { outDim, activation };
+  const dropout = options.dropout ?? 0;
+  if (!(dropout >= 0 && dropout < 1)) {
+    throw new RangeError(`fullyConnected: dropout must be in [0, 1), got ${dropout}`);
+  }
+  return { outDim, activation, dropout };
 }
 
 /** A fully connected layer: z = W x + b, a = f(z). W is outDim×inDim, b has outDim entries. */
@@ -58,6 +77,8 @@ export interface Layer<L extends Loc = Loc> {
   readonly inDim: number;
   /** Neurons. */
   readonly outDim: number;
+  /** The dropout probability applied to its outputs in training. */
+  readonly dropout: number;
 }
 
 /** The buffers a network evaluates batches of one size in, made on first use of that size. */
@@ -167,13 +188,14 @@ export function inferenceNetwork<L extends Loc>(
   const layers: Layer<L>[] = [];
   let width = inDim;
   for (const s of specs) {
-    fullyConnected(s.outDim, s.activation); // validates
+    const valid = fullyConnected(s.outDim, s.activation, { dropout: s.dropout });
     layers.push({
       weights: ge(f, s.outDim, width),
       bias: vctr(f, s.outDim),
       activation: s.activation,
       inDim: width,
       outDim: s.outDim,
+      dropout: valid.dropout ?? 0,
     });
     width = s.outDim;
   }

@@ -108,8 +108,8 @@ export function sgd(
   const step = (eta: number, read: boolean): Deferred<number> | undefined => {
     epoch++;
     t.forward();
-    const delta = t.outputError(cost, y);
-    const c = read ? cost.value(delta, t.batch) : undefined;
+    t.outputError(cost, y);
+    const c = read ? t.cost(cost, y) : undefined;
     t.backward(eta);
     return c;
   };

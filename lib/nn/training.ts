@@ -10,26 +10,40 @@
  * @module
  */
 
-import type { GEMatrix, Vector } from "../core/structures.ts";
+import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { ge, vctr } from "../core/construct.ts";
 import { liveMatrix, sameFactory, shapeOf } from "../core/checks.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
 import { mm_, mv_, rk_ } from "../blas.ts";
+import { linearFrac_, mul_, signum_ } from "../math.ts";
+import { randUniform_ } from "../random.ts";
 import { trans } from "../core/views.ts";
 import type { Loc } from "../core/types.ts";
 import { activate_, backprop_ } from "./activation.ts";
 import { type InferenceNetwork, type Layer, liveNetwork } from "./network.ts";
 import type { Cost } from "./cost.ts";
+import type { Optimizer, OptimizerState } from "./optimizer.ts";
+
+interface Gradients<L extends Loc> {
+  readonly weights: GEMatrix<L>;
+  readonly bias: Vector<L>;
+  readonly weightState: OptimizerState;
+  readonly biasState: OptimizerState;
+}
 
 interface TrainingLayer<L extends Loc> {
   readonly layer: Layer<L>;
   readonly a: GEMatrix<L>;
   readonly delta: GEMatrix<L>;
-  /** Views made once: Wᵀ for the error of the layer below, aₗ₋₁ᵀ for the weight gradient. */
+  /** Dropout: the mask (0 or 1/(1 − p)) and the masked output the next layer reads. */
+  readonly mask?: GEMatrix<L>;
+  readonly dropped?: GEMatrix<L>;
+  /** Views made once: Wᵀ for the error of the layer below, the input's transpose for ∇W. */
   readonly weightsT: GEMatrix<L>;
   readonly inputT: GEMatrix<L>;
+  readonly gradients?: Gradients<L>;
 }
 
 /** An inference network with a training set's input and the buffers to learn from it. */
@@ -40,27 +54,46 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   readonly x: GEMatrix<L>;
   /** Samples per batch. */
   readonly batch: number;
+  /** The optimizer; plain gradient descent (fused into the backward pass) when undefined. */
+  readonly optimizer: Optimizer | undefined;
   readonly #ones: Vector<L>;
+  readonly #scratch: GEMatrix<L>;
   readonly #layers: TrainingLayer<L>[];
+  #outputDerivative = true;
+  #steps = 0;
   #released = false;
 
   /** Internal: use {@linkcode trainingNetwork}. */
-  constructor(network: InferenceNetwork<L>, x: GEMatrix<L>) {
+  constructor(network: InferenceNetwork<L>, x: GEMatrix<L>, optimizer?: Optimizer) {
     this.network = network;
     this.x = x;
     this.batch = x.n;
+    this.optimizer = optimizer;
     const f: Factory<L> = network.factory;
     this.#ones = entry_(vctr(f, x.n), 1);
+    this.#scratch = ge(f, network.outDim, x.n);
     let input: GEMatrix<L> = x;
-    this.#layers = network.layers.map((layer) => {
-      const t = {
+    const last = network.layers.length - 1;
+    this.#layers = network.layers.map((layer, l) => {
+      const a = ge(f, layer.outDim, x.n);
+      const drop = layer.dropout > 0 && l < last;
+      const dropped = drop ? ge(f, layer.outDim, x.n) : undefined;
+      const t: TrainingLayer<L> = {
         layer,
-        a: ge(f, layer.outDim, x.n),
+        a,
         delta: ge(f, layer.outDim, x.n),
+        mask: drop ? ge(f, layer.outDim, x.n) : undefined,
+        dropped,
         weightsT: trans(layer.weights),
         inputT: trans(input),
+        gradients: optimizer === undefined ? undefined : {
+          weights: ge(f, layer.outDim, layer.inDim),
+          bias: vctr(f, layer.outDim),
+          weightState: optimizer.state(layer.weights),
+          biasState: optimizer.state(layer.bias),
+        },
       };
-      input = t.a;
+      input = dropped ?? a;
       return t;
     });
   }
@@ -70,7 +103,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     return this.network.factory;
   }
 
-  /** The output of the last forward pass (a view, outDim × batch). */
+  /** The output of the last forward pass (outDim × batch). */
   get output(): GEMatrix<L> {
     return this.#layers[this.#layers.length - 1].a;
   }
@@ -80,7 +113,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     return this.#released;
   }
 
-  /** a ← f(W a₋₁ + b), layer by layer, from the training input. */
+  /** a ← f(W a₋₁ + b), layer by layer, from the training input, with dropout where asked. */
   forward(): GEMatrix<L> {
     let input = this.x;
     for (const t of this.#layers) {
@@ -88,44 +121,80 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       rk_(t.layer.bias, this.#ones, t.a);
       activate_(t.layer.activation, t.a, t.a);
       input = t.a;
+      if (t.mask !== undefined && t.dropped !== undefined) {
+        // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.
+        const p = t.layer.dropout, keep = 0.5 / (1 - p);
+        linearFrac_(keep, signum_(linearFrac_(1, randUniform_(t.mask), -p)), keep);
+        input = mul_(t.a, t.mask, t.dropped);
+      }
     }
     return this.output;
   }
 
   /**
-   * The output layer's error from the cost (δ ← ∂C/∂a), for the cost value to be read from;
-   * returns it. Call after `forward`.
+   * The output layer's error from the cost (δ ← ∂C/∂a), and the cost if `read`; call after
+   * `forward`. A cost made for one output activation (cross-entropy for sigmoid) refuses others.
    */
   outputError(cost: Cost, y: GEMatrix<L>): GEMatrix<L> {
     const last = this.#layers[this.#layers.length - 1];
+    if (cost.activation !== undefined && cost.activation !== last.layer.activation) {
+      throw new TypeError(
+        `sgd: ${cost.name} cost needs a ${cost.activation} output layer, not ${last.layer.activation}`,
+      );
+    }
+    this.#outputDerivative = cost.activation === undefined;
     return cost.error_(last.a, y, last.delta) as GEMatrix<L>;
   }
 
+  /** The cost of the last forward pass, from the error `outputError` computed. */
+  cost(cost: Cost, y: GEMatrix<L>): ReturnType<Cost["value"]> {
+    const last = this.#layers[this.#layers.length - 1];
+    return cost.value(last.a, y, last.delta, this.#scratch, this.batch);
+  }
+
   /**
-   * Backpropagates the output error `outputError` left and takes one gradient step of size eta:
-   * δₗ ← fₗ'(zₗ) ⊙ δₗ (from aₗ); δₗ₋₁ ← Wₗᵀ δₗ (before Wₗ changes); Wₗ ← Wₗ − (η/n) δₗ aₗ₋₁ᵀ;
-   * bₗ ← bₗ − (η/n) δₗ·1.
+   * Backpropagates the output error and takes one step of size eta: δₗ ← fₗ'(zₗ) ⊙ δₗ (from
+   * aₗ; for the output layer only when the cost leaves it out); δₗ₋₁ ← Wₗᵀ δₗ before Wₗ
+   * changes (masked by layer l − 1's dropout); then Wₗ and bₗ move by −(η/n) δₗ aₗ₋₁ᵀ and
+   * −(η/n) δₗ·1 — fused into one mm_ and one mv_ for plain gradient descent, through the
+   * optimizer's update otherwise.
    */
   backward(eta: number): void {
-    const step = -eta / this.batch;
-    for (let l = this.#layers.length - 1; l >= 0; l--) {
+    const scale = 1 / this.batch;
+    const step = ++this.#steps;
+    const last = this.#layers.length - 1;
+    for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
-      backprop_(t.layer.activation, t.a, t.delta);
-      if (l > 0) mm_(t.weightsT, t.delta, this.#layers[l - 1].delta);
-      mm_(step, t.delta, t.inputT, 1, t.layer.weights);
-      mv_(step, t.delta, this.#ones, 1, t.layer.bias);
+      if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
+      if (l > 0) {
+        const below = this.#layers[l - 1];
+        mm_(t.weightsT, t.delta, below.delta);
+        if (below.mask !== undefined) mul_(below.delta, below.mask);
+      }
+      const g = t.gradients;
+      if (g === undefined) {
+        mm_(-eta * scale, t.delta, t.inputT, 1, t.layer.weights);
+        mv_(-eta * scale, t.delta, this.#ones, 1, t.layer.bias);
+      } else {
+        mm_(scale, t.delta, t.inputT, 0, g.weights);
+        mv_(scale, t.delta, this.#ones, 0, g.bias);
+        g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
+        g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
+      }
     }
   }
 
-  /** Releases the training buffers (not the network, not x). */
+  /** Releases the training buffers and optimizer state (not the network, not x). */
   [Symbol.dispose](): void {
     if (this.#released) return;
     this.#released = true;
-    this.#ones[Symbol.dispose]();
+    const own: (Structure | Disposable | undefined)[] = [this.#ones, this.#scratch];
     for (const t of this.#layers) {
-      t.a[Symbol.dispose]();
-      t.delta[Symbol.dispose]();
+      own.push(t.a, t.delta, t.mask, t.dropped);
+      const g = t.gradients;
+      if (g !== undefined) own.push(g.weights, g.bias, g.weightState, g.biasState);
     }
+    for (const s of own) s?.[Symbol.dispose]();
   }
 }
 
@@ -139,21 +208,23 @@ export function liveTraining(op: string, t: TrainingNetwork): void {
 
 /**
  * Binds a network to training inputs x (inDim × n, one column per sample) and makes every
- * buffer training needs; epochs then allocate nothing.
+ * buffer training needs, optimizer state included; epochs then allocate nothing. Without an
+ * optimizer, training is plain gradient descent.
  *
  * @example
  * ```ts
  * import { defaultDouble, dge } from "@knap/knap";
- * import { fullyConnected, inferenceNetwork, trainingNetwork } from "@knap/knap/nn";
+ * import { adam, fullyConnected, inferenceNetwork, trainingNetwork } from "@knap/knap/nn";
  * using net = inferenceNetwork(defaultDouble(), 2, [fullyConnected(1, "linear")]);
  * using x = dge(2, 5);
- * using training = trainingNetwork(net, x);
+ * using training = trainingNetwork(net, x, adam());
  * if (training.batch !== 5) throw new Error("unexpected");
  * ```
  */
 export function trainingNetwork<L extends Loc>(
   net: InferenceNetwork<L>,
   x: GEMatrix<L>,
+  optimizer?: Optimizer,
 ): TrainingNetwork<L> {
   liveNetwork("trainingNetwork", net);
   liveMatrix("trainingNetwork", x, "x");
@@ -164,5 +235,8 @@ export function trainingNetwork<L extends Loc>(
     );
   }
   if (x.n === 0) throw new RangeError("trainingNetwork: x has no samples (0 columns)");
-  return new TrainingNetwork(net, x);
+  if (optimizer !== undefined && typeof optimizer.state !== "function") {
+    throw new TypeError("trainingNetwork: optimizer must be one such as adam() or momentum()");
+  }
+  return new TrainingNetwork(net, x, optimizer);
 }

@@ -52,7 +52,8 @@ for (const f of factories) {
       using t = trainingNetwork(net, x);
       const cost = (): number => {
         t.forward();
-        return quadraticCost_.value(t.outputError(quadraticCost_, y), 7) as number;
+        t.outputError(quadraticCost_, y);
+        return t.cost(quadraticCost_, y) as number;
       };
       const probe = (
         get: () => number,

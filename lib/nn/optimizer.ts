@@ -1,0 +1,198 @@
+/**
+ * Optimizers: how a training network turns a gradient into a weight update. Each keeps its
+ * state (velocities, running averages) in buffers made when the training network is built, and
+ * updates in place — an epoch allocates nothing.
+ *
+ * For a parameter w with gradient g (already averaged over the batch), step η and step count t:
+ * - `gradientDescent`: w ← w − η(g + λw)
+ * - `momentum`: v ← μv − η(g + λw); w ← w + v (Nesterov: w ← w + μv − η(g + λw))
+ * - `rmsprop`: s ← ρs + (1 − ρ)g²; w ← w − η g / (√s + ε)
+ * - `adam`: m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²; w ← w − η m̂ / (√ŝ + ε), with
+ *   m̂ = m / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ)
+ * Weight decay λ applies to weights, not biases.
+ *
+ * @module
+ */
+
+import type { Structure } from "../core/structures.ts";
+import { axpby_, axpy_, copy_, zero } from "../blas.ts";
+import { linearFrac_, sqr_, sqrt_ } from "../math.ts";
+
+/** The per-parameter state an optimizer keeps, and its update. */
+export interface OptimizerState extends Disposable {
+  /** w ← the update of w by gradient g (which it may overwrite), at step t ≥ 1. */
+  update_(w: Structure, g: Structure, eta: number, t: number, decay: boolean): void;
+}
+
+/** An optimizer: makes state for each parameter of a training network. */
+export interface Optimizer {
+  /** Its name, with its hyperparameters, for printing. */
+  readonly name: string;
+  /** State for a parameter shaped like `like`, on its factory. */
+  state(like: Structure): OptimizerState;
+}
+
+function decayed(g: Structure, w: Structure, lambda: number, decay: boolean): Structure {
+  if (decay && lambda !== 0) axpy_(lambda, w, g);
+  return g;
+}
+
+const stateless = (update: OptimizerState["update_"]): OptimizerState => ({
+  update_: update,
+  [Symbol.dispose]() {},
+});
+
+/** Options shared by every optimizer. */
+export interface DecayOptions {
+  /** L2 weight decay λ (default 0). */
+  readonly weightDecay?: number;
+}
+
+/**
+ * Plain gradient descent, with optional weight decay.
+ *
+ * @example
+ * ```ts
+ * import { gradientDescent } from "@knap/knap/nn";
+ * if (gradientDescent({ weightDecay: 1e-4 }).name !== "gradientDescent(λ=0.0001)") throw new Error();
+ * ```
+ */
+export function gradientDescent(options: DecayOptions = {}): Optimizer {
+  const lambda = options.weightDecay ?? 0;
+  return {
+    name: `gradientDescent(λ=${lambda})`,
+    state: () => stateless((w, g, eta, _t, decay) => axpy_(-eta, decayed(g, w, lambda, decay), w)),
+  };
+}
+
+/** Options of {@linkcode momentum}. */
+export interface MomentumOptions extends DecayOptions {
+  /** μ, the fraction of the velocity kept (default 0.9). */
+  readonly mu?: number;
+  /** Nesterov's look-ahead form (default false). */
+  readonly nesterov?: boolean;
+}
+
+/**
+ * Gradient descent with momentum (or Nesterov momentum): steps build up speed along
+ * consistent directions.
+ *
+ * @example
+ * ```ts
+ * import { momentum } from "@knap/knap/nn";
+ * if (!momentum({ nesterov: true }).name.startsWith("nesterov")) throw new Error();
+ * ```
+ */
+export function momentum(options: MomentumOptions = {}): Optimizer {
+  const { mu = 0.9, nesterov = false, weightDecay: lambda = 0 } = options;
+  return {
+    name: `${nesterov ? "nesterov" : "momentum"}(μ=${mu}, λ=${lambda})`,
+    state(like) {
+      const v = zero(like as never) as Structure;
+      return {
+        update_(w, g, eta, _t, decay) {
+          decayed(g, w, lambda, decay);
+          axpby_(-eta, g, mu, v);
+          if (nesterov) {
+            axpy_(mu, v, w);
+            axpy_(-eta, g, w);
+          } else axpy_(v, w);
+        },
+        [Symbol.dispose]: () => v[Symbol.dispose](),
+      };
+    },
+  };
+}
+
+/** Options of {@linkcode rmsprop}. */
+export interface RmspropOptions extends DecayOptions {
+  /** ρ, the decay of the running average of g² (default 0.9). */
+  readonly rho?: number;
+  /** ε, added to √s (default 1e-8; 1e-6 suits float32 better on some data). */
+  readonly epsilon?: number;
+}
+
+/**
+ * RMSprop: each weight's step divided by the running root mean square of its gradients.
+ *
+ * @example
+ * ```ts
+ * import { rmsprop } from "@knap/knap/nn";
+ * if (!rmsprop().name.startsWith("rmsprop")) throw new Error();
+ * ```
+ */
+export function rmsprop(options: RmspropOptions = {}): Optimizer {
+  const { rho = 0.9, epsilon = 1e-8, weightDecay: lambda = 0 } = options;
+  return {
+    name: `rmsprop(ρ=${rho}, ε=${epsilon}, λ=${lambda})`,
+    state(like) {
+      const s = zero(like as never) as Structure, tmp = zero(like as never) as Structure;
+      return {
+        update_(w, g, eta, _t, decay) {
+          decayed(g, w, lambda, decay);
+          axpby_(1 - rho, sqr_(g, tmp), rho, s);
+          linearFrac_(1, g, 0, 1, sqrt_(s, tmp), epsilon); // g ← g / (√s + ε)
+          axpy_(-eta, g, w);
+        },
+        [Symbol.dispose]() {
+          s[Symbol.dispose]();
+          tmp[Symbol.dispose]();
+        },
+      };
+    },
+  };
+}
+
+/** Options of {@linkcode adam}. */
+export interface AdamOptions extends DecayOptions {
+  /** β₁, the decay of the first moment (default 0.9). */
+  readonly beta1?: number;
+  /** β₂, the decay of the second moment (default 0.999). */
+  readonly beta2?: number;
+  /** ε (default 1e-8). */
+  readonly epsilon?: number;
+}
+
+/**
+ * Adam (Kingma and Ba, 2015): momentum and RMSprop together, with their start-up bias
+ * corrected. The usual step is η = 0.001.
+ *
+ * @example
+ * ```ts
+ * import { adam } from "@knap/knap/nn";
+ * if (adam().name !== "adam(β₁=0.9, β₂=0.999, ε=1e-8, λ=0)") throw new Error();
+ * ```
+ */
+export function adam(options: AdamOptions = {}): Optimizer {
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay: lambda = 0 } = options;
+  return {
+    name: `adam(β₁=${beta1}, β₂=${beta2}, ε=${epsilon}, λ=${lambda})`,
+    state(like) {
+      const m = zero(like as never) as Structure;
+      const s = zero(like as never) as Structure;
+      const tmp = zero(like as never) as Structure;
+      return {
+        update_(w, g, eta, t, decay) {
+          decayed(g, w, lambda, decay);
+          axpby_(1 - beta1, g, beta1, m);
+          axpby_(1 - beta2, sqr_(g, tmp), beta2, s);
+          // g ← (m / (1 − β₁ᵗ)) / (√s / √(1 − β₂ᵗ) + ε)
+          linearFrac_(
+            1 / (1 - beta1 ** t),
+            copy_(m, g),
+            0,
+            1 / Math.sqrt(1 - beta2 ** t),
+            sqrt_(s, tmp),
+            epsilon,
+          );
+          axpy_(-eta, g, w);
+        },
+        [Symbol.dispose]() {
+          m[Symbol.dispose]();
+          s[Symbol.dispose]();
+          tmp[Symbol.dispose]();
+        },
+      };
+    },
+  };
+}
