@@ -44,3 +44,5 @@ export {
   type RmspropOptions,
 } from "./optimizer.ts";
 export { type PlotOptions, trainingCurveSvg } from "./plot.ts";
+export { binaryAccuracy } from "./metrics.ts";
+export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";

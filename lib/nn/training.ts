@@ -42,7 +42,7 @@ interface TrainingLayer<L extends Loc> {
   readonly dropped?: GEMatrix<L>;
   /** Views made once: Wᵀ for the error of the layer below, the input's transpose for ∇W. */
   readonly weightsT: GEMatrix<L>;
-  readonly inputT: GEMatrix<L>;
+  inputT: GEMatrix<L>;
   readonly gradients?: Gradients<L>;
 }
 
@@ -51,7 +51,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   /** The network whose weights training updates. */
   readonly network: InferenceNetwork<L>;
   /** The training inputs, one column per sample (not copied: keep it alive while training). */
-  readonly x: GEMatrix<L>;
+  x: GEMatrix<L>;
   /** Samples per batch. */
   readonly batch: number;
   /** The optimizer; plain gradient descent (fused into the backward pass) when undefined. */
@@ -96,6 +96,18 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       input = dropped ?? a;
       return t;
     });
+  }
+
+  /**
+   * Trains on another input of the same shape from now on — a minibatch taken as a view of a
+   * larger data set. Nothing is copied or allocated but the view of its transpose.
+   */
+  input(x: GEMatrix<L>): void {
+    if (x.m !== this.x.m || x.n !== this.x.n) {
+      throw new RangeError(`input: expected ${this.x.m}×${this.x.n}, got ${shapeOf(x)}`);
+    }
+    this.x = x;
+    this.#layers[0].inputT = trans(x);
   }
 
   /** The factory of every buffer. */

@@ -1,0 +1,187 @@
+/**
+ * Stochastic gradient descent over minibatches: each epoch visits the training set in a fresh
+ * random order, one batch at a time, with every buffer — the batch itself included — made once.
+ *
+ * Two ways to form batches: `"samples"` (the default) shuffles the samples every epoch and
+ * copies each batch's columns into a batch buffer; `"batches"` takes each batch as a view of
+ * consecutive columns, shuffling only the order of the batches — no copy at all, for data sets
+ * that were shuffled once when loaded. A last, partial batch is filled up with the epoch's first
+ * samples (wrapping around), so every batch has the same size and every sample is seen.
+ *
+ * @module
+ */
+
+import type { GEMatrix, Vector } from "../core/structures.ts";
+import { ge } from "../core/construct.ts";
+import { count, liveMatrix, sameFactory, scalar, shapeOf } from "../core/checks.ts";
+import type { Loc, Scalar } from "../core/types.ts";
+import type { Deferred } from "../core/engine.ts";
+import { copy_ } from "../blas.ts";
+import { cols, submatrix } from "../core/views.ts";
+import type { Cost } from "./cost.ts";
+import { type InferenceNetwork, liveNetwork } from "./network.ts";
+import type { Optimizer } from "./optimizer.ts";
+import type { SgdOptions } from "./sgd.ts";
+import { trainingNetwork } from "./training.ts";
+
+/** Options of {@linkcode sgdTrain}. */
+export interface MinibatchOptions extends SgdOptions {
+  /** Samples per batch. */
+  readonly batch: number;
+  /** The learning rate. */
+  readonly eta: number;
+  /** The optimizer (plain gradient descent without one). */
+  readonly optimizer?: Optimizer;
+  /** How batches are formed (see the module docs); "samples" by default. */
+  readonly shuffle?: "samples" | "batches";
+  /** A seed for the shuffles. */
+  readonly seed?: number;
+}
+
+/** A small seeded generator for the order of samples (mulberry32). */
+function generator(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6D2B79F5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
+
+/**
+ * Trains `net` on inputs x (inDim × n) and targets y (outDim × n) for `epochs` epochs of
+ * minibatches; returns the cost of the last batch (a promise on a GPU).
+ *
+ * @example
+ * ```ts
+ * import { defaultDouble, dge } from "@knap/knap";
+ * import { adam, fullyConnected, inferenceNetwork, init_, quadraticCost_, sgdTrain } from "@knap/knap/nn";
+ * using net = init_(inferenceNetwork(defaultDouble(), 1, [fullyConnected(1, "linear")]), { seed: 1 });
+ * using x = dge(1, 10, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * using y = dge(1, 10, [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+ * const cost = sgdTrain(net, x, y, quadraticCost_, 300, { batch: 4, eta: 0.05, optimizer: adam(), seed: 2 });
+ * if (cost > 0.01) throw new Error(`cost ${cost}`);
+ * ```
+ */
+export function sgdTrain<L extends Loc>(
+  net: InferenceNetwork<L>,
+  x: GEMatrix<L>,
+  y: GEMatrix<L>,
+  cost: Cost,
+  epochs: number,
+  options: MinibatchOptions,
+): Scalar<L> {
+  liveNetwork("sgdTrain", net);
+  liveMatrix("sgdTrain", x, "x");
+  liveMatrix("sgdTrain", y, "y");
+  sameFactory("sgdTrain", x, y);
+  if (x.n !== y.n || y.m !== net.outDim) {
+    throw new RangeError(
+      `sgdTrain: x is ${shapeOf(x)} and y is ${shapeOf(y)}; y must be ${net.outDim}×${x.n}`,
+    );
+  }
+  count("sgdTrain", epochs, "epochs");
+  count("sgdTrain", options.batch, "the batch size");
+  scalar("sgdTrain", options.eta, "eta");
+  const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
+  const batches = Math.ceil(n / size);
+  const random = generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const byViews = options.shuffle === "batches";
+  const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
+  // "samples": one batch buffer, filled column by column through views made once.
+  const xb = byViews ? undefined : ge(net.factory, x.m, size);
+  const yb = byViews ? undefined : ge(net.factory, y.m, size);
+  const xCols: Vector<L>[] = byViews ? [] : cols(x), yCols: Vector<L>[] = byViews ? [] : cols(y);
+  const xbCols: Vector<L>[] = xb ? cols(xb) : [], ybCols: Vector<L>[] = yb ? cols(yb) : [];
+  // "batches": a view per batch, the last one ending at the last sample.
+  const start = (b: number) => Math.min(b * size, n - size);
+  const xViews = byViews
+    ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, size))
+    : [];
+  const yViews = byViews
+    ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, size))
+    : [];
+  const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer);
+  const every = options.progress ?? 0;
+  const began = performance.now();
+  const report = options.onProgress ??
+    ((e: number, c: number) =>
+      console.error(
+        `epoch ${e}  cost ${c.toPrecision(4)}  (${
+          ((performance.now() - began) / 1000).toFixed(1)
+        } s)`,
+      ));
+
+  const batch = (b: number, read: boolean): Deferred<number> | undefined => {
+    let target: GEMatrix<L>;
+    if (byViews) {
+      t.input(xViews[order[b]]);
+      target = yViews[order[b]];
+    } else {
+      for (let j = 0; j < size; j++) {
+        const s = order[(b * size + j) % n];
+        copy_(xCols[s], xbCols[j]);
+        copy_(yCols[s], ybCols[j]);
+      }
+      target = yb!;
+    }
+    t.forward();
+    t.outputError(cost, target);
+    const c = read ? t.cost(cost, target) : undefined;
+    t.backward(options.eta);
+    return c;
+  };
+
+  const release = () => {
+    t[Symbol.dispose]();
+    xb?.[Symbol.dispose]();
+    yb?.[Symbol.dispose]();
+  };
+
+  const host = net.factory.location === "host";
+  if (host) {
+    try {
+      let last = NaN;
+      for (let e = 1; e <= epochs; e++) {
+        shuffle(order, random);
+        const due = every > 0 && e % every === 0;
+        for (let b = 0; b < batches; b++) {
+          const c = batch(b, b === batches - 1 && (e === epochs || due)) as number | undefined;
+          if (c !== undefined) last = c;
+        }
+        if (due) report(e, last);
+      }
+      return last as Scalar<L>;
+    } finally {
+      release();
+    }
+  }
+  const run = async (): Promise<number> => {
+    try {
+      let last: Deferred<number> = NaN;
+      for (let e = 1; e <= epochs; e++) {
+        shuffle(order, random);
+        const due = every > 0 && e % every === 0;
+        for (let b = 0; b < batches; b++) {
+          const c = batch(b, b === batches - 1 && (e === epochs || due));
+          if (c !== undefined) last = c;
+        }
+        if (due) report(e, await last);
+      }
+      return await last;
+    } finally {
+      release();
+    }
+  };
+  return run() as Scalar<L>;
+}

@@ -1,0 +1,106 @@
+/** Minibatch SGD and accuracy, on every engine present. */
+import { assert, assertEquals } from "../conformance/assert.ts";
+import {
+  type Engine,
+  type Factory,
+  ge,
+  type GEMatrix,
+  jsDouble,
+  nativeAvailability,
+  nativeFloat,
+  randUniform_,
+  transfer_,
+  webgpuAvailability,
+  webgpuFloat,
+} from "../../mod.ts";
+import { EngineFactory } from "../../lib/core/factory.ts";
+import {
+  adam,
+  binaryAccuracy,
+  fullyConnected,
+  inferenceNetwork,
+  init_,
+  quadraticCost_,
+  sgdTrain,
+} from "../../lib/nn/mod.ts";
+
+const gpu = await webgpuAvailability();
+const factories: (() => Promise<Factory>)[] = [
+  () => Promise.resolve(jsDouble),
+  ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
+  ...(gpu.available ? [() => webgpuFloat()] : []),
+];
+
+function task(f: Factory, n: number): { x: GEMatrix; y: GEMatrix } {
+  using hx = randUniform_(ge(jsDouble, 2, n), { lo: -1, hi: 1, seed: 4 });
+  const xs = hx.toArray();
+  using hy = ge(jsDouble, 1, n, Array.from({ length: n }, (_, j) => xs[2 * j] - 2 * xs[2 * j + 1]));
+  const x = ge(f, 2, n), y = ge(f, 1, n);
+  transfer_(hx, x);
+  transfer_(hy, y);
+  return { x, y };
+}
+
+for (const make of factories) {
+  const label = (await make()).name;
+  Deno.test(`[${label}] sgdTrain learns with shuffled samples and with shuffled batch views, a partial batch included`, async () => {
+    const base = await make();
+    let allocs = 0;
+    const e: Engine = base.engine;
+    const f = new EngineFactory(`counting ${base.name}`, base.dtype, base.location, {
+      ...e,
+      alloc: (d, n) => {
+        allocs++;
+        return e.alloc(d, n);
+      },
+    });
+    const { x, y } = task(f, 103); // 103 = 6 batches of 16 and a partial one
+    const perRun: number[] = [];
+    for (
+      const [shuffle, epochs] of [["samples", 1], ["samples", 30], ["batches", 1], [
+        "batches",
+        30,
+      ]] as const
+    ) {
+      using net = init_(inferenceNetwork(f, 2, [fullyConnected(1, "linear")]), { seed: 1 });
+      const before = allocs;
+      const cost = await sgdTrain(net, x, y, quadraticCost_, epochs, {
+        batch: 16,
+        eta: 0.05,
+        optimizer: adam(),
+        shuffle,
+        seed: 3,
+      });
+      perRun.push(allocs - before);
+      if (epochs === 30) assert(cost < 0.01, `${shuffle}: cost ${cost}`);
+    }
+    assertEquals(perRun[0], perRun[1], "allocations do not grow with epochs (samples)");
+    assertEquals(perRun[2], perRun[3], "allocations do not grow with epochs (batches)");
+    x[Symbol.dispose]();
+    y[Symbol.dispose]();
+  });
+
+  Deno.test(`[${label}] binaryAccuracy rounds outputs and compares with the targets`, async () => {
+    const f = await make();
+    using y = ge(f, 2, 3);
+    using a = ge(f, 2, 3);
+    using hy = ge(jsDouble, 2, 3, [1, 0, 1, 1, 0, 0]);
+    using ha = ge(jsDouble, 2, 3, [0.7, 0.4, 0.2, 0.9, 0.51, 0.49]);
+    transfer_(hy, y);
+    transfer_(ha, a);
+    assertEquals(await binaryAccuracy(y, a), 1 - 2 / 6);
+  });
+}
+
+Deno.test("sgdTrain with one seed repeats itself; another seed shuffles differently", () => {
+  const { x, y } = task(jsDouble, 50);
+  const run = (seed: number) => {
+    using net = init_(
+      inferenceNetwork(jsDouble, 2, [fullyConnected(3, "tanh"), fullyConnected(1, "linear")]),
+      { seed: 1 },
+    );
+    return sgdTrain(net, x, y, quadraticCost_, 3, { batch: 8, eta: 0.1, seed });
+  };
+  assertEquals(run(5), run(5));
+  assert(run(5) !== run(6), "different orders give different costs");
+});
