@@ -1,0 +1,148 @@
+/**
+ * Data sets fetched once into a cache and verified. A download goes to a temporary file in the
+ * cache folder, is checked against its SHA-256 (and its announced length), and only then
+ * renamed into place — atomically — so a truncated, corrupted or interrupted download is an
+ * error and never leaves a file a later run would trust.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { KnapError } from "../core/errors.ts";
+
+/** A file of a data set: where it comes from and what its bytes must hash to. */
+export interface DatasetFile {
+  /** The file's name in the cache. */
+  readonly name: string;
+  /** Where to download it from. */
+  readonly url: string;
+  /** Its SHA-256, in hex. */
+  readonly sha256: string;
+}
+
+/** Options of {@linkcode fetchDataset}. */
+export interface FetchOptions {
+  /** The cache folder (default: `$KNAP_DATA`, else the platform's cache folder + `/knap`). */
+  readonly cache?: string;
+  /** A local copy to use instead of downloading (verified all the same). */
+  readonly local?: string;
+  /** Reports bytes received so far and the total when known, for a progress display. */
+  readonly onProgress?: (received: number, total: number | undefined) => void;
+}
+
+/** The cache folder: `$KNAP_DATA`, else the platform's user cache folder joined with "knap". */
+export function cacheDir(): string {
+  const explicit = Deno.env.get("KNAP_DATA");
+  if (explicit) return explicit;
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  switch (Deno.build.os) {
+    case "darwin":
+      return `${home}/Library/Caches/knap`;
+    case "windows":
+      return `${Deno.env.get("LOCALAPPDATA") ?? home}\\knap`;
+    default:
+      return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/knap`;
+  }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path);
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * The path of a verified copy of the file: from the cache when it is there, else from `local`,
+ * else downloaded. Throws a KnapError (and leaves the cache as it was) when the bytes do not
+ * hash to `sha256` or the download ends early.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchDataset } from "@knap/knap/data";
+ * const path = await fetchDataset({
+ *   name: "boston-housing.csv",
+ *   url: "https://example.org/BostonHousing.csv",
+ *   sha256: "24ec814c9b6c5bb1cae0f6d203636413195ade13a34b62920787599f63eefd7e",
+ * });
+ * ```
+ */
+export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}): Promise<string> {
+  const dir = options.cache ?? cacheDir();
+  const target = `${dir}/${file.name}`;
+  const want = file.sha256.toLowerCase();
+  if (await exists(target)) {
+    if ((await sha256Of(target)) === want) return target;
+    await Deno.remove(target); // a stale or damaged entry: fetch it again
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const temp = await Deno.makeTempFile({ dir, prefix: `.${file.name}.`, suffix: ".part" });
+  try {
+    if (options.local !== undefined) {
+      await Deno.copyFile(options.local, temp);
+    } else {
+      await download(file.url, temp, options.onProgress);
+    }
+    const got = await sha256Of(temp);
+    if (got !== want) {
+      throw new KnapError(
+        `${file.name}: SHA-256 is ${got}, expected ${want}; the ${
+          options.local ? "local copy" : "download"
+        } is damaged`,
+        "checksum",
+      );
+    }
+    await Deno.rename(temp, target);
+    return target;
+  } catch (e) {
+    await Deno.remove(temp).catch(() => {});
+    throw e;
+  }
+}
+
+async function download(
+  url: string,
+  path: string,
+  onProgress?: (received: number, total: number | undefined) => void,
+): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || response.body === null) {
+    await response.body?.cancel();
+    throw new KnapError(
+      `${url}: HTTP ${response.status} ${response.statusText}`,
+      `http-${response.status}`,
+    );
+  }
+  const header = response.headers.get("content-length");
+  const total = header === null ? undefined : Number(header);
+  let received = 0;
+  const out = await Deno.open(path, { write: true, truncate: true });
+  const writer = out.writable.getWriter();
+  try {
+    for await (const chunk of response.body) {
+      received += chunk.length;
+      await writer.write(chunk);
+      onProgress?.(received, total);
+    }
+  } catch (e) {
+    throw new KnapError(
+      `${url}: the download broke off after ${received} bytes (${(e as Error).message})`,
+      "truncated",
+    );
+  } finally {
+    await writer.close().catch(() => {});
+  }
+  if (total !== undefined && received !== total) {
+    throw new KnapError(`${url}: received ${received} of ${total} bytes`, "truncated");
+  }
+}

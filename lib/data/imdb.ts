@@ -1,0 +1,120 @@
+/**
+ * The IMDB sentiment data set in the book's `imdb_master.csv` layout (`,type,review,label,file`;
+ * type "train" or "test", label "pos" or "neg"), encoded as the book does: the most frequent
+ * words form the vocabulary, each review becomes a multi-hot column, labels 0 (neg) and 1
+ * (pos), and each split is shuffled.
+ *
+ * @module
+ */
+
+import { readCsv } from "./csv.ts";
+import { multiHot, topWords, vocabulary, wordFrequencies } from "./text.ts";
+
+/** One labeled review. */
+export interface Review {
+  /** Which split the file puts it in. */
+  readonly type: "train" | "test";
+  /** The review's text, unchanged. */
+  readonly text: string;
+  /** Its label: true for "pos". */
+  readonly positive: boolean;
+}
+
+/**
+ * The labeled reviews of an imdb_master.csv (or .csv.gz), streamed; unlabeled rows are skipped.
+ *
+ * @example
+ * ```ts ignore
+ * import { reviews } from "@knap/knap/data";
+ * for await (const r of reviews("imdb_master.csv.gz")) console.log(r.type, r.positive);
+ * ```
+ */
+export async function* reviews(path: string | URL): AsyncIterable<Review> {
+  for await (const row of readCsv(path, { columns: true })) {
+    const label = row.label;
+    if (label !== "pos" && label !== "neg") continue;
+    yield {
+      type: row.type === "test" ? "test" : "train",
+      text: row.review,
+      positive: label === "pos",
+    };
+  }
+}
+
+/** One split, encoded: x is vocabulary × n (one review per column, column-major), y is 1 × n. */
+export interface EncodedSplit {
+  /** vocabulary × n multi-hot columns. */
+  readonly x: Float32Array;
+  /** The labels, 0 or 1. */
+  readonly y: Float32Array;
+  /** n, the number of reviews. */
+  readonly count: number;
+}
+
+/** The encoded data set. */
+export interface Imdb {
+  /** The vocabulary, most frequent word first. */
+  readonly words: readonly string[];
+  /** The training split, shuffled. */
+  readonly train: EncodedSplit;
+  /** The test split, shuffled. */
+  readonly test: EncodedSplit;
+}
+
+/** Options of {@linkcode loadImdb}. */
+export interface ImdbOptions {
+  /** Vocabulary size (default 10000). */
+  readonly words?: number;
+  /** Seed for the shuffles of both splits. */
+  readonly seed?: number;
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const random = () => {
+    s = (s + 0x6D2B79F5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+function encode(items: Review[], vocab: ReadonlyMap<string, number>): EncodedSplit {
+  const n = items.length, v = vocab.size;
+  const x = new Float32Array(n * v), y = new Float32Array(n);
+  items.forEach((r, j) => {
+    multiHot(r.text, vocab, x, j * v);
+    y[j] = r.positive ? 1 : 0;
+  });
+  return { x, y, count: n };
+}
+
+/**
+ * Reads, counts, encodes and shuffles the data set: the vocabulary comes from all labeled
+ * reviews, the splits from the file's type column.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadImdb } from "@knap/knap/data";
+ * const imdb = await loadImdb("imdb_master.csv.gz", { words: 10000, seed: 1 });
+ * console.log(imdb.train.count, imdb.words.slice(0, 10));
+ * ```
+ */
+export async function loadImdb(path: string | URL, options: ImdbOptions = {}): Promise<Imdb> {
+  const all: Review[] = [];
+  for await (const r of reviews(path)) all.push(r);
+  const frequencies = wordFrequencies(all.map((r) => r.text));
+  const words = topWords(frequencies, options.words ?? 10000);
+  const vocab = vocabulary(words);
+  const seed = options.seed ?? 1;
+  return {
+    words,
+    train: encode(shuffled(all.filter((r) => r.type === "train"), seed), vocab),
+    test: encode(shuffled(all.filter((r) => r.type === "test"), seed + 1), vocab),
+  };
+}
