@@ -62,6 +62,7 @@ export const eltwiseAlg = {
   exp: 0xbf,
   log: 0xef,
   pow: 0x20,
+  clip: 0xff,
 } as const;
 
 /** Eltwise algorithms whose backward pass reads the forward output (dst) instead of src. */

@@ -135,6 +135,34 @@ export function outputDerivative_<S extends Structure>(
 }
 
 /**
+ * A new structure of x limited to [lo, hi] entry by entry.
+ *
+ * @example
+ * ```ts
+ * import { clamp, dv, toArray } from "@knap/knap";
+ * using y = clamp(dv(-2, 0.5, 3), 0, 1);
+ * if (toArray(y).join() !== "0,0.5,1") throw new Error("unexpected");
+ * ```
+ */
+export function clamp<S extends Structure>(x: S, lo: number, hi: number): S {
+  return run("clamp", ops.clamp, [lo, hi], x, undefined, "fresh") as S;
+}
+
+/**
+ * Overwrites y (or x) with x limited to [lo, hi]; returns it.
+ *
+ * @example
+ * ```ts
+ * import { clamp_, dv, toArray } from "@knap/knap";
+ * using x = dv(-2, 0.5, 3);
+ * if (toArray(clamp_(x, -1, 1)).join() !== "-1,0.5,1") throw new Error("unexpected");
+ * ```
+ */
+export function clamp_<S extends Structure>(x: S, lo: number, hi: number, y?: S): S {
+  return run("clamp_", ops.clamp, [lo, hi], x, undefined, y ?? x) as S;
+}
+
+/**
  * A new structure of the exponential linear unit: x for x > 0, α(eˣ − 1) otherwise.
  *
  * @example

@@ -7,9 +7,8 @@
 import type { Factory } from "./factory.ts";
 import { checkFactoryLive } from "./factory.ts";
 import { allocate, GEMatrix, Vector, watch } from "./structures.ts";
-import type { Layout, Loc } from "./types.ts";
+import type { HostArray, Layout, Loc } from "./types.ts";
 import { hostOperand, numbers } from "./host.ts";
-import { arrayType } from "./types.ts";
 import { count } from "./checks.ts";
 
 /** Data a constructor accepts: numbers in an array, typed array or any iterable. */
@@ -49,10 +48,10 @@ export function vctr<L extends Loc>(factory: Factory<L>, source: number | Data):
     count("vctr", source, "the dimension");
     return watch(new Vector(factory, allocate(factory, source), 0, 1, source, true));
   }
-  const values = numbers("vctr", source);
+  const values = hostValues("vctr", source);
   const n = values.length;
   const v = watch(new Vector(factory, allocate(factory, n), 0, 1, n, true));
-  factory.engine.write(hostOperand(arrayType(factory.dtype).from(values), values.length, 1), v);
+  factory.engine.write(hostOperand(values, n, 1), v);
   return v;
 }
 
@@ -91,11 +90,17 @@ export function ge<L extends Loc>(
   const ld = Math.max(layout === "column" ? m : n, 1);
   const a = watch(new GEMatrix(factory, allocate(factory, m * n), 0, m, n, ld, layout, true));
   if (data !== undefined) {
-    const values = numbers("ge", data);
+    const values = hostValues("ge", data);
     if (values.length !== m * n) {
       throw new RangeError(`ge: a ${m}×${n} matrix needs ${m * n} entries, got ${values.length}`);
     }
-    factory.engine.write(hostOperand(arrayType(factory.dtype).from(values), m, n, layout), a);
+    factory.engine.write(hostOperand(values, m, n, layout), a);
   }
   return a;
+}
+
+/** Float typed arrays are read as they are (no copy into an array of numbers first). */
+function hostValues(op: string, data: Data | ArrayLike<ArrayLike<number>>): HostArray {
+  if (data instanceof Float32Array || data instanceof Float64Array) return data;
+  return Float64Array.from(numbers(op, data));
 }

@@ -103,7 +103,8 @@ export type OpName =
   | "div"
   | "fmax"
   | "fmin"
-  | "linearFrac";
+  | "linearFrac"
+  | "clamp";
 
 /**
  * The table. `sigmoid` is ½ + ½·tanh(x/2): the same value as 1/(1 + e⁻ˣ), without the
@@ -156,6 +157,13 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
   div: op("div", div(x, y), { ...reals, awayFromZero: true, note: "y ≠ 0" }, undefined, [], 2),
   fmax: op("fmax", fn2("max", x, y), reals, undefined, [], 2),
   fmin: op("fmin", fn2("min", x, y), reals, undefined, [], 2),
+  clamp: op(
+    "clamp",
+    fn2("min", fn2("max", x, param(0)), param(1)),
+    reals,
+    ifPositive(sub(x, param(0)), ifPositive(sub(param(1), x), 1, 0), 0),
+    ["lo", "hi"],
+  ),
   linearFrac: op(
     "linearFrac",
     div(add(mul(param(0), x), param(1)), add(mul(param(2), y), param(3))),

@@ -8,7 +8,7 @@
 import type { GEMatrix } from "../core/structures.ts";
 import type { Deferred } from "../core/engine.ts";
 import { axpy_, copy_, dot, nrm2, scal_, sum } from "../blas.ts";
-import { log1p_, log_ } from "../math.ts";
+import { clamp_, log1p_, log_ } from "../math.ts";
 import type { Activation } from "./activation.ts";
 
 /** A cost function C(a, y) over a batch of outputs a and targets y (one column per sample). */
@@ -82,8 +82,9 @@ export const sigmoidCrossentropyCost_: Cost = {
   activation: "sigmoid",
   error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
   value(a, y, _delta, scratch, n) {
-    const yLogA = dot(y, log_(a, scratch)); // Σ y ln a
-    const log1MinusA = log1p_(scal_(-1, copy_(a, scratch))); // ln(1 − a)
+    // Outputs that saturate at 0 or 1 would give 0·ln 0: keep them a hair inside.
+    const yLogA = dot(y, log_(clamp_(a, 1e-7, 1 - 1e-7, scratch))); // Σ y ln a
+    const log1MinusA = log1p_(scal_(-1, clamp_(a, 1e-7, 1 - 1e-7, scratch))); // ln(1 − a)
     return combine((p, q, r) => -(p + q - r) / n, yLogA, sum(log1MinusA), dot(y, log1MinusA));
   },
 };

@@ -54,6 +54,7 @@ const references: Record<OpName, Ref> = {
   fmax: Math.max,
   fmin: Math.min,
   linearFrac: (x, y) => (2 * x + 1) / (0.5 * y + 3),
+  clamp: (x) => Math.min(Math.max(x, -0.5), 1.5),
 };
 
 type Fns = {
@@ -78,6 +79,12 @@ function publicForms(name: OpName): Fns {
         pure: (x) => k.linearFrac(1.5, x, -0.25),
         destructive: (x, _y, o) => k.linearFrac_(1.5, k.copy_(x, o), -0.25),
         inPlace: (x) => k.linearFrac_(1.5, x, -0.25),
+      };
+    case "clamp":
+      return {
+        pure: (x) => k.clamp(x, -0.5, 1.5),
+        destructive: (x, _y, o) => k.clamp_(x, -0.5, 1.5, o),
+        inPlace: (x) => k.clamp_(x, -0.5, 1.5),
       };
     case "powx":
       return {

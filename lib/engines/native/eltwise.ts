@@ -56,6 +56,7 @@ export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
   log: eltwise(eltwiseAlg.log),
   linear: eltwise(eltwiseAlg.linear, (p) => [p[0], p[1]]),
   powx: eltwise(eltwiseAlg.pow, (p) => [1, p[0]]),
+  clamp: eltwise(eltwiseAlg.clip, (p) => [p[0], p[1]]),
   mul: { kind: "binary", alg: binaryAlg.mul },
   div: { kind: "binary", alg: binaryAlg.div },
   fmax: { kind: "binary", alg: binaryAlg.max },
