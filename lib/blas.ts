@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
+import type { GEMatrix, Structure, Vector } from "./core/structures.ts";
 import {
   compatible,
   live,
@@ -16,7 +16,7 @@ import {
   scalar,
   shapeOf,
 } from "./core/checks.ts";
-import { ge, vctr } from "./core/construct.ts";
+import { alike, ge, vctr } from "./core/construct.ts";
 import type { Loc, Scalar } from "./core/types.ts";
 
 /**
@@ -38,11 +38,7 @@ export function zero(x: Structure): Structure {
   return like(x);
 }
 
-function like(x: Structure): Structure {
-  return x instanceof Vector
-    ? vctr(x.factory, x.dim)
-    : ge(x.factory, x.m, x.n, undefined, { layout: x.layout });
-}
+const like = (x: Structure): Structure => alike(x);
 
 /** Whether two structures share memory anywhere in the spans they cover. */
 function overlaps(s: Structure, t: Structure): boolean {

@@ -8,9 +8,9 @@
 
 import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
 import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
-import { type GEMatrix, type Structure, Vector } from "./core/structures.ts";
+import type { Structure } from "./core/structures.ts";
 import { compatible, live, scalar } from "./core/checks.ts";
-import { ge, vctr } from "./core/construct.ts";
+import { alike } from "./core/construct.ts";
 
 /** An allocating elementwise function of one structure. */
 export type Unary = <S extends Structure>(x: S) => S;
@@ -20,12 +20,6 @@ export type Unary_ = <S extends Structure>(x: S, y?: S) => S;
 export type Binary = <S extends Structure>(x: S, y: S) => S;
 /** A destructive elementwise function of two structures: writes into z, or into x. */
 export type Binary_ = <S extends Structure>(x: S, y: Structure, z?: S) => S;
-
-function fresh(x: Structure): Structure {
-  return x instanceof Vector
-    ? vctr(x.factory, x.dim)
-    : ge(x.factory, x.m, x.n, undefined, { layout: (x as GEMatrix).layout });
-}
 
 function run(
   name: string,
@@ -39,7 +33,7 @@ function run(
   if (y !== undefined) compatible(name, x, y, ["x", "y"]);
   for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
   if (out !== "fresh") compatible(name, x, out, ["x", "the output"]);
-  const o = out === "fresh" ? fresh(x) : out;
+  const o = out === "fresh" ? alike(x) : out;
   x.factory.engine.math.map(op, params, o, x, y);
   return o;
 }

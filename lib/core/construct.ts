@@ -104,3 +104,11 @@ function hostValues(op: string, data: Data | ArrayLike<ArrayLike<number>>): Host
   if (data instanceof Float32Array || data instanceof Float64Array) return data;
   return Float64Array.from(numbers(op, data));
 }
+
+/** A new zeroed structure of x's factory, kind, shape and (for a matrix) layout. */
+export function alike<S extends Vector | GEMatrix>(x: S): S;
+export function alike(x: Vector | GEMatrix): Vector | GEMatrix {
+  return x instanceof Vector
+    ? vctr(x.factory, x.dim)
+    : ge(x.factory, x.m, x.n, undefined, { layout: x.layout });
+}

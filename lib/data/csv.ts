@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse } from "npm:csv-parse@^6.2.0";
+import { parse } from "csv-parse";
 
 /** Options of {@linkcode readCsv}. */
 export interface CsvOptions {

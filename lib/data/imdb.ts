@@ -9,6 +9,7 @@
 
 import { readCsv } from "./csv.ts";
 import { multiHot, topWords, vocabulary, wordFrequencies } from "./text.ts";
+import { mulberry32, shuffle } from "../core/seeded.ts";
 
 /** One labeled review. */
 export interface Review {
@@ -70,18 +71,7 @@ export interface ImdbOptions {
 }
 
 function shuffled<T>(items: T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const random = () => {
-    s = (s + 0x6D2B79F5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
+  return shuffle(items, mulberry32(seed));
 }
 
 function encode(items: Review[], vocab: ReadonlyMap<string, number>): EncodedSplit {

@@ -23,6 +23,7 @@ import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import type { Optimizer } from "./optimizer.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { trainingNetwork } from "./training.ts";
+import { mulberry32, shuffle } from "../core/seeded.ts";
 
 /** Options of {@linkcode sgdTrain}. */
 export interface MinibatchOptions extends SgdOptions {
@@ -36,26 +37,6 @@ export interface MinibatchOptions extends SgdOptions {
   readonly shuffle?: "samples" | "batches";
   /** A seed for the shuffles. */
   readonly seed?: number;
-}
-
-/** A small seeded generator for the order of samples (mulberry32). */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6D2B79F5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(order: Int32Array, random: () => number): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
 }
 
 /**
@@ -95,7 +76,7 @@ export function sgdTrain<L extends Loc>(
   scalar("sgdTrain", options.eta, "eta");
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
-  const random = generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
   // "samples": one batch buffer, filled column by column through views made once.
