@@ -87,11 +87,23 @@ if (native.available) {
     a: new Float32Array(out * widths[i]).fill(0.001),
   }));
   const xs = widths.map((n) => new Float32Array(n).fill(0.5));
-  Deno.bench("one input, raw cblas_sgemv ×3", { group: "one input", n: 50, warmup: 5 }, () => {
-    raw.forEach(({ m, k, a }, i) =>
-      blas.cblas_sgemv(102, 111, m, k, 1, a, m, xs[i], 1, 0, xs[i + 1], 1)
-    );
-  });
+  // knap keeps OpenBLAS on one thread (its float work runs in oneDNN's pool); the raw OpenBLAS
+  // calls get every core, as a program using OpenBLAS alone would.
+  const cores = navigator.hardwareConcurrency;
+  const allCores = (f: () => void) => () => {
+    blas.openblas_set_num_threads(cores);
+    f();
+    blas.openblas_set_num_threads(1);
+  };
+  Deno.bench(
+    "one input, raw cblas_sgemv ×3",
+    { group: "one input", n: 50, warmup: 5 },
+    allCores(() => {
+      raw.forEach(({ m, k, a }, i) =>
+        blas.cblas_sgemv(102, 111, m, k, 1, a, m, xs[i], 1, 0, xs[i + 1], 1)
+      );
+    }),
+  );
   Deno.bench(
     "one input, raw dnnl_sgemm (n = 1) ×3",
     { group: "one input", n: 50, warmup: 5 },
@@ -141,11 +153,15 @@ if (native.available) {
       )
     );
   });
-  Deno.bench(`batch of ${batch}, raw cblas_sgemm ×3`, { group: "batch", n: 3, warmup: 1 }, () => {
-    raw.forEach(({ m, k, a }, i) =>
-      blas.cblas_sgemm(102, 111, 111, m, batch, k, 1, a, m, xb[i], k, 0, xb[i + 1], m)
-    );
-  });
+  Deno.bench(
+    `batch of ${batch}, raw cblas_sgemm ×3`,
+    { group: "batch", n: 3, warmup: 1 },
+    allCores(() => {
+      raw.forEach(({ m, k, a }, i) =>
+        blas.cblas_sgemm(102, 111, 111, m, batch, k, 1, a, m, xb[i], k, 0, xb[i + 1], m)
+      );
+    }),
+  );
 } else {
   console.log(`native engine skipped: ${native.reason}`);
 }

@@ -15,8 +15,8 @@
  */
 
 import type { Structure } from "../core/structures.ts";
-import { axpby_, axpy_, copy_, zero } from "../blas.ts";
-import { linearFrac_, sqr_, sqrt_ } from "../math.ts";
+import { axpby_, axpy_, zero } from "../blas.ts";
+import { div_, linearFrac_, sqr_, sqrt_ } from "../math.ts";
 
 /** The per-parameter state an optimizer keeps, and its update. */
 export interface OptimizerState extends Disposable {
@@ -131,7 +131,8 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
         update_(w, g, eta, _t, decay) {
           decayed(g, w, lambda, decay);
           axpby_(1 - rho, sqr_(g, tmp), rho, s);
-          linearFrac_(1, g, 0, 1, sqrt_(s, tmp), epsilon); // g ← g / (√s + ε)
+          // g ← g / (√s + ε), in passes every engine runs natively (oneDNN sqrt, linear, div).
+          div_(g, linearFrac_(1, sqrt_(s, tmp), epsilon));
           axpy_(-eta, g, w);
         },
         [Symbol.dispose]() {
@@ -176,16 +177,9 @@ export function adam(options: AdamOptions = {}): Optimizer {
           decayed(g, w, lambda, decay);
           axpby_(1 - beta1, g, beta1, m);
           axpby_(1 - beta2, sqr_(g, tmp), beta2, s);
-          // g ← (m / (1 − β₁ᵗ)) / (√s / √(1 − β₂ᵗ) + ε)
-          linearFrac_(
-            1 / (1 - beta1 ** t),
-            copy_(m, g),
-            0,
-            1 / Math.sqrt(1 - beta2 ** t),
-            sqrt_(s, tmp),
-            epsilon,
-          );
-          axpy_(-eta, g, w);
+          // w ← w − η/(1 − β₁ᵗ) · m / (√s/√(1 − β₂ᵗ) + ε), in passes every engine runs natively.
+          div_(m, linearFrac_(1 / Math.sqrt(1 - beta2 ** t), sqrt_(s, tmp), epsilon), g);
+          axpy_(-eta / (1 - beta1 ** t), g, w);
         },
         [Symbol.dispose]() {
           m[Symbol.dispose]();

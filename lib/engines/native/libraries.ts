@@ -24,6 +24,12 @@ export function nativeLibraries(): NativeLibraries {
   try {
     const blas = openOpenBLAS().symbols;
     const dnnl = openDNNL().symbols;
+    // Float work runs in oneDNN's OpenMP pool; OpenBLAS's own pool spinning on the same cores
+    // slowed every float call next to it (Adam's updates 3.6×), so OpenBLAS gets one thread
+    // unless the user asked otherwise (OPENBLAS_NUM_THREADS, or KNAP_OPENBLAS_THREADS).
+    if (Deno.env.get("OPENBLAS_NUM_THREADS") === undefined) {
+      blas.openblas_set_num_threads(Number(Deno.env.get("KNAP_OPENBLAS_THREADS") ?? 1));
+    }
     opened = { blas, dnnl };
     return opened;
   } catch (e) {
