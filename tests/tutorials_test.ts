@@ -136,6 +136,44 @@ for (const engine of engines.filter((e) => e !== "js")) {
   });
 }
 
+const numbers = (text: string, pattern: RegExp): number[] =>
+  [...text.matchAll(pattern)].map((m) => Number(m[1]));
+
+Deno.test("tutorials 15–17: weight decay helps the noisy fit; momentum and adaptive rates learn sooner", async () => {
+  const decay = await run("15_weight_decay.ts");
+  const [none, some] = numbers(decay, /test cost ([\d.]+)/g);
+  assert(some < none, `weight decay lowers the test cost: ${none} → ${some}\n${decay}`);
+  const mom = numbers(await run("16_momentum.ts"), /after (\d+) epochs/g);
+  assert(mom[1] < mom[0] && mom[2] < mom[0], `momentum and Nesterov are faster: ${mom}`);
+  const adaptive = numbers(await run("17_adaptive_rates.ts"), /after (\d+) epochs/g);
+  assert(
+    adaptive[1] < adaptive[0] && adaptive[2] < adaptive[0],
+    `RMSprop and Adam are faster: ${adaptive}`,
+  );
+});
+
+Deno.test("tutorials 18–20: Boston housing's error, dropout against overfitting, minibatches", async () => {
+  const boston = await run("18_boston_housing.ts");
+  const [mae] = numbers(boston, /test mean absolute error: ([\d.]+)/g);
+  assert(mae < 3.5, `Boston test MAE ${mae}\n${boston}`);
+  const [plain, dropped] = numbers(await run("19_dropout.ts"), /test cost ([\d.]+)/g);
+  assert(dropped < plain, `dropout lowers the test cost: ${plain} → ${dropped}`);
+  const [full, mini] = numbers(await run("20_minibatch_sgd.ts"), /cost ([\d.]+) in/g);
+  assert(mini < full / 5, `minibatches learn more in 20 epochs: ${full} vs ${mini}`);
+});
+
+Deno.test("tutorial 21 reproduces the book's IMDB word counts and learns the sentiments", async () => {
+  const out = await run("21_imdb.ts", "--epochs=4");
+  expectInOrder(out, [
+    '5978 distinct words, "is" 327 times',
+    "top ten: the 1060, a 561, of 521, and 520, to 488, is 327, in 308, I 235, this 227, that 223",
+    "encoded 25000 training and 25000 test reviews over 10000 words",
+    "untrained test accuracy: 0.5",
+  ]);
+  const [accuracy] = numbers(out, /test accuracy ([\d.]+)\n/g);
+  assert(accuracy >= 0.85, `test accuracy ${accuracy}\n${out}`);
+});
+
 Deno.test("an engine not built yet is refused with a clear message", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "tutorials/01_representing_layers.ts", "--backend=cuda"],
