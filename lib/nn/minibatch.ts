@@ -5,8 +5,10 @@
  * Two ways to form batches: `"samples"` (the default) shuffles the samples every epoch and
  * copies each batch's columns into a batch buffer; `"batches"` takes each batch as a view of
  * consecutive columns, shuffling only the order of the batches — no copy at all, for data sets
- * that were shuffled once when loaded. A last, partial batch is filled up with the epoch's first
- * samples (wrapping around), so every batch has the same size and every sample is seen.
+ * that were shuffled once when loaded. Every batch has the same size and every sample is seen
+ * each epoch: with shuffled samples a last, partial batch is filled up with the epoch's first
+ * samples (wrapping around); with batch views the last view ends at the last sample, overlapping
+ * the one before it.
  *
  * @module
  */
@@ -73,6 +75,7 @@ export function sgdTrain<L extends Loc>(
   }
   count("sgdTrain", epochs, "epochs");
   count("sgdTrain", options.batch, "the batch size");
+  if (options.batch < 1) throw new RangeError("sgdTrain: the batch size must be at least 1");
   scalar("sgdTrain", options.eta, "eta");
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
