@@ -4,7 +4,8 @@
  * In training, each hidden neuron is switched off at random with probability p (the survivors
  * scaled by 1/(1 − p)), so no neuron can count on any other: the network learns redundant,
  * sturdier features. Inference uses every neuron. Here a wide network learns 60 noisy samples
- * with and without dropout.
+ * with and without dropout. The masks are random, so the gain varies from run to run (test
+ * costs of 0.018–0.022 against 0.0205 over a few seeds here); this run is seeded to repeat.
  * Run: `deno run -A tutorials/19_dropout.ts [--backend=js|native|webgpu]`.
  */
 import { axpy_, copy, ge, nrm2, randNormal_ } from "../mod.ts";
@@ -38,7 +39,7 @@ for (const p of [0, 0.3]) {
     ]),
     { method: "he", seed: 3 },
   );
-  using training = trainingNetwork(net, train.x, adam());
+  using training = trainingNetwork(net, train.x, adam(), { seed: 1 });
   await sgd(training, train.y, quadraticCost_, 4000, 0.003);
   // Inference drops nothing: the test cost of the whole network.
   using error = axpy_(-1, test.y, copy(infer(net, test.x)));

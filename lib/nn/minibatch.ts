@@ -95,7 +95,7 @@ export function sgdTrain<L extends Loc>(
   const yViews = byViews
     ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, size))
     : [];
-  const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer);
+  const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer, { seed: options.seed });
   const every = options.progress ?? 0;
   const began = performance.now();
   const report = options.onProgress ??

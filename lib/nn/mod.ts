@@ -29,7 +29,7 @@ export {
   type LayerSpec,
 } from "./network.ts";
 export { init_, type InitOptions } from "./init.ts";
-export { TrainingNetwork, trainingNetwork } from "./training.ts";
+export { TrainingNetwork, trainingNetwork, type TrainingOptions } from "./training.ts";
 export { sgd, type SgdOptions, type Stretch } from "./sgd.ts";
 export {
   adam,

@@ -61,10 +61,18 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   readonly #layers: TrainingLayer<L>[];
   #outputDerivative = true;
   #steps = 0;
+  readonly #seed: number | undefined;
+  #masks = 0;
   #released = false;
 
   /** Internal: use {@linkcode trainingNetwork}. */
-  constructor(network: InferenceNetwork<L>, x: GEMatrix<L>, optimizer?: Optimizer) {
+  constructor(
+    network: InferenceNetwork<L>,
+    x: GEMatrix<L>,
+    optimizer?: Optimizer,
+    options: TrainingOptions = {},
+  ) {
+    this.#seed = options.seed;
     this.network = network;
     this.x = x;
     this.batch = x.n;
@@ -136,7 +144,9 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       if (t.mask !== undefined && t.dropped !== undefined) {
         // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.
         const p = t.layer.dropout, keep = 0.5 / (1 - p);
-        linearFrac_(keep, signum_(linearFrac_(1, randUniform_(t.mask), -p)), keep);
+        // Seeded training draws each mask from its own key, so runs repeat exactly.
+        const seed = this.#seed === undefined ? undefined : this.#seed * 1_000_003 + this.#masks++;
+        linearFrac_(keep, signum_(linearFrac_(1, randUniform_(t.mask, { seed }), -p)), keep);
         input = mul_(t.a, t.mask, t.dropped);
       }
     }
@@ -210,6 +220,12 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   }
 }
 
+/** Options of {@linkcode trainingNetwork}. */
+export interface TrainingOptions {
+  /** A seed for dropout's masks, so a training run repeats exactly. */
+  readonly seed?: number;
+}
+
 /** Throws unless the training network and its network are alive. */
 export function liveTraining(op: string, t: TrainingNetwork): void {
   if (!(t instanceof TrainingNetwork)) throw new TypeError(`${op}: expected a training network`);
@@ -237,6 +253,7 @@ export function trainingNetwork<L extends Loc>(
   net: InferenceNetwork<L>,
   x: GEMatrix<L>,
   optimizer?: Optimizer,
+  options?: TrainingOptions,
 ): TrainingNetwork<L> {
   liveNetwork("trainingNetwork", net);
   liveMatrix("trainingNetwork", x, "x");
@@ -250,5 +267,5 @@ export function trainingNetwork<L extends Loc>(
   if (optimizer !== undefined && typeof optimizer.state !== "function") {
     throw new TypeError("trainingNetwork: optimizer must be one such as adam() or momentum()");
   }
-  return new TrainingNetwork(net, x, optimizer);
+  return new TrainingNetwork(net, x, optimizer, options);
 }
