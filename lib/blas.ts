@@ -35,10 +35,8 @@ export function zero<L extends Loc>(x: Vector<L>): Vector<L>;
 export function zero<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
 export function zero(x: Structure): Structure {
   live("zero", x, "x");
-  return like(x);
+  return alike(x);
 }
-
-const like = (x: Structure): Structure => alike(x);
 
 /** Whether two structures share memory anywhere in the spans they cover. */
 function overlaps(s: Structure, t: Structure): boolean {
@@ -229,7 +227,7 @@ export function copy<L extends Loc>(x: Vector<L>): Vector<L>;
 export function copy<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
 export function copy(x: Structure): Structure {
   live("copy", x, "x");
-  const y = like(x);
+  const y = alike(x);
   x.factory.engine.blas.copy(x, y);
   return y;
 }
@@ -265,7 +263,7 @@ export function scal_<S extends Structure>(alpha: number, x: S): S {
 export function scal<S extends Structure>(alpha: number, x: S): S {
   scalar("scal", alpha, "alpha");
   live("scal", x, "x");
-  const y = like(x) as S;
+  const y = alike(x) as S;
   x.factory.engine.blas.axpby(alpha, x, 0, y);
   return y;
 }
@@ -314,7 +312,7 @@ export function axpy(...args: [number, Structure, Structure] | [Structure, Struc
   scalar("axpy", alpha, "alpha");
   live("axpy", x, "x");
   compatible("axpy", x, y);
-  const z = like(y);
+  const z = alike(y);
   x.factory.engine.blas.copy(y, z);
   x.factory.engine.blas.axpby(alpha, x, 1, z);
   return z;
@@ -590,7 +588,7 @@ function through<S extends Structure>(out: S, inputs: Structure[], run: (o: S) =
     run(out);
     return out;
   }
-  const tmp = like(out) as S;
+  const tmp = alike(out) as S;
   try {
     out.factory.engine.blas.copy(out, tmp);
     run(tmp);

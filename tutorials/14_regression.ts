@@ -9,15 +9,7 @@
  * [--plot=regression.svg] [--samples=10000]`. `--long` adds the book's 40000-epoch run; fewer
  * samples make each epoch cheaper on a slow device (a software GPU).
  */
-import {
-  type Factory,
-  ge,
-  type GEMatrix,
-  jsDouble,
-  randUniform_,
-  transfer,
-  transfer_,
-} from "../mod.ts";
+import { type Factory, type GEMatrix, jsDouble, transfer } from "../mod.ts";
 import {
   type Activation,
   fullyConnected,
@@ -30,28 +22,7 @@ import {
   trainingNetwork,
 } from "../lib/nn/mod.ts";
 import { backend } from "./_backend.ts";
-
-const f = (x0: number, x1: number, x2: number, x3: number) =>
-  Math.sin(x0) + Math.cos(x1) + Math.tanh(x2) + x3 * x3;
-
-/** n samples: inputs as the columns of a 4×n matrix, targets 1×n, on factory fac. */
-function samples(
-  fac: Factory,
-  n: number,
-  seed: number,
-): { x: GEMatrix; y: GEMatrix; ys: number[] } {
-  using hx = randUniform_(ge(jsDouble, 4, n), { seed });
-  const xs = hx.toArray();
-  const ys = Array.from(
-    { length: n },
-    (_, j) => f(xs[4 * j], xs[4 * j + 1], xs[4 * j + 2], xs[4 * j + 3]),
-  );
-  using hy = ge(jsDouble, 1, n, ys);
-  const x = ge(fac, 4, n), y = ge(fac, 1, n);
-  transfer_(hx, x);
-  transfer_(hy, y);
-  return { x, y, ys };
-}
+import { regression } from "./_regression.ts";
 
 function network(fac: Factory, widths: number[], activations: Activation[], seed: number) {
   const specs = widths.map((w, i) => fullyConnected(w, activations[i]));
@@ -66,8 +37,8 @@ async function predictions(net: ReturnType<typeof network>, x: GEMatrix): Promis
 const { name, float: fac } = await backend();
 console.log(`Chapter 14 on the ${name} engine\n`);
 const count = Number(Deno.args.find((a) => a.startsWith("--samples="))?.slice(10) ?? 10000);
-const train = samples(fac, count, 1);
-const test = samples(fac, 1000, 2);
+const train = regression(fac, count, 1);
+const test = regression(fac, 1000, 2);
 
 {
   console.log("4-16-64-8-1, sigmoid output, 200 epochs at η = 0.05:");

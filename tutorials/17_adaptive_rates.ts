@@ -7,19 +7,9 @@
  * than plain descent, and both get there in fewer epochs.
  * Run: `deno run -A tutorials/17_adaptive_rates.ts [--backend=js|native|webgpu]`.
  */
-import {
-  adam,
-  fullyConnected,
-  inferenceNetwork,
-  init_,
-  type Optimizer,
-  quadraticCost_,
-  rmsprop,
-  sgd,
-  trainingNetwork,
-} from "../lib/nn/mod.ts";
+import { adam, type Optimizer, rmsprop } from "../lib/nn/mod.ts";
 import { backend } from "./_backend.ts";
-import { regression } from "./_regression.ts";
+import { race, regression } from "./_regression.ts";
 
 const { name, float: f } = await backend();
 console.log(`Chapter 17 on the ${name} engine\n`);
@@ -32,22 +22,7 @@ for (
     ["Adam, η = 0.01", adam(), 0.01],
   ] as [string, Optimizer | undefined, number][]
 ) {
-  using net = init_(
-    inferenceNetwork(f, 4, [
-      fullyConnected(8, "sigmoid"),
-      fullyConnected(8, "tanh"),
-      fullyConnected(1, "linear"),
-    ]),
-    { seed: 7 },
-  );
-  using training = trainingNetwork(net, x, opt);
-  let reached = NaN;
-  const cost = await sgd(training, y, quadraticCost_, 1000, eta, {
-    progress: 10,
-    onProgress: (e, c) => {
-      if (Number.isNaN(reached) && c < 0.02) reached = e;
-    },
-  });
+  const [reached, cost] = await race(x, y, opt, eta);
   console.log(
     `${label.padEnd(24)} cost below 0.02 after ${reached} epochs; after 1000: ${cost.toFixed(4)}`,
   );

@@ -3,26 +3,37 @@
  * tanh x₂ + x₃² on inputs drawn from [0, 1)⁴, as the columns of matrices on a factory.
  */
 import { type Factory, ge, type GEMatrix, jsDouble, randUniform_, transfer_ } from "../mod.ts";
+import {
+  fullyConnected,
+  inferenceNetwork,
+  init_,
+  type Optimizer,
+  quadraticCost_,
+  sgd,
+  trainingNetwork,
+} from "../lib/nn/mod.ts";
 
-/** n samples: x is 4×n, y is 1×n. Dispose both when done. */
-export function regression(f: Factory, n: number, seed: number): { x: GEMatrix; y: GEMatrix } {
+/** f(x) = sin x₀ + cos x₁ + tanh x₂ + x₃², the function chapter 14 learns. */
+export const target = (x0: number, x1: number, x2: number, x3: number): number =>
+  Math.sin(x0) + Math.cos(x1) + Math.tanh(x2) + x3 * x3;
+
+/** n samples: x is 4×n, y is 1×n on factory f; ys the targets as numbers. Dispose x and y. */
+export function regression(
+  f: Factory,
+  n: number,
+  seed: number,
+): { x: GEMatrix; y: GEMatrix; ys: number[] } {
   using hx = randUniform_(ge(jsDouble, 4, n), { seed });
   const xs = hx.toArray();
-  using hy = ge(
-    jsDouble,
-    1,
-    n,
-    Array.from(
-      { length: n },
-      (_, j) =>
-        Math.sin(xs[4 * j]) + Math.cos(xs[4 * j + 1]) + Math.tanh(xs[4 * j + 2]) +
-        xs[4 * j + 3] ** 2,
-    ),
+  const ys = Array.from(
+    { length: n },
+    (_, j) => target(xs[4 * j], xs[4 * j + 1], xs[4 * j + 2], xs[4 * j + 3]),
   );
+  using hy = ge(jsDouble, 1, n, ys);
   const x = ge(f, 4, n), y = ge(f, 1, n);
   transfer_(hx, x);
   transfer_(hy, y);
-  return { x, y };
+  return { x, y, ys };
 }
 
 /** The shared data folder: --data=DIR, else $KNAP_DATA, else ../shared/data beside the repository. */
@@ -46,4 +57,34 @@ export async function dataFile(name: string): Promise<string | undefined> {
     `${name} was not found: pass --data=DIR or set KNAP_DATA to the folder that holds it.`,
   );
   return undefined;
+}
+
+/**
+ * Trains chapter 14's 4-8-8-1 network on (x, y) for 1000 epochs at rate eta with an optimizer
+ * (plain descent without one); returns the epoch its cost first fell below 0.02 (checked every
+ * 10) and the cost at the end.
+ */
+export async function race(
+  x: GEMatrix,
+  y: GEMatrix,
+  optimizer: Optimizer | undefined,
+  eta: number,
+): Promise<[number, number]> {
+  using net = init_(
+    inferenceNetwork(x.factory, 4, [
+      fullyConnected(8, "sigmoid"),
+      fullyConnected(8, "tanh"),
+      fullyConnected(1, "linear"),
+    ]),
+    { seed: 7 },
+  );
+  using training = trainingNetwork(net, x, optimizer);
+  let reached = NaN;
+  const cost = await sgd(training, y, quadraticCost_, 1000, eta, {
+    progress: 10,
+    onProgress: (e, c) => {
+      if (Number.isNaN(reached) && c < 0.02) reached = e;
+    },
+  });
+  return [reached, cost];
 }

@@ -15,7 +15,8 @@
  */
 
 import type { Structure } from "../core/structures.ts";
-import { axpby_, axpy_, zero } from "../blas.ts";
+import { axpby_, axpy_ } from "../blas.ts";
+import { alike } from "../core/construct.ts";
 import { div_, linearFrac_, sqr_, sqrt_ } from "../math.ts";
 
 /** The per-parameter state an optimizer keeps, and its update. */
@@ -88,7 +89,7 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
   return {
     name: `${nesterov ? "nesterov" : "momentum"}(μ=${mu}, λ=${lambda})`,
     state(like) {
-      const v = zero(like as never) as Structure;
+      const v = alike(like);
       return {
         update_(w, g, eta, _t, decay) {
           decayed(g, w, lambda, decay);
@@ -126,7 +127,7 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
   return {
     name: `rmsprop(ρ=${rho}, ε=${epsilon}, λ=${lambda})`,
     state(like) {
-      const s = zero(like as never) as Structure, tmp = zero(like as never) as Structure;
+      const s = alike(like), tmp = alike(like);
       return {
         update_(w, g, eta, _t, decay) {
           decayed(g, w, lambda, decay);
@@ -169,9 +170,9 @@ export function adam(options: AdamOptions = {}): Optimizer {
   return {
     name: `adam(β₁=${beta1}, β₂=${beta2}, ε=${epsilon}, λ=${lambda})`,
     state(like) {
-      const m = zero(like as never) as Structure;
-      const s = zero(like as never) as Structure;
-      const tmp = zero(like as never) as Structure;
+      const m = alike(like);
+      const s = alike(like);
+      const tmp = alike(like);
       return {
         update_(w, g, eta, t, decay) {
           decayed(g, w, lambda, decay);

@@ -34,7 +34,7 @@ import {
   sigmoidCrossentropyCost_,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
-import { regressionData } from "../../bench/train_workload.ts";
+import { regression } from "../../tutorials/_regression.ts";
 
 const gpu = await webgpuAvailability();
 const factories: (() => Promise<Factory>)[] = [
@@ -108,7 +108,7 @@ for (const make of factories) {
 
   Deno.test(`[${label}] momentum, Nesterov, RMSprop and Adam learn the regression in fewer epochs than plain descent`, async () => {
     const f = await make();
-    const { x, y } = regressionData(
+    const { x, y } = regression(
       f,
       gpu.available && gpu.software && f.location === "device" ? 200 : 1000,
       1,

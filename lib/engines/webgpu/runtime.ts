@@ -46,7 +46,6 @@ export class Runtime {
   readonly #bindGroups = new Map<string, GPUBindGroup>();
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
-  #lost = false;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -58,17 +57,11 @@ export class Runtime {
       size: RING_SLOTS * PARAM_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    device.lost.then(() => (this.#lost = true));
   }
 
   /** The cache sizes, for the console and for tests that check nothing is compiled twice. */
   [Symbol.for("Deno.customInspect")](): string {
     return `#WebGPURuntime[kernels:${this.#kernels.size}, bindGroups:${this.#bindGroups.size}]`;
-  }
-
-  /** Whether the device is gone (destroyed or lost). */
-  get lost(): boolean {
-    return this.#lost;
   }
 
   /** A new zeroed storage buffer of `length` float32 entries. */
