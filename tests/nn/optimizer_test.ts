@@ -79,7 +79,8 @@ const closedForms: [string, Optimizer, (w: number, g: number[], eta: number) => 
       const t = i + 1;
       m = 0.8 * m + 0.2 * gi;
       s = 0.9 * s + 0.1 * gi * gi;
-      w -= eta * (m / (1 - 0.8 ** t)) / (Math.sqrt(s / (1 - 0.9 ** t)) + 1e-3);
+      // Kingma and Ba's efficient form: ε̂ is added to √s before the bias corrections.
+      w -= eta * Math.sqrt(1 - 0.9 ** t) / (1 - 0.8 ** t) * m / (Math.sqrt(s) + 1e-3);
     });
     return w;
   }],
