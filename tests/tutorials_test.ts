@@ -1,7 +1,7 @@
 /**
  * The tutorials print the book's numbers, on every engine they accept.
  */
-import { assert } from "./conformance/assert.ts";
+import { assert, assertEquals } from "./conformance/assert.ts";
 import { sharedData } from "./data/_helpers.ts";
 import { nativeAvailability, webgpuAvailability } from "../mod.ts";
 
@@ -181,15 +181,19 @@ Deno.test({
     : "tutorial 21 skipped: ../shared/data/imdb_master.csv.gz is absent",
   ignore: imdb === undefined,
   async fn() {
-    const out = await run("21_imdb.ts", "--epochs=4");
+    const out = await run("21_imdb.ts", "--variants");
     expectInOrder(out, [
       '5978 distinct words, "is" 327 times',
       "top ten: the 1060, a 561, of 521, and 520, to 488, is 327, in 308, I 235, this 227, that 223",
       "encoded 25000 training and 25000 test reviews over 10000 words",
       "untrained test accuracy: 0.5",
     ]);
-    const [accuracy] = numbers(out, /test accuracy ([\d.]+)\n/g);
-    assert(accuracy >= 0.85, `test accuracy ${accuracy}\n${out}`);
+    // The issue's target for Adam, 20 epochs: 0.875 (the book: 0.883); the book's variants
+    // reach 0.876–0.882.
+    const [adam, ...variants] = numbers(out, /test accuracy ([\d.]+)\n/g);
+    assert(adam >= 0.875, `Adam's test accuracy ${adam}\n${out}`);
+    assertEquals(variants.length, 3, out);
+    for (const v of variants) assert(v >= 0.87, `a variant's test accuracy ${v}\n${out}`);
   },
 });
 
