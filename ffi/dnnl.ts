@@ -42,6 +42,8 @@ export const DNNL_ARG_SRC = 1;
 export const DNNL_ARG_SRC_1 = 2;
 /** The destination. */
 export const DNNL_ARG_DST = 17;
+/** The weights (the right factor of a matmul). */
+export const DNNL_ARG_WEIGHTS = 33;
 /** The gradient with respect to the source (backward). */
 export const DNNL_ARG_DIFF_SRC = 129;
 /** The gradient with respect to the destination (backward). */
@@ -84,10 +86,10 @@ export const binaryAlg = {
 
 /**
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
- * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096), rounded up: knap allocates these
- * buffers and oneDNN fills them.
+ * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800), rounded up:
+ * knap allocates these buffers and oneDNN fills them.
  */
-export const descBytes = { memory: 1024, eltwise: 2048, binary: 4096 } as const;
+export const descBytes = { memory: 1024, eltwise: 2048, binary: 4096, matmul: 4096 } as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
 export const dnnlSymbols = {
@@ -114,6 +116,12 @@ export const dnnlSymbols = {
   },
   dnnl_binary_desc_init: {
     parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, src, weights, bias or null, dst)
+  dnnl_matmul_desc_init: {
+    parameters: ["buffer", "buffer", "buffer", "pointer", "buffer"],
     result: "i32",
     optional: true,
   },

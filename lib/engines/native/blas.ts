@@ -19,6 +19,7 @@ import { check } from "../../../ffi/dnnl.ts";
 import * as js from "../js/blas1.ts";
 import { plan } from "../js/walk.ts";
 import type { NativeLibraries } from "./libraries.ts";
+import { nativeMatmul } from "./matmul.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
@@ -84,6 +85,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     cblas_dgemm,
   } = b;
   const { dnnl_sgemm } = libs.dnnl;
+  const matmul = nativeMatmul(libs);
 
   /** Σ over the slices of a walk of f(n, x, incx[, y, incy]). */
   function reduce1(x: Operand, f: (n: number, x: HostArray, incx: number) => number): number {
@@ -131,6 +133,10 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       c.cols,
       c.rows,
     ];
+    if (
+      alpha === 1 && beta === 0 && P.rowMajor && Q.rowMajor &&
+      matmul(rows, cols, a.cols, { x: p, ld: P.ld }, { x: q, ld: Q.ld }, { x: c, ld: sc.ld })
+    ) return;
     const status = dnnl_sgemm(
       P.rowMajor ? N : T,
       Q.rowMajor ? N : T,
