@@ -3,10 +3,11 @@
  * batch. Its brgemm kernels stream the big operand faster than dnnl_sgemm does (IMDB's first
  * layer, 16 outputs of 10000 inputs over a batch of 512 read from memory: 0.84 against 1.39
  * ms; 10000×8×64 in cache: 68 against 82 µs), while on squares the two are even (512³ and
- * 1024³ within noise) and below about 128³ matmul costs more. Every shape needs a primitive
- * built once, and α and β would be constants baked into it. So only C ← AB with all three
- * row-major (in oneDNN's terms), one side at most 64 and at least 2²² multiply-adds, comes
- * here; one primitive per shape and leading dimensions, cached.
+ * 1024³ within noise), and below about 128³, or with a single output column (one input
+ * through 10000 → 5000 → 1000 → 10: 13.2 against 5.6 ms), matmul costs more. Every shape
+ * needs a primitive built once, and α and β would be constants baked into it. So only C ← AB
+ * with all three row-major (in oneDNN's terms), its narrow side from 8 to 64 and at least 2²²
+ * multiply-adds, comes here; one primitive per shape and leading dimensions, cached.
  *
  * @module
  */
@@ -28,6 +29,8 @@ import type { NativeLibraries } from "./libraries.ts";
 export const MATMUL_MIN_WORK = 1 << 22;
 /** Products whose outputs are wider than this both ways stay with dnnl_sgemm. */
 export const MATMUL_MAX_SIDE = 64;
+/** Products with an output narrower than this (matrix times vector) stay with dnnl_sgemm. */
+export const MATMUL_MIN_SIDE = 8;
 const CACHE_LIMIT = 64;
 
 interface Primitive {
@@ -141,7 +144,10 @@ export function nativeMatmul(
   }
 
   return (m, n, k, a, b, c) => {
-    if (m * n * k < MATMUL_MIN_WORK || Math.min(m, n) > MATMUL_MAX_SIDE) return false;
+    const side = Math.min(m, n);
+    if (m * n * k < MATMUL_MIN_WORK || side > MATMUL_MAX_SIDE || side < MATMUL_MIN_SIDE) {
+      return false;
+    }
     const pointers = [
       pointerAt(a, m, k, "A"),
       pointerAt(b, k, n, "B"),
