@@ -21,15 +21,13 @@ import {
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
   DNNL_ARG_SRC_1,
-  dnnl_cpu,
-  dnnl_f32,
   dnnl_forward_inference,
   dnnl_forward_training,
-  dnnl_stream_in_order,
   eltwiseAlg,
   eltwiseUseDstAlg,
 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
+import { dnnlPrimitives, type Primitive } from "./primitives.ts";
 import { plan } from "../js/walk.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
@@ -63,12 +61,6 @@ export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
   fmin: { kind: "binary", alg: binaryAlg.min },
 };
 
-interface Primitive {
-  readonly prim: Deno.PointerValue;
-  readonly memories: Deno.PointerValue[]; // in argument order
-  readonly args: Uint8Array; // dnnl_exec_arg_t[]
-}
-
 /** The use-dst backward algorithms, for derivatives taken from the activation's output. */
 const fromOutputAlg: Partial<Record<OpName, number>> = {
   relu: eltwiseUseDstAlg.relu,
@@ -82,81 +74,19 @@ const CACHE_LIMIT = 512;
 /** A MathEngine that runs what oneDNN can and hands the rest to `fallback`. */
 export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEngine {
   const d = libs.dnnl;
-  const {
-    dnnl_memory_set_data_handle,
-    dnnl_primitive_execute,
-    dnnl_stream_wait,
-  } = d;
-  const out = new BigUint64Array(1);
-  const outBytes = new Uint8Array(out.buffer);
-  const pointerOut = (status: number, what: string): Deno.PointerValue => {
-    check(status, what);
-    return Deno.UnsafePointer.create(out[0]);
-  };
-  const engine = pointerOut(d.dnnl_engine_create(outBytes, dnnl_cpu, 0n), "engine_create");
-  const stream = pointerOut(
-    d.dnnl_stream_create(outBytes, engine, dnnl_stream_in_order),
-    "stream_create",
-  );
-  const cache = new Map<string, Primitive>();
-
-  function memoryDesc(n: number): Uint8Array {
-    const md = new Uint8Array(descBytes.memory);
-    const dims = new BigInt64Array(12), strides = new BigInt64Array(12);
-    dims[0] = BigInt(n);
-    strides[0] = 1n;
-    check(
-      d.dnnl_memory_desc_init_by_strides(
-        md,
-        1,
-        new Uint8Array(dims.buffer),
-        dnnl_f32,
-        new Uint8Array(strides.buffer),
-      ),
-      "memory_desc_init_by_strides",
-    );
-    return md;
-  }
-
-  function create(
+  const prims = dnnlPrimitives(libs, CACHE_LIMIT);
+  const memoryDesc = (n: number) => prims.memoryDesc([n], [1]);
+  const create = (
     key: string,
-    opDesc: Uint8Array,
+    desc: Uint8Array,
     md: Uint8Array,
     argIds: number[],
-    hint: Deno.PointerValue = null,
-  ): Primitive {
-    const pd = pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, hint),
-      "primitive_desc_create",
-    );
-    const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
-    check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-    const memories = argIds.map(() =>
-      pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
-    );
-    // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
-    const args = new Uint8Array(16 * argIds.length);
-    const view = new DataView(args.buffer);
-    argIds.forEach((id, i) => {
-      view.setInt32(16 * i, id, true);
-      view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
-    });
-    if (cache.size >= CACHE_LIMIT) evictOldest();
-    const p = { prim, memories, args };
-    cache.set(key, p);
-    return p;
-  }
-
-  function evictOldest(): void {
-    const [key, p] = cache.entries().next().value!;
-    cache.delete(key);
-    d.dnnl_primitive_destroy(p.prim);
-    for (const m of p.memories) d.dnnl_memory_destroy(m);
-  }
+    hint?: Deno.PointerValue,
+  ) => prims.create(key, desc, argIds.map(() => md), argIds, hint);
 
   function eltwisePrimitive(alg: number, alpha: number, beta: number, n: number): Primitive {
     const key = `e${alg}:${alpha}:${beta}:${n}`;
-    const hit = cache.get(key);
+    const hit = prims.get(key);
     if (hit) return hit;
     const md = memoryDesc(n);
     const desc = new Uint8Array(descBytes.eltwise);
@@ -176,7 +106,7 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     dataArg = DNNL_ARG_SRC,
   ): Primitive {
     const key = `g${alg}:${alpha}:${beta}:${n}`;
-    const hit = cache.get(key);
+    const hit = prims.get(key);
     if (hit) return hit;
     const md = memoryDesc(n);
     const forward = new Uint8Array(descBytes.eltwise);
@@ -184,10 +114,7 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
       d.dnnl_eltwise_forward_desc_init!(forward, dnnl_forward_training, alg, md, alpha, beta),
       "eltwise_forward_desc_init",
     );
-    const hint = pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, forward, null, engine, null),
-      "primitive_desc_create (forward hint)",
-    );
+    const hint = prims.primitiveDesc(forward);
     const desc = new Uint8Array(descBytes.eltwise);
     check(
       d.dnnl_eltwise_backward_desc_init!(desc, alg, md, md, alpha, beta),
@@ -202,7 +129,7 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
 
   function binaryPrimitive(alg: number, n: number): Primitive {
     const key = `b${alg}:${n}`;
-    const hit = cache.get(key);
+    const hit = prims.get(key);
     if (hit) return hit;
     const md = memoryDesc(n);
     const desc = new Uint8Array(descBytes.binary);
@@ -215,15 +142,11 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(a)!, x.offset * 4);
   };
 
+  // Reused, so a call allocates nothing.
+  const pointers: Deno.PointerValue[] = [null, null, null];
   function run(p: Primitive, operands: Operand[]): void {
-    for (let i = 0; i < operands.length; i++) {
-      check(
-        dnnl_memory_set_data_handle(p.memories[i], pointerAt(operands[i])),
-        "memory_set_data_handle",
-      );
-    }
-    check(dnnl_primitive_execute(p.prim, stream, operands.length, p.args), "primitive_execute");
-    check(dnnl_stream_wait(stream), "stream_wait");
+    for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i]);
+    prims.run(p, pointers, operands.length);
   }
 
   /** Whether all operands are float32 and gapless in one common order: one flat array each. */

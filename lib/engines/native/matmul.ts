@@ -18,12 +18,10 @@ import {
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
   DNNL_ARG_WEIGHTS,
-  dnnl_cpu,
-  dnnl_f32,
-  dnnl_stream_in_order,
 } from "../../../ffi/dnnl.ts";
 import type { Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
+import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 
 /** Products smaller than this many multiply-adds stay with dnnl_sgemm. */
 export const MATMUL_MIN_WORK = 1 << 22;
@@ -32,12 +30,6 @@ export const MATMUL_MAX_SIDE = 64;
 /** Products with an output narrower than this (matrix times vector) stay with dnnl_sgemm. */
 export const MATMUL_MIN_SIDE = 8;
 const CACHE_LIMIT = 64;
-
-interface Primitive {
-  readonly prim: Deno.PointerValue;
-  readonly memories: Deno.PointerValue[];
-  readonly args: Uint8Array;
-}
 
 /** A row-major factor as the product sees it: an operand and its leading dimension. */
 export interface RowMajor {
@@ -53,78 +45,33 @@ export interface RowMajor {
 export function nativeMatmul(
   libs: NativeLibraries,
 ): (m: number, n: number, k: number, a: RowMajor, b: RowMajor, c: RowMajor) => boolean {
-  const d = libs.dnnl;
-  if (d.dnnl_matmul_desc_init === null) return () => false;
-  const out = new BigUint64Array(1);
-  const outBytes = new Uint8Array(out.buffer);
-  const pointerOut = (status: number, what: string): Deno.PointerValue => {
-    check(status, what);
-    return Deno.UnsafePointer.create(out[0]);
-  };
-  let engine: Deno.PointerValue = null, stream: Deno.PointerValue = null;
-  const cache = new Map<string, Primitive>();
+  if (libs.dnnl.dnnl_matmul_desc_init === null) return () => false;
+  // Made on the first product that comes here, so programs without one build nothing.
+  let prims: Primitives | undefined;
 
-  function memoryDesc(rows: number, cols: number, ld: number): Uint8Array {
-    const md = new Uint8Array(descBytes.memory);
-    const dims = new BigInt64Array(12), strides = new BigInt64Array(12);
-    dims[0] = BigInt(rows);
-    dims[1] = BigInt(cols);
-    strides[0] = BigInt(ld);
-    strides[1] = 1n;
-    check(
-      d.dnnl_memory_desc_init_by_strides(
-        md,
-        2,
-        new Uint8Array(dims.buffer),
-        dnnl_f32,
-        new Uint8Array(strides.buffer),
-      ),
-      "memory_desc_init_by_strides",
-    );
-    return md;
-  }
-
-  function primitive(m: number, n: number, k: number, a: RowMajor, b: RowMajor, c: RowMajor) {
+  function primitive(
+    prims: Primitives,
+    m: number,
+    n: number,
+    k: number,
+    a: RowMajor,
+    b: RowMajor,
+    c: RowMajor,
+  ) {
     const key = `${m}:${n}:${k}:${a.ld}:${b.ld}:${c.ld}`;
-    const hit = cache.get(key);
-    if (hit) {
-      // Most recently used last, so eviction takes the stalest.
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
-    }
-    if (engine === null) {
-      engine = pointerOut(d.dnnl_engine_create(outBytes, dnnl_cpu, 0n), "engine_create");
-      stream = pointerOut(d.dnnl_stream_create(outBytes, engine, dnnl_stream_in_order), "stream");
-    }
-    const mds = [memoryDesc(m, k, a.ld), memoryDesc(k, n, b.ld), memoryDesc(m, n, c.ld)];
+    const hit = prims.get(key);
+    if (hit) return hit;
+    const mds = [
+      prims.memoryDesc([m, k], [a.ld, 1]),
+      prims.memoryDesc([k, n], [b.ld, 1]),
+      prims.memoryDesc([m, n], [c.ld, 1]),
+    ];
     const desc = new Uint8Array(descBytes.matmul);
-    check(d.dnnl_matmul_desc_init!(desc, mds[0], mds[1], null, mds[2]), "matmul_desc_init");
-    const pd = pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, desc, null, engine, null),
-      "primitive_desc_create",
+    check(
+      libs.dnnl.dnnl_matmul_desc_init!(desc, mds[0], mds[1], null, mds[2]),
+      "matmul_desc_init",
     );
-    const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
-    check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-    const memories = mds.map((md) =>
-      pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
-    );
-    // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
-    const args = new Uint8Array(48);
-    const view = new DataView(args.buffer);
-    [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST].forEach((id, i) => {
-      view.setInt32(16 * i, id, true);
-      view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
-    });
-    if (cache.size >= CACHE_LIMIT) {
-      const [oldest, p] = cache.entries().next().value!;
-      cache.delete(oldest);
-      d.dnnl_primitive_destroy(p.prim);
-      for (const mem of p.memories) d.dnnl_memory_destroy(mem);
-    }
-    const p = { prim, memories, args };
-    cache.set(key, p);
-    return p;
+    return prims.create(key, desc, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
   }
 
   /** The operand's first entry, after checking the rows × cols it spans lie in its storage. */
@@ -153,12 +100,8 @@ export function nativeMatmul(
       pointerAt(b, k, n, "B"),
       pointerAt(c, m, n, "C"),
     ];
-    const p = primitive(m, n, k, a, b, c);
-    for (let i = 0; i < 3; i++) {
-      check(d.dnnl_memory_set_data_handle(p.memories[i], pointers[i]), "memory_set_data_handle");
-    }
-    check(d.dnnl_primitive_execute(p.prim, stream, 3, p.args), "primitive_execute");
-    check(d.dnnl_stream_wait(stream), "stream_wait");
+    prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
+    prims.run(primitive(prims, m, n, k, a, b, c), pointers);
     return true;
   };
 }

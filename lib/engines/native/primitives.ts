@@ -1,0 +1,123 @@
+/**
+ * oneDNN primitives as the native engine uses them: built once per key with their memory
+ * objects, kept in a least-recently-used cache, run by pointing the memories at the operands.
+ * The eltwise/binary math and the matmul route share this.
+ *
+ * @module
+ */
+
+import { check, descBytes, dnnl_cpu, dnnl_f32, dnnl_stream_in_order } from "../../../ffi/dnnl.ts";
+import type { NativeLibraries } from "./libraries.ts";
+
+/** A built primitive, its memory objects in argument order, and its dnnl_exec_arg_t array. */
+export interface Primitive {
+  readonly prim: Deno.PointerValue;
+  readonly memories: Deno.PointerValue[];
+  readonly args: Uint8Array;
+}
+
+/** A oneDNN CPU engine and stream with a primitive cache. */
+export interface Primitives {
+  /** The engine, for descriptors that need one (a backward primitive's forward hint). */
+  readonly engine: Deno.PointerValue;
+  /** A float32 memory descriptor of these dimensions and strides. */
+  memoryDesc(dims: readonly number[], strides: readonly number[]): Uint8Array;
+  /** The cached primitive for key, now the most recently used. */
+  get(key: string): Primitive | undefined;
+  /** Builds, caches and returns the primitive of an op descriptor; mds in argument order. */
+  create(
+    key: string,
+    opDesc: Uint8Array,
+    mds: readonly Uint8Array[],
+    argIds: readonly number[],
+    hint?: Deno.PointerValue,
+  ): Primitive;
+  /** Creates a primitive descriptor (the caller destroys it). */
+  primitiveDesc(opDesc: Uint8Array, hint?: Deno.PointerValue): Deno.PointerValue;
+  /** Runs p on memory at the first `count` pointers, in argument order, and waits for it. */
+  run(p: Primitive, pointers: readonly Deno.PointerValue[], count?: number): void;
+}
+
+/** An engine, a stream and a cache of at most `limit` primitives. */
+export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives {
+  const d = libs.dnnl;
+  const out = new BigUint64Array(1);
+  const outBytes = new Uint8Array(out.buffer);
+  const pointerOut = (status: number, what: string): Deno.PointerValue => {
+    check(status, what);
+    return Deno.UnsafePointer.create(out[0]);
+  };
+  const engine = pointerOut(d.dnnl_engine_create(outBytes, dnnl_cpu, 0n), "engine_create");
+  const stream = pointerOut(
+    d.dnnl_stream_create(outBytes, engine, dnnl_stream_in_order),
+    "stream_create",
+  );
+  const cache = new Map<string, Primitive>();
+
+  const primitiveDesc = (opDesc: Uint8Array, hint: Deno.PointerValue = null) =>
+    pointerOut(
+      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, hint),
+      "primitive_desc_create",
+    );
+
+  return {
+    engine,
+    primitiveDesc,
+    memoryDesc(dims, strides) {
+      const md = new Uint8Array(descBytes.memory);
+      const ds = new BigInt64Array(12), ss = new BigInt64Array(12);
+      dims.forEach((v, i) => ds[i] = BigInt(v));
+      strides.forEach((v, i) => ss[i] = BigInt(v));
+      check(
+        d.dnnl_memory_desc_init_by_strides(
+          md,
+          dims.length,
+          new Uint8Array(ds.buffer),
+          dnnl_f32,
+          new Uint8Array(ss.buffer),
+        ),
+        "memory_desc_init_by_strides",
+      );
+      return md;
+    },
+    get(key) {
+      const hit = cache.get(key);
+      if (hit !== undefined) {
+        cache.delete(key);
+        cache.set(key, hit);
+      }
+      return hit;
+    },
+    create(key, opDesc, mds, argIds, hint = null) {
+      const pd = primitiveDesc(opDesc, hint);
+      const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
+      check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+      const memories = mds.map((md) =>
+        pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
+      );
+      // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
+      const args = new Uint8Array(16 * argIds.length);
+      const view = new DataView(args.buffer);
+      argIds.forEach((id, i) => {
+        view.setInt32(16 * i, id, true);
+        view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
+      });
+      if (cache.size >= limit) {
+        const [oldest, p] = cache.entries().next().value!;
+        cache.delete(oldest);
+        d.dnnl_primitive_destroy(p.prim);
+        for (const m of p.memories) d.dnnl_memory_destroy(m);
+      }
+      const p = { prim, memories, args };
+      cache.set(key, p);
+      return p;
+    },
+    run(p, pointers, count = pointers.length) {
+      for (let i = 0; i < count; i++) {
+        check(d.dnnl_memory_set_data_handle(p.memories[i], pointers[i]), "memory_set_data_handle");
+      }
+      check(d.dnnl_primitive_execute(p.prim, stream, count, p.args), "primitive_execute");
+      check(d.dnnl_stream_wait(stream), "stream_wait");
+    },
+  };
+}
