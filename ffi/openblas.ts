@@ -108,6 +108,17 @@ export const openblasSymbols = {
     parameters: ["i32", "f64", "buffer", "i32", "f64", "buffer", "i32"],
     result: "void",
   },
+  // OpenBLAS extensions: B ← α op(A), (order, trans, rows, cols, alpha, a, lda, b, ldb)
+  cblas_somatcopy: {
+    parameters: ["i32", "i32", "i32", "i32", "f32", "buffer", "i32", "buffer", "i32"],
+    result: "void",
+    optional: true,
+  },
+  cblas_domatcopy: {
+    parameters: ["i32", "i32", "i32", "i32", "f64", "buffer", "i32", "buffer", "i32"],
+    result: "void",
+    optional: true,
+  },
   // (order, trans, m, n, alpha, a, lda, x, incx, beta, y, incy)
   cblas_dgemv: {
     parameters: [

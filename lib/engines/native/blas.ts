@@ -20,6 +20,7 @@ import * as js from "../js/blas1.ts";
 import { plan } from "../js/walk.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { nativeMatmul } from "./matmul.ts";
+import { acrossLayouts } from "./across.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
@@ -86,6 +87,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
   } = b;
   const { dnnl_sgemm } = libs.dnnl;
   const matmul = nativeMatmul(libs);
+  const across = acrossLayouts(libs);
 
   /** Σ over the slices of a walk of f(n, x, incx[, y, incy]). */
   function reduce1(x: Operand, f: (n: number, x: HostArray, incx: number) => number): number {
@@ -181,7 +183,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     },
     iamax: (x) => Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride)),
     iamin: (x) => Number((isFloat(x) ? cblas_isamin : cblas_idamin)(x.rows, at(x), x.rowStride)),
-    copy: (x, y) => each2(x, y, isFloat(x) ? cblas_scopy : cblas_dcopy),
+    copy: (x, y) => {
+      if (!across.copy(1, x, y)) each2(x, y, isFloat(x) ? cblas_scopy : cblas_dcopy);
+    },
     swap: (x, y) => each2(x, y, isFloat(x) ? cblas_sswap : cblas_dswap),
     scal: (alpha, x) => {
       const f = isFloat(x) ? cblas_sscal : cblas_dscal;
@@ -190,13 +194,16 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     axpby(alpha, x, beta, y) {
       if (beta === 1) {
         const f = isFloat(x) ? cblas_saxpy : cblas_daxpy;
+        if (across.combine(alpha, x, y, (n, t, ys) => f(n, 1, t, 1, ys, 1))) return;
         each2(x, y, (n, xs, ix, ys, iy) => f(n, alpha, xs, ix, ys, iy));
       } else if (beta === 0) {
         // y's old contents must not leak in, NaN included: copy, then scale.
+        if (across.copy(alpha, x, y)) return;
         this.copy(x, y);
         if (alpha !== 1) this.scal(alpha, y);
       } else {
         const f = isFloat(x) ? cblas_saxpby : cblas_daxpby;
+        if (across.combine(alpha, x, y, (n, t, ys) => f(n, 1, t, 1, beta, ys, 1))) return;
         each2(x, y, (n, xs, ix, ys, iy) => f(n, alpha, xs, ix, beta, ys, iy));
       }
     },
