@@ -124,15 +124,15 @@ function inputs(op: ElementwiseOp, seed: number, n: number): [number[], number[]
   return [xs, ys];
 }
 
-/** Registers the vect-math conformance tests for a factory. */
-export function mathConformance(f: Factory): void {
+/** Registers the vect-math conformance tests for a factory; `note` tells apart a second run. */
+export function mathConformance(f: Factory, note = ""): void {
   const tol = tolerance(f) * 5;
   const names = Object.keys(k.ops) as OpName[];
   for (const name of names) {
     const op = k.ops[name];
     const forms = publicForms(name);
     const ref = references[name];
-    Deno.test(`[${f.name}] ${name}: allocating, into an output, and in place, on vectors and matrices`, async () => {
+    Deno.test(`[${f.name}${note}] ${name}: allocating, into an output, and in place, on vectors and matrices`, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 0, max: 30 }).chain((d) =>
@@ -189,7 +189,7 @@ export function mathConformance(f: Factory): void {
     });
   }
 
-  Deno.test(`[${f.name}] derivative_ multiplies the error by each activation's derivative`, async () => {
+  Deno.test(`[${f.name}${note}] derivative_ multiplies the error by each activation's derivative`, async () => {
     const d: Partial<Record<OpName, (x: number) => number>> = {
       sqr: (x) => 2 * x,
       sqrt: (x) => 0.5 / Math.sqrt(x),
@@ -232,7 +232,7 @@ export function mathConformance(f: Factory): void {
     }
   });
 
-  Deno.test(`[${f.name}] outputDerivative_ takes each activation's derivative from its output`, async () => {
+  Deno.test(`[${f.name}${note}] outputDerivative_ takes each activation's derivative from its output`, async () => {
     const byOutput: [
       ("tanh" | "sigmoid" | "relu" | "elu"),
       (x: number) => number,
@@ -262,7 +262,7 @@ export function mathConformance(f: Factory): void {
     }
   });
 
-  Deno.test(`[${f.name}] sigmoid stays finite where e^-x overflows`, async () => {
+  Deno.test(`[${f.name}${note}] sigmoid stays finite where e^-x overflows`, async () => {
     using x = k.vctr(f, [-800, -100, 100, 800]);
     const got = await readVector(k.sigmoid_(x));
     assertAllClose(got, [0, 1 / (1 + Math.exp(100)), 1, 1], 1e-6, "sigmoid");
