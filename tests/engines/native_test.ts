@@ -1,4 +1,5 @@
 import {
+  axpby_,
   jsDouble,
   jsFloat,
   nativeAvailability,
@@ -39,6 +40,25 @@ Deno.test({
       using x = vctr(nativeFloat, Array.from({ length: n }, (_, i) => (i % 3) - 1.25));
       const want = Array.from({ length: n }, (_, i) => (i % 3) - 1.25).reduce((a, v) => a + v, 0);
       if (sum(x) !== want) throw new Error(`sum of ${n}: ${sum(x)}, expected ${want}`);
+    }
+  },
+});
+
+// Float axpby_ takes sscal + saxpy on gapless slices of 1024 to 2¹⁹ entries, saxpby elsewhere.
+Deno.test({
+  name: "[nativeFloat] axpby_ matches js on both sides of its two-pass range",
+  ignore: !native.available,
+  fn() {
+    for (const n of [1023, 1024, 5000, (1 << 19) - 1, 1 << 19]) {
+      const xs = Array.from({ length: n }, (_, i) => (i % 7) - 3);
+      const ys = Array.from({ length: n }, (_, i) => (i % 5) * 0.25);
+      using x = vctr(nativeFloat, xs), y = vctr(nativeFloat, ys);
+      axpby_(1.5, x, -0.75, y);
+      const got = y.toArray();
+      for (let i = 0; i < n; i++) {
+        const want = 1.5 * xs[i] - 0.75 * ys[i];
+        if (got[i] !== want) throw new Error(`n ${n}, entry ${i}: ${got[i]}, expected ${want}`);
+      }
     }
   },
 });
