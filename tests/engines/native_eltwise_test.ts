@@ -7,6 +7,7 @@ import { nativeAvailability, nativeFloat } from "../../mod.ts";
 import { eltwiseRoute } from "../../lib/engines/native/eltwise.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { assert } from "../conformance/assert.ts";
+import { withDnnlLog } from "./dnnl_log.ts";
 
 const native = nativeAvailability();
 if (native.available) {
@@ -27,19 +28,12 @@ Deno.test({
       console.log(JSON.stringify(Array.from(x.toArray().slice(0, 5))));
     `;
     for (const [n, routed] of [[2048, true], [2047, false]] as const) {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["eval", script(n)],
-        env: { DNNL_VERBOSE: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const text = new TextDecoder().decode(out.stdout);
-      assert(out.success, new TextDecoder().decode(out.stderr));
+      const { log, last } = await withDnnlLog(script(n));
       assert(
-        /exec,cpu,eltwise,/.test(text) === routed,
-        `${n} entries: ${routed ? "no" : "an"} eltwise in oneDNN's log:\n${text.slice(0, 1000)}`,
+        /exec,cpu,eltwise,/.test(log) === routed,
+        `${n} entries: ${routed ? "no" : "an"} eltwise in oneDNN's log:\n${log.slice(0, 1000)}`,
       );
-      const got = JSON.parse(text.trim().split("\n").at(-1)!);
+      const got = JSON.parse(last);
       assert(JSON.stringify(got) === "[0,0,0,1,2]", `${n} entries: relu gave ${got}`);
     }
   },

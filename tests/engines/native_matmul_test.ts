@@ -17,6 +17,7 @@ import {
 import { submatrix } from "../../lib/core/views.ts";
 import { randUniform_ } from "../../lib/random.ts";
 import { assert } from "../conformance/assert.ts";
+import { withDnnlLog } from "./dnnl_log.ts";
 
 const native = nativeAvailability();
 const layouts: Layout[] = ["column", "row"];
@@ -86,16 +87,9 @@ Deno.test({
       const x = randUniform_(ge(nativeFloat, 10000, 512), { seed: 2 });
       console.log(JSON.stringify(Array.from(mm_(w, x, ge(nativeFloat, 16, 512)).toArray().slice(0, 64))));
     `;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", script],
-      env: { DNNL_VERBOSE: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    assert(out.success, new TextDecoder().decode(out.stderr));
-    assert(/exec,cpu,matmul,/.test(text), `no matmul in oneDNN's log:\n${text.slice(0, 2000)}`);
-    const got: number[] = JSON.parse(text.trim().split("\n").at(-1)!);
+    const { log, last } = await withDnnlLog(script);
+    assert(/exec,cpu,matmul,/.test(log), `no matmul in oneDNN's log:\n${log.slice(0, 2000)}`);
+    const got: number[] = JSON.parse(last);
     // The same uniform numbers (one Philox stream on every engine) in float64 on js.
     using w = randUniform_(ge(jsDouble, 16, 10000), { seed: 1 });
     using x = randUniform_(ge(jsDouble, 10000, 512), { seed: 2 });
