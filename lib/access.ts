@@ -176,13 +176,15 @@ export function transfer_(src: Structure, dst: Structure): Structure | Promise<S
     from.blas.copy(src, dst);
     return dst;
   }
-  if (from.location === "host") {
+  // Host memory the host can read as numbers goes straight in; bfloat16's does not.
+  if (from.location === "host" && from.hostArray(src.storage.buffer) !== undefined) {
     to.write(src as HostOperand, dst);
     return dst;
   }
   if (to.location === "host") {
     const done = from.read(src, dst as HostOperand);
-    return Promise.resolve(done).then(() => dst);
+    // From host memory (bfloat16) the copy is done now, as the host signature promises.
+    return from.location === "host" ? dst : Promise.resolve(done).then(() => dst);
   }
   // Device to device across engines: through a host copy.
   const staging = hostCopyTarget(src);
@@ -226,7 +228,7 @@ export function transfer(
 ): Structure | Promise<Structure> {
   const [target, x] = args.length === 2 ? args : [undefined, args[0]];
   live("transfer", x, "x");
-  const f = target ?? (x.factory.dtype === "float32" ? defaultFloat() : defaultDouble());
+  const f = target ?? (x.factory.dtype === "float64" ? defaultDouble() : defaultFloat());
   checkFactoryLive("transfer", f);
   const y = x instanceof Vector ? vctr(f, x.dim) : ge(f, x.m, x.n, undefined, { layout: x.layout });
   return transfer_(x, y);

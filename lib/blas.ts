@@ -12,6 +12,7 @@ import {
   live,
   liveMatrix,
   liveVector,
+  productFactories,
   sameFactory,
   scalar,
   shapeOf,
@@ -495,15 +496,18 @@ export function rk(...args: unknown[]): GEMatrix {
 function checkMm(op: string, a: unknown, b: unknown, c?: unknown): asserts a is GEMatrix {
   liveMatrix(op, a, "a");
   liveMatrix(op, b, "b");
-  sameFactory(op, a, b);
+  if (c === undefined) sameFactory(op, a, b);
+  else {
+    liveMatrix(op, c, "c");
+    // Factors may be bfloat16 where c's factory computes their products (nativeFloat).
+    productFactories(op, c, a, b);
+  }
   if (a.n !== b.m) {
     throw new RangeError(
       `${op}: a is ${shapeOf(a)} but b is ${shapeOf(b)}; inner dimensions differ`,
     );
   }
   if (c !== undefined) {
-    liveMatrix(op, c, "c");
-    sameFactory(op, a, c);
     if (c.m !== a.m || c.n !== b.n) {
       throw new RangeError(
         `${op}: a is ${shapeOf(a)} and b is ${shapeOf(b)} but c is ${
@@ -552,7 +556,7 @@ export function mm_(...args: unknown[]): GEMatrix {
   return through(
     c as GEMatrix,
     [a, b as GEMatrix],
-    (out) => a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, beta, out),
+    (out) => out.factory.engine.blas.gemm(alpha, a, b as GEMatrix, beta, out),
   );
 }
 

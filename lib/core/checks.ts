@@ -60,6 +60,17 @@ export function sameFactory(op: string, ...ss: Structure[]): void {
   }
 }
 
+/**
+ * Throws a TypeError unless every factor of a product into `out` is on out's factory, or on a
+ * factory whose products out's factory computes (bfloat16 inputs to float32 products).
+ */
+export function productFactories(op: string, out: Structure, ...factors: Structure[]): void {
+  const f = out.factory;
+  for (const s of factors) {
+    if (s.factory !== f && s.factory.productFactory !== f) sameFactory(op, out, s);
+  }
+}
+
 /** Throws a RangeError unless x and y are both vectors of one dimension or matrices of one shape. */
 export function sameShape(op: string, x: Structure, y: Structure, names = ["x", "y"]): void {
   const ok = x instanceof Vector

@@ -24,6 +24,11 @@ export interface Factory<L extends Loc = Loc> {
   readonly engine: Engine;
   /** True once disposed. */
   readonly released: boolean;
+  /**
+   * The factory whose products take this one's structures as factors, computing in its own
+   * dtype (nativeBfloat16's is nativeFloat); undefined where factors must share a factory.
+   */
+  readonly productFactory?: Factory<L>;
   /** Releases the factory's device, if it owns one. */
   [Symbol.dispose](): void;
 }
@@ -37,6 +42,7 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
   readonly name: string;
   readonly dtype: DType;
   readonly location: L;
+  readonly productFactory?: Factory<L>;
   #engine: Engine | (() => Engine);
   #released = false;
   readonly #release: (() => void) | undefined;
@@ -47,6 +53,7 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
    * @param location host or device, as the engine's
    * @param engine the engine, or a function that loads it on first use
    * @param release what disposing does; undefined for shared factories, which stay alive
+   * @param productFactory the factory whose products take this one's structures as factors
    */
   constructor(
     name: string,
@@ -54,10 +61,12 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
     location: L,
     engine: Engine | (() => Engine),
     release?: () => void,
+    productFactory?: Factory<L>,
   ) {
     this.name = name;
     this.dtype = dtype;
     this.location = location;
+    this.productFactory = productFactory;
     this.#engine = engine;
     this.#release = release;
   }

@@ -4,8 +4,12 @@
  * @module
  */
 
-/** The element type of a structure: 32-bit or 64-bit IEEE floats. */
-export type DType = "float32" | "float64";
+/**
+ * The element type of a structure: 32-bit or 64-bit IEEE floats, or bfloat16 — float32's
+ * exponent with an 8-bit significand, a compact store for inputs it holds exactly (0/1
+ * multi-hot, small integers) that products stream at half the bytes.
+ */
+export type DType = "float32" | "float64" | "bfloat16";
 
 /** Where a matrix keeps consecutive entries: down a column (the default) or along a row. */
 export type Layout = "column" | "row";
@@ -25,12 +29,12 @@ export type HostArray = Float32Array | Float64Array;
  */
 export type Scalar<L extends Loc> = L extends "host" ? number : Promise<number>;
 
-/** The typed array constructor for a dtype. */
+/** The typed array that holds a dtype's values on the host (bfloat16 widens to float32). */
 export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {
-  return dtype === "float32" ? Float32Array : Float64Array;
+  return dtype === "float64" ? Float64Array : Float32Array;
 }
 
 /** The name Neanderthal prints for a dtype. */
-export function dtypeName(dtype: DType): "float" | "double" {
-  return dtype === "float32" ? "float" : "double";
+export function dtypeName(dtype: DType): "float" | "double" | "bfloat16" {
+  return dtype === "float32" ? "float" : dtype === "float64" ? "double" : "bfloat16";
 }
