@@ -58,6 +58,7 @@ export {
   fge,
   fv,
   nativeAvailability,
+  nativeBfloat16,
   nativeDouble,
   nativeFloat,
 } from "./lib/engines/native/mod.ts";

@@ -30,6 +30,8 @@ export const dnnlSpec: LibrarySpec = {
 export const dnnl_success = 0;
 /** dnnl_data_type_t for float32. */
 export const dnnl_f32 = 3;
+/** dnnl_data_type_t for bfloat16. */
+export const dnnl_bf16 = 2;
 /** dnnl_engine_kind_t for the CPU. */
 export const dnnl_cpu = 1;
 /** dnnl_stream_flags_t: in-order execution. */
@@ -127,6 +129,11 @@ export const dnnlSymbols = {
   },
   dnnl_primitive_desc_create: {
     parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
+    result: "i32",
+  },
+  // (pd, src md, src engine, dst md, dst engine, attr or null)
+  dnnl_reorder_primitive_desc_create: {
+    parameters: ["buffer", "buffer", "pointer", "buffer", "pointer", "pointer"],
     result: "i32",
   },
   dnnl_primitive_desc_destroy: { parameters: ["pointer"], result: "i32" },

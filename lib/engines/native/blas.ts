@@ -21,6 +21,7 @@ import { plan } from "../js/walk.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { nativeMatmul } from "./matmul.ts";
 import { acrossLayouts } from "./across.ts";
+import { bfloat16Products } from "./bf16_products.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
@@ -88,6 +89,11 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
   const { dnnl_sgemm } = libs.dnnl;
   const matmul = nativeMatmul(libs);
   const across = acrossLayouts(libs);
+  // Level 1 scales and combines their results; `engine` is this object, complete by then.
+  const bf16 = bfloat16Products(libs, {
+    scal: (alpha, x) => engine.scal(alpha, x),
+    axpby: (alpha, x, beta, y) => engine.axpby(alpha, x, beta, y),
+  });
 
   /** Σ over the slices of a walk of f(n, x, incx[, y, incy]). */
   function reduce1(x: Operand, f: (n: number, x: HostArray, incx: number) => number): number {
@@ -177,7 +183,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     check(status, "dnnl_sgemm");
   }
 
-  return {
+  const engine: BlasEngine = {
     dot(x, y) {
       const f = isFloat(x) ? cblas_sdot : cblas_ddot;
       const w = plan(x, y);
@@ -269,6 +275,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     gemm(alpha, a, b, beta, c) {
       const m = c.rows, n = c.cols, k = a.cols;
       if (m === 0 || n === 0) return;
+      if (k > 0 && alpha !== 0 && (bf16.isBfloat16(a) || bf16.isBfloat16(b))) {
+        return bf16.run(alpha, a, b, beta, c);
+      }
       if (beta === 0) js.fill(c, 0);
       if (k === 0 || alpha === 0) return js.scaleOutput(beta, c);
       if (isFloat(c)) return dnnlGemm(alpha, a, b, beta, c);
@@ -294,4 +303,5 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       );
     },
   };
+  return engine;
 }

@@ -15,6 +15,8 @@ import { type Data, ge, type GEOptions, vctr } from "../../core/construct.ts";
 import type { GEMatrix, Vector } from "../../core/structures.ts";
 import { jsDouble, jsFloat } from "../js/mod.ts";
 import { nativeEngine } from "./engine.ts";
+import { bfloat16Engine } from "./bf16.ts";
+import { nativeLibraries } from "./libraries.ts";
 
 /**
  * Float32 structures on the CPU, computed by OpenBLAS and oneDNN. Using it without the
@@ -50,6 +52,40 @@ export const nativeDouble: Factory<"host"> = new EngineFactory(
   "float64",
   "host",
   nativeEngine,
+);
+
+/**
+ * Bfloat16 structures on the CPU: a compact store for inputs bfloat16 holds exactly (multi-hot
+ * 0/1, integers up to 256), which `mm_` into a `nativeFloat` output streams at half the bytes
+ * (oneDNN's bfloat16 matmul, on AMX where the CPU has it). The other factor is rounded to
+ * bfloat16 — 8 significant bits, as in mixed-precision training — and the product accumulates
+ * in float32. Data goes in and out by `transfer` (rounding to nearest, ties to even); copies,
+ * fills and views work as on any structure, and every other operation throws a KnapError.
+ *
+ * @example A multi-hot batch times float32 weights
+ * ```ts
+ * import { ge, mm_, nativeAvailability, nativeBfloat16, nativeFloat, toArray, transfer } from "@knap/knap";
+ * if (nativeAvailability().available) {
+ *   using w = ge(nativeFloat, 1, 3, [0.5, 2, 4]);
+ *   using x32 = ge(nativeFloat, 3, 2, [1, 0, 1, 0, 1, 1]);
+ *   using x = transfer(nativeBfloat16, x32);
+ *   using a = ge(nativeFloat, 1, 2);
+ *   mm_(w, x, a);
+ *   if (toArray(a).join() !== "4.5,6") throw new Error("unexpected");
+ * }
+ * ```
+ */
+export const nativeBfloat16: Factory<"host"> = new EngineFactory(
+  "nativeBfloat16",
+  "bfloat16",
+  "host",
+  () => {
+    // Its products run on the native engine, so it needs the same libraries.
+    nativeEngine();
+    return bfloat16Engine(nativeLibraries());
+  },
+  undefined,
+  nativeFloat,
 );
 
 /** Whether the native engine loads here, and if not, why. */

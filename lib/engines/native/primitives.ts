@@ -6,7 +6,19 @@
  * @module
  */
 
-import { check, descBytes, dnnl_cpu, dnnl_f32, dnnl_stream_in_order } from "../../../ffi/dnnl.ts";
+import {
+  check,
+  descBytes,
+  DNNL_ARG_DST,
+  DNNL_ARG_SRC,
+  type dnnl_bf16,
+  dnnl_cpu,
+  dnnl_f32,
+  dnnl_stream_in_order,
+} from "../../../ffi/dnnl.ts";
+
+/** The data types knap hands oneDNN: float32, or bfloat16. */
+type DataType = typeof dnnl_f32 | typeof dnnl_bf16;
 import type { NativeLibraries } from "./libraries.ts";
 
 /** A built primitive, its memory objects in argument order, and its dnnl_exec_arg_t array. */
@@ -20,8 +32,8 @@ export interface Primitive {
 export interface Primitives {
   /** The engine, for descriptors that need one (a backward primitive's forward hint). */
   readonly engine: Deno.PointerValue;
-  /** A float32 memory descriptor of these dimensions and strides. */
-  memoryDesc(dims: readonly number[], strides: readonly number[]): Uint8Array;
+  /** A memory descriptor of these dimensions and strides (float32 unless told). */
+  memoryDesc(dims: readonly number[], strides: readonly number[], type?: DataType): Uint8Array;
   /** The cached primitive for key, now the most recently used. */
   get(key: string): Primitive | undefined;
   /** Builds, caches and returns the primitive of an op descriptor; mds in argument order. */
@@ -32,6 +44,8 @@ export interface Primitives {
     argIds: readonly number[],
     hint?: Deno.PointerValue,
   ): Primitive;
+  /** A reorder (a copy converting layout or type) from src to dst, built once per key. */
+  reorder(key: string, src: Uint8Array, dst: Uint8Array): Primitive;
   /** Creates a primitive descriptor (the caller destroys it). */
   primitiveDesc(opDesc: Uint8Array, hint?: Deno.PointerValue): Deno.PointerValue;
   /** Runs p on memory at the first `count` pointers, in argument order, and waits for it. */
@@ -60,10 +74,40 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
       "primitive_desc_create",
     );
 
+  /** Builds the primitive of pd (which it destroys), its memories, and caches it under key. */
+  function adopt(
+    key: string,
+    pd: Deno.PointerValue,
+    mds: readonly Uint8Array[],
+    argIds: readonly number[],
+  ): Primitive {
+    const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
+    check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+    const memories = mds.map((md) =>
+      pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
+    );
+    // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
+    const args = new Uint8Array(16 * argIds.length);
+    const view = new DataView(args.buffer);
+    argIds.forEach((id, i) => {
+      view.setInt32(16 * i, id, true);
+      view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
+    });
+    if (cache.size >= limit) {
+      const [oldest, p] = cache.entries().next().value!;
+      cache.delete(oldest);
+      d.dnnl_primitive_destroy(p.prim);
+      for (const m of p.memories) d.dnnl_memory_destroy(m);
+    }
+    const p = { prim, memories, args };
+    cache.set(key, p);
+    return p;
+  }
+
   return {
     engine,
     primitiveDesc,
-    memoryDesc(dims, strides) {
+    memoryDesc(dims, strides, type = dnnl_f32) {
       const md = new Uint8Array(descBytes.memory);
       const ds = new BigInt64Array(12), ss = new BigInt64Array(12);
       dims.forEach((v, i) => ds[i] = BigInt(v));
@@ -73,7 +117,7 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
           md,
           dims.length,
           new Uint8Array(ds.buffer),
-          dnnl_f32,
+          type,
           new Uint8Array(ss.buffer),
         ),
         "memory_desc_init_by_strides",
@@ -89,28 +133,16 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
       return hit;
     },
     create(key, opDesc, mds, argIds, hint = null) {
-      const pd = primitiveDesc(opDesc, hint);
-      const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
-      check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-      const memories = mds.map((md) =>
-        pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
+      return adopt(key, primitiveDesc(opDesc, hint), mds, argIds);
+    },
+    reorder(key, src, dst) {
+      const hit = this.get(key);
+      if (hit) return hit;
+      const pd = pointerOut(
+        d.dnnl_reorder_primitive_desc_create(outBytes, src, engine, dst, engine, null),
+        "reorder_primitive_desc_create",
       );
-      // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
-      const args = new Uint8Array(16 * argIds.length);
-      const view = new DataView(args.buffer);
-      argIds.forEach((id, i) => {
-        view.setInt32(16 * i, id, true);
-        view.setBigUint64(16 * i + 8, BigInt(Deno.UnsafePointer.value(memories[i])), true);
-      });
-      if (cache.size >= limit) {
-        const [oldest, p] = cache.entries().next().value!;
-        cache.delete(oldest);
-        d.dnnl_primitive_destroy(p.prim);
-        for (const m of p.memories) d.dnnl_memory_destroy(m);
-      }
-      const p = { prim, memories, args };
-      cache.set(key, p);
-      return p;
+      return adopt(key, pd, [src, dst], [DNNL_ARG_SRC, DNNL_ARG_DST]);
     },
     run(p, pointers, count = pointers.length) {
       for (let i = 0; i < count; i++) {
