@@ -15,7 +15,14 @@
 
 import type { GEMatrix, Vector } from "../core/structures.ts";
 import { ge } from "../core/construct.ts";
-import { count, liveMatrix, sameFactory, scalar, shapeOf } from "../core/checks.ts";
+import {
+  count,
+  liveMatrix,
+  productFactories,
+  sameFactory,
+  scalar,
+  shapeOf,
+} from "../core/checks.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
 import { copy_ } from "../blas.ts";
@@ -67,7 +74,8 @@ export function sgdTrain<L extends Loc>(
   liveNetwork("sgdTrain", net);
   liveMatrix("sgdTrain", x, "x");
   liveMatrix("sgdTrain", y, "y");
-  sameFactory("sgdTrain", x, y);
+  productFactories("sgdTrain", net.layers[0].weights, x);
+  sameFactory("sgdTrain", net.layers[0].weights, y);
   if (x.n !== y.n || y.m !== net.outDim) {
     throw new RangeError(
       `sgdTrain: x is ${shapeOf(x)} and y is ${shapeOf(y)}; y must be ${net.outDim}×${x.n}`,
@@ -83,7 +91,7 @@ export function sgdTrain<L extends Loc>(
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
   // "samples": one batch buffer, filled column by column through views made once.
-  const xb = byViews ? undefined : ge(net.factory, x.m, size);
+  const xb = byViews ? undefined : ge(x.factory, x.m, size);
   const yb = byViews ? undefined : ge(net.factory, y.m, size);
   const xCols: Vector<L>[] = byViews ? [] : cols(x), yCols: Vector<L>[] = byViews ? [] : cols(y);
   const xbCols: Vector<L>[] = xb ? cols(xb) : [], ybCols: Vector<L>[] = yb ? cols(yb) : [];

@@ -8,7 +8,7 @@
 import type { Factory } from "../core/factory.ts";
 import type { GEMatrix, Vector } from "../core/structures.ts";
 import { ge, vctr } from "../core/construct.ts";
-import { count, liveMatrix, sameFactory, shapeOf } from "../core/checks.ts";
+import { count, liveMatrix, productFactories, shapeOf } from "../core/checks.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
 import { entry_ } from "../access.ts";
@@ -219,7 +219,7 @@ export function inferenceNetwork<L extends Loc>(
 export function infer<L extends Loc>(net: InferenceNetwork<L>, x: GEMatrix<L>): GEMatrix<L> {
   liveNetwork("infer", net);
   liveMatrix("infer", x, "x");
-  sameFactory("infer", net.layers[0].weights, x);
+  productFactories("infer", net.layers[0].weights, x);
   if (x.m !== net.inDim) {
     throw new RangeError(`infer: the network takes ${net.inDim} inputs but x is ${shapeOf(x)}`);
   }

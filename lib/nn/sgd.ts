@@ -31,7 +31,7 @@ export type Stretch = readonly [epochs: number, eta: number];
 function check(t: TrainingNetwork, y: GEMatrix, cost: Cost, schedule: readonly Stretch[]): void {
   liveTraining("sgd", t);
   liveMatrix("sgd", y, "y");
-  sameFactory("sgd", t.x, y);
+  sameFactory("sgd", t.output, y);
   const out = t.network.outDim;
   if (y.m !== out || y.n !== t.batch) {
     throw new RangeError(`sgd: the network gives ${out}×${t.batch} outputs but y is ${shapeOf(y)}`);

@@ -12,7 +12,7 @@
 
 import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { alike, ge, vctr } from "../core/construct.ts";
-import { liveMatrix, sameFactory, shapeOf } from "../core/checks.ts";
+import { liveMatrix, productFactories, shapeOf } from "../core/checks.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
@@ -252,7 +252,8 @@ export function trainingNetwork<L extends Loc>(
 ): TrainingNetwork<L> {
   liveNetwork("trainingNetwork", net);
   liveMatrix("trainingNetwork", x, "x");
-  sameFactory("trainingNetwork", net.layers[0].weights, x);
+  // The inputs may be bfloat16 where the network's factory computes their products.
+  productFactories("trainingNetwork", net.layers[0].weights, x);
   if (x.m !== net.inDim) {
     throw new RangeError(
       `trainingNetwork: the network takes ${net.inDim} inputs but x is ${shapeOf(x)}`,
