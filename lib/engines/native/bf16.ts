@@ -48,7 +48,7 @@ export function fromBfloat16(h: number): number {
   return word[0];
 }
 
-/** dst ← src entry by entry through `convert`, walking both operands' strides. */
+/** dst ← f(src) entry by entry, walking both operands' strides. */
 function convert(
   src: Operand,
   dst: Operand,
