@@ -415,5 +415,21 @@ export function blasConformance(f: Factory): void {
     using c = k.ge(f, 2, 2, [NaN, NaN, NaN, NaN]);
     k.mm_(a, a, c);
     assertEquals((await readMatrix(c)).flat(), [7, 15, 10, 22]);
+    // Products large enough for each engine's other routes (native: sgemm, oneDNN matmul), and
+    // matrix times vector, in either layout of the output.
+    for (const [m, n, kk] of [[70, 70, 70], [40, 300, 400]]) {
+      for (const layout of ["column", "row"] as k.Layout[]) {
+        using p = k.ge(f, m, kk, new Array(m * kk).fill(1));
+        using q = k.ge(f, kk, n, new Array(kk * n).fill(0.5));
+        using r = k.ge(f, m, n, new Array(m * n).fill(NaN), { layout });
+        k.mm_(p, q, r);
+        const got = (await readMatrix(r)).flat();
+        assert(got.every((v) => v === kk / 2), `${m}×${kk}×${n} into ${layout}: ${got[0]}`);
+      }
+    }
+    using v = k.vctr(f, [1, 2]);
+    using y = k.vctr(f, [NaN, NaN]);
+    k.mv_(a, v, y);
+    assertEquals(await readVector(y), [7, 10]);
   });
 }

@@ -16,7 +16,7 @@ import { plan } from "../js/walk.ts";
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
-import { pointerAt, strides } from "./bf16_products.ts";
+import { pointerAt, strides } from "./operands.ts";
 
 type DataType = typeof dnnl_f32 | typeof dnnl_bf16;
 
@@ -111,7 +111,10 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
       md(src, srcType),
       md(dst, dstType),
     );
-    prims.run(r, [pointerAt(src, "src"), pointerAt(dst, "dst")]);
+    prims.run(r, [
+      pointerAt(src, "bfloat16 transfer: src"),
+      pointerAt(dst, "bfloat16 transfer: dst"),
+    ]);
   }
   return { ...engine, write, read };
 

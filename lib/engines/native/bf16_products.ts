@@ -19,37 +19,11 @@ import {
 import type { BlasEngine, Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
+import { pointerAt, strides, transposed } from "./operands.ts";
 
 const CACHE_LIMIT = 64;
 
 const isBfloat16 = (x: Operand): boolean => x.storage.buffer instanceof Uint16Array;
-
-/** The byte address of x's entry (0, 0), after checking that every entry lies in its storage. */
-export function pointerAt(x: Operand, what: string): Deno.PointerValue {
-  const buffer = x.storage.buffer as Uint16Array | Float32Array;
-  const last = x.offset + (x.rows - 1) * x.rowStride + (x.cols - 1) * x.colStride;
-  if (x.offset < 0 || x.rowStride < 0 || x.colStride < 0 || last >= buffer.length) {
-    throw new RangeError(
-      `bfloat16 product: ${what} (${x.rows}×${x.cols}, strides ${x.rowStride}, ${x.colStride}, ` +
-        `offset ${x.offset}) overruns its storage of ${buffer.length}`,
-    );
-  }
-  return Deno.UnsafePointer.offset(
-    Deno.UnsafePointer.of(buffer)!,
-    x.offset * buffer.BYTES_PER_ELEMENT,
-  );
-}
-
-/**
- * x's strides as oneDNN should see them: a dimension of one entry gets the stride that makes
- * the other its inner one (a 1×n row with strides 1, 1 made the matmul fail to execute).
- */
-export function strides(x: Operand): [number, number] {
-  if (x.rows === 1 && x.cols === 1) return [1, 1];
-  if (x.rows === 1) return [x.cols * x.colStride, x.colStride];
-  if (x.cols === 1) return [x.rowStride, x.rows * x.rowStride];
-  return [x.rowStride, x.colStride];
-}
 
 /** A gapless operand over scratch, in x's order (by columns when x's rows are adjacent). */
 function gapless(x: Operand, buffer: Uint16Array | Float32Array): Operand {
@@ -63,16 +37,6 @@ function gapless(x: Operand, buffer: Uint16Array | Float32Array): Operand {
     colStride: byColumns ? x.rows : 1,
   };
 }
-
-/** x's transpose, as a view of the same memory. */
-const transposed = (x: Operand): Operand => ({
-  storage: x.storage,
-  offset: x.offset,
-  rows: x.cols,
-  cols: x.rows,
-  rowStride: x.colStride,
-  colStride: x.rowStride,
-});
 
 /** Whether x's entries along a row are its closest (oneDNN's kernels want such a result). */
 const byRows = (x: Operand): boolean => x.cols > 1 && (x.rows === 1 || x.colStride < x.rowStride);
@@ -103,7 +67,7 @@ export function bfloat16Products(
     if (scratch[slot].length < n) scratch[slot] = new Uint16Array(n);
     const to = gapless(x, scratch[slot]);
     const r = p.reorder(`r${shape(x)}>${shape(to)}`, md(p, x), md(p, to, dnnl_bf16));
-    p.run(r, [pointerAt(x, slot), pointerAt(to, slot)]);
+    p.run(r, [pointerAt(x, `bfloat16 product: ${slot}`), pointerAt(to, "bfloat16 scratch")]);
     return to;
   }
 
@@ -119,7 +83,11 @@ export function bfloat16Products(
       );
       prim = p.create(key, desc, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
     }
-    p.run(prim, [pointerAt(a, "A"), pointerAt(b, "B"), pointerAt(c, "C")]);
+    p.run(prim, [
+      pointerAt(a, "bfloat16 product: A"),
+      pointerAt(b, "bfloat16 product: B"),
+      pointerAt(c, "bfloat16 product: C"),
+    ]);
   }
 
   return {

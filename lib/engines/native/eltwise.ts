@@ -29,6 +29,7 @@ import {
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitive } from "./primitives.ts";
 import { plan } from "../js/walk.ts";
+import { pointerAt } from "./operands.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
@@ -143,15 +144,10 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST]);
   }
 
-  const pointerAt = (x: Operand): Deno.PointerValue => {
-    const a = x.storage.buffer as Float32Array;
-    return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(a)!, x.offset * 4);
-  };
-
   // Reused, so a call allocates nothing.
   const pointers: Deno.PointerValue[] = [null, null, null];
   function run(p: Primitive, operands: Operand[]): void {
-    for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i]);
+    for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i], "elementwise");
     prims.run(p, pointers, operands.length);
   }
 

@@ -22,6 +22,7 @@ import {
 import type { Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
+import { pointerAt } from "./operands.ts";
 
 /** Products smaller than this many multiply-adds stay with dnnl_sgemm. */
 export const MATMUL_MIN_WORK = 1 << 22;
@@ -74,20 +75,13 @@ export function nativeMatmul(
     return prims.create(key, desc, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
   }
 
-  /** The operand's first entry, after checking the rows × cols it spans lie in its storage. */
-  function pointerAt(f: RowMajor, rows: number, cols: number, what: string): Deno.PointerValue {
-    const buffer = f.x.storage.buffer;
-    if (!(buffer instanceof Float32Array) || f.ld < cols) {
+  /** The factor's first entry, after checking that its rows × cols lie in its storage. */
+  function rowMajorAt(f: RowMajor, rows: number, cols: number, what: string): Deno.PointerValue {
+    if (!(f.x.storage.buffer instanceof Float32Array) || f.ld < cols) {
       throw new TypeError(`matmul: ${what} must be float32 with ld ≥ ${cols}, got ld ${f.ld}`);
     }
-    const end = f.x.offset + (rows - 1) * f.ld + cols;
-    if (f.x.offset < 0 || end > buffer.length) {
-      throw new RangeError(
-        `matmul: ${what} (${rows}×${cols}, ld ${f.ld}, offset ${f.x.offset}) overruns its ` +
-          `storage of ${buffer.length}`,
-      );
-    }
-    return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(buffer)!, f.x.offset * 4);
+    const view = { ...f.x, rows, cols, rowStride: f.ld, colStride: 1 };
+    return pointerAt(view, `matmul: ${what}`);
   }
 
   return (m, n, k, a, b, c) => {
@@ -96,9 +90,9 @@ export function nativeMatmul(
       return false;
     }
     const pointers = [
-      pointerAt(a, m, k, "A"),
-      pointerAt(b, k, n, "B"),
-      pointerAt(c, m, n, "C"),
+      rowMajorAt(a, m, k, "A"),
+      rowMajorAt(b, k, n, "B"),
+      rowMajorAt(c, m, n, "C"),
     ];
     prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
     prims.run(primitive(prims, m, n, k, a, b, c), pointers);

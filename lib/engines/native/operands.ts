@@ -1,0 +1,45 @@
+/**
+ * Operands as native calls take them: a transposed view, the strides oneDNN should see, and
+ * the address of entry (0, 0) after checking that every entry lies in the storage.
+ *
+ * @module
+ */
+
+import type { Operand } from "../../core/engine.ts";
+
+/** x's transpose, as a view of the same memory. */
+export const transposed = (x: Operand): Operand => ({
+  storage: x.storage,
+  offset: x.offset,
+  rows: x.cols,
+  cols: x.rows,
+  rowStride: x.colStride,
+  colStride: x.rowStride,
+});
+
+/**
+ * x's strides as oneDNN should see them: a dimension of one entry gets the stride that makes
+ * the other its inner one (a 1×n row with strides 1, 1 made the matmul fail to execute).
+ */
+export function strides(x: Operand): [number, number] {
+  if (x.rows === 1 && x.cols === 1) return [1, 1];
+  if (x.rows === 1) return [x.cols * x.colStride, x.colStride];
+  if (x.cols === 1) return [x.rowStride, x.rows * x.rowStride];
+  return [x.rowStride, x.colStride];
+}
+
+/** The byte address of x's entry (0, 0), after checking that every entry lies in its storage. */
+export function pointerAt(x: Operand, what: string): Deno.PointerValue {
+  const buffer = x.storage.buffer as Uint16Array | Float32Array;
+  const last = x.offset + (x.rows - 1) * x.rowStride + (x.cols - 1) * x.colStride;
+  if (x.offset < 0 || x.rowStride < 0 || x.colStride < 0 || last >= buffer.length) {
+    throw new RangeError(
+      `${what} (${x.rows}×${x.cols}, strides ${x.rowStride}, ${x.colStride}, ` +
+        `offset ${x.offset}) overruns its storage of ${buffer.length}`,
+    );
+  }
+  return Deno.UnsafePointer.offset(
+    Deno.UnsafePointer.of(buffer)!,
+    x.offset * buffer.BYTES_PER_ELEMENT,
+  );
+}
