@@ -60,15 +60,16 @@ export async function dataFile(name: string): Promise<string | undefined> {
 }
 
 /**
- * Trains chapter 14's 4-8-8-1 network on (x, y) for 1000 epochs at rate eta with an optimizer
- * (plain descent without one); returns the epoch its cost first fell below 0.02 (checked every
- * 10) and the cost at the end.
+ * Trains chapter 14's 4-8-8-1 network on (x, y) for `epochs` (1000) epochs at rate eta with an
+ * optimizer (plain descent without one); returns the epoch its cost first fell below `below`
+ * (0.02; checked every `every`, 10, epochs; NaN if never) and the cost at the end.
  */
 export async function race(
   x: GEMatrix,
   y: GEMatrix,
   optimizer: Optimizer | undefined,
   eta: number,
+  { epochs = 1000, below = 0.02, every = 10 } = {},
 ): Promise<[number, number]> {
   using net = init_(
     inferenceNetwork(x.factory, 4, [
@@ -80,10 +81,10 @@ export async function race(
   );
   using training = trainingNetwork(net, x, optimizer);
   let reached = NaN;
-  const cost = await sgd(training, y, quadraticCost_, 1000, eta, {
-    progress: 10,
+  const cost = await sgd(training, y, quadraticCost_, epochs, eta, {
+    progress: every,
     onProgress: (e, c) => {
-      if (Number.isNaN(reached) && c < 0.02) reached = e;
+      if (Number.isNaN(reached) && c < below) reached = e;
     },
   });
   return [reached, cost];

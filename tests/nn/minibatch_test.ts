@@ -6,14 +6,11 @@ import {
   ge,
   type GEMatrix,
   jsDouble,
-  nativeAvailability,
-  nativeFloat,
   randUniform_,
   transfer_,
-  webgpuAvailability,
-  webgpuFloat,
 } from "../../mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
+import { learningFactories } from "./_factories.ts";
 import {
   adam,
   binaryAccuracy,
@@ -24,12 +21,7 @@ import {
   sgdTrain,
 } from "../../lib/nn/mod.ts";
 
-const gpu = await webgpuAvailability();
-const factories: (() => Promise<Factory>)[] = [
-  () => Promise.resolve(jsDouble),
-  ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
-  ...(gpu.available ? [() => webgpuFloat()] : []),
-];
+const factories = learningFactories();
 
 function task(f: Factory, n: number): { x: GEMatrix; y: GEMatrix } {
   using hx = randUniform_(ge(jsDouble, 2, n), { lo: -1, hi: 1, seed: 4 });

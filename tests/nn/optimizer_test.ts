@@ -6,18 +6,13 @@ import { assert, assertThrows } from "../conformance/assert.ts";
 import {
   entry,
   entry_,
-  type Factory,
   ge,
   jsDouble,
-  nativeAvailability,
-  nativeFloat,
   randUniform_,
   toArray,
   transfer,
   transfer_,
   vctr,
-  webgpuAvailability,
-  webgpuFloat,
 } from "../../mod.ts";
 import {
   adam,
@@ -34,14 +29,10 @@ import {
   sigmoidCrossentropyCost_,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
-import { regression } from "../../tutorials/_regression.ts";
+import { race, regression } from "../../tutorials/_regression.ts";
+import { gpu, learningFactories } from "./_factories.ts";
 
-const gpu = await webgpuAvailability();
-const factories: (() => Promise<Factory>)[] = [
-  () => Promise.resolve(jsDouble),
-  ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
-  ...(gpu.available ? [() => webgpuFloat()] : []),
-];
+const factories = learningFactories();
 
 /** Two steps of each optimizer on one parameter, against the formulas in plain numbers. */
 const closedForms: [string, Optimizer, (w: number, g: number[], eta: number) => number][] = [
@@ -114,24 +105,10 @@ for (const make of factories) {
       gpu.available && gpu.software && f.location === "device" ? 200 : 1000,
       1,
     );
+    // The epoch the cost first fell below 0.03 (checked every 20 of 800); ∞ if never.
     const epochsTo = async (opt: Optimizer | undefined, eta: number): Promise<number> => {
-      using net = init_(
-        inferenceNetwork(f, 4, [
-          fullyConnected(8, "sigmoid"),
-          fullyConnected(8, "tanh"),
-          fullyConnected(1, "linear"),
-        ]),
-        { seed: 7 },
-      );
-      using t = trainingNetwork(net, x, opt);
-      let reached = Infinity;
-      await sgd(t, y, quadraticCost_, 800, eta, {
-        progress: 20,
-        onProgress: (e, c) => {
-          if (reached === Infinity && c < 0.03) reached = e;
-        },
-      });
-      return reached;
+      const [reached] = await race(x, y, opt, eta, { epochs: 800, below: 0.03, every: 20 });
+      return Number.isNaN(reached) ? Infinity : reached;
     };
     const plain = await epochsTo(undefined, 0.05);
     for (

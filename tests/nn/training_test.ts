@@ -13,15 +13,12 @@ import {
   jsDouble,
   jsFloat,
   KnapError,
-  nativeAvailability,
-  nativeFloat,
   randUniform_,
   transfer,
   transfer_,
-  webgpuAvailability,
-  webgpuFloat,
 } from "../../mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
+import { learningFactories } from "./_factories.ts";
 import {
   fullyConnected,
   infer,
@@ -71,13 +68,7 @@ function linearTask(f: Factory, n: number): { x: GEMatrix; y: GEMatrix } {
   return { x, y };
 }
 
-const gpu = await webgpuAvailability();
-const bases: (() => Promise<Factory>)[] = [
-  () => Promise.resolve(jsDouble),
-  () => Promise.resolve(jsFloat),
-  ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
-  ...(gpu.available ? [() => webgpuFloat()] : []),
-];
+const bases = learningFactories(jsFloat);
 
 for (const make of bases) {
   const label = (await make()).name;
