@@ -127,11 +127,7 @@ export function sgdTrain<L extends Loc>(
       }
       target = yb!;
     }
-    t.forward();
-    t.outputError(cost, target);
-    const c = read ? t.cost(cost, target) : undefined;
-    t.backward(options.eta);
-    return c;
+    return t.step(cost, target, options.eta, read);
   };
 
   const release = () => {

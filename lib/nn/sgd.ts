@@ -107,11 +107,7 @@ export function sgd(
   // One epoch; returns the cost when it is read this epoch.
   const step = (eta: number, read: boolean): Deferred<number> | undefined => {
     epoch++;
-    t.forward();
-    t.outputError(cost, y);
-    const c = read ? t.cost(cost, y) : undefined;
-    t.backward(eta);
-    return c;
+    return t.step(cost, y, eta, read);
   };
 
   if (host) {

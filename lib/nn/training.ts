@@ -21,6 +21,7 @@ import { linearFrac_, mul_, signum_ } from "../math.ts";
 import { randUniform_ } from "../random.ts";
 import { trans } from "../core/views.ts";
 import type { Loc } from "../core/types.ts";
+import type { Deferred } from "../core/engine.ts";
 import { activate_, backprop_ } from "./activation.ts";
 import { type InferenceNetwork, type Layer, liveNetwork } from "./network.ts";
 import type { Cost } from "./cost.ts";
@@ -167,6 +168,18 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   cost(cost: Cost, y: GEMatrix<L>): ReturnType<Cost["value"]> {
     const last = this.#layers[this.#layers.length - 1];
     return cost.value(last.a, y, last.delta, this.#scratch, this.batch);
+  }
+
+  /**
+   * One training step on the current input: forward, the output error against y, the cost
+   * when `read` (a promise on a device), then backward with step eta.
+   */
+  step(cost: Cost, y: GEMatrix<L>, eta: number, read: boolean): Deferred<number> | undefined {
+    this.forward();
+    this.outputError(cost, y);
+    const c = read ? this.cost(cost, y) : undefined;
+    this.backward(eta);
+    return c;
   }
 
   /**
