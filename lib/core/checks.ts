@@ -20,7 +20,12 @@ export function live(op: string, s: unknown, name = "argument"): asserts s is St
     throw new TypeError(`${op}: ${name} must be a vector or a matrix, got ${kindOf(s)}`);
   }
   if (s.storage.released) {
-    throw new KnapError(`${op}: ${name} (${shapeOf(s)}) was released`, "released");
+    throw new KnapError(
+      s.owner
+        ? `${op}: ${name} (${shapeOf(s)}) was released`
+        : `${op}: ${name} (${shapeOf(s)}) is a view whose owner was released`,
+      "released",
+    );
   }
   checkFactoryLive(op, s.factory);
 }

@@ -6,7 +6,7 @@
 
 import type { Factory } from "./factory.ts";
 import { checkFactoryLive } from "./factory.ts";
-import { allocate, GEMatrix, Vector, watch } from "./structures.ts";
+import { allocate, GEMatrix, Vector } from "./structures.ts";
 import type { HostArray, Layout, Loc } from "./types.ts";
 import { hostOperand, numbers } from "./host.ts";
 import { count } from "./checks.ts";
@@ -45,12 +45,12 @@ function checkFactory(op: string, f: unknown): asserts f is Factory {
 export function vctr<L extends Loc>(factory: Factory<L>, source: number | Data): Vector<L> {
   checkFactory("vctr", factory);
   if (typeof source === "number") {
-    count("vctr", source, "the dimension");
-    return watch(new Vector(factory, allocate(factory, source), 0, 1, source, true));
+    dimension("vctr", factory, source, "the dimension");
+    return new Vector(factory, allocate("vctr", factory, source), 0, 1, source, true);
   }
   const values = hostValues("vctr", source);
   const n = values.length;
-  const v = watch(new Vector(factory, allocate(factory, n), 0, 1, n, true));
+  const v = new Vector(factory, allocate("vctr", factory, n), 0, 1, n, true);
   factory.engine.write(hostOperand(values, n, 1), v);
   return v;
 }
@@ -81,14 +81,14 @@ export function ge<L extends Loc>(
   options: GEOptions = {},
 ): GEMatrix<L> {
   checkFactory("ge", factory);
-  count("ge", m, "the number of rows");
-  count("ge", n, "the number of columns");
+  dimension("ge", factory, m, "the number of rows");
+  dimension("ge", factory, n, "the number of columns");
   const layout = options.layout ?? "column";
   if (layout !== "column" && layout !== "row") {
     throw new TypeError(`ge: layout must be "column" or "row", got ${String(layout)}`);
   }
   const ld = Math.max(layout === "column" ? m : n, 1);
-  const a = watch(new GEMatrix(factory, allocate(factory, m * n), 0, m, n, ld, layout, true));
+  const a = new GEMatrix(factory, allocate("ge", factory, m * n), 0, m, n, ld, layout, true);
   if (data !== undefined) {
     const values = hostValues("ge", data);
     if (values.length !== m * n) {
@@ -97,6 +97,18 @@ export function ge<L extends Loc>(
     factory.engine.write(hostOperand(values, m, n, layout), a);
   }
   return a;
+}
+
+/**
+ * Throws unless n is a dimension the factory's engine can address — even a structure with no
+ * entries: an empty 2⁴⁰×0 matrix would make row-by-row work loop for hours.
+ */
+function dimension(op: string, f: Factory, n: unknown, what: string): asserts n is number {
+  count(op, n, what);
+  const max = f.engine.maxEntries;
+  if ((n as number) > max) {
+    throw new RangeError(`${op}: ${what} ${n} exceeds what ${f.name} can address (${max})`);
+  }
 }
 
 /** Float typed arrays are read as they are (no copy into an array of numbers first). */

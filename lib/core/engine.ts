@@ -123,6 +123,11 @@ export interface Engine {
   readonly location: Loc;
   /** True when the garbage collector reclaims its memory, so a forgotten release leaks nothing. */
   readonly collected: boolean;
+  /**
+   * The most entries one allocation — and any dimension — may have: 2³¹ − 1 where native
+   * calls take 32-bit integers, a device's largest buffer on a GPU.
+   */
+  readonly maxEntries: number;
   /** Zero-filled memory for `length` entries. */
   alloc(dtype: DType, length: number): unknown;
   /** Frees memory from {@linkcode Engine.alloc}; called once per owner. */

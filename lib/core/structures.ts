@@ -12,46 +12,87 @@ import { arrayType } from "./types.ts";
 import { KnapError } from "./errors.ts";
 import { formatMatrix, formatVector } from "./print.ts";
 
-/** Memory of one owner, shared by all its views. */
+/** Memory of one owner, shared by all its views. Only {@linkcode allocate} makes one. */
 export class OwnedStorage implements Storage {
   readonly buffer: unknown;
   readonly length: number;
-  released = false;
-  constructor(buffer: unknown, length: number) {
+  /** The factory whose engine allocated the buffer: structures over it must name that one. */
+  readonly factory: Factory;
+  #released = false;
+  private constructor(factory: Factory, buffer: unknown, length: number) {
+    this.factory = factory;
     this.buffer = buffer;
     this.length = length;
+    Object.freeze(this);
+  }
+
+  /** True once the owner was released; nothing can set it back. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Marks the memory released; true the first time, so it is freed once. */
+  static release(s: OwnedStorage): boolean {
+    if (s.#released) return false;
+    s.#released = true;
+    return true;
+  }
+
+  /** Internal to {@linkcode allocate}. */
+  static make(factory: Factory, buffer: unknown, length: number): OwnedStorage {
+    return new OwnedStorage(factory, buffer, length);
   }
 }
 
-// A safety net only: frees device memory a user forgot to release. `using` comes first.
-const forgotten = new FinalizationRegistry<{ factory: Factory; storage: OwnedStorage }>(
-  ({ factory, storage }) => {
-    if (!storage.released && !factory.released) {
-      storage.released = true;
-      factory.engine.free(storage.buffer);
-    }
+// A safety net only: frees device memory a user forgot to release. `using` comes first. It
+// watches the storage, not the owner: views hold the storage, so while any view is reachable
+// the memory stays.
+const forgotten = new FinalizationRegistry<{ factory: Factory; buffer: unknown }>(
+  ({ factory, buffer }) => {
+    if (!factory.released) factory.engine.free(buffer);
   },
 );
 
-/** Allocates zeroed memory for `length` entries from a factory's engine. */
-export function allocate(factory: Factory, length: number): OwnedStorage {
-  return new OwnedStorage(factory.engine.alloc(factory.dtype, Math.max(length, 1)), length);
+/**
+ * Allocates zeroed memory for `length` entries from a factory's engine, for the public op
+ * `op`: sizes past what the engine can address are refused, and a failed allocation is a
+ * KnapError naming the op and the size.
+ */
+export function allocate(op: string, factory: Factory, length: number): OwnedStorage {
+  const engine = factory.engine;
+  if (length > engine.maxEntries) {
+    throw new RangeError(
+      `${op}: ${length} entries exceed what ${factory.name} can address (${engine.maxEntries})`,
+    );
+  }
+  let buffer: unknown;
+  try {
+    buffer = engine.alloc(factory.dtype, Math.max(length, 1));
+  } catch (e) {
+    if (e instanceof KnapError || !(e instanceof RangeError || e instanceof Error)) throw e;
+    const bytes = length * (factory.dtype === "float64" ? 8 : factory.dtype === "float32" ? 4 : 2);
+    throw new KnapError(
+      `${op}: could not allocate ${length} entries (${formatBytes(bytes)}) on ${factory.name}: ` +
+        `${(e as Error).message}. Free memory (release structures with \`using\`) or use ` +
+        "smaller batches",
+      "out-of-memory",
+    );
+  }
+  const storage = OwnedStorage.make(factory, buffer, length);
+  if (!engine.collected) forgotten.register(storage, { factory, buffer }, storage);
+  return storage;
 }
 
-/** Registers a new owner so its memory is freed if the user forgets to release it. */
-export function watch<T extends Structure>(owner: T): T {
-  const { factory } = owner;
-  const storage = owner.storage as OwnedStorage;
-  if (!factory.engine.collected) forgotten.register(owner, { factory, storage }, storage);
-  return owner;
+function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${n} bytes`;
 }
 
 function release(factory: Factory, s: Storage, owner: boolean): void {
-  if (!owner || s.released) return;
-  const storage = s as OwnedStorage;
-  storage.released = true;
-  if (!factory.engine.collected) forgotten.unregister(storage);
-  if (!factory.released) factory.engine.free(storage.buffer);
+  if (!owner || !(s instanceof OwnedStorage) || !OwnedStorage.release(s)) return;
+  if (!factory.engine.collected) forgotten.unregister(s);
+  if (!factory.released) factory.engine.free(s.buffer);
 }
 
 function hostArrayOf(op: string, s: { factory: Factory; storage: Storage }): HostArray {
@@ -64,6 +105,48 @@ function hostArrayOf(op: string, s: { factory: Factory; storage: Storage }): Hos
   }
   if (s.storage.released) throw new KnapError(`${op}: the structure was released`, "released");
   return a;
+}
+
+/** Throws unless v is an integer in [min, 2⁵³). */
+function integer(what: string, name: string, v: unknown, min: number): asserts v is number {
+  if (!Number.isSafeInteger(v) || (v as number) < min) {
+    throw new RangeError(`${what}: ${name} must be an integer ≥ ${min}, got ${String(v)}`);
+  }
+}
+
+/**
+ * The checks behind the constructors: memory from `allocate` for this factory, whole
+ * non-negative offsets, dimensions and strides, and every entry inside the memory — so no
+ * structure, however made, can lead an engine outside its buffer.
+ */
+function checkLayout(
+  what: string,
+  factory: Factory,
+  storage: Storage,
+  offset: number,
+  dims: readonly [number, number, number, number],
+  owner: boolean,
+): void {
+  if (!(storage instanceof OwnedStorage) || storage.factory !== factory) {
+    throw new TypeError(
+      `${what}: the memory must come from the same factory's allocation; make structures ` +
+        "with vctr, ge and the view functions",
+    );
+  }
+  if (typeof owner !== "boolean") throw new TypeError(`${what}: owner must be a boolean`);
+  const [rows, cols, rowStride, colStride] = dims;
+  integer(what, "the offset", offset, 0);
+  integer(what, "the number of rows", rows, 0);
+  integer(what, "the number of columns", cols, 0);
+  integer(what, "the row stride", rowStride, 1);
+  integer(what, "the column stride", colStride, 1);
+  if (rows === 0 || cols === 0) return;
+  const last = offset + (rows - 1) * rowStride + (cols - 1) * colStride;
+  if (last >= storage.length) {
+    throw new RangeError(
+      `${what}: entries reach index ${last} of memory with ${storage.length} entries`,
+    );
+  }
 }
 
 const inspect = Symbol.for("Deno.customInspect");
@@ -101,7 +184,10 @@ export class Vector<L extends Loc = Loc> implements Operand {
   /** As an operand: unused for one column, kept consistent. */
   readonly colStride: number;
 
-  /** Internal: use `vctr` and the view functions. */
+  /**
+   * Internal: make vectors with `vctr` and the view functions. The constructor checks that the
+   * memory is an allocation of `factory` and that every entry lies inside it.
+   */
   constructor(
     factory: Factory<L>,
     storage: Storage,
@@ -119,6 +205,8 @@ export class Vector<L extends Loc = Loc> implements Operand {
     this.rows = dim;
     this.rowStride = stride;
     this.colStride = stride * dim;
+    checkLayout("Vector", factory, storage, offset, [dim, 1, stride, 1], owner);
+    Object.freeze(this);
   }
 
   /** Frees the memory if this vector owns it; a view's dispose does nothing. */
@@ -131,6 +219,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
     const out = new (arrayType(this.factory.dtype))(this.dim);
+    if (this.dim === 0) return out;
     for (let i = 0, k = this.offset; i < this.dim; i++, k += this.stride) out[i] = a[k];
     return out;
   }
@@ -185,7 +274,10 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   /** As an operand: distance between columns. */
   readonly colStride: number;
 
-  /** Internal: use `ge` and the view functions. */
+  /**
+   * Internal: make matrices with `ge` and the view functions. The constructor checks that the
+   * memory is an allocation of `factory` and that every entry lies inside it.
+   */
   constructor(
     factory: Factory<L>,
     storage: Storage,
@@ -208,6 +300,23 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
     this.cols = n;
     this.rowStride = layout === "column" ? 1 : ld;
     this.colStride = layout === "column" ? ld : 1;
+    if (layout !== "column" && layout !== "row") {
+      throw new TypeError(`GEMatrix: layout must be "column" or "row", got ${String(layout)}`);
+    }
+    checkLayout(
+      "GEMatrix",
+      factory,
+      storage,
+      offset,
+      [m, n, this.rowStride, this.colStride],
+      owner,
+    );
+    // A major slice may not run into the next one: every entry has its own place.
+    const inner = layout === "column" ? m : n, outer = layout === "column" ? n : m;
+    if (outer > 1 && ld < inner) {
+      throw new RangeError(`GEMatrix: leading dimension ${ld} is smaller than ${inner}`);
+    }
+    Object.freeze(this);
   }
 
   /** Frees the memory if this matrix owns it; a view's dispose does nothing. */
@@ -220,6 +329,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
     const out = new (arrayType(this.factory.dtype))(this.m * this.n);
+    if (out.length === 0) return out;
     const [outer, inner] = this.layout === "column" ? [this.n, this.m] : [this.m, this.n];
     let k = 0;
     for (let p = 0; p < outer; p++) {

@@ -95,6 +95,18 @@ export function col<L extends Loc>(a: GEMatrix<L>, j: number): Vector<L> {
   return new Vector(a.factory, a.storage, a.offset + j * a.colStride, a.rowStride, a.m, false);
 }
 
+/** Views an array can hold without exhausting the JavaScript heap (about 100 bytes each). */
+const MAX_VIEWS = 1 << 22;
+
+function manyViews(op: string, n: number, instead: string): void {
+  if (n > MAX_VIEWS) {
+    throw new RangeError(
+      `${op}: ${n} views would exhaust memory (at most ${MAX_VIEWS}); take them one at a time ` +
+        `with ${instead}`,
+    );
+  }
+}
+
 /**
  * Every row of a as a vector view.
  *
@@ -107,6 +119,7 @@ export function col<L extends Loc>(a: GEMatrix<L>, j: number): Vector<L> {
  */
 export function rows<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
   liveMatrix("rows", a);
+  manyViews("rows", a.m, "row(a, i)");
   return Array.from({ length: a.m }, (_, i) => row(a, i));
 }
 
@@ -122,6 +135,7 @@ export function rows<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
  */
 export function cols<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
   liveMatrix("cols", a);
+  manyViews("cols", a.n, "col(a, j)");
   return Array.from({ length: a.n }, (_, j) => col(a, j));
 }
 

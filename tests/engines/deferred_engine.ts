@@ -24,6 +24,7 @@ const engine: Engine = {
   name: "deferred",
   location: "device",
   collected: false,
+  maxEntries: Number.MAX_SAFE_INTEGER,
   alloc: (dtype, n) => {
     deviceStats.allocs++;
     return new DeviceMemory(js.alloc(dtype, n) as Float32Array);

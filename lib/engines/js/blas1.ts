@@ -69,6 +69,7 @@ export function nrm2(x: Operand): number {
 
 /** Largest column sum of |x|. */
 export function nrm1(x: Operand): number {
+  if (x.rows === 0) return 0;
   const a = buf(x);
   let best = 0;
   for (let j = 0; j < x.cols; j++) {
@@ -83,6 +84,7 @@ export function nrm1(x: Operand): number {
 
 /** Largest row sum of |x|. */
 export function nrmi(x: Operand): number {
+  if (x.cols === 0) return 0;
   const a = buf(x);
   let best = 0;
   for (let i = 0; i < x.rows; i++) {

@@ -52,6 +52,8 @@ export const jsEngine: Engine = {
   name: "js",
   location: "host",
   collected: true,
+  // Typed arrays hold up to 2⁵³ − 1 entries; memory runs out long before.
+  maxEntries: Number.MAX_SAFE_INTEGER,
   alloc: (dtype: DType, length: number): HostArray => new (arrayType(dtype))(length),
   free: () => {},
   hostArray: (buffer: unknown): HostArray | undefined =>

@@ -42,7 +42,11 @@ export function plan(lead: Operand, b: Operand = lead, c: Operand = lead): typeo
     w.c1 = c.rowStride;
     w.c2 = c.colStride;
   }
-  if (
+  // No entries: no iterations either, however long the other dimension.
+  if (w.n1 === 0 || w.n2 === 0) {
+    w.n1 = 0;
+    w.n2 = 0;
+  } else if (
     w.n2 > 1 && w.a2 === w.a1 * w.n1 && w.b2 === w.b1 * w.n1 && w.c2 === w.c1 * w.n1
   ) {
     w.n1 *= w.n2;

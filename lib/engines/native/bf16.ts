@@ -133,6 +133,7 @@ const engine: Engine = {
   name: "native-bfloat16",
   location: "host",
   collected: true,
+  maxEntries: 2 ** 31 - 1,
   alloc(dtype: DType, length: number): Uint16Array {
     if (dtype !== "bfloat16") throw new TypeError(`native-bfloat16: cannot hold ${dtype}`);
     return new Uint16Array(length);

@@ -22,12 +22,13 @@ import type { NativeLibraries } from "./libraries.ts";
 import { nativeMatmul } from "./matmul.ts";
 import { acrossLayouts } from "./across.ts";
 import { bfloat16Products } from "./bf16_products.ts";
-import { transposed } from "./operands.ts";
+import { inside, transposed } from "./operands.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
 const isFloat = (x: Operand): boolean => x.storage.buffer instanceof Float32Array;
 const N = 78; // 'N'
+const inside1 = (x: Operand, what: string): Operand => (inside(x, what), x);
 const T = 84; // 'T'
 
 /**
@@ -176,6 +177,8 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
 
   const engine: BlasEngine = {
     dot(x, y) {
+      inside(x, "dot: x");
+      inside(y, "dot: y");
       const f = isFloat(x) ? cblas_sdot : cblas_ddot;
       const w = plan(x, y);
       const n1 = w.n1, a1 = w.a1, a2 = w.a2, b1 = w.b1, b2 = w.b2;
@@ -185,30 +188,47 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     },
     // OpenBLAS 0.3.21's cblas_ssum is wrong for some lengths on AVX-512 (n = 16: −2 for
     // −5; tests/engines/native_test.ts shows it), so float sums use the js loop.
-    sum: (x) => isFloat(x) ? js.sum(x) : reduce1(x, cblas_dsum),
-    asum: (x) => reduce1(x, isFloat(x) ? cblas_sasum : cblas_dasum),
+    sum: (x) => isFloat(x) ? js.sum(x) : reduce1(inside1(x, "sum"), cblas_dsum),
+    asum: (x) => reduce1(inside1(x, "asum"), isFloat(x) ? cblas_sasum : cblas_dasum),
     nrm2(x) {
+      inside(x, "nrm2");
       if (!vectorLike(x)) return js.nrm2(x); // per-slice norms would need rescaling to combine
       const w = plan(x);
       return (isFloat(x) ? cblas_snrm2 : cblas_dnrm2)(w.n1, at(x), w.a1);
     },
-    nrm1: (x) => x.cols === 1 ? reduce1(x, isFloat(x) ? cblas_sasum : cblas_dasum) : js.nrm1(x),
+    nrm1: (x) =>
+      x.cols === 1
+        ? reduce1(inside1(x, "nrm1"), isFloat(x) ? cblas_sasum : cblas_dasum)
+        : js.nrm1(x),
     nrmi(x) {
+      inside(x, "nrmi");
       if (x.cols !== 1 || x.rows === 0) return js.nrmi(x);
       const i = Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride));
       return Math.abs(buf(x)[x.offset + i * x.rowStride]);
     },
-    iamax: (x) => Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride)),
-    iamin: (x) => Number((isFloat(x) ? cblas_isamin : cblas_idamin)(x.rows, at(x), x.rowStride)),
+    iamax: (x) =>
+      Number(
+        (isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(inside1(x, "iamax")), x.rowStride),
+      ),
+    iamin: (x) =>
+      Number(
+        (isFloat(x) ? cblas_isamin : cblas_idamin)(x.rows, at(inside1(x, "iamin")), x.rowStride),
+      ),
     copy: (x, y) => {
+      inside(x, "copy: x");
+      inside(y, "copy: y");
       if (!across.copy(1, x, y)) each2(x, y, isFloat(x) ? cblas_scopy : cblas_dcopy);
     },
-    swap: (x, y) => each2(x, y, isFloat(x) ? cblas_sswap : cblas_dswap),
+    swap: (x, y) =>
+      each2(inside1(x, "swap: x"), inside1(y, "swap: y"), isFloat(x) ? cblas_sswap : cblas_dswap),
     scal: (alpha, x) => {
+      inside(x, "scal");
       const f = isFloat(x) ? cblas_sscal : cblas_dscal;
       each1(x, (n, xs, inc) => f(n, alpha, xs, inc));
     },
     axpby(alpha, x, beta, y) {
+      inside(x, "axpby: x");
+      inside(y, "axpby: y");
       if (beta === 1) {
         const f = isFloat(x) ? cblas_saxpy : cblas_daxpy;
         if (across.combine(alpha, x, y, (n, t, ys) => f(n, 1, t, 1, ys, 1))) return;
@@ -226,6 +246,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     },
     fill: js.fill,
     gemv(alpha, a, x, beta, y) {
+      inside(a, "gemv: a");
+      inside(x, "gemv: x");
+      inside(y, "gemv: y");
       if (y.rows === 0) return;
       if (a.cols === 0) return js.scaleOutput(beta, y);
       // oneDNN writes y without reading it at β = 0; OpenBLAS gets zeros, so NaN cannot leak.
@@ -248,6 +271,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       );
     },
     ger(alpha, x, y, a) {
+      inside(x, "ger: x");
+      inside(y, "ger: y");
+      inside(a, "ger: a");
       if (a.rows === 0 || a.cols === 0) return;
       if (isFloat(a)) return dnnlGemm(alpha, x, transposed(y), 1, a);
       const s = storage(a);
@@ -265,6 +291,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       );
     },
     gemm(alpha, a, b, beta, c) {
+      inside(a, "gemm: a");
+      inside(b, "gemm: b");
+      inside(c, "gemm: c");
       const m = c.rows, n = c.cols, k = a.cols;
       if (m === 0 || n === 0) return;
       if (k === 0 || alpha === 0) return js.scaleOutput(beta, c);

@@ -21,6 +21,8 @@ export function nativeEngine(): Engine {
   engine = {
     ...jsEngine,
     name: "native",
+    // CBLAS takes dimensions, strides and leading dimensions as 32-bit ints.
+    maxEntries: 2 ** 31 - 1,
     blas: nativeBlas(libs),
     math: nativeMath(libs, jsEngine.math),
   };

@@ -28,16 +28,32 @@ export function strides(x: Operand): [number, number] {
   return [x.rowStride, x.colStride];
 }
 
+/**
+ * Throws unless every entry of x lies inside its typed array: the last check before a pointer
+ * crosses into C, where an overrun is a crash rather than an error. Structures are checked when
+ * made; this catches any operand that was not.
+ */
+export function inside(x: Operand, what: string): void {
+  const buffer = x.storage.buffer;
+  if (!ArrayBuffer.isView(buffer)) throw new TypeError(`${what}: not host memory`);
+  const length = (buffer as Float32Array).length;
+  if (x.rows === 0 || x.cols === 0) return;
+  const last = x.offset + (x.rows - 1) * x.rowStride + (x.cols - 1) * x.colStride;
+  if (
+    !(x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && last < length) ||
+    !Number.isSafeInteger(last)
+  ) {
+    throw new RangeError(
+      `${what} (${x.rows}×${x.cols}, strides ${x.rowStride}, ${x.colStride}, ` +
+        `offset ${x.offset}) overruns its storage of ${length}`,
+    );
+  }
+}
+
 /** The byte address of x's entry (0, 0), after checking that every entry lies in its storage. */
 export function pointerAt(x: Operand, what: string): Deno.PointerValue {
   const buffer = x.storage.buffer as Uint16Array | Float32Array;
-  const last = x.offset + (x.rows - 1) * x.rowStride + (x.cols - 1) * x.colStride;
-  if (x.offset < 0 || x.rowStride < 0 || x.colStride < 0 || last >= buffer.length) {
-    throw new RangeError(
-      `${what} (${x.rows}×${x.cols}, strides ${x.rowStride}, ${x.colStride}, ` +
-        `offset ${x.offset}) overruns its storage of ${buffer.length}`,
-    );
-  }
+  inside(x, what);
   return Deno.UnsafePointer.offset(
     Deno.UnsafePointer.of(buffer)!,
     x.offset * buffer.BYTES_PER_ELEMENT,

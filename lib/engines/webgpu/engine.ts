@@ -88,6 +88,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     name: "webgpu",
     location: "device",
     collected: false,
+    maxEntries: Math.floor(rt.limits.maxBuffer / 4),
     alloc(dtype: DType, length: number): GPUBuffer {
       if (dtype !== "float32") throw new TypeError("webgpu: WGSL has no float64; use float32");
       return rt.buffer(length);

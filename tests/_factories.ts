@@ -1,0 +1,36 @@
+/**
+ * Every factory this machine has, for tests that run on all engines: the js reference, native
+ * where its libraries load, WebGPU where an adapter is present, and the stand-in device.
+ */
+import {
+  type Factory,
+  jsDouble,
+  jsFloat,
+  nativeAvailability,
+  nativeDouble,
+  nativeFloat,
+  webgpuAvailability,
+  webgpuFloat,
+} from "../mod.ts";
+import { deferredDouble, deferredFloat } from "./engines/deferred_engine.ts";
+
+/** Whether the native engine loads here. */
+export const native: boolean = nativeAvailability().available;
+
+/** Whether WebGPU runs here. */
+export const gpu: boolean = (await webgpuAvailability()).available;
+
+/** The host factories: js float32 and float64, and native ones where present. */
+export const hostFactories: readonly Factory<"host">[] = [
+  jsFloat,
+  jsDouble,
+  ...(native ? [nativeFloat, nativeDouble] : []),
+];
+
+let webgpu: Factory<"device"> | undefined;
+
+/** Every factory: the host ones, the stand-in device, and one WebGPU factory where present. */
+export async function allFactories(): Promise<Factory[]> {
+  if (gpu) webgpu ??= await webgpuFloat();
+  return [...hostFactories, deferredFloat, deferredDouble, ...(webgpu ? [webgpu] : [])];
+}
