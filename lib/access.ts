@@ -5,7 +5,7 @@
  */
 
 import { GEMatrix, hostBuffer, type Structure, Vector } from "./core/structures.ts";
-import { index, live, liveMatrix, liveVector, sameShape, scalar, shapeOf } from "./core/checks.ts";
+import { index, live, liveMatrix, liveVector, sameShape, shapeOf, value } from "./core/checks.ts";
 import type { Factory } from "./core/factory.ts";
 import { checkFactoryLive } from "./core/factory.ts";
 import type { HostOperand } from "./core/engine.ts";
@@ -74,7 +74,7 @@ export function entry_(a: GEMatrix<"host">, i: number, j: number, v: number): GE
 export function entry_(s: Structure, ...args: number[]): Structure {
   if (args.length === 1) {
     live("entry_", s, "x");
-    scalar("entry_", args[0], "value");
+    value("entry_", args[0], "value");
     s.factory.engine.blas.fill(s, args[0]);
     return s;
   }
@@ -85,7 +85,7 @@ export function entry_(s: Structure, ...args: number[]): Structure {
     );
   }
   checked("entry_", s, i, j);
-  scalar("entry_", v, "value");
+  value("entry_", v, "value");
   hostBuffer("entry_", s)[position(s, i, j)] = v;
   return s;
 }

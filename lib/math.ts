@@ -9,7 +9,7 @@
 import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
 import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
 import type { Structure } from "./core/structures.ts";
-import { compatible, live, scalar } from "./core/checks.ts";
+import { compatible, live, scalar, value } from "./core/checks.ts";
 import { alike } from "./core/construct.ts";
 
 /** An allocating elementwise function of one structure. */
@@ -31,7 +31,8 @@ function run(
 ): Structure {
   live(name, x, "x");
   if (y !== undefined) compatible(name, x, y, ["x", "y"]);
-  for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
+  if (op === ops.clamp) bounds(name, params[0], params[1]);
+  else for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
   if (out !== "fresh") compatible(name, x, out, ["x", "the output"]);
   const o = out === "fresh" ? alike(x) : out;
   x.factory.engine.math.map(op, params, o, x, y);
@@ -128,8 +129,15 @@ export function outputDerivative_<S extends Structure>(
   return run("outputDerivative_", outputDerivativeOf(op), params, a, delta, delta) as S;
 }
 
+/** clamp's bounds may be infinite (one-sided), never NaN, and lo may not pass hi. */
+function bounds(op: string, lo: unknown, hi: unknown): void {
+  value(op, lo, "lo");
+  value(op, hi, "hi");
+  if (!(lo <= hi)) throw new RangeError(`${op}: lo ${lo} must not be above hi ${hi}`);
+}
+
 /**
- * A new structure of x limited to [lo, hi] entry by entry.
+ * A new structure of x limited to [lo, hi] entry by entry (either bound may be infinite).
  *
  * @example
  * ```ts

@@ -8,7 +8,7 @@
 
 import type { RandomStream } from "./core/engine.ts";
 import type { Structure } from "./core/structures.ts";
-import { live, scalar } from "./core/checks.ts";
+import { live, nonNegative, scalar, seed as checkSeed } from "./core/checks.ts";
 
 /** Options of {@linkcode randUniform_}. */
 export interface UniformOptions {
@@ -40,14 +40,13 @@ function stream(op: string, x: Structure, seed: number | undefined): RandomStrea
     processCounter += blocks;
     return s;
   }
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`${op}: seed must be an integer in [0, 2^53), got ${seed}`);
-  }
+  checkSeed(op, seed);
   return { key0: seed >>> 0, key1: Math.floor(seed / 4294967296) >>> 0, offset: 0 };
 }
 
 /**
- * Fills x with uniform random numbers in [lo, hi); returns x.
+ * Fills x with uniform random numbers in [lo, hi) — never hi itself, in the structure's own
+ * precision — or with lo when lo = hi; returns x. lo above hi is refused.
  *
  * @example
  * ```ts
@@ -61,6 +60,10 @@ export function randUniform_<S extends Structure>(x: S, options: UniformOptions 
   const { lo = 0, hi = 1, seed } = options;
   scalar("randUniform_", lo, "lo");
   scalar("randUniform_", hi, "hi");
+  if (lo > hi) throw new RangeError(`randUniform_: lo ${lo} is above hi ${hi}`);
+  if (!Number.isFinite(hi - lo)) {
+    throw new RangeError(`randUniform_: the range [${lo}, ${hi}) is wider than a double holds`);
+  }
   x.factory.engine.rng.uniform(x, lo, hi, stream("randUniform_", x, seed));
   return x;
 }
@@ -79,7 +82,7 @@ export function randNormal_<S extends Structure>(x: S, options: NormalOptions = 
   live("randNormal_", x, "x");
   const { mu = 0, sigma = 1, seed } = options;
   scalar("randNormal_", mu, "mu");
-  scalar("randNormal_", sigma, "sigma");
+  nonNegative("randNormal_", sigma, "sigma");
   x.factory.engine.rng.normal(x, mu, sigma, stream("randNormal_", x, seed));
   return x;
 }

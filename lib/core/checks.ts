@@ -100,10 +100,53 @@ export function compatible(
   sameShape(op, x, y, names);
 }
 
-/** Throws unless v is a finite number, for scalar arguments such as alpha. */
-export function scalar(op: string, v: unknown, name: string): asserts v is number {
+/**
+ * Throws unless v is a number: a TypeError for anything else. NaN and ±∞ pass: for values a
+ * user stores, such as `entry_`'s.
+ */
+export function value(op: string, v: unknown, name: string): asserts v is number {
   if (typeof v !== "number") {
     throw new TypeError(`${op}: ${name} must be a number, got ${kindOf(v)}`);
+  }
+}
+
+/**
+ * Throws unless v is a finite number, for scalar arguments such as alpha: a NaN or ∞ there
+ * would poison every entry of the result without a word.
+ */
+export function scalar(op: string, v: unknown, name: string): asserts v is number {
+  value(op, v, name);
+  if (!Number.isFinite(v)) throw new RangeError(`${op}: ${name} must be finite, got ${v}`);
+}
+
+/** Throws unless v is a finite number in the interval [lo, hi) (or [lo, hi] when `closed`). */
+export function within(
+  op: string,
+  v: unknown,
+  name: string,
+  lo: number,
+  hi: number,
+  closed = false,
+): asserts v is number {
+  scalar(op, v, name);
+  if (!(v >= lo && (closed ? v <= hi : v < hi))) {
+    const range = `[${lo}, ${hi}${closed ? "]" : ")"}`;
+    throw new RangeError(`${op}: ${name} must be in ${range}, got ${v}`);
+  }
+}
+
+/** Throws unless v is a finite number ≥ 0 (> 0 when `strict`). */
+export function nonNegative(op: string, v: unknown, name: string, strict = false): void {
+  scalar(op, v, name);
+  if (strict ? !(v > 0) : !(v >= 0)) {
+    throw new RangeError(`${op}: ${name} must be ${strict ? "positive" : "≥ 0"}, got ${v}`);
+  }
+}
+
+/** Throws unless v is a seed Philox and the shuffles take: an integer in [0, 2⁵³). */
+export function seed(op: string, v: unknown, name = "seed"): asserts v is number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) {
+    throw new RangeError(`${op}: ${name} must be an integer in [0, 2^53), got ${String(v)}`);
   }
 }
 

@@ -16,6 +16,18 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+const TWO53 = 2 ** 53;
+
+/**
+ * (seed · multiplier + k) mod 2⁵³, exactly: the seed of the k-th stream derived from a user's
+ * seed (a layer's weights, a dropout mask). Any seed in [0, 2⁵³) works, and where the product
+ * stays below 2⁵³ this is plainly seed · multiplier + k.
+ */
+export function derivedSeed(seed: number, multiplier: number, k: number): number {
+  const base = Number((BigInt(seed) * BigInt(multiplier)) % BigInt(TWO53));
+  return base < TWO53 - k ? base + k : base - (TWO53 - k);
+}
+
 /** Shuffles in place (Fisher–Yates); returns the array. */
 export function shuffle<T extends { length: number; [i: number]: unknown }>(
   items: T,

@@ -10,6 +10,7 @@
 import { readCsv } from "./csv.ts";
 import { multiHot, topWords, vocabulary, wordFrequencies } from "./text.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
+import { seed as checkSeed } from "../core/checks.ts";
 
 /** One labeled review. */
 export interface Review {
@@ -96,6 +97,7 @@ function encode(items: Review[], vocab: ReadonlyMap<string, number>): EncodedSpl
  * ```
  */
 export async function loadImdb(path: string | URL, options: ImdbOptions = {}): Promise<Imdb> {
+  if (options.seed !== undefined) checkSeed("loadImdb", options.seed);
   const all: Review[] = [];
   for await (const r of reviews(path)) all.push(r);
   const frequencies = wordFrequencies(all.map((r) => r.text));

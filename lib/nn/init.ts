@@ -9,6 +9,8 @@ import { entry_ } from "../access.ts";
 import { randNormal_ } from "../random.ts";
 import type { Loc } from "../core/types.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
+import { seed as checkSeed } from "../core/checks.ts";
+import { derivedSeed } from "../core/seeded.ts";
 
 /** Options of {@linkcode init_}. */
 export interface InitOptions {
@@ -18,7 +20,10 @@ export interface InitOptions {
    * for relu.
    */
   readonly method?: "small" | "xavier" | "he";
-  /** A seed for reproducible weights; each layer draws from its own part of the stream. */
+  /**
+   * A seed for reproducible weights, an integer in [0, 2⁵³); each layer draws from its own
+   * stream.
+   */
   readonly seed?: number;
 }
 
@@ -40,6 +45,7 @@ export function init_<L extends Loc>(
 ): InferenceNetwork<L> {
   liveNetwork("init_", net);
   const method = options.method ?? "small";
+  if (options.seed !== undefined) checkSeed("init_", options.seed);
   net.layers.forEach((l, i) => {
     const sigma = method === "xavier"
       ? Math.sqrt(2 / (l.inDim + l.outDim))
@@ -50,7 +56,7 @@ export function init_<L extends Loc>(
       : badMethod(method);
     randNormal_(l.weights, {
       sigma,
-      seed: options.seed === undefined ? undefined : options.seed * 1000 + i,
+      seed: options.seed === undefined ? undefined : derivedSeed(options.seed, 1000, i),
     });
     entry_(l.bias, 0);
   });

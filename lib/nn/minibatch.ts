@@ -18,9 +18,10 @@ import { ge } from "../core/construct.ts";
 import {
   count,
   liveMatrix,
+  nonNegative,
   productFactories,
   sameFactory,
-  scalar,
+  seed as checkSeed,
   shapeOf,
 } from "../core/checks.ts";
 import type { Loc, Scalar } from "../core/types.ts";
@@ -44,7 +45,7 @@ export interface MinibatchOptions extends SgdOptions {
   readonly optimizer?: Optimizer;
   /** How batches are formed (see the module docs); "samples" by default. */
   readonly shuffle?: "samples" | "batches";
-  /** A seed for the shuffles. */
+  /** A seed for the shuffles and dropout's masks, an integer in [0, 2⁵³). */
   readonly seed?: number;
 }
 
@@ -84,7 +85,8 @@ export function sgdTrain<L extends Loc>(
   count("sgdTrain", epochs, "epochs");
   count("sgdTrain", options.batch, "the batch size");
   if (options.batch < 1) throw new RangeError("sgdTrain: the batch size must be at least 1");
-  scalar("sgdTrain", options.eta, "eta");
+  nonNegative("sgdTrain", options.eta, "eta");
+  if (options.seed !== undefined) checkSeed("sgdTrain", options.seed);
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
   const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));

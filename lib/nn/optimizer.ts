@@ -18,6 +18,7 @@ import type { Structure } from "../core/structures.ts";
 import { axpby_, axpy_ } from "../blas.ts";
 import { alike } from "../core/construct.ts";
 import { div_, linearFrac_, sqr_, sqrt_ } from "../math.ts";
+import { nonNegative, within } from "../core/checks.ts";
 
 /** The per-parameter state an optimizer keeps, and its update. */
 export interface OptimizerState extends Disposable {
@@ -31,6 +32,25 @@ export interface Optimizer {
   readonly name: string;
   /** State for a parameter shaped like `like`, on its factory. */
   state(like: Structure): OptimizerState;
+}
+
+/** λ, checked: a finite rate ≥ 0. */
+function decayRate(op: string, options: DecayOptions): number {
+  const lambda = options.weightDecay ?? 0;
+  nonNegative(op, lambda, "weightDecay");
+  return lambda;
+}
+
+/** A running average's decay, checked: in [0, 1) — at 1 the average never moves. */
+function decay(op: string, v: number, name: string): number {
+  within(op, v, name, 0, 1);
+  return v;
+}
+
+/** ε, checked: finite and positive, or the update divides by zero where a gradient is 0. */
+function epsilonOf(op: string, v: number): number {
+  nonNegative(op, v, "epsilon", true);
+  return v;
 }
 
 function decayed(g: Structure, w: Structure, lambda: number, decay: boolean): Structure {
@@ -59,7 +79,7 @@ export interface DecayOptions {
  * ```
  */
 export function gradientDescent(options: DecayOptions = {}): Optimizer {
-  const lambda = options.weightDecay ?? 0;
+  const lambda = decayRate("gradientDescent", options);
   return {
     name: `gradientDescent(λ=${lambda})`,
     state: () => stateless((w, g, eta, _t, decay) => axpy_(-eta, decayed(g, w, lambda, decay), w)),
@@ -85,7 +105,9 @@ export interface MomentumOptions extends DecayOptions {
  * ```
  */
 export function momentum(options: MomentumOptions = {}): Optimizer {
-  const { mu = 0.9, nesterov = false, weightDecay: lambda = 0 } = options;
+  const lambda = decayRate("momentum", options);
+  const mu = decay("momentum", options.mu ?? 0.9, "mu");
+  const nesterov = options.nesterov ?? false;
   return {
     name: `${nesterov ? "nesterov" : "momentum"}(μ=${mu}, λ=${lambda})`,
     state(like) {
@@ -123,7 +145,9 @@ export interface RmspropOptions extends DecayOptions {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer {
-  const { rho = 0.9, epsilon = 1e-8, weightDecay: lambda = 0 } = options;
+  const lambda = decayRate("rmsprop", options);
+  const rho = decay("rmsprop", options.rho ?? 0.9, "rho");
+  const epsilon = epsilonOf("rmsprop", options.epsilon ?? 1e-8);
   return {
     name: `rmsprop(ρ=${rho}, ε=${epsilon}, λ=${lambda})`,
     state(like) {
@@ -166,7 +190,10 @@ export interface AdamOptions extends DecayOptions {
  * ```
  */
 export function adam(options: AdamOptions = {}): Optimizer {
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay: lambda = 0 } = options;
+  const lambda = decayRate("adam", options);
+  const beta1 = decay("adam", options.beta1 ?? 0.9, "beta1");
+  const beta2 = decay("adam", options.beta2 ?? 0.999, "beta2");
+  const epsilon = epsilonOf("adam", options.epsilon ?? 1e-8);
   return {
     name: `adam(β₁=${beta1}, β₂=${beta2}, ε=${epsilon}, λ=${lambda})`,
     state(like) {

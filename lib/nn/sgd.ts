@@ -8,7 +8,7 @@
 
 import type { GEMatrix } from "../core/structures.ts";
 import type { Deferred } from "../core/engine.ts";
-import { liveMatrix, sameFactory, scalar, shapeOf } from "../core/checks.ts";
+import { liveMatrix, nonNegative, sameFactory, shapeOf } from "../core/checks.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Later } from "../access.ts";
 import type { Cost } from "./cost.ts";
@@ -43,7 +43,7 @@ function check(t: TrainingNetwork, y: GEMatrix, cost: Cost, schedule: readonly S
     if (!Number.isInteger(epochs) || epochs < 0) {
       throw new RangeError(`sgd: epochs must be a non-negative integer, got ${epochs}`);
     }
-    scalar("sgd", eta, "eta");
+    nonNegative("sgd", eta, "eta");
   }
 }
 

@@ -12,7 +12,8 @@
 
 import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { alike, ge, vctr } from "../core/construct.ts";
-import { liveMatrix, productFactories, shapeOf } from "../core/checks.ts";
+import { liveMatrix, productFactories, seed as checkSeed, shapeOf } from "../core/checks.ts";
+import { derivedSeed } from "../core/seeded.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
@@ -141,7 +142,9 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
         // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.
         const p = t.layer.dropout, keep = 0.5 / (1 - p);
         // Seeded training draws each mask from its own key, so runs repeat exactly.
-        const seed = this.#seed === undefined ? undefined : this.#seed * 1_000_003 + this.#masks++;
+        const seed = this.#seed === undefined
+          ? undefined
+          : derivedSeed(this.#seed, 1_000_003, this.#masks++);
         linearFrac_(keep, signum_(linearFrac_(1, randUniform_(t.mask, { seed }), -p)), keep);
         input = mul_(t.a, t.mask, t.dropped);
       }
@@ -230,7 +233,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
 
 /** Options of {@linkcode trainingNetwork}. */
 export interface TrainingOptions {
-  /** A seed for dropout's masks, so a training run repeats exactly. */
+  /** A seed for dropout's masks, an integer in [0, 2⁵³), so a training run repeats exactly. */
   readonly seed?: number;
 }
 
@@ -273,6 +276,7 @@ export function trainingNetwork<L extends Loc>(
     );
   }
   if (x.n === 0) throw new RangeError("trainingNetwork: x has no samples (0 columns)");
+  if (options?.seed !== undefined) checkSeed("trainingNetwork", options.seed);
   if (optimizer !== undefined && typeof optimizer.state !== "function") {
     throw new TypeError("trainingNetwork: optimizer must be one such as adam() or momentum()");
   }

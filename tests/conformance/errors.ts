@@ -34,6 +34,36 @@ export function errorConformance(f: Factory, other: Factory): void {
     assertThrows(() => k.transfer_(x3, x4), RangeError, "transfer_");
   });
 
+  t(
+    "NaN or ∞ as alpha, beta or a parameter is refused up front, naming the op and the value",
+    () => {
+      using x = k.vctr(f, [1, 2, 3]), y = k.vctr(f, 3), a = k.ge(f, 3, 3), c = k.ge(f, 3, 3);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        assertThrows(() => k.scal_(bad, x), RangeError, "scal_", "alpha", String(bad));
+        assertThrows(() => k.axpy_(bad, x, y), RangeError, "axpy_", "alpha");
+        assertThrows(() => k.axpby_(1, x, bad, y), RangeError, "axpby_", "beta");
+        assertThrows(() => k.mv_(bad, a, x, y), RangeError, "mv_", "alpha");
+        assertThrows(() => k.mm_(1, a, a, bad, c), RangeError, "mm_", "beta");
+        assertThrows(() => k.rk_(bad, x, y, a), RangeError, "rk_", "alpha");
+        assertThrows(() => k.linearFrac_(bad, x, 1), RangeError, "linearFrac_");
+        assertThrows(() => k.pow_(x, bad), RangeError, "pow_");
+        assertThrows(() => k.elu_(x, bad), RangeError, "elu_", "alpha");
+        assertThrows(() => k.randUniform_(x, { lo: bad }), RangeError, "randUniform_", "lo");
+        assertThrows(() => k.randNormal_(x, { mu: bad }), RangeError, "randNormal_", "mu");
+      }
+      assertThrows(() => k.clamp_(x, NaN, 1), RangeError, "clamp_", "lo");
+      assertThrows(() => k.clamp_(x, 2, 1), RangeError, "clamp_", "above");
+      k.clamp_(x, -Infinity, 2); // one-sided bounds are fine
+      assertThrows(() => k.randUniform_(x, { lo: 2, hi: 1 }), RangeError, "randUniform_", "2", "1");
+      assertThrows(() => k.randUniform_(x, { lo: -1.7e308, hi: 1.7e308 }), RangeError, "wider");
+      assertThrows(() => k.randNormal_(x, { sigma: -1 }), RangeError, "randNormal_", "sigma", "-1");
+      for (const seed of [-1, 0.5, 2 ** 53, NaN]) {
+        assertThrows(() => k.randUniform_(x, { seed }), RangeError, "randUniform_", "seed");
+      }
+      k.entry_(x, NaN); // a value to store, not a parameter: NaN is allowed
+    },
+  );
+
   t("views out of range are RangeErrors", () => {
     using x = k.vctr(f, 4), a = k.ge(f, 3, 2);
     assertThrows(() => k.subvector(x, 2, 3), RangeError, "subvector", "vector(4)");
