@@ -13,6 +13,7 @@ import { ge, vctr } from "./core/construct.ts";
 import { arrayType, type HostArray, type Loc } from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
+import { copy_ } from "./blas.ts";
 
 /** T now on the host, a promise of T when the source lives on a device. */
 export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
@@ -172,10 +173,7 @@ export function transfer_(src: Structure, dst: Structure): Structure | Promise<S
   live("transfer_", dst, "dst");
   sameShape("transfer_", src, dst, ["src", "dst"]);
   const from = src.factory.engine, to = dst.factory.engine;
-  if (from === to && src.factory.dtype === dst.factory.dtype) {
-    from.blas.copy(src, dst);
-    return dst;
-  }
+  if (from === to && src.factory.dtype === dst.factory.dtype) return copy_(src, dst);
   // Host memory the host can read as numbers goes straight in; bfloat16's does not.
   if (from.location === "host" && from.hostArray(src.storage.buffer) !== undefined) {
     to.write(src as HostOperand, dst);

@@ -18,6 +18,7 @@ import {
   shapeOf,
 } from "./core/checks.ts";
 import { alike, ge, vctr } from "./core/construct.ts";
+import { overlap, readable, release } from "./core/overlap.ts";
 import type { Loc, Scalar } from "./core/types.ts";
 
 /**
@@ -39,12 +40,10 @@ export function zero(x: Structure): Structure {
   return alike(x);
 }
 
-/** Whether two structures share memory anywhere in the spans they cover. */
-function overlaps(s: Structure, t: Structure): boolean {
-  if (s.storage !== t.storage) return false;
-  const end = (u: Structure) =>
-    u.offset + Math.max(u.rows - 1, 0) * u.rowStride + Math.max(u.cols - 1, 0) * u.colStride;
-  return s.offset <= end(t) && t.offset <= end(s);
+/** out ← β·out: the whole of αAB + βC when α = 0, which reads neither A nor B (as BLAS). */
+function scaleBy(beta: number, out: Structure): void {
+  if (beta === 0) out.factory.engine.blas.fill(out, 0);
+  else if (beta !== 1) out.factory.engine.blas.scal(beta, out);
 }
 
 /**
@@ -189,7 +188,14 @@ export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
 export function swp_<S extends Structure>(x: S, y: S): S {
   live("swp_", x, "x");
   compatible("swp_", x, y);
-  if (x !== y) x.factory.engine.blas.swap(x, y);
+  const o = overlap(x, y);
+  if (o === "partial") {
+    throw new RangeError(
+      `swp_: x (${shapeOf(x)}) and y (${shapeOf(y)}) share some of their memory; a swap of ` +
+        "overlapping views has no answer",
+    );
+  }
+  if (o === "none") x.factory.engine.blas.swap(x, y);
   return x;
 }
 
@@ -207,7 +213,10 @@ export function swp_<S extends Structure>(x: S, y: S): S {
 export function copy_<S extends Structure>(x: Structure, y: S): S {
   live("copy_", x, "x");
   compatible("copy_", x, y);
-  if (x !== y) x.factory.engine.blas.copy(x, y);
+  if (overlap(x, y) === "same") return y;
+  const from = readable(y, x);
+  x.factory.engine.blas.copy(from, y);
+  release(x, from);
   return y;
 }
 
@@ -289,8 +298,7 @@ export function axpy_(...args: [number, Structure, Structure] | [Structure, Stru
   scalar("axpy_", alpha, "alpha");
   live("axpy_", x, "x");
   compatible("axpy_", x, y);
-  x.factory.engine.blas.axpby(alpha, x, 1, y);
-  return y;
+  return update(alpha, x, 1, y);
 }
 
 /**
@@ -335,7 +343,21 @@ export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: n
   scalar("axpby_", beta, "beta");
   live("axpby_", x, "x");
   compatible("axpby_", x, y);
-  x.factory.engine.blas.axpby(alpha, x, beta, y);
+  return update(alpha, x, beta, y);
+}
+
+/**
+ * y ← αx + βy on checked arguments. α = 0 leaves x unread, as BLAS does (a NaN in x does not
+ * reach y); an x that shares some of y's memory is read from a copy first.
+ */
+function update<S extends Structure>(alpha: number, x: Structure, beta: number, y: S): S {
+  if (alpha === 0) {
+    scaleBy(beta, y);
+    return y;
+  }
+  const from = readable(y, x);
+  y.factory.engine.blas.axpby(alpha, from, beta, y);
+  release(x, from);
   return y;
 }
 
@@ -394,6 +416,10 @@ export function mv_(...args: unknown[]): Vector {
   scalar("mv_", alpha, "alpha");
   scalar("mv_", beta, "beta");
   checkMv("mv_", a, x, y);
+  if (alpha === 0) {
+    scaleBy(beta, y as Vector);
+    return y as Vector;
+  }
   return through(
     y as Vector,
     [a, x as Vector],
@@ -421,7 +447,7 @@ export function mv(...args: unknown[]): Vector {
   scalar("mv", alpha, "alpha");
   checkMv("mv", a, x);
   const y = vctr(a.factory, a.m);
-  a.factory.engine.blas.gemv(alpha, a, x as Vector, 0, y);
+  if (alpha !== 0) a.factory.engine.blas.gemv(alpha, a, x as Vector, 0, y);
   return y;
 }
 
@@ -467,8 +493,14 @@ export function rk_(...args: unknown[]): GEMatrix {
   const [alpha, x, y, a] = scaledArgs("rk_", args, 4);
   scalar("rk_", alpha, "alpha");
   checkRk("rk_", x, y, a);
-  (a as GEMatrix).factory.engine.blas.ger(alpha, x as Vector, y as Vector, a as GEMatrix);
-  return a as GEMatrix;
+  const out = a as GEMatrix;
+  if (alpha === 0) return out;
+  // A vector that is part of a is read from a copy: a changes while the update reads it.
+  const xs = readable(out, x as Vector, false), ys = readable(out, y as Vector, false);
+  out.factory.engine.blas.ger(alpha, xs, ys, out);
+  release(x as Vector, xs);
+  release(y as Vector, ys);
+  return out;
 }
 
 /**
@@ -489,7 +521,7 @@ export function rk(...args: unknown[]): GEMatrix {
   scalar("rk", alpha, "alpha");
   checkRk("rk", x, y);
   const a = ge((x as Vector).factory, (x as Vector).dim, (y as Vector).dim);
-  a.factory.engine.blas.ger(alpha, x as Vector, y as Vector, a);
+  if (alpha !== 0) a.factory.engine.blas.ger(alpha, x as Vector, y as Vector, a);
   return a;
 }
 
@@ -553,6 +585,10 @@ export function mm_(...args: unknown[]): GEMatrix {
   scalar("mm_", alpha, "alpha");
   scalar("mm_", beta, "beta");
   checkMm("mm_", a, b, c);
+  if (alpha === 0) {
+    scaleBy(beta, c as GEMatrix);
+    return c as GEMatrix;
+  }
   return through(
     c as GEMatrix,
     [a, b as GEMatrix],
@@ -579,7 +615,7 @@ export function mm(...args: unknown[]): GEMatrix {
   scalar("mm", alpha, "alpha");
   checkMm("mm", a, b);
   const c = ge(a.factory, a.m, (b as GEMatrix).n);
-  a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, 0, c);
+  if (alpha !== 0) a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, 0, c);
   return c;
 }
 
@@ -588,7 +624,7 @@ export function mm(...args: unknown[]): GEMatrix {
  * into a temporary copied back: a correct answer first, the allocation only in that case.
  */
 function through<S extends Structure>(out: S, inputs: Structure[], run: (o: S) => void): S {
-  if (!inputs.some((i) => overlaps(out, i))) {
+  if (!inputs.some((i) => overlap(out, i) !== "none")) {
     run(out);
     return out;
   }

@@ -11,6 +11,7 @@ import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
 import type { Structure } from "./core/structures.ts";
 import { compatible, live, scalar, value } from "./core/checks.ts";
 import { alike } from "./core/construct.ts";
+import { readable, release } from "./core/overlap.ts";
 
 /** An allocating elementwise function of one structure. */
 export type Unary = <S extends Structure>(x: S) => S;
@@ -34,9 +35,18 @@ function run(
   if (op === ops.clamp) bounds(name, params[0], params[1]);
   else for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
   if (out !== "fresh") compatible(name, x, out, ["x", "the output"]);
-  const o = out === "fresh" ? alike(x) : out;
-  x.factory.engine.math.map(op, params, o, x, y);
-  return o;
+  if (out === "fresh") {
+    const o = alike(x);
+    x.factory.engine.math.map(op, params, o, x, y);
+    return o;
+  }
+  // Entry by entry, an output that is exactly an input is safe; one that shares only some of
+  // an input's memory would overwrite entries before they are read: read a copy instead.
+  const xs = readable(out, x), ys = y === undefined ? undefined : readable(out, y);
+  x.factory.engine.math.map(op, params, out, xs, ys);
+  release(x, xs);
+  if (y !== undefined) release(y, ys!);
+  return out;
 }
 
 function pure(op: ElementwiseOp): Unary {

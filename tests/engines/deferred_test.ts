@@ -3,6 +3,7 @@ import { blasConformance } from "../conformance/blas.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
+import { aliasingConformance } from "../conformance/aliasing.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import * as k from "../../mod.ts";
 
@@ -11,6 +12,7 @@ for (const [f, other] of [[deferredFloat, deferredDouble], [deferredDouble, defe
   mathConformance(f);
   errorConformance(f, other);
   randomConformance(f);
+  aliasingConformance(f);
 }
 
 Deno.test("[deferred] host access to device memory is a TypeError pointing at transfer", async () => {

@@ -3,10 +3,12 @@ import { blasConformance } from "../conformance/blas.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
+import { aliasingConformance } from "../conformance/aliasing.ts";
 
 for (const [f, other] of [[jsFloat, jsDouble], [jsDouble, jsFloat]]) {
   blasConformance(f);
   mathConformance(f);
   errorConformance(f, other);
   randomConformance(f);
+  aliasingConformance(f);
 }

@@ -12,6 +12,8 @@ import { blasConformance } from "../conformance/blas.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
+import { aliasingConformance } from "../conformance/aliasing.ts";
+import { eltwiseRoute } from "../../lib/engines/native/eltwise.ts";
 
 const native = nativeAvailability();
 if (native.available) {
@@ -21,6 +23,14 @@ if (native.available) {
     errorConformance(f, other);
     errorConformance(f, f.dtype === "float32" ? jsFloat : jsDouble);
     randomConformance(f);
+    aliasingConformance(f);
+    if (f === nativeFloat) {
+      aliasingConformance(f, ["oneDNN", () => {
+        const old = eltwiseRoute.minEntries;
+        eltwiseRoute.minEntries = 1;
+        return () => (eltwiseRoute.minEntries = old);
+      }]);
+    }
   }
 } else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("native")) {
   // CI installs the libraries: there a missing engine is a failure, not a skip.
@@ -58,6 +68,13 @@ Deno.test({
       for (let i = 0; i < n; i++) {
         const want = 1.5 * xs[i] - 0.75 * ys[i];
         if (got[i] !== want) throw new Error(`n ${n}, entry ${i}: ${got[i]}, expected ${want}`);
+      }
+      // x as its own y (exact aliasing): the two passes must not scale x before reading it.
+      axpby_(1.5, x, -0.75, x);
+      const self = x.toArray();
+      for (let i = 0; i < n; i++) {
+        const want = Math.fround(1.5 * xs[i] - 0.75 * xs[i]);
+        if (self[i] !== want) throw new Error(`self, n ${n}, entry ${i}: ${self[i]} for ${want}`);
       }
     }
   },

@@ -16,6 +16,7 @@ import { blasConformance } from "../conformance/blas.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
+import { aliasingConformance } from "../conformance/aliasing.ts";
 
 const gpu = await webgpuAvailability();
 if (gpu.available) {
@@ -24,6 +25,7 @@ if (gpu.available) {
   mathConformance(f);
   errorConformance(f, jsFloat);
   randomConformance(f);
+  aliasingConformance(f);
 } else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("webgpu")) {
   Deno.test("[webgpu] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
     throw new Error(gpu.reason);

@@ -139,6 +139,22 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     for (let j = 0; j < n2; j++) f(n1, at(x, j * a2), a1);
   }
 
+  /**
+   * The index of the first largest (smallest) |x| of a vector, or of its first NaN. OpenBLAS's
+   * i?amax skip NaN (and return its last index for an all-NaN vector); a NaN makes ?asum NaN, so
+   * one vectorized pass tells when the js loop must look.
+   */
+  function largest(x: Operand, smallest: boolean): number {
+    const n = x.rows, inc = x.rowStride;
+    if (Number.isNaN(isFloat(x) ? cblas_sasum(n, at(x), inc) : cblas_dasum(n, at(x), inc))) {
+      return js.iamax(x, smallest);
+    }
+    const f = isFloat(x)
+      ? (smallest ? cblas_isamin : cblas_isamax)
+      : (smallest ? cblas_idamin : cblas_idamax);
+    return Number(f(n, at(x), inc));
+  }
+
   const vectorLike = (x: Operand) => x.cols === 1 || plan(x).n2 === 1;
 
   /** C ← αAB + βC in float32 through oneDNN's row-major sgemm, for any 2-D operands. */
@@ -203,17 +219,10 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     nrmi(x) {
       inside(x, "nrmi");
       if (x.cols !== 1 || x.rows === 0) return js.nrmi(x);
-      const i = Number((isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(x), x.rowStride));
-      return Math.abs(buf(x)[x.offset + i * x.rowStride]);
+      return Math.abs(buf(x)[x.offset + largest(x, false) * x.rowStride]);
     },
-    iamax: (x) =>
-      Number(
-        (isFloat(x) ? cblas_isamax : cblas_idamax)(x.rows, at(inside1(x, "iamax")), x.rowStride),
-      ),
-    iamin: (x) =>
-      Number(
-        (isFloat(x) ? cblas_isamin : cblas_idamin)(x.rows, at(inside1(x, "iamin")), x.rowStride),
-      ),
+    iamax: (x) => largest(inside1(x, "iamax"), false),
+    iamin: (x) => largest(inside1(x, "iamin"), true),
     copy: (x, y) => {
       inside(x, "copy: x");
       inside(y, "copy: y");
@@ -223,6 +232,8 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       each2(inside1(x, "swap: x"), inside1(y, "swap: y"), isFloat(x) ? cblas_sswap : cblas_dswap),
     scal: (alpha, x) => {
       inside(x, "scal");
+      // OpenBLAS 0.3.21 zeroes x for α = 0, where 0·NaN and 0·∞ are NaN.
+      if (alpha === 0) return js.scal(0, x);
       const f = isFloat(x) ? cblas_sscal : cblas_dscal;
       each1(x, (n, xs, inc) => f(n, alpha, xs, inc));
     },
@@ -239,7 +250,8 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
         this.copy(x, y);
         if (alpha !== 1) this.scal(alpha, y);
       } else {
-        const f = isFloat(x) ? saxpby : cblas_daxpby;
+        // The two-pass form scales y before reading x: not when x is y's own memory.
+        const f = isFloat(x) ? (x.storage === y.storage ? cblas_saxpby : saxpby) : cblas_daxpby;
         if (across.combine(alpha, x, y, (n, t, ys) => f(n, 1, t, 1, beta, ys, 1))) return;
         each2(x, y, (n, xs, ix, ys, iy) => f(n, alpha, xs, ix, beta, ys, iy));
       }
