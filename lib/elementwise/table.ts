@@ -61,7 +61,7 @@ export interface ElementwiseOp {
 const reals: Domain = { lo: -10, hi: 10, note: "all reals" };
 const positive: Domain = { lo: 1e-3, hi: 100, note: "x > 0" };
 
-const sig: Expr = add(0.5, mul(0.5, fn1("tanh", mul(0.5, x))));
+const sig: Expr = div(1, add(1, fn1("exp", neg(x))));
 const th: Expr = fn1("tanh", x);
 
 function op(
@@ -107,8 +107,9 @@ export type OpName =
   | "clamp";
 
 /**
- * The table. `sigmoid` is ½ + ½·tanh(x/2): the same value as 1/(1 + e⁻ˣ), without the
- * overflow of eˣ beyond 88 in float and 709 in double.
+ * The table. `sigmoid` is 1/(1 + e⁻ˣ): where e⁻ˣ overflows the result is 0, as it should be,
+ * and unlike ½ + ½·tanh(x/2) it keeps its precision in float32 far into the negative tail.
+ * Every function of a NaN is NaN (`x > 0 ? a : b` included), but pow(NaN, 0) = 1 as IEEE has it.
  */
 export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
   sqr: op("sqr", mul(x, x), reals, mul(2, x)),

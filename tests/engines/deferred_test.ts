@@ -4,6 +4,7 @@ import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
 import { aliasingConformance } from "../conformance/aliasing.ts";
+import { nanConformance } from "../conformance/nan.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import * as k from "../../mod.ts";
 
@@ -13,6 +14,7 @@ for (const [f, other] of [[deferredFloat, deferredDouble], [deferredDouble, defe
   errorConformance(f, other);
   randomConformance(f);
   aliasingConformance(f);
+  nanConformance(f);
 }
 
 Deno.test("[deferred] host access to device memory is a TypeError pointing at transfer", async () => {

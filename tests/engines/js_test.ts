@@ -4,6 +4,7 @@ import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
 import { aliasingConformance } from "../conformance/aliasing.ts";
+import { nanConformance } from "../conformance/nan.ts";
 
 for (const [f, other] of [[jsFloat, jsDouble], [jsDouble, jsFloat]]) {
   blasConformance(f);
@@ -11,4 +12,5 @@ for (const [f, other] of [[jsFloat, jsDouble], [jsDouble, jsFloat]]) {
   errorConformance(f, other);
   randomConformance(f);
   aliasingConformance(f);
+  nanConformance(f);
 }

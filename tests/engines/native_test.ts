@@ -13,6 +13,7 @@ import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
 import { aliasingConformance } from "../conformance/aliasing.ts";
+import { nanConformance } from "../conformance/nan.ts";
 import { eltwiseRoute } from "../../lib/engines/native/eltwise.ts";
 
 const native = nativeAvailability();
@@ -24,6 +25,7 @@ if (native.available) {
     errorConformance(f, f.dtype === "float32" ? jsFloat : jsDouble);
     randomConformance(f);
     aliasingConformance(f);
+    nanConformance(f);
     if (f === nativeFloat) {
       aliasingConformance(f, ["oneDNN", () => {
         const old = eltwiseRoute.minEntries;

@@ -10,6 +10,7 @@ import {
   vctr,
   type Vector,
 } from "../../mod.ts";
+import * as k from "../../mod.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { webgpuAvailability, webgpuFloat } from "../../lib/engines/webgpu/mod.ts";
 import { blasConformance } from "../conformance/blas.ts";
@@ -17,6 +18,7 @@ import { mathConformance } from "../conformance/math.ts";
 import { errorConformance } from "../conformance/errors.ts";
 import { randomConformance } from "../conformance/random.ts";
 import { aliasingConformance } from "../conformance/aliasing.ts";
+import { nanConformance } from "../conformance/nan.ts";
 
 const gpu = await webgpuAvailability();
 if (gpu.available) {
@@ -26,6 +28,7 @@ if (gpu.available) {
   errorConformance(f, jsFloat);
   randomConformance(f);
   aliasingConformance(f);
+  nanConformance(f);
 } else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("webgpu")) {
   Deno.test("[webgpu] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
     throw new Error(gpu.reason);
@@ -67,5 +70,35 @@ Deno.test({
     f[Symbol.dispose]();
     assertThrows(() => scal_(2, x), KnapError, "scal_", "released");
     assertThrows(() => vctr(f, 3), KnapError, "vctr", "released");
+  },
+});
+
+Deno.test({
+  name: "[webgpu] expm1, log1p, tanh and sigmoid keep their precision near 0 and in the tails",
+  ignore: !gpu.available,
+  async fn() {
+    using f = await webgpuFloat();
+    const near = [1e-30, 1e-10, 1e-7, 1e-6, 1e-4, 0.01, 0.1, 0.29, 0.31, 0.49, 0.5, 0.7, 1, 3, 10];
+    const xs = [...near, ...near.map((v) => -v), -0.99, -0.9, -0.6];
+    const ulp = (v: number) => 2 ** (Math.floor(Math.log2(Math.abs(v) || 1e-45)) - 23);
+    const references: Record<string, (v: number) => number> = {
+      expm1: Math.expm1,
+      log1p: Math.log1p,
+      tanh: Math.tanh,
+      sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    };
+    for (const [name, reference] of Object.entries(references)) {
+      using x = vctr(f, xs);
+      const fn = (k as unknown as Record<string, (v: Vector) => Vector>)[`${name}_`];
+      using back = await transfer(fn(x));
+      const got = back.toArray();
+      xs.forEach((v, i) => {
+        const want = Math.fround(reference(Math.fround(v)));
+        const ulps = Object.is(got[i], want) || got[i] === want
+          ? 0
+          : Math.abs(got[i] - want) / ulp(want);
+        assert(ulps <= 6, `${name}(${v}): ${got[i]}, expected ${want} (${ulps.toFixed(0)} ulps)`);
+      });
+    }
   },
 });

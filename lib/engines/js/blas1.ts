@@ -97,13 +97,18 @@ export function nrmi(x: Operand): number {
   return best;
 }
 
-/** Index of the first largest |x| (first smallest with `smallest`). */
+/**
+ * Index of the first largest |x| (first smallest with `smallest`); the first NaN, if any, wins
+ * either way — a NaN is reported, never skipped.
+ */
 export function iamax(x: Operand, smallest = false): number {
   const a = buf(x);
   let best = 0;
   let bestV = x.rows > 0 ? Math.abs(a[x.offset]) : 0;
+  if (bestV !== bestV) return 0;
   for (let i = 1, k = x.offset + x.rowStride; i < x.rows; i++, k += x.rowStride) {
     const v = Math.abs(a[k]);
+    if (v !== v) return i;
     if (smallest ? v < bestV : v > bestV) {
       best = i;
       bestV = v;

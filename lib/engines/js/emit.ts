@@ -44,8 +44,11 @@ export function emitJs(e: Expr): string {
       return `(${emitJs(e.a)} ${e.op} ${emitJs(e.b)})`;
     case "neg":
       return `(-${emitJs(e.a)})`;
-    case "gt0":
-      return `(${emitJs(e.cond)} > 0 ? ${emitJs(e.then)} : ${emitJs(e.else)})`;
+    case "gt0": {
+      // A NaN condition is neither side: the result is NaN, as for every other function.
+      const c = emitJs(e.cond);
+      return `(${c} > 0 ? ${emitJs(e.then)} : ${c} <= 0 ? ${emitJs(e.else)} : NaN)`;
+    }
     default:
       return e satisfies never;
   }

@@ -62,6 +62,24 @@ export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
   fmin: { kind: "binary", alg: binaryAlg.min },
 };
 
+/**
+ * Where oneDNN 2.6 drops a NaN — max(NaN, 0) is 0 in its relu and clip, exp(NaN) is ∞, the
+ * relu, elu, abs and clip derivatives pass δ for a NaN input, pow's derivative at ∞ is NaN —
+ * the inputs are checked first (one ?asum pass, which is not finite if an entry is not) and such
+ * a call runs the js loop. Measured by tests/conformance/nan.ts; the other functions treat NaN
+ * and ∞ as the js engine does by themselves.
+ */
+const dropsNaN: ReadonlySet<string> = new Set(["relu", "exp", "clamp", "fmax", "fmin"]);
+/** The same for derivatives (from z and from the output a), by the function's name. */
+const derivativeDropsNaN: ReadonlySet<string> = new Set([
+  "relu",
+  "elu",
+  "abs",
+  "exp",
+  "clamp",
+  "powx",
+]);
+
 /** The use-dst backward algorithms, for derivatives taken from the activation's output. */
 const fromOutputAlg: Partial<Record<OpName, number>> = {
   relu: eltwiseUseDstAlg.relu,
@@ -159,25 +177,39 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     return w.n2 === 1 && w.a1 === 1 && w.b1 === 1 && w.c1 === 1 ? w.n1 : -1;
   }
 
+  const { cblas_sasum } = libs.blas;
+  /** Whether a flat float32 operand of n entries holds a NaN or ∞ (or sums past float's range). */
+  const special = (x: Operand, n: number): boolean =>
+    !Number.isFinite(cblas_sasum(n, (x.storage.buffer as Float32Array).subarray(x.offset), 1));
+  const poisoned = (op: ElementwiseOp, n: number, x: Operand, y?: Operand): boolean =>
+    (op.gradOf === undefined ? dropsNaN.has(op.name) : derivativeDropsNaN.has(op.gradOf)) &&
+    (special(x, n) || (y !== undefined && special(y, n)));
+
   return {
     map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
       if (op.fromOutput) {
         const alg = fromOutputAlg[op.gradOf as OpName];
         const n = alg === undefined ? -1 : flat(out, x, y!);
-        if (alg === undefined || n <= 0) return fallback.map(op, params, out, x, y);
+        if (alg === undefined || n <= 0 || poisoned(op, n, x, y)) {
+          return fallback.map(op, params, out, x, y);
+        }
         const alpha = op.gradOf === "elu" ? params[0] : 0;
         return run(backwardPrimitive(alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
       }
       if (op.gradOf !== undefined) {
         const g = dnnlMappings[op.gradOf as OpName];
         const n = g?.kind === "eltwise" ? flat(out, x, y!) : -1;
-        if (g?.kind !== "eltwise" || n <= 0) return fallback.map(op, params, out, x, y);
+        if (g?.kind !== "eltwise" || n <= 0 || poisoned(op, n, x, y)) {
+          return fallback.map(op, params, out, x, y);
+        }
         const [alpha, beta] = g.ab(params);
         return run(backwardPrimitive(g.alg, alpha, beta, n), [x, y!, out]);
       }
       const m = dnnlMappings[op.name as OpName];
       const n = m === undefined ? -1 : flat(out, x, y ?? x);
-      if (m === undefined || n <= 0) return fallback.map(op, params, out, x, y);
+      if (m === undefined || n <= 0 || poisoned(op, n, x, y)) {
+        return fallback.map(op, params, out, x, y);
+      }
       if (m.kind === "eltwise") {
         const [alpha, beta] = m.ab(params);
         run(eltwisePrimitive(m.alg, alpha, beta, n), [x, out]);

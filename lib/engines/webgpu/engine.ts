@@ -75,6 +75,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
 
   async function nrm2(a: Operand): Promise<number> {
     const ss = await scalar("sum", "sqr", mul(x, x), [], a);
+    if (Number.isNaN(ss)) return NaN; // only a NaN entry makes a sum of squares NaN
     if (Number.isFinite(ss) && ss > 1e-30) return Math.sqrt(ss);
     // Squares overflowed or underflowed float32: scale by the largest magnitude first.
     const amax = await scalar("max", "abs", absX, [], a);

@@ -20,11 +20,12 @@ const RESULT = 512;
 /** How partial results combine. */
 export type Fold = "sum" | "max" | "argmax" | "argmin";
 
+// Folds over magnitudes: every entry beats −1, and ∞ ties with argmin's start (index 2³² − 1).
 const identity: Record<Fold, string> = {
   sum: "0.0",
   max: "0.0",
   argmax: "-1.0",
-  argmin: "3.4e38",
+  argmin: "inf_(0.0)",
 };
 
 /**
@@ -41,9 +42,16 @@ function foldPass(
   b: ReturnType<typeof bind>,
 ): string {
   const paired = fold === "argmax" || fold === "argmin";
-  const better = fold === "argmax"
-    ? "(v > bv || (v == bv && i < bi))"
-    : "(v < bv || (v == bv && i < bi))";
+  // The first NaN wins, as the first largest (smallest) entry does otherwise.
+  const better = `better_(v, i, bv, bi)`;
+  const order = fold === "argmax" ? "v > bv" : "v < bv";
+  const betterFn = `
+fn better_(v: f32, i: u32, bv: f32, bi: u32) -> bool {
+  let nv = isnan_(v);
+  if (nv != isnan_(bv)) { return nv; }
+  if (nv) { return i < bi; }
+  return ${order} || (v == bv && i < bi);
+}`;
   const read = partials
     ? `let v = b${s}[k]; let i = bitcast<u32>(b${s}[k + 256u]);`
     : `let r = k % ${U(0)}; let c = k / ${U(0)};
@@ -54,8 +62,8 @@ function foldPass(
        let xv = b${xi}[${at(1, "r", "c")}];
        ${yi === undefined ? "" : `let yv = b${yi}[${at(2, "r", "c")}];`}
        let v = ${f};`;
-  const combine = fold === "sum" ? "a + v" : "max(a, v)";
-  return `${header(b)}
+  const combine = fold === "sum" ? "a + v" : "max_(a, v)";
+  return `${header(b)}${paired ? betterFn : ""}
 var<workgroup> shv: array<f32, ${WG}>;
 var<workgroup> shi: array<u32, ${WG}>;
 @compute @workgroup_size(${WG})

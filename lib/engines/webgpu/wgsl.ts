@@ -9,22 +9,79 @@
 import type { Expr, Fn1 } from "../../elementwise/expr.ts";
 import type { Operand } from "../../core/engine.ts";
 
+/**
+ * WGSL may assume that no NaN occurs, so its builtins drop NaN as they please (max(NaN, 0) is
+ * 0, clamp makes tanh(NaN) −1). These helpers test NaN on the bits, which no compiler can
+ * assume away, and give JavaScript's answers: NaN in, NaN out. expm1, log1p and tanh keep
+ * their precision near 0, where exp(x) − 1 and log(1 + x) cancel.
+ */
+const helpers = `
+fn isnan_(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+fn keep_(r: f32, a: f32) -> f32 { return select(r, a, isnan_(a)); }
+fn nan_(v: f32) -> f32 { return bitcast<f32>(bitcast<u32>(v) | 0x7fc00000u); }
+fn inf_(v: f32) -> f32 { return bitcast<f32>((bitcast<u32>(v) & 0u) | 0x7f800000u); }
+fn max_(a: f32, b: f32) -> f32 { return keep_(keep_(max(a, b), b), a); }
+fn min_(a: f32, b: f32) -> f32 { return keep_(keep_(min(a, b), b), a); }
+fn gt0_(c: f32, t: f32, e: f32) -> f32 { return keep_(select(e, t, c > 0.0), c); }
+fn sqrt_(x: f32) -> f32 { return select(sqrt(x), nan_(x), x < 0.0 || isnan_(x)); }
+fn log_(x: f32) -> f32 {
+  if (x == 0.0) { return -inf_(x); }
+  return select(log(x), nan_(x), x < 0.0 || isnan_(x));
+}
+fn sin_(x: f32) -> f32 { return select(sin(x), nan_(x), isnan_(x) || abs(x) == inf_(x)); }
+fn cos_(x: f32) -> f32 { return select(cos(x), nan_(x), isnan_(x) || abs(x) == inf_(x)); }
+fn expm1_(x: f32) -> f32 {
+  if (abs(x) < 0.5) {
+    return x + x * x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 +
+      x * (1.0 / 720.0 + x * (1.0 / 5040.0 + x * (1.0 / 40320.0 + x * (1.0 / 362880.0))))))));
+  }
+  return keep_(exp(x) - 1.0, x);
+}
+fn log1p_(x: f32) -> f32 {
+  if (abs(x) < 0.5) {
+    let s = x / (2.0 + x);
+    let q = s * s;
+    return 2.0 * s * (1.0 + q * (1.0 / 3.0 + q * (1.0 / 5.0 + q * (1.0 / 7.0 + q * (1.0 / 9.0 +
+      q * (1.0 / 11.0 + q * (1.0 / 13.0)))))));
+  }
+  if (x == -1.0) { return -inf_(x); }
+  return select(log(1.0 + x), nan_(x), x < -1.0 || isnan_(x));
+}
+fn tanh_(x: f32) -> f32 {
+  let e = expm1_(2.0 * clamp(x, -15.0, 15.0));
+  return keep_(e / (e + 2.0), x);
+}
+fn pow_(x: f32, p: f32) -> f32 {
+  if (p == 0.0) { return 1.0; }
+  if (isnan_(x) || isnan_(p)) { return nan_(x + p); }
+  let a = abs(x);
+  let inf = inf_(x);
+  var r = pow(a, p);
+  if (a == 0.0) { r = select(0.0, inf, p < 0.0); }
+  if (a == inf) { r = select(0.0, inf, p > 0.0); }
+  if ((bitcast<u32>(x) >> 31u) == 0u) { return r; }
+  let whole = floor(p) == p;
+  if (!whole) { return select(nan_(x), r, a == 0.0 || a == inf); }
+  let odd = abs(p) < 16777216.0 && fract(p * 0.5) != 0.0;
+  return select(r, -r, odd);
+}
+`;
+
 const fn1: Record<Fn1, (a: string) => string> = {
-  sqrt: (a) => `sqrt(${a})`,
+  sqrt: (a) => `sqrt_(${a})`,
   abs: (a) => `abs(${a})`,
-  exp: (a) => `exp(${a})`,
-  expm1: (a) => `(exp(${a}) - 1.0)`,
-  log: (a) => `log(${a})`,
-  log1p: (a) => `log(1.0 + ${a})`,
-  sin: (a) => `sin(${a})`,
-  cos: (a) => `cos(${a})`,
-  // Some drivers compute tanh from exponentials that overflow to NaN past |x| ≈ 44.
-  tanh: (a) => `tanh(clamp(${a}, -15.0, 15.0))`,
-  sign: (a) => `sign(${a})`,
+  exp: (a) => `keep_(exp(${a}), ${a})`,
+  expm1: (a) => `expm1_(${a})`,
+  log: (a) => `log_(${a})`,
+  log1p: (a) => `log1p_(${a})`,
+  sin: (a) => `sin_(${a})`,
+  cos: (a) => `cos_(${a})`,
+  tanh: (a) => `tanh_(${a})`,
+  sign: (a) => `keep_(sign(${a}), ${a})`,
   // WGSL's round() rounds halves to even; the table rounds them away from zero.
-  round: (a) => `(sign(${a}) * floor(abs(${a}) + 0.5))`,
-  floor: (a) => `floor(${a})`,
-  ceil: (a) => `ceil(${a})`,
+  round: (a) => `keep_(sign(${a}) * floor(abs(${a}) + 0.5), ${a})`,
+  floor: (a) => `keep_(floor(${a}), ${a})`,
+  ceil: (a) => `keep_(ceil(${a}), ${a})`,
 };
 
 /** A WGSL f32 expression in `xv`, `yv` and the float parameters `F(0…3)`. */
@@ -37,21 +94,26 @@ export function emitWgsl(e: Expr): string {
     case "param":
       return F(e.i);
     case "const":
-      return `f32(${e.v})`;
+      // A literal 0 lets the compiler fold 0·y to 0, though y may be NaN or ∞: read it instead
+      // from a parameter word that is always 0.
+      return e.v === 0 ? ZERO : `f32(${e.v})`;
     case "fn1":
       return fn1[e.fn](emitWgsl(e.a));
     case "fn2":
-      return `${e.fn}(${emitWgsl(e.a)}, ${emitWgsl(e.b)})`;
+      return `${e.fn}_(${emitWgsl(e.a)}, ${emitWgsl(e.b)})`;
     case "bin":
       return `(${emitWgsl(e.a)} ${e.op} ${emitWgsl(e.b)})`;
     case "neg":
       return `(-${emitWgsl(e.a)})`;
     case "gt0":
-      return `select(${emitWgsl(e.else)}, ${emitWgsl(e.then)}, ${emitWgsl(e.cond)} > 0.0)`;
+      return `gt0_(${emitWgsl(e.cond)}, ${emitWgsl(e.then)}, ${emitWgsl(e.else)})`;
     default:
       return e satisfies never;
   }
 }
+
+/** A float parameter word no kernel sets: 0, but unknown to the compiler. */
+const ZERO = "P.f[3][3]";
 
 /** Integer parameter word i in WGSL. */
 export const U = (i: number): string => `P.u[${i >> 2}][${i & 3}]`;
@@ -110,5 +172,5 @@ export function header(b: Binding): string {
   return `struct Params { u: array<vec4<u32>, 12>, f: array<vec4<f32>, 4> }
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
-`;
+${helpers}`;
 }
