@@ -102,3 +102,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "[webgpu] work past one dispatch's grid or loop is split, not truncated; past memory, refused",
+  ignore: !gpu.available,
+  async fn() {
+    using f = await webgpuFloat();
+    const wide = 4_200_000; // 64-column tiles past the 65535 workgroups of one dispatch
+    {
+      using a = k.ge(f, 1, 1, [2]), b = entry_(k.ge(f, 1, wide), 1), c = k.ge(f, 1, wide);
+      k.mm_(a, b, c);
+      assert((await sum(c)) === 2 * wide, "mm_ into 4.2 million columns");
+    }
+    {
+      const n = 5_000_000; // 78125 steps of one invocation's loop
+      using a = entry_(k.ge(f, 1, n), 1), x = entry_(vctr(f, n), 1), y = vctr(f, 1);
+      k.mv_(a, x, y);
+      assert((await transfer(y)).toArray()[0] === n, "mv_ over 5 million columns");
+      const deep = 300_000; // k in two chunks, the second accumulating
+      using b = entry_(k.ge(f, deep, 1), 1), c = k.ge(f, 1, 1);
+      k.mm_(k.submatrix(a, 0, 0, 1, deep), b, c);
+      assert((await transfer(c)).toArray()[0] === deep, "mm_ over a 300000 inner dimension");
+    }
+    {
+      using tall = entry_(k.ge(f, 70_000, 3), 1), flat = entry_(k.ge(f, 3, 70_000), 1);
+      assert((await k.nrm1(tall)) === 70_000, "nrm1 down 70000 rows");
+      assert((await k.nrmi(flat)) === 70_000, "nrmi along 70000 columns");
+    }
+    const max = f.engine.maxEntries;
+    assertThrows(() => vctr(f, max + 1), RangeError, "vctr", String(max));
+  },
+});

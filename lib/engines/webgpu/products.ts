@@ -14,7 +14,19 @@ import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { at, bind, F, header, setOperand, U } from "./wgsl.ts";
 
-/** y ← αAx + βy (β = 0 ignores y). */
+/**
+ * Entries one invocation's loop may visit in one dispatch. llvmpipe stops every loop after
+ * 65535 iterations (a sum over 5·10⁶ columns came back as 131070) and hardware drivers reset a
+ * device that computes too long; longer work is split over dispatches that accumulate.
+ */
+const LOOP = 16384;
+
+/** The rows×cols block of x from entry (i, j): a view, as an operand. */
+export function block(x: Operand, i: number, j: number, rows: number, cols: number): Operand {
+  return { ...x, offset: x.offset + i * x.rowStride + j * x.colStride, rows, cols };
+}
+
+/** y ← αAx + βy (β = 0 ignores y), in dispatches of at most 64·LOOP columns. */
 export function gemvKernel(
   rt: Runtime,
   alpha: number,
@@ -24,6 +36,21 @@ export function gemvKernel(
   ys: Operand,
 ): void {
   if (ys.rows === 0) return;
+  const n = a.cols, chunk = 64 * LOOP;
+  for (let j = 0; j === 0 || j < n; j += chunk) {
+    const w = Math.min(chunk, n - j);
+    gemvPart(rt, alpha, block(a, 0, j, a.rows, w), block(xs, j, 0, w, 1), j === 0 ? beta : 1, ys);
+  }
+}
+
+function gemvPart(
+  rt: Runtime,
+  alpha: number,
+  a: Operand,
+  xs: Operand,
+  beta: number,
+  ys: Operand,
+): void {
   const b = bind([ys, a, xs], 1);
   const [yi, ai, xi] = b.slotOf;
   const kernel = rt.kernel(`gemv:${b.key}`, b.writable, () =>
@@ -115,7 +142,11 @@ function scratchFor(rt: Runtime, length: number): GPUBuffer {
   return s.buffer;
 }
 
-/** C ← αAB + βC (β = 0 ignores C). */
+/**
+ * C ← αAB + βC (β = 0 ignores C): blocks of C no wider or taller than one dispatch's grid
+ * reaches (65535 tiles of 64), and k in chunks whose loops stay short; the chunks after the
+ * first accumulate.
+ */
 export function gemmKernel(
   rt: Runtime,
   alpha: number,
@@ -126,6 +157,28 @@ export function gemmKernel(
 ): void {
   const m = c.rows, n = c.cols, k = a.cols;
   if (m === 0 || n === 0) return;
+  const side = rt.limits.maxWorkgroups * TILE, depth = TK * LOOP;
+  for (let i = 0; i < m; i += side) {
+    for (let j = 0; j < n; j += side) {
+      const h = Math.min(side, m - i), w = Math.min(side, n - j);
+      const cb = block(c, i, j, h, w);
+      for (let p = 0; p === 0 || p < k; p += depth) {
+        const d = Math.min(depth, k - p);
+        gemmPart(rt, alpha, block(a, i, p, h, d), block(bo, p, j, d, w), p === 0 ? beta : 1, cb);
+      }
+    }
+  }
+}
+
+function gemmPart(
+  rt: Runtime,
+  alpha: number,
+  a: Operand,
+  bo: Operand,
+  beta: number,
+  c: Operand,
+): void {
+  const m = c.rows, n = c.cols, k = a.cols;
   const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE);
   const splits = Math.min(64, Math.ceil(k / SPLIT_CHUNK));
   if (tiles < SPLIT_BELOW_TILES && splits > 1) return splitGemm(rt, alpha, a, bo, beta, c, splits);

@@ -10,6 +10,7 @@ import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
 import { at, bind, emitWgsl, header, setOperand, U } from "./wgsl.ts";
+import { block } from "./products.ts";
 
 const WG = 256;
 const PARTIALS = 256;
@@ -150,10 +151,32 @@ export function reduceKernel(
   }, [1]);
 }
 
-/** scratch2[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows. */
+/** Entries one invocation sums per dispatch (llvmpipe ends loops after 65535 iterations). */
+const LINE_CHUNK = 16384;
+
+/**
+ * out[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows, in dispatches of at most
+ * LINE_CHUNK entries per line, the later ones adding to the sums.
+ */
 export function lineSums(rt: Runtime, out: Operand, xs: Operand, along: "cols" | "rows"): void {
   const lines = along === "cols" ? xs.cols : xs.rows;
+  const length = along === "cols" ? xs.rows : xs.cols;
   if (lines === 0) return;
+  for (let e = 0; e === 0 || e < length; e += LINE_CHUNK) {
+    const l = Math.min(LINE_CHUNK, length - e);
+    const part = along === "cols" ? block(xs, e, 0, l, lines) : block(xs, 0, e, lines, l);
+    linePart(rt, out, part, along, e > 0);
+  }
+}
+
+function linePart(
+  rt: Runtime,
+  out: Operand,
+  xs: Operand,
+  along: "cols" | "rows",
+  add: boolean,
+): void {
+  const lines = along === "cols" ? xs.cols : xs.rows;
   const b = bind([out, xs], 1);
   const [o, xi] = b.slotOf;
   const kernel = rt.kernel(`lines:${along}:${b.key}`, b.writable, () =>
@@ -161,7 +184,7 @@ export function lineSums(rt: Runtime, out: Operand, xs: Operand, along: "cols" |
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
   for (var t = g.x; t < ${U(2)}; t += nw.x * 64u) {
-    var s = 0.0;
+    var s = select(0.0, b${o}[${at(0, "t", "0u")}], ${U(1)} == 1u);
     for (var e = 0u; e < ${U(3)}; e++) {
       s += abs(b${xi}[${along === "cols" ? at(1, "e", "t") : at(1, "t", "e")}]);
     }
@@ -169,6 +192,7 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
   }
 }`);
   rt.dispatch(kernel, b.buffers, (p) => {
+    p.u[1] = add ? 1 : 0;
     p.u[2] = lines;
     p.u[3] = along === "cols" ? xs.rows : xs.cols;
     setOperand(p.u, 0, out);
