@@ -14,6 +14,8 @@ import { arrayType, type HostArray, type Loc } from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
 import { copy_ } from "./blas.ts";
+import { settle } from "./core/settle.ts";
+import { KnapError } from "./core/errors.ts";
 
 /** T now on the host, a promise of T when the source lives on a device. */
 export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
@@ -174,22 +176,29 @@ export function transfer_(src: Structure, dst: Structure): Structure | Promise<S
   sameShape("transfer_", src, dst, ["src", "dst"]);
   const from = src.factory.engine, to = dst.factory.engine;
   if (from === to && src.factory.dtype === dst.factory.dtype) return copy_(src, dst);
-  // Host memory the host can read as numbers goes straight in; bfloat16's does not.
-  if (from.location === "host" && from.hostArray(src.storage.buffer) !== undefined) {
+  // Host memory the host reads as numbers goes straight in; bfloat16's and a device's do not.
+  if (from.hostArray(src.storage.buffer) !== undefined) {
     to.write(src as HostOperand, dst);
     return dst;
   }
-  if (to.location === "host") {
-    const done = from.read(src, dst as HostOperand);
-    // From host memory (bfloat16) the copy is done now, as the host signature promises.
-    return from.location === "host" ? dst : Promise.resolve(done).then(() => dst);
-  }
-  // Device to device across engines: through a host copy.
-  const staging = hostCopyTarget(src);
-  return Promise.resolve(from.read(src, staging)).then(() => {
-    to.write(staging, dst);
+  const direct = to.hostArray(dst.storage.buffer) !== undefined;
+  // Into memory that holds numbers, the source reads itself; into a bfloat16 or a device
+  // structure, through a host copy the destination then writes.
+  const target = direct ? dst as HostOperand : hostCopyTarget(src);
+  const done = from.read(src, target);
+  const finish = (): Structure => {
+    if (dst.storage.released) {
+      throw new KnapError(
+        `transfer_: dst (${shapeOf(dst)}) was released while the copy was in flight`,
+        "released",
+      );
+    }
+    if (!direct) to.write(target, dst);
     return dst;
-  });
+  };
+  // From host memory (bfloat16) the copy is done now, as the host signature promises.
+  if (!(done instanceof Promise)) return finish();
+  return settle("transfer_", done.then(finish));
 }
 
 function hostCopyTarget(src: Structure): HostOperand {
@@ -244,5 +253,5 @@ export function transfer(
  */
 export function synchronize(factory: Factory): Promise<void> {
   checkFactoryLive("synchronize", factory);
-  return factory.engine.synchronize();
+  return settle("synchronize", factory.engine.synchronize()) as Promise<void>;
 }

@@ -19,6 +19,7 @@ import {
 } from "./core/checks.ts";
 import { alike, ge, vctr } from "./core/construct.ts";
 import { overlap, readable, release } from "./core/overlap.ts";
+import { settle } from "./core/settle.ts";
 import type { Loc, Scalar } from "./core/types.ts";
 
 /**
@@ -59,7 +60,7 @@ function scaleBy(beta: number, out: Structure): void {
 export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> {
   live("dot", x, "x");
   compatible("dot", x, y);
-  return x.factory.engine.blas.dot(x, y) as Scalar<L>;
+  return settle("dot", x.factory.engine.blas.dot(x, y)) as Scalar<L>;
 }
 
 /**
@@ -74,7 +75,7 @@ export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> 
  */
 export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("sum", x, "x");
-  return x.factory.engine.blas.sum(x) as Scalar<L>;
+  return settle("sum", x.factory.engine.blas.sum(x)) as Scalar<L>;
 }
 
 /**
@@ -89,7 +90,7 @@ export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("asum", x, "x");
-  return x.factory.engine.blas.asum(x) as Scalar<L>;
+  return settle("asum", x.factory.engine.blas.asum(x)) as Scalar<L>;
 }
 
 /**
@@ -104,7 +105,7 @@ export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrm2", x, "x");
-  return x.factory.engine.blas.nrm2(x) as Scalar<L>;
+  return settle("nrm2", x.factory.engine.blas.nrm2(x)) as Scalar<L>;
 }
 
 /**
@@ -119,7 +120,7 @@ export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrm1", x, "x");
-  return x.factory.engine.blas.nrm1(x) as Scalar<L>;
+  return settle("nrm1", x.factory.engine.blas.nrm1(x)) as Scalar<L>;
 }
 
 /**
@@ -134,7 +135,7 @@ export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrmi<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrmi", x, "x");
-  return x.factory.engine.blas.nrmi(x) as Scalar<L>;
+  return settle("nrmi", x.factory.engine.blas.nrmi(x)) as Scalar<L>;
 }
 
 function nonEmpty(op: string, x: Vector): void {
@@ -154,7 +155,7 @@ function nonEmpty(op: string, x: Vector): void {
 export function iamax<L extends Loc>(x: Vector<L>): Scalar<L> {
   liveVector("iamax", x);
   nonEmpty("iamax", x);
-  return x.factory.engine.blas.iamax(x) as Scalar<L>;
+  return settle("iamax", x.factory.engine.blas.iamax(x)) as Scalar<L>;
 }
 
 /**
@@ -170,7 +171,7 @@ export function iamax<L extends Loc>(x: Vector<L>): Scalar<L> {
 export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
   liveVector("iamin", x);
   nonEmpty("iamin", x);
-  return x.factory.engine.blas.iamin(x) as Scalar<L>;
+  return settle("iamin", x.factory.engine.blas.iamin(x)) as Scalar<L>;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   jsDouble,
   jsFloat,
   nativeAvailability,
+  nativeBfloat16,
   nativeDouble,
   nativeFloat,
   webgpuAvailability,
@@ -33,4 +34,9 @@ let webgpu: Factory<"device"> | undefined;
 export async function allFactories(): Promise<Factory[]> {
   if (gpu) webgpu ??= await webgpuFloat();
   return [...hostFactories, deferredFloat, deferredDouble, ...(webgpu ? [webgpu] : [])];
+}
+
+/** Every factory, nativeBfloat16 too (it takes part only in transfers, copies and products). */
+export async function everyFactory(): Promise<Factory[]> {
+  return [...await allFactories(), ...(native ? [nativeBfloat16] : [])];
 }

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { KnapError } from "../../core/errors.ts";
+
 /** Bytes of kernel parameters per dispatch: 48 u32 words, then 16 f32 words. */
 export const PARAM_BYTES = 256;
 const RING_SLOTS = 1024;
@@ -199,11 +201,22 @@ export class Runtime {
     });
     if (bytes > 0) this.copy(src, byteOffset, staging, 0, bytes);
     this.flush();
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = new Float32Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      return out;
+    } catch (e) {
+      // A device destroyed while the read was pending (its factory disposed): say so.
+      throw new KnapError(
+        `the WebGPU device was lost or its factory released while a read was pending (${
+          (e as Error).message
+        })`,
+        "device-lost",
+      );
+    } finally {
+      staging.destroy();
+    }
   }
 
   /** Resolves when all recorded work has finished on the device. */
