@@ -9,6 +9,7 @@
 import type { RandomStream } from "./core/engine.ts";
 import type { Structure } from "./core/structures.ts";
 import { live, nonNegative, scalar, seed as checkSeed } from "./core/checks.ts";
+import { atOrAbove, below } from "./core/floats.ts";
 
 /** Options of {@linkcode randUniform_}. */
 export interface UniformOptions {
@@ -63,6 +64,16 @@ export function randUniform_<S extends Structure>(x: S, options: UniformOptions 
   if (lo > hi) throw new RangeError(`randUniform_: lo ${lo} is above hi ${hi}`);
   if (!Number.isFinite(hi - lo)) {
     throw new RangeError(`randUniform_: the range [${lo}, ${hi}) is wider than a double holds`);
+  }
+  if (lo === hi) {
+    x.factory.engine.blas.fill(x, lo);
+    return x;
+  }
+  const float32 = x.factory.dtype !== "float64";
+  if (atOrAbove(lo, float32) > below(hi, float32)) {
+    throw new RangeError(
+      `randUniform_: no ${x.factory.dtype} lies in [${lo}, ${hi}); widen the range`,
+    );
   }
   x.factory.engine.rng.uniform(x, lo, hi, stream("randUniform_", x, seed));
   return x;

@@ -8,6 +8,7 @@
 
 import type { Operand, RandomStream } from "../../core/engine.ts";
 import type { HostArray } from "../../core/types.ts";
+import { atOrAbove, below } from "../../core/floats.ts";
 
 const M0 = 0xD2511F53;
 const M1 = 0xCD9E8D57;
@@ -75,9 +76,14 @@ function fillFrom(
   }
 }
 
-/** x ← uniform on [lo, hi). */
+/**
+ * x ← uniform on [lo, hi) in x's own precision: a draw that float32 would round up to hi (seed
+ * 207 gave exactly 1 at entry 39758) takes the largest float below it instead.
+ */
 export function uniform(x: Operand, lo: number, hi: number, stream: RandomStream): void {
-  fillFrom(x, stream, (b, lane) => lo + (hi - lo) * unit(b[lane]));
+  const float32 = x.storage.buffer instanceof Float32Array;
+  const first = atOrAbove(lo, float32), last = below(hi, float32);
+  fillFrom(x, stream, (b, lane) => Math.max(first, Math.min(last, lo + (hi - lo) * unit(b[lane]))));
 }
 
 /** x ← normal(mu, sigma), by Box–Muller on lanes (0, 1) and (2, 3) of each block. */

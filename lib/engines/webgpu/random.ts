@@ -9,6 +9,7 @@
 import type { Operand, RandomStream } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { at, bind, F, header, setOperand, U } from "./wgsl.ts";
+import { atOrAbove, below } from "../../core/floats.ts";
 
 const philox = `
 fn mulhi(a: u32, b: u32) -> u32 {
@@ -43,8 +44,9 @@ export function randomKernel(
   const n = xs.rows * xs.cols;
   if (n === 0) return;
   const bd = bind([xs], 1);
+  // Uniform draws are kept inside [first, last], the float32s of [lo, hi), passed in F(2), F(3).
   const draw = kind === "uniform"
-    ? `${F(0)} + (${F(1)} - ${F(0)}) * unit(r[lane])`
+    ? `clamp(${F(0)} + (${F(1)} - ${F(0)}) * unit(r[lane]), ${F(2)}, ${F(3)})`
     : `${F(0)} + ${F(1)} * sqrt(-2.0 * log(unit(r[lane & 2u]))) *
         select(cos(6.2831855 * unit(r[(lane & 2u) + 1u])), sin(6.2831855 * unit(r[(lane & 2u) + 1u])), (lane & 1u) == 1u)`;
   const kernel = rt.kernel(`random:${kind}`, bd.writable, () =>
@@ -70,5 +72,9 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
     p.u[19] = Math.floor(s.offset / 4294967296) >>> 0;
     p.f[0] = a;
     p.f[1] = b;
+    if (kind === "uniform") {
+      p.f[2] = atOrAbove(a, true);
+      p.f[3] = below(b, true);
+    }
   }, [rt.groups(n, 256)]);
 }
