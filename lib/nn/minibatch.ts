@@ -34,6 +34,7 @@ import type { Optimizer } from "./optimizer.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { trainingNetwork } from "./training.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
+import { CostWatch } from "./watch.ts";
 
 /** Options of {@linkcode sgdTrain}. */
 export interface MinibatchOptions extends SgdOptions {
@@ -139,15 +140,17 @@ export function sgdTrain<L extends Loc>(
   };
 
   const host = net.factory.location === "host";
+  const watch = new CostWatch("sgdTrain", options.checkFinite ?? true, host);
   if (host) {
     try {
       let last = NaN;
       for (let e = 1; e <= epochs; e++) {
         shuffle(order, random);
         const due = every > 0 && e % every === 0;
+        const read = e === epochs || due || watch.due();
         for (let b = 0; b < batches; b++) {
-          const c = batch(b, b === batches - 1 && (e === epochs || due)) as number | undefined;
-          if (c !== undefined) last = c;
+          const c = batch(b, b === batches - 1 && read) as number | undefined;
+          if (c !== undefined) last = watch.check(c, e, epochs, options.eta);
         }
         if (due) report(e, last);
       }
@@ -162,13 +165,17 @@ export function sgdTrain<L extends Loc>(
       for (let e = 1; e <= epochs; e++) {
         shuffle(order, random);
         const due = every > 0 && e % every === 0;
+        const checking = watch.due();
         for (let b = 0; b < batches; b++) {
-          const c = batch(b, b === batches - 1 && (e === epochs || due));
+          const c = batch(b, b === batches - 1 && (e === epochs || due || checking));
           if (c !== undefined) last = c;
         }
-        if (due) report(e, await last);
+        if (due || checking) {
+          const value = watch.check(await last, e, epochs, options.eta);
+          if (due) report(e, value);
+        }
       }
-      return await last;
+      return epochs === 0 ? NaN : watch.check(await last, epochs, epochs, options.eta);
     } finally {
       release();
     }

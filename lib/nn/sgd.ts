@@ -13,6 +13,7 @@ import type { Loc, Scalar } from "../core/types.ts";
 import type { Later } from "../access.ts";
 import type { Cost } from "./cost.ts";
 import { liveTraining, type TrainingNetwork } from "./training.ts";
+import { CostWatch } from "./watch.ts";
 
 /** Options of {@linkcode sgd}. */
 export interface SgdOptions {
@@ -23,6 +24,11 @@ export interface SgdOptions {
    * count from 1 over the whole schedule.
    */
   readonly onProgress?: (epoch: number, cost: number) => void;
+  /**
+   * Stop with a KnapError at the first epoch whose cost is NaN or ±∞ (default true): on the host
+   * the cost is read every epoch for it, on a device at the first epoch and then once a second.
+   */
+  readonly checkFinite?: boolean;
 }
 
 /** One stretch of a schedule: this many epochs at this learning rate. */
@@ -101,6 +107,8 @@ export function sgd(
   const started = performance.now();
   const onProgress = options.onProgress ?? ((e: number, c: number) => report(e, c, started));
   const host = t.factory.location === "host";
+  const watch = new CostWatch("sgd", options.checkFinite ?? true, host);
+  const total = schedule.reduce((n, [epochs]) => n + epochs, 0);
   const costs: Deferred<number>[] = [];
   let epoch = 0;
 
@@ -115,8 +123,8 @@ export function sgd(
       let last = NaN;
       for (let e = 1; e <= epochs; e++) {
         const due = every > 0 && (epoch + 1) % every === 0;
-        const c = step(eta, e === epochs || due) as number | undefined;
-        if (c !== undefined) last = c;
+        const c = step(eta, e === epochs || due || watch.due()) as number | undefined;
+        if (c !== undefined) last = watch.check(c, epoch, total, eta);
         if (due) onProgress(epoch, c!);
       }
       costs.push(epochs === 0 ? NaN : last);
@@ -131,11 +139,15 @@ export function sgd(
       let last: Deferred<number> = NaN;
       for (let e = 1; e <= epochs; e++) {
         const due = every > 0 && (epoch + 1) % every === 0;
-        const c = step(eta, e === epochs || due);
+        const checking = watch.due();
+        const c = step(eta, e === epochs || due || checking);
         if (c !== undefined) last = c;
-        if (due) onProgress(epoch, await c!);
+        if (due || checking) {
+          const value = watch.check(await c!, epoch, total, eta);
+          if (due) onProgress(epoch, value);
+        }
       }
-      out.push(await last);
+      out.push(epochs === 0 ? NaN : watch.check(await last, epoch, total, eta));
     }
     return out;
   };

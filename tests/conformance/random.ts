@@ -12,18 +12,21 @@ export function randomConformance(f: Factory): void {
   const t = (name: string, fn: () => Promise<void>) => Deno.test(`[${f.name}] ${name}`, fn);
   const reference = f.dtype === "float32" ? k.jsFloat : k.jsDouble;
 
-  t("randUniform_ never reaches hi in the structure's own precision; lo = hi fills lo", async () => {
-    using x = k.vctr(f, 40000);
-    k.randUniform_(x, { seed: 207 }); // float32 rounded entry 39758 up to 1
-    assert((await readVector(x)).every((v) => v >= 0 && v < 1), "seed 207 within [0, 1)");
-    for (const [lo, hi] of [[1, 1 + 2 ** -20], [-3, -3 + 1e-6], [0.1, 0.1000001]]) {
-      k.randUniform_(x, { lo, hi, seed: 3 });
-      const xs = await readVector(x);
-      assert(xs.every((v) => v >= lo && v < hi), `within [${lo}, ${hi})`);
-    }
-    k.randUniform_(x, { lo: 2.5, hi: 2.5 });
-    assert((await readVector(x)).every((v) => v === 2.5), "lo = hi");
-  });
+  t(
+    "randUniform_ never reaches hi in the structure's own precision; lo = hi fills lo",
+    async () => {
+      using x = k.vctr(f, 40000);
+      k.randUniform_(x, { seed: 207 }); // float32 rounded entry 39758 up to 1
+      assert((await readVector(x)).every((v) => v >= 0 && v < 1), "seed 207 within [0, 1)");
+      for (const [lo, hi] of [[1, 1 + 2 ** -20], [-3, -3 + 1e-6], [0.1, 0.1000001]]) {
+        k.randUniform_(x, { lo, hi, seed: 3 });
+        const xs = await readVector(x);
+        assert(xs.every((v) => v >= lo && v < hi), `within [${lo}, ${hi})`);
+      }
+      k.randUniform_(x, { lo: 2.5, hi: 2.5 });
+      assert((await readVector(x)).every((v) => v === 2.5), "lo = hi");
+    },
+  );
 
   t("randUniform_ fills [lo, hi) with the right moments, and a seed repeats the fill", async () => {
     using x = k.vctr(f, 20000);
