@@ -5,6 +5,7 @@
  */
 
 import { readCsv } from "./csv.ts";
+import { KnapError } from "../core/errors.ts";
 
 /** The data: features as a 13 × n column-major array (one house per column), targets 1 × n. */
 export interface Boston {
@@ -19,7 +20,9 @@ export interface Boston {
 }
 
 /**
- * Reads a CSV with the header `crim,…,lstat,medv` (`medv` last, the target).
+ * Reads a CSV with the header `crim,…,lstat,medv` (`medv` last, the target). The header must
+ * end in `medv` and every value must be a number: anything else is a KnapError naming the
+ * file, the row and the column.
  *
  * @example
  * ```ts
@@ -32,14 +35,35 @@ export interface Boston {
  */
 export async function loadBoston(path: string | URL): Promise<Boston> {
   const rows: string[][] = [];
+  const file = String(path);
   for await (const r of readCsv(path)) rows.push(r);
   const [header, ...data] = rows;
+  if (header === undefined || header.length < 2 || header.at(-1)?.trim().toLowerCase() !== "medv") {
+    throw new KnapError(
+      `loadBoston: ${file} is not Boston housing data: its header must end in medv, got ${
+        JSON.stringify(header?.slice(0, 4))
+      }${(header?.length ?? 0) > 4 ? "…" : ""}`,
+      "bad-data",
+    );
+  }
   const features = header.slice(0, -1);
   const f = features.length, n = data.length;
   const x = new Float64Array(f * n), y = new Float64Array(n);
+  const value = (text: string, j: number, i: number): number => {
+    const v = Number(text);
+    if (text.trim() === "" || !Number.isFinite(v)) {
+      throw new KnapError(
+        `loadBoston: ${file}, row ${j + 2}, column ${header[i]}: ${
+          JSON.stringify(text)
+        } is not a number`,
+        "bad-data",
+      );
+    }
+    return v;
+  };
   data.forEach((r, j) => {
-    for (let i = 0; i < f; i++) x[j * f + i] = Number(r[i]);
-    y[j] = Number(r[f]);
+    for (let i = 0; i < f; i++) x[j * f + i] = value(r[i], j, i);
+    y[j] = value(r[f], j, f);
   });
   return { features, x, y, count: n };
 }

@@ -6,6 +6,7 @@
  */
 
 import { parse } from "csv-parse";
+import { KnapError } from "../core/errors.ts";
 
 /** Options of {@linkcode readCsv}. */
 export interface CsvOptions {
@@ -17,14 +18,17 @@ export interface CsvOptions {
   readonly skip?: number;
 }
 
-/** A file path, a URL to a file, or a byte stream. */
+/** A file path (taken as it is, `%` and `#` included), a `file:` URL, or a byte stream. */
 export type CsvSource = string | URL | ReadableStream<Uint8Array>;
 
 async function open(source: CsvSource): Promise<ReadableStream<Uint8Array>> {
   if (source instanceof ReadableStream) return source;
-  const path = source instanceof URL ? source : new URL(source, `file://${Deno.cwd()}/`);
-  const file = await Deno.open(path);
-  const name = path.pathname;
+  const name = source instanceof URL ? source.pathname : source;
+  const file = await Deno.open(source).catch((e) => {
+    throw e instanceof Deno.errors.NotCapable
+      ? new KnapError(`readCsv: reading ${String(source)} needs --allow-read`, "permission")
+      : e;
+  });
   return name.endsWith(".gz")
     ? file.readable.pipeThrough(new DecompressionStream("gzip"))
     : file.readable;
@@ -60,20 +64,35 @@ export async function* readCsv(
     relax_column_count: false,
   });
   const stream = await open(source);
+  const reader = stream.getReader();
+  let stopped = false;
   // Feed the parser from the byte stream while its records are consumed below.
   const feeding = (async () => {
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of stream) {
-        if (!parser.write(decoder.decode(chunk, { stream: true }))) {
-          await new Promise((resolve) => parser.once("drain", resolve));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || stopped) break;
+        if (!parser.write(decoder.decode(value, { stream: true }))) {
+          // A parser destroyed meanwhile (an early break) drains no more: it closes.
+          await new Promise((resolve) => {
+            parser.once("drain", resolve);
+            parser.once("close", resolve);
+          });
         }
       }
-      parser.end(decoder.decode());
+      if (!stopped) parser.end(decoder.decode());
     } catch (e) {
       parser.destroy(e as Error);
     }
   })();
-  for await (const record of parser) yield record as string[] | Record<string, string>;
-  await feeding;
+  try {
+    for await (const record of parser) yield record as string[] | Record<string, string>;
+  } finally {
+    // An early break or a parse error: stop reading, close the file, let the feeder finish.
+    stopped = true;
+    parser.destroy();
+    await reader.cancel().catch(() => {});
+    await feeding;
+  }
 }

@@ -12,7 +12,7 @@ import { KnapError } from "../core/errors.ts";
 
 /** A file of a data set: where it comes from and what its bytes must hash to. */
 export interface DatasetFile {
-  /** The file's name in the cache. */
+  /** The file's name in the cache: letters, digits, `.`, `_` and `-`, no folders. */
   readonly name: string;
   /** Where to download it from. */
   readonly url: string;
@@ -26,8 +26,38 @@ export interface FetchOptions {
   readonly cache?: string;
   /** A local copy to use instead of downloading (verified all the same). */
   readonly local?: string;
-  /** Reports bytes received so far and the total when known, for a progress display. */
+  /**
+   * Reports bytes received so far and the total when known, for a progress display. What it
+   * throws ends the download and reaches the caller unchanged.
+   */
   readonly onProgress?: (received: number, total: number | undefined) => void;
+  /**
+   * Milliseconds without a byte before a download is abandoned as stalled (default 30000).
+   * Partial files older than this, left by a download that was killed, are removed.
+   */
+  readonly stallTimeout?: number;
+}
+
+/** A name that stays inside the cache folder: no separators, no `..`, nothing hidden. */
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
+    throw new RangeError(
+      `fetchDataset: the file name ${JSON.stringify(name)} must be letters, digits, '.', '_' ` +
+        "and '-' only, not starting with '.': a name may not reach outside the cache",
+    );
+  }
+}
+
+/** Removes partial downloads of `name` untouched for `age` ms: leftovers of a killed process. */
+async function removeStale(dir: string, name: string, age: number): Promise<void> {
+  const now = Date.now();
+  for await (const e of Deno.readDir(dir)) {
+    if (!e.isFile || !e.name.startsWith(`.${name}.`) || !e.name.endsWith(".part")) continue;
+    const path = `${dir}/${e.name}`;
+    const info = await Deno.stat(path).catch(() => undefined);
+    const touched = info?.mtime?.getTime() ?? now;
+    if (now - touched > age) await Deno.remove(path).catch(() => {});
+  }
 }
 
 /** The cache folder: `$KNAP_DATA`, else the platform's user cache folder joined with "knap". */
@@ -78,6 +108,9 @@ async function exists(path: string): Promise<boolean> {
  * ```
  */
 export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}): Promise<string> {
+  checkName(file?.name);
+  const stall = options.stallTimeout ?? 30_000;
+  if (!(stall > 0)) throw new RangeError(`fetchDataset: stallTimeout must be positive, got ${stall}`);
   const dir = options.cache ?? cacheDir();
   const target = `${dir}/${file.name}`;
   const want = file.sha256.toLowerCase();
@@ -86,12 +119,13 @@ export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}
     await Deno.remove(target); // a stale or damaged entry: fetch it again
   }
   await Deno.mkdir(dir, { recursive: true });
+  await removeStale(dir, file.name, stall);
   const temp = await Deno.makeTempFile({ dir, prefix: `.${file.name}.`, suffix: ".part" });
   try {
     if (options.local !== undefined) {
       await Deno.copyFile(options.local, temp);
     } else {
-      await download(file.url, temp, options.onProgress);
+      await download(file.url, temp, stall, options.onProgress);
     }
     const got = await sha256Of(temp);
     if (got !== want) {
@@ -110,39 +144,74 @@ export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}
   }
 }
 
+/** Thrown by a progress callback: passed on as it is, not taken for a broken download. */
+class FromCallback {
+  constructor(readonly error: unknown) {}
+}
+
 async function download(
   url: string,
   path: string,
+  stall: number,
   onProgress?: (received: number, total: number | undefined) => void,
 ): Promise<void> {
-  const response = await fetch(url);
+  const abort = new AbortController();
+  let timer = setTimeout(() => abort.abort(), stall);
+  const stalled = () =>
+    new KnapError(`${url}: no data for ${stall / 1000} s; the download stalled`, "stalled");
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: abort.signal });
+  } catch (e) {
+    clearTimeout(timer);
+    if (abort.signal.aborted) throw stalled();
+    throw new KnapError(`${url}: ${(e as Error).message}`, "network");
+  }
   if (!response.ok || response.body === null) {
+    clearTimeout(timer);
     await response.body?.cancel();
     throw new KnapError(
       `${url}: HTTP ${response.status} ${response.statusText}`,
       `http-${response.status}`,
     );
   }
-  const header = response.headers.get("content-length");
+  // A compressed response arrives decompressed: its Content-Length counts other bytes. The
+  // checksum still vouches for the file.
+  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
+  const header = encoded ? null : response.headers.get("content-length");
   const total = header === null ? undefined : Number(header);
   let received = 0;
-  const out = await Deno.open(path, { write: true, truncate: true });
-  const writer = out.writable.getWriter();
+  using out = await Deno.open(path, { write: true, truncate: true });
   try {
     for await (const chunk of response.body) {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(), stall);
       received += chunk.length;
-      await writer.write(chunk);
-      onProgress?.(received, total);
+      await writeAll(out, chunk);
+      try {
+        onProgress?.(received, total);
+      } catch (e) {
+        throw new FromCallback(e);
+      }
     }
   } catch (e) {
+    if (e instanceof FromCallback) {
+      abort.abort();
+      throw e.error;
+    }
+    if (abort.signal.aborted) throw stalled();
     throw new KnapError(
       `${url}: the download broke off after ${received} bytes (${(e as Error).message})`,
       "truncated",
     );
   } finally {
-    await writer.close().catch(() => {});
+    clearTimeout(timer);
   }
   if (total !== undefined && received !== total) {
     throw new KnapError(`${url}: received ${received} of ${total} bytes`, "truncated");
   }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
 }

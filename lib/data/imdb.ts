@@ -8,6 +8,7 @@
  */
 
 import { readCsv } from "./csv.ts";
+import { KnapError } from "../core/errors.ts";
 import { multiHot, topWords, vocabulary, wordFrequencies } from "./text.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
 import { seed as checkSeed } from "../core/checks.ts";
@@ -32,15 +33,36 @@ export interface Review {
  * ```
  */
 export async function* reviews(path: string | URL): AsyncIterable<Review> {
-  for await (const row of readCsv(path, { columns: true })) {
-    const label = row.label;
-    if (label !== "pos" && label !== "neg") continue;
-    yield {
-      type: row.type === "test" ? "test" : "train",
-      text: row.review,
-      positive: label === "pos",
-    };
+  const file = String(path);
+  let row = 1;
+  for await (const r of readCsv(path, { columns: true })) {
+    row++;
+    if (row === 2) {
+      const missing = ["type", "review", "label"].filter((c) => !(c in r));
+      if (missing.length > 0) {
+        throw new KnapError(
+          `reviews: ${file} is not in the imdb_master.csv layout (,type,review,label,file): ` +
+            `it has no ${missing.join(", ")} column`,
+          "bad-data",
+        );
+      }
+    }
+    const label = r.label;
+    if (label === "unsup") continue; // the unlabeled reviews some copies carry
+    if (label !== "pos" && label !== "neg") throw bad(file, row, "label", label);
+    if (r.type !== "train" && r.type !== "test") throw bad(file, row, "type", r.type);
+    yield { type: r.type, text: r.review, positive: label === "pos" };
   }
+  if (row === 1) throw new KnapError(`reviews: ${file} holds no reviews`, "bad-data");
+}
+
+function bad(file: string, row: number, column: string, value: string): KnapError {
+  return new KnapError(
+    `reviews: ${file}, row ${row}, column ${column}: ${JSON.stringify(value)} is not one of ${
+      column === "label" ? "pos, neg, unsup" : "train, test"
+    }`,
+    "bad-data",
+  );
 }
 
 /** One split, encoded: x is vocabulary × n (one review per column, column-major), y is 1 × n. */

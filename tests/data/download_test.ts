@@ -32,6 +32,20 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (re
     });
     return new Response(body, { headers: { "content-length": String(good.length) } });
   }
+  if (path === "/gzipped.csv") {
+    // A valid compressed response: fetch decompresses it; its length counts compressed bytes.
+    const body = new Blob([good]).stream().pipeThrough(new CompressionStream("gzip"));
+    return new Response(body, { headers: { "content-encoding": "gzip" } });
+  }
+  if (path === "/stalls.csv") {
+    // Sends a little, then nothing more.
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(good.slice(0, 100));
+      },
+    });
+    return new Response(body, { headers: { "content-length": String(good.length) } });
+  }
   return new Response("missing", { status: 404 });
 });
 const base = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
@@ -96,6 +110,75 @@ Deno.test("a damaged cache entry is replaced; a local copy is verified before us
   }
   assert(KnapErrorLike(error, "checksum"), String(error));
   assertEquals(await cacheFiles(third), []);
+});
+
+Deno.test("a name that reaches outside the cache is refused before any file is touched", async () => {
+  const root = await Deno.makeTempDir();
+  const cache = `${root}/cache`;
+  await Deno.mkdir(cache);
+  await Deno.writeTextFile(`${root}/victim.csv`, "keep me");
+  for (const name of ["../victim.csv", "a/b.csv", "..", ".", "", ".hidden", "x\\y"]) {
+    let error: unknown;
+    try {
+      await fetchDataset({ name, url: `${base}/good.csv`, sha256: goodHash }, { cache });
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof RangeError && error.message.includes("fetchDataset"), String(error));
+  }
+  assertEquals(await Deno.readTextFile(`${root}/victim.csv`), "keep me");
+  assertEquals(await cacheFiles(cache), []);
+});
+
+Deno.test("a gzip-encoded response is accepted; the checksum vouches for it", async () => {
+  const cache = await Deno.makeTempDir();
+  const file = { name: "good.csv", url: `${base}/gzipped.csv`, sha256: goodHash };
+  assertEquals(await Deno.readFile(await fetchDataset(file, { cache })), good);
+});
+
+Deno.test("a stalled download ends with a KnapError and leaves nothing behind", async () => {
+  const cache = await Deno.makeTempDir();
+  let error: unknown;
+  try {
+    await fetchDataset({ name: "s.csv", url: `${base}/stalls.csv`, sha256: goodHash }, {
+      cache,
+      stallTimeout: 300,
+    });
+  } catch (e) {
+    error = e;
+  }
+  assert(KnapErrorLike(error, "stalled"), String(error));
+  assertEquals(await cacheFiles(cache), []);
+});
+
+Deno.test("a partial file left by a killed download is cleaned; a fresh one is kept", async () => {
+  const cache = await Deno.makeTempDir();
+  const stale = `${cache}/.good.csv.abc123.part`, fresh = `${cache}/.good.csv.def456.part`;
+  await Deno.writeTextFile(stale, "half");
+  await Deno.writeTextFile(fresh, "half");
+  const old = new Date(Date.now() - 3_600_000);
+  await Deno.utime(stale, old, old);
+  const file = { name: "good.csv", url: `${base}/good.csv`, sha256: goodHash };
+  await fetchDataset(file, { cache });
+  assertEquals(await cacheFiles(cache), [".good.csv.def456.part", "good.csv"]);
+});
+
+Deno.test("an error thrown by onProgress reaches the caller as it is", async () => {
+  const cache = await Deno.makeTempDir();
+  const mine = new Error("the caller's own");
+  let error: unknown;
+  try {
+    await fetchDataset({ name: "good.csv", url: `${base}/good.csv`, sha256: goodHash }, {
+      cache,
+      onProgress: () => {
+        throw mine;
+      },
+    });
+  } catch (e) {
+    error = e;
+  }
+  assert(error === mine, `got ${String(error)}`);
+  assertEquals(await cacheFiles(cache), []);
 });
 
 Deno.test({
