@@ -110,7 +110,9 @@ async function exists(path: string): Promise<boolean> {
 export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}): Promise<string> {
   checkName(file?.name);
   const stall = options.stallTimeout ?? 30_000;
-  if (!(stall > 0)) throw new RangeError(`fetchDataset: stallTimeout must be positive, got ${stall}`);
+  if (!(stall > 0)) {
+    throw new RangeError(`fetchDataset: stallTimeout must be positive, got ${stall}`);
+  }
   const dir = options.cache ?? cacheDir();
   const target = `${dir}/${file.name}`;
   const want = file.sha256.toLowerCase();

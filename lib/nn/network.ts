@@ -89,6 +89,14 @@ export interface BatchBuffers<L extends Loc> {
   readonly outputs: GEMatrix<L>[];
 }
 
+/** How many batch sizes' evaluation buffers a network keeps: a bounded cache, not one per size. */
+const BATCH_SIZES_KEPT = 4;
+
+function releaseBuffers<L extends Loc>(w: BatchBuffers<L>): void {
+  w.ones[Symbol.dispose]();
+  for (const o of w.outputs) o[Symbol.dispose]();
+}
+
 /** A stack of fully connected layers on one factory. Dispose it to release everything it owns. */
 export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
   /** The factory of every layer. */
@@ -117,15 +125,25 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
     return this.#released;
   }
 
-  /** The evaluation buffers for a batch size, made on its first use and kept until dispose. */
+  /**
+   * The evaluation buffers for a batch size, made on its first use. The buffers of the last
+   * four sizes used are kept; an older size's are released.
+   */
   work(batch: number): BatchBuffers<L> {
     let w = this.#work.get(batch);
-    if (w === undefined) {
+    if (w !== undefined) {
+      this.#work.delete(batch); // most recently used last
+    } else {
+      if (this.#work.size >= BATCH_SIZES_KEPT) {
+        const [oldest, buffers] = this.#work.entries().next().value!;
+        this.#work.delete(oldest);
+        releaseBuffers(buffers);
+      }
       const ones = entry_(vctr(this.factory, batch), 1);
       const outputs = this.layers.map((l) => ge(this.factory, l.outDim, batch));
       w = { ones, outputs };
-      this.#work.set(batch, w);
     }
+    this.#work.set(batch, w);
     return w;
   }
 
@@ -137,10 +155,7 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
       l.weights[Symbol.dispose]();
       l.bias[Symbol.dispose]();
     }
-    for (const w of this.#work.values()) {
-      w.ones[Symbol.dispose]();
-      for (const o of w.outputs) o[Symbol.dispose]();
-    }
+    for (const w of this.#work.values()) releaseBuffers(w);
     this.#work.clear();
   }
 
@@ -205,7 +220,8 @@ export function inferenceNetwork<L extends Loc>(
 /**
  * The outputs of the network for a batch x (inDim × batch, one column per sample): a view of a
  * buffer the network owns and reuses for batches of that size, valid until the next call with
- * the same size. Copy it (`copy`) to keep it.
+ * the same size — or until calls with four other sizes, which release the oldest size's
+ * buffers (a later use of the view is a KnapError). Copy it (`copy`) to keep it.
  *
  * @example
  * ```ts
