@@ -185,9 +185,26 @@ export function openDNNL(): DNNL {
   return lib;
 }
 
+/** dnnl_status_t's values after success, as oneDNN 2.6's dnnl_types.h numbers them. */
+const statusNames = [
+  "success",
+  "out of memory",
+  "invalid arguments",
+  "unimplemented",
+  "iterator ends",
+  "runtime error",
+  "not required",
+];
+
 /** Throws a KnapError carrying oneDNN's status unless it is success. */
 export function check(status: number, what: string): void {
   if (status !== dnnl_success) {
-    throw new KnapError(`oneDNN: ${what} failed with status ${status}`, `dnnl-${status}`);
+    const why = statusNames[status] ?? "unknown status";
+    throw new KnapError(
+      `oneDNN: ${what} failed: ${why} (status ${status})${
+        status === 1 ? "; free memory or use smaller batches" : ""
+      }`,
+      `dnnl-${status}`,
+    );
   }
 }

@@ -7,6 +7,7 @@
  */
 
 import { KnapError } from "../lib/core/errors.ts";
+import { envReadable, envVar } from "../lib/core/env.ts";
 
 /** Where to look for one library and what to tell a user who lacks it. */
 export interface LibrarySpec {
@@ -25,7 +26,7 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   spec: LibrarySpec,
   symbols: S,
 ): Deno.DynamicLibrary<S> {
-  const explicit = Deno.env.get(spec.env);
+  const explicit = envVar(spec.env);
   const candidates = explicit ? [explicit] : [...(spec.names[Deno.build.os] ?? [])];
   const failures: string[] = [];
   for (const path of candidates) {
@@ -41,9 +42,12 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
       failures.push(`${path}: ${(e as Error).message.split("\n")[0]}`);
     }
   }
+  const unread = envReadable(spec.env)
+    ? ""
+    : ` (knap could not read ${spec.env}: run with --allow-env=${spec.env})`;
   throw new KnapError(
     `${spec.name} was not found (tried ${failures.join("; ") || "no candidates"}). ` +
-      `Install it (${spec.install}) or set ${spec.env} to the library's path.`,
+      `Install it (${spec.install}) or set ${spec.env} to the library's path${unread}.`,
     "missing-library",
   );
 }

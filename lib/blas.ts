@@ -12,6 +12,7 @@ import {
   live,
   liveMatrix,
   liveVector,
+  numeric,
   productFactories,
   sameFactory,
   scalar,
@@ -59,6 +60,7 @@ function scaleBy(beta: number, out: Structure): void {
  */
 export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> {
   live("dot", x, "x");
+  numeric("dot", x);
   compatible("dot", x, y);
   return settle("dot", x.factory.engine.blas.dot(x, y)) as Scalar<L>;
 }
@@ -75,6 +77,7 @@ export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> 
  */
 export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("sum", x, "x");
+  numeric("sum", x);
   return settle("sum", x.factory.engine.blas.sum(x)) as Scalar<L>;
 }
 
@@ -90,6 +93,7 @@ export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("asum", x, "x");
+  numeric("asum", x);
   return settle("asum", x.factory.engine.blas.asum(x)) as Scalar<L>;
 }
 
@@ -105,6 +109,7 @@ export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrm2", x, "x");
+  numeric("nrm2", x);
   return settle("nrm2", x.factory.engine.blas.nrm2(x)) as Scalar<L>;
 }
 
@@ -120,6 +125,7 @@ export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrm1", x, "x");
+  numeric("nrm1", x);
   return settle("nrm1", x.factory.engine.blas.nrm1(x)) as Scalar<L>;
 }
 
@@ -135,6 +141,7 @@ export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
  */
 export function nrmi<L extends Loc>(x: Structure<L>): Scalar<L> {
   live("nrmi", x, "x");
+  numeric("nrmi", x);
   return settle("nrmi", x.factory.engine.blas.nrmi(x)) as Scalar<L>;
 }
 
@@ -154,6 +161,7 @@ function nonEmpty(op: string, x: Vector): void {
  */
 export function iamax<L extends Loc>(x: Vector<L>): Scalar<L> {
   liveVector("iamax", x);
+  numeric("iamax", x);
   nonEmpty("iamax", x);
   return settle("iamax", x.factory.engine.blas.iamax(x)) as Scalar<L>;
 }
@@ -170,6 +178,7 @@ export function iamax<L extends Loc>(x: Vector<L>): Scalar<L> {
  */
 export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
   liveVector("iamin", x);
+  numeric("iamin", x);
   nonEmpty("iamin", x);
   return settle("iamin", x.factory.engine.blas.iamin(x)) as Scalar<L>;
 }
@@ -256,6 +265,7 @@ export function copy(x: Structure): Structure {
 export function scal_<S extends Structure>(alpha: number, x: S): S {
   scalar("scal_", alpha, "alpha");
   live("scal_", x, "x");
+  numeric("scal_", x);
   x.factory.engine.blas.scal(alpha, x);
   return x;
 }
@@ -274,6 +284,7 @@ export function scal_<S extends Structure>(alpha: number, x: S): S {
 export function scal<S extends Structure>(alpha: number, x: S): S {
   scalar("scal", alpha, "alpha");
   live("scal", x, "x");
+  numeric("scal", x);
   const y = alike(x) as S;
   x.factory.engine.blas.axpby(alpha, x, 0, y);
   return y;
@@ -298,6 +309,7 @@ export function axpy_(...args: [number, Structure, Structure] | [Structure, Stru
   const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
   scalar("axpy_", alpha, "alpha");
   live("axpy_", x, "x");
+  numeric("axpy_", x);
   compatible("axpy_", x, y);
   return update(alpha, x, 1, y);
 }
@@ -321,6 +333,7 @@ export function axpy(...args: [number, Structure, Structure] | [Structure, Struc
   const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
   scalar("axpy", alpha, "alpha");
   live("axpy", x, "x");
+  numeric("axpy", x);
   compatible("axpy", x, y);
   const z = alike(y);
   x.factory.engine.blas.copy(y, z);
@@ -343,6 +356,7 @@ export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: n
   scalar("axpby_", alpha, "alpha");
   scalar("axpby_", beta, "beta");
   live("axpby_", x, "x");
+  numeric("axpby_", x);
   compatible("axpby_", x, y);
   return update(alpha, x, beta, y);
 }
@@ -417,6 +431,7 @@ export function mv_(...args: unknown[]): Vector {
   scalar("mv_", alpha, "alpha");
   scalar("mv_", beta, "beta");
   checkMv("mv_", a, x, y);
+  numeric("mv_", a);
   if (alpha === 0) {
     scaleBy(beta, y as Vector);
     return y as Vector;
@@ -447,6 +462,7 @@ export function mv(...args: unknown[]): Vector {
   const [alpha, a, x] = scaledArgs("mv", args, 3);
   scalar("mv", alpha, "alpha");
   checkMv("mv", a, x);
+  numeric("mv", a);
   const y = vctr(a.factory, a.m);
   if (alpha !== 0) a.factory.engine.blas.gemv(alpha, a, x as Vector, 0, y);
   return y;
@@ -494,6 +510,7 @@ export function rk_(...args: unknown[]): GEMatrix {
   const [alpha, x, y, a] = scaledArgs("rk_", args, 4);
   scalar("rk_", alpha, "alpha");
   checkRk("rk_", x, y, a);
+  numeric("rk_", x as Vector);
   const out = a as GEMatrix;
   if (alpha === 0) return out;
   // A vector that is part of a is read from a copy: a changes while the update reads it.
@@ -521,6 +538,7 @@ export function rk(...args: unknown[]): GEMatrix {
   const [alpha, x, y] = scaledArgs("rk", args, 3);
   scalar("rk", alpha, "alpha");
   checkRk("rk", x, y);
+  numeric("rk", x as Vector);
   const a = ge((x as Vector).factory, (x as Vector).dim, (y as Vector).dim);
   if (alpha !== 0) a.factory.engine.blas.ger(alpha, x as Vector, y as Vector, a);
   return a;
@@ -586,6 +604,7 @@ export function mm_(...args: unknown[]): GEMatrix {
   scalar("mm_", alpha, "alpha");
   scalar("mm_", beta, "beta");
   checkMm("mm_", a, b, c);
+  numeric("mm_", c as GEMatrix);
   if (alpha === 0) {
     scaleBy(beta, c as GEMatrix);
     return c as GEMatrix;
@@ -615,6 +634,7 @@ export function mm(...args: unknown[]): GEMatrix {
   const [alpha, a, b] = scaledArgs("mm", args, 3);
   scalar("mm", alpha, "alpha");
   checkMm("mm", a, b);
+  numeric("mm", a);
   const c = ge(a.factory, a.m, (b as GEMatrix).n);
   if (alpha !== 0) a.factory.engine.blas.gemm(alpha, a, b as GEMatrix, 0, c);
   return c;

@@ -9,7 +9,7 @@
 import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
 import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
 import type { Structure } from "./core/structures.ts";
-import { compatible, live, scalar, value } from "./core/checks.ts";
+import { compatible, live, numeric, scalar, value } from "./core/checks.ts";
 import { alike } from "./core/construct.ts";
 import { readable, release } from "./core/overlap.ts";
 
@@ -31,6 +31,7 @@ function run(
   out: Structure | "fresh",
 ): Structure {
   live(name, x, "x");
+  numeric(name, x);
   if (y !== undefined) compatible(name, x, y, ["x", "y"]);
   if (op === ops.clamp) bounds(name, params[0], params[1]);
   else for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);

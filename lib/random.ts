@@ -8,7 +8,7 @@
 
 import type { RandomStream } from "./core/engine.ts";
 import type { Structure } from "./core/structures.ts";
-import { live, nonNegative, scalar, seed as checkSeed } from "./core/checks.ts";
+import { live, nonNegative, numeric, scalar, seed as checkSeed } from "./core/checks.ts";
 import { atOrAbove, below } from "./core/floats.ts";
 
 /** Options of {@linkcode randUniform_}. */
@@ -58,6 +58,7 @@ function stream(op: string, x: Structure, seed: number | undefined): RandomStrea
  */
 export function randUniform_<S extends Structure>(x: S, options: UniformOptions = {}): S {
   live("randUniform_", x, "x");
+  numeric("randUniform_", x);
   const { lo = 0, hi = 1, seed } = options;
   scalar("randUniform_", lo, "lo");
   scalar("randUniform_", hi, "hi");
@@ -91,6 +92,7 @@ export function randUniform_<S extends Structure>(x: S, options: UniformOptions 
  */
 export function randNormal_<S extends Structure>(x: S, options: NormalOptions = {}): S {
   live("randNormal_", x, "x");
+  numeric("randNormal_", x);
   const { mu = 0, sigma = 1, seed } = options;
   scalar("randNormal_", mu, "mu");
   nonNegative("randNormal_", sigma, "sigma");

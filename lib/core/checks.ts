@@ -52,6 +52,21 @@ export function liveMatrix(op: string, s: unknown, name = "a"): asserts s is GEM
   }
 }
 
+/**
+ * Throws a KnapError naming `op` when s holds bfloat16 (nativeBfloat16): the host cannot read
+ * those bits as numbers, so they take part only in transfers, copies, fills and as factors of
+ * float32 products.
+ */
+export function numeric(op: string, s: Structure): void {
+  if (s.factory.dtype === "bfloat16") {
+    throw new KnapError(
+      `${op}: bfloat16 structures (${s.factory.name}) take part only in transfers, copies, ` +
+        "fills and as factors of mm_ into a nativeFloat output; transfer to nativeFloat first",
+      "unsupported",
+    );
+  }
+}
+
 /** Throws a TypeError unless all structures share one factory. */
 export function sameFactory(op: string, ...ss: Structure[]): void {
   const f = ss[0].factory;

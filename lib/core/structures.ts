@@ -83,6 +83,21 @@ export function allocate(op: string, factory: Factory, length: number): OwnedSto
   return storage;
 }
 
+/** A new host typed array for n entries of the factory's dtype; failure is a KnapError. */
+function freshArray(op: string, factory: Factory, n: number): HostArray {
+  try {
+    return new (arrayType(factory.dtype))(n);
+  } catch (e) {
+    const bytes = n * (factory.dtype === "float64" ? 8 : 4);
+    throw new KnapError(
+      `${op}: could not allocate ${n} entries (${formatBytes(bytes)}) on the host: ${
+        (e as Error).message
+      }`,
+      "out-of-memory",
+    );
+  }
+}
+
 function formatBytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -218,7 +233,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
   toArray(): L extends "host" ? HostArray : never;
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
-    const out = new (arrayType(this.factory.dtype))(this.dim);
+    const out = freshArray("toArray", this.factory, this.dim);
     if (this.dim === 0) return out;
     for (let i = 0, k = this.offset; i < this.dim; i++, k += this.stride) out[i] = a[k];
     return out;
@@ -328,7 +343,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   toArray(): L extends "host" ? HostArray : never;
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
-    const out = new (arrayType(this.factory.dtype))(this.m * this.n);
+    const out = freshArray("toArray", this.factory, this.m * this.n);
     if (out.length === 0) return out;
     const [outer, inner] = this.layout === "column" ? [this.n, this.m] : [this.m, this.n];
     let k = 0;

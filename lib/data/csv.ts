@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse } from "csv-parse";
+import { parse } from "npm:csv-parse@^6.2.0";
 import { KnapError } from "../core/errors.ts";
 
 /** Options of {@linkcode readCsv}. */

@@ -9,6 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { KnapError } from "../core/errors.ts";
+import { envReadable, envVar } from "../core/env.ts";
 
 /** A file of a data set: where it comes from and what its bytes must hash to. */
 export interface DatasetFile {
@@ -62,16 +63,23 @@ async function removeStale(dir: string, name: string, age: number): Promise<void
 
 /** The cache folder: `$KNAP_DATA`, else the platform's user cache folder joined with "knap". */
 export function cacheDir(): string {
-  const explicit = Deno.env.get("KNAP_DATA");
+  const explicit = envVar("KNAP_DATA");
   if (explicit) return explicit;
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  const home = envVar("HOME") ?? envVar("USERPROFILE") ?? (envReadable("HOME") ? "." : undefined);
+  if (home === undefined) {
+    throw new KnapError(
+      "cacheDir: the cache folder is found from KNAP_DATA or HOME, which this program may not " +
+        "read: run with --allow-env=KNAP_DATA,HOME,XDG_CACHE_HOME, or pass { cache: folder }",
+      "permission",
+    );
+  }
   switch (Deno.build.os) {
     case "darwin":
       return `${home}/Library/Caches/knap`;
     case "windows":
-      return `${Deno.env.get("LOCALAPPDATA") ?? home}\\knap`;
+      return `${envVar("LOCALAPPDATA") ?? home}\\knap`;
     default:
-      return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/knap`;
+      return `${envVar("XDG_CACHE_HOME") ?? `${home}/.cache`}/knap`;
   }
 }
 
@@ -108,6 +116,21 @@ async function exists(path: string): Promise<boolean> {
  * ```
  */
 export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}): Promise<string> {
+  try {
+    return await fetchVerified(file, options);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
+      throw e;
+    }
+    throw new KnapError(
+      `fetchDataset: ${(e as Error).message.split("\n")[0]}. It reads and writes its cache ` +
+        "folder and downloads: run with --allow-read, --allow-write and --allow-net for them",
+      "permission",
+    );
+  }
+}
+
+async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<string> {
   checkName(file?.name);
   const stall = options.stallTimeout ?? 30_000;
   if (!(stall > 0)) {

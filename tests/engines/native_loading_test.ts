@@ -5,14 +5,19 @@
  */
 import { assert } from "../conformance/assert.ts";
 
-async function run(code: string, env: Record<string, string> = {}, allowFfi = true) {
+async function run(
+  code: string,
+  env: Record<string, string> = {},
+  allowFfi = true,
+  flags = ["--allow-env", "--allow-read"],
+) {
   const script = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(
     script,
     `import * as k from "${new URL("../../mod.ts", import.meta.url)}";\n${code}`,
   );
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(allowFfi ? ["--allow-ffi"] : []), "--allow-env", "--allow-read", script],
+    args: ["run", ...(allowFfi ? ["--allow-ffi"] : []), ...flags, script],
     env,
     stdout: "piped",
     stderr: "piped",
@@ -64,4 +69,41 @@ Deno.test("without --allow-ffi, knap imports and runs on js; native says what it
   assert(r.ok, r.stderr);
   assert(r.stdout.includes("nrm2 5 jsDouble"), r.stdout);
   assert(r.stdout.includes("needs --allow-ffi"), r.stdout);
+});
+
+Deno.test("--allow-ffi alone loads the native engine: overrides it may not read are skipped", async () => {
+  const r = await run(
+    `const a = k.nativeAvailability();
+     console.log("available", a.available, a.available ? "" : a.reason);`,
+    { KNAP_OPENBLAS: "/nonexistent/libopenblas.so.0" },
+    true,
+    [],
+  );
+  assert(r.ok, r.stderr);
+  assert(!/Requires env access|NotCapable/.test(r.stdout + r.stderr), r.stdout + r.stderr);
+  const native = (await run(`console.log(k.nativeAvailability().available)`)).stdout.trim();
+  // Present here, it loads from the usual names; absent, the reason says how to point at it.
+  assert(
+    native === "true"
+      ? r.stdout.includes("available true")
+      : r.stdout.includes("--allow-env=KNAP_OPENBLAS"),
+    r.stdout,
+  );
+});
+
+Deno.test("fetchDataset without its permissions is a KnapError saying which to grant", async () => {
+  const r = await run(
+    `import { fetchDataset } from "${new URL("../../lib/data/mod.ts", import.meta.url)}";
+     const file = { name: "x.csv", url: "http://127.0.0.1:9/x.csv", sha256: "00" };
+     for (const options of [{}, { cache: "/tmp/knap-no-write" }]) {
+       try { await fetchDataset(file, options); } catch (e) { console.log(e.name, e.code, e.message); }
+     }`,
+    {},
+    false,
+    [],
+  );
+  assert(r.ok, r.stderr);
+  const [first, second] = r.stdout.trim().split("\n");
+  assert(first.includes("KnapError permission") && first.includes("--allow-env"), first);
+  assert(second.includes("KnapError permission") && second.includes("--allow-read"), second);
 });

@@ -7,6 +7,7 @@
 
 import { type OpenBLAS, openOpenBLAS } from "../../../ffi/openblas.ts";
 import { type DNNL, openDNNL } from "../../../ffi/dnnl.ts";
+import { envVar } from "../../core/env.ts";
 
 /** Both libraries, open. */
 export interface NativeLibraries {
@@ -27,8 +28,8 @@ export function nativeLibraries(): NativeLibraries {
     // Float work runs in oneDNN's OpenMP pool; OpenBLAS's own pool spinning on the same cores
     // slowed every float call next to it (Adam's updates 3.6×), so OpenBLAS gets one thread
     // unless the user asked otherwise (OPENBLAS_NUM_THREADS, or KNAP_OPENBLAS_THREADS).
-    if (Deno.env.get("OPENBLAS_NUM_THREADS") === undefined) {
-      blas.openblas_set_num_threads(Number(Deno.env.get("KNAP_OPENBLAS_THREADS") ?? 1));
+    if (envVar("OPENBLAS_NUM_THREADS") === undefined) {
+      blas.openblas_set_num_threads(Number(envVar("KNAP_OPENBLAS_THREADS") ?? 1));
     }
     opened = { blas, dnnl };
     return opened;
