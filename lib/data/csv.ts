@@ -87,7 +87,17 @@ export async function* readCsv(
     }
   })();
   try {
-    for await (const record of parser) yield record as string[] | Record<string, string>;
+    try {
+      for await (const record of parser) yield record as string[] | Record<string, string>;
+    } catch (e) {
+      // csv-parse's own messages give the line; add the file.
+      throw e instanceof KnapError || stopped ? e : new KnapError(
+        `readCsv: ${source instanceof ReadableStream ? "the stream" : String(source)}: ${
+          (e as Error).message
+        }`,
+        "bad-data",
+      );
+    }
   } finally {
     // An early break or a parse error: stop reading, close the file, let the feeder finish.
     stopped = true;

@@ -120,10 +120,14 @@ function encode(items: Review[], vocab: ReadonlyMap<string, number>): EncodedSpl
  */
 export async function loadImdb(path: string | URL, options: ImdbOptions = {}): Promise<Imdb> {
   if (options.seed !== undefined) checkSeed("loadImdb", options.seed);
+  const size = options.words ?? 10000;
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new RangeError(`loadImdb: words must be a positive integer, got ${size}`);
+  }
   const all: Review[] = [];
   for await (const r of reviews(path)) all.push(r);
   const frequencies = wordFrequencies(all.map((r) => r.text));
-  const words = topWords(frequencies, options.words ?? 10000);
+  const words = topWords(frequencies, size);
   const vocab = vocabulary(words);
   const seed = options.seed ?? 1;
   return {

@@ -10,6 +10,7 @@ import type { Loc, Scalar } from "../core/types.ts";
 import { compatible, live } from "../core/checks.ts";
 import { asum, axpy_, copy } from "../blas.ts";
 import { round_ } from "../math.ts";
+import { settle } from "../core/settle.ts";
 
 /**
  * The fraction of outputs that, rounded to 0 or 1, equal their binary targets: the book's
@@ -30,5 +31,7 @@ export function binaryAccuracy<L extends Loc>(y: Structure<L>, a: Structure<L>):
   const n = y.rows * y.cols;
   using wrong = axpy_(-1, y, round_(copy(a as never) as Structure));
   const misses: Deferred<number> = asum(wrong);
-  return (typeof misses === "number" ? 1 - misses / n : misses.then((m) => 1 - m / n)) as Scalar<L>;
+  return (typeof misses === "number"
+    ? 1 - misses / n
+    : settle("binaryAccuracy", misses.then((m) => 1 - m / n))) as Scalar<L>;
 }

@@ -31,7 +31,7 @@ import { cols, submatrix } from "../core/views.ts";
 import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import type { Optimizer } from "./optimizer.ts";
-import type { SgdOptions } from "./sgd.ts";
+import { progressEvery, type SgdOptions } from "./sgd.ts";
 import { trainingNetwork } from "./training.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
 import { CostWatch } from "./watch.ts";
@@ -107,7 +107,7 @@ export function sgdTrain<L extends Loc>(
     ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, size))
     : [];
   const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer, { seed: options.seed });
-  const every = options.progress ?? 0;
+  const every = progressEvery("sgdTrain", options);
   const began = performance.now();
   const report = options.onProgress ??
     ((e: number, c: number) =>

@@ -53,6 +53,15 @@ function check(t: TrainingNetwork, y: GEMatrix, cost: Cost, schedule: readonly S
   }
 }
 
+/** The progress option, checked: a whole number of epochs, 0 for none. */
+export function progressEvery(op: string, options: SgdOptions): number {
+  const every = options.progress ?? 0;
+  if (!Number.isSafeInteger(every) || every < 0) {
+    throw new RangeError(`${op}: progress must be a whole number of epochs, got ${every}`);
+  }
+  return every;
+}
+
 function report(epoch: number, cost: number, started: number): void {
   const s = ((performance.now() - started) / 1000).toFixed(1);
   console.error(`epoch ${epoch}  cost ${cost.toPrecision(4)}  (${s} s)`);
@@ -103,7 +112,7 @@ export function sgd(
     : [[rest[0] as number, rest[1] as number]];
   const options = (scheduled ? rest[1] : rest[2]) as SgdOptions | undefined ?? {};
   check(t, y, cost, schedule);
-  const every = options.progress ?? 0;
+  const every = progressEvery("sgd", options);
   const started = performance.now();
   const onProgress = options.onProgress ?? ((e: number, c: number) => report(e, c, started));
   const host = t.factory.location === "host";

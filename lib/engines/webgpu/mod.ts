@@ -61,12 +61,19 @@ export async function webgpuFloat(options: WebGPUOptions = {}): Promise<Factory<
         "no-adapter",
       );
     }
-    device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-        maxBufferSize: adapter.limits.maxBufferSize,
-      },
-    });
+    try {
+      device = await adapter.requestDevice({
+        requiredLimits: {
+          maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+          maxBufferSize: adapter.limits.maxBufferSize,
+        },
+      });
+    } catch (e) {
+      throw new KnapError(
+        `webgpuFloat: the adapter gave no device (${(e as Error).message})`,
+        "no-device",
+      );
+    }
   }
   const engine = webgpuEngine(device);
   const d = device;
