@@ -8,11 +8,33 @@
 import { type OpenBLAS, openOpenBLAS } from "../../../ffi/openblas.ts";
 import { type DNNL, openDNNL } from "../../../ffi/dnnl.ts";
 import { envVar } from "../../core/env.ts";
+import { KnapError } from "../../core/errors.ts";
 
 /** Both libraries, open. */
 export interface NativeLibraries {
   readonly blas: OpenBLAS["symbols"];
   readonly dnnl: DNNL["symbols"];
+}
+
+/** Runs both; throws one KnapError listing what failed when either does. */
+function both<A, B>(a: () => A, b: () => B): [A, B] {
+  let ra: A | undefined, rb: B | undefined;
+  const failed: KnapError[] = [];
+  try {
+    ra = a();
+  } catch (e) {
+    failed.push(e as KnapError);
+  }
+  try {
+    rb = b();
+  } catch (e) {
+    failed.push(e as KnapError);
+  }
+  if (failed.length === 1) throw failed[0];
+  if (failed.length === 2) {
+    throw new KnapError(failed.map((e) => e.message).join(" "), failed[0].code);
+  }
+  return [ra!, rb!];
 }
 
 let opened: NativeLibraries | undefined;
@@ -23,8 +45,8 @@ export function nativeLibraries(): NativeLibraries {
   if (opened) return opened;
   if (failure) throw failure;
   try {
-    const blas = openOpenBLAS().symbols;
-    const dnnl = openDNNL().symbols;
+    // Both are tried, so a machine missing both hears of both at once.
+    const [blas, dnnl] = both(() => openOpenBLAS().symbols, () => openDNNL().symbols);
     // Float work runs in oneDNN's OpenMP pool; OpenBLAS's own pool spinning on the same cores
     // slowed every float call next to it (Adam's updates 3.6×), so OpenBLAS gets one thread
     // unless the user asked otherwise (OPENBLAS_NUM_THREADS, or KNAP_OPENBLAS_THREADS).

@@ -24,9 +24,11 @@ import { nativeLibraries } from "./libraries.ts";
  *
  * @example
  * ```ts
- * import { nativeFloat, vctr } from "@knap/knap";
- * using x = vctr(nativeFloat, [1, 2]);
- * if (x.factory.engine.name !== "native") throw new Error("unexpected");
+ * import { nativeAvailability, nativeFloat, vctr } from "@knap/knap";
+ * if (nativeAvailability().available) {
+ *   using x = vctr(nativeFloat, [1, 2]);
+ *   if (x.factory.engine.name !== "native") throw new Error("unexpected");
+ * }
  * ```
  */
 export const nativeFloat: Factory<"host"> = new EngineFactory(
@@ -42,9 +44,11 @@ export const nativeFloat: Factory<"host"> = new EngineFactory(
  *
  * @example
  * ```ts
- * import { nativeDouble, vctr } from "@knap/knap";
- * using x = vctr(nativeDouble, [1, 2]);
- * if (x.factory.dtype !== "float64") throw new Error("unexpected");
+ * import { nativeAvailability, nativeDouble, vctr } from "@knap/knap";
+ * if (nativeAvailability().available) {
+ *   using x = vctr(nativeDouble, [1, 2]);
+ *   if (x.factory.dtype !== "float64") throw new Error("unexpected");
+ * }
  * ```
  */
 export const nativeDouble: Factory<"host"> = new EngineFactory(
