@@ -20,6 +20,7 @@ import {
 } from "./core/checks.ts";
 import { alike, ge, vctr } from "./core/construct.ts";
 import { overlap, readable, release } from "./core/overlap.ts";
+import { subvector } from "./core/views.ts";
 import { settle } from "./core/settle.ts";
 import type { Loc, Scalar } from "./core/types.ts";
 
@@ -210,7 +211,9 @@ export function swp_<S extends Structure>(x: S, y: S): S {
 }
 
 /**
- * Copies x's entries into y; returns y.
+ * Copies x's entries into y; returns y. `copy_(x, y, offsetX, length, offsetY)` copies the
+ * `length` entries of vector x from `offsetX` into vector y from `offsetY`, as Neanderthal's
+ * five-argument `copy!`.
  *
  * @example
  * ```ts
@@ -218,9 +221,27 @@ export function swp_<S extends Structure>(x: S, y: S): S {
  * using x = dv(1, 2);
  * using y = dv(2);
  * if (copy_(x, y) !== y || toArray(y).join() !== "1,2") throw new Error("unexpected");
+ * using z = dv(0, 0, 0);
+ * if (toArray(copy_(x, z, 1, 1, 2)).join() !== "0,0,2") throw new Error("unexpected");
  * ```
  */
-export function copy_<S extends Structure>(x: Structure, y: S): S {
+export function copy_<S extends Structure>(x: Structure, y: S): S;
+/** The form `copy_(x, y, offsetX, length, offsetY)` for vectors; see the first signature. */
+export function copy_<L extends Loc>(
+  x: Vector,
+  y: Vector<L>,
+  offsetX: number,
+  length: number,
+  offsetY: number,
+): Vector<L>;
+export function copy_(x: Structure, y: Structure, ...range: number[]): Structure {
+  if (range.length > 0) {
+    if (range.length !== 3) badArity("copy_", 2 + range.length, "2 or 5");
+    liveVector("copy_", x, "x");
+    liveVector("copy_", y, "y");
+    copy_(subvector(x, range[0], range[1]), subvector(y, range[2], range[1]));
+    return y;
+  }
   live("copy_", x, "x");
   compatible("copy_", x, y);
   if (overlap(x, y) === "same") return y;
@@ -315,7 +336,8 @@ export function axpy_(...args: [number, Structure, Structure] | [Structure, Stru
 }
 
 /**
- * A new structure αx + y (x + y with two arguments).
+ * A new structure αx + y (x + y with two arguments); `axpy(x, y, z, …)` is the sum of all,
+ * as Neanderthal's `axpy` of several structures.
  *
  * @example
  * ```ts
@@ -329,8 +351,21 @@ export function axpy_(...args: [number, Structure, Structure] | [Structure, Stru
 export function axpy<S extends Structure>(alpha: number, x: S, y: S): S;
 /** The form `axpy(x, y)`; see the first signature. */
 export function axpy<S extends Structure>(x: S, y: S): S;
-export function axpy(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
-  const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
+/** The form `axpy(x, y, z, …)`: a new structure, the sum of them all. */
+export function axpy<S extends Structure>(x: S, y: S, ...more: S[]): S;
+export function axpy(...args: (number | Structure)[]): Structure {
+  if (typeof args[0] !== "number" && args.length > 2) {
+    const [first, ...rest] = args as Structure[];
+    return into(axpy(first, rest[0]), (sum) => {
+      for (const s of rest.slice(1)) axpy_(1, s, sum);
+    });
+  }
+  if (args.length < 2 || args.length > 3) badArity("axpy", args.length, "2 or more");
+  const [alpha, x, y] = (args.length === 3 ? args : [1, args[0], args[1]]) as [
+    number,
+    Structure,
+    Structure,
+  ];
   scalar("axpy", alpha, "alpha");
   live("axpy", x, "x");
   numeric("axpy", x);
@@ -342,7 +377,8 @@ export function axpy(...args: [number, Structure, Structure] | [Structure, Struc
 }
 
 /**
- * y ← αx + βy; returns y.
+ * y ← αx + βy; returns y. As in Neanderthal, `axpby_(x, beta, y)` has α = 1 and
+ * `axpby_(x, y)` is `axpy_(x, y)`.
  *
  * @example
  * ```ts
@@ -350,15 +386,28 @@ export function axpy(...args: [number, Structure, Structure] | [Structure, Struc
  * using x = dv(1, 2);
  * using y = dv(10, 20);
  * if (toArray(axpby_(2, x, 0.5, y)).join() !== "7,14") throw new Error("unexpected");
+ * if (toArray(axpby_(x, 0.5, y)).join() !== "4.5,9") throw new Error("unexpected");
  * ```
  */
-export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: number, y: S): S {
+export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: number, y: S): S;
+/** The form `axpby_(x, beta, y)`: y ← x + βy. */
+export function axpby_<S extends Structure>(x: Structure, beta: number, y: S): S;
+/** The form `axpby_(x, y)`: y ← x + y. */
+export function axpby_<S extends Structure>(x: Structure, y: S): S;
+export function axpby_(...args: unknown[]): Structure {
+  const [alpha, x, beta, y] = args.length === 4
+    ? args
+    : args.length === 3
+    ? [1, ...args]
+    : args.length === 2
+    ? [1, args[0], 1, args[1]]
+    : badArity("axpby_", args.length, "2, 3 or 4");
   scalar("axpby_", alpha, "alpha");
   scalar("axpby_", beta, "beta");
   live("axpby_", x, "x");
   numeric("axpby_", x);
   compatible("axpby_", x, y);
-  return update(alpha, x, beta, y);
+  return update(alpha as number, x, beta as number, y);
 }
 
 /**
@@ -397,8 +446,8 @@ function checkMv(op: string, a: unknown, x: unknown, y?: unknown): asserts a is 
 }
 
 /**
- * y ← αAx + βy; returns y. The short forms overwrite y: `mv_(a, x, y)` is y ← Ax and
- * `mv_(alpha, a, x, y)` is y ← αAx.
+ * y ← αAx + βy; returns y. As in Neanderthal, `mv_(alpha, a, x, y)` accumulates (β = 1):
+ * y ← αAx + y, and `mv_(a, x, y)` overwrites: y ← Ax.
  *
  * @example The book's first layer
  * ```ts
@@ -417,7 +466,7 @@ export function mv_<L extends Loc>(
   beta: number,
   y: Vector<L>,
 ): Vector<L>;
-/** The form `mv_(alpha, a, x, y)`; see the first signature. */
+/** The form `mv_(alpha, a, x, y)`: y ← αAx + y, accumulating (β = 1). */
 export function mv_<L extends Loc>(
   alpha: number,
   a: GEMatrix<L>,
@@ -444,7 +493,8 @@ export function mv_(...args: unknown[]): Vector {
 }
 
 /**
- * A new vector αAx (Ax with two arguments).
+ * A new vector αAx (Ax with two arguments); with a vector y given, αAx + βy (β = 1 when left
+ * out) in a new vector, y untouched.
  *
  * @example
  * ```ts
@@ -458,7 +508,30 @@ export function mv_(...args: unknown[]): Vector {
 export function mv<L extends Loc>(alpha: number, a: GEMatrix<L>, x: Vector<L>): Vector<L>;
 /** The form `mv(a, x)`; see the first signature. */
 export function mv<L extends Loc>(a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+/** The form `mv(alpha, a, x, beta, y)`: a new vector αAx + βy. */
+export function mv<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  x: Vector<L>,
+  beta: number,
+  y: Vector<L>,
+): Vector<L>;
+/** The form `mv(alpha, a, x, y)`: a new vector αAx + y. */
+export function mv<L extends Loc>(
+  alpha: number,
+  a: GEMatrix<L>,
+  x: Vector<L>,
+  y: Vector<L>,
+): Vector<L>;
 export function mv(...args: unknown[]): Vector {
+  if (args.length >= 4) {
+    const [alpha, a, x, beta, y] = args.length === 5 ? args : [...args.slice(0, 3), 1, args[3]];
+    liveVector("mv", y, "y");
+    return into(
+      copy(y as Vector),
+      (out) => mv_(alpha as number, a as GEMatrix, x as Vector, beta as number, out),
+    );
+  }
   const [alpha, a, x] = scaledArgs("mv", args, 3);
   scalar("mv", alpha, "alpha");
   checkMv("mv", a, x);
@@ -522,7 +595,8 @@ export function rk_(...args: unknown[]): GEMatrix {
 }
 
 /**
- * A new matrix αxyᵀ (the outer product; α = 1 with two arguments).
+ * A new matrix αxyᵀ (the outer product; α = 1 with two arguments); `rk(alpha, x, y, a)` is a
+ * new αxyᵀ + A, a untouched.
  *
  * @example
  * ```ts
@@ -534,7 +608,21 @@ export function rk_(...args: unknown[]): GEMatrix {
 export function rk<L extends Loc>(alpha: number, x: Vector<L>, y: Vector<L>): GEMatrix<L>;
 /** The form `rk(x, y)`; see the first signature. */
 export function rk<L extends Loc>(x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+/** The form `rk(alpha, x, y, a)`: a new matrix αxyᵀ + A. */
+export function rk<L extends Loc>(
+  alpha: number,
+  x: Vector<L>,
+  y: Vector<L>,
+  a: GEMatrix<L>,
+): GEMatrix<L>;
 export function rk(...args: unknown[]): GEMatrix {
+  if (args.length === 4) {
+    liveMatrix("rk", args[3], "a");
+    return into(
+      copy(args[3] as GEMatrix),
+      (out) => rk_(args[0] as number, args[1] as Vector, args[2] as Vector, out),
+    );
+  }
   const [alpha, x, y] = scaledArgs("rk", args, 3);
   scalar("rk", alpha, "alpha");
   checkRk("rk", x, y);
@@ -570,9 +658,9 @@ function checkMm(op: string, a: unknown, b: unknown, c?: unknown): asserts a is 
 }
 
 /**
- * C ← αAB + βC; returns c. The short forms overwrite c: `mm_(a, b, c)` is C ← AB and
- * `mm_(alpha, a, b, c)` is C ← αAB. Any layout, transposed view or submatrix works, without
- * copying.
+ * C ← αAB + βC; returns c. As in Neanderthal, `mm_(alpha, a, b, c)` accumulates (β = 1):
+ * C ← αAB + C; `mm_(a, b, c)` overwrites: C ← AB. Any layout, transposed view or submatrix
+ * works, without copying.
  *
  * @example
  * ```ts
@@ -590,7 +678,7 @@ export function mm_<L extends Loc>(
   beta: number,
   c: GEMatrix<L>,
 ): GEMatrix<L>;
-/** The form `mm_(alpha, a, b, c)`; see the first signature. */
+/** The form `mm_(alpha, a, b, c)`: C ← αAB + C, accumulating (β = 1). */
 export function mm_<L extends Loc>(
   alpha: number,
   a: GEMatrix<L>,
@@ -617,7 +705,9 @@ export function mm_(...args: unknown[]): GEMatrix {
 }
 
 /**
- * A new matrix αAB (AB with two arguments), in column layout.
+ * A new matrix αAB (AB with two arguments), in column layout. `mm(a, b, c, …)` is the
+ * product of them all, multiplied in the order that takes the fewest operations, as
+ * Neanderthal's `mm` of a chain.
  *
  * @example
  * ```ts
@@ -630,7 +720,15 @@ export function mm_(...args: unknown[]): GEMatrix {
 export function mm<L extends Loc>(alpha: number, a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
 /** The form `mm(a, b)`; see the first signature. */
 export function mm<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+/** The form `mm(a, b, c, …)`: the product of the chain, in its cheapest order. */
+export function mm<L extends Loc>(
+  a: GEMatrix<L>,
+  b: GEMatrix<L>,
+  c: GEMatrix<L>,
+  ...more: GEMatrix<L>[]
+): GEMatrix<L>;
 export function mm(...args: unknown[]): GEMatrix {
+  if (args.length > 2 && typeof args[0] !== "number") return chain(args);
   const [alpha, a, b] = scaledArgs("mm", args, 3);
   scalar("mm", alpha, "alpha");
   checkMm("mm", a, b);
@@ -660,10 +758,24 @@ function through<S extends Structure>(out: S, inputs: Structure[], run: (o: S) =
   return out;
 }
 
-/** (α, a, b, β, out) from the 5-argument form, the 4 (β = 0) and the 3 (α = 1, β = 0). */
+/** fn(out), returning out; out is released if fn throws. */
+function into<S extends Structure>(out: S, fn: (out: S) => unknown): S {
+  try {
+    fn(out);
+    return out;
+  } catch (e) {
+    out[Symbol.dispose]();
+    throw e;
+  }
+}
+
+/**
+ * (α, a, b, β, out) from the 5-argument form, the 4 (β = 1: it accumulates, as Neanderthal's
+ * `mm!` and `mv!` do) and the 3 (α = 1, β = 0).
+ */
 function productArgs(op: string, args: unknown[]): unknown[] {
   if (args.length === 5) return args;
-  if (args.length === 4) return [args[0], args[1], args[2], 0, args[3]];
+  if (args.length === 4) return [args[0], args[1], args[2], 1, args[3]];
   if (args.length === 3) return [1, args[0], args[1], 0, args[2]];
   return badArity(op, args.length, "3, 4 or 5");
 }
@@ -677,4 +789,44 @@ function scaledArgs(op: string, args: unknown[], full: number): unknown[] {
 
 function badArity(op: string, got: number, want: string): never {
   throw new TypeError(`${op}: takes ${want} arguments, got ${got}`);
+}
+
+/**
+ * The product of a chain of matrices in the cheapest order (the classic dynamic program over
+ * multiply-adds), releasing each intermediate once it has been used.
+ */
+function chain(args: unknown[]): GEMatrix {
+  args.forEach((a, i) => liveMatrix("mm", a, `matrix ${i + 1}`));
+  const ms = args as GEMatrix[];
+  for (let i = 1; i < ms.length; i++) checkMm("mm", ms[i - 1], ms[i]);
+  for (const m of ms) numeric("mm", m);
+  const n = ms.length;
+  const dims = [ms[0].m, ...ms.map((m) => m.n)];
+  const cost: number[][] = Array.from({ length: n }, () => Array(n).fill(0));
+  const split: number[][] = Array.from({ length: n }, () => Array(n).fill(0));
+  for (let len = 2; len <= n; len++) {
+    for (let i = 0; i + len - 1 < n; i++) {
+      const j = i + len - 1;
+      cost[i][j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1];
+        if (c < cost[i][j]) {
+          cost[i][j] = c;
+          split[i][j] = k;
+        }
+      }
+    }
+  }
+  const product = (i: number, j: number): GEMatrix => {
+    if (i === j) return ms[i];
+    const k = split[i][j];
+    const left = product(i, k), right = product(k + 1, j);
+    try {
+      return mm(left, right);
+    } finally {
+      if (left !== ms[i]) left[Symbol.dispose]();
+      if (right !== ms[j]) right[Symbol.dispose]();
+    }
+  };
+  return product(0, n - 1);
 }

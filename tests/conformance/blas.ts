@@ -432,4 +432,35 @@ export function blasConformance(f: Factory): void {
     k.mv_(a, v, y);
     assertEquals(await readVector(y), [7, 10]);
   });
+
+  t(
+    "Neanderthal's arities: the four-argument products accumulate; chains, sums, subcopies",
+    async () => {
+      using a = k.ge(f, 2, 2, [1, 2, 3, 4]), b = k.ge(f, 2, 2, [1, 0, 0, 1]);
+      using c = k.ge(f, 2, 2, [10, 10, 10, 10]);
+      k.mm_(2, a, b, c); // C ← 2AB + C, as (mm! 2 a b c)
+      assertEquals((await readMatrix(c)).flat(), [12, 16, 14, 18]);
+      using x = k.vctr(f, [1, 1]), y = k.vctr(f, [5, 5]);
+      k.mv_(2, a, x, y); // y ← 2Ax + y
+      assertEquals(await readVector(y), [13, 17]);
+      using fresh = k.mv(1, a, x, y), scaled = k.mv(1, a, x, 0.5, y);
+      assertEquals(await readVector(fresh), [17, 23]);
+      assertEquals(await readVector(scaled), [10.5, 14.5]);
+      assertEquals(await readVector(y), [13, 17], "y untouched");
+      using r = k.rk(2, x, x, b);
+      assertEquals((await readMatrix(r)).flat(), [3, 2, 2, 3]);
+      using p = k.ge(f, 2, 3, [1, 2, 3, 4, 5, 6]), q = k.ge(f, 3, 1, [1, 1, 1]);
+      using chained = k.mm(a, p, q), ap = k.mm(a, p), stepwise = k.mm(ap, q);
+      assertEquals((await readMatrix(chained)).flat(), (await readMatrix(stepwise)).flat());
+      using s = k.axpy(x, y, x);
+      assertEquals(await readVector(s), [15, 19]);
+      k.axpby_(x, 0.5, y);
+      assertEquals(await readVector(y), [7.5, 9.5]);
+      k.axpby_(x, y);
+      assertEquals(await readVector(y), [8.5, 10.5]);
+      using z = k.vctr(f, [0, 0, 0]);
+      k.copy_(y, z, 1, 1, 0);
+      assertEquals(await readVector(z), [10.5, 0, 0]);
+    },
+  );
 }
