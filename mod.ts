@@ -19,7 +19,16 @@
  * @module
  */
 
-export type { DType, HostArray, Layout, Loc, Scalar } from "./lib/core/types.ts";
+export type {
+  ArrayOf,
+  DType,
+  HostArray,
+  HostArrays,
+  HostDType,
+  Layout,
+  Loc,
+  Scalar,
+} from "./lib/core/types.ts";
 export { KnapError } from "./lib/core/errors.ts";
 export type { Factory } from "./lib/core/factory.ts";
 export type {

@@ -10,7 +10,14 @@ import type { Factory } from "./core/factory.ts";
 import { checkFactoryLive } from "./core/factory.ts";
 import type { HostOperand } from "./core/engine.ts";
 import { ge, vctr } from "./core/construct.ts";
-import { arrayType, type HostArray, type Loc } from "./core/types.ts";
+import {
+  type ArrayOf,
+  arrayType,
+  type DType,
+  type HostArray,
+  type HostDType,
+  type Loc,
+} from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
 import { copy_ } from "./blas.ts";
@@ -103,9 +110,9 @@ export function entry_(s: Structure, ...args: number[]): Structure {
  * if (toArray(a).join() !== "1,2,3,4") throw new Error("unexpected");
  * ```
  */
-export function toArray(x: Structure<"host">): HostArray {
+export function toArray<D extends DType = DType>(x: Structure<"host", D>): ArrayOf<D> {
   live("toArray", x, "x");
-  return x.toArray();
+  return x.toArray() as ArrayOf<D>;
 }
 
 /**
@@ -217,19 +224,23 @@ function hostCopyTarget(src: Structure): HostOperand {
  * if (y.factory !== jsFloat || toArray(y).join() !== "1,2") throw new Error("unexpected");
  * ```
  */
-export function transfer<L extends Loc>(x: Vector<L>): Later<L, Vector<"host">>;
+export function transfer<L extends Loc, D extends DType = DType>(
+  x: Vector<L, D>,
+): Later<L, Vector<"host", HostDType<D>>>;
 /** A host copy of a matrix, on the default factory of its dtype. */
-export function transfer<L extends Loc>(x: GEMatrix<L>): Later<L, GEMatrix<"host">>;
+export function transfer<L extends Loc, D extends DType = DType>(
+  x: GEMatrix<L, D>,
+): Later<L, GEMatrix<"host", HostDType<D>>>;
 /** A copy of a vector on the given factory. */
-export function transfer<L extends Loc, M extends Loc>(
-  factory: Factory<M>,
+export function transfer<L extends Loc, M extends Loc, E extends DType = DType>(
+  factory: Factory<M, E>,
   x: Vector<L>,
-): Later<L, Vector<M>>;
+): Later<L, Vector<M, E>>;
 /** A copy of a matrix on the given factory. */
-export function transfer<L extends Loc, M extends Loc>(
-  factory: Factory<M>,
+export function transfer<L extends Loc, M extends Loc, E extends DType = DType>(
+  factory: Factory<M, E>,
   x: GEMatrix<L>,
-): Later<L, GEMatrix<M>>;
+): Later<L, GEMatrix<M, E>>;
 export function transfer(
   ...args: [Structure] | [Factory, Structure]
 ): Structure | Promise<Structure> {

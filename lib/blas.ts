@@ -22,7 +22,7 @@ import { alike, ge, vctr } from "./core/construct.ts";
 import { overlap, readable, release } from "./core/overlap.ts";
 import { subvector } from "./core/views.ts";
 import { settle } from "./core/settle.ts";
-import type { Loc, Scalar } from "./core/types.ts";
+import type { DType, Loc, Scalar } from "./core/types.ts";
 
 /**
  * A new structure of x's factory and shape, filled with zeros (dense, x's layout).
@@ -35,9 +35,9 @@ import type { Loc, Scalar } from "./core/types.ts";
  * if (z.m !== 2 || z.n !== 3 || [...z].some((v) => v !== 0)) throw new Error("unexpected");
  * ```
  */
-export function zero<L extends Loc>(x: Vector<L>): Vector<L>;
+export function zero<L extends Loc, D extends DType = DType>(x: Vector<L, D>): Vector<L, D>;
 /** A new zero matrix of the shape, layout and factory of x. */
-export function zero<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
+export function zero<L extends Loc, D extends DType = DType>(x: GEMatrix<L, D>): GEMatrix<L, D>;
 export function zero(x: Structure): Structure {
   live("zero", x, "x");
   return alike(x);
@@ -227,13 +227,13 @@ export function swp_<S extends Structure>(x: S, y: S): S {
  */
 export function copy_<S extends Structure>(x: Structure, y: S): S;
 /** The form `copy_(x, y, offsetX, length, offsetY)` for vectors; see the first signature. */
-export function copy_<L extends Loc>(
+export function copy_<L extends Loc, D extends DType = DType>(
   x: Vector,
-  y: Vector<L>,
+  y: Vector<L, D>,
   offsetX: number,
   length: number,
   offsetY: number,
-): Vector<L>;
+): Vector<L, D>;
 export function copy_(x: Structure, y: Structure, ...range: number[]): Structure {
   if (range.length > 0) {
     if (range.length !== 3) badArity("copy_", 2 + range.length, "2 or 5");
@@ -263,9 +263,9 @@ export function copy_(x: Structure, y: Structure, ...range: number[]): Structure
  * if (entry(x, 0) !== 1) throw new Error("a copy shares nothing");
  * ```
  */
-export function copy<L extends Loc>(x: Vector<L>): Vector<L>;
+export function copy<L extends Loc, D extends DType = DType>(x: Vector<L, D>): Vector<L, D>;
 /** A new dense copy of a matrix, in its layout. */
-export function copy<L extends Loc>(x: GEMatrix<L>): GEMatrix<L>;
+export function copy<L extends Loc, D extends DType = DType>(x: GEMatrix<L, D>): GEMatrix<L, D>;
 export function copy(x: Structure): Structure {
   live("copy", x, "x");
   const y = alike(x);
@@ -459,22 +459,26 @@ function checkMv(op: string, a: unknown, x: unknown, y?: unknown): asserts a is 
  * if (Array.from(toArray(h1), (v) => v.toFixed(2)).join() !== "0.63,1.83,3.60,0.90") throw new Error();
  * ```
  */
-export function mv_<L extends Loc>(
+export function mv_<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   x: Vector<L>,
   beta: number,
-  y: Vector<L>,
-): Vector<L>;
+  y: Vector<L, D>,
+): Vector<L, D>;
 /** The form `mv_(alpha, a, x, y)`: y ← αAx + y, accumulating (β = 1). */
-export function mv_<L extends Loc>(
+export function mv_<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   x: Vector<L>,
-  y: Vector<L>,
-): Vector<L>;
+  y: Vector<L, D>,
+): Vector<L, D>;
 /** The form `mv_(a, x, y)`; see the first signature. */
-export function mv_<L extends Loc>(a: GEMatrix<L>, x: Vector<L>, y: Vector<L>): Vector<L>;
+export function mv_<L extends Loc, D extends DType = DType>(
+  a: GEMatrix<L>,
+  x: Vector<L>,
+  y: Vector<L, D>,
+): Vector<L, D>;
 export function mv_(...args: unknown[]): Vector {
   const [alpha, a, x, beta, y] = productArgs("mv_", args);
   scalar("mv_", alpha, "alpha");
@@ -505,24 +509,31 @@ export function mv_(...args: unknown[]): Vector {
  * if (toArray(y)[0].toFixed(2) !== "1.84") throw new Error("unexpected");
  * ```
  */
-export function mv<L extends Loc>(alpha: number, a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+export function mv<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  a: GEMatrix<L, D>,
+  x: Vector<L>,
+): Vector<L, D>;
 /** The form `mv(a, x)`; see the first signature. */
-export function mv<L extends Loc>(a: GEMatrix<L>, x: Vector<L>): Vector<L>;
+export function mv<L extends Loc, D extends DType = DType>(
+  a: GEMatrix<L, D>,
+  x: Vector<L>,
+): Vector<L, D>;
 /** The form `mv(alpha, a, x, beta, y)`: a new vector αAx + βy. */
-export function mv<L extends Loc>(
+export function mv<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   x: Vector<L>,
   beta: number,
-  y: Vector<L>,
-): Vector<L>;
+  y: Vector<L, D>,
+): Vector<L, D>;
 /** The form `mv(alpha, a, x, y)`: a new vector αAx + y. */
-export function mv<L extends Loc>(
+export function mv<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   x: Vector<L>,
-  y: Vector<L>,
-): Vector<L>;
+  y: Vector<L, D>,
+): Vector<L, D>;
 export function mv(...args: unknown[]): Vector {
   if (args.length >= 4) {
     const [alpha, a, x, beta, y] = args.length === 5 ? args : [...args.slice(0, 3), 1, args[3]];
@@ -571,14 +582,18 @@ function checkRk(op: string, x: unknown, y: unknown, a?: unknown): void {
  * if (entry(a, 1, 2) !== 20) throw new Error("unexpected");
  * ```
  */
-export function rk_<L extends Loc>(
+export function rk_<L extends Loc, D extends DType = DType>(
   alpha: number,
   x: Vector<L>,
   y: Vector<L>,
-  a: GEMatrix<L>,
-): GEMatrix<L>;
+  a: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 /** The form `rk_(x, y, a)`; see the first signature. */
-export function rk_<L extends Loc>(x: Vector<L>, y: Vector<L>, a: GEMatrix<L>): GEMatrix<L>;
+export function rk_<L extends Loc, D extends DType = DType>(
+  x: Vector<L>,
+  y: Vector<L>,
+  a: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 export function rk_(...args: unknown[]): GEMatrix {
   const [alpha, x, y, a] = scaledArgs("rk_", args, 4);
   scalar("rk_", alpha, "alpha");
@@ -605,16 +620,23 @@ export function rk_(...args: unknown[]): GEMatrix {
  * if (a.m !== 2 || a.n !== 3 || entry(a, 1, 0) !== 6) throw new Error("unexpected");
  * ```
  */
-export function rk<L extends Loc>(alpha: number, x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+export function rk<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  x: Vector<L, D>,
+  y: Vector<L>,
+): GEMatrix<L, D>;
 /** The form `rk(x, y)`; see the first signature. */
-export function rk<L extends Loc>(x: Vector<L>, y: Vector<L>): GEMatrix<L>;
+export function rk<L extends Loc, D extends DType = DType>(
+  x: Vector<L, D>,
+  y: Vector<L>,
+): GEMatrix<L, D>;
 /** The form `rk(alpha, x, y, a)`: a new matrix αxyᵀ + A. */
-export function rk<L extends Loc>(
+export function rk<L extends Loc, D extends DType = DType>(
   alpha: number,
   x: Vector<L>,
   y: Vector<L>,
-  a: GEMatrix<L>,
-): GEMatrix<L>;
+  a: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 export function rk(...args: unknown[]): GEMatrix {
   if (args.length === 4) {
     liveMatrix("rk", args[3], "a");
@@ -671,22 +693,26 @@ function checkMm(op: string, a: unknown, b: unknown, c?: unknown): asserts a is 
  * if (entry(c, 0, 0) !== 35) throw new Error("unexpected");
  * ```
  */
-export function mm_<L extends Loc>(
+export function mm_<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   b: GEMatrix<L>,
   beta: number,
-  c: GEMatrix<L>,
-): GEMatrix<L>;
+  c: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 /** The form `mm_(alpha, a, b, c)`: C ← αAB + C, accumulating (β = 1). */
-export function mm_<L extends Loc>(
+export function mm_<L extends Loc, D extends DType = DType>(
   alpha: number,
   a: GEMatrix<L>,
   b: GEMatrix<L>,
-  c: GEMatrix<L>,
-): GEMatrix<L>;
+  c: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 /** The form `mm_(a, b, c)`; see the first signature. */
-export function mm_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>, c: GEMatrix<L>): GEMatrix<L>;
+export function mm_<L extends Loc, D extends DType = DType>(
+  a: GEMatrix<L>,
+  b: GEMatrix<L>,
+  c: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 export function mm_(...args: unknown[]): GEMatrix {
   const [alpha, a, b, beta, c] = productArgs("mm_", args);
   scalar("mm_", alpha, "alpha");
@@ -717,16 +743,23 @@ export function mm_(...args: unknown[]): GEMatrix {
  * if (entry(c, 1, 1) !== 22) throw new Error("unexpected");
  * ```
  */
-export function mm<L extends Loc>(alpha: number, a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+export function mm<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  a: GEMatrix<L, D>,
+  b: GEMatrix<L>,
+): GEMatrix<L, D>;
 /** The form `mm(a, b)`; see the first signature. */
-export function mm<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): GEMatrix<L>;
+export function mm<L extends Loc, D extends DType = DType>(
+  a: GEMatrix<L, D>,
+  b: GEMatrix<L>,
+): GEMatrix<L, D>;
 /** The form `mm(a, b, c, …)`: the product of the chain, in its cheapest order. */
-export function mm<L extends Loc>(
-  a: GEMatrix<L>,
+export function mm<L extends Loc, D extends DType = DType>(
+  a: GEMatrix<L, D>,
   b: GEMatrix<L>,
   c: GEMatrix<L>,
   ...more: GEMatrix<L>[]
-): GEMatrix<L>;
+): GEMatrix<L, D>;
 export function mm(...args: unknown[]): GEMatrix {
   if (args.length > 2 && typeof args[0] !== "number") return chain(args);
   const [alpha, a, b] = scaledArgs("mm", args, 3);

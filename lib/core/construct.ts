@@ -7,7 +7,7 @@
 import type { Factory } from "./factory.ts";
 import { checkFactoryLive } from "./factory.ts";
 import { allocate, GEMatrix, Vector } from "./structures.ts";
-import type { HostArray, Layout, Loc } from "./types.ts";
+import type { DType, HostArray, Layout, Loc } from "./types.ts";
 import { hostOperand, numbers } from "./host.ts";
 import { count } from "./checks.ts";
 
@@ -42,7 +42,10 @@ function checkFactory(op: string, f: unknown): asserts f is Factory {
  * if (x.dim !== 3 || z.dim !== 4) throw new Error("unexpected");
  * ```
  */
-export function vctr<L extends Loc>(factory: Factory<L>, source: number | Data): Vector<L> {
+export function vctr<L extends Loc, D extends DType>(
+  factory: Factory<L, D>,
+  source: number | Data,
+): Vector<L, D> {
   checkFactory("vctr", factory);
   if (typeof source === "number") {
     dimension("vctr", factory, source, "the dimension");
@@ -73,13 +76,13 @@ export function vctr<L extends Loc>(factory: Factory<L>, source: number | Data):
  * if (entry(w1, 2, 1) !== 3.7) throw new Error("unexpected");
  * ```
  */
-export function ge<L extends Loc>(
-  factory: Factory<L>,
+export function ge<L extends Loc, D extends DType>(
+  factory: Factory<L, D>,
   m: number,
   n: number,
   data?: Data | ArrayLike<ArrayLike<number>>,
   options: GEOptions = {},
-): GEMatrix<L> {
+): GEMatrix<L, D> {
   checkFactory("ge", factory);
   dimension("ge", factory, m, "the number of rows");
   dimension("ge", factory, n, "the number of columns");

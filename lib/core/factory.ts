@@ -13,11 +13,11 @@ import { KnapError } from "./errors.ts";
  * A factory makes structures of one dtype in one engine's memory. Disposing a factory that
  * owns a device releases it; the built-in CPU factories are shared and never released.
  */
-export interface Factory<L extends Loc = Loc> {
+export interface Factory<L extends Loc = Loc, D extends DType = DType> {
   /** A name for printing: `"jsFloat"`, `"nativeDouble"`, … */
   readonly name: string;
   /** The element type of every structure it makes. */
-  readonly dtype: DType;
+  readonly dtype: D;
   /** Host memory or device memory. */
   readonly location: L;
   /** The backend that owns the memory and runs the ops. */
@@ -38,9 +38,9 @@ export interface Factory<L extends Loc = Loc> {
  * libraries open only when a program uses them). Factories made with a `release` function own
  * a device and release it when disposed.
  */
-export class EngineFactory<L extends Loc> implements Factory<L> {
+export class EngineFactory<L extends Loc, D extends DType = DType> implements Factory<L, D> {
   readonly name: string;
-  readonly dtype: DType;
+  readonly dtype: D;
   readonly location: L;
   readonly productFactory?: Factory<L>;
   #engine: Engine | (() => Engine);
@@ -57,7 +57,7 @@ export class EngineFactory<L extends Loc> implements Factory<L> {
    */
   constructor(
     name: string,
-    dtype: DType,
+    dtype: D,
     location: L,
     engine: Engine | (() => Engine),
     release?: () => void,

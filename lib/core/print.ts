@@ -36,11 +36,19 @@ function unreadable(s: Vector | GEMatrix): string | undefined {
   return undefined;
 }
 
-/** `#RealBlockVector[double, n:4, offset: 0, stride:1]` and the entries. */
-export function formatVector(x: Vector): string {
-  const header = `#RealBlockVector[${
+const vectorHeader = (x: Vector): string =>
+  `#RealBlockVector[${
     dtypeName(x.factory.dtype)
   }, n:${x.dim}, offset: ${x.offset}, stride:${x.stride}]`;
+
+const matrixHeader = (a: GEMatrix): string =>
+  `#RealGEMatrix[${
+    dtypeName(a.factory.dtype)
+  }, mxn:${a.m}x${a.n}, layout:${a.layout}, offset:${a.offset}]`;
+
+/** `#RealBlockVector[double, n:4, offset: 0, stride:1]` and the entries. */
+export function formatVector(x: Vector): string {
+  const header = vectorHeader(x);
   const note = unreadable(x);
   if (note !== undefined) return `${header}\n${note}`;
   const a = x.factory.engine.hostArray(x.storage.buffer)!;
@@ -52,9 +60,7 @@ export function formatVector(x: Vector): string {
 
 /** `#RealGEMatrix[double, mxn:4x2, layout:row, offset:0]` and the entries, row by row. */
 export function formatMatrix(a: GEMatrix): string {
-  const header = `#RealGEMatrix[${
-    dtypeName(a.factory.dtype)
-  }, mxn:${a.m}x${a.n}, layout:${a.layout}, offset:${a.offset}]`;
+  const header = matrixHeader(a);
   const note = unreadable(a);
   if (note !== undefined) return `${header}\n${note}`;
   const buf = a.factory.engine.hostArray(a.storage.buffer)!;
@@ -70,4 +76,42 @@ export function formatMatrix(a: GEMatrix): string {
   const width = Math.max(1, ...cells.flat().map((c) => c.length));
   const lines = cells.map((r) => r.map((c) => c.padStart(width)).join("  "));
   return `${header}\n${lines.map((l) => "   " + l).join("\n")}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * An HTML table of a structure for notebooks: the printed header as its caption, then the
+ * entries with their indices (elided past ten a side, as in printing); a vector is one row.
+ */
+export function htmlStructure(s: Vector | GEMatrix): string {
+  const isVector = "dim" in s;
+  const header = isVector ? vectorHeader(s) : matrixHeader(s);
+  const caption = `<caption style="caption-side:top;text-align:left;font-family:monospace">${
+    escape(header)
+  }</caption>`;
+  const note = unreadable(s);
+  if (note !== undefined) return `<table>${caption}<tr><td>${escape(note)}</td></tr></table>`;
+  const a = s.factory.engine.hostArray(s.storage.buffer)!;
+  const rowIdx = isVector ? [0] : shownIndices(s.rows);
+  const colIdx = shownIndices(isVector ? s.rows : s.cols);
+  const at = (i: number, j: number) =>
+    isVector ? s.offset + j * s.rowStride : s.offset + i * s.rowStride + j * s.colStride;
+  const th = (v: number | null) =>
+    `<th style="color:#888;font-weight:normal">${v === null ? "⋯" : v}</th>`;
+  const cell = (i: number | null, j: number | null) => {
+    const text = i === null
+      ? (j === null ? "⋱" : "⋮")
+      : j === null
+      ? "⋯"
+      : formatEntry(a[at(i, j)]);
+    return `<td style="text-align:right;font-family:monospace">${text}</td>`;
+  };
+  const head = `<tr>${isVector ? "" : "<th></th>"}${colIdx.map(th).join("")}</tr>`;
+  const rows = rowIdx.map((i) =>
+    `<tr>${isVector ? "" : th(i)}${colIdx.map((j) => cell(i, j)).join("")}</tr>`
+  );
+  return `<table>${caption}${head}${rows.join("")}</table>`;
 }

@@ -7,10 +7,10 @@
 
 import type { Operand, Storage } from "./engine.ts";
 import type { Factory } from "./factory.ts";
-import type { HostArray, Layout, Loc } from "./types.ts";
+import type { ArrayOf, DType, HostArray, Layout, Loc } from "./types.ts";
 import { arrayType } from "./types.ts";
 import { KnapError } from "./errors.ts";
-import { formatMatrix, formatVector } from "./print.ts";
+import { formatMatrix, formatVector, htmlStructure } from "./print.ts";
 
 /** Memory of one owner, shared by all its views. Only {@linkcode allocate} makes one. */
 export class OwnedStorage implements Storage {
@@ -165,6 +165,7 @@ function checkLayout(
 }
 
 const inspect = Symbol.for("Deno.customInspect");
+const jupyter = Symbol.for("Jupyter.display");
 
 /**
  * A dense vector: `dim` entries `stride` apart from `offset` in its factory's memory.
@@ -177,9 +178,9 @@ const inspect = Symbol.for("Deno.customInspect");
  * if (entry(x, 1) !== 2 || [...x].length !== 3) throw new Error("unexpected");
  * ```
  */
-export class Vector<L extends Loc = Loc> implements Operand {
+export class Vector<L extends Loc = Loc, D extends DType = DType> implements Operand {
   /** The factory that made the memory. */
-  readonly factory: Factory<L>;
+  readonly factory: Factory<L, D>;
   /** The memory, shared with views. */
   readonly storage: Storage;
   /** Index of the first entry. */
@@ -204,7 +205,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
    * memory is an allocation of `factory` and that every entry lies inside it.
    */
   constructor(
-    factory: Factory<L>,
+    factory: Factory<L, D>,
     storage: Storage,
     offset: number,
     stride: number,
@@ -230,7 +231,7 @@ export class Vector<L extends Loc = Loc> implements Operand {
   }
 
   /** A fresh typed array holding the entries in order (host structures only). */
-  toArray(): L extends "host" ? HostArray : never;
+  toArray(): L extends "host" ? ArrayOf<D> : never;
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
     const out = freshArray("toArray", this.factory, this.dim);
@@ -249,6 +250,16 @@ export class Vector<L extends Loc = Loc> implements Operand {
   [inspect](): string {
     return formatVector(this);
   }
+
+  /** The header and the (elided) entries, as printing shows them. */
+  toString(): string {
+    return formatVector(this);
+  }
+
+  /** In `deno jupyter`: an HTML table of the entries, with the printed form as plain text. */
+  [jupyter](): Record<string, string> {
+    return { "text/html": htmlStructure(this), "text/plain": formatVector(this) };
+  }
 }
 
 /**
@@ -263,9 +274,9 @@ export class Vector<L extends Loc = Loc> implements Operand {
  * if (entry(a, 1, 0) !== 4) throw new Error("unexpected");
  * ```
  */
-export class GEMatrix<L extends Loc = Loc> implements Operand {
+export class GEMatrix<L extends Loc = Loc, D extends DType = DType> implements Operand {
   /** The factory that made the memory. */
-  readonly factory: Factory<L>;
+  readonly factory: Factory<L, D>;
   /** The memory, shared with views. */
   readonly storage: Storage;
   /** Index of entry (0, 0). */
@@ -294,7 +305,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
    * memory is an allocation of `factory` and that every entry lies inside it.
    */
   constructor(
-    factory: Factory<L>,
+    factory: Factory<L, D>,
     storage: Storage,
     offset: number,
     m: number,
@@ -340,7 +351,7 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   }
 
   /** A fresh typed array of the entries in this matrix's own layout order (host only). */
-  toArray(): L extends "host" ? HostArray : never;
+  toArray(): L extends "host" ? ArrayOf<D> : never;
   toArray(): HostArray {
     const a = hostArrayOf("toArray", this);
     const out = freshArray("toArray", this.factory, this.m * this.n);
@@ -363,10 +374,22 @@ export class GEMatrix<L extends Loc = Loc> implements Operand {
   [inspect](): string {
     return formatMatrix(this);
   }
+
+  /** The header and the (elided) entries, row by row, as printing shows them. */
+  toString(): string {
+    return formatMatrix(this);
+  }
+
+  /** In `deno jupyter`: an HTML table of the entries, with the printed form as plain text. */
+  [jupyter](): Record<string, string> {
+    return { "text/html": htmlStructure(this), "text/plain": formatMatrix(this) };
+  }
 }
 
 /** A vector or a GE matrix. */
-export type Structure<L extends Loc = Loc> = Vector<L> | GEMatrix<L>;
+export type Structure<L extends Loc = Loc, D extends DType = DType> =
+  | Vector<L, D>
+  | GEMatrix<L, D>;
 
 /** A host typed array of a structure's storage, for host-side helpers. */
 export function hostBuffer(op: string, s: Structure): HostArray {

@@ -24,6 +24,26 @@ export type Loc = "host" | "device";
 export type HostArray = Float32Array | Float64Array;
 
 /**
+ * The typed array a dtype's values come to the host in: Float64Array for float64,
+ * Float32Array for float32 (and bfloat16, which widens to it); either when the dtype is not
+ * known.
+ */
+export type ArrayOf<D extends DType> = HostArrays[D];
+
+/** The dtype a host copy of D has: bfloat16 comes back as float32. */
+export type HostDType<D extends DType> = D extends "float64" ? "float64" : "float32";
+
+/** The host typed array of each dtype, for {@linkcode ArrayOf}. */
+export interface HostArrays {
+  /** float32 entries. */
+  float32: Float32Array;
+  /** float64 entries. */
+  float64: Float64Array;
+  /** bfloat16 entries, widened to float32 on the host. */
+  bfloat16: Float32Array;
+}
+
+/**
  * A scalar result: a plain number on the host, a promise of one on a device, where reading
  * a result back waits for the queued work.
  */

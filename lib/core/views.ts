@@ -6,7 +6,7 @@
  */
 
 import { GEMatrix, Vector } from "./structures.ts";
-import type { Layout, Loc } from "./types.ts";
+import type { DType, Layout, Loc } from "./types.ts";
 import { count, index, liveMatrix, liveVector } from "./checks.ts";
 
 /**
@@ -19,7 +19,11 @@ import { count, index, liveMatrix, liveVector } from "./checks.ts";
  * if (toArray(subvector(x, 1, 2)).join() !== "2,3") throw new Error("unexpected");
  * ```
  */
-export function subvector<L extends Loc>(x: Vector<L>, k: number, l: number): Vector<L> {
+export function subvector<L extends Loc, D extends DType>(
+  x: Vector<L, D>,
+  k: number,
+  l: number,
+): Vector<L, D> {
   liveVector("subvector", x);
   count("subvector", k, "the start");
   count("subvector", l, "the length");
@@ -39,13 +43,13 @@ export function subvector<L extends Loc>(x: Vector<L>, k: number, l: number): Ve
  * if (entry(submatrix(a, 1, 1, 2, 2), 0, 0) !== 5) throw new Error("unexpected");
  * ```
  */
-export function submatrix<L extends Loc>(
-  a: GEMatrix<L>,
+export function submatrix<L extends Loc, D extends DType>(
+  a: GEMatrix<L, D>,
   i: number,
   j: number,
   k: number,
   l: number,
-): GEMatrix<L> {
+): GEMatrix<L, D> {
   liveMatrix("submatrix", a);
   for (
     const [v, what] of [[i, "row"], [j, "column"], [k, "row count"], [l, "column count"]] as const
@@ -73,7 +77,7 @@ export function submatrix<L extends Loc>(
  * if (toArray(row(a, 1)).join() !== "2,4") throw new Error("unexpected");
  * ```
  */
-export function row<L extends Loc>(a: GEMatrix<L>, i: number): Vector<L> {
+export function row<L extends Loc, D extends DType>(a: GEMatrix<L, D>, i: number): Vector<L, D> {
   liveMatrix("row", a);
   index("row", i, a.m, "row");
   return new Vector(a.factory, a.storage, a.offset + i * a.rowStride, a.colStride, a.n, false);
@@ -89,7 +93,7 @@ export function row<L extends Loc>(a: GEMatrix<L>, i: number): Vector<L> {
  * if (toArray(col(a, 1)).join() !== "3,4") throw new Error("unexpected");
  * ```
  */
-export function col<L extends Loc>(a: GEMatrix<L>, j: number): Vector<L> {
+export function col<L extends Loc, D extends DType>(a: GEMatrix<L, D>, j: number): Vector<L, D> {
   liveMatrix("col", a);
   index("col", j, a.n, "column");
   return new Vector(a.factory, a.storage, a.offset + j * a.colStride, a.rowStride, a.m, false);
@@ -117,7 +121,7 @@ function manyViews(op: string, n: number, instead: string): void {
  * if (rows(a).length !== 3) throw new Error("unexpected");
  * ```
  */
-export function rows<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
+export function rows<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>[] {
   liveMatrix("rows", a);
   manyViews("rows", a.m, "row(a, i)");
   return Array.from({ length: a.m }, (_, i) => row(a, i));
@@ -133,7 +137,7 @@ export function rows<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
  * if (cols(a).length !== 2) throw new Error("unexpected");
  * ```
  */
-export function cols<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
+export function cols<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>[] {
   liveMatrix("cols", a);
   manyViews("cols", a.n, "col(a, j)");
   return Array.from({ length: a.n }, (_, j) => col(a, j));
@@ -149,7 +153,7 @@ export function cols<L extends Loc>(a: GEMatrix<L>): Vector<L>[] {
  * if (toArray(dia(a)).join() !== "1,4") throw new Error("unexpected");
  * ```
  */
-export function dia<L extends Loc>(a: GEMatrix<L>): Vector<L> {
+export function dia<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D> {
   liveMatrix("dia", a);
   return new Vector(a.factory, a.storage, a.offset, a.ld + 1, Math.min(a.m, a.n), false);
 }
@@ -165,7 +169,7 @@ export function dia<L extends Loc>(a: GEMatrix<L>): Vector<L> {
  * if (t.m !== 3 || entry(t, 2, 1) !== 6) throw new Error("unexpected");
  * ```
  */
-export function trans<L extends Loc>(a: GEMatrix<L>): GEMatrix<L> {
+export function trans<L extends Loc, D extends DType>(a: GEMatrix<L, D>): GEMatrix<L, D> {
   liveMatrix("trans", a);
   const layout: Layout = a.layout === "column" ? "row" : "column";
   return new GEMatrix(a.factory, a.storage, a.offset, a.n, a.m, a.ld, layout, false);
@@ -203,7 +207,7 @@ export function view(s: Vector | GEMatrix): Vector | GEMatrix {
  * if (toArray(viewVctr(a)).join() !== "1,2,3,4") throw new Error("unexpected");
  * ```
  */
-export function viewVctr<L extends Loc>(a: GEMatrix<L>): Vector<L> {
+export function viewVctr<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D> {
   liveMatrix("viewVctr", a);
   const [inner, outer] = a.layout === "column" ? [a.m, a.n] : [a.n, a.m];
   // One major slice is contiguous; a single entry per slice steps by ld; otherwise ld must close the gaps.
@@ -226,12 +230,12 @@ export function viewVctr<L extends Loc>(a: GEMatrix<L>): Vector<L> {
  * if (entry(viewGe(x, 2, 3), 1, 2) !== 6) throw new Error("unexpected");
  * ```
  */
-export function viewGe<L extends Loc>(
-  x: Vector<L>,
+export function viewGe<L extends Loc, D extends DType>(
+  x: Vector<L, D>,
   m: number,
   n: number,
   options: { readonly layout?: Layout } = {},
-): GEMatrix<L> {
+): GEMatrix<L, D> {
   liveVector("viewGe", x);
   count("viewGe", m, "the number of rows");
   count("viewGe", n, "the number of columns");

@@ -8,6 +8,7 @@ import {
   axpy_,
   copy_,
   entry,
+  type Factory,
   ge,
   type GEMatrix,
   jsDouble,
@@ -138,7 +139,7 @@ test("everything but transfers, copies and products into float32 refuses, naming
 
 /** An m×n view at (1, 2) of a parent filled with sentinels, and the parent. */
 function framed(
-  f: typeof nativeFloat,
+  f: Factory<"host">,
   m: number,
   n: number,
   layout: Layout,

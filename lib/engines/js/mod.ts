@@ -26,7 +26,12 @@ import { jsEngine } from "./engine.ts";
  * if (x.factory.dtype !== "float32") throw new Error("unexpected");
  * ```
  */
-export const jsFloat: Factory<"host"> = new EngineFactory("jsFloat", "float32", "host", jsEngine);
+export const jsFloat: Factory<"host", "float32"> = new EngineFactory(
+  "jsFloat",
+  "float32",
+  "host",
+  jsEngine,
+);
 
 /**
  * Float64 structures in TypeScript memory, computed by the js engine.
@@ -38,4 +43,9 @@ export const jsFloat: Factory<"host"> = new EngineFactory("jsFloat", "float32", 
  * if (x.factory.dtype !== "float64") throw new Error("unexpected");
  * ```
  */
-export const jsDouble: Factory<"host"> = new EngineFactory("jsDouble", "float64", "host", jsEngine);
+export const jsDouble: Factory<"host", "float64"> = new EngineFactory(
+  "jsDouble",
+  "float64",
+  "host",
+  jsEngine,
+);

@@ -13,6 +13,7 @@
 import { EngineFactory, type Factory } from "../../core/factory.ts";
 import { type Data, ge, type GEOptions, vctr } from "../../core/construct.ts";
 import type { GEMatrix, Vector } from "../../core/structures.ts";
+import type { DType } from "../../core/types.ts";
 import { jsDouble, jsFloat } from "../js/mod.ts";
 import { nativeEngine } from "./engine.ts";
 import { bfloat16Engine } from "./bf16.ts";
@@ -31,7 +32,7 @@ import { nativeLibraries } from "./libraries.ts";
  * }
  * ```
  */
-export const nativeFloat: Factory<"host"> = new EngineFactory(
+export const nativeFloat: Factory<"host", "float32"> = new EngineFactory(
   "nativeFloat",
   "float32",
   "host",
@@ -51,7 +52,7 @@ export const nativeFloat: Factory<"host"> = new EngineFactory(
  * }
  * ```
  */
-export const nativeDouble: Factory<"host"> = new EngineFactory(
+export const nativeDouble: Factory<"host", "float64"> = new EngineFactory(
   "nativeDouble",
   "float64",
   "host",
@@ -79,7 +80,7 @@ export const nativeDouble: Factory<"host"> = new EngineFactory(
  * }
  * ```
  */
-export const nativeBfloat16: Factory<"host"> = new EngineFactory(
+export const nativeBfloat16: Factory<"host", "bfloat16"> = new EngineFactory(
   "nativeBfloat16",
   "bfloat16",
   "host",
@@ -132,7 +133,7 @@ export function nativeAvailability(): Availability {
  * console.log(`computing on ${f.name}`);
  * ```
  */
-export function defaultFloat(): Factory<"host"> {
+export function defaultFloat(): Factory<"host", "float32"> {
   return nativeAvailability().available ? nativeFloat : jsFloat;
 }
 
@@ -146,11 +147,15 @@ export function defaultFloat(): Factory<"host"> {
  * if (defaultDouble().dtype !== "float64") throw new Error("unexpected");
  * ```
  */
-export function defaultDouble(): Factory<"host"> {
+export function defaultDouble(): Factory<"host", "float64"> {
   return nativeAvailability().available ? nativeDouble : jsDouble;
 }
 
-function vector(f: Factory<"host">, op: string, args: (number | Data)[]): Vector<"host"> {
+function vector<D extends DType>(
+  f: Factory<"host", D>,
+  op: string,
+  args: (number | Data)[],
+): Vector<"host", D> {
   if (args.length === 1) return vctr(f, args[0]);
   if (!args.every((a) => typeof a === "number")) {
     throw new TypeError(`${op}: give a dimension, one array of entries, or the entries as numbers`);
@@ -170,7 +175,7 @@ function vector(f: Factory<"host">, op: string, args: (number | Data)[]): Vector
  * if (toArray(x)[1] !== 0.9 || h.dim !== 4) throw new Error("unexpected");
  * ```
  */
-export function dv(...entries: (number | Data)[]): Vector<"host"> {
+export function dv(...entries: (number | Data)[]): Vector<"host", "float64"> {
   return vector(defaultDouble(), "dv", entries);
 }
 
@@ -184,7 +189,7 @@ export function dv(...entries: (number | Data)[]): Vector<"host"> {
  * if (x.factory.dtype !== "float32") throw new Error("unexpected");
  * ```
  */
-export function fv(...entries: (number | Data)[]): Vector<"host"> {
+export function fv(...entries: (number | Data)[]): Vector<"host", "float32"> {
   return vector(defaultFloat(), "fv", entries);
 }
 
@@ -203,7 +208,7 @@ export function dge(
   n: number,
   data?: Data | ArrayLike<ArrayLike<number>>,
   options?: GEOptions,
-): GEMatrix<"host"> {
+): GEMatrix<"host", "float64"> {
   return ge(defaultDouble(), m, n, data, options);
 }
 
@@ -222,6 +227,6 @@ export function fge(
   n: number,
   data?: Data | ArrayLike<ArrayLike<number>>,
   options?: GEOptions,
-): GEMatrix<"host"> {
+): GEMatrix<"host", "float32"> {
   return ge(defaultFloat(), m, n, data, options);
 }

@@ -45,7 +45,9 @@ export interface WebGPUOptions {
  * }
  * ```
  */
-export async function webgpuFloat(options: WebGPUOptions = {}): Promise<Factory<"device">> {
+export async function webgpuFloat(
+  options: WebGPUOptions = {},
+): Promise<Factory<"device", "float32">> {
   let device = options.device;
   const owned = device === undefined;
   if (device === undefined) {
@@ -77,7 +79,7 @@ export async function webgpuFloat(options: WebGPUOptions = {}): Promise<Factory<
   }
   const engine = webgpuEngine(device);
   const d = device;
-  return new EngineFactory("webgpuFloat", "float32", "device", engine, () => {
+  return new EngineFactory("webgpuFloat", "float32" as const, "device", engine, () => {
     engine.runtime.flush();
     if (owned) d.destroy();
   });
