@@ -28,9 +28,8 @@ if (native.available) {
     nanConformance(f);
     if (f === nativeFloat) {
       aliasingConformance(f, ["oneDNN", () => {
-        const old = eltwiseRoute.minEntries;
-        eltwiseRoute.minEntries = 1;
-        return () => (eltwiseRoute.minEntries = old);
+        eltwiseRoute.force = "dnnl";
+        return () => (eltwiseRoute.force = undefined);
       }]);
     }
   }

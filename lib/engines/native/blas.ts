@@ -23,6 +23,7 @@ import { nativeMatmul } from "./matmul.ts";
 import { acrossLayouts } from "./across.ts";
 import { bfloat16Products } from "./bf16_products.ts";
 import { inside, transposed } from "./operands.ts";
+import { threadRoute } from "./threads.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 const at = (x: Operand, extra = 0): HostArray => buf(x).subarray(x.offset + extra);
@@ -159,6 +160,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
 
   /** C ← αAB + βC in float32 through oneDNN's row-major sgemm, for any 2-D operands. */
   function dnnlGemm(alpha: number, a: Operand, b: Operand, beta: number, c: Operand): void {
+    libs.threads.fit(c.rows * c.cols * a.cols, threadRoute.products);
     const sa = storage(a), sb = storage(b), sc = storage(c);
     // A column-major C is the row-major Cᵀ = BᵀAᵀ: swap the factors and flip their orders.
     const [p, q, P, Q, rows, cols] = sc.rowMajor ? [a, b, sa, sb, c.rows, c.cols] : [
@@ -303,6 +305,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       );
     },
     gemm(alpha, a, b, beta, c) {
+      libs.threads.fit(c.rows * c.cols * a.cols, threadRoute.products);
       inside(a, "gemm: a");
       inside(b, "gemm: b");
       inside(c, "gemm: c");

@@ -30,6 +30,9 @@ import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitive } from "./primitives.ts";
 import { plan } from "../js/walk.ts";
 import { pointerAt } from "./operands.ts";
+import { threadRoute } from "./threads.ts";
+import { sigmoid32, tanh32 } from "./fast_loops.ts";
+import { ops } from "../../elementwise/table.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
@@ -89,12 +92,61 @@ const fromOutputAlg: Partial<Record<OpName, number>> = {
 };
 
 const CACHE_LIMIT = 512;
+
 /**
- * Below `minEntries` the js loop on the same memory wins: a oneDNN call costs about 3 µs
- * whatever its length, the loop about 0.8 ns an entry (even near 2048; 1024 entries: relu 3.9
- * against 1.7 µs; 256: 3.4 against 0.5 µs). Tests lower it to run oneDNN on small operands.
+ * bench/eltwise_route.ts's measurement: for each function and derivative, the entry count from
+ * which oneDNN is faster. At 1000 entries oneDNN does tanh and sigmoid in 1.7 ns an entry (a
+ * call costs about 1.3 µs on one thread) and the float32 loops in 3.8 and 5.4; relu's loop, at
+ * 1 ns an entry, holds out to 2048.
  */
-export const eltwiseRoute: { minEntries: number } = { minEntries: 2048 };
+const ROUTE_TABLE: Record<string, number> = {
+  relu: 2048,
+  "relu'": 8192,
+  "relu'(a)": 4096,
+  tanh: 512,
+  "tanh'": 128,
+  "tanh'(a)": 2048,
+  sigmoid: 256,
+  "sigmoid'": 256,
+  "sigmoid'(a)": 2048,
+  elu: 2048,
+  "elu'": 65536,
+  "elu'(a)": 16384,
+  sqr: 2048,
+  "sqr'": 2048,
+  abs: 2048,
+  "abs'": 4096,
+  sqrt: 1024,
+  "sqrt'": 1024,
+  exp: 256,
+  "exp'": 256,
+  log: 256,
+  "log'": 4096,
+  linear: 4096,
+  "linear'": 2048,
+  powx: 256,
+  "powx'": 512,
+  clamp: 2048,
+  "clamp'": 2048,
+  mul: 4096,
+  div: 2048,
+  fmax: 4096,
+  fmin: 4096,
+};
+
+/**
+ * Where a call goes: oneDNN from the entry count its function's row of `from` gives, the js
+ * loop on the same memory below it (2048 for a function the table leaves out). A oneDNN call
+ * costs about 1.3 µs whatever its length; the loops cost 1–14 ns an entry, so the crossing
+ * point depends on the function. Tests set `force` to steer every call.
+ */
+export const eltwiseRoute: {
+  force: "dnnl" | "js" | undefined;
+  readonly from: Readonly<Record<string, number>>;
+} = {
+  force: undefined,
+  from: ROUTE_TABLE,
+};
 
 /** A MathEngine that runs what oneDNN can and hands the rest to `fallback`. */
 export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEngine {
@@ -164,17 +216,46 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
 
   // Reused, so a call allocates nothing.
   const pointers: Deno.PointerValue[] = [null, null, null];
+  const { threads } = libs;
   function run(p: Primitive, operands: Operand[]): void {
     for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i], "elementwise");
+    threads.fit(operands[0].rows * operands[0].cols, threadRoute.entries);
     prims.run(p, pointers, operands.length);
   }
 
-  /** Whether all operands are float32 and gapless in one common order: one flat array each. */
-  function flat(out: Operand, x: Operand, y: Operand): number {
+  /** The entry count when all operands are float32 and gapless in one order, else -1. */
+  function gapless(out: Operand, x: Operand, y: Operand): number {
     if (!(out.storage.buffer instanceof Float32Array)) return -1;
-    if (out.rows * out.cols < eltwiseRoute.minEntries) return -1;
     const w = plan(out, x, y);
     return w.n2 === 1 && w.a1 === 1 && w.b1 === 1 && w.c1 === 1 ? w.n1 : -1;
+  }
+
+  /** Entries, when the call goes to oneDNN by the route table; else -1. */
+  function flat(op: ElementwiseOp, out: Operand, x: Operand, y: Operand): number {
+    if (eltwiseRoute.force === "js") return -1;
+    const n = gapless(out, x, y);
+    if (eltwiseRoute.force === "dnnl") return n;
+    return n >= (eltwiseRoute.from[op.name] ?? 2048) ? n : -1;
+  }
+
+  /** The js side: float32 loops for tanh and sigmoid on gapless memory, else the table's. */
+  function loop(
+    op: ElementwiseOp,
+    params: readonly number[],
+    out: Operand,
+    x: Operand,
+    y?: Operand,
+  ) {
+    const fast = op === ops.tanh ? tanh32 : op === ops.sigmoid ? sigmoid32 : undefined;
+    const n = fast === undefined ? -1 : gapless(out, x, x);
+    if (n < 0) return fallback.map(op, params, out, x, y);
+    fast!(
+      out.storage.buffer as Float32Array,
+      out.offset,
+      x.storage.buffer as Float32Array,
+      x.offset,
+      n,
+    );
   }
 
   const { cblas_sasum } = libs.blas;
@@ -189,26 +270,26 @@ export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEng
     map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
       if (op.fromOutput) {
         const alg = fromOutputAlg[op.gradOf as OpName];
-        const n = alg === undefined ? -1 : flat(out, x, y!);
+        const n = alg === undefined ? -1 : flat(op, out, x, y!);
         if (alg === undefined || n <= 0 || poisoned(op, n, x, y)) {
-          return fallback.map(op, params, out, x, y);
+          return loop(op, params, out, x, y);
         }
         const alpha = op.gradOf === "elu" ? params[0] : 0;
         return run(backwardPrimitive(alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
       }
       if (op.gradOf !== undefined) {
         const g = dnnlMappings[op.gradOf as OpName];
-        const n = g?.kind === "eltwise" ? flat(out, x, y!) : -1;
+        const n = g?.kind === "eltwise" ? flat(op, out, x, y!) : -1;
         if (g?.kind !== "eltwise" || n <= 0 || poisoned(op, n, x, y)) {
-          return fallback.map(op, params, out, x, y);
+          return loop(op, params, out, x, y);
         }
         const [alpha, beta] = g.ab(params);
         return run(backwardPrimitive(g.alg, alpha, beta, n), [x, y!, out]);
       }
       const m = dnnlMappings[op.name as OpName];
-      const n = m === undefined ? -1 : flat(out, x, y ?? x);
+      const n = m === undefined ? -1 : flat(op, out, x, y ?? x);
       if (m === undefined || n <= 0 || poisoned(op, n, x, y)) {
-        return fallback.map(op, params, out, x, y);
+        return loop(op, params, out, x, y);
       }
       if (m.kind === "eltwise") {
         const [alpha, beta] = m.ab(params);

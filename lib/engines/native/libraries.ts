@@ -9,11 +9,13 @@ import { type OpenBLAS, openOpenBLAS } from "../../../ffi/openblas.ts";
 import { type DNNL, openDNNL } from "../../../ffi/dnnl.ts";
 import { envVar } from "../../core/env.ts";
 import { KnapError } from "../../core/errors.ts";
+import { openmpThreads, presetThreads, type Threads } from "./threads.ts";
 
-/** Both libraries, open. */
+/** Both libraries, open, and the switch of oneDNN's thread count. */
 export interface NativeLibraries {
   readonly blas: OpenBLAS["symbols"];
   readonly dnnl: DNNL["symbols"];
+  readonly threads: Threads;
 }
 
 /** Runs both; throws one KnapError listing what failed when either does. */
@@ -45,6 +47,8 @@ export function nativeLibraries(): NativeLibraries {
   if (opened) return opened;
   if (failure) throw failure;
   try {
+    // OpenMP reads its settings when it loads, with oneDNN: they are made first.
+    presetThreads();
     // Both are tried, so a machine missing both hears of both at once.
     const [blas, dnnl] = both(() => openOpenBLAS().symbols, () => openDNNL().symbols);
     // Float work runs in oneDNN's OpenMP pool; OpenBLAS's own pool spinning on the same cores
@@ -53,7 +57,7 @@ export function nativeLibraries(): NativeLibraries {
     if (envVar("OPENBLAS_NUM_THREADS") === undefined) {
       blas.openblas_set_num_threads(Number(envVar("KNAP_OPENBLAS_THREADS") ?? 1));
     }
-    opened = { blas, dnnl };
+    opened = { blas, dnnl, threads: openmpThreads() };
     return opened;
   } catch (e) {
     failure = e as Error;
