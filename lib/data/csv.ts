@@ -16,12 +16,20 @@ export interface CsvOptions {
   readonly columns?: boolean;
   /** Skip this many records first (default 0). */
   readonly skip?: number;
+  /**
+   * Reports the bytes read from the file so far (compressed bytes for .gz) and its size, for a
+   * progress display.
+   */
+  readonly onProgress?: (read: number, size: number | undefined) => void;
 }
 
 /** A file path (taken as it is, `%` and `#` included), a `file:` URL, or a byte stream. */
 export type CsvSource = string | URL | ReadableStream<Uint8Array>;
 
-async function open(source: CsvSource): Promise<ReadableStream<Uint8Array>> {
+async function open(
+  source: CsvSource,
+  onProgress?: (read: number, size: number | undefined) => void,
+): Promise<ReadableStream<Uint8Array>> {
   if (source instanceof ReadableStream) return source;
   const name = source instanceof URL ? source.pathname : source;
   const file = await Deno.open(source).catch((e) => {
@@ -29,9 +37,21 @@ async function open(source: CsvSource): Promise<ReadableStream<Uint8Array>> {
       ? new KnapError(`readCsv: reading ${String(source)} needs --allow-read`, "permission")
       : e;
   });
-  return name.endsWith(".gz")
-    ? file.readable.pipeThrough(new DecompressionStream("gzip"))
-    : file.readable;
+  let bytes = file.readable;
+  if (onProgress !== undefined) {
+    const size = (await file.stat()).size;
+    let read = 0;
+    bytes = bytes.pipeThrough(
+      new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+        transform(chunk, c) {
+          read += chunk.length;
+          onProgress(read, size);
+          c.enqueue(chunk);
+        },
+      }),
+    );
+  }
+  return name.endsWith(".gz") ? bytes.pipeThrough(new DecompressionStream("gzip")) : bytes;
 }
 
 /**
@@ -63,7 +83,7 @@ export async function* readCsv(
     from_line: (options.skip ?? 0) + 1,
     relax_column_count: false,
   });
-  const stream = await open(source);
+  const stream = await open(source, options.onProgress);
   const reader = stream.getReader();
   let stopped = false;
   // Feed the parser from the byte stream while its records are consumed below.

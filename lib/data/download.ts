@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { KnapError } from "../core/errors.ts";
 import { envReadable, envVar } from "../core/env.ts";
+import { ProgressBar } from "../core/progress.ts";
 
 /** A file of a data set: where it comes from and what its bytes must hash to. */
 export interface DatasetFile {
@@ -28,10 +29,13 @@ export interface FetchOptions {
   /** A local copy to use instead of downloading (verified all the same). */
   readonly local?: string;
   /**
-   * Reports bytes received so far and the total when known, for a progress display. What it
-   * throws ends the download and reaches the caller unchanged.
+   * Reports bytes received so far and the total when known, for a progress display of your
+   * own (without it, a bar is drawn on a terminal). What it throws ends the download and
+   * reaches the caller unchanged.
    */
   readonly onProgress?: (received: number, total: number | undefined) => void;
+  /** No progress bar. */
+  readonly quiet?: boolean;
   /**
    * Milliseconds without a byte before a download is abandoned as stalled (default 30000).
    * Partial files older than this, left by a download that was killed, are removed.
@@ -150,7 +154,18 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
     if (options.local !== undefined) {
       await Deno.copyFile(options.local, temp);
     } else {
-      await download(file.url, temp, stall, options.onProgress);
+      const bar = options.onProgress === undefined
+        ? new ProgressBar(`downloading ${file.name}`, undefined, "bytes", options.quiet)
+        : undefined;
+      try {
+        const show = (received: number, total: number | undefined) => {
+          bar!.total = total;
+          bar!.update(received);
+        };
+        await download(file.url, temp, stall, options.onProgress ?? show);
+      } finally {
+        bar?.finish();
+      }
     }
     const got = await sha256Of(temp);
     if (got !== want) {

@@ -31,10 +31,10 @@ import { cols, submatrix } from "../core/views.ts";
 import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import type { Optimizer } from "./optimizer.ts";
-import { progressEvery, type SgdOptions } from "./sgd.ts";
+import type { SgdOptions } from "./sgd.ts";
+import { runEpochs } from "./epochs.ts";
 import { trainingNetwork } from "./training.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
-import { CostWatch } from "./watch.ts";
 
 /** Options of {@linkcode sgdTrain}. */
 export interface MinibatchOptions extends SgdOptions {
@@ -52,7 +52,7 @@ export interface MinibatchOptions extends SgdOptions {
 
 /**
  * Trains `net` on inputs x (inDim × n) and targets y (outDim × n) for `epochs` epochs of
- * minibatches; returns the cost of the last batch (a promise on a GPU).
+ * minibatches; returns the last epoch's cost, the mean over its batches (a promise on a GPU).
  *
  * @example
  * ```ts
@@ -107,17 +107,7 @@ export function sgdTrain<L extends Loc>(
     ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, size))
     : [];
   const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer, { seed: options.seed });
-  const every = progressEvery("sgdTrain", options);
-  const began = performance.now();
-  const report = options.onProgress ??
-    ((e: number, c: number) =>
-      console.error(
-        `epoch ${e}  cost ${c.toPrecision(4)}  (${
-          ((performance.now() - began) / 1000).toFixed(1)
-        } s)`,
-      ));
-
-  const batch = (b: number, read: boolean): Deferred<number> | undefined => {
+  const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
     let target: GEMatrix<L>;
     if (byViews) {
       t.input(xViews[order[b]]);
@@ -130,7 +120,7 @@ export function sgdTrain<L extends Loc>(
       }
       target = yb!;
     }
-    return t.step(cost, target, options.eta, read);
+    return t.step(cost, target, eta, read);
   };
 
   const release = () => {
@@ -140,45 +130,30 @@ export function sgdTrain<L extends Loc>(
   };
 
   const host = net.factory.location === "host";
-  const watch = new CostWatch("sgdTrain", options.checkFinite ?? true, host);
-  if (host) {
-    try {
-      let last = NaN;
-      for (let e = 1; e <= epochs; e++) {
-        shuffle(order, random);
-        const due = every > 0 && e % every === 0;
-        const read = e === epochs || due || watch.due();
-        for (let b = 0; b < batches; b++) {
-          const c = batch(b, b === batches - 1 && read) as number | undefined;
-          if (c !== undefined) last = watch.check(c, e, epochs, options.eta);
-        }
-        if (due) report(e, last);
-      }
-      return last as Scalar<L>;
-    } finally {
-      release();
+  // One epoch in a fresh order; when read, the mean of its batches' costs.
+  const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
+    shuffle(order, random);
+    if (!read) {
+      for (let b = 0; b < batches; b++) batch(b, eta, false);
+      return undefined;
     }
-  }
-  const run = async (): Promise<number> => {
-    try {
-      let last: Deferred<number> = NaN;
-      for (let e = 1; e <= epochs; e++) {
-        shuffle(order, random);
-        const due = every > 0 && e % every === 0;
-        const checking = watch.due();
-        for (let b = 0; b < batches; b++) {
-          const c = batch(b, b === batches - 1 && (e === epochs || due || checking));
-          if (c !== undefined) last = c;
-        }
-        if (due || checking) {
-          const value = watch.check(await last, e, epochs, options.eta);
-          if (due) report(e, value);
-        }
-      }
-      return epochs === 0 ? NaN : watch.check(await last, epochs, epochs, options.eta);
-    } finally {
-      release();
+    if (host) {
+      let sum = 0;
+      for (let b = 0; b < batches; b++) sum += batch(b, eta, true) as number;
+      return sum / batches;
     }
+    const costs: Deferred<number>[] = [];
+    for (let b = 0; b < batches; b++) costs.push(batch(b, eta, true)!);
+    return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / batches);
   };
-  return run() as Scalar<L>;
+  let costs: number[] | Promise<number[]>;
+  try {
+    costs = runEpochs("sgdTrain", host, [[epochs, options.eta]], options, epoch);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  if (costs instanceof Promise) return costs.finally(release).then((c) => c[0]) as Scalar<L>;
+  release();
+  return costs[0] as Scalar<L>;
 }

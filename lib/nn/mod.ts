@@ -31,6 +31,7 @@ export {
 export { init_, type InitOptions } from "./init.ts";
 export { TrainingNetwork, trainingNetwork, type TrainingOptions } from "./training.ts";
 export { sgd, type SgdOptions, type Stretch } from "./sgd.ts";
+export type { EpochInfo, WatchOptions } from "./epochs.ts";
 export {
   adam,
   type AdamOptions,
@@ -43,6 +44,6 @@ export {
   rmsprop,
   type RmspropOptions,
 } from "./optimizer.ts";
-export { type PlotOptions, trainingCurveSvg } from "./plot.ts";
+export { type PlotOptions, TrainingCurve, trainingCurve, trainingCurveSvg } from "./plot.ts";
 export { binaryAccuracy } from "./metrics.ts";
 export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";

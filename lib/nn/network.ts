@@ -161,8 +161,29 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
 
   /** A short description for the console. */
   [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** `#InferenceNetwork[factory, in → width activation → …]`, as the console prints it. */
+  toString(): string {
     const widths = [this.inDim, ...this.layers.map((l) => `${l.outDim} ${l.activation}`)];
     return `#InferenceNetwork[${this.factory.name}, ${widths.join(" → ")}]`;
+  }
+
+  /** In `deno jupyter`: a table of the layers — widths, activation, dropout, parameters. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const cell = (v: string | number) => `<td style="text-align:right">${v}</td>`;
+    const rows = this.layers.map((l, i) =>
+      `<tr>${cell(i + 1)}${cell(`${l.inDim} → ${l.outDim}`)}${cell(l.activation)}${
+        cell(l.dropout > 0 ? l.dropout : "")
+      }${cell(l.outDim * l.inDim + l.outDim)}</tr>`
+    ).join("");
+    const params = this.layers.reduce((n, l) => n + l.outDim * l.inDim + l.outDim, 0);
+    return {
+      "text/html":
+        `<table><caption style="caption-side:top;text-align:left">inference network on ${this.factory.name}, ${params} parameters</caption><tr><th>layer</th><th>width</th><th>activation</th><th>dropout</th><th>parameters</th></tr>${rows}</table>`,
+      "text/plain": String(this),
+    };
   }
 }
 

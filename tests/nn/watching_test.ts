@@ -1,0 +1,122 @@
+/**
+ * Training you can watch: sgdTrain's cost is the epoch's mean, onEpoch sees every epoch and may
+ * stop training, progress bars draw only on a terminal, and curves show themselves.
+ */
+import { assert, assertEquals } from "../conformance/assert.ts";
+import { dge, ge, jsDouble, randUniform_, transfer } from "../../mod.ts";
+import { formatProgress } from "../../lib/core/progress.ts";
+import {
+  fullyConnected,
+  inferenceNetwork,
+  init_,
+  quadraticCost_,
+  sgd,
+  sgdTrain,
+  trainingCurve,
+  trainingCurveSvg,
+  trainingNetwork,
+} from "../../lib/nn/mod.ts";
+import type { EpochInfo } from "../../lib/nn/mod.ts";
+import { learningFactories } from "./_factories.ts";
+
+for (const make of learningFactories()) {
+  const label = (await make()).name;
+  Deno.test(`[${label}] sgdTrain returns the epoch's mean cost; onEpoch sees each epoch and can stop`, async () => {
+    const f = await make();
+    using hx = randUniform_(ge(jsDouble, 2, 64), { lo: -1, hi: 1, seed: 1 });
+    using hy = randUniform_(ge(jsDouble, 1, 64), { seed: 2 });
+    const x = await transfer(f, hx), y = await transfer(f, hy);
+    using net = init_(
+      inferenceNetwork(f, 2, [fullyConnected(4, "tanh"), fullyConnected(1, "linear")]),
+      { seed: 3 },
+    );
+    // With η = 0 nothing changes: four batches of 16 partition the data, so the mean of their
+    // costs is the whole set's, which sgd reads over the full batch.
+    const mean = await sgdTrain(net, x, y, quadraticCost_, 1, { batch: 16, eta: 0 });
+    using t = trainingNetwork(net, x);
+    const whole = await sgd(t, y, quadraticCost_, 1, 0);
+    assert(Math.abs(mean - whole) <= 1e-6 * Math.max(1, whole), `mean ${mean}, whole ${whole}`);
+    const seen: number[] = [];
+    let last = NaN;
+    const watch = ({ epoch, cost, seconds }: EpochInfo) => {
+      assert(seconds >= 0 && Number.isFinite(cost), "time and cost");
+      seen.push(epoch);
+      last = cost;
+      return epoch < 3; // false after the third: stop
+    };
+    // On a device the callback may be async (a validation metric read back), and is awaited.
+    const onEpoch = f.location === "host"
+      ? watch
+      : (info: EpochInfo) => Promise.resolve(watch(info));
+    const stopped = await sgdTrain(net, x, y, quadraticCost_, 20, {
+      batch: 16,
+      eta: 0.05,
+      onEpoch,
+    });
+    assertEquals(seen, [1, 2, 3], "stopped after the third epoch");
+    assertEquals(stopped, last, "returns the last epoch's cost");
+    x[Symbol.dispose]();
+    y[Symbol.dispose]();
+  });
+}
+
+Deno.test("onEpoch on the host must not return a promise", () => {
+  using net = init_(inferenceNetwork(jsDouble, 1, [fullyConnected(1, "linear")]), { seed: 1 });
+  using x = ge(jsDouble, 1, 4, [0, 1, 2, 3]), y = ge(jsDouble, 1, 4, [0, 1, 2, 3]);
+  let error: unknown;
+  try {
+    sgdTrain(net, x, y, quadraticCost_, 2, {
+      batch: 2,
+      eta: 0.1,
+      onEpoch: () => Promise.resolve(),
+    });
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof TypeError && error.message.includes("onEpoch"), String(error));
+});
+
+Deno.test("progress lines carry a bar, the rate and the time left; nothing is drawn off a terminal", async () => {
+  const line = formatProgress("sgdTrain", 5, 20, "epochs", 2);
+  assert(line.startsWith("sgdTrain [██████░░░░"), line);
+  assert(line.includes(" 25% 5 epochs of 20 epochs, 3 epochs/s, 0:06 left"), line);
+  assertEquals(
+    formatProgress("download", 2_500_000, undefined, "bytes", 1),
+    "download 2.5 MB, 2.5 MB/s",
+  );
+  // A child process whose standard error is a pipe trains with the bar on by default: silent.
+  const script = `
+    import { dge } from "${new URL("../../mod.ts", import.meta.url)}";
+    import { fullyConnected, inferenceNetwork, quadraticCost_, sgdTrain } from "${new URL(
+    "../../lib/nn/mod.ts",
+    import.meta.url,
+  )}";
+    using net = inferenceNetwork(dge(1, 1).factory, 1, [fullyConnected(1, "linear")]);
+    sgdTrain(net, dge(1, 8), dge(1, 8), quadraticCost_, 30, { batch: 2, eta: 0.1 });`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr));
+  assertEquals(new TextDecoder().decode(out.stderr), "", "no bar on a pipe");
+});
+
+Deno.test("training and validation curves together; a curve displays as SVG in notebooks", () => {
+  const svg = trainingCurveSvg([[1, 1], [10, 0.1]], { validation: [[1, 1.5], [10, 0.3]] });
+  assertEquals(svg.match(/<polyline/g)?.length, 2, "two curves");
+  assert(svg.includes(">training</text>") && svg.includes(">validation</text>"), "a legend");
+  const curve = trainingCurve([[1, 1], [10, 0.1]]);
+  const shown = (curve as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ]();
+  assert(shown["image/svg+xml"].startsWith("<svg"), "an SVG image");
+  using net = inferenceNetwork(jsDouble, 3, [
+    fullyConnected(2, "relu"),
+    fullyConnected(1, "linear"),
+  ]);
+  const table = (net as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ]()["text/html"];
+  assert(table.includes("11 parameters") && table.includes("3 → 2"), table);
+});
