@@ -10,14 +10,7 @@ import type { Factory } from "./core/factory.ts";
 import { checkFactoryLive } from "./core/factory.ts";
 import type { HostOperand } from "./core/engine.ts";
 import { ge, vctr } from "./core/construct.ts";
-import {
-  type ArrayOf,
-  arrayType,
-  type DType,
-  type HostArray,
-  type HostDType,
-  type Loc,
-} from "./core/types.ts";
+import { type ArrayOf, arrayType, type DType, type HostDType, type Loc } from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
 import { copy_ } from "./blas.ts";

@@ -5,10 +5,11 @@
  * thousands of dollars. The features live on wildly different scales (taxes in the hundreds,
  * NOX below 1), so they are standardized with the training set's means and deviations before
  * the network sees them. 404 houses train, 102 test; the figure is the mean absolute error.
- * Run: `deno run -A tutorials/18_boston_housing.ts [--backend=js|native|webgpu] [--data=DIR]`.
+ * Run: `deno run -A tutorials/18_boston_housing.ts [--backend=js|native|webgpu] [--data=DIR]`;
+ * without a local copy the data set is downloaded once from its home and cached.
  */
 import { ge, jsDouble, transfer, transfer_ } from "../mod.ts";
-import { loadBoston, normalize_, scaling } from "../lib/data/mod.ts";
+import { bostonHousing, normalize_, scaling } from "../lib/data/mod.ts";
 import {
   adam,
   fullyConnected,
@@ -20,13 +21,16 @@ import {
 } from "../lib/nn/mod.ts";
 import { mulberry32, shuffle } from "../lib/core/seeded.ts";
 import { backend } from "./_backend.ts";
-import { dataFile } from "./_regression.ts";
+import { dataOptions, orExit } from "./_data.ts";
 
 const { name, float: f } = await backend();
 console.log(`Chapter 18 on the ${name} engine\n`);
-const path = await dataFile("boston-housing.csv");
-if (path !== undefined) {
-  const b = await loadBoston(path);
+{
+  const b = await orExit(
+    "Boston housing",
+    "18_boston_housing.ts",
+    bostonHousing(await dataOptions()),
+  );
   const order = shuffle(Array.from({ length: b.count }, (_, j) => j), mulberry32(1));
   const split = (ids: number[]) => {
     const x = new Float64Array(ids.length * 13), y = new Float64Array(ids.length);

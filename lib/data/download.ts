@@ -12,19 +12,41 @@ import { KnapError } from "../core/errors.ts";
 import { envReadable, envVar } from "../core/env.ts";
 import { ProgressBar } from "../core/progress.ts";
 
-/** A file of a data set: where it comes from and what its bytes must hash to. */
+/**
+ * A file of a data set: where it comes from and what its bytes must hash to — SHA-256, or MD5
+ * where that is all its maintainers publish.
+ */
 export interface DatasetFile {
   /** The file's name in the cache: letters, digits, `.`, `_` and `-`, no folders. */
   readonly name: string;
   /** Where to download it from. */
   readonly url: string;
   /** Its SHA-256, in hex. */
-  readonly sha256: string;
+  readonly sha256?: string;
+  /** Its MD5, in hex, when no SHA-256 is published. */
+  readonly md5?: string;
+  /** Its size in bytes, when known: shown before a download starts. */
+  readonly bytes?: number;
+}
+
+/** The algorithm and the digest a file must hash to. */
+export function digestOf(file: DatasetFile): { algorithm: "sha256" | "md5"; hex: string } {
+  if (file.sha256 !== undefined) return { algorithm: "sha256", hex: file.sha256.toLowerCase() };
+  if (file.md5 !== undefined) return { algorithm: "md5", hex: file.md5.toLowerCase() };
+  throw new TypeError(`fetchDataset: ${file.name} gives no checksum (sha256 or md5)`);
+}
+
+/** The hex digest of a file's bytes. */
+export async function hashFile(path: string, algorithm: "sha256" | "md5"): Promise<string> {
+  const hash = createHash(algorithm);
+  using file = await Deno.open(path);
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
 }
 
 /** Options of {@linkcode fetchDataset}. */
 export interface FetchOptions {
-  /** The cache folder (default: `$KNAP_DATA`, else the platform's cache folder + `/knap`). */
+  /** The cache folder (default: `$KNAP_CACHE`, else the platform's cache folder + `/knap`). */
   readonly cache?: string;
   /** A local copy to use instead of downloading (verified all the same). */
   readonly local?: string;
@@ -65,15 +87,15 @@ async function removeStale(dir: string, name: string, age: number): Promise<void
   }
 }
 
-/** The cache folder: `$KNAP_DATA`, else the platform's user cache folder joined with "knap". */
+/** The cache folder: `$KNAP_CACHE`, else the platform's user cache folder joined with "knap". */
 export function cacheDir(): string {
-  const explicit = envVar("KNAP_DATA");
+  const explicit = envVar("KNAP_CACHE");
   if (explicit) return explicit;
   const home = envVar("HOME") ?? envVar("USERPROFILE") ?? (envReadable("HOME") ? "." : undefined);
   if (home === undefined) {
     throw new KnapError(
-      "cacheDir: the cache folder is found from KNAP_DATA or HOME, which this program may not " +
-        "read: run with --allow-env=KNAP_DATA,HOME,XDG_CACHE_HOME, or pass { cache: folder }",
+      "cacheDir: the cache folder is found from KNAP_CACHE or HOME, which this program may not " +
+        "read: run with --allow-env=KNAP_CACHE,HOME,XDG_CACHE_HOME, or pass { cache: folder }",
       "permission",
     );
   }
@@ -85,13 +107,6 @@ export function cacheDir(): string {
     default:
       return `${envVar("XDG_CACHE_HOME") ?? `${home}/.cache`}/knap`;
   }
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path);
-  for await (const chunk of file.readable) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -142,9 +157,9 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
   }
   const dir = options.cache ?? cacheDir();
   const target = `${dir}/${file.name}`;
-  const want = file.sha256.toLowerCase();
+  const { algorithm, hex: want } = digestOf(file);
   if (await exists(target)) {
-    if ((await sha256Of(target)) === want) return target;
+    if ((await hashFile(target, algorithm)) === want) return target;
     await Deno.remove(target); // a stale or damaged entry: fetch it again
   }
   await Deno.mkdir(dir, { recursive: true });
@@ -155,11 +170,11 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
       await Deno.copyFile(options.local, temp);
     } else {
       const bar = options.onProgress === undefined
-        ? new ProgressBar(`downloading ${file.name}`, undefined, "bytes", options.quiet)
+        ? new ProgressBar(`downloading ${file.name}`, file.bytes, "bytes", options.quiet)
         : undefined;
       try {
         const show = (received: number, total: number | undefined) => {
-          bar!.total = total;
+          bar!.total = total ?? file.bytes;
           bar!.update(received);
         };
         await download(file.url, temp, stall, options.onProgress ?? show);
@@ -167,10 +182,10 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
         bar?.finish();
       }
     }
-    const got = await sha256Of(temp);
+    const got = await hashFile(temp, algorithm);
     if (got !== want) {
       throw new KnapError(
-        `${file.name}: SHA-256 is ${got}, expected ${want}; the ${
+        `${file.name}: ${algorithm.toUpperCase()} is ${got}, expected ${want}; the ${
           options.local ? "local copy" : "download"
         } is damaged`,
         "checksum",

@@ -17,6 +17,7 @@
 
 export { type CsvOptions, type CsvSource, readCsv } from "./csv.ts";
 export { cacheDir, type DatasetFile, fetchDataset, type FetchOptions } from "./download.ts";
+export { type DatasetSource, registry } from "./registry.ts";
 export {
   decodeMultiHot,
   multiHot,
@@ -29,9 +30,22 @@ export {
 export {
   type EncodedSplit,
   type Imdb,
+  type ImdbData,
   type ImdbOptions,
+  type ImdbSplit,
   loadImdb,
   type Review,
   reviews,
 } from "./imdb.ts";
+export {
+  bostonHousing,
+  type DatasetOptions,
+  fashionMnist,
+  type ImageDataset,
+  type ImageSplit,
+  imdb,
+  imdbSource,
+  mnist,
+} from "./datasets.ts";
+export { type IdxArray, readIdx } from "./idx.ts";
 export { type Boston, loadBoston, normalize_, type Scaling, scaling } from "./boston.ts";

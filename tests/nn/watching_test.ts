@@ -3,7 +3,7 @@
  * stop training, progress bars draw only on a terminal, and curves show themselves.
  */
 import { assert, assertEquals } from "../conformance/assert.ts";
-import { dge, ge, jsDouble, randUniform_, transfer } from "../../mod.ts";
+import { ge, jsDouble, randUniform_, transfer } from "../../mod.ts";
 import { formatProgress } from "../../lib/core/progress.ts";
 import {
   fullyConnected,

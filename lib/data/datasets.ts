@@ -1,0 +1,201 @@
+/**
+ * The book's data sets by name: `bostonHousing()`, `imdb()`, `mnist()`, `fashionMnist()`. Each
+ * takes a local copy where one is — the folder `data` names, else `$KNAP_DATA`, else a system
+ * package's folder (Debian's `/usr/share/datasets/fashion-mnist`) — checked by its content;
+ * otherwise it downloads the files from their homes once into the cache (`$KNAP_CACHE`, else the
+ * platform's cache folder), verifies them against their published checksums, and reuses them.
+ *
+ * @module
+ */
+
+import { KnapError } from "../core/errors.ts";
+import { envVar } from "../core/env.ts";
+import type { Factory } from "../core/factory.ts";
+import type { DType, Loc } from "../core/types.ts";
+import { type DatasetFile, fetchDataset, type FetchOptions } from "./download.ts";
+import { type DatasetSource, registry } from "./registry.ts";
+import { type Boston, loadBoston } from "./boston.ts";
+import { type Imdb, type ImdbData, type ImdbOptions, loadImdb } from "./imdb.ts";
+import { readIdx } from "./idx.ts";
+
+/** Options of the data-set functions: where local copies are, and how downloads go. */
+export interface DatasetOptions extends Omit<FetchOptions, "local"> {
+  /** A folder holding the data set's files (default `$KNAP_DATA`). */
+  readonly data?: string;
+  /** Download from here instead of the data set's home (a mirror, or a test's server). */
+  readonly baseUrl?: string;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((s) => s.isFile || s.isDirectory, () => false);
+}
+
+/** The first of `names` in the local folders, or undefined. */
+async function local(
+  source: DatasetSource,
+  names: readonly string[],
+  options: DatasetOptions,
+): Promise<string | undefined> {
+  const dirs = [options.data, envVar("KNAP_DATA"), ...(source.system ?? [])];
+  for (const dir of dirs) {
+    if (dir === undefined) continue;
+    for (const name of names) {
+      if (await isFile(`${dir}/${name}`)) return `${dir}/${name}`;
+    }
+  }
+  return undefined;
+}
+
+/** A file's download address, moved to `baseUrl` when one is given. */
+function from(file: DatasetFile, options: DatasetOptions): DatasetFile {
+  if (options.baseUrl === undefined) return file;
+  return { ...file, url: `${options.baseUrl.replace(/\/$/, "")}/${file.name}` };
+}
+
+/** A verified copy of each file: local, cached or downloaded. */
+async function files(source: DatasetSource, options: DatasetOptions): Promise<string[]> {
+  const paths: string[] = [];
+  for (const file of source.files) {
+    paths.push(
+      await local(source, [file.name], options) ??
+        await fetchDataset(from(file, options), options),
+    );
+  }
+  return paths;
+}
+
+/**
+ * Boston housing: 506 houses, 13 features and the median value — the public BostonHousing.csv
+ * (or a local boston-housing.csv), downloaded once and verified.
+ *
+ * @example
+ * ```ts ignore
+ * import { bostonHousing } from "@knap/knap/data";
+ * const b = await bostonHousing();
+ * console.log(b.count, b.features.join(", "));
+ * ```
+ */
+export async function bostonHousing(options: DatasetOptions = {}): Promise<Boston> {
+  const path = await local(registry.boston, ["BostonHousing.csv", "boston-housing.csv"], options) ??
+    await fetchDataset(from(registry.boston.files[0], options), options);
+  return await loadBoston(path);
+}
+
+/**
+ * IMDB's 50,000 labeled reviews, encoded as the book does (see `loadImdb`): from a local copy —
+ * the archive, its extracted folder, or the book's imdb_master.csv(.gz) — or from Stanford's
+ * aclImdb_v1.tar.gz, downloaded once (84 MB) and read as a stream.
+ *
+ * @example
+ * ```ts ignore
+ * import { nativeBfloat16 } from "@knap/knap";
+ * import { imdb } from "@knap/knap/data";
+ * using data = await imdb({ factory: nativeBfloat16 });
+ * console.log(data.train.count, data.words.slice(0, 5));
+ * ```
+ */
+export function imdb(options?: DatasetOptions & ImdbOptions): Promise<Imdb>;
+/** The form with a factory: the splits encoded into its structures. */
+export function imdb<L extends Loc, D extends DType>(
+  options: DatasetOptions & ImdbOptions & { readonly factory: Factory<L, D> },
+): Promise<ImdbData<L, D>>;
+export async function imdb(
+  options: DatasetOptions & ImdbOptions & { readonly factory?: Factory } = {},
+): Promise<Imdb | ImdbData> {
+  return await loadImdb(await imdbSource(options), options as ImdbOptions & { factory: Factory });
+}
+
+/**
+ * The path of an IMDB source `reviews` and `loadImdb` read: a local copy (the archive, its
+ * folder, or the book's CSV) or the archive, downloaded once and verified.
+ *
+ * @example
+ * ```ts ignore
+ * import { imdbSource, reviews } from "@knap/knap/data";
+ * for await (const r of reviews(await imdbSource())) { console.log(r.text); break; }
+ * ```
+ */
+export async function imdbSource(options: DatasetOptions = {}): Promise<string> {
+  const names = ["aclImdb_v1.tar.gz", "aclImdb", "imdb_master.csv.gz", "imdb_master.csv"];
+  return await local(registry.imdb, names, options) ??
+    await fetchDataset(from(registry.imdb.files[0], options), options);
+}
+
+/** One split of an image data set: n images of rows × cols bytes, and their labels. */
+export interface ImageSplit {
+  /** The pixels, 0–255, image after image, each row by row. */
+  readonly images: Uint8Array;
+  /** Each image's class, 0–9. */
+  readonly labels: Uint8Array;
+  /** n, the number of images. */
+  readonly count: number;
+  /** Rows of an image. */
+  readonly rows: number;
+  /** Columns of an image. */
+  readonly cols: number;
+}
+
+/** An image data set: its training and test splits. */
+export interface ImageDataset {
+  /** 60,000 training images. */
+  readonly train: ImageSplit;
+  /** 10,000 test images. */
+  readonly test: ImageSplit;
+}
+
+/** The four IDX files of an MNIST-shaped data set, checked to be what they should. */
+async function images(source: DatasetSource, options: DatasetOptions): Promise<ImageDataset> {
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+    (await files(source, options)).map(readIdx),
+  );
+  const split = (
+    what: string,
+    im: typeof trainImages,
+    lab: typeof trainLabels,
+    n: number,
+  ): ImageSplit => {
+    if (im.dims.length !== 3 || im.dims[0] !== n || lab.dims.length !== 1 || lab.dims[0] !== n) {
+      throw new KnapError(
+        `${source.name}: the ${what} files hold ${im.dims.join("×")} images and ${
+          lab.dims.join("×")
+        } labels, not ${n} of each`,
+        "bad-data",
+      );
+    }
+    return { images: im.data, labels: lab.data, count: n, rows: im.dims[1], cols: im.dims[2] };
+  };
+  return {
+    train: split("training", trainImages, trainLabels, 60000),
+    test: split("test", testImages, testLabels, 10000),
+  };
+}
+
+/**
+ * MNIST's handwritten digits: 60,000 training and 10,000 test images of 28×28, from local IDX
+ * files or downloaded once (torchvision's mirror) and verified.
+ *
+ * @example
+ * ```ts ignore
+ * import { mnist } from "@knap/knap/data";
+ * const { train } = await mnist();
+ * console.log(train.count, train.rows, train.cols, train.labels[0]);
+ * ```
+ */
+export function mnist(options: DatasetOptions = {}): Promise<ImageDataset> {
+  return images(registry.mnist, options);
+}
+
+/**
+ * Fashion-MNIST: Zalando's 28×28 images of clothing in ten classes, from local IDX files
+ * (Debian's dataset-fashion-mnist package included) or downloaded once and verified.
+ *
+ * @example
+ * ```ts ignore
+ * import { fashionMnist } from "@knap/knap/data";
+ * const { test } = await fashionMnist();
+ * console.log(test.count, test.labels.slice(0, 10));
+ * ```
+ */
+export function fashionMnist(options: DatasetOptions = {}): Promise<ImageDataset> {
+  return images(registry.fashionMnist, options);
+}

@@ -1,0 +1,32 @@
+/**
+ * Where the tutorials find the book's data sets: `--data=DIR`, else `$KNAP_DATA`, else the
+ * shared data folder beside this repository; anything missing is downloaded from its home.
+ * A tutorial that cannot get its data says how to fix that and exits with an error.
+ */
+import { KnapError } from "../mod.ts";
+import type { DatasetOptions } from "../lib/data/mod.ts";
+
+/** The data-set options the tutorials pass: a local folder when there is one. */
+export async function dataOptions(): Promise<DatasetOptions> {
+  const flag = Deno.args.find((a) => a.startsWith("--data="))?.slice(7);
+  const shared = new URL("../../shared/data", import.meta.url).pathname;
+  const beside = await Deno.stat(shared).then(() => shared, () => undefined);
+  return { data: flag ?? beside };
+}
+
+/** The data set, or — when it cannot be had — the reason and the fix, and exit code 1. */
+export async function orExit<T>(what: string, script: string, get: Promise<T>): Promise<T> {
+  try {
+    return await get;
+  } catch (e) {
+    if (!(e instanceof KnapError)) throw e;
+    console.error(
+      `${what} could not be loaded: ${e.message}\n\n` +
+        `Fix: let the tutorial download it (network access, and read/write access to the cache):\n` +
+        `  deno run -A tutorials/${script}\n` +
+        `or put the data set's files in a folder and pass it:\n` +
+        `  deno run -A tutorials/${script} --data=DIR`,
+    );
+    Deno.exit(1);
+  }
+}
