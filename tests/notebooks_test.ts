@@ -1,0 +1,83 @@
+/**
+ * The book's chapters 1, 6 and 14 as notebooks, executed by Jupyter with Deno's kernel
+ * (`jupyter nbconvert --execute`): each runs to the end and prints the book's numbers; the
+ * structures, the network and the curve display richly. Skipped, with the reason, where Jupyter
+ * or the kernel is missing — unless KNAP_REQUIRE_ENGINES names jupyter, as CI does.
+ */
+import { assert } from "./conformance/assert.ts";
+
+const notebooks = new URL("../notebooks/", import.meta.url);
+
+async function missing(): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("jupyter", {
+      args: ["kernelspec", "list"],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    if (!out.success) return "jupyter kernelspec list failed";
+    if (!/\bdeno\b/.test(new TextDecoder().decode(out.stdout))) {
+      return "the Deno kernel is not installed (deno jupyter --install)";
+    }
+    return undefined;
+  } catch {
+    return "jupyter is not installed (Debian: apt install jupyter-nbconvert python3-ipykernel)";
+  }
+}
+
+const why = await missing();
+const required = (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("jupyter");
+
+/** The notebook executed: every output of every cell, as (kind, text or MIME types). */
+async function execute(name: string): Promise<{ text: string; mimes: string[] }> {
+  const out = await Deno.makeTempFile({ suffix: ".ipynb" });
+  const run = await new Deno.Command("jupyter", {
+    args: ["nbconvert", "--to", "notebook", "--execute", name, "--output", out],
+    cwd: notebooks.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(run.success, `${name}: ${new TextDecoder().decode(run.stderr)}`);
+  const nb = JSON.parse(await Deno.readTextFile(out));
+  await Deno.remove(out);
+  let text = "";
+  const mimes: string[] = [];
+  for (const cell of nb.cells) {
+    for (const o of cell.outputs ?? []) {
+      assert(o.output_type !== "error", `${name}: ${o.ename}: ${o.evalue}`);
+      if (o.text) text += [o.text].flat().join("");
+      mimes.push(...Object.keys(o.data ?? {}));
+    }
+  }
+  return { text, mimes };
+}
+
+const cases: [string, string[], string[]][] = [
+  ["01_representing_layers.ipynb", ["h1 = 0.63 1.83 3.60 0.90", "y = 1.84"], ["text/html"]],
+  ["06_gpu_computing.ipynb", [": 0.44 0.44"], []],
+  ["14_regression.ipynb", ["10000 samples on", "after 4000 epochs"], [
+    "text/html",
+    "image/svg+xml",
+  ]],
+];
+for (const [name, printed, shown] of cases) {
+  Deno.test({
+    name: why === undefined || required
+      ? `notebook ${name} runs and prints the book's numbers`
+      : `notebook ${name} skipped: ${why}`,
+    ignore: why !== undefined && !required,
+    async fn() {
+      if (why !== undefined) throw new Error(`required by KNAP_REQUIRE_ENGINES: ${why}`);
+      const { text, mimes } = await execute(name);
+      for (const p of printed) {
+        assert(text.includes(p), `${name} printed:\n${text}\nlacking "${p}"`);
+      }
+      for (const m of shown) assert(mimes.includes(m), `${name} displayed ${mimes}, not ${m}`);
+      if (name.startsWith("14")) {
+        const cost = Number(text.match(/cost ([\d.]+) after/)![1]);
+        assert(cost < 0.01, `chapter 14's cost ${cost}`);
+      }
+    },
+  });
+}
