@@ -23,7 +23,9 @@ export const dnnlSpec: LibrarySpec = {
     ],
     windows: ["dnnl.dll"],
   },
-  install: "Debian/Ubuntu: apt install libdnnl2; Homebrew: brew install onednn",
+  // Homebrew and most distributions now ship oneDNN 3.x, whose C API knap does not support yet.
+  install:
+    "Debian/Ubuntu: apt install libdnnl2; elsewhere a oneDNN 2.x build, as 3.x is not supported yet",
 };
 
 /** dnnl_status_t's success. */
