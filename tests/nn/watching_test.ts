@@ -120,3 +120,41 @@ Deno.test("training and validation curves together; a curve displays as SVG in n
   ]()["text/html"];
   assert(table.includes("11 parameters") && table.includes("3 → 2"), table);
 });
+
+const script = await Deno.stat("/usr/bin/script").then(() => "/usr/bin/script", () => undefined);
+Deno.test({
+  name: script
+    ? "on a terminal, training draws a bar with the rate and the time left; KNAP_QUIET=1 hides it"
+    : "the terminal bar test skipped: util-linux's script is missing",
+  ignore: script === undefined,
+  async fn() {
+    const file = await Deno.makeTempFile({ suffix: ".ts" });
+    await Deno.writeTextFile(
+      file,
+      `import { dge } from "${new URL("../../mod.ts", import.meta.url)}";
+       import { fullyConnected, inferenceNetwork, quadraticCost_, sgdTrain } from "${new URL(
+        "../../lib/nn/mod.ts",
+        import.meta.url,
+      )}";
+       using net = inferenceNetwork(dge(1, 1).factory, 1, [fullyConnected(1, "linear")]);
+       sgdTrain(net, dge(1, 64), dge(1, 64), quadraticCost_, 2000, { batch: 2, eta: 0.01 });`,
+    );
+    // script(1) gives the child a pseudo-terminal and copies what it draws.
+    const drawn = async (quiet: string) => {
+      const out = await new Deno.Command(script!, {
+        args: ["-qc", `${Deno.execPath()} run -A ${file}`, "/dev/null"],
+        env: { KNAP_QUIET: quiet },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return new TextDecoder().decode(out.stdout);
+    };
+    const bar = await drawn("0");
+    assert(
+      /sgdTrain \[█+░*\] +\d+% \d+ epochs of 2000 epochs, \d+ epochs\/s, 0:\d\d left/.test(bar),
+      bar,
+    );
+    assert(!(await drawn("1")).includes("sgdTrain ["), "KNAP_QUIET=1 draws nothing");
+    await Deno.remove(file);
+  },
+});
