@@ -69,7 +69,10 @@ export function allocate(op: string, factory: Factory, length: number): OwnedSto
   try {
     buffer = engine.alloc(factory.dtype, Math.max(length, 1));
   } catch (e) {
-    if (e instanceof KnapError || !(e instanceof RangeError || e instanceof Error)) throw e;
+    // V8 refuses a typed array with a RangeError, a GPU with an out-of-memory or operation error.
+    const outOfMemory = e instanceof RangeError ||
+      (e instanceof Error && /OutOfMemory|OperationError/.test(e.name));
+    if (!outOfMemory) throw e;
     const bytes = length * (factory.dtype === "float64" ? 8 : factory.dtype === "float32" ? 4 : 2);
     throw new KnapError(
       `${op}: could not allocate ${length} entries (${formatBytes(bytes)}) on ${factory.name}: ` +
