@@ -2,17 +2,16 @@
  * oneDNN's OpenMP threads on a CPU the program may share. Settings made before oneDNN loads,
  * each only where the user has not made it:
  *
- * - `GOMP_SPINCOUNT=30000` (GNU OpenMP) and `KMP_BLOCKTIME=1` (LLVM's and Intel's): a thread
- *   waiting for work spins about 0.3 ms before it sleeps, not GNU's default 3 ms. Spinning
- *   threads beside two busy processes on two cores made chapter 14's training take 6.8× its idle
- *   time (15× in the issue that found it); sleeping at once (`OMP_WAIT_POLICY=PASSIVE`) cost
- *   80% of its idle speed in wake-ups.
+ * - `OMP_WAIT_POLICY=PASSIVE`: a thread waiting for work sleeps instead of spinning. GNU OpenMP
+ *   spins for about 3 ms by default; beside two busy processes on two cores, spinning threads
+ *   made chapter 14's training take 6.8× its idle time (15× in the issue that found it).
  * - `OMP_NUM_THREADS` from `KNAP_THREADS`, when given.
  *
- * A call over less work than {@linkcode threadRoute} names runs on the calling thread alone
- * (`omp_set_num_threads(1)`), a larger one on all of them: a small call cannot repay waking
- * another thread, and a thread of ours that waits for the others' slice is what a busy machine
- * punishes most. bench/contention.ts measures both sides.
+ * Waking a sleeping thread costs microseconds, which a small call cannot repay (sleeping at once
+ * cost chapter 14 80% of its idle speed): a call over less work than {@linkcode threadRoute}
+ * names runs on the calling thread alone (`omp_set_num_threads(1)`), a larger one on all of them.
+ * With both, chapter 14 trains as fast as before when idle and 1.4× slower beside two busy
+ * processes; bench/contention.ts measures both sides.
  *
  * Setting a variable needs env permission; without it, libc's `setenv` does it (the FFI
  * permission the native engine has covers it), never overwriting the user's value.
