@@ -3,8 +3,8 @@
  * backpropagation multiplies into the error through eltwise backward primitives. A primitive is created once
  * per (function, parameters, length) and cached with its memory objects; a call only points
  * the memory at the operands and executes. oneDNN's CPU primitives take float32 over gapless
- * memory; double precision, strided views, operands under 2048 entries and the functions
- * oneDNN lacks (expm1, log1p, sin, cos, signum, round, floor, ceil, inv, pow with an exponent
+ * memory; double precision, strided views, operands shorter than the route table's length for
+ * their function and the functions oneDNN lacks (expm1, log1p, sin, cos, signum, round, floor, ceil, inv, pow with an exponent
  * vector, linearFrac) run the js engine's loop over the same memory.
  *
  * @module
