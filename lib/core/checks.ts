@@ -134,19 +134,17 @@ export function scalar(op: string, v: unknown, name: string): asserts v is numbe
   if (!Number.isFinite(v)) throw new RangeError(`${op}: ${name} must be finite, got ${v}`);
 }
 
-/** Throws unless v is a finite number in the interval [lo, hi) (or [lo, hi] when `closed`). */
+/** Throws unless v is a finite number in the interval [lo, hi). */
 export function within(
   op: string,
   v: unknown,
   name: string,
   lo: number,
   hi: number,
-  closed = false,
 ): asserts v is number {
   scalar(op, v, name);
-  if (!(v >= lo && (closed ? v <= hi : v < hi))) {
-    const range = `[${lo}, ${hi}${closed ? "]" : ")"}`;
-    throw new RangeError(`${op}: ${name} must be in ${range}, got ${v}`);
+  if (!(v >= lo && v < hi)) {
+    throw new RangeError(`${op}: ${name} must be in [${lo}, ${hi}), got ${v}`);
   }
 }
 

@@ -8,10 +8,7 @@
 
 /** The variable's value; undefined when it is unset or reading it is not permitted. */
 export function envVar(name: string): string | undefined {
-  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-    return undefined;
-  }
-  return Deno.env.get(name);
+  return envReadable(name) ? Deno.env.get(name) : undefined;
 }
 
 /** Whether the program may read the variable. */

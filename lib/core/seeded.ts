@@ -24,7 +24,11 @@ const TWO53 = 2 ** 53;
  * stays below 2⁵³ this is plainly seed · multiplier + k.
  */
 export function derivedSeed(seed: number, multiplier: number, k: number): number {
-  const base = Number((BigInt(seed) * BigInt(multiplier)) % BigInt(TWO53));
+  return offsetSeed(Number((BigInt(seed) * BigInt(multiplier)) % BigInt(TWO53)), k);
+}
+
+/** (base + k) mod 2⁵³ for base and k in [0, 2⁵³), exactly: the k-th seed after `base`. */
+export function offsetSeed(base: number, k: number): number {
   return base < TWO53 - k ? base + k : base - (TWO53 - k);
 }
 

@@ -73,12 +73,12 @@ export function allocate(op: string, factory: Factory, length: number): OwnedSto
     const outOfMemory = e instanceof RangeError ||
       (e instanceof Error && /OutOfMemory|OperationError/.test(e.name));
     if (!outOfMemory) throw e;
-    const bytes = length * (factory.dtype === "float64" ? 8 : factory.dtype === "float32" ? 4 : 2);
-    throw new KnapError(
-      `${op}: could not allocate ${length} entries (${formatBytes(bytes)}) on ${factory.name}: ` +
-        `${(e as Error).message}. Free memory (release structures with \`using\`) or use ` +
-        "smaller batches",
-      "out-of-memory",
+    throw noMemory(
+      op,
+      length,
+      factory.dtype === "bfloat16" ? 2 : hostWidth(factory),
+      factory.name,
+      e,
     );
   }
   const storage = OwnedStorage.make(factory, buffer, length);
@@ -91,20 +91,27 @@ function freshArray(op: string, factory: Factory, n: number): HostArray {
   try {
     return new (arrayType(factory.dtype))(n);
   } catch (e) {
-    const bytes = n * (factory.dtype === "float64" ? 8 : 4);
-    throw new KnapError(
-      `${op}: could not allocate ${n} entries (${formatBytes(bytes)}) on the host: ${
-        (e as Error).message
-      }`,
-      "out-of-memory",
-    );
+    throw noMemory(op, n, hostWidth(factory), "the host", e);
   }
 }
 
-function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
-  return `${n} bytes`;
+/** Bytes of one entry of the factory's dtype in host memory. */
+const hostWidth = (f: Factory): number => (f.dtype === "float64" ? 8 : 4);
+
+/** The KnapError of a failed allocation of n entries of `width` bytes, `where` named. */
+function noMemory(op: string, n: number, width: number, where: string, e: unknown): KnapError {
+  const bytes = n * width;
+  const size = bytes >= 2 ** 30
+    ? `${(bytes / 2 ** 30).toFixed(1)} GiB`
+    : bytes >= 2 ** 20
+    ? `${(bytes / 2 ** 20).toFixed(1)} MiB`
+    : `${bytes} bytes`;
+  return new KnapError(
+    `${op}: could not allocate ${n} entries (${size}) on ${where}: ${
+      (e as Error).message
+    }. Free memory (release structures with \`using\`) or use smaller batches`,
+    "out-of-memory",
+  );
 }
 
 function release(factory: Factory, s: Storage, owner: boolean): void {

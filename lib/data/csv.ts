@@ -111,7 +111,7 @@ export async function* readCsv(
       for await (const record of parser) yield record as string[] | Record<string, string>;
     } catch (e) {
       // csv-parse's own messages give the line; add the file.
-      throw e instanceof KnapError || stopped ? e : new KnapError(
+      throw e instanceof KnapError ? e : new KnapError(
         `readCsv: ${source instanceof ReadableStream ? "the stream" : String(source)}: ${
           (e as Error).message
         }`,

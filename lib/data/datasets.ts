@@ -26,7 +26,8 @@ export interface DatasetOptions extends Omit<FetchOptions, "local"> {
   readonly baseUrl?: string;
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** Whether a file or a folder is at path (one that cannot be read counts as absent). */
+async function present(path: string): Promise<boolean> {
   return await Deno.stat(path).then((s) => s.isFile || s.isDirectory, () => false);
 }
 
@@ -40,7 +41,7 @@ async function local(
   for (const dir of dirs) {
     if (dir === undefined) continue;
     for (const name of names) {
-      if (await isFile(`${dir}/${name}`)) return `${dir}/${name}`;
+      if (await present(`${dir}/${name}`)) return `${dir}/${name}`;
     }
   }
   return undefined;

@@ -13,7 +13,7 @@
 import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { alike, ge, vctr } from "../core/construct.ts";
 import { liveMatrix, productFactories, seed as checkSeed, shapeOf } from "../core/checks.ts";
-import { derivedSeed } from "../core/seeded.ts";
+import { derivedSeed, offsetSeed } from "../core/seeded.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
@@ -63,7 +63,8 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   readonly #layers: TrainingLayer<L>[];
   #outputDerivative = true;
   #steps = 0;
-  readonly #seed: number | undefined;
+  /** The first dropout mask's seed (seed · 1000003 mod 2⁵³), made once. */
+  readonly #maskSeed: number | undefined;
   #masks = 0;
   #released = false;
 
@@ -74,7 +75,9 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     optimizer?: Optimizer,
     options: TrainingOptions = {},
   ) {
-    this.#seed = options.seed;
+    this.#maskSeed = options.seed === undefined
+      ? undefined
+      : derivedSeed(options.seed, 1_000_003, 0);
     this.network = network;
     this.x = x;
     this.batch = x.n;
@@ -142,9 +145,9 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
         // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.
         const p = t.layer.dropout, keep = 0.5 / (1 - p);
         // Seeded training draws each mask from its own key, so runs repeat exactly.
-        const seed = this.#seed === undefined
+        const seed = this.#maskSeed === undefined
           ? undefined
-          : derivedSeed(this.#seed, 1_000_003, this.#masks++);
+          : offsetSeed(this.#maskSeed, this.#masks++);
         linearFrac_(keep, signum_(linearFrac_(1, randUniform_(t.mask, { seed }), -p)), keep);
         input = mul_(t.a, t.mask, t.dropped);
       }
