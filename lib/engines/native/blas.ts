@@ -305,14 +305,16 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       );
     },
     gemm(alpha, a, b, beta, c) {
-      libs.threads.fit(c.rows * c.cols * a.cols, threadRoute.products);
       inside(a, "gemm: a");
       inside(b, "gemm: b");
       inside(c, "gemm: c");
       const m = c.rows, n = c.cols, k = a.cols;
       if (m === 0 || n === 0) return;
       if (k === 0 || alpha === 0) return js.scaleOutput(beta, c);
-      if (bf16.isBfloat16(a) || bf16.isBfloat16(b)) return bf16.run(alpha, a, b, beta, c);
+      if (bf16.isBfloat16(a) || bf16.isBfloat16(b)) {
+        libs.threads.fit(m * n * k, threadRoute.products);
+        return bf16.run(alpha, a, b, beta, c);
+      }
       // oneDNN writes C without reading it at β = 0; OpenBLAS gets zeros, so NaN cannot leak.
       if (isFloat(c)) return dnnlGemm(alpha, a, b, beta, c);
       if (beta === 0) js.fill(c, 0);

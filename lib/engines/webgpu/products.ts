@@ -12,19 +12,7 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, F, header, setOperand, U } from "./wgsl.ts";
-
-/**
- * Entries one invocation's loop may visit in one dispatch. llvmpipe stops every loop after
- * 65535 iterations (a sum over 5·10⁶ columns came back as 131070) and hardware drivers reset a
- * device that computes too long; longer work is split over dispatches that accumulate.
- */
-const LOOP = 16384;
-
-/** The rows×cols block of x from entry (i, j): a view, as an operand. */
-export function block(x: Operand, i: number, j: number, rows: number, cols: number): Operand {
-  return { ...x, offset: x.offset + i * x.rowStride + j * x.colStride, rows, cols };
-}
+import { at, bind, block, F, header, LOOP, setOperand, U } from "./wgsl.ts";
 
 /** y ← αAx + βy (β = 0 ignores y), in dispatches of at most 64·LOOP columns. */
 export function gemvKernel(

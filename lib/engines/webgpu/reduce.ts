@@ -9,8 +9,7 @@
 import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, emitWgsl, header, setOperand, U } from "./wgsl.ts";
-import { block } from "./products.ts";
+import { at, bind, block, emitWgsl, header, LOOP, setOperand, U } from "./wgsl.ts";
 
 const WG = 256;
 const PARTIALS = 256;
@@ -151,19 +150,16 @@ export function reduceKernel(
   }, [1]);
 }
 
-/** Entries one invocation sums per dispatch (llvmpipe ends loops after 65535 iterations). */
-const LINE_CHUNK = 16384;
-
 /**
  * out[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows, in dispatches of at most
- * LINE_CHUNK entries per line, the later ones adding to the sums.
+ * LOOP entries per line, the later ones adding to the sums.
  */
 export function lineSums(rt: Runtime, out: Operand, xs: Operand, along: "cols" | "rows"): void {
   const lines = along === "cols" ? xs.cols : xs.rows;
   const length = along === "cols" ? xs.rows : xs.cols;
   if (lines === 0) return;
-  for (let e = 0; e === 0 || e < length; e += LINE_CHUNK) {
-    const l = Math.min(LINE_CHUNK, length - e);
+  for (let e = 0; e === 0 || e < length; e += LOOP) {
+    const l = Math.min(LOOP, length - e);
     const part = along === "cols" ? block(xs, e, 0, l, lines) : block(xs, 0, e, lines, l);
     linePart(rt, out, part, along, e > 0);
   }

@@ -129,6 +129,18 @@ export function at(q: number, i: string, j: string): string {
   return `(${U(w)} + (${i}) * ${U(w + 1)} + (${j}) * ${U(w + 2)})`;
 }
 
+/** The rows×cols block of x from entry (i, j): a view, as an operand. */
+export function block(x: Operand, i: number, j: number, rows: number, cols: number): Operand {
+  return { ...x, offset: x.offset + i * x.rowStride + j * x.colStride, rows, cols };
+}
+
+/**
+ * Entries one invocation's loop may visit in one dispatch. llvmpipe stops every loop after
+ * 65535 iterations (a sum over 5·10⁶ columns came back as 131070) and hardware drivers reset a
+ * device that computes too long; longer work is split over dispatches that accumulate.
+ */
+export const LOOP = 16384;
+
 /** Writes operand q's offset and strides into the parameter words. */
 export function setOperand(u: Uint32Array, q: number, x: Operand): void {
   const w = operandWord(q);
