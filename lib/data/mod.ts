@@ -49,3 +49,13 @@ export {
 } from "./datasets.ts";
 export { type IdxArray, readIdx } from "./idx.ts";
 export { type Boston, loadBoston, normalize_, type Scaling, scaling } from "./boston.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  type SafeTensor,
+  type Safetensors,
+  type SafetensorsDType,
+  tensorValues,
+  writeSafetensors,
+} from "./safetensors.ts";

@@ -46,4 +46,5 @@ export {
 } from "./optimizer.ts";
 export { type PlotOptions, TrainingCurve, trainingCurve, trainingCurveSvg } from "./plot.ts";
 export { binaryAccuracy } from "./metrics.ts";
+export { load, save, type SaveOptions } from "./persist.ts";
 export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";
