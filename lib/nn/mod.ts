@@ -46,5 +46,14 @@ export {
 } from "./optimizer.ts";
 export { type PlotOptions, TrainingCurve, trainingCurve, trainingCurveSvg } from "./plot.ts";
 export { binaryAccuracy } from "./metrics.ts";
+export {
+  type ClassificationMetrics,
+  classificationMetrics,
+  type ClassReport,
+  type ClassScores,
+  ConfusionMatrix,
+  confusionMatrix,
+  predictedClasses,
+} from "./classification.ts";
 export { load, save, type SaveOptions } from "./persist.ts";
 export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";
