@@ -78,3 +78,14 @@ export * from "./lib/random.ts";
 export * from "./lib/access.ts";
 export { type Domain, type ElementwiseOp, type OpName, ops } from "./lib/elementwise/table.ts";
 export type { Expr, Fn1, Fn2 } from "./lib/elementwise/expr.ts";
+export {
+  desc,
+  type Run,
+  type TensorDesc,
+  type TensorLayout,
+  tensorLayouts,
+} from "./lib/tensor/desc.ts";
+export { Tensor } from "./lib/tensor/tensor.ts";
+export { tensor } from "./lib/tensor/construct.ts";
+export { batchOf, viewTz } from "./lib/tensor/views.ts";
+export { Transformer, transformer } from "./lib/tensor/transformer.ts";

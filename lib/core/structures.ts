@@ -114,13 +114,14 @@ function noMemory(op: string, n: number, width: number, where: string, e: unknow
   );
 }
 
-function release(factory: Factory, s: Storage, owner: boolean): void {
+/** Frees an owner's memory once; views (owner false) and second calls do nothing. */
+export function release(factory: Factory, s: Storage, owner: boolean): void {
   if (!owner || !(s instanceof OwnedStorage) || !OwnedStorage.release(s)) return;
   if (!factory.engine.collected) forgotten.unregister(s);
   if (!factory.released) factory.engine.free(s.buffer);
 }
 
-function hostArrayOf(op: string, s: { factory: Factory; storage: Storage }): HostArray {
+export function hostArrayOf(op: string, s: { factory: Factory; storage: Storage }): HostArray {
   const a = s.factory.engine.hostArray(s.storage.buffer);
   if (a === undefined) {
     throw new TypeError(

@@ -6,6 +6,8 @@
  */
 
 import { GEMatrix, Vector } from "./structures.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { tensorGe, tensorVctr } from "../tensor/views.ts";
 import type { DType, Layout, Loc } from "./types.ts";
 import { count, index, liveMatrix, liveVector } from "./checks.ts";
 
@@ -207,7 +209,13 @@ export function view(s: Vector | GEMatrix): Vector | GEMatrix {
  * if (toArray(viewVctr(a)).join() !== "1,2,3,4") throw new Error("unexpected");
  * ```
  */
-export function viewVctr<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D> {
+export function viewVctr<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>;
+/** A dense tensor's entries as one vector, in memory order. */
+export function viewVctr<L extends Loc, D extends DType>(t: Tensor<L, D>): Vector<L, D>;
+export function viewVctr<L extends Loc, D extends DType>(
+  a: GEMatrix<L, D> | Tensor<L, D>,
+): Vector<L, D> {
+  if (a instanceof Tensor) return tensorVctr(a);
   liveMatrix("viewVctr", a);
   const [inner, outer] = a.layout === "column" ? [a.m, a.n] : [a.n, a.m];
   // One major slice is contiguous; a single entry per slice steps by ld; otherwise ld must close the gaps.
@@ -234,8 +242,20 @@ export function viewGe<L extends Loc, D extends DType>(
   x: Vector<L, D>,
   m: number,
   n: number,
+  options?: { readonly layout?: Layout },
+): GEMatrix<L, D>;
+/**
+ * A tensor as a features × batch matrix, one column per sample: its first dimension is the batch
+ * and the rest, which must form one run in memory, the features.
+ */
+export function viewGe<L extends Loc, D extends DType>(t: Tensor<L, D>): GEMatrix<L, D>;
+export function viewGe<L extends Loc, D extends DType>(
+  x: Vector<L, D> | Tensor<L, D>,
+  m?: number,
+  n?: number,
   options: { readonly layout?: Layout } = {},
 ): GEMatrix<L, D> {
+  if (x instanceof Tensor) return tensorGe(x);
   liveVector("viewGe", x);
   count("viewGe", m, "the number of rows");
   count("viewGe", n, "the number of columns");

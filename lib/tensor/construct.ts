@@ -1,0 +1,78 @@
+/**
+ * Making tensors: zero-filled, or filled from entries given in logical row-major order whatever
+ * the layout.
+ *
+ * @module
+ */
+
+import type { Factory } from "../core/factory.ts";
+import type { DType, Loc } from "../core/types.ts";
+import { allocate } from "../core/structures.ts";
+import { checkFactoryLive } from "../core/factory.ts";
+import { jsDouble, jsFloat } from "../engines/js/mod.ts";
+import { defaultLayouts, desc, entries, type TensorDesc, type TensorLayout } from "./desc.ts";
+import { Tensor, walk } from "./tensor.ts";
+import { transformer } from "./transformer.ts";
+
+/**
+ * A tensor of the factory's dtype, with a shape in logical order and a named layout (the rank's
+ * default — `x`, `nc`, `ncw`, `nchw`, `ncdhw` — when omitted) or explicit dense strides, or one
+ * described by a descriptor of the factory's dtype. It is zero-filled, or holds `data` given in
+ * logical row-major order (the last dimension fastest) whatever its layout.
+ *
+ * @example
+ * ```ts
+ * import { desc, jsFloat, tensor } from "@knap/knap";
+ * using a = tensor(jsFloat, [2, 3]);
+ * using b = tensor(jsFloat, desc([2, 3], "float32", "cn"));
+ * if (a.layout !== "nc" || b.strides.join() !== "1,2") throw new Error("unexpected");
+ * ```
+ */
+export function tensor<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
+  shape: readonly number[] | TensorDesc,
+  layout?: TensorLayout | readonly number[],
+  data?: ArrayLike<number>,
+): Tensor<L, D> {
+  const op = "tensor";
+  checkFactoryLive(op, f);
+  let d: TensorDesc;
+  if (Array.isArray(shape)) {
+    d = desc(shape, f.dtype, layout ?? defaultLayouts[shape.length]);
+  } else {
+    d = shape as TensorDesc;
+    if (d.dtype !== f.dtype) {
+      throw new TypeError(`${op}: the descriptor is ${d.dtype}, ${f.name} makes ${f.dtype}`);
+    }
+    d = desc(d.shape, d.dtype, d.strides);
+  }
+  const span = d.shape.includes(0)
+    ? 0
+    : 1 + d.shape.reduce((s, e, k) => s + (e - 1) * d.strides[k], 0);
+  if (span !== entries(d.shape)) {
+    throw new RangeError(
+      `${op}: strides [${d.strides.join(", ")}] leave gaps in [${d.shape.join(", ")}]; ` +
+        "a new tensor is dense",
+    );
+  }
+  if (data !== undefined && data.length !== span) {
+    throw new RangeError(
+      `${op}: [${d.shape.join(", ")}] takes ${span} entries, got ${data.length}`,
+    );
+  }
+  const t = new Tensor(f, allocate(op, f, span), 0, d.shape, d.strides, true);
+  if (data === undefined) return t;
+  try {
+    // The entries go into a js tensor in logical order, then through the one copy path.
+    const host = f.dtype === "float64" ? jsDouble : jsFloat;
+    using staged = new Tensor(host, allocate(op, host, span), 0, d.shape, d.strides, true);
+    const a = host.engine.hostArray(staged.storage.buffer)!;
+    let k = 0;
+    walk(d.shape, d.strides, 0, (at) => a[at] = data[k++]);
+    transformer(staged, t).run();
+    return t;
+  } catch (e) {
+    t[Symbol.dispose]();
+    throw e;
+  }
+}
