@@ -34,6 +34,7 @@ export type { Factory } from "./lib/core/factory.ts";
 export type {
   BlasEngine,
   Deferred,
+  DnnEngine,
   Engine,
   HostOperand,
   MathEngine,
@@ -41,6 +42,7 @@ export type {
   RandomStream,
   RngEngine,
   Storage,
+  TensorOperand,
 } from "./lib/core/engine.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";

@@ -115,6 +115,34 @@ export interface RngEngine {
   normal(x: Operand, mu: number, sigma: number, stream: RandomStream): void;
 }
 
+/**
+ * What an engine sees of a tensor: entry (i₀, …, i_k) lies at `offset + Σ i_d · strides[d]` of
+ * `storage.buffer`; the shape is in logical order (n, c, [d,] h, w).
+ */
+export interface TensorOperand {
+  /** The memory. */
+  readonly storage: Storage;
+  /** Index of the first entry. */
+  readonly offset: number;
+  /** The dimensions, 1 to 5. */
+  readonly shape: readonly number[];
+  /** The distance between neighbours along each dimension. */
+  readonly strides: readonly number[];
+}
+
+/**
+ * Deep-learning primitives over tensors, each planned once for its operands' descriptors and
+ * run many times, as oneDNN and cuDNN work. Every method is optional: where an engine has none,
+ * the public functions compose the BLAS and elementwise methods instead.
+ */
+export interface DnnEngine {
+  /**
+   * A planned copy from src to dst, tensors of one shape and dtype in any strides (a layout
+   * change); undefined where this engine has no faster way than matrix copies for them.
+   */
+  reorder?(src: TensorOperand, dst: TensorOperand, dtype: DType): (() => void) | undefined;
+}
+
 /** One backend: its memory, its transfers and its capabilities. */
 export interface Engine {
   /** Short name shown in printing and errors: `"js"`, `"native"`, `"webgpu"`. */
@@ -146,4 +174,6 @@ export interface Engine {
   readonly math: MathEngine;
   /** Random numbers. */
   readonly rng: RngEngine;
+  /** Tensor primitives, where the engine has its own. */
+  readonly dnn?: DnnEngine;
 }

@@ -1,9 +1,10 @@
 /**
  * Transformers: copying a tensor into another of the same shape but another layout, factory or
- * engine — planned once, run many times. The plan folds the dimensions both layouts keep
- * together, picks the two that are innermost in the source and in the destination, and cuts the
- * copy into matrix copies over them, which every engine already runs (`copy_` within a factory,
- * `transfer_` between factories).
+ * engine — planned once, run many times. Within a factory whose engine has a reorder primitive
+ * (oneDNN's, natively) the plan is that primitive. Otherwise it folds the dimensions both layouts
+ * keep together, picks the two that are innermost in the source and in the destination, and cuts
+ * the copy into matrix copies over them, which every engine already runs (`copy_` within a
+ * factory, `transfer_` between factories).
  *
  * @module
  */
@@ -73,23 +74,39 @@ export class Transformer<L extends Loc = Loc, M extends Loc = Loc> {
   /** The destination. */
   readonly output: Tensor<M>;
   readonly #pieces: readonly Piece[];
+  readonly #primitive: (() => void) | undefined;
 
   /** Internal: use {@linkcode transformer}. */
-  constructor(input: Tensor<L>, output: Tensor<M>, pieces: readonly Piece[]) {
+  constructor(
+    input: Tensor<L>,
+    output: Tensor<M>,
+    pieces: readonly Piece[],
+    primitive?: () => void,
+  ) {
     this.input = input;
     this.output = output;
     this.#pieces = pieces;
+    this.#primitive = primitive;
   }
 
-  /** The number of matrix or vector copies one run makes. */
+  /** The number of matrix or vector copies one run makes; 1 where the engine's own primitive runs. */
   get pieces(): number {
-    return this.#pieces.length;
+    return this.#primitive ? 1 : this.#pieces.length;
+  }
+
+  /** Whether a run is the engine's own reorder primitive rather than matrix copies. */
+  get primitive(): boolean {
+    return this.#primitive !== undefined;
   }
 
   /** Copies the input into the output. */
   run(): Later<L, Tensor<M>> {
     liveTensor("transformer", this.input, "its input");
     liveTensor("transformer", this.output, "its output");
+    if (this.#primitive) {
+      this.#primitive();
+      return this.output as Later<L, Tensor<M>>;
+    }
     const sameFactory = (this.input.factory as Factory) === this.output.factory;
     const pending: Promise<unknown>[] = [];
     for (const [src, dst] of this.#pieces) {
@@ -136,6 +153,11 @@ export function transformer<L extends Loc, M extends Loc>(
   if (x.storage === y.storage) {
     throw new RangeError(`${op}: x and y share memory; transform into a separate tensor`);
   }
+  const f = x.factory as Factory;
+  const primitive = f === y.factory && x.size > 0
+    ? f.engine.dnn?.reorder?.(x, y, f.dtype)
+    : undefined;
+  if (primitive) return new Transformer(x, y, [], primitive);
   const dims = jointDims(x, y);
   if (dims.length === 0) {
     const one = { e: x.size, xs: 1, ys: 1 };

@@ -14,6 +14,9 @@ import {
   jsFloat,
   KnapError,
   mm,
+  nativeBfloat16,
+  nativeDouble,
+  nativeFloat,
   Tensor,
   tensor,
   type TensorLayout,
@@ -25,7 +28,7 @@ import {
   viewVctr,
 } from "../../mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
-import { allFactories } from "../_factories.ts";
+import { allFactories, native } from "../_factories.ts";
 
 /** The entries of any tensor in logical row-major order, read through the js engine. */
 async function valuesOf(t: Tensor): Promise<number[]> {
@@ -184,4 +187,27 @@ Deno.test("tensor: a float64 tensor keeps float64 entries through transformers",
   const data = [0.1, 1 / 3, Math.PI, -2e-300];
   using t = tensor(jsDouble as Factory<"host", "float64">, [2, 2], "cn", data);
   assertEquals(await valuesOf(t), data);
+});
+
+Deno.test({
+  name: native
+    ? "native: layout changes run oneDNN's reorder for float32 and bfloat16, matrix copies for float64"
+    : "native reorder skipped: the native libraries are not here",
+  ignore: !native,
+  async fn() {
+    const data = iota(3 * 4 * 5 * 2).map((v) => v / 4); // exact in bfloat16
+    for (const f of [nativeFloat, nativeBfloat16, nativeDouble] as Factory<"host">[]) {
+      using x = tensor(f, [3, 4, 5, 2], "nchw", data);
+      using y = tensor(f, [3, 4, 5, 2], "nhwc");
+      const plan = transformer(x, y);
+      assertEquals(plan.primitive, f !== nativeDouble, f.name);
+      plan.run();
+      assertEquals(await valuesOf(y), data, f.name);
+    }
+    const dnn = nativeFloat.engine.dnn!;
+    using t = tensor(nativeFloat, [2, 3]);
+    const past = { storage: t.storage, offset: 1, shape: [2, 3], strides: [3, 1] };
+    const run = dnn.reorder!(past, t, "float32")!;
+    assertThrows(run, RangeError, "does not lie in its storage of 6");
+  },
 });

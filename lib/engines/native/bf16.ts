@@ -16,6 +16,7 @@ import { plan } from "../js/walk.ts";
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
+import { nativeDnn } from "./reorder.ts";
 import { pointerAt, strides } from "./operands.ts";
 
 type DataType = typeof dnnl_f32 | typeof dnnl_bf16;
@@ -116,7 +117,7 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
       pointerAt(dst, "bfloat16 transfer: dst"),
     ]);
   }
-  return { ...engine, write, read };
+  return { ...engine, write, read, dnn: nativeDnn(libs) };
 
   function write(src: HostOperand, dst: Operand): void {
     if (src.storage.buffer instanceof Float32Array) reorder(src, dst, dnnl_f32, dnnl_bf16);

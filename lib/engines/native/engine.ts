@@ -10,6 +10,7 @@ import type { Engine } from "../../core/engine.ts";
 import { jsEngine } from "../js/engine.ts";
 import { nativeBlas } from "./blas.ts";
 import { nativeMath } from "./eltwise.ts";
+import { nativeDnn } from "./reorder.ts";
 import { nativeLibraries } from "./libraries.ts";
 
 let engine: Engine | undefined;
@@ -25,6 +26,7 @@ export function nativeEngine(): Engine {
     maxEntries: 2 ** 31 - 1,
     blas: nativeBlas(libs),
     math: nativeMath(libs, jsEngine.math),
+    dnn: nativeDnn(libs),
   };
   return engine;
 }

@@ -1,0 +1,62 @@
+/**
+ * Layout changes of float32 and bfloat16 tensors through oneDNN's reorder primitive: one
+ * primitive per shape, strides and type, built on the first copy and kept in a small cache.
+ * float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine has.
+ *
+ * @module
+ */
+
+import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
+import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
+import type { DType } from "../../core/types.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import { dnnlPrimitives, type Primitives } from "./primitives.ts";
+
+const CACHE_LIMIT = 32;
+
+/**
+ * The byte address of t's first entry, after checking that every entry lies in its typed array:
+ * the last check before a pointer crosses into C.
+ */
+export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue {
+  const buffer = t.storage.buffer;
+  if (!ArrayBuffer.isView(buffer)) throw new TypeError(`${what}: not host memory`);
+  const typed = buffer as Float32Array | Uint16Array;
+  const last = t.shape.reduce((s, e, d) => s + (e - 1) * t.strides[d], t.offset);
+  const sound = t.offset >= 0 && t.strides.every((s) => s >= 0) && Number.isSafeInteger(last);
+  if (t.shape.includes(0) || !sound || last >= typed.length) {
+    throw new RangeError(
+      `${what} ([${t.shape.join(", ")}], strides [${t.strides.join(", ")}], offset ${t.offset}) ` +
+        `does not lie in its storage of ${typed.length}`,
+    );
+  }
+  return Deno.UnsafePointer.offset(
+    Deno.UnsafePointer.of(typed)!,
+    t.offset * typed.BYTES_PER_ELEMENT,
+  );
+}
+
+/** The native engine's tensor primitives. */
+export function nativeDnn(libs: NativeLibraries): DnnEngine {
+  let prims: Primitives | undefined;
+  return {
+    reorder(src, dst, dtype: DType) {
+      if (dtype === "float64" || src.shape.includes(0)) return undefined;
+      const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
+      // oneDNN wants a positive stride on every dimension, even one of extent 1.
+      const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
+      const key = `reorder ${dtype} [${src.shape}] [${strides(src)}] → [${strides(dst)}]`;
+      prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
+      const p = prims;
+      const srcMd = p.memoryDesc(src.shape, strides(src), type);
+      const dstMd = p.memoryDesc(dst.shape, strides(dst), type);
+      p.reorder(key, srcMd, dstMd);
+      // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
+      return () =>
+        p.run(p.reorder(key, srcMd, dstMd), [
+          tensorPointer(src, "reorder src"),
+          tensorPointer(dst, "reorder dst"),
+        ]);
+    },
+  };
+}
