@@ -91,3 +91,4 @@ export { Tensor } from "./lib/tensor/tensor.ts";
 export { tensor } from "./lib/tensor/construct.ts";
 export { batchOf, viewTz } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
+export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";

@@ -141,6 +141,12 @@ export interface DnnEngine {
    * change); undefined where this engine has no faster way than matrix copies for them.
    */
   reorder?(src: TensorOperand, dst: TensorOperand, dtype: DType): (() => void) | undefined;
+  /**
+   * out ← the softmax of each column of x (its log-softmax when `log`): exp(x − max) over the
+   * column's sum of them, so large entries never overflow; a column with a NaN is all NaN. out
+   * may be x itself.
+   */
+  softmax?(x: Operand, out: Operand, log: boolean): void;
 }
 
 /** One backend: its memory, its transfers and its capabilities. */

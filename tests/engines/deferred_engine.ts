@@ -61,6 +61,9 @@ const engine: Engine = {
     uniform: (x, lo, hi, s) => js.rng.uniform(inner(x), lo, hi, s),
     normal: (x, mu, sigma, s) => js.rng.normal(inner(x), mu, sigma, s),
   },
+  dnn: {
+    softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
+  },
 };
 
 /** Float32 and float64 factories over the stand-in device. */

@@ -14,6 +14,7 @@ import { gemm } from "./gemm.ts";
 import { mapKernel } from "./emit.ts";
 import { plan } from "./walk.ts";
 import { normal, uniform } from "./philox.ts";
+import { softmaxColumns } from "./softmax.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 
@@ -81,4 +82,5 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
+  dnn: { softmax: softmaxColumns },
 };

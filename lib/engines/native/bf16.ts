@@ -117,7 +117,8 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
       pointerAt(dst, "bfloat16 transfer: dst"),
     ]);
   }
-  return { ...engine, write, read, dnn: nativeDnn(libs) };
+  // Layout changes only: bfloat16 memory holds no numbers the js loops could read.
+  return { ...engine, write, read, dnn: { reorder: nativeDnn(libs).reorder } };
 
   function write(src: HostOperand, dst: Operand): void {
     if (src.storage.buffer instanceof Float32Array) reorder(src, dst, dnnl_f32, dnnl_bf16);

@@ -11,6 +11,7 @@ import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
+import { softmaxColumns } from "../js/softmax.ts";
 
 const CACHE_LIMIT = 32;
 
@@ -36,10 +37,15 @@ export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue
   );
 }
 
-/** The native engine's tensor primitives. */
+/**
+ * The native engine's tensor primitives: reorders through oneDNN; softmax is the js engine's
+ * loop over the same typed arrays (a network's output layer is small, and oneDNN's softmax
+ * primitive is not bound yet).
+ */
 export function nativeDnn(libs: NativeLibraries): DnnEngine {
   let prims: Primitives | undefined;
   return {
+    softmax: softmaxColumns,
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;

@@ -15,6 +15,7 @@ import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
+import { softmaxKernel } from "./softmax.ts";
 
 const absX = fn1("abs", x);
 
@@ -170,6 +171,9 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     rng: {
       uniform: (a, lo, hi, s) => randomKernel(rt, "uniform", a, lo, hi, s),
       normal: (a, mu, sigma, s) => randomKernel(rt, "normal", a, mu, sigma, s),
+    },
+    dnn: {
+      softmax: (a, out, log) => softmaxKernel(rt, a, out, log),
     },
   };
 }

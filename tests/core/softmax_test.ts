@@ -1,0 +1,145 @@
+/**
+ * Softmax and log-softmax over columns on every engine, against a float64 reference written
+ * here: large entries, strided and row-layout operands, outputs that are or overlap the input,
+ * and NaN and infinities treated alike everywhere.
+ */
+import {
+  copy_,
+  ge,
+  type GEMatrix,
+  jsDouble,
+  KnapError,
+  logSoftmax,
+  logSoftmax_,
+  nativeAvailability,
+  nativeBfloat16,
+  softmax,
+  softmax_,
+  submatrix,
+  toArray,
+  transfer,
+} from "../../mod.ts";
+import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import { allFactories } from "../_factories.ts";
+
+/** Column-major entries of an m×n matrix's column softmax, in float64. */
+function reference(m: number, n: number, v: readonly number[], log: boolean): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const col = v.slice(j * m, j * m + m);
+    const max = Math.max(...col);
+    const sum = col.reduce((s, x) => s + Math.exp(x - max), 0);
+    out.push(...col.map((x) => log ? x - max - Math.log(sum) : Math.exp(x - max) / sum));
+  }
+  return out;
+}
+
+async function read(a: GEMatrix): Promise<number[]> {
+  using h = await transfer(jsDouble, a);
+  using c = ge(jsDouble, a.m, a.n);
+  return Array.from(toArray(copyInto(h, c)));
+}
+
+function copyInto(h: GEMatrix<"host">, c: GEMatrix<"host">): GEMatrix<"host"> {
+  for (let j = 0; j < h.n; j++) {
+    for (let i = 0; i < h.m; i++) {
+      (c.storage.buffer as Float64Array)[i + j * h.m] = (h.storage.buffer as Float64Array)[
+        h.offset + i * h.rowStride + j * h.colStride
+      ];
+    }
+  }
+  return c;
+}
+
+function close(got: number[], want: number[], tol: number, what: string): void {
+  assertEquals(got.length, want.length, what);
+  got.forEach((g, k) => {
+    const w = want[k];
+    const ok = Number.isNaN(w)
+      ? Number.isNaN(g)
+      : g === w || Math.abs(g - w) <= tol * (1 + Math.abs(w));
+    assert(ok, `${what}[${k}]: ${g} against ${w}`);
+  });
+}
+
+const m = 10, n = 37;
+const values = Array.from({ length: m * n }, (_, k) => 30 * Math.sin(k * 1.7) + (k % 7) * 20);
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-13 : 2e-6;
+  Deno.test(`softmax_: columns against the float64 reference (${f.name})`, async () => {
+    const v32 = f.dtype === "float32" ? values.map(Math.fround) : values;
+    for (const log of [false, true]) {
+      using a = transfer(f, ge(jsDouble, m, n, values));
+      using p = log ? logSoftmax(a as GEMatrix) : softmax(a as GEMatrix);
+      close(await read(p), reference(m, n, v32, log), log ? tol * 100 : tol, `log ${log}`);
+    }
+    using b = transfer(f, ge(jsDouble, m, n, values));
+    softmax_(b as GEMatrix);
+    const sums = Array.from({ length: n }, (_, j) => j);
+    const got = await read(b as GEMatrix);
+    for (const j of sums) {
+      const s = got.slice(j * m, j * m + m).reduce((x, y) => x + y);
+      assert(Math.abs(s - 1) < 10 * tol, `column ${j} sums to ${s}`);
+    }
+  });
+
+  Deno.test(`softmax_: row layout, strided views, and outputs over the input (${f.name})`, async () => {
+    const v = f.dtype === "float32" ? values.map(Math.fround) : values;
+    // A row-layout copy of the same entries gives the same columns.
+    using r = transfer(f, ge(jsDouble, m, n, values));
+    using row = ge(f, m, n, undefined, { layout: "row" });
+    copy_(r as GEMatrix, row as GEMatrix);
+    using pr = softmax(row as GEMatrix);
+    close(await read(pr), reference(m, n, v, false), tol, "row layout");
+    // A strided block, into a separate output.
+    using big = transfer(
+      f,
+      ge(jsDouble, m + 3, n + 2, Array.from({ length: (m + 3) * (n + 2) }, (_, k) => (k % 11) - 5)),
+    );
+    const block = submatrix(big as GEMatrix, 2, 1, 4, 5);
+    using out = ge(f, 4, 5);
+    softmax_(block, out as GEMatrix);
+    const hostBlock = await read(block);
+    close(await read(out as GEMatrix), reference(4, 5, hostBlock, false), tol, "block");
+    // Partly overlapping: columns 0–2 written from columns 1–3 of the same matrix.
+    using c = transfer(f, ge(jsDouble, 3, 4, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    softmax_(submatrix(c as GEMatrix, 0, 1, 3, 3), submatrix(c as GEMatrix, 0, 0, 3, 3));
+    close(
+      (await read(c as GEMatrix)).slice(0, 9),
+      reference(3, 3, [4, 5, 6, 7, 8, 9, 10, 11, 12], false),
+      tol,
+      "overlap",
+    );
+  });
+
+  Deno.test(`softmax_: NaN and infinities alike on every engine (${f.name})`, async () => {
+    const inf = Infinity;
+    const cols = [
+      [1, NaN, 2], // NaN anywhere
+      [1, inf, 2], // ∞ − ∞
+      [-inf, -inf, -inf], // all −∞
+      [-inf, 0, 0], // −∞ is probability 0
+      [1000, 1000, -1000], // no overflow
+    ];
+    const flat = cols.flat();
+    for (const log of [false, true]) {
+      using a = transfer(f, ge(jsDouble, 3, cols.length, flat));
+      (log ? logSoftmax_ : softmax_)(a as GEMatrix);
+      const want = reference(3, cols.length, flat, log);
+      close(await read(a as GEMatrix), want, tol, `log ${log}`);
+    }
+  });
+}
+
+Deno.test("softmax_ refuses what it cannot compute", () => {
+  using a = ge(jsDouble, 2, 2);
+  using b = ge(jsDouble, 2, 3);
+  assertThrows(() => softmax_(a, b), RangeError);
+  // @ts-expect-error: a vector has no columns
+  assertThrows(() => softmax_(toArray(a)), TypeError);
+  if (nativeAvailability().available) {
+    using h = ge(nativeBfloat16, 2, 2);
+    assertThrows(() => softmax(h), KnapError, "bfloat16");
+  }
+});
