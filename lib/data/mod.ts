@@ -59,3 +59,4 @@ export {
   tensorValues,
   writeSafetensors,
 } from "./safetensors.ts";
+export { imageColumns, oneHot } from "./images.ts";

@@ -88,3 +88,31 @@ export const sigmoidCrossentropyCost_: Cost = {
     return combine((p, q, r) => -(p + q - r) / n, yLogA, sum(log1MinusA), dot(y, log1MinusA));
   },
 };
+
+/**
+ * The categorical cross-entropy of a softmax output, C = −1/n Σ y ln a, for classification into
+ * classes given one-hot (or as probabilities) in y. With a softmax output its error is a − y
+ * (the softmax Jacobian cancels), so training with any other output activation is refused.
+ *
+ * @example
+ * ```ts
+ * import { dge } from "@knap/knap";
+ * import { categoricalCrossentropyCost_ } from "@knap/knap/nn";
+ * using a = dge(3, 1, [0.7, 0.2, 0.1]);
+ * using y = dge(3, 1, [1, 0, 0]);
+ * using d = dge(3, 1), s = dge(3, 1);
+ * categoricalCrossentropyCost_.error_(a, y, d);
+ * const c = categoricalCrossentropyCost_.value(a, y, d, s, 1) as number;
+ * if (Math.abs(c + Math.log(0.7)) > 1e-12) throw new Error("unexpected");
+ * ```
+ */
+export const categoricalCrossentropyCost_: Cost = {
+  name: "categorical cross-entropy",
+  activation: "softmax",
+  error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
+  value(a, y, _delta, scratch, n) {
+    // A probability that rounded to 0 would give 0·ln 0 (NaN): keep it a hair above.
+    const yLogA = dot(y, log_(clamp_(a, 1e-7, 1, scratch)));
+    return combine((p) => -p / n, yLogA);
+  },
+};

@@ -17,7 +17,12 @@
  */
 
 export { type Activation, activations } from "./activation.ts";
-export { type Cost, quadraticCost_, sigmoidCrossentropyCost_ } from "./cost.ts";
+export {
+  categoricalCrossentropyCost_,
+  type Cost,
+  quadraticCost_,
+  sigmoidCrossentropyCost_,
+} from "./cost.ts";
 export {
   type BatchBuffers,
   fullyConnected,

@@ -161,6 +161,11 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    */
   outputError(cost: Cost, y: GEMatrix<L>): GEMatrix<L> {
     const last = this.#layers[this.#layers.length - 1];
+    if (last.layer.activation === "softmax" && cost.activation !== "softmax") {
+      throw new TypeError(
+        `sgd: a softmax output layer trains with categoricalCrossentropyCost_, not the ${cost.name} cost`,
+      );
+    }
     if (cost.activation !== undefined && cost.activation !== last.layer.activation) {
       throw new TypeError(
         `sgd: ${cost.name} cost needs a ${cost.activation} output layer, not ${last.layer.activation}`,
@@ -279,6 +284,12 @@ export function trainingNetwork<L extends Loc>(
     );
   }
   if (x.n === 0) throw new RangeError("trainingNetwork: x has no samples (0 columns)");
+  const hidden = net.layers.slice(0, -1).findIndex((l) => l.activation === "softmax");
+  if (hidden >= 0) {
+    throw new TypeError(
+      `trainingNetwork: layer ${hidden + 1} is softmax; softmax trains only as the output layer`,
+    );
+  }
   if (options?.seed !== undefined) checkSeed("trainingNetwork", options.seed);
   if (optimizer !== undefined && typeof optimizer.state !== "function") {
     throw new TypeError("trainingNetwork: optimizer must be one such as adam() or momentum()");
