@@ -89,7 +89,13 @@ for (const [name, printed, shown] of cases) {
     ignore: why !== undefined && !required,
     async fn() {
       if (why !== undefined) throw new Error(`required by KNAP_REQUIRE_ENGINES: ${why}`);
-      const { text, mimes } = await execute(name);
+      let { text, mimes } = await execute(name);
+      if (printed.some((p) => !text.includes(p))) {
+        // Even awaited displays went missing once in 56 runs under 8 busy processes on 2 cores;
+        // a wrong number would be wrong again, so one more run tells a lost message from it.
+        console.warn(`${name}: an output went missing; running the notebook once more`);
+        ({ text, mimes } = await execute(name));
+      }
       for (const p of printed) {
         assert(text.includes(p), `${name} printed:\n${text}\nlacking "${p}"`);
       }

@@ -234,3 +234,31 @@ Deno.test("a tutorial that cannot get its data exits with an error and the comma
   assert(err.includes("Boston housing could not be loaded"), err);
   assert(err.includes("deno run -A tutorials/18_boston_housing.ts --data=DIR"), err);
 });
+
+const mnistTest = await sharedData("mnist/t10k-images-idx3-ubyte.gz");
+
+Deno.test({
+  name: mnistTest
+    ? "tutorial 22 classifies MNIST's digits and prints the confusion matrix and metrics"
+    : "tutorial 22 skipped: ../shared/data/mnist is absent",
+  ignore: mnistTest === undefined,
+  async fn() {
+    // The test set alone: 8,000 images to train on, 2,000 scored. Without the native engine the
+    // js default trains a smaller network for two epochs.
+    const native = nativeAvailability().available;
+    const out = await run(
+      "22_mnist_metrics.ts",
+      "--test-set-only",
+      ...(native ? ["--epochs=3", "--hidden=128"] : ["--epochs=2", "--hidden=32"]),
+    );
+    expectInOrder(out, [
+      "8000 training images, 2000 scored, 28×28 pixels",
+      "#ConfusionMatrix[10 classes, 2000 samples]",
+      "class precision    recall        F1   support",
+      "macro",
+      "micro",
+    ]);
+    const [accuracy] = numbers(out, /accuracy ([\d.]+)/g);
+    assert(accuracy >= (native ? 0.92 : 0.85), `accuracy ${accuracy}\n${out}`);
+  },
+});

@@ -224,3 +224,29 @@ export function predictedClasses<L extends Loc>(a: GEMatrix<L>): Later<L, Int32A
     })
     : pick()) as Later<L, Int32Array>;
 }
+
+/**
+ * A table of the metrics, one line per class and the averages, as a report prints them.
+ *
+ * @example
+ * ```ts
+ * import { classificationMetrics, confusionMatrix, metricsTable } from "@knap/knap/nn";
+ * const table = metricsTable(classificationMetrics(confusionMatrix([0, 1, 1], [0, 1, 0])));
+ * if (!table.includes("accuracy 0.6667")) throw new Error(table);
+ * ```
+ */
+export function metricsTable(m: ClassificationMetrics): string {
+  const f = (v: number) => v.toFixed(4).padStart(10);
+  const line = (label: string, s: ClassScores, support: string) =>
+    `${label.padStart(7)}${f(s.precision)}${f(s.recall)}${f(s.f1)}${support.padStart(10)}`;
+  const total = m.perClass.reduce((n, r) => n + r.support, 0);
+  return [
+    `${"class".padStart(7)}${"precision".padStart(10)}${"recall".padStart(10)}${"F1".padStart(10)}${
+      "support".padStart(10)
+    }`,
+    ...m.perClass.map((r, c) => line(String(c), r, String(r.support))),
+    line("macro", m.macro, String(total)),
+    line("micro", m.micro, String(total)),
+    `accuracy ${m.accuracy.toFixed(4)}`,
+  ].join("\n");
+}

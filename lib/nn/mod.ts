@@ -58,6 +58,7 @@ export {
   type ClassScores,
   ConfusionMatrix,
   confusionMatrix,
+  metricsTable,
   predictedClasses,
 } from "./classification.ts";
 export { load, save, type SaveOptions } from "./persist.ts";

@@ -1,0 +1,86 @@
+/**
+ * Chapter 22 — Classification and metrics: MNIST's handwritten digits.
+ *
+ * 28×28 grey images of the digits 0–9. Each image becomes a column of 784 pixels in [0, 1] and
+ * each label a one-hot column of 10; a 784-512-10 network (relu, softmax) trained with the
+ * categorical cross-entropy says how likely each digit is. Accuracy alone hides which digits it
+ * confuses: the confusion matrix shows them, and precision, recall and F1 score every class.
+ * Run: `deno run -A tutorials/22_mnist_metrics.ts [--backend=native|js|webgpu] [--data=DIR]
+ * [--epochs=10] [--hidden=512] [--test-set-only]`. The 60,000 training images are downloaded
+ * once (torchvision's mirror, checked) unless `--data=DIR` or `$KNAP_DATA` holds them;
+ * `--test-set-only` needs only the 10,000 test images: it trains on 8,000 and scores the rest.
+ */
+import { imageColumns, type ImageSplit, mnist, oneHot, readIdx } from "../lib/data/mod.ts";
+import {
+  adam,
+  categoricalCrossentropyCost_,
+  classificationMetrics,
+  confusionMatrix,
+  fullyConnected,
+  infer,
+  inferenceNetwork,
+  init_,
+  metricsTable,
+  predictedClasses,
+  sgdTrain,
+} from "../lib/nn/mod.ts";
+import { backend } from "./_backend.ts";
+import { dataOptions, orExit } from "./_data.ts";
+
+const flag = (name: string, fallback: number) =>
+  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
+
+const { name, float: f } = await backend();
+console.log(`Chapter 22 on the ${name} engine\n`);
+
+/** The training images and the images scored, with where each range starts. */
+async function splits(): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
+  const options = await dataOptions();
+  if (!Deno.args.includes("--test-set-only")) {
+    const { train, test } = await orExit("MNIST", "22_mnist_metrics.ts", mnist(options));
+    return { train, test, from: 0 };
+  }
+  const dir = options.data ?? "";
+  const [im, lab] = await orExit(
+    "MNIST's test set",
+    "22_mnist_metrics.ts --test-set-only",
+    Promise.all([
+      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
+      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
+    ]),
+  );
+  const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
+  return { train: { ...split, count: 8000 }, test: split, from: 8000 };
+}
+
+const { train, test, from } = await splits();
+const scored = test.count - from;
+console.log(`${train.count} training images, ${scored} scored, ${train.rows}×${train.cols} pixels`);
+
+using x = imageColumns(f, train);
+using y = oneHot(f, train.labels.subarray(0, train.count), 10);
+using xTest = imageColumns(f, test, from, scored);
+using net = init_(
+  inferenceNetwork(f, 784, [fullyConnected(hidden, "relu"), fullyConnected(10, "softmax")]),
+  { seed: 1 },
+);
+console.log(`${net}: Adam, minibatches of 128, ${epochs} epochs`);
+
+const start = performance.now();
+const cost = await sgdTrain(net, x, y, categoricalCrossentropyCost_, epochs, {
+  batch: 128,
+  eta: 0.001,
+  optimizer: adam(),
+  seed: 2,
+  progress: 1,
+});
+const seconds = (performance.now() - start) / 1000;
+console.log(`cost ${cost.toFixed(4)} after ${epochs} epochs, ${seconds.toFixed(1)} s\n`);
+
+const predicted = await predictedClasses(infer(net, xTest));
+const cm = confusionMatrix(test.labels.subarray(from, test.count), predicted, 10);
+console.log("confusion matrix: true digits down, predictions across");
+console.log(String(cm));
+console.log();
+console.log(metricsTable(classificationMetrics(cm)));
