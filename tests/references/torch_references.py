@@ -1,0 +1,125 @@
+"""PyTorch's answers on fixed inputs, for tests/references/torch_test.ts to check knap against.
+
+Run with Debian's python3-torch (`apt install python3-torch`; 1.13 wrote the stored file):
+    /usr/bin/python3 tests/references/torch_references.py > tests/references/torch.json
+Everything is float64 and every input is written out, so the test needs no random numbers.
+Matrices are stored row-major as PyTorch holds them: weights out x in, batches sample x feature.
+"""
+import json
+import math
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+
+def values(rows, cols, scale, phase):
+    return [[scale * math.sin(phase + 0.7 * i + 1.3 * j) for j in range(cols)] for i in range(rows)]
+
+
+def tolist(t):
+    return t.detach().tolist()
+
+
+out = {"torch": torch.__version__}
+
+# Softmax and log-softmax of each sample (row) of logits, some large.
+logits = torch.tensor(values(6, 5, 40.0, 0.2))
+out["softmax"] = {
+    "logits": tolist(logits),
+    "softmax": tolist(torch.softmax(logits, dim=1)),
+    "log_softmax": tolist(torch.log_softmax(logits, dim=1)),
+}
+
+# One fully connected layer, each activation: forward, and the gradients of sum(a * g).
+x = torch.tensor(values(6, 4, 1.0, 0.5))
+w = torch.tensor(values(3, 4, 0.8, 1.1))
+b = torch.tensor([0.1, -0.2, 0.3])
+g = torch.tensor(values(6, 3, 1.0, 2.0))
+acts = {
+    "linear": lambda z: z,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "elu": torch.nn.functional.elu,
+    "softmax": lambda z: torch.softmax(z, dim=1),
+}
+layers = {"x": tolist(x), "w": tolist(w), "b": tolist(b), "g": tolist(g), "by": {}}
+for name, f in acts.items():
+    wv, bv, xv = w.clone().requires_grad_(), b.clone().requires_grad_(), x.clone().requires_grad_()
+    a = f(xv @ wv.T + bv)
+    (a * g).sum().backward()
+    layers["by"][name] = {"a": tolist(a), "dw": tolist(wv.grad), "db": tolist(bv.grad), "dx": tolist(xv.grad)}
+out["layer"] = layers
+
+# Training steps of a 4-5-3 network (tanh, softmax) with the categorical cross-entropy, and of a
+# 4-5-1 network (sigmoid, linear) with the quadratic cost, by plain SGD and by Adam.
+w1 = torch.tensor(values(5, 4, 0.5, 0.3))
+w2 = torch.tensor(values(3, 5, 0.5, 0.9))
+w2q = torch.tensor(values(1, 5, 0.5, 0.9))
+targets = torch.tensor([0, 2, 1, 1, 0, 2])
+yq = torch.tensor([[0.5], [-0.3], [0.8], [0.1], [0.0], [0.4]])
+
+
+class EfficientAdam:
+    """Adam in the paper's efficient form, as knap computes it: eps is added to sqrt(v) before
+    the bias corrections, which go into the step size (PyTorch adds eps after them)."""
+
+    def __init__(self, params, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
+        self.params, self.lr, self.b1, self.b2, self.eps, self.t = params, lr, b1, b2, eps, 0
+        self.m = [torch.zeros_like(p) for p in params]
+        self.v = [torch.zeros_like(p) for p in params]
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        rate = self.lr * math.sqrt(1 - self.b2 ** self.t) / (1 - self.b1 ** self.t)
+        for p, m, v in zip(self.params, self.m, self.v):
+            m.mul_(self.b1).add_(p.grad, alpha=1 - self.b1)
+            v.mul_(self.b2).addcmul_(p.grad, p.grad, value=1 - self.b2)
+            p.sub_(rate * m / (v.sqrt() + self.eps))
+
+
+def steps(kind, optimizer, n):
+    layers = [torch.nn.Linear(4, 5), torch.nn.Tanh() if kind == "ce" else torch.nn.Sigmoid(),
+              torch.nn.Linear(5, 3 if kind == "ce" else 1)]
+    net = torch.nn.Sequential(*layers)
+    with torch.no_grad():
+        net[0].weight.copy_(w1)
+        net[0].bias.zero_()
+        net[2].weight.copy_(w2 if kind == "ce" else w2q)
+        net[2].bias.zero_()
+    if optimizer == "sgd":
+        opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    elif optimizer == "adam":
+        opt = torch.optim.Adam(net.parameters(), lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+    else:
+        opt = EfficientAdam(list(net.parameters()))
+    costs = []
+    for _ in range(n):
+        opt.zero_grad()
+        z = net(x)
+        if kind == "ce":
+            loss = torch.nn.functional.cross_entropy(z, targets)
+        else:
+            loss = ((z - yq) ** 2).sum() / (2 * x.shape[0])
+        costs.append(loss.item())
+        loss.backward()
+        opt.step()
+    return {"costs": costs, "w1": tolist(net[0].weight), "b1": tolist(net[0].bias),
+            "w2": tolist(net[2].weight), "b2": tolist(net[2].bias)}
+
+
+out["training"] = {
+    "w1": tolist(w1), "w2": tolist(w2), "w2q": tolist(w2q),
+    "targets": tolist(targets), "yq": tolist(yq), "steps": 3,
+    "ce_sgd": steps("ce", "sgd", 3), "ce_adam": steps("ce", "adam", 3),
+    "quadratic_sgd": steps("q", "sgd", 3), "quadratic_adam": steps("q", "adam", 3),
+    "ce_adam_efficient": steps("ce", "efficient", 3),
+    "quadratic_adam_efficient": steps("q", "efficient", 3),
+}
+print(json.dumps(out, indent=1))

@@ -1,0 +1,171 @@
+/**
+ * knap against PyTorch on fixed inputs (tests/references/torch.json, written by
+ * torch_references.py with Debian's python3-torch): softmax and log-softmax; a fully connected
+ * layer's forward pass and its gradients for every activation; and training steps of small
+ * networks with the categorical cross-entropy and the quadratic cost, by SGD and Adam — on every
+ * engine, float64 to 1e-12 and float32 to its precision.
+ */
+import {
+  type Factory,
+  ge,
+  type GEMatrix,
+  jsDouble,
+  logSoftmax_,
+  mm,
+  mv,
+  outputDerivative_,
+  softmax_,
+  toArray,
+  trans,
+  transfer,
+  vctr,
+} from "../../mod.ts";
+import {
+  type Activation,
+  adam,
+  categoricalCrossentropyCost_,
+  type Cost,
+  fullyConnected,
+  infer,
+  inferenceNetwork,
+  type Optimizer,
+  quadraticCost_,
+  sgd,
+  trainingNetwork,
+} from "../../lib/nn/mod.ts";
+import { assert, assertEquals } from "../conformance/assert.ts";
+import { allFactories } from "../_factories.ts";
+
+const ref = JSON.parse(await Deno.readTextFile(new URL("torch.json", import.meta.url)));
+
+/** A matrix on f from rows (PyTorch's row-major nesting), as knap's column-major layout. */
+function fromRows(f: Factory, rows: number[][]): GEMatrix {
+  return transfer(f, ge(jsDouble, rows.length, rows[0].length, rows.flat(), { layout: "row" }));
+}
+
+/** The samples-as-columns matrix of PyTorch's sample-per-row batch. */
+const batch = (f: Factory, rows: number[][]) =>
+  fromRows(f, rows[0].map((_, j) => rows.map((r) => r[j])));
+
+/** A matrix's entries as PyTorch nests them (rows), read back through js. */
+async function rowsOf(a: GEMatrix): Promise<number[][]> {
+  using h = await transfer(jsDouble, a);
+  using r = ge(jsDouble, a.m, a.n, undefined, { layout: "row" });
+  transferInto(h, r);
+  const v = Array.from(toArray(r));
+  return Array.from({ length: a.m }, (_, i) => v.slice(i * a.n, i * a.n + a.n));
+}
+
+function transferInto(src: GEMatrix<"host">, dst: GEMatrix<"host">): void {
+  for (let i = 0; i < src.m; i++) {
+    for (let j = 0; j < src.n; j++) {
+      (dst.storage.buffer as Float64Array)[dst.offset + i * dst.rowStride + j * dst.colStride] =
+        (src.storage.buffer as Float64Array)[src.offset + i * src.rowStride + j * src.colStride];
+    }
+  }
+}
+
+function close(got: number[][], want: number[][], tol: number, what: string): void {
+  assertEquals(got.length, want.length, `${what} rows`);
+  got.flat().forEach((g, k) => {
+    const w = want.flat()[k];
+    assert(Math.abs(g - w) <= tol * (1 + Math.abs(w)), `${what}[${k}]: ${g}, PyTorch ${w}`);
+  });
+}
+
+const transpose = (rows: number[][]) => rows[0].map((_, j) => rows.map((r) => r[j]));
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+
+  Deno.test(`PyTorch: softmax and log-softmax of each sample (${f.name})`, async () => {
+    using z = batch(f, ref.softmax.logits);
+    using p = softmax_(batch(f, ref.softmax.logits));
+    using l = logSoftmax_(z);
+    close(transpose(await rowsOf(p)), ref.softmax.softmax, tol, "softmax");
+    close(transpose(await rowsOf(l)), ref.softmax.log_softmax, tol * 10, "log-softmax");
+  });
+
+  Deno.test(`PyTorch: a layer's outputs and gradients, every activation (${f.name})`, async () => {
+    const L = ref.layer;
+    using x = batch(f, L.x);
+    using g = batch(f, L.g);
+    for (const act of ["linear", "sigmoid", "tanh", "relu", "elu", "softmax"] as Activation[]) {
+      const want = L.by[act];
+      using net = inferenceNetwork(f, 4, [fullyConnected(3, act)]);
+      using w = fromRows(f, L.w), b = transfer(f, vctr(jsDouble, L.b));
+      await transferAll([[w, net.layers[0].weights], [b, net.layers[0].bias]]);
+      const a = infer(net, x);
+      close(transpose(await rowsOf(a)), want.a, tol, `${act} a`);
+      if (act === "softmax") continue; // its Jacobian is not elementwise: see the training steps
+      // δ = f'(z) ⊙ g from the outputs, then ∂W = δ xᵀ, ∂b = δ 1, ∂x = Wᵀ δ.
+      using delta = transfer(f, await transfer(jsDouble, g));
+      outputDerivativeOf(act, a, delta as GEMatrix);
+      using dw = mm(delta as GEMatrix, trans(x));
+      using ones = transfer(f, vctr(jsDouble, new Array(6).fill(1)));
+      using db = mv(delta as GEMatrix, ones);
+      using dx = mm(trans(net.layers[0].weights), delta as GEMatrix);
+      close(await rowsOf(dw), want.dw, tol, `${act} ∂W`);
+      using dbh = await transfer(jsDouble, db);
+      close([Array.from(toArray(dbh))], [want.db], tol, `${act} ∂b`);
+      close(transpose(await rowsOf(dx)), want.dx, tol, `${act} ∂x`);
+    }
+  });
+
+  const T = ref.training;
+  const oneHot = (f: Factory) =>
+    batch(f, T.targets.map((c: number) => [0, 1, 2].map((k) => (k === c ? 1 : 0))));
+  const cases: [string, Activation, Activation, Cost, () => Optimizer | undefined, number][] = [
+    ["ce_sgd", "tanh", "softmax", categoricalCrossentropyCost_, () => undefined, 0.1],
+    ["ce_adam", "tanh", "softmax", categoricalCrossentropyCost_, () => adam(), 0.01],
+    ["quadratic_sgd", "sigmoid", "linear", quadraticCost_, () => undefined, 0.1],
+    ["quadratic_adam", "sigmoid", "linear", quadraticCost_, () => adam(), 0.01],
+  ];
+  for (const [name, hidden, output, cost, optimizer, eta] of cases) {
+    Deno.test(`PyTorch: three training steps, ${name.replace("_", ", ")} (${f.name})`, async () => {
+      const want = T[name];
+      const outDim = output === "softmax" ? 3 : 1;
+      using net = inferenceNetwork(f, 4, [
+        fullyConnected(5, hidden),
+        fullyConnected(outDim, output),
+      ]);
+      using w1 = fromRows(f, T.w1), w2 = fromRows(f, output === "softmax" ? T.w2 : T.w2q);
+      await transferAll([[w1, net.layers[0].weights], [w2, net.layers[1].weights]]);
+      using x = batch(f, ref.layer.x);
+      using y = output === "softmax" ? oneHot(f) : batch(f, T.yq);
+      using t = trainingNetwork(net, x, optimizer());
+      const costs: number[] = [];
+      await sgd(t, y as GEMatrix, cost, T.steps, eta, {
+        quiet: true,
+        onEpoch: ({ cost }) => {
+          costs.push(cost);
+        },
+      });
+      const check = async (want: Record<string, number[][] & number[]>, t2: number) => {
+        close([costs], [want.costs], t2, "costs");
+        close(await rowsOf(net.layers[0].weights), want.w1, t2, "W₁");
+        close(await rowsOf(net.layers[1].weights), want.w2, t2, "W₂");
+        using b1 = await transfer(jsDouble, net.layers[0].bias);
+        close([Array.from(toArray(b1))], [want.b1], t2, "b₁");
+      };
+      if (optimizer() === undefined) return await check(want, tol);
+      // knap's Adam adds ε to √s before the bias corrections (the paper's efficient form), PyTorch
+      // after them. Against that form written in PyTorch knap is exact; torch.optim.Adam's costs
+      // agree to 1e-6, while a weight whose gradient is near ε moves a few percent differently.
+      await check(T[`${name}_efficient`], tol);
+      close([costs], [want.costs], Math.max(tol, 1e-6), "costs against torch.optim.Adam");
+    });
+  }
+}
+
+/** Each [src, dst]: dst ← src. */
+async function transferAll(pairs: [GEMatrix | ReturnType<typeof vctr>, unknown][]): Promise<void> {
+  const { transfer_ } = await import("../../mod.ts");
+  for (const [src, dst] of pairs) await transfer_(src as GEMatrix, dst as GEMatrix);
+}
+
+function outputDerivativeOf(act: Activation, a: GEMatrix, delta: GEMatrix): void {
+  if (act === "linear") return;
+  if (act === "elu") outputDerivative_("elu", a, delta, 1);
+  else outputDerivative_(act as "sigmoid" | "tanh" | "relu", a, delta);
+}
