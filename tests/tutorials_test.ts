@@ -262,3 +262,57 @@ Deno.test({
     assert(accuracy >= (native ? 0.92 : 0.85), `accuracy ${accuracy}\n${out}`);
   },
 });
+
+Deno.test("tutorials 23–25: tensors, their layouts, transformations and oneDNN's reorder", async () => {
+  expectInOrder(await run("23_tensors.ts"), [
+    "shape [2,3,2,2], layout nchw, strides [12,4,2,1], float32",
+    "#Tensor[float, shape:[2 3 2 2], layout:nchw, offset:0]",
+    "[1.00 2.00]",
+    "the same entries in nhwc: strides [12,1,6,3]",
+    "sample 1 is a view: shape [1,3,2,2], offset 12",
+    "as a matrix: 12×2, one column per sample",
+    "the sum of |x| is 600",
+  ]);
+  const native = nativeAvailability().available;
+  expectInOrder(await run("24_transformations.ts"), [
+    "nchw in memory: 1 2 3 4 11 12 13 14 21 22 23 24",
+    "nhwc in memory: 1 11 21 2 12 22 3 13 23 4 14 24",
+    native ? "the plan: the engine's reorder primitive" : "the plan: 1 matrix copies",
+    "[5.00 6.00]\n[7.00 8.00]",
+    "[11.00 12.00]\n[1.00 2.00]",
+    "a consumer of nchw gets x itself: true; one of nhwc a copy: true",
+  ]);
+  expectInOrder(await run("25_dnnl_tensors.ts"), [
+    native ? "one oneDNN reorder" : "128 matrix copies",
+    "GB/s",
+    "sample 0: 0.032 0.087 0.237 0.644",
+    "sample 1: 1.000 0.000 0.000 0.000",
+    "sample 2: 0.250 0.250 0.250 0.250",
+  ]);
+});
+
+Deno.test({
+  name: mnistTest
+    ? "tutorial 26 trains the tensor network on MNIST and scores it as chapter 22 does"
+    : "tutorial 26 skipped: ../shared/data/mnist is absent",
+  ignore: mnistTest === undefined,
+  async fn() {
+    const native = nativeAvailability().available;
+    const args = [
+      "--test-set-only",
+      ...(native ? ["--epochs=3", "--hidden=128"] : ["--epochs=2", "--hidden=32"]),
+    ];
+    const out = await run("26_tensor_network.ts", ...args);
+    expectInOrder(out, [
+      "#TensorNetwork[",
+      "[1 28 28] →",
+      "input [8000 1 28 28] nchw, targets [8000 10] nc",
+      "outputs [2000 10] nc",
+      "macro",
+    ]);
+    // The same network, weights and batches as chapter 22: the same accuracy.
+    const [acc26] = numbers(out, /accuracy ([\d.]+)/g);
+    const [acc22] = numbers(await run("22_mnist_metrics.ts", ...args), /accuracy ([\d.]+)/g);
+    assertEquals(acc26, acc22);
+  },
+});

@@ -1,0 +1,97 @@
+/**
+ * Chapter 26 — Tensor-based neural networks.
+ *
+ * The network of chapter 22, in tensors: its input is described as [n, 1, 28, 28] — a batch of
+ * one-channel images — and it gives [n, 10]. `@knap/knap/dnn` views each tensor as a features ×
+ * batch matrix with no copy, so it trains with the same layers, cost and Adam as the matrix
+ * networks, on any engine.
+ * Run: `deno run -A tutorials/26_tensor_network.ts [--backend=native|js|webgpu] [--data=DIR]
+ * [--epochs=10] [--hidden=512] [--test-set-only]` (the data as in chapter 22).
+ */
+import { desc, tensor } from "../mod.ts";
+import { type ImageSplit, mnist, readIdx } from "../lib/data/mod.ts";
+import { dense, infer, init_, network, train } from "../lib/dnn/mod.ts";
+import {
+  adam,
+  categoricalCrossentropyCost_,
+  classificationMetrics,
+  confusionMatrix,
+  metricsTable,
+  predictedClasses,
+} from "../lib/nn/mod.ts";
+import { viewGe } from "../mod.ts";
+import { backend } from "./_backend.ts";
+import { dataOptions, orExit } from "./_data.ts";
+
+const flag = (name: string, fallback: number) =>
+  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
+
+const { name, float: f } = await backend();
+console.log(`Chapter 26 on the ${name} engine\n`);
+
+async function splits(): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
+  const options = await dataOptions();
+  if (!Deno.args.includes("--test-set-only")) {
+    const { train, test } = await orExit("MNIST", "26_tensor_network.ts", mnist(options));
+    return { train, test, from: 0 };
+  }
+  const dir = options.data ?? "";
+  const [im, lab] = await orExit(
+    "MNIST's test set",
+    "26_tensor_network.ts --test-set-only",
+    Promise.all([
+      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
+      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
+    ]),
+  );
+  const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
+  return { train: { ...split, count: 8000 }, test: split, from: 8000 };
+}
+
+/** Images from … from + n − 1 as an [n, 1, 28, 28] tensor of pixels in [0, 1]. */
+function images(split: ImageSplit, from: number, n: number) {
+  const size = split.rows * split.cols;
+  const pixels = Float32Array.from(
+    split.images.subarray(from * size, (from + n) * size),
+    (p) => p / 255,
+  );
+  return tensor(f, [n, 1, split.rows, split.cols], "nchw", pixels);
+}
+
+/** Labels from … from + n − 1 one-hot, as an [n, 10] tensor. */
+function targets(split: ImageSplit, from: number, n: number) {
+  const data = new Float32Array(10 * n);
+  for (let j = 0; j < n; j++) data[10 * j + split.labels[from + j]] = 1;
+  return tensor(f, [n, 10], "nc", data);
+}
+
+const { train: trainSplit, test, from } = await splits();
+const scored = test.count - from;
+using x = images(trainSplit, 0, trainSplit.count);
+using y = targets(trainSplit, 0, trainSplit.count);
+using xTest = images(test, from, scored);
+const input = desc([128, 1, 28, 28], f.dtype);
+using net = init_(network(f, input, [dense(hidden, "relu"), dense(10, "softmax")]), { seed: 1 });
+console.log(`${net}`);
+console.log(`input [${x.shape.join(" ")}] ${x.layout}, targets [${y.shape.join(" ")}] ${y.layout}`);
+
+const start = performance.now();
+const cost = await train(net, x, y, categoricalCrossentropyCost_, epochs, {
+  batch: 128,
+  eta: 0.001,
+  optimizer: adam(),
+  seed: 2,
+  progress: 1,
+});
+console.log(
+  `cost ${cost.toFixed(4)} after ${epochs} epochs, ${
+    ((performance.now() - start) / 1000).toFixed(1)
+  } s\n`,
+);
+
+const out = infer(net, xTest);
+console.log(`outputs [${out.shape.join(" ")}] ${out.layout}`);
+const predicted = await predictedClasses(viewGe(out));
+const cm = confusionMatrix(test.labels.subarray(from, test.count), predicted, 10);
+console.log(metricsTable(classificationMetrics(cm)));
