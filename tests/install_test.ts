@@ -9,25 +9,23 @@ import { assert } from "./conformance/assert.ts";
 const root = new URL("../", import.meta.url);
 const entry = (path: string) => new URL(path, root).href;
 
-Deno.test("a project outside the repository imports knap, knap/nn and knap/data and runs the README", async () => {
+Deno.test("a project outside the repository imports every entry point of knap and runs the README", async () => {
   const project = await Deno.makeTempDir({ prefix: "knap-user-" });
-  await Deno.writeTextFile(
-    `${project}/deno.json`,
-    JSON.stringify({
-      imports: {
-        "@knap/knap": entry("mod.ts"),
-        "@knap/knap/nn": entry("lib/nn/mod.ts"),
-        "@knap/knap/data": entry("lib/data/mod.ts"),
-      },
-    }),
+  // Every entry point deno.json exports, as `deno add` maps them.
+  const { exports } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const imports = Object.fromEntries(
+    Object.entries(exports as Record<string, string>).map((
+      [key, path],
+    ) => [key === "." ? "@knap/knap" : `@knap/knap${key.slice(1)}`, entry(path)]),
   );
+  await Deno.writeTextFile(`${project}/deno.json`, JSON.stringify({ imports }));
   const readme = await Deno.readTextFile(new URL("README.md", root));
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert(blocks.length >= 3, `README examples: ${blocks.length}`);
   // And the entry points by plain path, with no import map at all.
   blocks.push(
-    ["mod.ts", "lib/nn/mod.ts", "lib/data/mod.ts", "lib/engines/webgpu/mod.ts"]
-      .map((p, i) => `import * as m${i} from "${entry(p)}";\nif (!m${i}) throw new Error();`)
+    Object.values(imports)
+      .map((p, i) => `import * as m${i} from "${p}";\nif (!m${i}) throw new Error();`)
       .join("\n"),
   );
   for (const [i, code] of blocks.entries()) {
