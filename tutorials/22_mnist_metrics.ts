@@ -10,7 +10,7 @@
  * once (torchvision's mirror, checked) unless `--data=DIR` or `$KNAP_DATA` holds them;
  * `--test-set-only` needs only the 10,000 test images: it trains on 8,000 and scores the rest.
  */
-import { imageColumns, type ImageSplit, mnist, oneHot, readIdx } from "../lib/data/mod.ts";
+import { imageColumns, oneHot } from "../lib/data/mod.ts";
 import {
   adam,
   categoricalCrossentropyCost_,
@@ -25,7 +25,7 @@ import {
   sgdTrain,
 } from "../lib/nn/mod.ts";
 import { backend } from "./_backend.ts";
-import { dataOptions, orExit } from "./_data.ts";
+import { mnistSplits } from "./_data.ts";
 
 const flag = (name: string, fallback: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -34,27 +34,7 @@ const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
 const { name, float: f } = await backend();
 console.log(`Chapter 22 on the ${name} engine\n`);
 
-/** The training images and the images scored, with where each range starts. */
-async function splits(): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
-  const options = await dataOptions();
-  if (!Deno.args.includes("--test-set-only")) {
-    const { train, test } = await orExit("MNIST", "22_mnist_metrics.ts", mnist(options));
-    return { train, test, from: 0 };
-  }
-  const dir = options.data ?? "";
-  const [im, lab] = await orExit(
-    "MNIST's test set",
-    "22_mnist_metrics.ts --test-set-only",
-    Promise.all([
-      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
-      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
-    ]),
-  );
-  const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
-  return { train: { ...split, count: 8000 }, test: split, from: 8000 };
-}
-
-const { train, test, from } = await splits();
+const { train, test, from } = await mnistSplits("22_mnist_metrics.ts");
 const scored = test.count - from;
 console.log(`${train.count} training images, ${scored} scored, ${train.rows}×${train.cols} pixels`);
 

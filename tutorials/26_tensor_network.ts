@@ -9,7 +9,7 @@
  * [--epochs=10] [--hidden=512] [--test-set-only]` (the data as in chapter 22).
  */
 import { desc, tensor } from "../mod.ts";
-import { type ImageSplit, mnist, readIdx } from "../lib/data/mod.ts";
+import type { ImageSplit } from "../lib/data/mod.ts";
 import { dense, infer, init_, network, train } from "../lib/dnn/mod.ts";
 import {
   adam,
@@ -21,7 +21,7 @@ import {
 } from "../lib/nn/mod.ts";
 import { viewGe } from "../mod.ts";
 import { backend } from "./_backend.ts";
-import { dataOptions, orExit } from "./_data.ts";
+import { mnistSplits } from "./_data.ts";
 
 const flag = (name: string, fallback: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -29,25 +29,6 @@ const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
 
 const { name, float: f } = await backend();
 console.log(`Chapter 26 on the ${name} engine\n`);
-
-async function splits(): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
-  const options = await dataOptions();
-  if (!Deno.args.includes("--test-set-only")) {
-    const { train, test } = await orExit("MNIST", "26_tensor_network.ts", mnist(options));
-    return { train, test, from: 0 };
-  }
-  const dir = options.data ?? "";
-  const [im, lab] = await orExit(
-    "MNIST's test set",
-    "26_tensor_network.ts --test-set-only",
-    Promise.all([
-      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
-      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
-    ]),
-  );
-  const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
-  return { train: { ...split, count: 8000 }, test: split, from: 8000 };
-}
 
 /** Images from … from + n − 1 as an [n, 1, 28, 28] tensor of pixels in [0, 1]. */
 function images(split: ImageSplit, from: number, n: number) {
@@ -66,7 +47,7 @@ function targets(split: ImageSplit, from: number, n: number) {
   return tensor(f, [n, 10], "nc", data);
 }
 
-const { train: trainSplit, test, from } = await splits();
+const { train: trainSplit, test, from } = await mnistSplits("26_tensor_network.ts");
 const scored = test.count - from;
 using x = images(trainSplit, 0, trainSplit.count);
 using y = targets(trainSplit, 0, trainSplit.count);

@@ -4,7 +4,7 @@
  * A tutorial that cannot get its data says how to fix that and exits with an error.
  */
 import { KnapError } from "../mod.ts";
-import type { DatasetOptions } from "../lib/data/mod.ts";
+import { type DatasetOptions, type ImageSplit, mnist, readIdx } from "../lib/data/mod.ts";
 
 /** The data-set options the tutorials pass: a local folder when there is one. */
 export async function dataOptions(): Promise<DatasetOptions> {
@@ -29,4 +29,30 @@ export async function orExit<T>(what: string, script: string, get: Promise<T>): 
     );
     Deno.exit(1);
   }
+}
+
+/**
+ * MNIST for chapters 22 and 26: the training and test splits through the data registry, or with
+ * `--test-set-only` the 10,000 test images alone, the first 8,000 to train on; `from` is where
+ * the scored images start in `test`.
+ */
+export async function mnistSplits(
+  script: string,
+): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
+  const options = await dataOptions();
+  if (!Deno.args.includes("--test-set-only")) {
+    const { train, test } = await orExit("MNIST", script, mnist(options));
+    return { train, test, from: 0 };
+  }
+  const dir = options.data ?? "";
+  const [im, lab] = await orExit(
+    "MNIST's test set",
+    `${script} --test-set-only`,
+    Promise.all([
+      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
+      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
+    ]),
+  );
+  const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
+  return { train: { ...split, count: 8000 }, test: split, from: 8000 };
 }

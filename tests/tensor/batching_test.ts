@@ -1,25 +1,8 @@
 /** Batchers, shuffles and connectors on every engine, against the samples they should copy. */
-import {
-  batcher,
-  connector,
-  desc,
-  jsDouble,
-  jsFloat,
-  shuffle_,
-  type Tensor,
-  tensor,
-  transformer,
-} from "../../mod.ts";
+import { batcher, connector, desc, jsDouble, jsFloat, shuffle_, tensor } from "../../mod.ts";
+import { iota, valuesOf } from "./_values.ts";
 import { assertEquals, assertThrows } from "../conformance/assert.ts";
 import { allFactories } from "../_factories.ts";
-
-async function valuesOf(t: Tensor): Promise<number[]> {
-  using host = tensor(t.dtype === "float64" ? jsDouble : jsFloat, t.shape);
-  await transformer(t, host).run();
-  return Array.from(host.toArray());
-}
-
-const iota = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 for (const f of await allFactories()) {
   Deno.test(`batcher, shuffle_ and connector move whole samples (${f.name})`, async () => {

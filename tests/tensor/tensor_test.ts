@@ -27,17 +27,10 @@ import {
   viewTz,
   viewVctr,
 } from "../../mod.ts";
+import { iota, valuesOf } from "./_values.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { allFactories, native } from "../_factories.ts";
 
-/** The entries of any tensor in logical row-major order, read through the js engine. */
-async function valuesOf(t: Tensor): Promise<number[]> {
-  using host = tensor(t.dtype === "float64" ? jsDouble : jsFloat, t.shape);
-  await transformer(t, host).run();
-  return Array.from(host.toArray());
-}
-
-const iota = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const rank4: TensorLayout[] = ["nchw", "nhwc", "chwn", "oihw", "hwio", "ohwi"];
 
 for (const f of await allFactories()) {
