@@ -138,7 +138,7 @@ Deno.test("sgd and trainingNetwork refuse bad shapes and released networks", () 
   using t = trainingNetwork(net, x);
   assertThrows(() => sgd(t, y2, quadraticCost_, 1, 0.1), RangeError, "sgd", "1×5", "matrix(2×5)");
   assertThrows(() => sgd(t, y, quadraticCost_, -1, 0.1), RangeError, "epochs");
-  assertThrows(() => fullyConnected(3, "softmax" as "tanh"), TypeError, "unknown activation");
+  assertThrows(() => fullyConnected(3, "swish" as "tanh"), TypeError, "unknown activation");
   assertThrows(() => inferenceNetwork(jsDouble, 2, []), RangeError, "at least one layer");
   using xf = ge(jsFloat, 2, 5);
   assertThrows(() => trainingNetwork(net, xf), TypeError, "different factories");
