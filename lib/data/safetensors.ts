@@ -206,7 +206,8 @@ export function encodeSafetensors(
   const ordered = [...tensors].sort((a, b) =>
     sizes[b.dtype] - sizes[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   );
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named "__proto__" must become a key, not replace the prototype.
+  const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const t of ordered) {

@@ -124,6 +124,12 @@ Deno.test("safetensors: hostile files are refused naming what is wrong, never re
   assertEquals(decodeSafetensors(fileWith("{}")).tensors.length, 0);
 });
 
+Deno.test("safetensors: names that are JavaScript's own words stay names", () => {
+  const names = ["__proto__", "constructor", "toString"];
+  const bytes = encodeSafetensors(names.map((n, i) => f32(n, [i])));
+  assertEquals(decodeSafetensors(bytes).tensors.map((t) => t.name).sort(), [...names].sort());
+});
+
 Deno.test("safetensors: the writer refuses what it cannot write faithfully", () => {
   assertThrows(() => encodeSafetensors([f32("x", [1]), f32("x", [2])]), RangeError, '"x"');
   assertThrows(() => encodeSafetensors([f32("__metadata__", [1])]), RangeError, "reserved");
