@@ -4,55 +4,42 @@
  * @module
  */
 
-import type { Expr, Fn1 } from "../../elementwise/expr.ts";
+import type { Expr } from "../../elementwise/expr.ts";
+import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
 import type { HostArray } from "../../core/types.ts";
 
-const fn1: Record<Fn1, string> = {
-  sqrt: "Math.sqrt",
-  abs: "Math.abs",
-  exp: "Math.exp",
-  expm1: "Math.expm1",
-  log: "Math.log",
-  log1p: "Math.log1p",
-  sin: "Math.sin",
-  cos: "Math.cos",
-  tanh: "Math.tanh",
-  sign: "Math.sign",
-  // Half away from zero, as C's round(); Math.round alone rounds −2.5 to −2.
-  round: "((v) => Math.sign(v) * Math.round(Math.abs(v)))",
-  floor: "Math.floor",
-  ceil: "Math.ceil",
+const call = (f: string) => (a: string) => `${f}(${a})`;
+
+/** JavaScript: Math's functions over the locals `xv`, `yv` and `p0…p3`. */
+export const jsDialect: Dialect = {
+  x: "xv",
+  y: "yv",
+  param: (i) => `p${i}`,
+  literal: (v) => `(${v})`,
+  fn1: {
+    sqrt: call("Math.sqrt"),
+    abs: call("Math.abs"),
+    exp: call("Math.exp"),
+    expm1: call("Math.expm1"),
+    log: call("Math.log"),
+    log1p: call("Math.log1p"),
+    sin: call("Math.sin"),
+    cos: call("Math.cos"),
+    tanh: call("Math.tanh"),
+    sign: call("Math.sign"),
+    // Half away from zero, as C's round(); Math.round alone rounds −2.5 to −2.
+    round: call("((v) => Math.sign(v) * Math.round(Math.abs(v)))"),
+    floor: call("Math.floor"),
+    ceil: call("Math.ceil"),
+  },
+  fn2: (fn, a, b) => `Math.${fn}(${a}, ${b})`,
+  // A NaN condition is neither side: the result is NaN, as for every other function.
+  ifPositive: (c, t, e) => `(${c} > 0 ? ${t} : ${c} <= 0 ? ${e} : NaN)`,
 };
 
 /** A JavaScript expression in `xv`, `yv` and `p0…p3`. */
-export function emitJs(e: Expr): string {
-  switch (e.k) {
-    case "x":
-      return "xv";
-    case "y":
-      return "yv";
-    case "param":
-      return `p${e.i}`;
-    case "const":
-      return `(${e.v})`;
-    case "fn1":
-      return `${fn1[e.fn]}(${emitJs(e.a)})`;
-    case "fn2":
-      return `Math.${e.fn}(${emitJs(e.a)}, ${emitJs(e.b)})`;
-    case "bin":
-      return `(${emitJs(e.a)} ${e.op} ${emitJs(e.b)})`;
-    case "neg":
-      return `(-${emitJs(e.a)})`;
-    case "gt0": {
-      // A NaN condition is neither side: the result is NaN, as for every other function.
-      const c = emitJs(e.cond);
-      return `(${c} > 0 ? ${emitJs(e.then)} : ${c} <= 0 ? ${emitJs(e.else)} : NaN)`;
-    }
-    default:
-      return e satisfies never;
-  }
-}
+export const emitJs = (e: Expr): string => emit(e, jsDialect);
 
 /**
  * An elementwise kernel over an n1×n2 walk: the inner loop steps by s1, the outer by s2.

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Expr, Fn1 } from "../../elementwise/expr.ts";
+import type { Expr } from "../../elementwise/expr.ts";
+import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Operand } from "../../core/engine.ts";
 
 /**
@@ -67,50 +68,36 @@ fn pow_(x: f32, p: f32) -> f32 {
 }
 `;
 
-const fn1: Record<Fn1, (a: string) => string> = {
-  sqrt: (a) => `sqrt_(${a})`,
-  abs: (a) => `abs(${a})`,
-  exp: (a) => `keep_(exp(${a}), ${a})`,
-  expm1: (a) => `expm1_(${a})`,
-  log: (a) => `log_(${a})`,
-  log1p: (a) => `log1p_(${a})`,
-  sin: (a) => `sin_(${a})`,
-  cos: (a) => `cos_(${a})`,
-  tanh: (a) => `tanh_(${a})`,
-  sign: (a) => `keep_(sign(${a}), ${a})`,
-  // WGSL's round() rounds halves to even; the table rounds them away from zero.
-  round: (a) => `keep_(sign(${a}) * floor(abs(${a}) + 0.5), ${a})`,
-  floor: (a) => `keep_(floor(${a}), ${a})`,
-  ceil: (a) => `keep_(ceil(${a}), ${a})`,
+/** WGSL: the NaN-keeping helpers above over `xv`, `yv` and the parameter words. */
+export const wgslDialect: Dialect = {
+  x: "xv",
+  y: "yv",
+  param: (i) => F(i),
+  // A literal 0 lets the compiler fold 0·y to 0, though y may be NaN or ∞: read it instead from
+  // a parameter word that is always 0.
+  literal: (v) => (v === 0 ? ZERO : `f32(${v})`),
+  fn1: {
+    sqrt: (a) => `sqrt_(${a})`,
+    abs: (a) => `abs(${a})`,
+    exp: (a) => `keep_(exp(${a}), ${a})`,
+    expm1: (a) => `expm1_(${a})`,
+    log: (a) => `log_(${a})`,
+    log1p: (a) => `log1p_(${a})`,
+    sin: (a) => `sin_(${a})`,
+    cos: (a) => `cos_(${a})`,
+    tanh: (a) => `tanh_(${a})`,
+    sign: (a) => `keep_(sign(${a}), ${a})`,
+    // WGSL's round() rounds halves to even; the table rounds them away from zero.
+    round: (a) => `keep_(sign(${a}) * floor(abs(${a}) + 0.5), ${a})`,
+    floor: (a) => `keep_(floor(${a}), ${a})`,
+    ceil: (a) => `keep_(ceil(${a}), ${a})`,
+  },
+  fn2: (fn, a, b) => `${fn}_(${a}, ${b})`,
+  ifPositive: (c, t, e) => `gt0_(${c}, ${t}, ${e})`,
 };
 
 /** A WGSL f32 expression in `xv`, `yv` and the float parameters `F(0…3)`. */
-export function emitWgsl(e: Expr): string {
-  switch (e.k) {
-    case "x":
-      return "xv";
-    case "y":
-      return "yv";
-    case "param":
-      return F(e.i);
-    case "const":
-      // A literal 0 lets the compiler fold 0·y to 0, though y may be NaN or ∞: read it instead
-      // from a parameter word that is always 0.
-      return e.v === 0 ? ZERO : `f32(${e.v})`;
-    case "fn1":
-      return fn1[e.fn](emitWgsl(e.a));
-    case "fn2":
-      return `${e.fn}_(${emitWgsl(e.a)}, ${emitWgsl(e.b)})`;
-    case "bin":
-      return `(${emitWgsl(e.a)} ${e.op} ${emitWgsl(e.b)})`;
-    case "neg":
-      return `(-${emitWgsl(e.a)})`;
-    case "gt0":
-      return `gt0_(${emitWgsl(e.cond)}, ${emitWgsl(e.then)}, ${emitWgsl(e.else)})`;
-    default:
-      return e satisfies never;
-  }
-}
+export const emitWgsl = (e: Expr): string => emit(e, wgslDialect);
 
 /** A float parameter word no kernel sets: 0, but unknown to the compiler. */
 const ZERO = "P.f[3][3]";
