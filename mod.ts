@@ -61,9 +61,6 @@ export {
 } from "./lib/core/views.ts";
 export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
 export {
-  type Availability,
-  defaultDouble,
-  defaultFloat,
   dge,
   dv,
   fge,
@@ -73,6 +70,14 @@ export {
   nativeDouble,
   nativeFloat,
 } from "./lib/engines/native/mod.ts";
+export {
+  type Availability,
+  defaultDouble,
+  defaultFloat,
+  type HostEngine,
+  hostEngines,
+  registerHostEngine,
+} from "./lib/engines/registry.ts";
 export { webgpuAvailability, webgpuFloat, type WebGPUOptions } from "./lib/engines/webgpu/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";

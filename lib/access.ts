@@ -12,7 +12,7 @@ import type { HostOperand } from "./core/engine.ts";
 import { ge, vctr } from "./core/construct.ts";
 import { type ArrayOf, arrayType, type DType, type HostDType, type Loc } from "./core/types.ts";
 import { hostOperand } from "./core/host.ts";
-import { defaultDouble, defaultFloat } from "./engines/native/mod.ts";
+import { defaultDouble, defaultFloat } from "./engines/registry.ts";
 import { copy_ } from "./blas.ts";
 import { settle } from "./core/settle.ts";
 import { KnapError } from "./core/errors.ts";

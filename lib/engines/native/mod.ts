@@ -1,6 +1,7 @@
 /**
  * The native CPU factories — OpenBLAS for BLAS, oneDNN for float32 elementwise math and large
- * float products — the default factories, and the book's shortcuts `dv`, `fv`, `dge`, `fge`.
+ * float products — registered as the default host engine where they load, and the book's
+ * shortcuts `dv`, `fv`, `dge`, `fge` on the defaults.
  *
  * The libraries open on first use of a native factory, so importing knap needs no
  * `--allow-ffi`. `nativeFloat` never falls back: without its libraries it throws an error
@@ -14,7 +15,7 @@ import { EngineFactory, type Factory } from "../../core/factory.ts";
 import { type Data, ge, type GEOptions, vctr } from "../../core/construct.ts";
 import type { GEMatrix, Vector } from "../../core/structures.ts";
 import type { DType } from "../../core/types.ts";
-import { jsDouble, jsFloat } from "../js/mod.ts";
+import { type Availability, defaultDouble, defaultFloat, registerHostEngine } from "../registry.ts";
 import { nativeEngine } from "./engine.ts";
 import { bfloat16Engine } from "./bf16.ts";
 import { nativeLibraries } from "./libraries.ts";
@@ -93,12 +94,6 @@ export const nativeBfloat16: Factory<"host", "bfloat16"> = new EngineFactory(
   nativeFloat,
 );
 
-/** Whether the native engine loads here, and if not, why. */
-export type Availability = { readonly available: true } | {
-  readonly available: false;
-  readonly reason: string;
-};
-
 /**
  * Whether the native engine's libraries load on this machine; the reason when they do not.
  *
@@ -122,34 +117,13 @@ export function nativeAvailability(): Availability {
   }
 }
 
-/**
- * The best float32 host factory present: `nativeFloat` when its libraries load, else
- * `jsFloat`. Its `name` says which.
- *
- * @example
- * ```ts
- * import { defaultFloat } from "@knap/knap";
- * const f = defaultFloat();
- * console.log(`computing on ${f.name}`);
- * ```
- */
-export function defaultFloat(): Factory<"host", "float32"> {
-  return nativeAvailability().available ? nativeFloat : jsFloat;
-}
-
-/**
- * The best float64 host factory present: `nativeDouble` when its libraries load, else
- * `jsDouble`. Its `name` says which.
- *
- * @example
- * ```ts
- * import { defaultDouble } from "@knap/knap";
- * if (defaultDouble().dtype !== "float64") throw new Error("unexpected");
- * ```
- */
-export function defaultDouble(): Factory<"host", "float64"> {
-  return nativeAvailability().available ? nativeDouble : jsDouble;
-}
+registerHostEngine({
+  name: "native",
+  rank: 10,
+  float: nativeFloat,
+  double: nativeDouble,
+  availability: nativeAvailability,
+});
 
 function vector<D extends DType>(
   f: Factory<"host", D>,

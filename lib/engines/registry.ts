@@ -1,0 +1,121 @@
+/**
+ * The registry of host engines: each registers its shared float32 and float64 factories with
+ * a rank and a test of whether it runs here, and the defaults are the best-ranked that does.
+ * The js engine is always present at rank 0; the native engine registers itself above it. An
+ * engine added later (a faster CPU library, one of a user's own) registers the same way, and
+ * `defaultFloat()`, `defaultDouble()` and the shortcuts `dv`, `fv`, `dge`, `fge` pick it up.
+ *
+ * @module
+ */
+
+import type { Factory } from "../core/factory.ts";
+import { jsDouble, jsFloat } from "./js/mod.ts";
+
+/** Whether an engine runs on this machine, and if not, why. */
+export type Availability = { readonly available: true } | {
+  readonly available: false;
+  readonly reason: string;
+};
+
+/** A host engine's entry in the registry. */
+export interface HostEngine {
+  /** Its name, as its factories' engine reports it. */
+  readonly name: string;
+  /** Higher ranks are preferred as the default. */
+  readonly rank: number;
+  /** Its shared float32 factory. */
+  readonly float: Factory<"host", "float32">;
+  /** Its shared float64 factory. */
+  readonly double: Factory<"host", "float64">;
+  /** Whether it runs here; asked when a default is wanted, so loading stays lazy. */
+  availability(): Availability;
+}
+
+const engines: HostEngine[] = [{
+  name: "js",
+  rank: 0,
+  float: jsFloat,
+  double: jsDouble,
+  availability: () => ({ available: true }),
+}];
+
+/**
+ * Registers a host engine (replacing one of the same name until it is removed); the defaults
+ * then prefer it over lower-ranked engines wherever it runs. Returns a function that removes it.
+ *
+ * @example
+ * ```ts
+ * import { defaultFloat, jsDouble, jsFloat, registerHostEngine } from "@knap/knap";
+ * const remove = registerHostEngine({
+ *   name: "mine", rank: 100, float: jsFloat, double: jsDouble,
+ *   availability: () => ({ available: false, reason: "not on this machine" }),
+ * });
+ * if (defaultFloat().name === "mine") throw new Error("an engine that does not run is skipped");
+ * remove();
+ * ```
+ */
+export function registerHostEngine(engine: HostEngine): () => void {
+  if (!Number.isFinite(engine.rank)) {
+    throw new RangeError(`registerHostEngine: ${engine.name}'s rank must be finite`);
+  }
+  if (engine.name === "js" && engine.float !== jsFloat) {
+    throw new TypeError("registerHostEngine: the js engine is built in; choose another name");
+  }
+  const at = engines.findIndex((e) => e.name === engine.name);
+  const replaced = at >= 0 ? engines.splice(at, 1)[0] : undefined;
+  engines.push(engine);
+  engines.sort((a, b) => b.rank - a.rank);
+  return () => {
+    const i = engines.indexOf(engine);
+    if (i < 0) return;
+    engines.splice(i, 1);
+    if (replaced !== undefined) registerHostEngine(replaced);
+  };
+}
+
+/**
+ * The registered host engines, best-ranked first.
+ *
+ * @example
+ * ```ts
+ * import { hostEngines } from "@knap/knap";
+ * if (hostEngines().at(-1)?.name !== "js") throw new Error("js is always there, last");
+ * ```
+ */
+export function hostEngines(): readonly HostEngine[] {
+  return [...engines];
+}
+
+/** The best-ranked engine that runs here (the js engine always does). */
+function best(): HostEngine {
+  return engines.find((e) => e.availability().available) ?? engines[engines.length - 1];
+}
+
+/**
+ * The best float32 host factory present: `nativeFloat` when its libraries load, else
+ * `jsFloat` (or a registered engine ranked above them). Its `name` says which.
+ *
+ * @example
+ * ```ts
+ * import { defaultFloat } from "@knap/knap";
+ * const f = defaultFloat();
+ * console.log(`computing on ${f.name}`);
+ * ```
+ */
+export function defaultFloat(): Factory<"host", "float32"> {
+  return best().float;
+}
+
+/**
+ * The best float64 host factory present: `nativeDouble` when its libraries load, else
+ * `jsDouble` (or a registered engine ranked above them). Its `name` says which.
+ *
+ * @example
+ * ```ts
+ * import { defaultDouble } from "@knap/knap";
+ * if (defaultDouble().dtype !== "float64") throw new Error("unexpected");
+ * ```
+ */
+export function defaultDouble(): Factory<"host", "float64"> {
+  return best().double;
+}
