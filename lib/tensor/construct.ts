@@ -8,6 +8,7 @@
 import type { Factory } from "../core/factory.ts";
 import type { DType, Loc } from "../core/types.ts";
 import { allocate } from "../core/structures.ts";
+import { numbers } from "../core/host.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import { defaultLayouts, desc, entries, type TensorDesc, type TensorLayout } from "./desc.ts";
@@ -55,20 +56,24 @@ export function tensor<L extends Loc, D extends DType>(
         "a new tensor is dense",
     );
   }
-  if (data !== undefined && data.length !== span) {
+  // Typed arrays are numbers already; anything else is checked entry by entry.
+  const values = data === undefined || data instanceof Float32Array || data instanceof Float64Array
+    ? data
+    : numbers(op, data);
+  if (values !== undefined && values.length !== span) {
     throw new RangeError(
-      `${op}: [${d.shape.join(", ")}] takes ${span} entries, got ${data.length}`,
+      `${op}: [${d.shape.join(", ")}] takes ${span} entries, got ${values.length}`,
     );
   }
   const t = new Tensor(f, allocate(op, f, span), 0, d.shape, d.strides, true);
-  if (data === undefined) return t;
+  if (values === undefined) return t;
   try {
     // The entries go into a js tensor in logical order, then through the one copy path.
     const host = f.dtype === "float64" ? jsDouble : jsFloat;
     using staged = new Tensor(host, allocate(op, host, span), 0, d.shape, d.strides, true);
     const a = host.engine.hostArray(staged.storage.buffer)!;
     let k = 0;
-    walk(d.shape, d.strides, 0, (at) => a[at] = data[k++]);
+    walk(d.shape, d.strides, 0, (at) => a[at] = values[k++]);
     transformer(staged, t).run();
     return t;
   } catch (e) {

@@ -142,6 +142,11 @@ Deno.test("tensor: refusals keep every entry inside its memory", () => {
     "same factory",
   );
   assertThrows(() => tensor(jsFloat, [2, 3], "nc", [1, 2]), RangeError, "6 entries, got 2");
+  assertThrows(
+    () => tensor(jsFloat, [2], "x", ["1", 2] as unknown as number[]),
+    TypeError,
+    "data must hold numbers",
+  );
   assertThrows(() => tensor(jsFloat, [2, 3], [4, 1]), RangeError, "gaps");
   assertThrows(() => tensor(jsFloat, desc([2], "float64")), TypeError, "float64");
   using u = tensor(jsFloat, [3, 2]);
