@@ -16,4 +16,4 @@
  * @module
  */
 
-export { dense, infer, init_, network, TensorNetwork, train } from "./network.ts";
+export { dense, infer, init_, load, network, save, TensorNetwork, train } from "./network.ts";

@@ -24,7 +24,10 @@ import {
   type InitOptions,
   type LayerOptions,
   type LayerSpec,
+  load as loadLayers,
   type MinibatchOptions,
+  save as saveLayers,
+  type SaveOptions,
   sgdTrain,
 } from "../nn/mod.ts";
 
@@ -190,4 +193,53 @@ export function train<L extends Loc>(
     );
   }
   return sgdTrain(net.layers, xs, viewGe(y), cost, epochs, options);
+}
+
+/**
+ * Writes the network's weights as safetensors, atomically, under the names PyTorch gives the
+ * same `nn.Sequential` (see `save` of `@knap/knap/nn`).
+ *
+ * @example
+ * ```ts
+ * import { jsFloat } from "@knap/knap";
+ * import { dense, init_, load, network, save } from "@knap/knap/dnn";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+ * using a = init_(network(jsFloat, [1, 4], [dense(3, "tanh"), dense(2, "softmax")]), { seed: 1 });
+ * await save(a, path);
+ * using b = await load(network(jsFloat, [1, 4], [dense(3, "tanh"), dense(2, "softmax")]), path);
+ * if (b.layers.layers[0].weights.toArray().join() !== a.layers.layers[0].weights.toArray().join()) {
+ *   throw new Error("unexpected");
+ * }
+ * await Deno.remove(path);
+ * ```
+ */
+export function save<L extends Loc>(
+  net: TensorNetwork<L>,
+  path: string | URL,
+  options?: SaveOptions,
+): Promise<void> {
+  return saveLayers(net.layers, path, options);
+}
+
+/**
+ * Loads weights saved by `save` (or by PyTorch for the same layers) into the network and
+ * returns it; a file that does not fit is refused naming the tensor, before any weight changes.
+ *
+ * @example
+ * ```ts
+ * import { jsFloat } from "@knap/knap";
+ * import { dense, load, network, save } from "@knap/knap/dnn";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+ * using a = network(jsFloat, [1, 4], [dense(3, "relu")]);
+ * await save(a, path);
+ * using b = await load(network(jsFloat, [1, 4], [dense(3, "relu")]), path);
+ * await Deno.remove(path);
+ * ```
+ */
+export async function load<L extends Loc>(
+  net: TensorNetwork<L>,
+  path: string | URL,
+): Promise<TensorNetwork<L>> {
+  await loadLayers(net.layers, path);
+  return net;
 }

@@ -8,6 +8,7 @@ import {
   ge,
   type GEMatrix,
   jsDouble,
+  jsFloat,
   randUniform_,
   type Tensor,
   tensor,
@@ -15,7 +16,8 @@ import {
   transfer,
   transformer,
 } from "../../mod.ts";
-import { dense, infer, init_, network, train } from "../../lib/dnn/mod.ts";
+import { dense, infer, init_, load, network, save, train } from "../../lib/dnn/mod.ts";
+import { expectations, fixtures, fixturesPresent } from "../data/_fixtures.ts";
 import {
   adam,
   categoricalCrossentropyCost_,
@@ -102,4 +104,31 @@ Deno.test("tensor network: images in nchw, targets with samples innermost, and r
   assertThrows(() => network(jsDouble, [4], [dense(1, "linear")]), RangeError, "batch dimension");
   const c = train(net, x, y, categoricalCrossentropyCost_, 3, { batch: 3, eta: 0.5, quiet: true });
   assert(Number.isFinite(c) && c < Math.LN2, `targets with samples innermost train: ${c}`);
+});
+
+Deno.test({
+  name: fixturesPresent
+    ? "tensor network: PyTorch's 4-8-1 file loads and computes PyTorch's outputs; save round-trips"
+    : "tensor network safetensors skipped: ../shared/fixtures is absent",
+  ignore: !fixturesPresent,
+  async fn() {
+    const { inputs, outputs } = (await expectations())["mlp_4_8_1_f32.safetensors"].inference;
+    const specs = [dense(8, "tanh"), dense(1, "linear")];
+    using net = await load(
+      network(jsFloat, [3, 4], specs),
+      new URL("mlp_4_8_1_f32.safetensors", fixtures),
+    );
+    using x = tensor(jsFloat, [3, 4], "nc", inputs.flat());
+    const y = Array.from(infer(net, x).toArray());
+    y.forEach((v, i) => assert(Math.abs(v - outputs[i]) < 2e-6, `output ${i}: ${v}`));
+    const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+    try {
+      await save(net, path, { metadata: { architecture: "4-8-1 tanh linear", format: "pt" } });
+      const mine = await Deno.readFile(path);
+      const theirs = await Deno.readFile(new URL("mlp_4_8_1_f32.safetensors", fixtures));
+      assert(mine.length === theirs.length && mine.every((b, i) => b === theirs[i]), "bytes");
+    } finally {
+      await Deno.remove(path);
+    }
+  },
 });
