@@ -98,3 +98,4 @@ export { batchOf, viewTz } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export { Batcher, batcher, type Connection, connector, shuffle_ } from "./lib/tensor/batching.ts";
+export { gatherColumns_ } from "./lib/gather.ts";

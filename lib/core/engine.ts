@@ -147,6 +147,11 @@ export interface DnnEngine {
    * may be x itself.
    */
   softmax?(x: Operand, out: Operand, log: boolean): void;
+  /**
+   * Column k of out ← column indices[k] of x, for every k (indices checked, x and out apart):
+   * a shuffled minibatch in one call. Without it, each column is a `copy`.
+   */
+  gatherColumns?(x: Operand, indices: Int32Array, out: Operand): void;
 }
 
 /** One backend: its memory, its transfers and its capabilities. */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { GEMatrix, Vector } from "../core/structures.ts";
+import type { GEMatrix } from "../core/structures.ts";
 import { ge } from "../core/construct.ts";
 import {
   count,
@@ -26,8 +26,8 @@ import {
 } from "../core/checks.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
-import { copy_ } from "../blas.ts";
-import { cols, submatrix } from "../core/views.ts";
+import { gatherColumns_ } from "../gather.ts";
+import { submatrix } from "../core/views.ts";
 import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import type { Optimizer } from "./optimizer.ts";
@@ -93,11 +93,10 @@ export function sgdTrain<L extends Loc>(
   const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
-  // "samples": one batch buffer, filled column by column through views made once.
+  // "samples": one batch buffer, filled by gathering the batch's columns.
   const xb = byViews ? undefined : ge(x.factory, x.m, size);
   const yb = byViews ? undefined : ge(net.factory, y.m, size);
-  const xCols: Vector<L>[] = byViews ? [] : cols(x), yCols: Vector<L>[] = byViews ? [] : cols(y);
-  const xbCols: Vector<L>[] = xb ? cols(xb) : [], ybCols: Vector<L>[] = yb ? cols(yb) : [];
+  const picked = new Int32Array(size);
   // "batches": a view per batch, the last one ending at the last sample.
   const start = (b: number) => Math.min(b * size, n - size);
   const xViews = byViews
@@ -113,11 +112,9 @@ export function sgdTrain<L extends Loc>(
       t.input(xViews[order[b]]);
       target = yViews[order[b]];
     } else {
-      for (let j = 0; j < size; j++) {
-        const s = order[(b * size + j) % n];
-        copy_(xCols[s], xbCols[j]);
-        copy_(yCols[s], ybCols[j]);
-      }
+      for (let j = 0; j < size; j++) picked[j] = order[(b * size + j) % n];
+      gatherColumns_(x, picked, xb!);
+      gatherColumns_(y, picked, yb!);
       target = yb!;
     }
     return t.step(cost, target, eta, read);

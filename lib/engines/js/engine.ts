@@ -15,6 +15,7 @@ import { mapKernel } from "./emit.ts";
 import { plan } from "./walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
+import { gatherColumns } from "./gather.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 
@@ -82,5 +83,5 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
-  dnn: { softmax: softmaxColumns },
+  dnn: { softmax: softmaxColumns, gatherColumns },
 };

@@ -16,7 +16,7 @@ import { plan } from "../js/walk.ts";
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
-import { nativeDnn } from "./reorder.ts";
+import { nativeDnn } from "./dnn.ts";
 import { pointerAt, strides } from "./operands.ts";
 
 type DataType = typeof dnnl_f32 | typeof dnnl_bf16;
@@ -117,8 +117,14 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
       pointerAt(dst, "bfloat16 transfer: dst"),
     ]);
   }
-  // Layout changes only: bfloat16 memory holds no numbers the js loops could read.
-  return { ...engine, write, read, dnn: { reorder: nativeDnn(libs).reorder } };
+  // Layout changes and gathers only: they move bits; bfloat16 holds no numbers js could read.
+  const dnn = nativeDnn(libs);
+  return {
+    ...engine,
+    write,
+    read,
+    dnn: { reorder: dnn.reorder, gatherColumns: dnn.gatherColumns },
+  };
 
   function write(src: HostOperand, dst: Operand): void {
     if (src.storage.buffer instanceof Float32Array) reorder(src, dst, dnnl_f32, dnnl_bf16);

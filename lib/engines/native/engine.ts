@@ -10,7 +10,7 @@ import type { Engine } from "../../core/engine.ts";
 import { jsEngine } from "../js/engine.ts";
 import { nativeBlas } from "./blas.ts";
 import { nativeMath } from "./eltwise.ts";
-import { nativeDnn } from "./reorder.ts";
+import { nativeDnn } from "./dnn.ts";
 import { nativeLibraries } from "./libraries.ts";
 
 let engine: Engine | undefined;

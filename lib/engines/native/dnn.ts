@@ -1,7 +1,9 @@
 /**
- * Layout changes of float32 and bfloat16 tensors through oneDNN's reorder primitive: one
- * primitive per shape, strides and type, built on the first copy and kept in a small cache.
- * float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine has.
+ * The native engine's tensor primitives. Layout changes of float32 and bfloat16 tensors go
+ * through oneDNN's reorder primitive: one primitive per shape, strides and type, built on the
+ * first copy and kept in a small cache; float64 has no reorder in oneDNN 2.x and takes the matrix
+ * copies every engine has. Softmax and column gathers run the js engine's loops over the same
+ * typed arrays, after the extents are checked.
  *
  * @module
  */
@@ -12,6 +14,8 @@ import type { DType } from "../../core/types.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 import { softmaxColumns } from "../js/softmax.ts";
+import { gatherColumns } from "../js/gather.ts";
+import { inside } from "./operands.ts";
 
 const CACHE_LIMIT = 32;
 
@@ -46,6 +50,11 @@ export function nativeDnn(libs: NativeLibraries): DnnEngine {
   let prims: Primitives | undefined;
   return {
     softmax: softmaxColumns,
+    gatherColumns: (x, indices, out) => {
+      inside(x, "gatherColumns: x");
+      inside(out, "gatherColumns: out");
+      gatherColumns(x, indices, out);
+    },
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
