@@ -134,3 +134,29 @@ Deno.test({
     assertThrows(() => vctr(f, max + 1), RangeError, "vctr", String(max));
   },
 });
+
+Deno.test({
+  name: "webgpu: a kernel that does not compile is an error when results are read, not zeros",
+  ignore: !(await webgpuAvailability()).available,
+  async fn() {
+    const { Runtime } = await import("../../lib/engines/webgpu/runtime.ts");
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter!.requestDevice();
+    try {
+      const rt = new Runtime(device);
+      rt.kernel("broken", [true], () => "@compute @workgroup_size(1) fn main() { let from = 1; }");
+      const b = rt.buffer(4);
+      let error = "";
+      try {
+        await rt.read(b, 0, 16);
+      } catch (e) {
+        error = String(e);
+      }
+      if (!error.includes("did not compile") || !error.includes("broken")) {
+        throw new Error(`expected the compile error, got "${error}"`);
+      }
+    } finally {
+      device.destroy();
+    }
+  },
+});

@@ -16,6 +16,7 @@ import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
+import { gatherKernel } from "./gather.ts";
 
 const absX = fn1("abs", x);
 
@@ -174,6 +175,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     },
     dnn: {
       softmax: (a, out, log) => softmaxKernel(rt, a, out, log),
+      gatherColumns: (a, indices, out) => gatherKernel(rt, a, indices, out),
     },
   };
 }

@@ -44,6 +44,9 @@ export class Runtime {
   }));
   #used = 0;
   #graveyard: GPUBuffer[] = [];
+  // A kernel that fails to compile would run as nothing and leave its output as it was: the
+  // compile's error scope is kept and checked before any result reaches the host.
+  #compiles: Promise<string | undefined>[] = [];
   readonly #kernels = new Map<string, Kernel>();
   readonly #bindGroups = new Map<string, GPUBindGroup>();
   readonly #ids = new WeakMap<GPUBuffer, number>();
@@ -106,12 +109,16 @@ export class Runtime {
           })),
         ],
       });
+      this.device.pushErrorScope("validation");
       const module = this.device.createShaderModule({ code: build(), label: key });
       const pipeline = this.device.createComputePipeline({
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: "main" },
         label: key,
       });
+      this.#compiles.push(
+        this.device.popErrorScope().then((e) => e === null ? undefined : `${key}: ${e.message}`),
+      );
       k = { pipeline, layout, id: this.#kernels.size + 1 };
       this.#kernels.set(key, k);
     }
@@ -193,8 +200,18 @@ export class Runtime {
     this.device.queue.writeBuffer(dst, byteOffset, data);
   }
 
+  /** Throws a KnapError if a kernel compiled since the last check failed to. */
+  async #checkCompiles(): Promise<void> {
+    if (this.#compiles.length === 0) return;
+    const failed = (await Promise.all(this.#compiles.splice(0))).filter((m) => m !== undefined);
+    if (failed.length > 0) {
+      throw new KnapError(`webgpu: a kernel did not compile (${failed.join("; ")})`, "kernel");
+    }
+  }
+
   /** The bytes [byteOffset, byteOffset + bytes) of a buffer, after all recorded work. */
   async read(src: GPUBuffer, byteOffset: number, bytes: number): Promise<Float32Array> {
+    await this.#checkCompiles();
     const staging = this.device.createBuffer({
       size: Math.max(4, bytes),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -222,6 +239,7 @@ export class Runtime {
   /** Resolves when all recorded work has finished on the device. */
   async synchronize(): Promise<void> {
     this.flush();
+    await this.#checkCompiles();
     await this.device.queue.onSubmittedWorkDone();
   }
 
