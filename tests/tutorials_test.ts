@@ -316,3 +316,17 @@ Deno.test({
     assertEquals(acc26, acc22);
   },
 });
+
+Deno.test({
+  name: mnistTest && gpu.available
+    ? "tutorials 22 and 26 on WebGPU: the same accuracy, matrix or tensor network"
+    : "tutorials 22 and 26 on WebGPU skipped: no adapter or no ../shared/data/mnist",
+  ignore: mnistTest === undefined || !gpu.available,
+  async fn() {
+    const args = ["--backend=webgpu", "--test-set-only", "--epochs=2", "--hidden=32"];
+    const [acc22] = numbers(await run("22_mnist_metrics.ts", ...args), /accuracy ([\d.]+)/g);
+    const [acc26] = numbers(await run("26_tensor_network.ts", ...args), /accuracy ([\d.]+)/g);
+    assert(acc22 >= 0.85, `accuracy ${acc22}`);
+    assertEquals(acc26, acc22);
+  },
+});
