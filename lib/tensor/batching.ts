@@ -15,6 +15,9 @@ import { liveTensor, type Tensor } from "./tensor.ts";
 import { tensor } from "./construct.ts";
 import { transformer } from "./transformer.ts";
 import { batchOf } from "./views.ts";
+import { submatrix, viewGe } from "../core/views.ts";
+import { gatherColumns_ } from "../gather.ts";
+import type { Factory } from "../core/factory.ts";
 
 function checkSamples(op: string, x: Tensor, y: Tensor): void {
   liveTensor(op, x, "x");
@@ -122,6 +125,21 @@ export async function shuffle_<L extends Loc, M extends Loc>(
     if (!Number.isSafeInteger(i) || i < 0 || i >= x.shape[0]) {
       throw new RangeError(`${op}: index ${k} is ${i}; x has samples 0 to ${x.shape[0] - 1}`);
     }
+  }
+  // Same factory, and both tensors features × batch matrices with the same sample layout: one
+  // gather. Otherwise a planned copy per sample.
+  const asMatrix = (t: Tensor) => {
+    try {
+      return viewGe(t);
+    } catch {
+      return undefined;
+    }
+  };
+  const xm = asMatrix(x), ym = asMatrix(y);
+  const sameLayout = x.strides.slice(1).join() === y.strides.slice(1).join();
+  if ((x.factory as Factory) === y.factory && xm && ym && sameLayout && x.storage !== y.storage) {
+    gatherColumns_(xm, indices, submatrix(ym, 0, 0, ym.m, indices.length));
+    return y;
   }
   const pending: Promise<unknown>[] = [];
   for (let k = 0; k < indices.length; k++) {

@@ -25,6 +25,15 @@ for (const f of await allFactories()) {
       ...data.slice(0, 6),
       ...data.slice(24, 30),
     ]);
+    // The same layout on the same factory: one gather of whole samples.
+    using z = tensor(f, [4, 1, 2, 3], "nchw");
+    await shuffle_(x, [9, 0, 4], z);
+    assertEquals(await valuesOf(z), [
+      ...data.slice(54, 60),
+      ...data.slice(0, 6),
+      ...data.slice(24, 30),
+      ...new Array(6).fill(0),
+    ]);
     using c = connector(x, desc([10, 1, 2, 3], f.dtype, "nhwc"));
     await c.run();
     assertEquals(await valuesOf(c.output), data);
