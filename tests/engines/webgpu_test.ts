@@ -160,3 +160,18 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "webgpu: a read sees the data as it was when asked for, not after later work",
+  ignore: !(await webgpuAvailability()).available,
+  async fn() {
+    using f = await webgpuFloat();
+    using x = k.vctr(f, [1, 2, 3]);
+    const before = k.transfer(k.jsFloat, x); // not awaited yet
+    k.scal_(10, x);
+    const after = k.transfer(k.jsFloat, x);
+    using b = await before, a = await after;
+    assert(Array.from(k.toArray(b)).join() === "1,2,3", `before: ${Array.from(k.toArray(b))}`);
+    assert(Array.from(k.toArray(a)).join() === "10,20,30", `after: ${Array.from(k.toArray(a))}`);
+  },
+});

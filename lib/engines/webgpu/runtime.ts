@@ -211,7 +211,8 @@ export class Runtime {
 
   /** The bytes [byteOffset, byteOffset + bytes) of a buffer, after all recorded work. */
   async read(src: GPUBuffer, byteOffset: number, bytes: number): Promise<Float32Array> {
-    await this.#checkCompiles();
+    // The copy is recorded now, before this function first yields: work the caller records
+    // after calling read must not reach the bytes read.
     const staging = this.device.createBuffer({
       size: Math.max(4, bytes),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -219,6 +220,7 @@ export class Runtime {
     if (bytes > 0) this.copy(src, byteOffset, staging, 0, bytes);
     this.flush();
     try {
+      await this.#checkCompiles();
       await staging.mapAsync(GPUMapMode.READ);
       const out = new Float32Array(staging.getMappedRange().slice(0));
       staging.unmap();
