@@ -92,10 +92,18 @@ export {
   type TensorLayout,
   tensorLayouts,
 } from "./lib/tensor/desc.ts";
-export { Tensor } from "./lib/tensor/tensor.ts";
+export { dataType, layout, shape, Tensor } from "./lib/tensor/tensor.ts";
 export { tensor } from "./lib/tensor/construct.ts";
 export { batchOf, viewTz } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
-export { Batcher, batcher, type Connection, connector, shuffle_ } from "./lib/tensor/batching.ts";
+export {
+  Batcher,
+  batcher,
+  type Connection,
+  connector,
+  shuffle_,
+  Shuffler,
+  shuffler,
+} from "./lib/tensor/batching.ts";
 export { gatherColumns_ } from "./lib/gather.ts";

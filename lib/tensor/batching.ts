@@ -203,3 +203,39 @@ export function connector<L extends Loc>(x: Tensor<L>, want: TensorDesc): Connec
     [Symbol.dispose]: () => y[Symbol.dispose](),
   };
 }
+
+/** Copies chosen samples from one tensor into another; see {@linkcode shuffler}. */
+export class Shuffler<L extends Loc = Loc, M extends Loc = Loc> {
+  /** The source of samples. */
+  readonly input: Tensor<L>;
+  /** The destination. */
+  readonly output: Tensor<M>;
+
+  /** Internal: use {@linkcode shuffler}. */
+  constructor(input: Tensor<L>, output: Tensor<M>) {
+    this.input = input;
+    this.output = output;
+  }
+
+  /** The output's first samples become the input's samples at `indices`, in order. */
+  run(indices: ArrayLike<number>): Promise<Tensor<M>> {
+    return shuffle_(this.input, indices, this.output);
+  }
+}
+
+/**
+ * Deep Diamond's shuffler: plans copying chosen samples of x into y (see {@linkcode shuffle_}).
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, shuffler, tensor } from "@knap/knap";
+ * using x = tensor(jsFloat, [3, 2], "nc", [1, 2, 3, 4, 5, 6]);
+ * using y = tensor(jsFloat, [2, 2]);
+ * await shuffler(x, y).run([1, 2]);
+ * if (Array.from(y.toArray()).join() !== "3,4,5,6") throw new Error("unexpected");
+ * ```
+ */
+export function shuffler<L extends Loc, M extends Loc>(x: Tensor<L>, y: Tensor<M>): Shuffler<L, M> {
+  checkSamples("shuffler", x, y);
+  return new Shuffler(x, y);
+}

@@ -26,7 +26,8 @@ import { transformer } from "./transformer.ts";
  * import { desc, jsFloat, tensor } from "@knap/knap";
  * using a = tensor(jsFloat, [2, 3]);
  * using b = tensor(jsFloat, desc([2, 3], "float32", "cn"));
- * if (a.layout !== "nc" || b.strides.join() !== "1,2") throw new Error("unexpected");
+ * using c = tensor(jsFloat, [2, 3, 4, 4], "float32", "nhwc"); // Deep Diamond's argument order
+ * if (a.layout !== "nc" || b.strides.join() !== "1,2" || c.layout !== "nhwc") throw new Error();
  * ```
  */
 export function tensor<L extends Loc, D extends DType>(
@@ -34,6 +35,46 @@ export function tensor<L extends Loc, D extends DType>(
   shape: readonly number[] | TensorDesc,
   layout?: TensorLayout | readonly number[],
   data?: ArrayLike<number>,
+): Tensor<L, D>;
+/**
+ * Deep Diamond's form, `tensor(factory, shape, dtype, layout)`: the dtype must be the factory's
+ * (a factory makes one dtype), so a mismatch is refused rather than converted.
+ */
+export function tensor<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
+  shape: readonly number[],
+  dtype: D,
+  layout?: TensorLayout | readonly number[],
+  data?: ArrayLike<number>,
+): Tensor<L, D>;
+export function tensor<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
+  shape: readonly number[] | TensorDesc,
+  ...rest: unknown[]
+): Tensor<L, D> {
+  if (typeof rest[0] === "string" && dtypes.includes(rest[0] as DType)) {
+    if (rest[0] !== f.dtype) {
+      throw new TypeError(
+        `tensor: ${f.name} makes ${f.dtype}, not ${rest[0]}; use a factory of that dtype`,
+      );
+    }
+    rest.shift();
+  }
+  return make(
+    f,
+    shape,
+    rest[0] as TensorLayout | readonly number[] | undefined,
+    rest[1] as ArrayLike<number> | undefined,
+  );
+}
+
+const dtypes: readonly DType[] = ["float32", "float64", "bfloat16"];
+
+function make<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
+  shape: readonly number[] | TensorDesc,
+  layout: TensorLayout | readonly number[] | undefined,
+  data: ArrayLike<number> | undefined,
 ): Tensor<L, D> {
   const op = "tensor";
   checkFactoryLive(op, f);

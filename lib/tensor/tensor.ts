@@ -222,3 +222,48 @@ export function liveTensor(op: string, t: unknown, name = "t"): asserts t is Ten
   if (t.storage.released) throw new KnapError(`${op}: ${name} was released`, "released");
   checkFactoryLive(op, t.factory);
 }
+
+/**
+ * A tensor's shape in logical order (Deep Diamond's `shape`).
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, shape, tensor } from "@knap/knap";
+ * using t = tensor(jsFloat, [2, 3]);
+ * if (shape(t).join() !== "2,3") throw new Error("unexpected");
+ * ```
+ */
+export function shape(t: Tensor): readonly number[] {
+  liveTensor("shape", t);
+  return t.shape;
+}
+
+/**
+ * A tensor's layout: its name when the strides are a named layout, else the strides.
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, layout, tensor } from "@knap/knap";
+ * using t = tensor(jsFloat, [2, 3, 4, 4], "nhwc");
+ * if (layout(t) !== "nhwc") throw new Error("unexpected");
+ * ```
+ */
+export function layout(t: Tensor): TensorLayout | readonly number[] {
+  liveTensor("layout", t);
+  return t.layout ?? t.strides;
+}
+
+/**
+ * A tensor's element type (Deep Diamond's `data-type`).
+ *
+ * @example
+ * ```ts
+ * import { dataType, jsDouble, tensor } from "@knap/knap";
+ * using t = tensor(jsDouble, [4]);
+ * if (dataType(t) !== "float64") throw new Error("unexpected");
+ * ```
+ */
+export function dataType<D extends DType>(t: Tensor<Loc, D>): D {
+  liveTensor("dataType", t);
+  return t.dtype;
+}

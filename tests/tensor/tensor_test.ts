@@ -6,6 +6,7 @@
 import {
   axpy_,
   batchOf,
+  dataType,
   desc,
   type Factory,
   ge,
@@ -13,10 +14,12 @@ import {
   jsDouble,
   jsFloat,
   KnapError,
+  layout,
   mm,
   nativeBfloat16,
   nativeDouble,
   nativeFloat,
+  shape,
   Tensor,
   tensor,
   type TensorLayout,
@@ -208,4 +211,19 @@ Deno.test({
     const run = dnn.reorder!(past, t, "float32")!;
     assertThrows(run, RangeError, "does not lie in its storage of 6");
   },
+});
+
+Deno.test("Deep Diamond's names: tensor(f, shape, dtype, layout), shape, layout, dataType", () => {
+  using t = tensor(jsFloat, [2, 3, 4, 4], "float32", "nhwc", iota(96));
+  assertEquals([shape(t), layout(t), dataType(t)], [[2, 3, 4, 4], "nhwc", "float32"]);
+  assertEquals(Array.from(t.toArray()).slice(0, 3), [1, 2, 3]);
+  using s = tensor(jsFloat, [2, 3], "float32");
+  assertEquals(layout(s), "nc");
+  const strided = batchOf(tensor(jsFloat, [4, 3], "cn"), 0, 2);
+  assertEquals(layout(strided), [1, 4]);
+  assertThrows(
+    () => tensor(jsFloat, [2], "float64"),
+    TypeError,
+    "jsFloat makes float32, not float64",
+  );
 });
