@@ -107,3 +107,4 @@ export {
   shuffler,
 } from "./lib/tensor/batching.ts";
 export { gatherColumns_ } from "./lib/gather.ts";
+export { adamUpdate_ } from "./lib/adam.ts";

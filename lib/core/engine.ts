@@ -152,6 +152,20 @@ export interface DnnEngine {
    * a shuffled minibatch in one call. Without it, each column is a `copy`.
    */
   gatherColumns?(x: Operand, indices: Int32Array, out: Operand): void;
+  /**
+   * One Adam step in one pass: m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²;
+   * w ← w − rate · m / (√s + ε). Operands of one shape, apart in memory, any strides.
+   */
+  adam?(
+    w: Operand,
+    g: Operand,
+    m: Operand,
+    s: Operand,
+    rate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
 }
 
 /** One backend: its memory, its transfers and its capabilities. */

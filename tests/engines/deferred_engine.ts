@@ -63,6 +63,7 @@ const engine: Engine = {
   },
   dnn: {
     softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
+    adam: (w, g, m, s, ...p) => js.dnn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
   },
 };
 

@@ -152,7 +152,9 @@ Deno.test({
       } catch (e) {
         error = String(e);
       }
-      if (!error.includes("did not compile") || !error.includes("broken")) {
+      if (
+        !error.includes("did not compile") || !error.includes("broken") || error.includes("lost")
+      ) {
         throw new Error(`expected the compile error, got "${error}"`);
       }
     } finally {

@@ -16,6 +16,7 @@ import { plan } from "./walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
 import { gatherColumns } from "./gather.ts";
+import { adamUpdate } from "./adam.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 
@@ -83,5 +84,5 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
-  dnn: { softmax: softmaxColumns, gatherColumns },
+  dnn: { softmax: softmaxColumns, gatherColumns, adam: adamUpdate },
 };

@@ -3,7 +3,8 @@
  * through oneDNN's reorder primitive: one primitive per shape, strides and type, built on the
  * first copy and kept in a small cache; float64 has no reorder in oneDNN 2.x and takes the matrix
  * copies every engine has. Softmax and column gathers run the js engine's loops over the same
- * typed arrays, after the extents are checked.
+ * typed arrays, after the extents are checked. Adam has no fused primitive here: oneDNN's
+ * multithreaded passes (MNIST's epoch 134 ms) beat the js engine's one-pass loop (228 ms).
  *
  * @module
  */

@@ -17,6 +17,7 @@ import { gemmKernel, gemvKernel, gerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { gatherKernel } from "./gather.ts";
+import { adamKernel } from "./adam.ts";
 
 const absX = fn1("abs", x);
 
@@ -176,6 +177,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     dnn: {
       softmax: (a, out, log) => softmaxKernel(rt, a, out, log),
       gatherColumns: (a, indices, out) => gatherKernel(rt, a, indices, out),
+      adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
     },
   };
 }

@@ -221,6 +221,11 @@ export class Runtime {
     this.flush();
     try {
       await this.#checkCompiles();
+    } catch (e) {
+      staging.destroy();
+      throw e;
+    }
+    try {
       await staging.mapAsync(GPUMapMode.READ);
       const out = new Float32Array(staging.getMappedRange().slice(0));
       staging.unmap();
