@@ -22,8 +22,9 @@ import { div_, linearFrac_, sqr_, sqrt_ } from "./math.ts";
  * import { adamUpdate_, dv, toArray } from "@knap/knap";
  * using w = dv(1, 1), g = dv(0.5, -0.5), m = dv(2), s = dv(2);
  * adamUpdate_(w, g, m, s, 0.1, 0.9, 0.999, 1e-8);
- * // m = 0.05, −0.05 and s = 0.00025 each: the step is 0.1 · m / √s = ±0.316.
- * if (Math.abs(toArray(w)[0] - (1 - 0.1 * 0.05 / Math.sqrt(0.00025))) > 1e-9) throw new Error();
+ * // m = 0.05, −0.05 and s = 0.00025 each: the step is 0.1 · m / (√s + ε) = ±0.316.
+ * const step = 0.1 * 0.05 / (Math.sqrt(0.00025) + 1e-8);
+ * if (Math.abs(toArray(w)[0] - (1 - step)) > 1e-12) throw new Error(`${toArray(w)[0]}`);
  * ```
  */
 export function adamUpdate_<S extends Structure>(
