@@ -18,20 +18,9 @@ import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { gatherKernel } from "./gather.ts";
 import { adamKernel } from "./adam.ts";
+import { dense } from "./wgsl.ts";
 
 const absX = fn1("abs", x);
-
-/** A dense column-major operand over a whole buffer. */
-function dense(buffer: GPUBuffer, rows: number, cols: number): Operand {
-  return {
-    storage: { buffer, length: rows * cols, released: false },
-    offset: 0,
-    rows,
-    cols,
-    rowStride: 1,
-    colStride: rows,
-  };
-}
 
 /** The index one past the last entry an operand touches. */
 function spanEnd(o: Operand): number {

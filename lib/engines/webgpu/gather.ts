@@ -9,7 +9,7 @@
 import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { mapKernel, updates } from "./elementwise.ts";
-import { at, bind, header, setOperand, U } from "./wgsl.ts";
+import { at, bind, dense, header, setOperand, U } from "./wgsl.ts";
 
 const WG = 256;
 /** Column indices below this are exact in float32. */
@@ -27,16 +27,9 @@ export function gatherKernel(rt: Runtime, x: Operand, indices: Int32Array, out: 
     }
     return;
   }
-  const picked = rt.buffer(n);
+  const picked = rt.scratch("gathered columns", n);
   rt.write(picked, 0, Float32Array.from(indices));
-  const idx: Operand = {
-    storage: { buffer: picked, length: n, released: false },
-    offset: 0,
-    rows: n,
-    cols: 1,
-    rowStride: 1,
-    colStride: n,
-  };
+  const idx = dense(picked, n, 1);
   const b = bind([out, x, idx], 1);
   const kernel = rt.kernel(`gather:${b.key}`, b.writable, () => {
     const [o, xi, ii] = b.slotOf;
@@ -58,5 +51,4 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
     setOperand(p.u, 0, out);
     setOperand(p.u, 1, x);
   }, [rt.groups(m * n, WG)]);
-  rt.free(picked);
 }

@@ -12,7 +12,7 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, block, F, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { at, bind, block, dense, F, header, LOOP, setOperand, U } from "./wgsl.ts";
 
 /** y ← αAx + βy (β = 0 ignores y), in dispatches of at most 64·LOOP columns. */
 export function gemvKernel(
@@ -117,19 +117,6 @@ const TK = 16;
 const SPLIT_BELOW_TILES = 16;
 const SPLIT_CHUNK = 512;
 
-/** Scratch for split-k partial products, grown on demand, one per runtime. */
-const splitScratch = new WeakMap<Runtime, { buffer: GPUBuffer; length: number }>();
-
-function scratchFor(rt: Runtime, length: number): GPUBuffer {
-  let s = splitScratch.get(rt);
-  if (s === undefined || s.length < length) {
-    if (s !== undefined) rt.free(s.buffer);
-    s = { buffer: rt.buffer(length), length };
-    splitScratch.set(rt, s);
-  }
-  return s.buffer;
-}
-
 /**
  * C ← αAB + βC (β = 0 ignores C): blocks of C no wider or taller than one dispatch's grid
  * reaches (65535 tiles of 64), and k in chunks whose loops stay short; the chunks after the
@@ -184,15 +171,7 @@ function splitGemm(
   splits: number,
 ): void {
   const m = c.rows, n = c.cols;
-  const scratch = scratchFor(rt, splits * m * n);
-  const partial: Operand = {
-    storage: { buffer: scratch, length: splits * m * n, released: false },
-    offset: 0,
-    rows: m,
-    cols: n,
-    rowStride: 1,
-    colStride: m,
-  };
+  const partial = dense(rt.scratch("split-k partials", splits * m * n), m, n);
   tiledGemm(rt, a, bo, partial, "partial", splits);
   const b = bind([c, partial], 1);
   const [ci, si] = b.slotOf;

@@ -9,7 +9,7 @@
 import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, block, emitWgsl, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { at, bind, block, dense, emitWgsl, header, LOOP, setOperand, U } from "./wgsl.ts";
 
 const WG = 256;
 const PARTIALS = 256;
@@ -114,14 +114,7 @@ export function reduceKernel(
   ys?: Operand,
 ): void {
   const n = xs.rows * xs.cols;
-  const scratchOp: Operand = {
-    storage: { buffer: scratch, length: SCRATCH, released: false },
-    offset: 0,
-    rows: SCRATCH,
-    cols: 1,
-    rowStride: 1,
-    colStride: SCRATCH,
-  };
+  const scratchOp = dense(scratch, SCRATCH, 1);
   const operands = ys === undefined ? [scratchOp, xs] : [scratchOp, xs, ys];
   const b = bind(operands, 1);
   const [s, xi, yi] = b.slotOf;

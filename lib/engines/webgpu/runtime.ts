@@ -44,6 +44,7 @@ export class Runtime {
   }));
   #used = 0;
   #graveyard: GPUBuffer[] = [];
+  readonly #scratch = new Map<string, { buffer: GPUBuffer; length: number }>();
   // A kernel that fails to compile would run as nothing and leave its output as it was: the
   // compile's error scope is kept and checked before any result reaches the host.
   #compiles: Promise<string | undefined>[] = [];
@@ -84,6 +85,21 @@ export class Runtime {
     });
     this.#ids.set(b, this.#nextId++);
     return b;
+  }
+
+  /**
+   * A storage buffer of at least `length` floats kept for one purpose and reused, grown on
+   * demand (the old one freed). Reuse is safe: a kernel's own writes are ordered by the command
+   * stream, and `write` submits the work recorded before it rewrites the buffer.
+   */
+  scratch(purpose: string, length: number): GPUBuffer {
+    let s = this.#scratch.get(purpose);
+    if (s === undefined || s.length < length) {
+      if (s !== undefined) this.free(s.buffer);
+      s = { buffer: this.buffer(length), length };
+      this.#scratch.set(purpose, s);
+    }
+    return s.buffer;
   }
 
   /** Destroys a buffer once the work already recorded with it has been submitted. */

@@ -116,6 +116,18 @@ export function at(q: number, i: string, j: string): string {
   return `(${U(w)} + (${i}) * ${U(w + 1)} + (${j}) * ${U(w + 2)})`;
 }
 
+/** A dense column-major operand over a whole buffer of the engine's own (scratch, staging). */
+export function dense(buffer: GPUBuffer, rows: number, cols: number): Operand {
+  return {
+    storage: { buffer, length: rows * cols, released: false },
+    offset: 0,
+    rows,
+    cols,
+    rowStride: 1,
+    colStride: rows,
+  };
+}
+
 /** The rows×cols block of x from entry (i, j): a view, as an operand. */
 export function block(x: Operand, i: number, j: number, rows: number, cols: number): Operand {
   return { ...x, offset: x.offset + i * x.rowStride + j * x.colStride, rows, cols };
