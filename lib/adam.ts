@@ -12,6 +12,9 @@ import { overlap } from "./core/overlap.ts";
 import { axpby_, axpy_ } from "./blas.ts";
 import { div_, linearFrac_, sqr_, sqrt_ } from "./math.ts";
 
+const op = "adamUpdate_";
+const names = ["w", "g", "m", "s"] as const;
+
 /**
  * One step of Adam for a parameter w with gradient g and running averages m and s:
  * m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²; w ← w − rate · m / (√s + ε). Overwrites w, m and
@@ -37,9 +40,7 @@ export function adamUpdate_<S extends Structure>(
   beta2: number,
   epsilon: number,
 ): S {
-  const op = "adamUpdate_";
   const all = [w, g, m, s] as const;
-  const names = ["w", "g", "m", "s"];
   all.forEach((x, i) => live(op, x, names[i]));
   numeric(op, w);
   sameFactory(op, ...all);

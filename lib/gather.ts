@@ -39,14 +39,14 @@ export function gatherColumns_<L extends Loc>(
         `have x's ${x.m} rows and a column per index`,
     );
   }
-  const picked = new Int32Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= x.n) {
       throw new RangeError(`${op}: index ${k} is ${i}; x has columns 0 to ${x.n - 1}`);
     }
-    picked[k] = i;
   }
+  // Training passes an Int32Array made once; only other arrays are copied into one.
+  const picked = indices instanceof Int32Array ? indices : Int32Array.from(indices);
   if (overlap(x, out) !== "none") {
     throw new RangeError(`${op}: out shares memory with x; gather into a separate matrix`);
   }
