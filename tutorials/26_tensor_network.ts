@@ -8,8 +8,8 @@
  * Run: `deno run -A tutorials/26_tensor_network.ts [--backend=native|js|webgpu] [--data=DIR]
  * [--epochs=10] [--hidden=512] [--test-set-only]` (the data as in chapter 22).
  */
-import { desc, tensor } from "../mod.ts";
-import type { ImageSplit } from "../lib/data/mod.ts";
+import { desc } from "../mod.ts";
+import { imageTensor, oneHotTensor } from "../lib/data/mod.ts";
 import { dense, infer, init_, network, train } from "../lib/dnn/mod.ts";
 import {
   adam,
@@ -30,28 +30,11 @@ const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
 const { name, float: f } = await backend();
 console.log(`Chapter 26 on the ${name} engine\n`);
 
-/** Images from … from + n − 1 as an [n, 1, 28, 28] tensor of pixels in [0, 1]. */
-function images(split: ImageSplit, from: number, n: number) {
-  const size = split.rows * split.cols;
-  const pixels = Float32Array.from(
-    split.images.subarray(from * size, (from + n) * size),
-    (p) => p / 255,
-  );
-  return tensor(f, [n, 1, split.rows, split.cols], "nchw", pixels);
-}
-
-/** Labels from … from + n − 1 one-hot, as an [n, 10] tensor. */
-function targets(split: ImageSplit, from: number, n: number) {
-  const data = new Float32Array(10 * n);
-  for (let j = 0; j < n; j++) data[10 * j + split.labels[from + j]] = 1;
-  return tensor(f, [n, 10], "nc", data);
-}
-
 const { train: trainSplit, test, from } = await mnistSplits("26_tensor_network.ts");
 const scored = test.count - from;
-using x = images(trainSplit, 0, trainSplit.count);
-using y = targets(trainSplit, 0, trainSplit.count);
-using xTest = images(test, from, scored);
+using x = imageTensor(f, trainSplit);
+using y = oneHotTensor(f, trainSplit.labels.subarray(0, trainSplit.count), 10);
+using xTest = imageTensor(f, test, from, scored);
 const input = desc([128, 1, 28, 28], f.dtype);
 using net = init_(network(f, input, [dense(hidden, "relu"), dense(10, "softmax")]), { seed: 1 });
 console.log(`${net}`);

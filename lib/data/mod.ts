@@ -59,4 +59,4 @@ export {
   tensorValues,
   writeSafetensors,
 } from "./safetensors.ts";
-export { imageColumns, oneHot } from "./images.ts";
+export { imageColumns, imageTensor, oneHot, oneHotTensor } from "./images.ts";
