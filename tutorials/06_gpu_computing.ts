@@ -30,7 +30,7 @@ import {
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
-import { show } from "./_backend.ts";
+import { numberFlag, show } from "./_backend.ts";
 
 /** A batch layer: a ← activation(w x − bias·onesᵀ). */
 interface Layer extends Disposable {
@@ -121,8 +121,7 @@ if (webgpu !== undefined && !Deno.args.includes("--no-bench")) {
   // adapter (Mesa's llvmpipe) gets a network a quarter as wide and a batch of 64: its buffers
   // are limited to 128 MB and it computes on the CPU.
   const software = gpu.available && gpu.software;
-  const flag = Deno.args.find((a) => a.startsWith("--batch="));
-  const batch = flag !== undefined ? Number(flag.slice(8)) : software ? 64 : 10000;
+  const batch = numberFlag("batch", software ? 64 : 10000);
   const [w0, w1, w2, w3] = software ? [2500, 1250, 250, 10] : [10000, 5000, 1000, 10];
   const f = webgpu;
   using x = randUniform_(ge(f, w0, batch), { seed: 1 });

@@ -21,7 +21,7 @@ import {
   trainingCurveSvg,
   trainingNetwork,
 } from "../lib/nn/mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, numberFlag } from "./_backend.ts";
 import { regression } from "./_regression.ts";
 
 function network(fac: Factory, widths: number[], activations: Activation[], seed: number) {
@@ -36,7 +36,7 @@ async function predictions(net: ReturnType<typeof network>, x: GEMatrix): Promis
 
 const { name, float: fac } = await backend();
 console.log(`Chapter 14 on the ${name} engine\n`);
-const count = Number(Deno.args.find((a) => a.startsWith("--samples="))?.slice(10) ?? 10000);
+const count = numberFlag("samples", 10000);
 const train = regression(fac, count, 1);
 const test = regression(fac, 1000, 2);
 

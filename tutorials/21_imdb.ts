@@ -30,7 +30,7 @@ import {
   sgdTrain,
   sigmoidCrossentropyCost_,
 } from "../lib/nn/mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
 
 const { name, float: f } = await backend();
@@ -61,8 +61,7 @@ if (inputs === nativeBfloat16 && f.name !== "nativeFloat") {
   );
   const { x: xTrain, y: yTrain } = data.train;
   const { x: xTest, y: yTest } = data.test;
-  const epochs = Number(Deno.args.find((a) => a.startsWith("--epochs="))?.slice(9) ?? 20);
-  const eta = Number(Deno.args.find((a) => a.startsWith("--eta="))?.slice(6) ?? 1e-4);
+  const epochs = numberFlag("epochs", 20), eta = numberFlag("eta", 1e-4);
 
   /** Trains a fresh 10000-16-16-1 network; returns its test accuracy. */
   const train = async (

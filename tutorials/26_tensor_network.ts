@@ -20,12 +20,10 @@ import {
   predictedClasses,
 } from "../lib/nn/mod.ts";
 import { viewGe } from "../mod.ts";
-import { backend } from "./_backend.ts";
+import { backend, numberFlag } from "./_backend.ts";
 import { mnistSplits } from "./_data.ts";
 
-const flag = (name: string, fallback: number) =>
-  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const epochs = flag("epochs", 10), hidden = flag("hidden", 512);
+const epochs = numberFlag("epochs", 10), hidden = numberFlag("hidden", 512);
 
 const { name, float: f } = await backend();
 console.log(`Chapter 26 on the ${name} engine\n`);

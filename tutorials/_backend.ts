@@ -53,6 +53,21 @@ export async function backend(args: readonly string[] = Deno.args): Promise<Back
   }
 }
 
+/** The number given as `--name=N`, or `fallback` without one; anything but a number is an error. */
+export function numberFlag(
+  name: string,
+  fallback: number,
+  args: readonly string[] = Deno.args,
+): number {
+  const given = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (given === undefined) return fallback;
+  const v = Number(given);
+  if (given.trim() === "" || !Number.isFinite(v)) {
+    throw new Error(`--${name}=${given}: not a number`);
+  }
+  return v;
+}
+
 /** Prints a structure as the book shows it, reading it back from a device first. */
 export async function show(x: Vector | GEMatrix): Promise<void> {
   if (x.factory.location === "host") {
