@@ -18,6 +18,7 @@ import {
   toArray,
   trans,
   transfer,
+  transfer_,
   vctr,
 } from "../../mod.ts";
 import {
@@ -49,20 +50,10 @@ const batch = (f: Factory, rows: number[][]) =>
 
 /** A matrix's entries as PyTorch nests them (rows), read back through js. */
 async function rowsOf(a: GEMatrix): Promise<number[][]> {
-  using h = await transfer(jsDouble, a);
   using r = ge(jsDouble, a.m, a.n, undefined, { layout: "row" });
-  transferInto(h, r);
+  await transfer_(a, r);
   const v = Array.from(toArray(r));
   return Array.from({ length: a.m }, (_, i) => v.slice(i * a.n, i * a.n + a.n));
-}
-
-function transferInto(src: GEMatrix<"host">, dst: GEMatrix<"host">): void {
-  for (let i = 0; i < src.m; i++) {
-    for (let j = 0; j < src.n; j++) {
-      (dst.storage.buffer as Float64Array)[dst.offset + i * dst.rowStride + j * dst.colStride] =
-        (src.storage.buffer as Float64Array)[src.offset + i * src.rowStride + j * src.colStride];
-    }
-  }
 }
 
 function close(got: number[][], want: number[][], tol: number, what: string): void {
@@ -94,7 +85,8 @@ for (const f of await allFactories()) {
       const want = L.by[act];
       using net = inferenceNetwork(f, 4, [fullyConnected(3, act)]);
       using w = fromRows(f, L.w), b = transfer(f, vctr(jsDouble, L.b));
-      await transferAll([[w, net.layers[0].weights], [b, net.layers[0].bias]]);
+      await transfer_(w, net.layers[0].weights);
+      await transfer_(b, net.layers[0].bias);
       const a = infer(net, x);
       close(transpose(await rowsOf(a)), want.a, tol, `${act} a`);
       if (act === "softmax") continue; // its Jacobian is not elementwise: see the training steps
@@ -130,7 +122,8 @@ for (const f of await allFactories()) {
         fullyConnected(outDim, output),
       ]);
       using w1 = fromRows(f, T.w1), w2 = fromRows(f, output === "softmax" ? T.w2 : T.w2q);
-      await transferAll([[w1, net.layers[0].weights], [w2, net.layers[1].weights]]);
+      await transfer_(w1, net.layers[0].weights);
+      await transfer_(w2, net.layers[1].weights);
       using x = batch(f, ref.layer.x);
       using y = output === "softmax" ? oneHot(f) : batch(f, T.yq);
       using t = trainingNetwork(net, x, optimizer());
@@ -156,12 +149,6 @@ for (const f of await allFactories()) {
       close([costs], [want.costs], Math.max(tol, 1e-6), "costs against torch.optim.Adam");
     });
   }
-}
-
-/** Each [src, dst]: dst ← src. */
-async function transferAll(pairs: [GEMatrix | ReturnType<typeof vctr>, unknown][]): Promise<void> {
-  const { transfer_ } = await import("../../mod.ts");
-  for (const [src, dst] of pairs) await transfer_(src as GEMatrix, dst as GEMatrix);
 }
 
 function outputDerivativeOf(act: Activation, a: GEMatrix, delta: GEMatrix): void {
