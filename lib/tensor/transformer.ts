@@ -3,7 +3,7 @@
  * engine — planned once, run many times. Within a factory whose engine has a reorder primitive
  * (oneDNN's, natively) the plan is that primitive. Otherwise it folds the dimensions both layouts
  * keep together, picks the two that are innermost in the source and in the destination, and cuts
- * the copy into matrix copies over them, which every engine already runs (`copy_` within a
+ * the copy into matrix copies over them, which every engine already runs (its `copy` within a
  * factory, `transfer_` between factories).
  *
  * @module
@@ -13,7 +13,6 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import type { Later } from "../access.ts";
 import { GEMatrix, Vector } from "../core/structures.ts";
-import { copy_ } from "../blas.ts";
 import { transfer_ } from "../access.ts";
 import { liveTensor, type Tensor } from "./tensor.ts";
 
@@ -31,12 +30,9 @@ function jointDims(x: Tensor, y: Tensor): Joint[] {
     .sort((a, b) => b.ys - a.ys || b.xs - a.xs);
   const out: Joint[] = [];
   for (const j of dims) {
-    const inner = j;
     const outer = out[out.length - 1];
-    if (
-      outer !== undefined && outer.xs === inner.xs * inner.e && outer.ys === inner.ys * inner.e
-    ) {
-      out[out.length - 1] = { e: outer.e * inner.e, xs: inner.xs, ys: inner.ys };
+    if (outer !== undefined && outer.xs === j.xs * j.e && outer.ys === j.ys * j.e) {
+      out[out.length - 1] = { e: outer.e * j.e, xs: j.xs, ys: j.ys };
     } else {
       out.push(j);
     }
@@ -107,11 +103,13 @@ export class Transformer<L extends Loc = Loc, M extends Loc = Loc> {
       this.#primitive();
       return this.output as Later<L, Tensor<M>>;
     }
-    const sameFactory = (this.input.factory as Factory) === this.output.factory;
+    const f = this.input.factory as Factory;
+    // The pieces were checked when planned, in separate memory; liveness was checked above.
+    const copy = f === this.output.factory ? f.engine.blas.copy : undefined;
     const pending: Promise<unknown>[] = [];
     for (const [src, dst] of this.#pieces) {
-      if (sameFactory) {
-        copy_(src as GEMatrix, dst as GEMatrix);
+      if (copy !== undefined) {
+        copy(src, dst);
       } else {
         const done = transfer_(src as GEMatrix, dst as GEMatrix) as unknown;
         if (done instanceof Promise) pending.push(done);

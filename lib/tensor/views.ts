@@ -8,7 +8,7 @@
 
 import type { DType, Loc } from "../core/types.ts";
 import { GEMatrix, Vector } from "../core/structures.ts";
-import { count, index } from "../core/checks.ts";
+import { count } from "../core/checks.ts";
 import { desc, entries, fold, type TensorDesc, type TensorLayout } from "./desc.ts";
 import { liveTensor, Tensor } from "./tensor.ts";
 
@@ -30,7 +30,6 @@ export function batchOf<L extends Loc, D extends DType>(
 ): Tensor<L, D> {
   liveTensor("batchOf", t);
   count("batchOf", n, "the number of samples");
-  if (n > 0) index("batchOf", start, t.shape[0], "the first sample");
   if (!Number.isSafeInteger(start) || start < 0 || start + n > t.shape[0]) {
     throw new RangeError(
       `batchOf: samples ${start} to ${start + n - 1} are outside [${t.shape.join(", ")}]`,
