@@ -138,6 +138,12 @@ export class Tensor<L extends Loc = Loc, D extends DType = DType> {
   /** The entries in logical row-major order (the last dimension fastest); host tensors only. */
   toArray(): L extends "host" ? ArrayOf<D> : never;
   toArray(): HostArray {
+    if (this.factory.engine.hostArray(this.storage.buffer) === undefined) {
+      throw new TypeError(
+        `toArray: this tensor lives on ${this.factory.engine.name}, which the host cannot read; ` +
+          "transform it into a js tensor first (transformer(t, tensor(jsFloat, t.shape)).run())",
+      );
+    }
     const a = hostArrayOf("toArray", this);
     const out = new (this.dtype === "float64" ? Float64Array : Float32Array)(this.size);
     let k = 0;

@@ -184,6 +184,17 @@ Deno.test("tensor printing shows the shape, the layout and the first entries", (
   assert(String(dead).endsWith("(released)"));
 });
 
+Deno.test({
+  name: native
+    ? "tensor: toArray of a tensor the host cannot read says how to read it"
+    : "tensor toArray of bfloat16 skipped: the native libraries are not here",
+  ignore: !native,
+  fn() {
+    using t = tensor(nativeBfloat16, [2]);
+    assertThrows(() => t.toArray(), TypeError, "native-bfloat16", "transformer(");
+  },
+});
+
 Deno.test("tensor: a float64 tensor keeps float64 entries through transformers", async () => {
   const data = [0.1, 1 / 3, Math.PI, -2e-300];
   using t = tensor(jsDouble as Factory<"host", "float64">, [2, 2], "cn", data);
