@@ -108,3 +108,4 @@ export {
 } from "./lib/tensor/batching.ts";
 export { gatherColumns_ } from "./lib/gather.ts";
 export { adamUpdate_ } from "./lib/adam.ts";
+export { innerProduct_, type LayerActivation } from "./lib/inner_product.ts";

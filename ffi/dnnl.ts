@@ -48,6 +48,8 @@ export const DNNL_ARG_SRC_1 = 2;
 export const DNNL_ARG_DST = 17;
 /** The weights (the right factor of a matmul). */
 export const DNNL_ARG_WEIGHTS = 33;
+/** The bias argument of an inner product. */
+export const DNNL_ARG_BIAS = 41;
 /** The gradient with respect to the source (backward). */
 export const DNNL_ARG_DIFF_SRC = 129;
 /** The gradient with respect to the destination (backward). */
@@ -90,10 +92,18 @@ export const binaryAlg = {
 
 /**
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
- * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800), rounded up:
+ * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800,
+ * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584), rounded up:
  * knap allocates these buffers and oneDNN fills them.
  */
-export const descBytes = { memory: 1024, eltwise: 2048, binary: 4096, matmul: 4096 } as const;
+export const descBytes = {
+  memory: 1024,
+  eltwise: 2048,
+  binary: 4096,
+  matmul: 4096,
+  softmax: 2048,
+  innerProduct: 8192,
+} as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
 export const dnnlSymbols = {
@@ -126,6 +136,37 @@ export const dnnlSymbols = {
   // (desc, src, weights, bias or null, dst)
   dnnl_matmul_desc_init: {
     parameters: ["buffer", "buffer", "buffer", "pointer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, prop kind, src, weights, bias or null, dst)
+  dnnl_inner_product_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_softmax_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_logsoftmax_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_primitive_attr_create: { parameters: ["buffer"], result: "i32", optional: true },
+  dnnl_primitive_attr_destroy: { parameters: ["pointer"], result: "i32", optional: true },
+  dnnl_primitive_attr_set_post_ops: {
+    parameters: ["pointer", "pointer"],
+    result: "i32",
+    optional: true,
+  },
+  dnnl_post_ops_create: { parameters: ["buffer"], result: "i32", optional: true },
+  dnnl_post_ops_destroy: { parameters: ["pointer"], result: "i32", optional: true },
+  // (post ops, scale, algorithm, alpha, beta)
+  dnnl_post_ops_append_eltwise: {
+    parameters: ["pointer", "f32", "i32", "f32", "f32"],
     result: "i32",
     optional: true,
   },

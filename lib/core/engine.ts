@@ -153,6 +153,21 @@ export interface DnnEngine {
    */
   gatherColumns?(x: Operand, indices: Int32Array, out: Operand): void;
   /**
+   * out ← f(W·x + b·1ᵀ) with f's params: a fully connected layer's forward pass, the bias
+   * added to every column and the activation applied in the same primitive (f undefined: the
+   * identity). out shares no memory with w, x or b. Returns false where this engine has nothing
+   * faster for these operands than the composition the caller then runs: the bias copied into
+   * every column, the product accumulated onto it, and the activation.
+   */
+  innerProduct?(
+    w: Operand,
+    x: Operand,
+    b: Operand,
+    out: Operand,
+    f: ElementwiseOp | undefined,
+    params: readonly number[],
+  ): boolean;
+  /**
    * One Adam step in one pass: m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²;
    * w ← w − rate · m / (√s + ε). Operands of one shape, apart in memory, any strides.
    */

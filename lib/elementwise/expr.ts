@@ -92,3 +92,30 @@ export const ifPositive = (cond: Expr, then: Expr | number, otherwise: Expr | nu
   then: lift(then),
   else: lift(otherwise),
 });
+
+/** e with every leaf replaced by what `leaf` gives for it (the leaf itself where undefined). */
+export function substitute(e: Expr, leaf: (e: Expr) => Expr | undefined): Expr {
+  switch (e.k) {
+    case "x":
+    case "y":
+    case "param":
+    case "const":
+      return leaf(e) ?? e;
+    case "fn1":
+      return { ...e, a: substitute(e.a, leaf) };
+    case "fn2":
+    case "bin":
+      return { ...e, a: substitute(e.a, leaf), b: substitute(e.b, leaf) };
+    case "neg":
+      return { ...e, a: substitute(e.a, leaf) };
+    case "gt0":
+      return {
+        ...e,
+        cond: substitute(e.cond, leaf),
+        then: substitute(e.then, leaf),
+        else: substitute(e.else, leaf),
+      };
+    default:
+      return e satisfies never;
+  }
+}

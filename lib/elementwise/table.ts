@@ -17,6 +17,7 @@ import {
   num,
   param,
   sub,
+  substitute,
   x,
   y,
 } from "./expr.ts";
@@ -219,6 +220,28 @@ export function outputDerivativeOf(op: ElementwiseOp): ElementwiseOp {
       fromOutput: true,
     };
     derivedFromOutput.set(op, d);
+  }
+  return d;
+}
+
+const biased = new Map<ElementwiseOp, ElementwiseOp>();
+
+/**
+ * f(x + y) for a function f of one argument: with y a bias broadcast along a matrix's rows, a
+ * layer's bias and activation in one pass over its product.
+ */
+export function biasedOf(op: ElementwiseOp): ElementwiseOp {
+  if (op.arity !== 1) throw new TypeError(`${op.name} is not a function of one argument`);
+  let d = biased.get(op);
+  if (d === undefined) {
+    d = {
+      name: `${op.name}(x+b)`,
+      arity: 2,
+      params: op.params,
+      f: substitute(op.f, (e) => (e.k === "x" ? add(x, y) : undefined)),
+      domain: op.domain,
+    };
+    biased.set(op, d);
   }
   return d;
 }

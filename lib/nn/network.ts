@@ -11,11 +11,10 @@ import { ge, vctr } from "../core/construct.ts";
 import { count, liveMatrix, productFactories, shapeOf } from "../core/checks.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
-import { entry_ } from "../access.ts";
-import { mm_, rk_ } from "../blas.ts";
+import { innerProduct_ } from "../inner_product.ts";
 import { view } from "../core/views.ts";
 import type { Loc } from "../core/types.ts";
-import { activate_, type Activation, activations } from "./activation.ts";
+import { type Activation, activations } from "./activation.ts";
 
 /** A layer's description: its width and activation; the network supplies its input width. */
 export interface LayerSpec {
@@ -83,8 +82,6 @@ export interface Layer<L extends Loc = Loc> {
 
 /** The buffers a network evaluates batches of one size in, made on first use of that size. */
 export interface BatchBuffers<L extends Loc> {
-  /** A vector of ones, one per sample, that adds the biases to every column. */
-  readonly ones: Vector<L>;
   /** Each layer's output, outDim × batch. */
   readonly outputs: GEMatrix<L>[];
 }
@@ -93,7 +90,6 @@ export interface BatchBuffers<L extends Loc> {
 const BATCH_SIZES_KEPT = 4;
 
 function releaseBuffers<L extends Loc>(w: BatchBuffers<L>): void {
-  w.ones[Symbol.dispose]();
   for (const o of w.outputs) o[Symbol.dispose]();
 }
 
@@ -139,9 +135,7 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
         this.#work.delete(oldest);
         releaseBuffers(buffers);
       }
-      const ones = entry_(vctr(this.factory, batch), 1);
-      const outputs = this.layers.map((l) => ge(this.factory, l.outDim, batch));
-      w = { ones, outputs };
+      w = { outputs: this.layers.map((l) => ge(this.factory, l.outDim, batch)) };
     }
     this.#work.set(batch, w);
     return w;
@@ -264,9 +258,7 @@ export function infer<L extends Loc>(net: InferenceNetwork<L>, x: GEMatrix<L>): 
   let a: GEMatrix<L> = x;
   net.layers.forEach((l, i) => {
     const z = w.outputs[i];
-    mm_(l.weights, a, z);
-    rk_(l.bias, w.ones, z);
-    a = activate_(l.activation, z, z);
+    a = innerProduct_(l.weights, a, l.bias, z, l.activation);
   });
   return view(a);
 }

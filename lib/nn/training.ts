@@ -17,13 +17,14 @@ import { derivedSeed, offsetSeed } from "../core/seeded.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
-import { mm_, mv_, rk_ } from "../blas.ts";
+import { mm_, mv_ } from "../blas.ts";
+import { innerProduct_ } from "../inner_product.ts";
 import { linearFrac_, mul_, signum_ } from "../math.ts";
 import { randUniform_ } from "../random.ts";
 import { trans } from "../core/views.ts";
 import type { Loc } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
-import { activate_, backprop_ } from "./activation.ts";
+import { backprop_ } from "./activation.ts";
 import { type InferenceNetwork, type Layer, liveNetwork } from "./network.ts";
 import type { Cost } from "./cost.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
@@ -137,9 +138,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   forward(): GEMatrix<L> {
     let input = this.x;
     for (const t of this.#layers) {
-      mm_(t.layer.weights, input, t.a);
-      rk_(t.layer.bias, this.#ones, t.a);
-      activate_(t.layer.activation, t.a, t.a);
+      innerProduct_(t.layer.weights, input, t.layer.bias, t.a, t.layer.activation);
       input = t.a;
       if (t.mask !== undefined && t.dropped !== undefined) {
         // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.

@@ -16,6 +16,7 @@ import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 import { softmaxColumns } from "../js/softmax.ts";
 import { gatherColumns } from "../js/gather.ts";
+import { nativeInnerProduct } from "./inner_product.ts";
 
 const CACHE_LIMIT = 32;
 
@@ -51,6 +52,7 @@ export function nativeDnn(libs: NativeLibraries): DnnEngine {
   return {
     softmax: softmaxColumns,
     gatherColumns,
+    innerProduct: nativeInnerProduct(libs, () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT)),
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;

@@ -36,18 +36,26 @@ export interface Primitives {
   memoryDesc(dims: readonly number[], strides: readonly number[], type?: DataType): Uint8Array;
   /** The cached primitive for key, now the most recently used. */
   get(key: string): Primitive | undefined;
-  /** Builds, caches and returns the primitive of an op descriptor; mds in argument order. */
+  /**
+   * Builds, caches and returns the primitive of an op descriptor; mds in argument order, with
+   * attributes (post-ops) where given.
+   */
   create(
     key: string,
     opDesc: Uint8Array,
     mds: readonly Uint8Array[],
     argIds: readonly number[],
     hint?: Deno.PointerValue,
+    attr?: Deno.PointerValue,
   ): Primitive;
   /** A reorder (a copy converting layout or type) from src to dst, built once per key. */
   reorder(key: string, src: Uint8Array, dst: Uint8Array): Primitive;
   /** Creates a primitive descriptor (the caller destroys it). */
-  primitiveDesc(opDesc: Uint8Array, hint?: Deno.PointerValue): Deno.PointerValue;
+  primitiveDesc(
+    opDesc: Uint8Array,
+    hint?: Deno.PointerValue,
+    attr?: Deno.PointerValue,
+  ): Deno.PointerValue;
   /** Runs p on memory at the first `count` pointers, in argument order, and waits for it. */
   run(p: Primitive, pointers: readonly Deno.PointerValue[], count?: number): void;
 }
@@ -68,9 +76,13 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
   );
   const cache = new Map<string, Primitive>();
 
-  const primitiveDesc = (opDesc: Uint8Array, hint: Deno.PointerValue = null) =>
+  const primitiveDesc = (
+    opDesc: Uint8Array,
+    hint: Deno.PointerValue = null,
+    attr: Deno.PointerValue = null,
+  ) =>
     pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, opDesc, null, engine, hint),
+      d.dnnl_primitive_desc_create(outBytes, opDesc, attr, engine, hint),
       "primitive_desc_create",
     );
 
@@ -132,8 +144,8 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
       }
       return hit;
     },
-    create(key, opDesc, mds, argIds, hint = null) {
-      return adopt(key, primitiveDesc(opDesc, hint), mds, argIds);
+    create(key, opDesc, mds, argIds, hint = null, attr = null) {
+      return adopt(key, primitiveDesc(opDesc, hint, attr), mds, argIds);
     },
     reorder(key, src, dst) {
       const hit = this.get(key);

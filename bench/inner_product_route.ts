@@ -1,0 +1,65 @@
+/**
+ * Where the native engine's fused inner product (oneDNN's primitive with an eltwise post-op)
+ * beats the composition (bias copy, sgemm, eltwise): each layer of the book's networks timed
+ * both ways in one run, float32. The route in lib/engines/native/inner_product.ts cites this.
+ *
+ * `deno run -A bench/inner_product_route.ts`
+ */
+import {
+  ge,
+  innerProduct_,
+  type LayerActivation,
+  nativeAvailability,
+  nativeFloat,
+  randUniform_,
+  vctr,
+} from "../mod.ts";
+import { innerProductRoute } from "../lib/engines/native/inner_product.ts";
+
+/** [outputs m, inputs k, samples n, activation, where the layer comes from]. */
+const layers: [number, number, number, LayerActivation, string][] = [
+  [16, 4, 10000, "sigmoid", "chapter 14"],
+  [64, 16, 10000, "tanh", "chapter 14"],
+  [8, 64, 10000, "tanh", "chapter 14"],
+  [1, 8, 10000, "linear", "chapter 14"],
+  [16, 10000, 512, "tanh", "IMDB-like"],
+  [16, 16, 512, "tanh", "IMDB-like"],
+  [1, 16, 512, "sigmoid", "IMDB"],
+  [10, 512, 128, "linear", "MNIST"],
+  [32, 784, 128, "sigmoid", "MNIST, small"],
+  [10, 32, 128, "elu", "MNIST, small"],
+];
+
+function time(run: () => void): number {
+  for (let i = 0; i < 20; i++) run();
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const reps = 50, start = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    best = Math.min(best, (performance.now() - start) / reps);
+  }
+  return best * 1000;
+}
+
+if (!nativeAvailability().available) {
+  console.log(`skipped: ${nativeAvailability().reason}`);
+  Deno.exit(0);
+}
+console.log("layer                      fused µs  composed µs  fused/composed");
+for (const [m, k, n, f, from] of layers) {
+  using w = randUniform_(ge(nativeFloat, m, k), { seed: 1, lo: -0.5, hi: 0.5 });
+  using x = randUniform_(ge(nativeFloat, k, n), { seed: 2 });
+  using b = randUniform_(vctr(nativeFloat, m), { seed: 3 });
+  using out = ge(nativeFloat, m, n);
+  const run = () => innerProduct_(w, x, b, out, f);
+  innerProductRoute.force = "dnnl";
+  const fused = time(run);
+  innerProductRoute.force = "compose";
+  const composed = time(run);
+  innerProductRoute.force = undefined;
+  const name = `${k}→${m} ${f} ×${n} (${from})`;
+  console.log(
+    `${name.padEnd(26)} ${fused.toFixed(0).padStart(8)} ${composed.toFixed(0).padStart(12)} ` +
+      `${(fused / composed).toFixed(2).padStart(15)}`,
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * innerProduct_, a layer's forward pass in one call, on every engine and every route it takes
+ * (native's fused oneDNN primitive and its composition, WebGPU's fused epilogue), against a
+ * float64 reference written here: each activation, operands in either layout and transposed,
+ * NaN in an input, and the refusals.
+ */
+import {
+  type Factory,
+  ge,
+  type GEMatrix,
+  innerProduct_,
+  jsDouble,
+  type LayerActivation,
+  nativeAvailability,
+  randUniform_,
+  toArray,
+  trans,
+  transfer,
+  transfer_,
+  vctr,
+} from "../../mod.ts";
+import { innerProductRoute } from "../../lib/engines/native/inner_product.ts";
+import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import { allFactories } from "../_factories.ts";
+import { withDnnlLog } from "../engines/dnnl_log.ts";
+
+const activations: LayerActivation[] = ["linear", "sigmoid", "tanh", "relu", "elu", "softmax"];
+
+const fns: Record<Exclude<LayerActivation, "softmax">, (v: number) => number> = {
+  linear: (v) => v,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  tanh: Math.tanh,
+  relu: (v) => (v > 0 ? v : v <= 0 ? 0 : NaN),
+  elu: (v) => (v > 0 ? v : v <= 0 ? Math.expm1(v) : NaN),
+};
+
+/** Column-major f(W·x + b) in float64, from column-major entries. */
+function reference(
+  f: LayerActivation,
+  m: number,
+  k: number,
+  n: number,
+  w: number[],
+  x: number[],
+  b: number[],
+): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const z = Array.from({ length: m }, (_, i) => {
+      let s = b[i];
+      for (let p = 0; p < k; p++) s += w[i + p * m] * x[p + j * k];
+      return s;
+    });
+    if (f === "softmax") {
+      const max = Math.max(...z);
+      const sum = z.reduce((a, v) => a + Math.exp(v - max), 0);
+      out.push(...z.map((v) => Math.exp(v - max) / sum));
+    } else out.push(...z.map(fns[f]));
+  }
+  return out;
+}
+
+/** An m×n matrix of f in the given layout, holding column-major `values`. */
+async function on(
+  f: Factory,
+  m: number,
+  n: number,
+  values: number[],
+  layout: "column" | "row" = "column",
+): Promise<GEMatrix> {
+  const a = ge(f, m, n, undefined, { layout });
+  using src = ge(jsDouble, m, n, values);
+  await transfer_(src, a);
+  return a;
+}
+
+async function read(a: GEMatrix): Promise<number[]> {
+  using c = ge(jsDouble, a.m, a.n);
+  await transfer_(a, c);
+  return Array.from(toArray(c));
+}
+
+function close(got: number[], want: number[], tol: number, what: string): void {
+  assertEquals(got.length, want.length, what);
+  got.forEach((g, i) => {
+    const v = want[i];
+    const ok = Number.isNaN(v) ? Number.isNaN(g) : Math.abs(g - v) <= tol * (1 + Math.abs(v));
+    assert(ok, `${what}[${i}]: ${g} against ${v}`);
+  });
+}
+
+const m = 12, k = 7, n = 9;
+const wv = Array.from({ length: m * k }, (_, i) => 0.4 * Math.sin(1.3 * i + 0.2));
+const xv = Array.from({ length: k * n }, (_, i) => 1.5 * Math.cos(0.7 * i));
+const bv = Array.from({ length: m }, (_, i) => 0.1 * (i - 5));
+/** x's transpose (n×k), column-major. */
+const transposed = Array.from({ length: k * n }, (_, i) => xv[Math.floor(i / n) + (i % n) * k]);
+
+/** The native routes to steer onto, where the native engine is present. */
+const routes: [string, "dnnl" | "compose" | undefined][] = nativeAvailability().available
+  ? [["", undefined], [" fused", "dnnl"], [" composed", "compose"]]
+  : [["", undefined]];
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+  const single = (v: number[]) => (f.dtype === "float32" ? v.map(Math.fround) : v);
+  for (const [via, force] of f.engine.name === "native" ? routes : [["", undefined] as const]) {
+    Deno.test(`innerProduct_: every activation and layout against float64 (${f.name}${via})`, async () => {
+      innerProductRoute.force = force;
+      try {
+        for (const layout of ["column", "row"] as const) {
+          using w = await on(f, m, k, wv, layout);
+          using xs = await on(f, k, n, xv, layout);
+          // x as the transpose of an n×k matrix.
+          using xt = await on(f, n, k, transposed, layout);
+          using b = await transfer(f, vctr(jsDouble, bv));
+          using out = ge(f, m, n, undefined, { layout });
+          for (const act of activations) {
+            const want = reference(act, m, k, n, single(wv), single(xv), single(bv));
+            innerProduct_(w, xs, b, out, act);
+            close(await read(out), want, tol, `${layout} ${act}`);
+            innerProduct_(w, trans(xt), b, out, act);
+            close(await read(out), want, tol, `${layout} ${act}, x transposed`);
+          }
+        }
+      } finally {
+        innerProductRoute.force = undefined;
+      }
+    });
+
+    Deno.test(`innerProduct_: a NaN input makes its sample's outputs NaN (${f.name}${via})`, async () => {
+      innerProductRoute.force = force;
+      try {
+        const poisoned = xv.map((v, i) => (i === 2 * k + 3 ? NaN : v));
+        using w = await on(f, m, k, wv);
+        using x = await on(f, k, n, poisoned);
+        using b = await transfer(f, vctr(jsDouble, bv));
+        using out = ge(f, m, n);
+        for (const act of activations) {
+          innerProduct_(w, x, b, out, act);
+          const got = await read(out);
+          for (let j = 0; j < n; j++) {
+            const column = got.slice(j * m, j * m + m);
+            if (j === 2) assert(column.every(Number.isNaN), `${act}: column 2 is ${column}`);
+            else assert(column.every(Number.isFinite), `${act}: column ${j} is ${column}`);
+          }
+        }
+      } finally {
+        innerProductRoute.force = undefined;
+      }
+    });
+  }
+
+  Deno.test(`innerProduct_: shapes, overlap and activations are checked (${f.name})`, () => {
+    using w = ge(f, 3, 2), x = ge(f, 2, 4), b = vctr(f, 3), out = ge(f, 3, 4);
+    assertThrows(() => innerProduct_(w, x, b, ge(f, 3, 5)), RangeError, "out m×n");
+    assertThrows(() => innerProduct_(w, ge(f, 3, 4), b, out), RangeError, "innerProduct_");
+    assertThrows(() => innerProduct_(w, x, vctr(f, 2), out), RangeError, "b of dimension m");
+    assertThrows(
+      () => innerProduct_(w, x, b, out, "swish" as LayerActivation),
+      TypeError,
+      "unknown activation",
+    );
+    // out over x's memory is refused rather than read after it was written.
+    using square = ge(f, 3, 3), w3 = ge(f, 3, 3);
+    assertThrows(() => innerProduct_(w3, square, b, square), RangeError, "shares memory with x");
+  });
+}
+
+const native = nativeAvailability();
+Deno.test({
+  name: native.available
+    ? "[nativeFloat] innerProduct_ runs chapter 14's 16→64 tanh layer as one fused oneDNN primitive"
+    : `[nativeFloat] fused inner product test skipped: ${native.reason}`,
+  ignore: !native.available,
+  async fn() {
+    const lib = new URL("../../mod.ts", import.meta.url).href;
+    const script = `
+      import { ge, innerProduct_, nativeFloat, randUniform_, vctr } from "${lib}";
+      const w = randUniform_(ge(nativeFloat, 64, 16), { seed: 1, lo: -1, hi: 1 });
+      const x = randUniform_(ge(nativeFloat, 16, 1000), { seed: 2 });
+      const b = randUniform_(vctr(nativeFloat, 64), { seed: 3 });
+      const out = innerProduct_(w, x, b, ge(nativeFloat, 64, 1000), "tanh");
+      console.log(JSON.stringify(Array.from(out.toArray().slice(0, 64))));
+    `;
+    const { log, last } = await withDnnlLog(script);
+    assert(
+      /exec,cpu,inner_product,.*eltwise_tanh/.test(log),
+      `no fused inner product in oneDNN's log:\n${log.slice(0, 2000)}`,
+    );
+    using w = randUniform_(ge(jsDouble, 64, 16), { seed: 1, lo: -1, hi: 1 });
+    using x = randUniform_(ge(jsDouble, 16, 1000), { seed: 2 });
+    using b = randUniform_(vctr(jsDouble, 64), { seed: 3 });
+    using want = innerProduct_(w, x, b, ge(jsDouble, 64, 1000), "tanh");
+    const got: number[] = JSON.parse(last);
+    got.forEach((g, i) => {
+      const v = want.toArray()[i];
+      assert(Math.abs(g - v) < 1e-5, `entry ${i}: ${g} vs ${v}`);
+    });
+  },
+});
