@@ -128,6 +128,29 @@ for (const f of await allFactories()) {
       }
     });
 
+    Deno.test(`innerProduct_: long inputs into few outputs, the split product (${f.name}${via})`, async () => {
+      innerProductRoute.force = force;
+      try {
+        // 1500 inputs into 3×5 outputs: WebGPU splits k across workgroups and fuses the bias
+        // and activation into the reduction instead.
+        const [m, k, n] = [3, 1500, 5];
+        const wl = Array.from({ length: m * k }, (_, i) => 0.05 * Math.sin(0.37 * i));
+        const xl = Array.from({ length: k * n }, (_, i) => Math.cos(0.11 * i));
+        const bl = [0.3, -0.2, 0.1];
+        using w = await on(f, m, k, wl);
+        using x = await on(f, k, n, xl);
+        using b = await transfer(f, vctr(jsDouble, bl));
+        using out = ge(f, m, n);
+        for (const act of activations) {
+          innerProduct_(w, x, b, out, act);
+          const want = reference(act, m, k, n, single(wl), single(xl), single(bl));
+          close(await read(out), want, 20 * tol, act);
+        }
+      } finally {
+        innerProductRoute.force = undefined;
+      }
+    });
+
     Deno.test(`innerProduct_: a NaN input makes its sample's outputs NaN (${f.name}${via})`, async () => {
       innerProductRoute.force = force;
       try {

@@ -13,7 +13,7 @@ import { type Expr, fn1, mul, param, x, y } from "../../elementwise/expr.ts";
 import { Runtime } from "./runtime.ts";
 import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
-import { gemmKernel, gemvKernel, gerKernel } from "./products.ts";
+import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { gatherKernel } from "./gather.ts";
@@ -167,6 +167,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       softmax: (a, out, log) => softmaxKernel(rt, a, out, log),
       gatherColumns: (a, indices, out) => gatherKernel(rt, a, indices, out),
       adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
+      innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * BLAS levels 2 and 3 in WGSL, over operands of any layout, stride and offset: gemv with one
- * workgroup per row, ger with one invocation per entry, and a tiled gemm.
+ * workgroup per row, ger with one invocation per entry, and a tiled gemm — which also runs a
+ * fully connected layer whole, with the bias and activation in its epilogue.
  *
  * GEMM: each 16×16 workgroup computes a 64×64 block of C, four rows by four columns per
  * invocation, stepping through k in slices of 16 that the workgroup stages in workgroup memory.
@@ -12,7 +13,9 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, block, dense, F, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { at, bind, block, dense, emitWgsl, F, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { type Expr, param, substitute, x as identity } from "../../elementwise/expr.ts";
+import type { ElementwiseOp } from "../../elementwise/table.ts";
 
 /** y ← αAx + βy (β = 0 ignores y), in dispatches of at most 64·LOOP columns. */
 export function gemvKernel(
@@ -160,6 +163,24 @@ function gemmPart(
   tiledGemm(rt, a, bo, c, { alpha, beta }, 1);
 }
 
+/**
+ * What a fused layer does to each entry of the product before it is stored: add the bias of
+ * its row, then apply f (an expression in `xv`, its parameters from word 2 on).
+ */
+interface Epilogue {
+  readonly name: string;
+  readonly f: Expr;
+  readonly params: readonly number[];
+  readonly bias: Operand;
+}
+
+/** The WGSL that stores value v at index e of slot ci: through the epilogue where there is one. */
+function store(ci: number, e: string, v: string, epilogue: Epilogue | undefined, bias: number) {
+  if (epilogue === undefined) return `b${ci}[${e}] = ${v};`;
+  return `let xv = ${v} + b${bias}[${at(3, "i", "0u")}];
+        b${ci}[${e}] = ${emitWgsl(epilogue.f)};`;
+}
+
 /** Partial products over k-chunks into scratch, then C ← α Σ partials + βC. */
 function splitGemm(
   rt: Runtime,
@@ -169,13 +190,14 @@ function splitGemm(
   beta: number,
   c: Operand,
   splits: number,
+  epilogue?: Epilogue,
 ): void {
   const m = c.rows, n = c.cols;
   const partial = dense(rt.scratch("split-k partials", splits * m * n), m, n);
   tiledGemm(rt, a, bo, partial, "partial", splits);
-  const b = bind([c, partial], 1);
-  const [ci, si] = b.slotOf;
-  const kernel = rt.kernel(`gemm-splits:${b.key}`, b.writable, () =>
+  const b = bind(epilogue ? [c, partial, epilogue.bias] : [c, partial], 1);
+  const [ci, si, bi] = b.slotOf;
+  const kernel = rt.kernel(`gemm-splits:${epilogue?.name}:${b.key}`, b.writable, () =>
     `${header(b)}
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
@@ -184,9 +206,10 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
   for (var t = g.x; t < mn; t += nw.x * 256u) {
     var s = 0.0;
     for (var q = 0u; q < ${U(3)}; q++) { s += b${si}[q * mn + t]; }
-    let e = ${at(0, "t % m", "t / m")};
+    let i = t % m;
+    let e = ${at(0, "i", "t / m")};
     let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
-    b${ci}[e] = ${F(0)} * s + old;
+    ${store(ci, "e", `${F(0)} * s + old`, epilogue, bi)}
   }
 }`);
   rt.dispatch(kernel, b.buffers, (p) => {
@@ -196,6 +219,11 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
     setOperand(p.u, 0, c);
     p.f[0] = alpha;
     p.f[1] = beta;
+    if (epilogue) {
+      // The bias is operand 3 in both kernels, so store() reads it the same way.
+      setOperand(p.u, 3, epilogue.bias);
+      epilogue.params.forEach((v, q) => (p.f[2 + q] = v));
+    }
   }, [rt.groups(m * n, 256)]);
 }
 
@@ -210,14 +238,15 @@ function tiledGemm(
   c: Operand,
   scale: { alpha: number; beta: number } | "partial",
   splits: number,
+  epilogue?: Epilogue,
 ): void {
   const m = c.rows, n = c.cols, k = a.cols;
   const partial = scale === "partial";
   // Load along A's rows when they are contiguous (row-major A), down its columns otherwise.
   const aRows = a.colStride === 1 && a.rowStride !== 1;
   const bRows = bo.colStride === 1 && bo.rowStride !== 1;
-  const b = bind([c, a, bo], 1);
-  const [ci, ai, bi] = b.slotOf;
+  const b = bind(epilogue ? [c, a, bo, epilogue.bias] : [c, a, bo], 1);
+  const [ci, ai, bi, biasSlot] = b.slotOf;
   // Each of 256 invocations stages 4 of the 64×16 entries of each tile; `e` is its entry.
   const loadA = aRows
     ? `let ar = e / ${TK}u; let ap = e % ${TK}u;` // consecutive invocations walk along k
@@ -226,7 +255,7 @@ function tiledGemm(
     ? `let bp = e / ${TILE}u; let bc = e % ${TILE}u;`
     : `let bp = e % ${TK}u; let bc = e / ${TK}u;`;
   const kernel = rt.kernel(
-    `gemm:${aRows}:${bRows}:${partial}:${b.key}`,
+    `gemm:${aRows}:${bRows}:${partial}:${epilogue?.name}:${b.key}`,
     b.writable,
     () =>
       `${header(b)}
@@ -284,8 +313,12 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u)
         partial
           ? `b${ci}[w.z * m * n + i + j * m] = acc[r * 4u + q];`
           : `let e = ${at(0, "i", "j")};
-        let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
+        ${
+            epilogue
+              ? store(ci, "e", `${F(0)} * acc[r * 4u + q]`, epilogue, biasSlot)
+              : `let old = select(${F(1)} * b${ci}[e], 0.0, ${F(1)} == 0.0);
         b${ci}[e] = ${F(0)} * acc[r * 4u + q] + old;`
+          }`
       }
       }
     }
@@ -305,5 +338,38 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u)
       p.f[0] = scale.alpha;
       p.f[1] = scale.beta;
     }
+    if (epilogue) {
+      setOperand(p.u, 3, epilogue.bias);
+      epilogue.params.forEach((v, q) => (p.f[2 + q] = v));
+    }
   }, [Math.ceil(n / TILE), Math.ceil(m / TILE), splits]);
+}
+
+/**
+ * out ← f(W·x + b·1ᵀ) as one tiled product whose epilogue adds the bias and applies f (the
+ * split-k reduction's epilogue, where k is long and the output small); false where the product
+ * would take several dispatches, which the caller then composes.
+ */
+export function layerKernel(
+  rt: Runtime,
+  w: Operand,
+  x: Operand,
+  bias: Operand,
+  out: Operand,
+  f: ElementwiseOp | undefined,
+  params: readonly number[],
+): boolean {
+  const m = out.rows, n = out.cols, k = w.cols;
+  const side = rt.limits.maxWorkgroups * TILE;
+  if (m > side || n > side || k > TK * LOOP || params.length > 2) return false;
+  const shifted = f === undefined
+    ? identity
+    : substitute(f.f, (e) => (e.k === "param" ? param(e.i + 2) : undefined));
+  const epilogue = { name: f?.name ?? "identity", f: shifted, params, bias };
+  const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE);
+  const splits = Math.min(64, Math.ceil(k / SPLIT_CHUNK));
+  if (tiles < SPLIT_BELOW_TILES && splits > 1) {
+    splitGemm(rt, 1, w, x, 0, out, splits, epilogue);
+  } else tiledGemm(rt, w, x, out, { alpha: 1, beta: 0 }, 1, epilogue);
+  return true;
 }
