@@ -1,10 +1,11 @@
 /**
- * The native engine's tensor primitives. Layout changes of float32 and bfloat16 tensors go
- * through oneDNN's reorder primitive: one primitive per shape, strides and type, built on the
- * first copy and kept in a small cache; float64 has no reorder in oneDNN 2.x and takes the matrix
- * copies every engine has. Softmax and column gathers run the js engine's loops over the same
- * typed arrays (no pointer crosses into C there). Adam has no fused primitive here: oneDNN's
- * multithreaded passes (MNIST's epoch 134 ms) beat the js engine's one-pass loop (228 ms).
+ * The native engine's tensor primitives, through oneDNN: reorders (layout changes of float32 and
+ * bfloat16 tensors, one primitive per shape, strides and type, built on first use and kept in a
+ * small cache; float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine
+ * has), softmax and log-softmax (softmax.ts), and the fused inner product (inner_product.ts).
+ * Column gathers run the js engine's loop over the same typed arrays (no pointer crosses into C
+ * there). Adam has no fused primitive here: oneDNN's multithreaded passes (MNIST's epoch 134 ms)
+ * beat the js engine's one-pass loop (228 ms).
  *
  * @module
  */
@@ -14,7 +15,7 @@ import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
-import { softmaxColumns } from "../js/softmax.ts";
+import { nativeSoftmax } from "./softmax.ts";
 import { gatherColumns } from "../js/gather.ts";
 import { nativeInnerProduct } from "./inner_product.ts";
 
@@ -42,25 +43,21 @@ export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue
   );
 }
 
-/**
- * The native engine's tensor primitives: reorders through oneDNN; softmax is the js engine's
- * loop over the same typed arrays (a network's output layer is small, and oneDNN's softmax
- * primitive is not bound yet).
- */
+/** The native engine's tensor primitives over the libraries it loaded. */
 export function nativeDnn(libs: NativeLibraries): DnnEngine {
   let prims: Primitives | undefined;
+  const primitives = () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
   return {
-    softmax: softmaxColumns,
+    softmax: nativeSoftmax(libs, primitives),
     gatherColumns,
-    innerProduct: nativeInnerProduct(libs, () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT)),
+    innerProduct: nativeInnerProduct(libs, primitives),
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
       // oneDNN wants a positive stride on every dimension, even one of extent 1.
       const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
       const key = `reorder ${dtype} [${src.shape}] [${strides(src)}] → [${strides(dst)}]`;
-      prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
-      const p = prims;
+      const p = primitives();
       const srcMd = p.memoryDesc(src.shape, strides(src), type);
       const dstMd = p.memoryDesc(dst.shape, strides(dst), type);
       p.reorder(key, srcMd, dstMd);

@@ -26,7 +26,7 @@ import { pointerAt, strides } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 
 /**
- * Which layers take the fused primitive. bench/inner_product_route.ts timed both ways, over
+ * Which layers take the fused primitive. bench/dnn_route.ts timed both ways, over
  * 10000 samples for chapter 14's layers: fused took 0.75 of the composition's time for 4→16
  * sigmoid, 0.65–0.82 for 16→64 tanh, 0.6 for 32→10 elu and 0.9 for 784→32 sigmoid; it lost on
  * narrow outputs (1.26 for 64→8 tanh; 30–80× for a single output, where oneDNN runs a slow

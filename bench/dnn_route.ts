@@ -1,9 +1,10 @@
 /**
- * Where the native engine's fused inner product (oneDNN's primitive with an eltwise post-op)
- * beats the composition (bias copy, sgemm, eltwise): each layer of the book's networks timed
- * both ways in one run, float32. The route in lib/engines/native/inner_product.ts cites this.
+ * Where the native engine's oneDNN primitives pay: the fused inner product (oneDNN's primitive
+ * with an eltwise post-op) against the composition (bias copy, sgemm, eltwise) for each layer of
+ * the book's networks, and oneDNN's softmax against the js loop, timed both ways in one run,
+ * float32. The routes in lib/engines/native/inner_product.ts and softmax.ts cite this.
  *
- * `deno run -A bench/inner_product_route.ts`
+ * `deno run -A bench/dnn_route.ts`
  */
 import {
   ge,
@@ -12,9 +13,11 @@ import {
   nativeAvailability,
   nativeFloat,
   randUniform_,
+  softmax_,
   vctr,
 } from "../mod.ts";
 import { innerProductRoute } from "../lib/engines/native/inner_product.ts";
+import { softmaxRoute } from "../lib/engines/native/softmax.ts";
 
 /** [outputs m, inputs k, samples n, activation, where the layer comes from]. */
 const layers: [number, number, number, LayerActivation, string][] = [
@@ -61,5 +64,21 @@ for (const [m, k, n, f, from] of layers) {
   console.log(
     `${name.padEnd(26)} ${fused.toFixed(0).padStart(8)} ${composed.toFixed(0).padStart(12)} ` +
       `${(fused / composed).toFixed(2).padStart(15)}`,
+  );
+}
+
+console.log("\nsoftmax_                   oneDNN µs   js loop µs  oneDNN/js");
+for (const [m, n] of [[10, 4], [10, 16], [10, 128], [10, 512], [10, 1000], [10, 10000], [100, 1000]]) {
+  using a = randUniform_(ge(nativeFloat, m, n), { seed: 4, lo: -5, hi: 5 });
+  using out = ge(nativeFloat, m, n);
+  const run = () => softmax_(a, out);
+  softmaxRoute.force = "dnnl";
+  const dnnl = time(run);
+  softmaxRoute.force = "js";
+  const js = time(run);
+  softmaxRoute.force = undefined;
+  console.log(
+    `${`${m}×${n}`.padEnd(26)} ${dnnl.toFixed(1).padStart(9)} ${js.toFixed(1).padStart(12)} ` +
+      `${(dnnl / js).toFixed(2).padStart(10)}`,
   );
 }
