@@ -44,8 +44,9 @@ function time(run: () => void): number {
   return best * 1000;
 }
 
-if (!nativeAvailability().available) {
-  console.log(`skipped: ${nativeAvailability().reason}`);
+const native = nativeAvailability();
+if (!native.available) {
+  console.log(`skipped: ${native.reason}`);
   Deno.exit(0);
 }
 console.log("layer                      fused µs  composed µs  fused/composed");
