@@ -118,7 +118,7 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
     ]);
   }
   // Layout changes and gathers only: they move bits; bfloat16 holds no numbers js could read.
-  const dnn = nativeDnn(libs);
+  const dnn = nativeDnn(libs, engine.blas, engine.math);
   return {
     ...engine,
     write,

@@ -11,7 +11,7 @@
  */
 
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
-import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
+import type { BlasEngine, DnnEngine, MathEngine, TensorOperand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
@@ -43,14 +43,17 @@ export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue
   );
 }
 
-/** The native engine's tensor primitives over the libraries it loaded. */
-export function nativeDnn(libs: NativeLibraries): DnnEngine {
+/**
+ * The native engine's tensor primitives over the libraries it loaded; the engine's BLAS and
+ * math compose the inner product where oneDNN's fused primitive is not faster.
+ */
+export function nativeDnn(libs: NativeLibraries, blas: BlasEngine, math: MathEngine): DnnEngine {
   let prims: Primitives | undefined;
   const primitives = () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
   return {
     softmax: nativeSoftmax(libs, primitives),
     gatherColumns,
-    innerProduct: nativeInnerProduct(libs, primitives),
+    innerProduct: nativeInnerProduct(libs, primitives, blas, math),
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;

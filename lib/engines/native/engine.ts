@@ -19,14 +19,15 @@ let engine: Engine | undefined;
 export function nativeEngine(): Engine {
   if (engine) return engine;
   const libs = nativeLibraries();
+  const blas = nativeBlas(libs), math = nativeMath(libs, jsEngine.math);
   engine = {
     ...jsEngine,
     name: "native",
     // CBLAS takes dimensions, strides and leading dimensions as 32-bit ints.
     maxEntries: 2 ** 31 - 1,
-    blas: nativeBlas(libs),
-    math: nativeMath(libs, jsEngine.math),
-    dnn: nativeDnn(libs),
+    blas,
+    math,
+    dnn: nativeDnn(libs, blas, math),
   };
   return engine;
 }

@@ -2,8 +2,8 @@
  * A fully connected layer's forward pass through oneDNN's inner product primitive: the product,
  * the bias and the activation (as an eltwise post-op) in one threaded call over float32 memory.
  * One primitive per shape, strides and activation, built on first use and kept in the engine's
- * primitive cache; operands it cannot take, and shapes where it is not faster, are declined so
- * the public function composes the product and the activation instead.
+ * primitive cache; operands it cannot take, and shapes where it is not faster, run the product,
+ * a rank-1 bias update and the activation instead.
  *
  * @module
  */
@@ -17,8 +17,8 @@ import {
   DNNL_ARG_WEIGHTS,
   dnnl_forward_inference,
 } from "../../../ffi/dnnl.ts";
-import type { Operand } from "../../core/engine.ts";
-import type { ElementwiseOp, OpName } from "../../elementwise/table.ts";
+import type { BlasEngine, MathEngine, Operand } from "../../core/engine.ts";
+import { type ElementwiseOp, type OpName, ops } from "../../elementwise/table.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
 import { dnnlMappings } from "./eltwise.ts";
@@ -46,10 +46,17 @@ export const innerProductRoute: {
  */
 const fusible: ReadonlySet<string> = new Set(["tanh", "sigmoid", "elu", "linear"]);
 
-/** The native innerProduct, or declines (false) where it does not apply or is not faster. */
+/**
+ * The native innerProduct: the fused primitive where it applies and is faster; otherwise the
+ * product with β = 0 (which keeps large skinny float products on oneDNN's matmul route, as
+ * IMDB's first layer needs), the bias as one rank-1 update with a vector of ones, and the
+ * activation through the engine's own elementwise route.
+ */
 export function nativeInnerProduct(
   libs: NativeLibraries,
   primitives: () => Primitives,
+  blas: BlasEngine,
+  math: MathEngine,
 ): (
   w: Operand,
   x: Operand,
@@ -114,16 +121,48 @@ export function nativeInnerProduct(
     }
   }
 
+  // Ones for the bias's rank-1 update, per dtype, grown to the widest batch seen.
+  let ones32 = new Float32Array(0), ones64 = new Float64Array(0);
+  function ones(like: Operand, n: number): Operand {
+    const double = like.storage.buffer instanceof Float64Array;
+    if (double && ones64.length < n) ones64 = new Float64Array(n).fill(1);
+    if (!double && ones32.length < n) ones32 = new Float32Array(n).fill(1);
+    const buffer = double ? ones64 : ones32;
+    const storage = { buffer, length: buffer.length, released: false };
+    return { storage, offset: 0, rows: n, cols: 1, rowStride: 1, colStride: n };
+  }
+
+  function composed(
+    w: Operand,
+    x: Operand,
+    b: Operand,
+    out: Operand,
+    f: ElementwiseOp | undefined,
+    params: readonly number[],
+  ): boolean {
+    if (
+      !(out.storage.buffer instanceof Float32Array || out.storage.buffer instanceof Float64Array)
+    ) {
+      return false;
+    }
+    blas.gemm(1, w, x, 0, out);
+    blas.ger(1, b, ones(out, out.cols), out);
+    const identity = f === undefined || (f === ops.linear && params[0] === 1 && params[1] === 0);
+    if (!identity) math.map(f, params, out, out);
+    return true;
+  }
+
   return (w, x, b, out, f, params) => {
     const m = out.rows, n = out.cols, k = w.cols;
     const route = innerProductRoute.force;
     if (route === "compose" || (route === undefined && !innerProductRoute.fused(m, k, n))) {
-      return false;
+      return composed(w, x, b, out, f, params);
     }
     const float = [w, x, b, out].every((o) => o.storage.buffer instanceof Float32Array);
-    if (!float || d.dnnl_inner_product_forward_desc_init === null) return false;
     const name = f === undefined ? "linear" : f.name;
-    if (!fusible.has(name)) return false;
+    if (!float || d.dnnl_inner_product_forward_desc_init === null || !fusible.has(name)) {
+      return composed(w, x, b, out, f, params);
+    }
     const eltwise = dnnlMappings[name as OpName];
     const [alpha, beta] = eltwise?.kind === "eltwise" ? eltwise.ab(params) : [1, 0];
     // Linear with a = 1, b = 0 needs no post-op at all.
@@ -136,7 +175,7 @@ export function nativeInnerProduct(
     const [xr, xc] = strides(x), [wr, wc] = strides(w), [or, oc] = strides(out);
     const key = `ip ${m}×${k}×${n} x[${xc},${xr}] w[${wr},${wc}] o[${oc},${or}] b${b.rowStride} ` +
       `${mapping === undefined ? "-" : `${mapping.alg}:${alpha}:${beta}`}`;
-    if (declined.has(key)) return false;
+    if (declined.has(key)) return composed(w, x, b, out, f, params);
     const p = primitives();
     let prim = p.get(key);
     if (prim === undefined) {
@@ -147,7 +186,7 @@ export function nativeInnerProduct(
         p.memoryDesc([n, m], [oc, or]),
       ];
       prim = build(p, key, mds, mapping);
-      if (prim === undefined) return false;
+      if (prim === undefined) return composed(w, x, b, out, f, params);
     }
     pointers[0] = pointerAt(x, "innerProduct_ x");
     pointers[1] = pointerAt(w, "innerProduct_ w");
