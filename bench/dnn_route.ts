@@ -69,7 +69,9 @@ for (const [m, k, n, f, from] of layers) {
 }
 
 console.log("\nsoftmax_                   oneDNN µs   js loop µs  oneDNN/js");
-for (const [m, n] of [[10, 4], [10, 16], [10, 128], [10, 512], [10, 1000], [10, 10000], [100, 1000]]) {
+for (
+  const [m, n] of [[10, 4], [10, 16], [10, 128], [10, 512], [10, 1000], [10, 10000], [100, 1000]]
+) {
   using a = randUniform_(ge(nativeFloat, m, n), { seed: 4, lo: -5, hi: 5 });
   using out = ge(nativeFloat, m, n);
   const run = () => softmax_(a, out);
