@@ -13,14 +13,14 @@ import {
   type LayerActivation,
   nativeAvailability,
   randUniform_,
-  toArray,
   trans,
   transfer,
   transfer_,
   vctr,
 } from "../../mod.ts";
 import { innerProductRoute } from "../../lib/engines/native/inner_product.ts";
-import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import { assert, assertThrows } from "../conformance/assert.ts";
+import { assertAllClose, readColumns, steered } from "../conformance/fixtures.ts";
 import { allFactories } from "../_factories.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 
@@ -74,21 +74,6 @@ async function on(
   return a;
 }
 
-async function read(a: GEMatrix): Promise<number[]> {
-  using c = ge(jsDouble, a.m, a.n);
-  await transfer_(a, c);
-  return Array.from(toArray(c));
-}
-
-function close(got: number[], want: number[], tol: number, what: string): void {
-  assertEquals(got.length, want.length, what);
-  got.forEach((g, i) => {
-    const v = want[i];
-    const ok = Number.isNaN(v) ? Number.isNaN(g) : Math.abs(g - v) <= tol * (1 + Math.abs(v));
-    assert(ok, `${what}[${i}]: ${g} against ${v}`);
-  });
-}
-
 const m = 12, k = 7, n = 9;
 const wv = Array.from({ length: m * k }, (_, i) => 0.4 * Math.sin(1.3 * i + 0.2));
 const xv = Array.from({ length: k * n }, (_, i) => 1.5 * Math.cos(0.7 * i));
@@ -105,9 +90,9 @@ for (const f of await allFactories()) {
   const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
   const single = (v: number[]) => (f.dtype === "float32" ? v.map(Math.fround) : v);
   for (const [via, force] of f.engine.name === "native" ? routes : [["", undefined] as const]) {
-    Deno.test(`innerProduct_: every activation and layout against float64 (${f.name}${via})`, async () => {
-      innerProductRoute.force = force;
-      try {
+    Deno.test(
+      `innerProduct_: every activation and layout against float64 (${f.name}${via})`,
+      steered(innerProductRoute, force, async () => {
         for (const layout of ["column", "row"] as const) {
           using w = await on(f, m, k, wv, layout);
           using xs = await on(f, k, n, xv, layout);
@@ -118,19 +103,17 @@ for (const f of await allFactories()) {
           for (const act of activations) {
             const want = reference(act, m, k, n, single(wv), single(xv), single(bv));
             innerProduct_(w, xs, b, out, act);
-            close(await read(out), want, tol, `${layout} ${act}`);
+            assertAllClose(await readColumns(out), want, tol, `${layout} ${act}`);
             innerProduct_(w, trans(xt), b, out, act);
-            close(await read(out), want, tol, `${layout} ${act}, x transposed`);
+            assertAllClose(await readColumns(out), want, tol, `${layout} ${act}, x transposed`);
           }
         }
-      } finally {
-        innerProductRoute.force = undefined;
-      }
-    });
+      }),
+    );
 
-    Deno.test(`innerProduct_: long inputs into few outputs, the split product (${f.name}${via})`, async () => {
-      innerProductRoute.force = force;
-      try {
+    Deno.test(
+      `innerProduct_: long inputs into few outputs, the split product (${f.name}${via})`,
+      steered(innerProductRoute, force, async () => {
         // 1500 inputs into 3×5 outputs: WebGPU splits k across workgroups and fuses the bias
         // and activation into the reduction instead.
         const [m, k, n] = [3, 1500, 5];
@@ -144,16 +127,25 @@ for (const f of await allFactories()) {
         for (const act of activations) {
           innerProduct_(w, x, b, out, act);
           const want = reference(act, m, k, n, single(wl), single(xl), single(bl));
-          close(await read(out), want, 20 * tol, act);
+          assertAllClose(await readColumns(out), want, 20 * tol, act);
         }
-      } finally {
-        innerProductRoute.force = undefined;
-      }
-    });
+      }),
+    );
 
-    Deno.test(`innerProduct_: a NaN input makes its sample's outputs NaN (${f.name}${via})`, async () => {
-      innerProductRoute.force = force;
-      try {
+    Deno.test(
+      `innerProduct_: no inputs (k = 0) gives the activation of the bias (${f.name}${via})`,
+      steered(innerProductRoute, force, async () => {
+        using w = ge(f, m, 0), x = ge(f, 0, n), out = ge(f, m, n);
+        using b = await transfer(f, vctr(jsDouble, bv));
+        innerProduct_(w, x, b, out, "tanh");
+        const want = reference("tanh", m, 0, n, [], [], single(bv));
+        assertAllClose(await readColumns(out), want, tol, "k = 0");
+      }),
+    );
+
+    Deno.test(
+      `innerProduct_: a NaN input makes its sample's outputs NaN (${f.name}${via})`,
+      steered(innerProductRoute, force, async () => {
         const poisoned = xv.map((v, i) => (i === 2 * k + 3 ? NaN : v));
         using w = await on(f, m, k, wv);
         using x = await on(f, k, n, poisoned);
@@ -161,17 +153,15 @@ for (const f of await allFactories()) {
         using out = ge(f, m, n);
         for (const act of activations) {
           innerProduct_(w, x, b, out, act);
-          const got = await read(out);
+          const got = await readColumns(out);
           for (let j = 0; j < n; j++) {
             const column = got.slice(j * m, j * m + m);
             if (j === 2) assert(column.every(Number.isNaN), `${act}: column 2 is ${column}`);
             else assert(column.every(Number.isFinite), `${act}: column ${j} is ${column}`);
           }
         }
-      } finally {
-        innerProductRoute.force = undefined;
-      }
-    });
+      }),
+    );
   }
 
   Deno.test(`innerProduct_: shapes, overlap and activations are checked (${f.name})`, () => {

@@ -17,8 +17,8 @@ import {
   DNNL_ARG_WEIGHTS,
   dnnl_forward_inference,
 } from "../../../ffi/dnnl.ts";
-import type { BlasEngine, MathEngine, Operand } from "../../core/engine.ts";
-import { type ElementwiseOp, type OpName, ops } from "../../elementwise/table.ts";
+import type { BlasEngine, DnnEngine, MathEngine, Operand } from "../../core/engine.ts";
+import { type OpName, ops } from "../../elementwise/table.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
 import { dnnlMappings } from "./eltwise.ts";
@@ -46,6 +46,9 @@ export const innerProductRoute: {
  */
 const fusible: ReadonlySet<string> = new Set(["tanh", "sigmoid", "elu", "linear"]);
 
+/** The engine contract's inner product. */
+type InnerProduct = NonNullable<DnnEngine["innerProduct"]>;
+
 /**
  * The native innerProduct: the fused primitive where it applies and is faster; otherwise the
  * product with β = 0 (which keeps large skinny float products on oneDNN's matmul route, as
@@ -57,14 +60,7 @@ export function nativeInnerProduct(
   primitives: () => Primitives,
   blas: BlasEngine,
   math: MathEngine,
-): (
-  w: Operand,
-  x: Operand,
-  b: Operand,
-  out: Operand,
-  f: ElementwiseOp | undefined,
-  params: readonly number[],
-) => boolean {
+): InnerProduct {
   const d = libs.dnnl;
   const declined = new Set<string>();
   const pointers: Deno.PointerValue[] = [null, null, null, null];
@@ -79,19 +75,19 @@ export function nativeInnerProduct(
   ): Primitive | undefined {
     const desc = new Uint8Array(descBytes.innerProduct);
     const [src, weights, bias, dst] = mds;
-    check(
-      d.dnnl_inner_product_forward_desc_init!(
-        desc,
-        dnnl_forward_inference,
-        src,
-        weights,
-        bias,
-        dst,
-      ),
-      "inner_product_forward_desc_init",
-    );
     let attr: Deno.PointerValue = null, postOps: Deno.PointerValue = null;
     try {
+      check(
+        d.dnnl_inner_product_forward_desc_init!(
+          desc,
+          dnnl_forward_inference,
+          src,
+          weights,
+          bias,
+          dst,
+        ),
+        "inner_product_forward_desc_init",
+      );
       if (mapping !== undefined) {
         check(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
         postOps = Deno.UnsafePointer.create(out64[0]);
@@ -112,7 +108,8 @@ export function nativeInnerProduct(
         attr,
       );
     } catch {
-      // oneDNN has no implementation for these strides: compose instead, from now on.
+      // oneDNN takes no such descriptors or has no implementation for them: compose instead,
+      // from now on.
       declined.add(key);
       return undefined;
     } finally {
@@ -121,46 +118,47 @@ export function nativeInnerProduct(
     }
   }
 
-  // Ones for the bias's rank-1 update, per dtype, grown to the widest batch seen.
-  let ones32 = new Float32Array(0), ones64 = new Float64Array(0);
-  function ones(like: Operand, n: number): Operand {
-    const double = like.storage.buffer instanceof Float64Array;
-    if (double && ones64.length < n) ones64 = new Float64Array(n).fill(1);
-    if (!double && ones32.length < n) ones32 = new Float32Array(n).fill(1);
-    const buffer = double ? ones64 : ones32;
-    const storage = { buffer, length: buffer.length, released: false };
-    return { storage, offset: 0, rows: n, cols: 1, rowStride: 1, colStride: n };
+  // A column of ones per dtype for the bias's rank-1 update, remade only for a wider batch.
+  const ones = { float32: onesOf(new Float32Array(0)), float64: onesOf(new Float64Array(0)) };
+  function onesFor(like: Operand, n: number): Operand {
+    const dtype = like.storage.buffer instanceof Float64Array ? "float64" : "float32";
+    let o = ones[dtype];
+    if (o.rows !== n) {
+      const buffer = o.storage.length >= n
+        ? o.storage.buffer as Float32Array | Float64Array
+        : new (dtype === "float64" ? Float64Array : Float32Array)(n).fill(1);
+      o = ones[dtype] = onesOf(buffer, n);
+    }
+    return o;
   }
 
-  function composed(
-    w: Operand,
-    x: Operand,
-    b: Operand,
-    out: Operand,
-    f: ElementwiseOp | undefined,
-    params: readonly number[],
-  ): boolean {
+  const composed: InnerProduct = (w, x, b, out, f, params) => {
     if (
       !(out.storage.buffer instanceof Float32Array || out.storage.buffer instanceof Float64Array)
     ) {
       return false;
     }
     blas.gemm(1, w, x, 0, out);
-    blas.ger(1, b, ones(out, out.cols), out);
+    blas.ger(1, b, onesFor(out, out.cols), out);
     const identity = f === undefined || (f === ops.linear && params[0] === 1 && params[1] === 0);
     if (!identity) math.map(f, params, out, out);
     return true;
-  }
+  };
 
   return (w, x, b, out, f, params) => {
     const m = out.rows, n = out.cols, k = w.cols;
     const route = innerProductRoute.force;
-    if (route === "compose" || (route === undefined && !innerProductRoute.fused(m, k, n))) {
+    // oneDNN takes no empty dimension, and a product over k = 0 is the bias alone.
+    if (
+      k === 0 || route === "compose" || (route === undefined && !innerProductRoute.fused(m, k, n))
+    ) {
       return composed(w, x, b, out, f, params);
     }
-    const float = [w, x, b, out].every((o) => o.storage.buffer instanceof Float32Array);
     const name = f === undefined ? "linear" : f.name;
-    if (!float || d.dnnl_inner_product_forward_desc_init === null || !fusible.has(name)) {
+    if (
+      !isFloat32(w) || !isFloat32(x) || !isFloat32(b) || !isFloat32(out) ||
+      d.dnnl_inner_product_forward_desc_init === null || !fusible.has(name)
+    ) {
       return composed(w, x, b, out, f, params);
     }
     const eltwise = dnnlMappings[name as OpName];
@@ -196,4 +194,12 @@ export function nativeInnerProduct(
     p.run(prim, pointers);
     return true;
   };
+}
+
+const isFloat32 = (o: Operand) => o.storage.buffer instanceof Float32Array;
+
+/** A column of n ones over buffer (all ones), as an operand. */
+function onesOf(buffer: Float32Array | Float64Array, n = buffer.length): Operand {
+  const storage = { buffer, length: buffer.length, released: false };
+  return { storage, offset: 0, rows: n, cols: 1, rowStride: 1, colStride: n };
 }
