@@ -47,12 +47,12 @@ export function nativeSoftmax(
       (softmaxRoute.force === "dnnl" || entries >= softmaxRoute.from);
     // The finiteness check reads one gapless run: a dense column-major or row-major matrix.
     const gapless = (xr === 1 && xc === m) || (xc === 1 && xr === n);
-    if (
-      !applies || !gapless ||
-      !Number.isFinite(
-        libs.blas.cblas_sasum(entries, (x.storage.buffer as Float32Array).subarray(x.offset), 1),
-      )
-    ) {
+    if (!applies || !gapless) return softmaxColumns(x, out, log);
+    // Both extents are checked before the sum's pointer, or oneDNN's, crosses into C.
+    pointers[0] = pointerAt(x, "softmax_ x");
+    pointers[1] = pointerAt(out, "softmax_ out");
+    const typed = x.storage.buffer as Float32Array;
+    if (!Number.isFinite(libs.blas.cblas_sasum(entries, typed.subarray(x.offset), 1))) {
       return softmaxColumns(x, out, log);
     }
     const key = `softmax ${log} ${m}×${n} [${xc},${xr}]`;
@@ -66,8 +66,6 @@ export function nativeSoftmax(
       check(init(desc, dnnl_forward_inference, md, 1), "softmax_forward_desc_init");
       prim = p.create(key, desc, [md, md], [DNNL_ARG_SRC, DNNL_ARG_DST]);
     }
-    pointers[0] = pointerAt(x, "softmax_ x");
-    pointers[1] = pointerAt(out, "softmax_ out");
     libs.threads.fit(entries, threadRoute.entries);
     p.run(prim, pointers);
   };
