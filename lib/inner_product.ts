@@ -29,25 +29,18 @@ import { softmax_ } from "./softmax.ts";
  */
 export type LayerActivation = "sigmoid" | "tanh" | "relu" | "elu" | "linear" | "softmax";
 
-/** An activation as a table function and its parameters (softmax: the identity, then softmax). */
-function elementwise(activation: LayerActivation): [ElementwiseOp, number[]] {
-  switch (activation) {
-    case "sigmoid":
-    case "tanh":
-    case "relu":
-      return [ops[activation], []];
-    case "elu":
-      return [ops.elu, [1]];
-    case "linear":
-    case "softmax":
-      return [ops.linear, [1, 0]];
-    default:
-      throw new TypeError(
-        `innerProduct_: unknown activation ${String(activation)}; use sigmoid, tanh, relu, elu, ` +
-          "linear or softmax",
-      );
-  }
-}
+/**
+ * Each activation as a table function and its parameters; softmax is the identity here, and
+ * the softmax primitive runs after it.
+ */
+const layerOps: Readonly<Record<LayerActivation, readonly [ElementwiseOp, readonly number[]]>> = {
+  sigmoid: [ops.sigmoid, []],
+  tanh: [ops.tanh, []],
+  relu: [ops.relu, []],
+  elu: [ops.elu, [1]],
+  linear: [ops.linear, [1, 0]],
+  softmax: [ops.linear, [1, 0]],
+};
 
 const op = "innerProduct_";
 
@@ -85,12 +78,16 @@ export function innerProduct_<L extends Loc>(
         "w must be m×k, x k×n, b of dimension m and out m×n",
     );
   }
-  const [f, params] = elementwise(activation);
-  for (const [s, name] of [[w, "w"], [x, "x"], [b, "b"]] as const) {
-    if (overlap(out, s) !== "none") {
-      throw new RangeError(`${op}: out shares memory with ${name}; write into a separate matrix`);
-    }
+  if (!Object.hasOwn(layerOps, activation)) {
+    throw new TypeError(
+      `${op}: unknown activation ${String(activation)}; use sigmoid, tanh, relu, elu, linear or ` +
+        "softmax",
+    );
   }
+  const [f, params] = layerOps[activation];
+  apart(out, w, "w");
+  apart(out, x, "x");
+  apart(out, b, "b");
   if (out.m === 0 || out.n === 0) return out;
   const engine = out.factory.engine;
   const fused = activation === "softmax" ? undefined : f;
@@ -103,6 +100,13 @@ export function innerProduct_<L extends Loc>(
   }
   if (activation === "softmax") softmax_(out);
   return out;
+}
+
+/** Refuses an output that shares memory with an input, which the product would read after writing. */
+function apart(out: Operand, input: Operand, name: string): void {
+  if (overlap(out, input) !== "none") {
+    throw new RangeError(`${op}: out shares memory with ${name}; write into a separate matrix`);
+  }
 }
 
 /** b repeated in n columns: a stride-0 view the engines walk like any other operand. */
