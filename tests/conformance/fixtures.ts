@@ -140,6 +140,32 @@ export async function readMatrix(a: GEMatrix): Promise<number[][]> {
       Array.from({ length: a.n }, (_, j) => flat[i + j * a.m]));
 }
 
+/** A matrix's entries in column-major order, read through js (transfer_ copies across layouts). */
+export async function readColumns(a: GEMatrix): Promise<number[]> {
+  using c = ge(jsDouble, a.m, a.n);
+  await transfer_(a, c);
+  return Array.from(c.toArray());
+}
+
+/**
+ * A test body run with an engine's route steered (`route.force = force`), and the route left
+ * to itself again afterwards, whatever happens.
+ */
+export function steered<T>(
+  route: { force: T | undefined },
+  force: T | undefined,
+  fn: () => Promise<void>,
+): () => Promise<void> {
+  return async () => {
+    route.force = force;
+    try {
+      await fn();
+    } finally {
+      route.force = undefined;
+    }
+  };
+}
+
 /** How many sentinels a parent still holds. */
 export async function sentinels(parent: Vector | GEMatrix): Promise<number> {
   using h = await transfer(jsDouble, parent as Vector);
@@ -159,7 +185,7 @@ export function assertClose(
   what: string,
   scale = Math.max(1, Math.abs(expected)),
 ): void {
-  const ok = (Number.isNaN(expected) && Number.isNaN(actual)) ||
+  const ok = actual === expected || (Number.isNaN(expected) && Number.isNaN(actual)) ||
     Math.abs(actual - expected) <= tol * scale;
   if (!ok) {
     throw new Error(`${what}: got ${actual}, expected ${expected} (tolerance ${tol * scale})`);

@@ -19,9 +19,9 @@ import {
   submatrix,
   toArray,
   transfer,
-  transfer_,
 } from "../../mod.ts";
-import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import { assert, assertThrows } from "../conformance/assert.ts";
+import { assertAllClose, readColumns, steered } from "../conformance/fixtures.ts";
 import { allFactories } from "../_factories.ts";
 import { softmaxRoute } from "../../lib/engines/native/softmax.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
@@ -38,24 +38,6 @@ function reference(m: number, n: number, v: readonly number[], log: boolean): nu
   return out;
 }
 
-/** The column-major entries of a, read through js (transfer_ copies across layouts). */
-async function read(a: GEMatrix): Promise<number[]> {
-  using c = ge(jsDouble, a.m, a.n);
-  await transfer_(a, c);
-  return Array.from(toArray(c));
-}
-
-function close(got: number[], want: number[], tol: number, what: string): void {
-  assertEquals(got.length, want.length, what);
-  got.forEach((g, k) => {
-    const w = want[k];
-    const ok = Number.isNaN(w)
-      ? Number.isNaN(g)
-      : g === w || Math.abs(g - w) <= tol * (1 + Math.abs(w));
-    assert(ok, `${what}[${k}]: ${g} against ${w}`);
-  });
-}
-
 const m = 10, n = 37;
 const values = Array.from({ length: m * n }, (_, k) => 30 * Math.sin(k * 1.7) + (k % 7) * 20);
 
@@ -65,32 +47,27 @@ const routes: [string, "dnnl" | "js" | undefined][] = [["", undefined], [" via o
   "js",
 ]];
 
-/** A test body run with the native softmax steered onto one route. */
-const steered = (force: "dnnl" | "js" | undefined, fn: () => Promise<void>) => async () => {
-  softmaxRoute.force = force;
-  try {
-    await fn();
-  } finally {
-    softmaxRoute.force = undefined;
-  }
-};
-
 for (const f of await allFactories()) {
   const tol = f.dtype === "float64" ? 1e-13 : 2e-6;
   for (const [via, force] of f.engine.name === "native" ? routes : [routes[0]]) {
     Deno.test(
       `softmax_: columns against the float64 reference (${f.name}${via})`,
-      steered(force, async () => {
+      steered(softmaxRoute, force, async () => {
         const v32 = f.dtype === "float32" ? values.map(Math.fround) : values;
         for (const log of [false, true]) {
           using a = transfer(f, ge(jsDouble, m, n, values));
           using p = log ? logSoftmax(a as GEMatrix) : softmax(a as GEMatrix);
-          close(await read(p), reference(m, n, v32, log), log ? tol * 100 : tol, `log ${log}`);
+          assertAllClose(
+            await readColumns(p),
+            reference(m, n, v32, log),
+            log ? tol * 100 : tol,
+            `log ${log}`,
+          );
         }
         using b = transfer(f, ge(jsDouble, m, n, values));
         softmax_(b as GEMatrix);
         const sums = Array.from({ length: n }, (_, j) => j);
-        const got = await read(b as GEMatrix);
+        const got = await readColumns(b as GEMatrix);
         for (const j of sums) {
           const s = got.slice(j * m, j * m + m).reduce((x, y) => x + y);
           assert(Math.abs(s - 1) < 10 * tol, `column ${j} sums to ${s}`);
@@ -100,14 +77,14 @@ for (const f of await allFactories()) {
 
     Deno.test(
       `softmax_: row layout, strided views, and outputs over the input (${f.name}${via})`,
-      steered(force, async () => {
+      steered(softmaxRoute, force, async () => {
         const v = f.dtype === "float32" ? values.map(Math.fround) : values;
         // A row-layout copy of the same entries gives the same columns.
         using r = transfer(f, ge(jsDouble, m, n, values));
         using row = ge(f, m, n, undefined, { layout: "row" });
         copy_(r as GEMatrix, row as GEMatrix);
         using pr = softmax(row as GEMatrix);
-        close(await read(pr), reference(m, n, v, false), tol, "row layout");
+        assertAllClose(await readColumns(pr), reference(m, n, v, false), tol, "row layout");
         // A strided block, into a separate output.
         using big = transfer(
           f,
@@ -121,13 +98,18 @@ for (const f of await allFactories()) {
         const block = submatrix(big as GEMatrix, 2, 1, 4, 5);
         using out = ge(f, 4, 5);
         softmax_(block, out as GEMatrix);
-        const hostBlock = await read(block);
-        close(await read(out as GEMatrix), reference(4, 5, hostBlock, false), tol, "block");
+        const hostBlock = await readColumns(block);
+        assertAllClose(
+          await readColumns(out as GEMatrix),
+          reference(4, 5, hostBlock, false),
+          tol,
+          "block",
+        );
         // Partly overlapping: columns 0–2 written from columns 1–3 of the same matrix.
         using c = transfer(f, ge(jsDouble, 3, 4, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
         softmax_(submatrix(c as GEMatrix, 0, 1, 3, 3), submatrix(c as GEMatrix, 0, 0, 3, 3));
-        close(
-          (await read(c as GEMatrix)).slice(0, 9),
+        assertAllClose(
+          (await readColumns(c as GEMatrix)).slice(0, 9),
           reference(3, 3, [4, 5, 6, 7, 8, 9, 10, 11, 12], false),
           tol,
           "overlap",
@@ -137,7 +119,7 @@ for (const f of await allFactories()) {
 
     Deno.test(
       `softmax_: NaN and infinities alike on every engine (${f.name}${via})`,
-      steered(force, async () => {
+      steered(softmaxRoute, force, async () => {
         const inf = Infinity;
         const cols = [
           [1, NaN, 2], // NaN anywhere
@@ -151,7 +133,7 @@ for (const f of await allFactories()) {
           using a = transfer(f, ge(jsDouble, 3, cols.length, flat));
           (log ? logSoftmax_ : softmax_)(a as GEMatrix);
           const want = reference(3, cols.length, flat, log);
-          close(await read(a as GEMatrix), want, tol, `log ${log}`);
+          assertAllClose(await readColumns(a as GEMatrix), want, tol, `log ${log}`);
         }
       }),
     );
@@ -186,6 +168,6 @@ Deno.test({
     assert(/exec,cpu,softmax/.test(log), `no softmax in oneDNN's log:\n${log.slice(0, 2000)}`);
     using a = randUniform_(ge(jsDouble, 10, 128), { seed: 5, lo: -20, hi: 20 });
     const want = Array.from(toArray(logSoftmax_(a))).slice(0, 20);
-    close(JSON.parse(last), want, 1e-5, "log-softmax");
+    assertAllClose(JSON.parse(last), want, 1e-5, "log-softmax");
   },
 });
