@@ -40,6 +40,7 @@ export type {
   MathEngine,
   Operand,
   RandomStream,
+  ReductionAlg,
   RngEngine,
   Storage,
   TensorOperand,
@@ -96,6 +97,15 @@ export { dataType, layout, shape, Tensor } from "./lib/tensor/tensor.ts";
 export { tensor } from "./lib/tensor/construct.ts";
 export { batchOf, viewTz } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
+export { TensorOp } from "./lib/tensor/operation.ts";
+export {
+  binary,
+  type BinaryOp,
+  eltwise,
+  eltwiseBackward,
+  type EltwiseFunction,
+} from "./lib/tensor/eltwise.ts";
+export { reduction } from "./lib/tensor/reduction.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export {
   Batcher,

@@ -88,12 +88,21 @@ export const binaryAlg = {
   max: 0x1fff2,
   min: 0x1fff3,
   div: 0x1fff4,
+  sub: 0x1fff5,
+} as const;
+
+/** Reduction algorithms of oneDNN 2.x. */
+export const reductionAlg = {
+  max: 0x2fff2,
+  min: 0x2fff3,
+  sum: 0x2fff4,
+  mean: 0x2fff6,
 } as const;
 
 /**
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
  * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800,
- * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584), rounded up:
+ * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584, dnnl_reduction_desc_t 1408), rounded up:
  * knap allocates these buffers and oneDNN fills them.
  */
 export const descBytes = {
@@ -103,6 +112,7 @@ export const descBytes = {
   matmul: 4096,
   softmax: 2048,
   innerProduct: 8192,
+  reduction: 2048,
 } as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
@@ -152,6 +162,12 @@ export const dnnlSymbols = {
   },
   dnnl_logsoftmax_forward_desc_init: {
     parameters: ["buffer", "i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, algorithm, src, dst, p, eps): p and eps matter only to the norm algorithms.
+  dnnl_reduction_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
     result: "i32",
     optional: true,
   },

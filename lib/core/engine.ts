@@ -130,10 +130,16 @@ export interface TensorOperand {
   readonly strides: readonly number[];
 }
 
+/** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */
+export type ReductionAlg = "sum" | "mean" | "max" | "min";
+
 /**
  * Deep-learning primitives over tensors, each planned once for its operands' descriptors and
  * run many times, as oneDNN and cuDNN work. Every method is optional: where an engine has none,
- * the public functions compose the BLAS and elementwise methods instead.
+ * the public functions compose the BLAS and elementwise methods instead. Elementwise work on
+ * tensors (eltwise forward and backward, binary ops with broadcasting) has no method here: it
+ * is planned as the few matrix pieces its tensors fold into, each one `MathEngine.map` call,
+ * which the native engine runs through oneDNN's eltwise and binary primitives.
  */
 export interface DnnEngine {
   /**
@@ -141,6 +147,19 @@ export interface DnnEngine {
    * change); undefined where this engine has no faster way than matrix copies for them.
    */
   reorder?(src: TensorOperand, dst: TensorOperand, dtype: DType): (() => void) | undefined;
+  /**
+   * A planned reduction: each entry of out ← alg over the entries of x it stands for. out has
+   * x's rank; along each dimension its extent is x's (kept) or 1 (reduced). A NaN among the
+   * reduced entries gives NaN (max and min included); every reduced set has an entry. out
+   * shares no memory with x. Undefined where this engine has nothing of its own for these
+   * operands: the caller then folds the slices of x into out with `copy` and `map`.
+   */
+  reduction?(
+    alg: ReductionAlg,
+    x: TensorOperand,
+    out: TensorOperand,
+    dtype: DType,
+  ): (() => void) | undefined;
   /**
    * out ← the softmax of each column of x (its log-softmax when `log`): exp(x − max) over the
    * column's sum of them, so large entries never overflow; a column with a NaN is all NaN. out

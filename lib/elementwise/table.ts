@@ -17,7 +17,6 @@ import {
   num,
   param,
   sub,
-  substitute,
   x,
   y,
 } from "./expr.ts";
@@ -100,6 +99,8 @@ export type OpName =
   | "inv"
   | "powx"
   | "pow"
+  | "add"
+  | "sub"
   | "mul"
   | "div"
   | "fmax"
@@ -155,6 +156,8 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
     ],
   ),
   pow: op("pow", fn2("pow", x, y), { lo: 0.1, hi: 4, note: "x > 0" }, undefined, [], 2),
+  add: op("add", add(x, y), reals, undefined, [], 2),
+  sub: op("sub", sub(x, y), reals, undefined, [], 2),
   mul: op("mul", mul(x, y), reals, undefined, [], 2),
   div: op("div", div(x, y), { ...reals, awayFromZero: true, note: "y ≠ 0" }, undefined, [], 2),
   fmax: op("fmax", fn2("max", x, y), reals, undefined, [], 2),
@@ -220,28 +223,6 @@ export function outputDerivativeOf(op: ElementwiseOp): ElementwiseOp {
       fromOutput: true,
     };
     derivedFromOutput.set(op, d);
-  }
-  return d;
-}
-
-const biased = new Map<ElementwiseOp, ElementwiseOp>();
-
-/**
- * f(x + y) for a function f of one argument: with y a bias broadcast along a matrix's rows, a
- * layer's bias and activation in one pass over its product.
- */
-export function biasedOf(op: ElementwiseOp): ElementwiseOp {
-  if (op.arity !== 1) throw new TypeError(`${op.name} is not a function of one argument`);
-  let d = biased.get(op);
-  if (d === undefined) {
-    d = {
-      name: `${op.name}(x+b)`,
-      arity: 2,
-      params: op.params,
-      f: substitute(op.f, (e) => (e.k === "x" ? add(x, y) : undefined)),
-      domain: op.domain,
-    };
-    biased.set(op, d);
   }
   return d;
 }

@@ -78,6 +78,14 @@ function apply(
       return k.linearFrac_(p[0], x, p[1], p[2], y!, p[3]);
     case "pow":
       return k.pow_(x, y!);
+    case "add":
+    case "sub": {
+      // No vect-math function: tensors reach these through binary.
+      const view = (v: Vector) =>
+        new k.Tensor(v.factory, v.storage, v.offset, [v.dim], [v.stride], false);
+      k.binary(name, view(x), view(y!), view(x)).run();
+      return x;
+    }
     default: {
       const f = (k as unknown as Record<string, (a: Vector, b?: Vector) => Vector>)[`${name}_`];
       return op.arity === 2 ? f(x, y) : f(x);

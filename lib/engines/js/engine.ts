@@ -16,6 +16,7 @@ import { plan } from "./walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
 import { gatherColumns } from "./gather.ts";
+import { reduceTensor } from "./reduction.ts";
 import { adamUpdate } from "./adam.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
@@ -84,5 +85,5 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
-  dnn: { softmax: softmaxColumns, gatherColumns, adam: adamUpdate },
+  dnn: { softmax: softmaxColumns, gatherColumns, adam: adamUpdate, reduction: reduceTensor },
 };

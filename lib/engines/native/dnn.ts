@@ -2,7 +2,8 @@
  * The native engine's tensor primitives, through oneDNN: reorders (layout changes of float32 and
  * bfloat16 tensors, one primitive per shape, strides and type, built on first use and kept in a
  * small cache; float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine
- * has), softmax and log-softmax (softmax.ts), and the fused inner product (inner_product.ts).
+ * has), softmax and log-softmax (softmax.ts), the fused inner product (inner_product.ts) and
+ * reductions (reduction.ts).
  * Column gathers run the js engine's loop over the same typed arrays (no pointer crosses into C
  * there). Adam has no fused primitive here: oneDNN's multithreaded passes (MNIST's epoch 134 ms)
  * beat the js engine's one-pass loop (228 ms).
@@ -18,30 +19,10 @@ import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 import { nativeSoftmax } from "./softmax.ts";
 import { gatherColumns } from "../js/gather.ts";
 import { nativeInnerProduct } from "./inner_product.ts";
+import { nativeReduction } from "./reduction.ts";
+import { tensorPointer } from "./operands.ts";
 
 const CACHE_LIMIT = 32;
-
-/**
- * The byte address of t's first entry, after checking that every entry lies in its typed array:
- * the last check before a pointer crosses into C.
- */
-export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue {
-  const buffer = t.storage.buffer;
-  if (!ArrayBuffer.isView(buffer)) throw new TypeError(`${what}: not host memory`);
-  const typed = buffer as Float32Array | Uint16Array;
-  const last = t.shape.reduce((s, e, d) => s + (e - 1) * t.strides[d], t.offset);
-  const sound = t.offset >= 0 && t.strides.every((s) => s >= 0) && Number.isSafeInteger(last);
-  if (t.shape.includes(0) || !sound || last >= typed.length) {
-    throw new RangeError(
-      `${what} ([${t.shape.join(", ")}], strides [${t.strides.join(", ")}], offset ${t.offset}) ` +
-        `does not lie in its storage of ${typed.length}`,
-    );
-  }
-  return Deno.UnsafePointer.offset(
-    Deno.UnsafePointer.of(typed)!,
-    t.offset * typed.BYTES_PER_ELEMENT,
-  );
-}
 
 /**
  * The native engine's tensor primitives over the libraries it loaded; the engine's BLAS and
@@ -54,6 +35,7 @@ export function nativeDnn(libs: NativeLibraries, blas: BlasEngine, math: MathEng
     softmax: nativeSoftmax(libs, primitives),
     gatherColumns,
     innerProduct: nativeInnerProduct(libs, primitives, blas, math),
+    reduction: nativeReduction(libs, primitives),
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;

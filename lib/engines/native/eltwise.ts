@@ -59,6 +59,8 @@ export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
   linear: eltwise(eltwiseAlg.linear, (p) => [p[0], p[1]]),
   powx: eltwise(eltwiseAlg.pow, (p) => [1, p[0]]),
   clamp: eltwise(eltwiseAlg.clip, (p) => [p[0], p[1]]),
+  add: { kind: "binary", alg: binaryAlg.add },
+  sub: { kind: "binary", alg: binaryAlg.sub },
   mul: { kind: "binary", alg: binaryAlg.mul },
   div: { kind: "binary", alg: binaryAlg.div },
   fmax: { kind: "binary", alg: binaryAlg.max },
@@ -128,6 +130,9 @@ const ROUTE_TABLE: Record<string, number> = {
   "powx'": 512,
   clamp: 2048,
   "clamp'": 2048,
+  // add and sub are not in bench/eltwise_route.ts's run: mul's crossing, the same pass.
+  add: 4096,
+  sub: 4096,
   mul: 4096,
   div: 2048,
   fmax: 4096,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Operand } from "../../core/engine.ts";
+import type { Operand, TensorOperand } from "../../core/engine.ts";
 
 /** x's transpose, as a view of the same memory. */
 export const transposed = (x: Operand): Operand => ({
@@ -57,5 +57,27 @@ export function pointerAt(x: Operand, what: string): Deno.PointerValue {
   return Deno.UnsafePointer.offset(
     Deno.UnsafePointer.of(buffer)!,
     x.offset * buffer.BYTES_PER_ELEMENT,
+  );
+}
+
+/**
+ * The byte address of t's first entry, after checking that every entry lies in its typed array:
+ * the last check before a pointer crosses into C.
+ */
+export function tensorPointer(t: TensorOperand, what: string): Deno.PointerValue {
+  const buffer = t.storage.buffer;
+  if (!ArrayBuffer.isView(buffer)) throw new TypeError(`${what}: not host memory`);
+  const typed = buffer as Float32Array | Uint16Array;
+  const last = t.shape.reduce((s, e, d) => s + (e - 1) * t.strides[d], t.offset);
+  const sound = t.offset >= 0 && t.strides.every((s) => s >= 0) && Number.isSafeInteger(last);
+  if (t.shape.includes(0) || !sound || last >= typed.length) {
+    throw new RangeError(
+      `${what} ([${t.shape.join(", ")}], strides [${t.strides.join(", ")}], offset ${t.offset}) ` +
+        `does not lie in its storage of ${typed.length}`,
+    );
+  }
+  return Deno.UnsafePointer.offset(
+    Deno.UnsafePointer.of(typed)!,
+    t.offset * typed.BYTES_PER_ELEMENT,
   );
 }

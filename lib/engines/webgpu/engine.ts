@@ -16,6 +16,7 @@ import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
+import { tensorReduction } from "./tensor_reduce.ts";
 import { gatherKernel } from "./gather.ts";
 import { adamKernel } from "./adam.ts";
 import { dense } from "./wgsl.ts";
@@ -168,6 +169,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       gatherColumns: (a, indices, out) => gatherKernel(rt, a, indices, out),
       adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
+      reduction: tensorReduction(rt),
     },
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * Reductions through oneDNN's reduction primitive, for float32 tensors large enough that a
+ * primitive call beats the js loops; float64 and small tensors take those loops on the same
+ * memory. oneDNN's max and min may drop a NaN, so for them x must be one gapless run, which
+ * one ?asum pass checks before every call: a NaN or an infinity sends the call to the loops.
+ *
+ * @module
+ */
+
+import { check, descBytes, DNNL_ARG_DST, DNNL_ARG_SRC, reductionAlg } from "../../../ffi/dnnl.ts";
+import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import type { Primitives } from "./primitives.ts";
+import { threadRoute } from "./threads.ts";
+import { reduceTensor } from "../js/reduction.ts";
+import { fold } from "../../tensor/desc.ts";
+import { tensorPointer } from "./operands.ts";
+
+/**
+ * From how many entries of x oneDNN takes a reduction: bench/dnn_route.ts measures both sides.
+ * Tests set `force`.
+ */
+export const reductionRoute: { force: "dnnl" | "js" | undefined; from: number } = {
+  force: undefined,
+  from: 4096,
+};
+
+/** The native reduction: oneDNN where it applies and pays, else the js loops. */
+export function nativeReduction(
+  libs: NativeLibraries,
+  primitives: () => Primitives,
+): NonNullable<DnnEngine["reduction"]> {
+  const d = libs.dnnl;
+  return (alg, x, out, dtype) => {
+    const loops = reduceTensor(alg, x, out);
+    const entries = x.shape.reduce((n, e) => n * e, 1);
+    const runs = fold(x.shape, x.strides);
+    const gapless = runs.length === 1 && runs[0].stride === 1;
+    const applies = dtype === "float32" && d.dnnl_reduction_desc_init !== null &&
+      reductionRoute.force !== "js" &&
+      (reductionRoute.force === "dnnl" || entries >= reductionRoute.from) &&
+      (gapless || alg === "sum" || alg === "mean");
+    if (!applies) return loops;
+    // oneDNN wants a positive stride on every dimension, even one of extent 1.
+    const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
+    const key = `reduction ${alg} [${x.shape}] [${strides(x)}] → [${out.shape}] [${strides(out)}]`;
+    const p = primitives();
+    const xMd = p.memoryDesc(x.shape, strides(x)), outMd = p.memoryDesc(out.shape, strides(out));
+    const build = () => {
+      const desc = new Uint8Array(descBytes.reduction);
+      check(d.dnnl_reduction_desc_init!(desc, reductionAlg[alg], xMd, outMd, 0, 0), "reduction");
+      return p.create(key, desc, [xMd, outMd], [DNNL_ARG_SRC, DNNL_ARG_DST]);
+    };
+    try {
+      if (p.get(key) === undefined) build();
+    } catch {
+      return loops; // descriptors oneDNN does not take: the loops compute them
+    }
+    const pointers: Deno.PointerValue[] = [null, null];
+    const typed = x.storage.buffer as Float32Array;
+    const screen = alg === "max" || alg === "min";
+    return () => {
+      // Both extents are checked before the sum's pointer, or oneDNN's, crosses into C.
+      pointers[0] = tensorPointer(x, "reduction x");
+      pointers[1] = tensorPointer(out, "reduction out");
+      if (screen && !Number.isFinite(libs.blas.cblas_sasum(entries, typed.subarray(x.offset), 1))) {
+        return loops();
+      }
+      libs.threads.fit(entries, threadRoute.entries);
+      // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
+      p.run(p.get(key) ?? build(), pointers);
+    };
+  };
+}
