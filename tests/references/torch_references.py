@@ -122,4 +122,37 @@ out["training"] = {
     "ce_adam_efficient": steps("ce", "efficient", 3),
     "quadratic_adam_efficient": steps("q", "efficient", 3),
 }
+
+# Tensor operations on a [2, 3, 4, 5] batch (nchw as PyTorch holds it), stored flat in logical
+# row-major order: activations forward and backward (the gradient of sum(f(x) * g)), binary
+# operations against a per-channel [1, 3, 1, 1] tensor, and reductions with the kept dimensions.
+shape = [2, 3, 4, 5]
+xt = torch.tensor(values(6, 20, 2.0, 0.4)).reshape(shape)
+gt = torch.tensor(values(6, 20, 1.0, 1.7)).reshape(shape)
+bt = torch.tensor([0.5, -1.5, 2.5]).reshape(1, 3, 1, 1)
+flat = lambda t: t.detach().reshape(-1).tolist()
+fns = {
+    "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+    "elu": torch.nn.functional.elu, "exp": torch.exp, "sqr": torch.square, "abs": torch.abs,
+}
+eltwise = {}
+for name, f in fns.items():
+    xv = xt.clone().requires_grad_()
+    y = f(xv)
+    (y * gt).sum().backward()
+    eltwise[name] = {"y": flat(y), "dx": flat(xv.grad)}
+binaries = {
+    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div,
+    "max": torch.maximum, "min": torch.minimum,
+}
+reductions = {"sum": torch.sum, "mean": torch.mean, "max": torch.amax, "min": torch.amin}
+over = {"n": [0], "hw": [2, 3], "c": [1], "all": [0, 1, 2, 3]}
+out["tensor"] = {
+    "shape": shape, "x": flat(xt), "g": flat(gt), "b": flat(bt), "eltwise": eltwise,
+    "binary": {name: flat(f(xt, bt)) for name, f in binaries.items()},
+    "reduction": {
+        alg: {k: flat(f(xt, dim=d, keepdim=True)) for k, d in over.items()}
+        for alg, f in reductions.items()
+    },
+}
 print(json.dumps(out, indent=1))

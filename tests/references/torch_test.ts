@@ -2,10 +2,16 @@
  * knap against PyTorch on fixed inputs (tests/references/torch.json, written by
  * torch_references.py with Debian's python3-torch): softmax and log-softmax; a fully connected
  * layer's forward pass and its gradients for every activation; and training steps of small
- * networks with the categorical cross-entropy and the quadratic cost, by SGD and Adam — on every
+ * networks with the categorical cross-entropy and the quadratic cost, by SGD and Adam; tensor
+ * activations forward and backward, broadcasting binary operations and reductions — on every
  * engine, float64 to 1e-12 and float32 to its precision.
  */
 import {
+  binary,
+  type BinaryOp,
+  eltwise,
+  eltwiseBackward,
+  type EltwiseFunction,
   type Factory,
   ge,
   type GEMatrix,
@@ -14,13 +20,19 @@ import {
   mm,
   mv,
   outputDerivative_,
+  reduction,
+  type ReductionAlg,
   softmax_,
+  tensor,
+  type TensorLayout,
   toArray,
   trans,
   transfer,
   transfer_,
+  transformer,
   vctr,
 } from "../../mod.ts";
+import { valuesOf } from "../tensor/_values.ts";
 import {
   type Activation,
   adam,
@@ -149,6 +161,64 @@ for (const f of await allFactories()) {
       close([costs], [want.costs], Math.max(tol, 1e-6), "costs against torch.optim.Adam");
     });
   }
+}
+
+/** A tensor on f in the given layout holding PyTorch's logical row-major entries. */
+async function onto(f: Factory, values: number[], shape: number[], layout: TensorLayout) {
+  using host = tensor(jsDouble, shape, "nchw", values);
+  const t = tensor(f, shape, layout);
+  await transformer(host, t).run();
+  return t;
+}
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+  const T = ref.tensor;
+  const near = async (t: Parameters<typeof valuesOf>[0], want: number[], what: string, k = 1) =>
+    close([await valuesOf(t)], [want], tol * k, what);
+
+  Deno.test(`PyTorch: tensor activations forward and backward, nhwc into nchw (${f.name})`, async () => {
+    using x = await onto(f, T.x, T.shape, "nhwc");
+    using g = await onto(f, T.g, T.shape, "nchw");
+    for (
+      const [name, want] of Object.entries(T.eltwise) as [
+        EltwiseFunction,
+        { y: number[]; dx: number[] },
+      ][]
+    ) {
+      using y = tensor(f, T.shape, "nchw");
+      eltwise(x, y, name).run();
+      await near(y, want.y, `${name}`, 3);
+      using dx = tensor(f, T.shape, "nhwc");
+      eltwiseBackward(x, g, dx, name).run();
+      await near(dx, want.dx, `${name}'`, 3);
+    }
+  });
+
+  Deno.test(`PyTorch: tensor binary operations and reductions (${f.name})`, async () => {
+    using x = await onto(f, T.x, T.shape, "nhwc");
+    using b = await onto(f, T.b, [1, 3, 1, 1], "nchw");
+    for (const [alg, want] of Object.entries(T.binary) as [BinaryOp, number[]][]) {
+      using out = tensor(f, T.shape, "nchw");
+      binary(alg, x, b, out).run();
+      await near(out, want, `binary ${alg}`);
+    }
+    const kept: Record<string, number[]> = {
+      n: [1, 3, 4, 5],
+      hw: [2, 3, 1, 1],
+      c: [2, 1, 4, 5],
+      all: [1, 1, 1, 1],
+    };
+    for (
+      const [alg, by] of Object.entries(T.reduction) as [ReductionAlg, Record<string, number[]>][]
+    ) {
+      for (const [over, shape] of Object.entries(kept)) {
+        using out = tensor(f, shape, "nchw");
+        reduction(alg, x, out).run();
+        await near(out, by[over], `${alg} over ${over}`, 10);
+      }
+    }
+  });
 }
 
 function outputDerivativeOf(act: Activation, a: GEMatrix, delta: GEMatrix): void {
