@@ -1,8 +1,9 @@
 /**
  * Where the native engine's oneDNN primitives pay: the fused inner product (oneDNN's primitive
  * with an eltwise post-op) against the composition (bias copy, sgemm, eltwise) for each layer of
- * the book's networks, and oneDNN's softmax against the js loop, timed both ways in one run,
- * float32. The routes in lib/engines/native/inner_product.ts and softmax.ts cite this.
+ * the book's networks, and oneDNN's softmax and reduction against the js loops, timed both ways
+ * in one run, float32. The routes in lib/engines/native/inner_product.ts, softmax.ts and
+ * reduction.ts cite this.
  *
  * `deno run -A bench/dnn_route.ts`
  */
@@ -13,9 +14,12 @@ import {
   nativeAvailability,
   nativeFloat,
   randUniform_,
+  reduction,
   softmax_,
+  tensor,
   vctr,
 } from "../mod.ts";
+import { reductionRoute } from "../lib/engines/native/reduction.ts";
 import { innerProductRoute } from "../lib/engines/native/inner_product.ts";
 import { softmaxRoute } from "../lib/engines/native/softmax.ts";
 
@@ -83,5 +87,35 @@ for (
   console.log(
     `${`${m}×${n}`.padEnd(26)} ${dnnl.toFixed(1).padStart(9)} ${js.toFixed(1).padStart(12)} ` +
       `${(dnnl / js).toFixed(2).padStart(10)}`,
+  );
+}
+
+console.log("\nreduction                  oneDNN µs   js loop µs  oneDNN/js");
+const reductions: [number[], number[], "sum" | "max", string][] = [
+  [[128, 10, 1, 1], [1, 10, 1, 1], "sum", "a bias gradient, MNIST"],
+  [[16, 16, 8, 8], [1, 16, 1, 1], "sum", "per channel"],
+  [[64, 16, 8, 8], [1, 16, 1, 1], "sum", "per channel"],
+  [[128, 64, 8, 8], [1, 64, 1, 1], "sum", "per channel"],
+  [[128, 64, 32, 32], [1, 64, 1, 1], "sum", "per channel, large"],
+  [[128, 64, 8, 8], [128, 1, 1, 1], "max", "per sample"],
+  [[128, 64, 8, 8], [128, 1, 1, 1], "sum", "per sample"],
+  [[128, 64, 8, 8], [128, 64, 1, 1], "sum", "per image"],
+  [[16, 16, 8, 8], [16, 16, 1, 1], "sum", "per image"],
+  [[2, 16, 8, 8], [2, 1, 1, 1], "sum", "per sample"],
+];
+for (const [xs, os, alg, what] of reductions) {
+  using x = tensor(nativeFloat, xs, "nchw");
+  (x.storage.buffer as Float32Array).forEach((_, k, a) => a[k] = Math.sin(k));
+  using out = tensor(nativeFloat, os, "nchw");
+  reductionRoute.force = "dnnl";
+  const planned = reduction(alg, x, out);
+  const dnnl = time(() => planned.run());
+  reductionRoute.force = "js";
+  const loops = reduction(alg, x, out);
+  const js = time(() => loops.run());
+  reductionRoute.force = undefined;
+  console.log(
+    `${`${alg} [${xs.join(" ")}] (${what})`.padEnd(26)} ${dnnl.toFixed(1).padStart(9)} ` +
+      `${js.toFixed(1).padStart(12)} ${(dnnl / js).toFixed(2).padStart(10)}`,
   );
 }

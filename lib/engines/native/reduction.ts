@@ -1,7 +1,7 @@
 /**
- * Reductions through oneDNN's reduction primitive, for float32 tensors large enough that a
- * primitive call beats the js loops; float64 and small tensors take those loops on the same
- * memory. oneDNN's max and min may drop a NaN, so for them x must be one gapless run, which
+ * Reductions through oneDNN's reduction primitive, for float32 tensors whose reduced
+ * dimensions lie innermost in memory and which are large enough that a primitive call beats
+ * the js loops; the rest, and float64, take those loops on the same memory. oneDNN's max and min may drop a NaN, so for them x must be one gapless run, which
  * one ?asum pass checks before every call: a NaN or an infinity sends the call to the loops.
  *
  * @module
@@ -17,13 +17,27 @@ import { fold } from "../../tensor/desc.ts";
 import { tensorPointer } from "./operands.ts";
 
 /**
- * From how many entries of x oneDNN takes a reduction: bench/dnn_route.ts measures both sides.
- * Tests set `force`.
+ * From how many entries of x oneDNN takes a reduction whose reduced dimensions are innermost.
+ * bench/dnn_route.ts: there oneDNN takes 0.09–0.18 of the loops' time on 128×64×8×8 (per
+ * sample or per image) and 0.70 on 2×16×8×8; where a kept dimension lies inside a reduced one
+ * (per-channel sums of nchw) oneDNN 2.6 takes 5–9× the loops' time, so those stay on the loops
+ * (1 ns an entry). Tests set `force`.
  */
 export const reductionRoute: { force: "dnnl" | "js" | undefined; from: number } = {
   force: undefined,
-  from: 4096,
+  from: 2048,
 };
+
+/** Whether every reduced dimension's stride is below every kept one's. */
+function reducedInnermost(x: TensorOperand, out: TensorOperand): boolean {
+  let reduced = 0, kept = Infinity;
+  x.shape.forEach((e, d) => {
+    if (e === 1) return;
+    if (out.shape[d] === 1) reduced = Math.max(reduced, x.strides[d]);
+    else kept = Math.min(kept, x.strides[d]);
+  });
+  return reduced < kept;
+}
 
 /** The native reduction: oneDNN where it applies and pays, else the js loops. */
 export function nativeReduction(
@@ -38,7 +52,8 @@ export function nativeReduction(
     const gapless = runs.length === 1 && runs[0].stride === 1;
     const applies = dtype === "float32" && d.dnnl_reduction_desc_init !== null &&
       reductionRoute.force !== "js" &&
-      (reductionRoute.force === "dnnl" || entries >= reductionRoute.from) &&
+      (reductionRoute.force === "dnnl" ||
+        (entries >= reductionRoute.from && reducedInnermost(x, out))) &&
       (gapless || alg === "sum" || alg === "mean");
     if (!applies) return loops;
     // oneDNN wants a positive stride on every dimension, even one of extent 1.
