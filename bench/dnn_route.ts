@@ -91,7 +91,7 @@ for (
 }
 
 console.log("\nreduction                  oneDNN µs   js loop µs  oneDNN/js");
-const reductions: [number[], number[], "sum" | "max", string][] = [
+const reductions: [number[], number[], "sum" | "max", string, ("nchw" | "nhwc")?][] = [
   [[128, 10, 1, 1], [1, 10, 1, 1], "sum", "a bias gradient, MNIST"],
   [[16, 16, 8, 8], [1, 16, 1, 1], "sum", "per channel"],
   [[64, 16, 8, 8], [1, 16, 1, 1], "sum", "per channel"],
@@ -102,9 +102,10 @@ const reductions: [number[], number[], "sum" | "max", string][] = [
   [[128, 64, 8, 8], [128, 64, 1, 1], "sum", "per image"],
   [[16, 16, 8, 8], [16, 16, 1, 1], "sum", "per image"],
   [[2, 16, 8, 8], [2, 1, 1, 1], "sum", "per sample"],
+  [[128, 64, 32, 32], [1, 64, 1, 1], "sum", "per channel, nhwc", "nhwc"],
 ];
-for (const [xs, os, alg, what] of reductions) {
-  using x = tensor(nativeFloat, xs, "nchw");
+for (const [xs, os, alg, what, layout = "nchw"] of reductions) {
+  using x = tensor(nativeFloat, xs, layout);
   (x.storage.buffer as Float32Array).forEach((_, k, a) => a[k] = Math.sin(k));
   using out = tensor(nativeFloat, os, "nchw");
   reductionRoute.force = "dnnl";

@@ -4,12 +4,18 @@
  * oneDNN plans a primitive once for its tensors' descriptors and runs it many times. knap's
  * native engine plans its layout changes that way: the transformer between nchw and nhwc of a
  * batch of 128 images of 64 channels of 32×32 is one oneDNN reorder, against the matrix copies
- * the js engine makes. Softmax turns each sample's scores into probabilities in one pass.
+ * the js engine makes. On those images: an activation and its backward pass, a bias per channel
+ * (a binary operation that broadcasts), and reductions — each planned once, run many times.
+ * Softmax turns each sample's scores into probabilities in one pass.
  * Run: `deno run -A tutorials/25_dnnl_tensors.ts [--backend=native|js|webgpu]`
  */
 import {
+  binary,
+  eltwise,
+  eltwiseBackward,
   ge,
   jsDouble,
+  reduction,
   softmax_,
   synchronize,
   tensor,
@@ -40,6 +46,46 @@ await synchronize(f);
 const ms = (performance.now() - start) / runs;
 const gb = (2 * 4 * shape.reduce((a, b) => a * b)) / 1e9;
 console.log(`${ms.toFixed(1)} ms a run, ${(gb / (ms / 1000)).toFixed(1)} GB/s read and written`);
+
+// The same images through planned elementwise work and reductions, on any layouts.
+using data = tensor(jsDouble, shape, "nchw");
+(data.storage.buffer as Float64Array).forEach((_, k, a) => a[k] = Math.sin(k) * 2);
+await transformer(data, x).run();
+using bias = tensor(f, [1, 64, 1, 1], "nchw");
+using b64 = tensor(jsDouble, [1, 64, 1, 1], "nchw", Array.from({ length: 64 }, (_, c) => c / 64));
+await transformer(b64, bias).run();
+using biased = tensor(f, shape, "nchw");
+using relu = tensor(f, shape, "nhwc");
+using grad = tensor(f, shape, "nhwc");
+using perSample = tensor(f, [128, 1, 1, 1], "nchw");
+using perChannel = tensor(f, [1, 64, 1, 1], "nchw");
+const plans = [
+  binary("add", x, bias, biased), // each channel's bias, into every image
+  eltwise(biased, relu, "relu"), // nchw in, nhwc out
+  eltwiseBackward(biased, relu, grad, "relu"),
+  reduction("max", biased, perSample),
+  reduction("mean", relu, perChannel),
+];
+for (const p of plans) p.run();
+await synchronize(f);
+console.log("\nplanned op                       ms a run  how");
+for (const p of plans) {
+  const t0 = performance.now();
+  for (let i = 0; i < 5; i++) p.run();
+  await synchronize(f);
+  const how = p.primitive ? "the engine's primitive" : `${p.pieces} map calls`;
+  console.log(
+    `${p.name.padEnd(32)} ${((performance.now() - t0) / 5).toFixed(1).padStart(8)}  ${how}`,
+  );
+}
+using means = tensor(jsDouble, [1, 64, 1, 1], "nchw");
+await transformer(perChannel, means).run();
+const m = means.toArray();
+console.log(
+  `mean activation of channels 0, 32, 63: ${
+    [m[0], m[32], m[63]].map((v) => v.toFixed(3)).join(" ")
+  }`,
+);
 
 // Three samples' scores over four classes, one column each.
 using scores = transfer(f, ge(jsDouble, 4, 3, [1, 2, 3, 4, 10, 0, 0, 0, 0.5, 0.5, 0.5, 0.5]));

@@ -187,6 +187,15 @@ for (const f of await allFactories()) {
           reduction(alg, y, out).run();
           const got = await valuesOf(out);
           assert(Number.isNaN(got[0]) && Number.isFinite(got[1]), `${alg}: ${got}`);
+          // Per channel of nhwc: the kept dimension innermost, read in memory order.
+          using z = await make(f, xv, shape, "nhwc");
+          using perChannel = tensor(f, [1, 3, 1, 1], "nchw");
+          reduction(alg, z, perChannel).run();
+          const c = await valuesOf(perChannel);
+          assert(
+            Number.isNaN(c[0]) && c.slice(1).every(Number.isFinite),
+            `${alg} per channel: ${c}`,
+          );
         }
       }),
     );
