@@ -79,7 +79,12 @@ export {
   hostEngines,
   registerHostEngine,
 } from "./lib/engines/registry.ts";
-export { webgpuAvailability, webgpuFloat, type WebGPUOptions } from "./lib/engines/webgpu/mod.ts";
+export {
+  type WebGPUAvailability,
+  webgpuAvailability,
+  webgpuFloat,
+  type WebGPUOptions,
+} from "./lib/engines/webgpu/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";

@@ -11,34 +11,16 @@
 
 import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
-import { derivativeOf, type ElementwiseOp, ops } from "../elementwise/table.ts";
+import { derivativeOf, type ElementwiseOp, type OpName, ops } from "../elementwise/table.ts";
 import type { Tensor } from "./tensor.ts";
 import { pieces, type Strided } from "./pieces.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
 
-/** The functions of one argument `eltwise` applies (the elementwise table's). */
-export type EltwiseFunction =
-  | "relu"
-  | "tanh"
-  | "sigmoid"
-  | "elu"
-  | "linear"
-  | "sqr"
-  | "sqrt"
-  | "abs"
-  | "exp"
-  | "expm1"
-  | "log"
-  | "log1p"
-  | "sin"
-  | "cos"
-  | "signum"
-  | "round"
-  | "floor"
-  | "ceil"
-  | "inv"
-  | "powx"
-  | "clamp";
+/** The functions of one argument `eltwise` applies: the elementwise table's, all but its binary ones. */
+export type EltwiseFunction = Exclude<
+  OpName,
+  "pow" | "add" | "sub" | "mul" | "div" | "fmax" | "fmin" | "linearFrac"
+>;
 
 /** The operations `binary` performs. */
 export type BinaryOp = "add" | "sub" | "mul" | "div" | "max" | "min";
