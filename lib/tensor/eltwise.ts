@@ -52,6 +52,12 @@ function unary(op: string, f: unknown, params: readonly number[] | undefined) {
         `got [${p.join(", ")}]`,
     );
   }
+  if (!p.every(Number.isFinite) || (fn === ops.clamp && !(p[0] <= p[1]))) {
+    throw new RangeError(
+      `${op}: ${fn.name}'s parameters [${p.join(", ")}] must be finite` +
+        (fn === ops.clamp ? ", lo ≤ hi" : ""),
+    );
+  }
   return { fn, p };
 }
 

@@ -221,6 +221,8 @@ Deno.test("tensor operations refuse what they cannot do, naming the operation", 
   assertThrows(() => eltwise(x, d, "relu"), TypeError, "lives on jsDouble");
   assertThrows(() => eltwise(x, x, "mul" as "relu"), TypeError, "not a function of one");
   assertThrows(() => eltwise(x, x, "clamp"), TypeError, "clamp takes 2 parameter(s)");
+  assertThrows(() => eltwise(x, x, "elu", [NaN]), RangeError, "must be finite");
+  assertThrows(() => eltwise(x, x, "clamp", [1, 0]), RangeError, "lo ≤ hi");
   assertThrows(() => eltwiseBackward(x, x, x, "powx"), TypeError, "powx takes 1 parameter(s)");
   assertThrows(() => binary("pow" as BinaryOp, x, x, x), TypeError, "pow is none of");
   using b = tensor(jsFloat, [2, 2]);

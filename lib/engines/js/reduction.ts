@@ -90,11 +90,13 @@ function gathered(alg: ReductionAlg, x: TensorOperand, out: TensorOperand): () =
   const outerIndex = reduced.e.map(() => 0);
   const keptIndex = kept.e.map(() => 0);
   const max = alg === "max";
+  // The inner odometer's offsets, reused: a run allocates nothing per output entry.
+  const r = { x: 0, o: 0 };
   return () => {
     const xa = x.storage.buffer as Floats, oa = out.storage.buffer as Floats;
     const at = { x: x.offset, o: out.offset };
     do {
-      const r = { x: at.x, o: 0 };
+      r.x = at.x;
       let acc = alg === "sum" || alg === "mean" ? 0 : xa[at.x];
       do {
         let i = r.x;
