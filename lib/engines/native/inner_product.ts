@@ -26,18 +26,20 @@ import { pointerAt, strides } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 
 /**
- * Which layers take the fused primitive. bench/dnn_route.ts timed both ways, over
- * 10000 samples for chapter 14's layers: fused took 0.75 of the composition's time for 4→16
- * sigmoid, 0.65–0.82 for 16→64 tanh, 0.6 for 32→10 elu and 0.9 for 784→32 sigmoid; it lost on
- * narrow outputs (1.26 for 64→8 tanh; 30–80× for a single output, where oneDNN runs a slow
- * kernel) and on very long inputs (1.05 for 10000→16). Tests set `force`.
+ * Which layers take the fused primitive. bench/dnn_route.ts timed both ways: once the composition
+ * reused its column of ones (1b685a7) it is faster on chapter 14's layers over 10000 samples —
+ * fused 1.0–1.4× its time for 4→16 sigmoid, 1.3–1.5× for 16→64 and 64→8 tanh (1.0 when the fused
+ * call may use both threads), 30–90× for a single output, where oneDNN runs a slow kernel — and on
+ * IMDB's 10000→16 (1.4×). Fused wins only small products: 0.6 of the time for 32→10 elu over 128,
+ * even at 16→16 over 512 and 512→10 over 128. So: at least 10 outputs and at most 2¹⁷
+ * multiply-adds. Tests set `force`.
  */
 export const innerProductRoute: {
   force: "dnnl" | "compose" | undefined;
   fused(m: number, k: number, n: number): boolean;
 } = {
   force: undefined,
-  fused: (m, k) => m >= 10 && k <= 1024,
+  fused: (m, k, n) => m >= 10 && m * k * n <= 1 << 17,
 };
 
 /**
