@@ -26,8 +26,9 @@ import { pointerAt, strides } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 
 /**
- * Which layers take the fused primitive. bench/dnn_route.ts timed both ways: once the composition
- * reused its column of ones (1b685a7) it is faster on chapter 14's layers over 10000 samples —
+ * Which layers take the fused primitive. bench/dnn_route.ts timed both ways (a first measurement,
+ * against an older composition that rebuilt its column of ones, had favoured the fused primitive):
+ * the composition is faster on chapter 14's layers over 10000 samples —
  * fused 1.0–1.4× its time for 4→16 sigmoid, 1.3–1.5× for 16→64 and 64→8 tanh (1.0 when the fused
  * call may use both threads), 30–90× for a single output, where oneDNN runs a slow kernel — and on
  * IMDB's 10000→16 (1.4×). Fused wins only small products: 0.6 of the time for 32→10 elu over 128,
