@@ -33,6 +33,8 @@ export { KnapError } from "./lib/core/errors.ts";
 export type { Factory } from "./lib/core/factory.ts";
 export type {
   BlasEngine,
+  ConvolutionGeometry,
+  ConvolutionPass,
   Deferred,
   DnnEngine,
   Engine,
@@ -111,6 +113,13 @@ export {
   type EltwiseFunction,
 } from "./lib/tensor/eltwise.ts";
 export { reduction } from "./lib/tensor/reduction.ts";
+export {
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  type ConvolutionOptions,
+  convolutionShape,
+} from "./lib/tensor/convolution.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export {
   Batcher,

@@ -130,6 +130,27 @@ export interface TensorOperand {
   readonly strides: readonly number[];
 }
 
+/**
+ * A convolution's geometry, one entry per spatial dimension ([d,] h, w): the step between
+ * windows, the zeros added before and after, and the distance between a kernel's taps (1 for
+ * neighbouring entries, as PyTorch counts it; oneDNN counts 0).
+ */
+export interface ConvolutionGeometry {
+  /** The step between windows. */
+  readonly strides: readonly number[];
+  /** Zeros added at each end. */
+  readonly padding: readonly number[];
+  /** The distance between a kernel's taps. */
+  readonly dilation: readonly number[];
+}
+
+/**
+ * What a convolution plan computes over the same four tensors: the forward pass y ← w ∗ x + b,
+ * the error behind it (x ← the gradient for x, from y holding the error after it and w), or the
+ * weights' gradients (w and b ← their gradients, from x and y holding the error).
+ */
+export type ConvolutionPass = "forward" | "backwardData" | "backwardWeights";
+
 /** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */
 export type ReductionAlg = "sum" | "mean" | "max" | "min";
 
@@ -158,6 +179,21 @@ export interface DnnEngine {
     alg: ReductionAlg,
     x: TensorOperand,
     out: TensorOperand,
+    dtype: DType,
+  ): (() => void) | undefined;
+  /**
+   * A planned convolution pass over x [n, c, …spatial], w [o, c, …kernel], b [o] and
+   * y [n, o, …output] in any strides, the shapes already checked against the geometry. b may be
+   * undefined: no bias (and, backward, no bias gradient). The written tensors share no memory with
+   * the read ones. Undefined where this engine has no convolution for these operands.
+   */
+  convolution?(
+    pass: ConvolutionPass,
+    x: TensorOperand,
+    w: TensorOperand,
+    b: TensorOperand | undefined,
+    y: TensorOperand,
+    geometry: ConvolutionGeometry,
     dtype: DType,
   ): (() => void) | undefined;
   /**

@@ -25,8 +25,12 @@ export class TensorOp<L extends Loc = Loc> {
   /** Whether a run is the engine's own primitive rather than matrix pieces. */
   readonly primitive: boolean;
   readonly #run: () => void;
+  readonly #others: readonly Tensor<L>[];
 
-  /** Internal: the planning functions (`eltwise`, `binary`, `reduction`, …) make these. */
+  /**
+   * Internal: the planning functions (`eltwise`, `binary`, `reduction`, …) make these. `others`
+   * are further tensors a run writes (a bias gradient beside the weights').
+   */
   constructor(
     name: string,
     inputs: readonly Tensor<L>[],
@@ -34,6 +38,7 @@ export class TensorOp<L extends Loc = Loc> {
     run: () => void,
     pieces: number,
     primitive: boolean,
+    others: readonly Tensor<L>[] = [],
   ) {
     this.name = name;
     this.inputs = Object.freeze([...inputs]);
@@ -41,6 +46,7 @@ export class TensorOp<L extends Loc = Loc> {
     this.#run = run;
     this.pieces = pieces;
     this.primitive = primitive;
+    this.#others = others;
     Object.freeze(this);
   }
 
@@ -48,6 +54,7 @@ export class TensorOp<L extends Loc = Loc> {
   run(): Tensor<L> {
     for (const t of this.inputs) liveTensor(this.name, t, "its input");
     liveTensor(this.name, this.output, "its output");
+    for (const t of this.#others) liveTensor(this.name, t, "its output");
     this.#run();
     return this.output;
   }

@@ -3,7 +3,13 @@
  * that arrive asynchronously — the contract a GPU engine must meet. Running the whole
  * conformance suite on it proves the public API and the suite never assume host memory.
  */
-import { type Engine, type Factory, jsDouble, type Operand } from "../../mod.ts";
+import {
+  type Engine,
+  type Factory,
+  jsDouble,
+  type Operand,
+  type TensorOperand,
+} from "../../mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 
 class DeviceMemory {
@@ -14,6 +20,10 @@ const js = jsDouble.engine;
 const inner = (o: Operand): Operand => ({
   ...o,
   storage: { ...o.storage, buffer: (o.storage.buffer as DeviceMemory).array },
+});
+const innerTensor = (t: TensorOperand): TensorOperand => ({
+  ...t,
+  storage: { ...t.storage, buffer: (t.storage.buffer as DeviceMemory).array },
 });
 const later = <T>(v: T): Promise<T> => Promise.resolve().then(() => v);
 
@@ -64,6 +74,16 @@ const engine: Engine = {
   dnn: {
     softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
     adam: (w, g, m, s, ...p) => js.dnn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
+    convolution: (pass, x, w, b, y, g, dtype) =>
+      js.dnn!.convolution!(
+        pass,
+        innerTensor(x),
+        innerTensor(w),
+        b && innerTensor(b),
+        innerTensor(y),
+        g,
+        dtype,
+      ),
   },
 };
 

@@ -155,4 +155,38 @@ out["tensor"] = {
         for alg, f in reductions.items()
     },
 }
+
+# Convolutions in one, two and three spatial dimensions with strides, padding and dilation:
+# the output, and the gradients of sum(y * g) for the input, the weights and the bias.
+def conv_case(fn, xs, ws, **geometry):
+    n = 1
+    for v in xs:
+        n *= v
+    k = 1
+    for v in ws:
+        k *= v
+    xv = torch.tensor(values(1, n, 1.0, 0.3)[0]).reshape(xs).requires_grad_()
+    wv = torch.tensor(values(1, k, 0.5, 1.3)[0]).reshape(ws).requires_grad_()
+    bv = torch.tensor(values(1, ws[0], 0.2, 2.1)[0]).requires_grad_()
+    y = fn(xv, wv, bv, **geometry)
+    g = torch.tensor(values(1, y.numel(), 1.0, 0.8)[0]).reshape(y.shape)
+    (y * g).sum().backward()
+    return {
+        "x": flat(xv), "w": flat(wv), "b": flat(bv), "g": flat(g),
+        "x_shape": xs, "w_shape": ws, "y_shape": list(y.shape),
+        "strides": list(geometry.get("stride", [1] * (len(xs) - 2))),
+        "padding": list(geometry.get("padding", [0] * (len(xs) - 2))),
+        "dilation": list(geometry.get("dilation", [1] * (len(xs) - 2))),
+        "y": flat(y), "dx": flat(xv.grad), "dw": flat(wv.grad), "db": flat(bv.grad),
+    }
+
+
+F = torch.nn.functional
+out["convolution"] = {
+    "2d": conv_case(F.conv2d, [2, 3, 7, 6], [4, 3, 3, 2], stride=[2, 1], padding=[1, 0],
+                    dilation=[1, 2]),
+    "1d": conv_case(F.conv1d, [2, 2, 9], [3, 2, 3], stride=[2], padding=[1], dilation=[1]),
+    "3d": conv_case(F.conv3d, [1, 2, 4, 5, 3], [2, 2, 2, 3, 2], stride=[1, 1, 1],
+                    padding=[1, 0, 1], dilation=[1, 1, 1]),
+}
 print(json.dumps(out, indent=1))

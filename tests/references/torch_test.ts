@@ -9,6 +9,9 @@
 import {
   binary,
   type BinaryOp,
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
   eltwise,
   eltwiseBackward,
   type EltwiseFunction,
@@ -165,7 +168,8 @@ for (const f of await allFactories()) {
 
 /** A tensor on f in the given layout holding PyTorch's logical row-major entries. */
 async function onto(f: Factory, values: number[], shape: number[], layout: TensorLayout) {
-  using host = tensor(jsDouble, shape, "nchw", values);
+  const rowMajor = ({ 1: "x", 2: "nc", 3: "ncw", 4: "nchw", 5: "ncdhw" } as const)[shape.length]!;
+  using host = tensor(jsDouble, shape, rowMajor, values);
   const t = tensor(f, shape, layout);
   await transformer(host, t).run();
   return t;
@@ -219,6 +223,66 @@ for (const f of await allFactories()) {
       }
     }
   });
+}
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+  if (f.engine.dnn?.convolution === undefined) {
+    Deno.test(`PyTorch: ${f.name} has no convolution yet, and says so`, () => {
+      using x = tensor(f, [1, 1, 3, 3]), w = tensor(f, [1, 1, 2, 2]), y = tensor(f, [1, 1, 2, 2]);
+      let message = "";
+      try {
+        convolution(x, w, undefined, y);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      assert(message.includes("has no convolution yet"), message);
+    });
+    continue;
+  }
+  for (const [name, C] of Object.entries(ref.convolution) as [string, ConvCase][]) {
+    Deno.test(`PyTorch: convolution ${name}, forward and backward, mixed layouts (${f.name})`, async () => {
+      const data = C.x_shape.length === 4 ? "nhwc" : C.x_shape.length === 3 ? "nwc" : "ndhwc";
+      const kernel = C.x_shape.length === 4 ? "hwio" : C.x_shape.length === 3 ? "wio" : "dhwio";
+      const plain = C.x_shape.length === 4 ? "nchw" : C.x_shape.length === 3 ? "ncw" : "ncdhw";
+      const geometry = { strides: C.strides, padding: C.padding, dilation: C.dilation };
+      using x = await onto(f, C.x, C.x_shape, data);
+      using w = await onto(f, C.w, C.w_shape, kernel);
+      using b = await onto(f, C.b, [C.w_shape[0]], "x");
+      using g = await onto(f, C.g, C.y_shape, plain);
+      using y = tensor(f, C.y_shape, data);
+      convolution(x, w, b, y, geometry).run();
+      const near = async (t: Parameters<typeof valuesOf>[0], want: number[], what: string) =>
+        close([await valuesOf(t)], [want], tol * 10, `${name} ${what}`);
+      await near(y, C.y, "y");
+      using dx = tensor(f, C.x_shape, plain);
+      convolutionBackwardData(g, w, dx, geometry).run();
+      await near(dx, C.dx, "dx");
+      using dw = tensor(f, C.w_shape, kernel);
+      using db = tensor(f, [C.w_shape[0]], "x");
+      convolutionBackwardWeights(x, g, dw, db, geometry).run();
+      await near(dw, C.dw, "dw");
+      await near(db, C.db, "db");
+    });
+  }
+}
+
+/** One stored convolution case of torch_references.py. */
+interface ConvCase {
+  x: number[];
+  w: number[];
+  b: number[];
+  g: number[];
+  x_shape: number[];
+  w_shape: number[];
+  y_shape: number[];
+  strides: number[];
+  padding: number[];
+  dilation: number[];
+  y: number[];
+  dx: number[];
+  dw: number[];
+  db: number[];
 }
 
 function outputDerivativeOf(act: Activation, a: GEMatrix, delta: GEMatrix): void {

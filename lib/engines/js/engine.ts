@@ -17,6 +17,7 @@ import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
 import { gatherColumns } from "./gather.ts";
 import { reduceTensor } from "./reduction.ts";
+import { convolveTensor } from "./convolution.ts";
 import { adamUpdate } from "./adam.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
@@ -85,5 +86,11 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
-  dnn: { softmax: softmaxColumns, gatherColumns, adam: adamUpdate, reduction: reduceTensor },
+  dnn: {
+    softmax: softmaxColumns,
+    gatherColumns,
+    adam: adamUpdate,
+    reduction: reduceTensor,
+    convolution: convolveTensor,
+  },
 };
