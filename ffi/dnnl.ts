@@ -54,6 +54,25 @@ export const DNNL_ARG_BIAS = 41;
 export const DNNL_ARG_DIFF_SRC = 129;
 /** The gradient with respect to the destination (backward). */
 export const DNNL_ARG_DIFF_DST = 145;
+/** The gradient with respect to the weights (backward). */
+export const DNNL_ARG_DIFF_WEIGHTS = 161;
+/** The gradient with respect to the bias (backward). */
+export const DNNL_ARG_DIFF_BIAS = 169;
+/** dnnl_format_tag_t: let the primitive choose the layout. */
+export const dnnl_format_tag_any = 1;
+/** dnnl_query_t values: the memory descriptors by role. */
+export const dnnlQuery = {
+  src: 129,
+  diffSrc: 130,
+  weights: 131,
+  diffWeights: 132,
+  dst: 133,
+  diffDst: 134,
+} as const;
+/** sizeof(dnnl_memory_desc_t) in oneDNN 2.6 on 64-bit platforms. */
+export const memoryDescSize = 696;
+/** dnnl_alg_kind_t: direct convolution. */
+export const dnnl_convolution_direct = 0x1;
 /** dnnl_prop_kind_t: training forward, needed as the hint of a backward primitive. */
 export const dnnl_forward_training = 64;
 
@@ -102,7 +121,8 @@ export const reductionAlg = {
 /**
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
  * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800,
- * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584, dnnl_reduction_desc_t 1408), rounded up:
+ * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584, dnnl_reduction_desc_t 1408,
+ * dnnl_convolution_desc_t 5976), rounded up:
  * knap allocates these buffers and oneDNN fills them.
  */
 export const descBytes = {
@@ -113,6 +133,7 @@ export const descBytes = {
   softmax: 2048,
   innerProduct: 8192,
   reduction: 2048,
+  convolution: 8192,
 } as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
@@ -125,6 +146,15 @@ export const dnnlSymbols = {
     parameters: ["buffer", "i32", "buffer", "i32", "buffer"],
     result: "i32",
   },
+  // (md, ndims, dims, data type, format tag)
+  dnnl_memory_desc_init_by_tag: {
+    parameters: ["buffer", "i32", "buffer", "i32", "i32"],
+    result: "i32",
+  },
+  dnnl_memory_desc_get_size: { parameters: ["buffer"], result: "usize" },
+  dnnl_memory_desc_equal: { parameters: ["buffer", "buffer"], result: "i32" },
+  // (pd, what, index): a pointer to the memory descriptor oneDNN chose for that role
+  dnnl_primitive_desc_query_md: { parameters: ["pointer", "i32", "i32"], result: "pointer" },
   dnnl_memory_create: { parameters: ["buffer", "buffer", "pointer", "pointer"], result: "i32" },
   dnnl_memory_set_data_handle: { parameters: ["pointer", "pointer"], result: "i32" },
   dnnl_memory_destroy: { parameters: ["pointer"], result: "i32" },
@@ -168,6 +198,59 @@ export const dnnlSymbols = {
   // (desc, algorithm, src, dst, p, eps): p and eps matter only to the norm algorithms.
   dnnl_reduction_desc_init: {
     parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, prop kind, algorithm, src, weights, bias or null, dst, strides, dilates, padding
+  // left, padding right); the dims are int64[12].
+  dnnl_dilated_convolution_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, algorithm, diff src, weights, diff dst, strides, dilates, padding left, right)
+  dnnl_dilated_convolution_backward_data_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, algorithm, src, diff weights, diff bias or null, diff dst, strides, dilates, padding
+  // left, right)
+  dnnl_dilated_convolution_backward_weights_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
     result: "i32",
     optional: true,
   },
