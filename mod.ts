@@ -41,6 +41,8 @@ export type {
   HostOperand,
   MathEngine,
   Operand,
+  PoolingGeometry,
+  PoolingKind,
   RandomStream,
   ReductionAlg,
   RngEngine,
@@ -120,6 +122,12 @@ export {
   type ConvolutionOptions,
   convolutionShape,
 } from "./lib/tensor/convolution.ts";
+export {
+  pooling,
+  poolingBackward,
+  type PoolingOptions,
+  poolingShape,
+} from "./lib/tensor/pooling.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export {
   Batcher,

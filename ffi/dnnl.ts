@@ -71,6 +71,16 @@ export const dnnlQuery = {
 } as const;
 /** sizeof(dnnl_memory_desc_t) in oneDNN 2.6 on 64-bit platforms. */
 export const memoryDescSize = 696;
+/** The workspace argument (max pooling's positions of the largest entries). */
+export const DNNL_ARG_WORKSPACE = 64;
+/** dnnl_query_t: the workspace's memory descriptor. */
+export const dnnl_query_workspace_md = 135;
+/** Pooling algorithms of oneDNN 2.x. */
+export const poolingAlg = {
+  max: 0x1ff,
+  avg: 0x2ff,
+  "avg-exclude-padding": 0x3ff,
+} as const;
 /** dnnl_alg_kind_t: direct convolution. */
 export const dnnl_convolution_direct = 0x1;
 /** dnnl_prop_kind_t: training forward, needed as the hint of a backward primitive. */
@@ -122,7 +132,7 @@ export const reductionAlg = {
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
  * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800,
  * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584, dnnl_reduction_desc_t 1408,
- * dnnl_convolution_desc_t 5976), rounded up:
+ * dnnl_convolution_desc_t 5976, dnnl_pooling_desc_t 3184), rounded up:
  * knap allocates these buffers and oneDNN fills them.
  */
 export const descBytes = {
@@ -134,6 +144,7 @@ export const descBytes = {
   innerProduct: 8192,
   reduction: 2048,
   convolution: 8192,
+  pooling: 4096,
 } as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
@@ -251,6 +262,28 @@ export const dnnlSymbols = {
       "buffer",
       "buffer",
     ],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, prop kind, algorithm, src, dst, strides, kernel, padding left, padding right)
+  dnnl_pooling_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, algorithm, diff src, diff dst, strides, kernel, padding left, padding right)
+  dnnl_pooling_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
     optional: true,
   },

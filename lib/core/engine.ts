@@ -151,6 +151,22 @@ export interface ConvolutionGeometry {
  */
 export type ConvolutionPass = "forward" | "backwardData" | "backwardWeights";
 
+/**
+ * What pooling takes from each window: its largest entry, or its mean over the whole window
+ * (padding counted as zeros) or over the entries inside the data only.
+ */
+export type PoolingKind = "max" | "avg" | "avg-exclude-padding";
+
+/** A pooling window's geometry, one entry per spatial dimension ([d,] h, w). */
+export interface PoolingGeometry {
+  /** The window's extent. */
+  readonly kernel: readonly number[];
+  /** The step between windows. */
+  readonly strides: readonly number[];
+  /** Entries added at each end: never the largest, zeros in a mean that counts them. */
+  readonly padding: readonly number[];
+}
+
 /** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */
 export type ReductionAlg = "sum" | "mean" | "max" | "min";
 
@@ -194,6 +210,31 @@ export interface DnnEngine {
     b: TensorOperand | undefined,
     y: TensorOperand,
     geometry: ConvolutionGeometry,
+    dtype: DType,
+  ): (() => void) | undefined;
+  /**
+   * A planned pooling of x [n, c, …] into y [n, c, …output] (any strides, shapes checked). A NaN
+   * in a max window gives NaN; ties give the first largest entry. Undefined where this engine
+   * has none for these operands.
+   */
+  poolingForward?(
+    kind: PoolingKind,
+    x: TensorOperand,
+    y: TensorOperand,
+    geometry: PoolingGeometry,
+    dtype: DType,
+  ): (() => void) | undefined;
+  /**
+   * The planned backward pass of pooling: dx ← the gradient for x from dy, the gradient for
+   * y; max pooling sends each error to its window's first largest entry of x. dx shares no
+   * memory with x or dy.
+   */
+  poolingBackward?(
+    kind: PoolingKind,
+    x: TensorOperand,
+    dy: TensorOperand,
+    dx: TensorOperand,
+    geometry: PoolingGeometry,
     dtype: DType,
   ): (() => void) | undefined;
   /**

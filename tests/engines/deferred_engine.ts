@@ -74,6 +74,10 @@ const engine: Engine = {
   dnn: {
     softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
     adam: (w, g, m, s, ...p) => js.dnn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
+    poolingForward: (kind, x, y, g, dtype) =>
+      js.dnn!.poolingForward!(kind, innerTensor(x), innerTensor(y), g, dtype),
+    poolingBackward: (kind, x, dy, dx, g, dtype) =>
+      js.dnn!.poolingBackward!(kind, innerTensor(x), innerTensor(dy), innerTensor(dx), g, dtype),
     convolution: (pass, x, w, b, y, g, dtype) =>
       js.dnn!.convolution!(
         pass,

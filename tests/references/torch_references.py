@@ -189,4 +189,37 @@ out["convolution"] = {
     "3d": conv_case(F.conv3d, [1, 2, 4, 5, 3], [2, 2, 2, 3, 2], stride=[1, 1, 1],
                     padding=[1, 0, 1], dilation=[1, 1, 1]),
 }
+
+# Pooling: max (ties and padding included), the mean counting padding and not, in one, two and
+# three spatial dimensions; the output and the gradient of sum(y * g) for the input.
+def pool_case(kind, xs, kernel, stride, padding):
+    n = 1
+    for v in xs:
+        n *= v
+    # Rounded to quarters, so that some windows hold ties.
+    xv = torch.tensor([round(4 * v) / 4 for v in values(1, n, 2.0, 0.9)[0]]).reshape(xs)
+    xv.requires_grad_()
+    spatial = len(xs) - 2
+    if kind == "max":
+        fn = [F.max_pool1d, F.max_pool2d, F.max_pool3d][spatial - 1]
+        y = fn(xv, kernel, stride, padding)
+    else:
+        fn = [F.avg_pool1d, F.avg_pool2d, F.avg_pool3d][spatial - 1]
+        y = fn(xv, kernel, stride, padding, count_include_pad=(kind == "avg"))
+    g = torch.tensor(values(1, y.numel(), 1.0, 0.4)[0]).reshape(y.shape)
+    (y * g).sum().backward()
+    return {
+        "kind": kind, "x_shape": xs, "y_shape": list(y.shape), "kernel": kernel,
+        "strides": stride, "padding": padding,
+        "x": flat(xv), "g": flat(g), "y": flat(y), "dx": flat(xv.grad),
+    }
+
+
+out["pooling"] = {
+    "max 2d": pool_case("max", [2, 3, 7, 6], [3, 2], [2, 2], [1, 1]),
+    "avg 2d": pool_case("avg", [2, 3, 7, 6], [3, 3], [2, 1], [1, 1]),
+    "avg-exclude-padding 2d": pool_case("avg-exclude-padding", [2, 3, 7, 6], [3, 3], [2, 1], [1, 1]),
+    "max 1d": pool_case("max", [2, 2, 9], [3], [2], [1]),
+    "avg 3d": pool_case("avg", [1, 2, 4, 5, 4], [2, 3, 2], [2, 2, 2], [0, 1, 1]),
+}
 print(json.dumps(out, indent=1))

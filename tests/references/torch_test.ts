@@ -23,6 +23,9 @@ import {
   mm,
   mv,
   outputDerivative_,
+  pooling,
+  poolingBackward,
+  type PoolingKind,
   reduction,
   type ReductionAlg,
   softmax_,
@@ -265,6 +268,52 @@ for (const f of await allFactories()) {
       await near(db, C.db, "db");
     });
   }
+}
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+  if (f.engine.dnn?.poolingForward === undefined) {
+    Deno.test(`PyTorch: ${f.name} has no pooling yet, and says so`, () => {
+      using x = tensor(f, [1, 1, 4, 4]), y = tensor(f, [1, 1, 2, 2]);
+      let message = "";
+      try {
+        pooling(x, y, "max", 2);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      assert(message.includes("has no pooling yet"), message);
+    });
+    continue;
+  }
+  for (const [name, P] of Object.entries(ref.pooling) as [string, PoolCase][]) {
+    Deno.test(`PyTorch: pooling ${name}, forward and backward, nhwc (${f.name})`, async () => {
+      const data = P.x_shape.length === 4 ? "nhwc" : P.x_shape.length === 3 ? "nwc" : "ndhwc";
+      const plain = P.x_shape.length === 4 ? "nchw" : P.x_shape.length === 3 ? "ncw" : "ncdhw";
+      const options = { strides: P.strides, padding: P.padding };
+      using x = await onto(f, P.x, P.x_shape, data);
+      using g = await onto(f, P.g, P.y_shape, plain);
+      using y = tensor(f, P.y_shape, data);
+      pooling(x, y, P.kind, P.kernel, options).run();
+      close([await valuesOf(y)], [P.y], tol, `${name} y`);
+      using dx = tensor(f, P.x_shape, plain);
+      poolingBackward(x, g, dx, P.kind, P.kernel, options).run();
+      close([await valuesOf(dx)], [P.dx], tol, `${name} dx`);
+    });
+  }
+}
+
+/** One stored pooling case of torch_references.py. */
+interface PoolCase {
+  kind: PoolingKind;
+  x_shape: number[];
+  y_shape: number[];
+  kernel: number[];
+  strides: number[];
+  padding: number[];
+  x: number[];
+  g: number[];
+  y: number[];
+  dx: number[];
 }
 
 /** One stored convolution case of torch_references.py. */

@@ -18,6 +18,7 @@ import { softmaxColumns } from "./softmax.ts";
 import { gatherColumns } from "./gather.ts";
 import { reduceTensor } from "./reduction.ts";
 import { convolveTensor } from "./convolution.ts";
+import { poolTensor, poolTensorBackward } from "./pooling.ts";
 import { adamUpdate } from "./adam.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
@@ -92,5 +93,7 @@ export const jsEngine: Engine = {
     adam: adamUpdate,
     reduction: reduceTensor,
     convolution: convolveTensor,
+    poolingForward: poolTensor,
+    poolingBackward: poolTensorBackward,
   },
 };

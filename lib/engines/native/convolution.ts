@@ -28,7 +28,6 @@ import {
   dnnl_forward_inference,
   dnnl_forward_training,
   dnnlQuery,
-  memoryDescSize,
 } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
@@ -61,15 +60,6 @@ export function nativeConvolution(
   primitives: () => Primitives,
 ): NonNullable<DnnEngine["convolution"]> {
   const d = libs.dnnl;
-
-  /** A copy of the memory descriptor oneDNN chose for a role. */
-  function chosen(pd: Deno.PointerValue, query: number): Uint8Array {
-    const at = d.dnnl_primitive_desc_query_md(pd, query, 0);
-    if (at === null) throw new Error(`convolution: oneDNN has no descriptor for query ${query}`);
-    const md = new Uint8Array(descBytes.memory);
-    md.set(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(at, memoryDescSize)));
-    return md;
-  }
 
   return (pass, x, w, b, y, g, dtype) => {
     const loops = convolveTensor(pass, x, w, b, y, g);
@@ -210,7 +200,7 @@ export function nativeConvolution(
     try {
       const any = new Map(roles.map((r) => [r.t, anyMd(r.t)]));
       try {
-        mds = withPd(any, (pd) => new Map(roles.map((r) => [r.t, chosen(pd, r.query)])));
+        mds = withPd(any, (pd) => new Map(roles.map((r) => [r.t, p.queryMd(pd, r.query)])));
       } catch {
         mds = plain;
       }
@@ -224,7 +214,7 @@ export function nativeConvolution(
     )
       .map((r) => {
         const md = mds.get(r.t)!;
-        const scratch = new Float32Array(Math.ceil(Number(d.dnnl_memory_desc_get_size(md)) / 4));
+        const scratch = new Float32Array(Math.ceil(p.sizeOf(md) / 4));
         const [from, to] = r.written ? [md, plain.get(r.t)!] : [plain.get(r.t)!, md];
         return { r, scratch, from, to, key: `${key} ${r.written ? "out" : "in"} ${r.arg}` };
       });

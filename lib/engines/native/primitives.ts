@@ -15,6 +15,7 @@ import {
   dnnl_cpu,
   dnnl_f32,
   dnnl_stream_in_order,
+  memoryDescSize,
 } from "../../../ffi/dnnl.ts";
 
 /** The data types knap hands oneDNN: float32, or bfloat16. */
@@ -58,6 +59,10 @@ export interface Primitives {
   ): Deno.PointerValue;
   /** Runs p on memory at the first `count` pointers, in argument order, and waits for it. */
   run(p: Primitive, pointers: readonly Deno.PointerValue[], count?: number): void;
+  /** A copy of the memory descriptor a primitive descriptor has for a role (a dnnl_query_t). */
+  queryMd(pd: Deno.PointerValue, query: number): Uint8Array;
+  /** The bytes memory of this descriptor takes. */
+  sizeOf(md: Uint8Array): number;
 }
 
 /** An engine, a stream and a cache of at most `limit` primitives. */
@@ -156,6 +161,14 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
       );
       return adopt(key, pd, [src, dst], [DNNL_ARG_SRC, DNNL_ARG_DST]);
     },
+    queryMd(pd, query) {
+      const at = d.dnnl_primitive_desc_query_md(pd, query, 0);
+      if (at === null) throw new Error(`oneDNN has no memory descriptor for query ${query}`);
+      const md = new Uint8Array(descBytes.memory);
+      md.set(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(at, memoryDescSize)));
+      return md;
+    },
+    sizeOf: (md) => Number(d.dnnl_memory_desc_get_size(md)),
     run(p, pointers, count = pointers.length) {
       for (let i = 0; i < count; i++) {
         check(d.dnnl_memory_set_data_handle(p.memories[i], pointers[i]), "memory_set_data_handle");

@@ -1,0 +1,200 @@
+/**
+ * Pooling through oneDNN's pooling primitives, float32, over the tensors' own strides. The
+ * backward pass of max pooling needs the positions of the largest entries, which oneDNN keeps in
+ * a workspace its training forward pass fills: each backward run first pools x again into
+ * scratch memory, then sends the errors. float64 and descriptors oneDNN does not take run the
+ * js engine's loops on the same memory.
+ *
+ * @module
+ */
+
+import {
+  check,
+  descBytes,
+  DNNL_ARG_DIFF_DST,
+  DNNL_ARG_DIFF_SRC,
+  DNNL_ARG_DST,
+  DNNL_ARG_SRC,
+  DNNL_ARG_WORKSPACE,
+  dnnl_forward_inference,
+  dnnl_forward_training,
+  dnnl_query_workspace_md,
+  poolingAlg,
+} from "../../../ffi/dnnl.ts";
+import type { DnnEngine, PoolingGeometry, TensorOperand } from "../../core/engine.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import type { Primitive, Primitives } from "./primitives.ts";
+import { tensorPointer } from "./operands.ts";
+import { threadRoute } from "./threads.ts";
+import { poolTensor, poolTensorBackward } from "../js/pooling.ts";
+import { fold } from "../../tensor/desc.ts";
+
+/** Tests set `force` to run every pooling through oneDNN or through the js loops. */
+export const poolingRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
+
+/** A dnnl_dims_t (int64[12]) holding v. */
+function dims(v: readonly number[]): Uint8Array {
+  const a = new BigInt64Array(12);
+  v.forEach((e, i) => a[i] = BigInt(e));
+  return new Uint8Array(a.buffer);
+}
+
+/** The native engine's pooling, forward and backward. */
+export function nativePooling(
+  libs: NativeLibraries,
+  primitives: () => Primitives,
+): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward">> {
+  const d = libs.dnnl;
+
+  /** Shared by both passes: descriptors, the geometry, and the forward op descriptor. */
+  function setup(x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
+    const p = primitives();
+    // oneDNN wants a positive stride on every dimension, even one of extent 1.
+    const md = (t: TensorOperand) => p.memoryDesc(t.shape, t.strides.map((s) => Math.max(s, 1)));
+    const right = g.kernel.map((k, s) =>
+      (y.shape[s + 2] - 1) * g.strides[s] + k - x.shape[s + 2] - g.padding[s]
+    );
+    const geometry = [dims(g.strides), dims(g.kernel), dims(g.padding), dims(right)] as const;
+    const xMd = md(x), yMd = md(y);
+    const forward = (alg: number, prop: number, dst = yMd) => {
+      const desc = new Uint8Array(descBytes.pooling);
+      check(
+        d.dnnl_pooling_forward_desc_init!(desc, prop, alg, xMd, dst, ...geometry),
+        "pooling_forward_desc_init",
+      );
+      return desc;
+    };
+    return { p, md, geometry, xMd, yMd, forward };
+  }
+
+  const applies = (dtype: string) =>
+    dtype === "float32" && poolingRoute.force !== "js" && d.dnnl_pooling_forward_desc_init !== null;
+
+  /** Runs build once now: undefined where oneDNN refuses the descriptors (the loops take them). */
+  function attempt<T>(build: () => T): T | undefined {
+    try {
+      return build();
+    } catch (e) {
+      if (poolingRoute.force === "dnnl") throw e;
+      return undefined;
+    }
+  }
+
+  /**
+   * Whether x is one gapless run whose ?asum is not finite: oneDNN's max pooling drops NaN, so
+   * such a call takes the loops. x in other strides is checked entry by entry.
+   */
+  function special(x: TensorOperand): boolean {
+    const runs = fold(x.shape, x.strides);
+    const typed = x.storage.buffer as Float32Array;
+    if (runs.length === 1 && runs[0].stride === 1) {
+      return !Number.isFinite(libs.blas.cblas_sasum(runs[0].extent, typed.subarray(x.offset), 1));
+    }
+    return true;
+  }
+
+  return {
+    poolingForward(kind, x, y, g, dtype) {
+      const loops = poolTensor(kind, x, y, g);
+      if (!applies(dtype)) return loops;
+      const s = setup(x, y, g);
+      const key = `pool ${kind} x[${x.shape}][${x.strides}] y[${y.strides}] ${g.kernel}/` +
+        `${g.strides}/${g.padding}`;
+      const build = () =>
+        s.p.create(key, s.forward(poolingAlg[kind], dnnl_forward_inference), [s.xMd, s.yMd], [
+          DNNL_ARG_SRC,
+          DNNL_ARG_DST,
+        ]);
+      if (attempt(() => s.p.get(key) ?? build()) === undefined) return loops;
+      const pointers: Deno.PointerValue[] = [null, null];
+      const work = x.shape.reduce((n, e) => n * e, 1);
+      return () => {
+        pointers[0] = tensorPointer(x, "pooling x");
+        pointers[1] = tensorPointer(y, "pooling y");
+        if (kind === "max" && special(x)) return loops();
+        libs.threads.fit(work, threadRoute.entries);
+        s.p.run(s.p.get(key) ?? build(), pointers);
+      };
+    },
+
+    poolingBackward(kind, x, dy, dx, g, dtype) {
+      const loops = poolTensorBackward(kind, x, dy, dx, g);
+      if (!applies(dtype) || d.dnnl_pooling_backward_desc_init === null) return loops;
+      const s = setup(x, dy, g);
+      const dxMd = s.md(dx);
+      const alg = poolingAlg[kind];
+      const base = `poolb ${kind} x[${x.shape}][${x.strides}] dy[${dy.strides}] ` +
+        `dx[${dx.strides}] ${g.kernel}/${g.strides}/${g.padding}`;
+      // Max pooling's training forward pass, into scratch: its output and its workspace.
+      const training = () => s.forward(alg, dnnl_forward_training);
+      const workspace = (): Uint8Array => {
+        const pd = s.p.primitiveDesc(training());
+        try {
+          return s.p.queryMd(pd, dnnl_query_workspace_md);
+        } finally {
+          check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+        }
+      };
+      const wsMd = kind === "max" ? attempt(workspace) : undefined;
+      if (kind === "max" && wsMd === undefined) return loops;
+      const scratch = kind === "max"
+        ? {
+          y: new Float32Array(Math.ceil(s.p.sizeOf(s.yMd) / 4)),
+          ws: new Uint8Array(Math.max(s.p.sizeOf(wsMd!), 1)),
+        }
+        : undefined;
+      const buildForward = (): Primitive =>
+        s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd!], [
+          DNNL_ARG_SRC,
+          DNNL_ARG_DST,
+          DNNL_ARG_WORKSPACE,
+        ]);
+      const buildBackward = (): Primitive => {
+        const hint = s.p.primitiveDesc(training());
+        try {
+          const desc = new Uint8Array(descBytes.pooling);
+          check(
+            d.dnnl_pooling_backward_desc_init!(desc, alg, dxMd, s.yMd, ...s.geometry),
+            "pooling_backward_desc_init",
+          );
+          const mds = kind === "max" ? [s.yMd, wsMd!, dxMd] : [s.yMd, dxMd];
+          const ids = kind === "max"
+            ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]
+            : [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC];
+          return s.p.create(`${base} bwd`, desc, mds, ids, hint);
+        } finally {
+          check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+        }
+      };
+      const ready = attempt(() => {
+        if (kind === "max") s.p.get(`${base} fwd`) ?? buildForward();
+        return s.p.get(`${base} bwd`) ?? buildBackward();
+      });
+      if (ready === undefined) return loops;
+      const forwardPointers: Deno.PointerValue[] = [null, null, null];
+      const pointers: Deno.PointerValue[] = kind === "max" ? [null, null, null] : [null, null];
+      const work = x.shape.reduce((n, e) => n * e, 1);
+      return () => {
+        const xAt = tensorPointer(x, "poolingBackward x");
+        const dyAt = tensorPointer(dy, "poolingBackward dy");
+        const dxAt = tensorPointer(dx, "poolingBackward dx");
+        if (kind === "max" && special(x)) return loops();
+        libs.threads.fit(work, threadRoute.entries);
+        if (kind === "max") {
+          const fwd = s.p.get(`${base} fwd`) ?? buildForward();
+          forwardPointers[0] = xAt;
+          forwardPointers[1] = Deno.UnsafePointer.of(scratch!.y);
+          forwardPointers[2] = Deno.UnsafePointer.of(scratch!.ws);
+          s.p.run(fwd, forwardPointers);
+          pointers[0] = dyAt;
+          pointers[1] = forwardPointers[2];
+          pointers[2] = dxAt;
+        } else {
+          pointers[0] = dyAt;
+          pointers[1] = dxAt;
+        }
+        s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), pointers);
+      };
+    },
+  };
+}
