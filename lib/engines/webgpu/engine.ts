@@ -17,6 +17,8 @@ import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
+import { webgpuConvolution } from "./convolution.ts";
+import { webgpuPooling } from "./pooling.ts";
 import { gatherKernel } from "./gather.ts";
 import { adamKernel } from "./adam.ts";
 import { dense } from "./wgsl.ts";
@@ -170,6 +172,8 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
       reduction: tensorReduction(rt),
+      convolution: webgpuConvolution(rt),
+      ...webgpuPooling(rt),
     },
   };
 }
