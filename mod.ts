@@ -32,6 +32,8 @@ export type {
 export { KnapError } from "./lib/core/errors.ts";
 export type { Factory } from "./lib/core/factory.ts";
 export type {
+  BatchNormOperands,
+  BatchNormPass,
   BlasEngine,
   ConvolutionGeometry,
   ConvolutionPass,
@@ -128,6 +130,13 @@ export {
   type PoolingOptions,
   poolingShape,
 } from "./lib/tensor/pooling.ts";
+export {
+  batchNorm,
+  batchNormBackward,
+  type BatchNormGradients,
+  type BatchNormOptions,
+  type BatchNormParameters,
+} from "./lib/tensor/batch_norm.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export {
   Batcher,

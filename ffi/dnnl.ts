@@ -81,6 +81,22 @@ export const poolingAlg = {
   avg: 0x2ff,
   "avg-exclude-padding": 0x3ff,
 } as const;
+/** dnnl_normalization_flags_t of oneDNN 2.x. */
+export const normalizationFlags = { globalStats: 0x1, scale: 0x8, shift: 0x10 } as const;
+/** dnnl_prop_kind_t: backward, data and weights (scale and shift) at once. */
+export const dnnl_backward = 128;
+/** Batch normalization's arguments. */
+export const DNNL_ARG_MEAN = 49;
+/** The variance argument. */
+export const DNNL_ARG_VARIANCE = 50;
+/** The scale (γ) argument. */
+export const DNNL_ARG_SCALE = 51;
+/** The shift (β) argument. */
+export const DNNL_ARG_SHIFT = 52;
+/** The scale's gradient. */
+export const DNNL_ARG_DIFF_SCALE = 255;
+/** The shift's gradient. */
+export const DNNL_ARG_DIFF_SHIFT = 256;
 /** dnnl_alg_kind_t: direct convolution. */
 export const dnnl_convolution_direct = 0x1;
 /** dnnl_prop_kind_t: training forward, needed as the hint of a backward primitive. */
@@ -132,7 +148,8 @@ export const reductionAlg = {
  * Byte sizes of oneDNN 2.6's descriptor structs on 64-bit platforms (dnnl_memory_desc_t 696,
  * dnnl_eltwise_desc_t 1416, dnnl_binary_desc_t 2096, dnnl_matmul_desc_t 2800,
  * dnnl_softmax_desc_t 1408, dnnl_inner_product_desc_t 5584, dnnl_reduction_desc_t 1408,
- * dnnl_convolution_desc_t 5976, dnnl_pooling_desc_t 3184), rounded up:
+ * dnnl_convolution_desc_t 5976, dnnl_pooling_desc_t 3184, dnnl_batch_normalization_desc_t
+ * 3496), rounded up:
  * knap allocates these buffers and oneDNN fills them.
  */
 export const descBytes = {
@@ -145,6 +162,7 @@ export const descBytes = {
   reduction: 2048,
   convolution: 8192,
   pooling: 4096,
+  batchNormalization: 4096,
 } as const;
 
 /** The symbols knap binds (oneDNN 2.x C API). */
@@ -284,6 +302,18 @@ export const dnnlSymbols = {
   // (desc, algorithm, diff src, diff dst, strides, kernel, padding left, padding right)
   dnnl_pooling_backward_desc_init: {
     parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, prop kind, data, epsilon, flags)
+  dnnl_batch_normalization_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "f32", "u32"],
+    result: "i32",
+    optional: true,
+  },
+  // (desc, prop kind, diff data, data, epsilon, flags)
+  dnnl_batch_normalization_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "u32"],
     result: "i32",
     optional: true,
   },

@@ -167,6 +167,38 @@ export interface PoolingGeometry {
   readonly padding: readonly number[];
 }
 
+/**
+ * A batch normalization pass: training (the batch's own mean and variance, written out),
+ * inference (the given mean and variance), or backward (the gradients from the error).
+ */
+export type BatchNormPass = "training" | "inference" | "backward";
+
+/**
+ * The tensors of a batch normalization over x [n, c, …], per channel c: scale, shift, mean and
+ * variance are [c]. Forward y is the output; backward it holds the error dy, and dx, dScale and
+ * dShift receive the gradients.
+ */
+export interface BatchNormOperands {
+  /** The data. */
+  readonly x: TensorOperand;
+  /** The output, or the error after it in the backward pass. */
+  readonly y: TensorOperand;
+  /** γ. */
+  readonly scale: TensorOperand;
+  /** β. */
+  readonly shift: TensorOperand;
+  /** The per-channel mean: written in training, read otherwise. */
+  readonly mean: TensorOperand;
+  /** The per-channel (biased) variance: written in training, read otherwise. */
+  readonly variance: TensorOperand;
+  /** Backward: the gradient for x. */
+  readonly dx?: TensorOperand;
+  /** Backward: the gradient for γ. */
+  readonly dScale?: TensorOperand;
+  /** Backward: the gradient for β. */
+  readonly dShift?: TensorOperand;
+}
+
 /** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */
 export type ReductionAlg = "sum" | "mean" | "max" | "min";
 
@@ -235,6 +267,17 @@ export interface DnnEngine {
     dy: TensorOperand,
     dx: TensorOperand,
     geometry: PoolingGeometry,
+    dtype: DType,
+  ): (() => void) | undefined;
+  /**
+   * A planned batch normalization pass, y = γ(x − μ)/√(σ² + ε) + β per channel, the shapes
+   * checked and the written tensors apart from the read ones. Undefined where this engine has
+   * none for these operands.
+   */
+  batchNormalization?(
+    pass: BatchNormPass,
+    t: BatchNormOperands,
+    epsilon: number,
     dtype: DType,
   ): (() => void) | undefined;
   /**

@@ -74,6 +74,15 @@ const engine: Engine = {
   dnn: {
     softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
     adam: (w, g, m, s, ...p) => js.dnn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
+    batchNormalization: (pass, t, epsilon, dtype) =>
+      js.dnn!.batchNormalization!(
+        pass,
+        Object.fromEntries(
+          Object.entries(t).map(([k, v]) => [k, innerTensor(v as TensorOperand)]),
+        ) as unknown as typeof t,
+        epsilon,
+        dtype,
+      ),
     poolingForward: (kind, x, y, g, dtype) =>
       js.dnn!.poolingForward!(kind, innerTensor(x), innerTensor(y), g, dtype),
     poolingBackward: (kind, x, dy, dx, g, dtype) =>

@@ -222,4 +222,35 @@ out["pooling"] = {
     "max 1d": pool_case("max", [2, 2, 9], [3], [2], [1]),
     "avg 3d": pool_case("avg", [1, 2, 4, 5, 4], [2, 3, 2], [2, 2, 2], [0, 1, 1]),
 }
+
+# Batch normalization in training (the batch's statistics) and inference (given ones), with
+# the gradients of sum(y * g) for the input, the scale and the shift.
+def bn_case(xs):
+    n = 1
+    for v in xs:
+        n *= v
+    c = xs[1]
+    xv = torch.tensor(values(1, n, 2.0, 0.5)[0]).reshape(xs).requires_grad_()
+    gamma = torch.tensor(values(1, c, 0.5, 1.7)[0]).add(1.0).requires_grad_()
+    beta = torch.tensor(values(1, c, 0.3, 0.2)[0]).requires_grad_()
+    y = F.batch_norm(xv, None, None, gamma, beta, training=True, eps=1e-5)
+    g = torch.tensor(values(1, y.numel(), 1.0, 1.1)[0]).reshape(y.shape)
+    (y * g).sum().backward()
+    dims_ = [0] + list(range(2, len(xs)))
+    mean = xv.detach().mean(dim=dims_)
+    var = xv.detach().var(dim=dims_, unbiased=False)
+    running_mean = torch.tensor(values(1, c, 0.4, 2.9)[0])
+    running_var = torch.tensor(values(1, c, 0.4, 0.6)[0]).abs().add(0.5)
+    inference = F.batch_norm(xv.detach(), running_mean, running_var, gamma.detach(),
+                             beta.detach(), training=False, eps=1e-5)
+    return {
+        "x_shape": xs, "x": flat(xv), "g": flat(g), "scale": flat(gamma), "shift": flat(beta),
+        "y": flat(y), "mean": flat(mean), "variance": flat(var),
+        "dx": flat(xv.grad), "dscale": flat(gamma.grad), "dshift": flat(beta.grad),
+        "running_mean": flat(running_mean), "running_variance": flat(running_var),
+        "inference": flat(inference),
+    }
+
+
+out["batch_norm"] = {"2d": bn_case([4, 3, 5, 2]), "1d": bn_case([6, 4]), "3d": bn_case([2, 2, 3, 2, 2])}
 print(json.dumps(out, indent=1))

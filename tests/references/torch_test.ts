@@ -7,6 +7,8 @@
  * engine, float64 to 1e-12 and float32 to its precision.
  */
 import {
+  batchNorm,
+  batchNormBackward,
   binary,
   type BinaryOp,
   convolution,
@@ -300,6 +302,70 @@ for (const f of await allFactories()) {
       close([await valuesOf(dx)], [P.dx], tol, `${name} dx`);
     });
   }
+}
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 1e-5;
+  if (f.engine.dnn?.batchNormalization === undefined) {
+    Deno.test(`PyTorch: ${f.name} has no batch normalization yet, and says so`, () => {
+      using x = tensor(f, [2, 1]), y = tensor(f, [2, 1]), s = tensor(f, [1]), b = tensor(f, [1]);
+      using m = tensor(f, [1]), v = tensor(f, [1]);
+      let message = "";
+      try {
+        batchNorm(x, y, { scale: s, shift: b, mean: m, variance: v });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      assert(message.includes("has no batch normalization yet"), message);
+    });
+    continue;
+  }
+  for (const [name, B] of Object.entries(ref.batch_norm) as [string, BatchNormCase][]) {
+    Deno.test(`PyTorch: batch normalization ${name}, training, inference, backward (${f.name})`, async () => {
+      const rank = B.x_shape.length;
+      const data = ({ 2: "cn", 4: "nhwc", 5: "ndhwc" } as const)[rank as 2 | 4 | 5];
+      const c = B.x_shape[1];
+      using x = await onto(f, B.x, B.x_shape, data);
+      using g = await onto(f, B.g, B.x_shape, data);
+      using scale = await onto(f, B.scale, [c], "x"), shift = await onto(f, B.shift, [c], "x");
+      using mean = tensor(f, [c]), variance = tensor(f, [c]);
+      using y = tensor(f, B.x_shape, data);
+      batchNorm(x, y, { scale, shift, mean, variance }).run();
+      const near = async (t: Parameters<typeof valuesOf>[0], want: number[], what: string) =>
+        close([await valuesOf(t)], [want], tol, `${name} ${what}`);
+      await near(y, B.y, "y");
+      await near(mean, B.mean, "mean");
+      await near(variance, B.variance, "variance");
+      using dx = tensor(f, B.x_shape, data);
+      using dScale = tensor(f, [c]), dShift = tensor(f, [c]);
+      batchNormBackward(x, g, dx, { scale, mean, variance, dScale, dShift }).run();
+      await near(dx, B.dx, "dx");
+      await near(dScale, B.dscale, "dscale");
+      await near(dShift, B.dshift, "dshift");
+      using rm = await onto(f, B.running_mean, [c], "x");
+      using rv = await onto(f, B.running_variance, [c], "x");
+      batchNorm(x, y, { scale, shift, mean: rm, variance: rv }, { training: false }).run();
+      await near(y, B.inference, "inference");
+    });
+  }
+}
+
+/** One stored batch normalization case of torch_references.py. */
+interface BatchNormCase {
+  x_shape: number[];
+  x: number[];
+  g: number[];
+  scale: number[];
+  shift: number[];
+  y: number[];
+  mean: number[];
+  variance: number[];
+  dx: number[];
+  dscale: number[];
+  dshift: number[];
+  running_mean: number[];
+  running_variance: number[];
+  inference: number[];
 }
 
 /** One stored pooling case of torch_references.py. */

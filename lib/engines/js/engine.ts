@@ -19,6 +19,7 @@ import { gatherColumns } from "./gather.ts";
 import { reduceTensor } from "./reduction.ts";
 import { convolveTensor } from "./convolution.ts";
 import { poolTensor, poolTensorBackward } from "./pooling.ts";
+import { batchNormTensor } from "./batch_norm.ts";
 import { adamUpdate } from "./adam.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
@@ -95,5 +96,6 @@ export const jsEngine: Engine = {
     convolution: convolveTensor,
     poolingForward: poolTensor,
     poolingBackward: poolTensorBackward,
+    batchNormalization: batchNormTensor,
   },
 };

@@ -3,7 +3,8 @@
  * bfloat16 tensors, one primitive per shape, strides and type, built on first use and kept in a
  * small cache; float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine
  * has), softmax and log-softmax (softmax.ts), the fused inner product (inner_product.ts),
- * reductions (reduction.ts), convolutions (convolution.ts) and pooling (pooling.ts).
+ * reductions (reduction.ts), convolutions (convolution.ts), pooling (pooling.ts) and batch
+ * normalization (batch_norm.ts).
  * Column gathers run the js engine's loop over the same typed arrays (no pointer crosses into C
  * there). Adam has no fused primitive here: oneDNN's multithreaded passes (MNIST's epoch 134 ms)
  * beat the js engine's one-pass loop (228 ms).
@@ -22,6 +23,7 @@ import { nativeInnerProduct } from "./inner_product.ts";
 import { nativeReduction } from "./reduction.ts";
 import { nativeConvolution } from "./convolution.ts";
 import { nativePooling } from "./pooling.ts";
+import { nativeBatchNorm } from "./batch_norm.ts";
 import { tensorPointer } from "./operands.ts";
 
 const CACHE_LIMIT = 32;
@@ -40,6 +42,7 @@ export function nativeDnn(libs: NativeLibraries, blas: BlasEngine, math: MathEng
     reduction: nativeReduction(libs, primitives),
     convolution: nativeConvolution(libs, primitives),
     ...nativePooling(libs, primitives),
+    batchNormalization: nativeBatchNorm(libs, primitives),
     reorder(src, dst, dtype: DType) {
       if (dtype === "float64" || src.shape.includes(0)) return undefined;
       const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;

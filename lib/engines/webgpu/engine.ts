@@ -19,6 +19,7 @@ import { softmaxKernel } from "./softmax.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { webgpuConvolution } from "./convolution.ts";
 import { webgpuPooling } from "./pooling.ts";
+import { webgpuBatchNorm } from "./batch_norm.ts";
 import { gatherKernel } from "./gather.ts";
 import { adamKernel } from "./adam.ts";
 import { dense } from "./wgsl.ts";
@@ -174,6 +175,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       reduction: tensorReduction(rt),
       convolution: webgpuConvolution(rt),
       ...webgpuPooling(rt),
+      batchNormalization: webgpuBatchNorm(rt),
     },
   };
 }

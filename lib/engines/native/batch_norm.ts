@@ -1,0 +1,133 @@
+/**
+ * Batch normalization through oneDNN's batch normalization primitive, float32, over the tensors'
+ * own strides: training (statistics written to mean and variance), inference (global
+ * statistics) and backward (data, scale and shift gradients at once). float64 and descriptors
+ * oneDNN does not take run the js engine's loops on the same memory.
+ *
+ * @module
+ */
+
+import {
+  check,
+  descBytes,
+  DNNL_ARG_DIFF_DST,
+  DNNL_ARG_DIFF_SCALE,
+  DNNL_ARG_DIFF_SHIFT,
+  DNNL_ARG_DIFF_SRC,
+  DNNL_ARG_DST,
+  DNNL_ARG_MEAN,
+  DNNL_ARG_SCALE,
+  DNNL_ARG_SHIFT,
+  DNNL_ARG_SRC,
+  DNNL_ARG_VARIANCE,
+  dnnl_backward,
+  dnnl_forward_inference,
+  dnnl_forward_training,
+  normalizationFlags,
+} from "../../../ffi/dnnl.ts";
+import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import type { Primitive, Primitives } from "./primitives.ts";
+import { tensorPointer } from "./operands.ts";
+import { threadRoute } from "./threads.ts";
+import { batchNormTensor } from "../js/batch_norm.ts";
+
+/** Tests set `force` to run every batch normalization through oneDNN or the js loops. */
+export const batchNormRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
+
+/** The native engine's batch normalization. */
+export function nativeBatchNorm(
+  libs: NativeLibraries,
+  primitives: () => Primitives,
+): NonNullable<DnnEngine["batchNormalization"]> {
+  const d = libs.dnnl;
+  return (pass, t, epsilon, dtype) => {
+    const loops = batchNormTensor(pass, t, epsilon);
+    if (
+      dtype !== "float32" || batchNormRoute.force === "js" ||
+      d.dnnl_batch_normalization_forward_desc_init === null
+    ) return loops;
+    const p = primitives();
+    // oneDNN wants a positive stride on every dimension, even one of extent 1.
+    const md = (o: TensorOperand) => p.memoryDesc(o.shape, o.strides.map((s) => Math.max(s, 1)));
+    const xMd = md(t.x), yMd = md(t.y);
+    const stat = (o: TensorOperand) => md(o);
+    const { scale, shift, globalStats } = normalizationFlags;
+    const forwardDesc = (prop: number, flags: number) => {
+      const desc = new Uint8Array(descBytes.batchNormalization);
+      check(
+        d.dnnl_batch_normalization_forward_desc_init!(desc, prop, xMd, epsilon, flags),
+        "batch_normalization_forward_desc_init",
+      );
+      return desc;
+    };
+    const key = `bnorm ${pass} x[${t.x.shape}][${t.x.strides}] y[${t.y.strides}] ` +
+      `dx[${t.dx?.strides ?? "-"}] ${epsilon}`;
+    // Operands and their arguments in the primitive's order.
+    const args: [TensorOperand, number][] = pass === "backward"
+      ? [
+        [t.x, DNNL_ARG_SRC],
+        [t.mean, DNNL_ARG_MEAN],
+        [t.variance, DNNL_ARG_VARIANCE],
+        [t.y, DNNL_ARG_DIFF_DST],
+        [t.scale, DNNL_ARG_SCALE],
+        // oneDNN 2.6 asks for β in the backward pass too, though the gradients do not read it.
+        [t.shift, DNNL_ARG_SHIFT],
+        [t.dx!, DNNL_ARG_DIFF_SRC],
+        [t.dScale!, DNNL_ARG_DIFF_SCALE],
+        [t.dShift!, DNNL_ARG_DIFF_SHIFT],
+      ]
+      : [
+        [t.x, DNNL_ARG_SRC],
+        [t.scale, DNNL_ARG_SCALE],
+        [t.shift, DNNL_ARG_SHIFT],
+        [t.mean, DNNL_ARG_MEAN],
+        [t.variance, DNNL_ARG_VARIANCE],
+        [t.y, DNNL_ARG_DST],
+      ];
+    const mds = args.map(([o]) => (o === t.x ? xMd : o === t.y ? yMd : stat(o)));
+    if (pass === "backward") mds[6] = md(t.dx!);
+    const build = (): Primitive => {
+      if (pass !== "backward") {
+        const flags = scale | shift | (pass === "inference" ? globalStats : 0);
+        const prop = pass === "inference" ? dnnl_forward_inference : dnnl_forward_training;
+        return p.create(key, forwardDesc(prop, flags), mds, args.map(([, a]) => a));
+      }
+      const hint = p.primitiveDesc(forwardDesc(dnnl_forward_training, scale | shift));
+      try {
+        const desc = new Uint8Array(descBytes.batchNormalization);
+        check(
+          d.dnnl_batch_normalization_backward_desc_init!(
+            desc,
+            dnnl_backward,
+            mds[6],
+            xMd,
+            epsilon,
+            scale | shift,
+          ),
+          "batch_normalization_backward_desc_init",
+        );
+        // The error's descriptor is the diff data's: oneDNN takes one for both.
+        mds[3] = mds[6];
+        return p.create(key, desc, mds, args.map(([, a]) => a), hint);
+      } finally {
+        check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+      }
+    };
+    try {
+      if (p.get(key) === undefined) build();
+    } catch (e) {
+      if (batchNormRoute.force === "dnnl") throw e;
+      return loops;
+    }
+    // The error must lie as dx does: a dy in other strides takes the loops.
+    if (pass === "backward" && t.y.strides.join() !== t.dx!.strides.join()) return loops;
+    const pointers: Deno.PointerValue[] = args.map(() => null);
+    const work = t.x.shape.reduce((n, e) => n * e, 1);
+    return () => {
+      args.forEach(([o], i) => pointers[i] = tensorPointer(o, `batchNorm ${pass}`));
+      libs.threads.fit(work, threadRoute.entries);
+      p.run(p.get(key) ?? build(), pointers);
+    };
+  };
+}
