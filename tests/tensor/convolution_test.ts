@@ -25,6 +25,18 @@ import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, native } from "../_factories.ts";
 import { convolutionRoute } from "../../lib/engines/native/convolution.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
+import { webgpuConvolutionRoute } from "../../lib/engines/webgpu/convolution.ts";
+import { unrolledChunk } from "../../lib/engines/webgpu/im2col.ts";
+
+/** A route whose `force` makes WebGPU's products unroll one sample at a time. */
+const chunked = {
+  get force(): string | undefined {
+    return unrolledChunk.samples === undefined ? undefined : "chunked";
+  },
+  set force(v: string | undefined) {
+    unrolledChunk.samples = v === undefined ? undefined : 1;
+  },
+};
 import { valuesOf } from "./_values.ts";
 
 const wave = (n: number, phase: number, scale = 1) =>
@@ -130,13 +142,18 @@ for (const c of cases) {
 
 for (const f of await allFactories()) {
   if (f.engine.dnn?.convolution === undefined) continue; // torch_test.ts checks its error
-  const routes: ("dnnl" | "js" | undefined)[] = f.name === "nativeFloat"
-    ? [undefined, "dnnl", "js"]
-    : [undefined];
-  for (const force of routes) {
+  const routes: [string | undefined, { force: string | undefined }][] = f.name === "nativeFloat"
+    ? [[undefined, convolutionRoute], ["dnnl", convolutionRoute], ["js", convolutionRoute]]
+    : f.name === "webgpuFloat"
+    ? [[undefined, webgpuConvolutionRoute], ["direct", webgpuConvolutionRoute], [
+      "chunked",
+      chunked,
+    ]]
+    : [[undefined, convolutionRoute]];
+  for (const [force, route] of routes) {
     Deno.test(
       `[${f.name}] convolution forward and backward against js${force ? `, ${force} route` : ""}`,
-      steered(convolutionRoute, force, async () => {
+      steered(route, force, async () => {
         const tol = f.dtype === "float64" ? 1e-12 : 2e-5;
         for (const c of cases) {
           const got = await passes(f, c), want = reference.get(c.name)!;

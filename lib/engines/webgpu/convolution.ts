@@ -9,74 +9,65 @@
  * @module
  */
 
-import type { DnnEngine, Operand, TensorOperand } from "../../core/engine.ts";
+import type { BlasEngine, DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { bind, header, setOperand, U } from "./wgsl.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
+import { im2colConvolution } from "./im2col.ts";
+import {
+  at,
+  C,
+  convolutionWords,
+  DI,
+  head,
+  IE,
+  KE,
+  N,
+  O,
+  OE,
+  PA,
+  ST,
+  unravel,
+  WS,
+  XS,
+  YS,
+} from "./conv_words.ts";
 
 const WG = 64;
 
-/** Words: the x, w and y spatial strides, the extents, then the geometry. */
-const XS = 16, WS = 19, YS = 22, N = 25, C = 26, O = 27, IE = 28, KE = 31, OE = 34;
-const ST = 37, PA = 40, DI = 43;
-
-/** A tensor's memory as an operand whose three words hold its offset and first two strides. */
-const head = (t: TensorOperand): Operand => ({
-  storage: t.storage,
-  offset: t.offset,
-  rows: 1,
-  cols: 1,
-  rowStride: t.strides[0],
-  colStride: t.strides[1] ?? 0,
-});
-
-/** Three spatial extents and strides, the missing leading ones of extent 1 and stride 0. */
-function spatial(t: TensorOperand): { e: number[]; s: number[] } {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-}
-
-const three = (v: readonly number[], fill: number): number[] => {
-  const out = [...v];
-  while (out.length < 3) out.unshift(fill);
-  return out;
+/**
+ * Which kernels a convolution takes: the products through the tiled GEMM (im2col.ts) unless one
+ * column of windows outgrows the buffers, or the direct kernels here. Tests set `force`.
+ */
+export const webgpuConvolutionRoute: { force: "direct" | "gemm" | undefined } = {
+  force: undefined,
 };
 
-/** WGSL: the address of tensor q's entry (a, b, sd, sh, sw), its spatial strides from word s. */
-const at = (q: number, s: number, a: string, b: string, d: string, h: string, w: string) =>
-  `(${U(4 + 3 * q)} + ${a} * ${U(5 + 3 * q)} + ${b} * ${U(6 + 3 * q)} + ${d} * ${U(s)} + ` +
-  `${h} * ${U(s + 1)} + ${w} * ${U(s + 2)})`;
-
-/** WGSL: unravels linear index t over (a, b, d, h, w) with extents from words. */
-const unravel = (names: string[], extents: number[]) => {
-  let code = "var r = t;";
-  for (let k = names.length - 1; k > 0; k--) {
-    code += ` let ${names[k]} = r % ${U(extents[k])}; r = r / ${U(extents[k])};`;
-  }
-  return `${code} let ${names[0]} = r;`;
-};
-
-/** The WebGPU engine's planned convolution passes. */
-export function webgpuConvolution(rt: Runtime): NonNullable<DnnEngine["convolution"]> {
+/** The WebGPU engine's planned convolution passes; `blas` is the engine's own. */
+export function webgpuConvolution(
+  rt: Runtime,
+  blas: () => BlasEngine,
+): NonNullable<DnnEngine["convolution"]> {
   const reduce = tensorReduction(rt);
   return (pass, x, w, b, y, g) => {
-    const xs = spatial(x), ws = spatial(w), ys = spatial(y);
-    const words = (p: { u: Uint32Array }, total: number) => {
-      p.u[0] = total;
-      p.u[1] = b === undefined ? 0 : 1;
-      [xs.s, ws.s, ys.s].forEach((s, k) => s.forEach((v, i) => p.u[[XS, WS, YS][k] + i] = v));
-      p.u[N] = x.shape[0];
-      p.u[C] = x.shape[1];
-      p.u[O] = w.shape[0];
-      [xs.e, ws.e, ys.e].forEach((e, k) => e.forEach((v, i) => p.u[[IE, KE, OE][k] + i] = v));
-      three(g.strides, 1).forEach((v, i) => p.u[ST + i] = v);
-      three(g.padding, 0).forEach((v, i) => p.u[PA + i] = v);
-      three(g.dilation, 1).forEach((v, i) => p.u[DI + i] = v);
-    };
+    // The bias gradient: the error summed over the batch and the positions, one per output.
+    const bias = pass !== "backwardWeights" || b === undefined ? undefined : reduce("sum", y, {
+      storage: b.storage,
+      offset: b.offset,
+      shape: y.shape.map((e, d) => d === 1 ? e : 1),
+      strides: y.shape.map((_, d) => d === 1 ? b.strides[0] : 0),
+    }, "float32");
+    if (webgpuConvolutionRoute.force !== "direct") {
+      const products = im2colConvolution(rt, blas(), pass, x, w, b, y, g);
+      if (products !== undefined) {
+        return () => {
+          products();
+          bias?.();
+        };
+      }
+    }
+    const words = (p: { u: Uint32Array }, total: number) =>
+      convolutionWords(p.u, total, x, w, y, g, b !== undefined);
     const count = (t: TensorOperand) => t.shape.reduce((n, e) => n * e, 1);
     // Operand order: the written tensor first; x is 0, w 1, y 2 in the address words below, so
     // each kernel binds them in that order and the written one is flagged.
@@ -193,13 +184,6 @@ ${
     }
     $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}] = acc;`,
     );
-    // The bias gradient: the error summed over the batch and the positions, one per output.
-    const bias = b === undefined ? undefined : reduce("sum", y, {
-      storage: b.storage,
-      offset: b.offset,
-      shape: y.shape.map((e, d) => d === 1 ? e : 1),
-      strides: y.shape.map((_, d) => d === 1 ? b.strides[0] : 0),
-    }, "float32");
     return () => {
       dispatch(k, count(w));
       bias?.();

@@ -80,7 +80,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     return amax * Math.sqrt(await scalar("sum", "sqr-scaled", mul(scaled, scaled), [1 / amax], a));
   }
 
-  return {
+  const engine: Engine & { readonly runtime: Runtime } = {
     runtime: rt,
     name: "webgpu",
     location: "device",
@@ -173,9 +173,10 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
       reduction: tensorReduction(rt),
-      convolution: webgpuConvolution(rt),
+      convolution: webgpuConvolution(rt, () => engine.blas),
       ...webgpuPooling(rt),
       batchNormalization: webgpuBatchNorm(rt),
     },
   };
+  return engine;
 }

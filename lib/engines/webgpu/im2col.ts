@@ -1,0 +1,301 @@
+/**
+ * Convolutions on WebGPU as products, so that the tiled GEMM does the multiply-adds. A chunk of
+ * the batch has its windows unrolled into a matrix (im2col: a row per input channel and kernel
+ * tap, a column per sample and output position), then
+ * - forward: Y (outputs × columns) = W (outputs × taps) · cols, onto the bias;
+ * - data gradient: cols′ = Wᵀ · dY, from which each input entry gathers its taps (col2im);
+ * - weights' gradient: dW = Σ over chunks dY · colsᵀ (the bias's is the planned reduction).
+ * A tensor whose dimensions do not fold into a matrix's two strides (nchw outputs, ohwi weights)
+ * goes through a dense scratch copy. The scratch buffers are the runtime's, fetched on every run,
+ * and chunks keep the unrolled matrix within a sixteenth of the largest buffer.
+ *
+ * @module
+ */
+
+import type {
+  BlasEngine,
+  ConvolutionGeometry,
+  ConvolutionPass,
+  Operand,
+  TensorOperand,
+} from "../../core/engine.ts";
+import type { Runtime } from "./runtime.ts";
+import { bind, dense, header, setOperand, U } from "./wgsl.ts";
+import { at, C, convolutionWords, DI, head, IE, KE, OE, PA, ST, XS } from "./conv_words.ts";
+
+const WG = 256;
+/** Extra words: the chunk's first sample, and the unrolled matrix's rows (taps). */
+const N0 = 1, R = 2;
+
+/** The stride of dimensions `dims` of t walked row-major as one run, or undefined. */
+function folded(t: TensorOperand, dims: readonly number[]): number | undefined {
+  let stride: number | undefined, span = 1;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const d = dims[k], e = t.shape[d];
+    if (e === 1) continue;
+    if (stride === undefined) stride = t.strides[d];
+    else if (t.strides[d] !== stride * span) return undefined;
+    span *= e;
+  }
+  return stride ?? 1;
+}
+
+/** Columns `start` to `start + count` of t seen as a matrix: rows along `row`, columns along the folded `cols`. */
+function columns(
+  t: TensorOperand,
+  row: number,
+  cols: readonly number[],
+  start: number,
+  count: number,
+): Operand {
+  const s = folded(t, cols)!;
+  return {
+    storage: t.storage,
+    offset: t.offset + start * s,
+    rows: t.shape[row],
+    cols: count,
+    rowStride: t.strides[row],
+    colStride: s,
+  };
+}
+
+/** WGSL decoding tap `row` and column `col` into channel, kernel and output indices. */
+const decode = `
+    var q = row; let kw = q % ${U(KE + 2)}; q = q / ${U(KE + 2)}; let kh = q % ${U(KE + 1)};
+    q = q / ${U(KE + 1)}; let kd = q % ${U(KE)}; let c = q / ${U(KE)};
+    var j = col; let ow = j % ${U(OE + 2)}; j = j / ${U(OE + 2)}; let oh = j % ${U(OE + 1)};
+    j = j / ${U(OE + 1)}; let od = j % ${U(OE)}; let n = j / ${U(OE)} + ${U(N0)};
+    let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
+    let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
+    let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
+    let inside = id >= 0 && id < i32(${U(IE)}) && ih >= 0 && ih < i32(${U(IE + 1)}) &&
+      iw >= 0 && iw < i32(${U(IE + 2)});`;
+
+/** The samples one chunk unrolls, where set; tests set it to 1 to run many chunks. */
+export const unrolledChunk: { samples: number | undefined } = { samples: undefined };
+
+/** The planned GEMM-route pass, or undefined where one column of windows outgrows the buffers. */
+export function im2colConvolution(
+  rt: Runtime,
+  blas: BlasEngine,
+  pass: ConvolutionPass,
+  x: TensorOperand,
+  w: TensorOperand,
+  b: TensorOperand | undefined,
+  y: TensorOperand,
+  g: ConvolutionGeometry,
+): (() => void) | undefined {
+  const spatial = Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2);
+  const batch = x.shape[0], outputs = w.shape[0];
+  const taps = x.shape[1] * w.shape.slice(2).reduce((a, e) => a * e, 1);
+  const positions = y.shape.slice(2).reduce((a, e) => a * e, 1);
+  const budget = Math.floor(rt.limits.maxBuffer / 4 / 16);
+  if (taps * positions > budget) return undefined;
+  const chunk = Math.min(batch, unrolledChunk.samples ?? Math.floor(budget / (taps * positions)));
+  const colsBuffer = () => rt.scratch("conv-cols", taps * positions * chunk);
+  const colsOp = (buffer: GPUBuffer, count: number) => dense(buffer, taps, count * positions);
+
+  /**
+   * t itself where its matrix dimensions fold, else a dense scratch copy whose strides make them
+   * fold: `rowInner` puts the row dimension innermost (outputs × positions, column-major), else
+   * the plain row-major order (weights: outputs × taps, row-major).
+   */
+  const asMatrix = (t: TensorOperand, row: number, cols: readonly number[], purpose: string) => {
+    if (folded(t, cols) !== undefined) return { get: () => t, dense: false };
+    const n = t.shape.reduce((a, e) => a * e, 1);
+    const order = row === 0
+      ? t.shape.map((_, d) => d)
+      : [...cols.slice(0, 1), ...cols.slice(1), row];
+    const strides = new Array<number>(t.shape.length).fill(0);
+    let step = 1;
+    for (let k = order.length - 1; k >= 0; k--) {
+      strides[order[k]] = step;
+      step *= t.shape[order[k]];
+    }
+    return {
+      get: (): TensorOperand => ({
+        storage: { buffer: rt.scratch(purpose, n), length: n, released: false },
+        offset: 0,
+        shape: t.shape,
+        strides,
+      }),
+      dense: true,
+    };
+  };
+  /** from → to, tensors of one shape in any strides: one engine copy per innermost line. */
+  const copyTensor = (from: TensorOperand, to: TensorOperand) => {
+    const last = from.shape.length - 1, lines = from.shape.slice(0, last);
+    const count = lines.reduce((a, e) => a * e, 1);
+    for (let k = 0; k < count; k++) {
+      let rest = k, fo = from.offset, tof = to.offset;
+      for (let d = last - 1; d >= 0; d--) {
+        const i = rest % from.shape[d];
+        rest = Math.floor(rest / from.shape[d]);
+        fo += i * from.strides[d];
+        tof += i * to.strides[d];
+      }
+      const line = (t: TensorOperand, offset: number): Operand => ({
+        storage: t.storage,
+        offset,
+        rows: from.shape[last],
+        cols: 1,
+        rowStride: t.strides[last],
+        colStride: 1,
+      });
+      blas.copy(line(from, fo), line(to, tof));
+    }
+  };
+  const words = (u: Uint32Array, total: number, n0: number) => {
+    convolutionWords(u, total, x, w, y, g, b !== undefined);
+    u[N0] = n0;
+    u[R] = taps;
+  };
+  const chunks = (f: (n0: number, count: number) => void) => {
+    for (let n0 = 0; n0 < batch; n0 += chunk) f(n0, Math.min(chunk, batch - n0));
+  };
+  /** Dispatches a kernel over [the written operand, the read one] with `body`. */
+  const kernel = (
+    name: string,
+    written: Operand,
+    read: Operand,
+    total: number,
+    n0: number,
+    body: (o: string, r: string) => string,
+  ) => {
+    const binding = bind([written, read], 1);
+    const [o, r] = binding.slotOf;
+    const k = rt.kernel(`im2col:${name}:${binding.key}`, binding.writable, () =>
+      `${header(binding)}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${WG}u) {
+${body(`b${o}`, `b${r}`)}
+  }
+}`);
+    rt.dispatch(k, binding.buffers, (p) => {
+      setOperand(p.u, 0, written);
+      setOperand(p.u, 1, read);
+      words(p.u, total, n0);
+    }, [rt.groups(total, WG)]);
+  };
+  // x's address words must be operand 1's: `at(1, XS, …)` reads them, with x's spatial strides.
+  const unroll = (cols: GPUBuffer, n0: number, count: number) =>
+    kernel("unroll", colsOp(cols, count), head(x), taps * positions * count, n0, (o, r) => `
+    let row = t % ${U(R)}; let col = t / ${U(R)};
+    ${decode}
+    var v = 0.0;
+    if (inside) { v = ${r}[${at(1, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}]; }
+    ${o}[t] = v;`);
+
+  const weights = asMatrix(w, 0, [1, ...spatial], "conv-w");
+  const out = asMatrix(y, 1, [0, ...spatial], "conv-y");
+
+  if (pass === "forward") {
+    const bias: Operand | undefined = b === undefined ? undefined : {
+      storage: b.storage,
+      offset: b.offset,
+      rows: outputs,
+      cols: 1,
+      rowStride: b.strides[0],
+      colStride: 0,
+    };
+    return () => {
+      const wt = weights.get(), yt = out.get(), cols = colsBuffer();
+      if (weights.dense) copyTensor(w, wt);
+      chunks((n0, count) => {
+        unroll(cols, n0, count);
+        const o = columns(yt, 1, [0, ...spatial], n0 * positions, count * positions);
+        if (bias !== undefined) blas.copy({ ...bias, cols: o.cols }, o);
+        blas.gemm(
+          1,
+          columns(wt, 0, [1, ...spatial], 0, taps),
+          colsOp(cols, count),
+          bias ? 1 : 0,
+          o,
+        );
+      });
+      if (out.dense) copyTensor(yt, y);
+    };
+  }
+
+  if (pass === "backwardData") {
+    // x is dx here and y the error: cols′ = Wᵀ dY, then each dx entry gathers its taps.
+    return () => {
+      const wt = weights.get(), yt = out.get(), cols = colsBuffer();
+      if (weights.dense) copyTensor(w, wt);
+      if (out.dense) copyTensor(y, yt);
+      chunks((n0, count) => {
+        const wm = columns(wt, 0, [1, ...spatial], 0, taps);
+        const transposed: Operand = {
+          ...wm,
+          rows: wm.cols,
+          cols: wm.rows,
+          rowStride: wm.colStride,
+          colStride: wm.rowStride,
+        };
+        blas.gemm(
+          1,
+          transposed,
+          columns(yt, 1, [0, ...spatial], n0 * positions, count * positions),
+          0,
+          colsOp(cols, count),
+        );
+        const gathered = count * x.shape.slice(1).reduce((a, e) => a * e, 1);
+        kernel("gather", head(x), colsOp(cols, count), gathered, n0, (o, r) => `
+    var q = t; let xw = q % ${U(IE + 2)}; q = q / ${U(IE + 2)}; let xh = q % ${U(IE + 1)};
+    q = q / ${U(IE + 1)}; let xd = q % ${U(IE)}; q = q / ${U(IE)};
+    let c = q % ${U(C)}; let nn = q / ${U(C)};
+    var acc = 0.0;
+    for (var kd = 0u; kd < ${U(KE)}; kd++) {
+      let odn = i32(xd) + i32(${U(PA)}) - i32(kd * ${U(DI)});
+      if (odn < 0 || odn % i32(${U(ST)}) != 0) { continue; }
+      let od = u32(odn / i32(${U(ST)}));
+      if (od >= ${U(OE)}) { continue; }
+      for (var kh = 0u; kh < ${U(KE + 1)}; kh++) {
+        let ohn = i32(xh) + i32(${U(PA + 1)}) - i32(kh * ${U(DI + 1)});
+        if (ohn < 0 || ohn % i32(${U(ST + 1)}) != 0) { continue; }
+        let oh = u32(ohn / i32(${U(ST + 1)}));
+        if (oh >= ${U(OE + 1)}) { continue; }
+        for (var kw = 0u; kw < ${U(KE + 2)}; kw++) {
+          let own = i32(xw) + i32(${U(PA + 2)}) - i32(kw * ${U(DI + 2)});
+          if (own < 0 || own % i32(${U(ST + 2)}) != 0) { continue; }
+          let ow = u32(own / i32(${U(ST + 2)}));
+          if (ow >= ${U(OE + 2)}) { continue; }
+          let row = ((c * ${U(KE)} + kd) * ${U(KE + 1)} + kh) * ${U(KE + 2)} + kw;
+          let col = ((nn * ${U(OE)} + od) * ${U(OE + 1)} + oh) * ${U(OE + 2)} + ow;
+          acc += ${r}[row + col * ${U(R)}];
+        }
+      }
+    }
+    let n = nn + ${U(N0)};
+    ${o}[${at(0, XS, "n", "c", "xd", "xh", "xw")}] = acc;`);
+      });
+    };
+  }
+
+  // backwardWeights: w is dW here, accumulated over the chunks from dY and the unrolled x.
+  return () => {
+    const wt = weights.get(), yt = out.get(), cols = colsBuffer();
+    if (out.dense) copyTensor(y, yt);
+    const wm = columns(wt, 0, [1, ...spatial], 0, taps);
+    chunks((n0, count) => {
+      unroll(cols, n0, count);
+      const c = colsOp(cols, count);
+      const colsT: Operand = {
+        ...c,
+        rows: c.cols,
+        cols: c.rows,
+        rowStride: c.colStride,
+        colStride: c.rowStride,
+      };
+      blas.gemm(
+        1,
+        columns(yt, 1, [0, ...spatial], n0 * positions, count * positions),
+        colsT,
+        n0 === 0 ? 0 : 1,
+        wm,
+      );
+    });
+    if (weights.dense) copyTensor(wt, w);
+  };
+}
