@@ -20,6 +20,7 @@ import type {
   TensorOperand,
 } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
+import { pieces } from "../../tensor/pieces.ts";
 import { bind, dense, header, setOperand, U } from "./wgsl.ts";
 import { at, C, convolutionWords, DI, head, IE, KE, OE, PA, ST, XS } from "./conv_words.ts";
 
@@ -122,28 +123,9 @@ export function im2colConvolution(
       dense: true,
     };
   };
-  /** from → to, tensors of one shape in any strides: one engine copy per innermost line. */
+  /** from → to, tensors of one shape in any strides: one engine copy per matrix piece. */
   const copyTensor = (from: TensorOperand, to: TensorOperand) => {
-    const last = from.shape.length - 1, lines = from.shape.slice(0, last);
-    const count = lines.reduce((a, e) => a * e, 1);
-    for (let k = 0; k < count; k++) {
-      let rest = k, fo = from.offset, tof = to.offset;
-      for (let d = last - 1; d >= 0; d--) {
-        const i = rest % from.shape[d];
-        rest = Math.floor(rest / from.shape[d]);
-        fo += i * from.strides[d];
-        tof += i * to.strides[d];
-      }
-      const line = (t: TensorOperand, offset: number): Operand => ({
-        storage: t.storage,
-        offset,
-        rows: from.shape[last],
-        cols: 1,
-        rowStride: t.strides[last],
-        colStride: 1,
-      });
-      blas.copy(line(from, fo), line(to, tof));
-    }
+    for (const [o, i] of pieces(from.shape, [to, from])) blas.copy(i, o);
   };
   const words = (u: Uint32Array, total: number, n0: number) => {
     convolutionWords(u, total, x, w, y, g, b !== undefined);
