@@ -333,3 +333,18 @@ Deno.test({
     assertEquals(acc26, acc22);
   },
 });
+
+Deno.test("tutorial 28: the convolution by hand and by knap agree; padding, strides, dilation, pooling and gradients", async () => {
+  for (const engine of ["js", ...(gpu.available ? ["webgpu"] : []), "default"]) {
+    const args = engine === "default" ? [] : [`--backend=${engine}`];
+    expectInOrder(await run("28_convolution.ts", ...args), [
+      "by hand, a 3×3 window over 5×5 gives 3×3: 2 2 2 2 2 2 2 2 2",
+      "[2.00 2.00 2.00]",
+      '{"padding":1}              → [1 1 5 5]: 1 2 2 2 -3 6 2 2 2 -8 11',
+      '{"strides":2}              → [1 1 2 2]: 2 2 2 2',
+      '{"dilation":2}             → [1 1 1 1]: 4',
+      "[6.00 2.00]\n[16.00 2.00]",
+      "[6.00 17.00 20.00]\n[12.00 34.00 38.00]\n[22.00 54.00 58.00]",
+    ]);
+  }
+});
