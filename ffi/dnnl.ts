@@ -165,6 +165,13 @@ export const descBytes = {
   batchNormalization: 4096,
 } as const;
 
+/** A dnnl_dims_t (int64[12]) holding v, for the C API's dimension arguments. */
+export function dnnlDims(v: readonly number[]): Uint8Array {
+  const a = new BigInt64Array(12);
+  v.forEach((e, i) => a[i] = BigInt(e));
+  return new Uint8Array(a.buffer);
+}
+
 /** The symbols knap binds (oneDNN 2.x C API). */
 export const dnnlSymbols = {
   dnnl_version: { parameters: [], result: "pointer" },

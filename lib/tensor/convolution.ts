@@ -12,6 +12,7 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
+import { perDimension } from "./spatial.ts";
 
 /** Strides, padding and dilation: one number for every spatial dimension, or one each. */
 export interface ConvolutionOptions {
@@ -24,20 +25,10 @@ export interface ConvolutionOptions {
 }
 
 function geometry(op: string, spatial: number, o: ConvolutionOptions = {}): ConvolutionGeometry {
-  const each = (name: keyof ConvolutionOptions, fallback: number, least: number): number[] => {
-    const v = o[name] ?? fallback;
-    const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
-    if (list.length !== spatial || !list.every((s) => Number.isSafeInteger(s) && s >= least)) {
-      throw new RangeError(
-        `${op}: ${name} must be ${spatial} whole number(s) ≥ ${least}, got ${JSON.stringify(v)}`,
-      );
-    }
-    return list;
-  };
   return {
-    strides: each("strides", 1, 1),
-    padding: each("padding", 0, 0),
-    dilation: each("dilation", 1, 1),
+    strides: perDimension(op, "strides", o.strides ?? 1, spatial, 1),
+    padding: perDimension(op, "padding", o.padding ?? 0, spatial, 0),
+    dilation: perDimension(op, "dilation", o.dilation ?? 1, spatial, 1),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
+import { perDimension } from "./spatial.ts";
 
 /** The step between windows and the padding: one number for every dimension, or one each. */
 export interface PoolingOptions {
@@ -29,15 +30,8 @@ function geometry(
   kernel: number | readonly number[],
   o: PoolingOptions = {},
 ): PoolingGeometry {
-  const each = (name: string, v: number | readonly number[], least: number): number[] => {
-    const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
-    if (list.length !== spatial || !list.every((s) => Number.isSafeInteger(s) && s >= least)) {
-      throw new RangeError(
-        `${op}: ${name} must be ${spatial} whole number(s) ≥ ${least}, got ${JSON.stringify(v)}`,
-      );
-    }
-    return list;
-  };
+  const each = (name: string, v: number | readonly number[], least: number) =>
+    perDimension(op, name, v, spatial, least);
   const k = each("kernel", kernel, 1);
   const padding = each("padding", o.padding ?? 0, 0);
   if (padding.some((p, d) => 2 * p > k[d])) {

@@ -8,24 +8,9 @@
  */
 
 import type { ConvolutionGeometry, ConvolutionPass, TensorOperand } from "../../core/engine.ts";
+import { padded3, spatial3 } from "../../tensor/spatial.ts";
 
 type Floats = Float32Array | Float64Array;
-
-/** Three spatial extents and strides, the missing leading ones of extent 1. */
-const spatial = (t: TensorOperand): { e: number[]; s: number[] } => {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-};
-
-const three = (v: readonly number[], fill: number): number[] => {
-  const out = [...v];
-  while (out.length < 3) out.unshift(fill);
-  return out;
-};
 
 /** The planned pass on host memory. */
 export function convolveTensor(
@@ -38,11 +23,11 @@ export function convolveTensor(
 ): () => void {
   const [N, C] = x.shape, O = w.shape[0];
   const [xn, xc] = x.strides, [wo, wc] = w.strides, [yn, yo] = y.strides;
-  const xi = spatial(x), wk = spatial(w), yo3 = spatial(y);
+  const xi = spatial3(x), wk = spatial3(w), yo3 = spatial3(y);
   const [ID, IH, IW] = xi.e, [KD, KH, KW] = wk.e, [OD, OH, OW] = yo3.e;
   const [xd, xh, xw] = xi.s, [wd, wh, ww] = wk.s, [yd, yh, yw] = yo3.s;
-  const [sd, sh, sw] = three(g.strides, 1), [pd, ph, pw] = three(g.padding, 0);
-  const [dd, dh, dw] = three(g.dilation, 1);
+  const [sd, sh, sw] = padded3(g.strides, 1), [pd, ph, pw] = padded3(g.padding, 0);
+  const [dd, dh, dw] = padded3(g.dilation, 1);
   const bs = b?.strides[0] ?? 0;
 
   /**

@@ -8,23 +8,9 @@
  */
 
 import type { PoolingGeometry, PoolingKind, TensorOperand } from "../../core/engine.ts";
+import { padded3, spatial3 } from "../../tensor/spatial.ts";
 
 type Floats = Float32Array | Float64Array;
-
-const spatial = (t: TensorOperand): { e: number[]; s: number[] } => {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-};
-
-const three = (v: readonly number[], fill: number): number[] => {
-  const out = [...v];
-  while (out.length < 3) out.unshift(fill);
-  return out;
-};
 
 /**
  * Calls visit(output address, taps, count, size) for every window: the first `count` taps are
@@ -37,11 +23,11 @@ function windows(
   visit: (outAt: number, taps: number[], count: number, size: number) => void,
 ): void {
   const [N, C] = x.shape;
-  const xi = spatial(x), oi = spatial(out);
+  const xi = spatial3(x), oi = spatial3(out);
   const [ID, IH, IW] = xi.e, [OD, OH, OW] = oi.e;
   const [xd, xh, xw] = xi.s, [od_, oh_, ow_] = oi.s;
-  const [KD, KH, KW] = three(g.kernel, 1), [sd, sh, sw] = three(g.strides, 1);
-  const [pd, ph, pw] = three(g.padding, 0);
+  const [KD, KH, KW] = padded3(g.kernel, 1), [sd, sh, sw] = padded3(g.strides, 1);
+  const [pd, ph, pw] = padded3(g.padding, 0);
   const taps: number[] = [];
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -134,7 +120,7 @@ export function poolTensorBackward(
     });
     // Every entry of dx: the sum at the same entry of x, or 0.
     const [N, C] = x.shape;
-    const xi = spatial(x), di = spatial(dx);
+    const xi = spatial3(x), di = spatial3(dx);
     const [ID, IH, IW] = xi.e;
     for (let n = 0; n < N; n++) {
       for (let c = 0; c < C; c++) {

@@ -27,6 +27,7 @@ import {
   dnnl_format_tag_any,
   dnnl_forward_inference,
   dnnl_forward_training,
+  dnnlDims,
   dnnlQuery,
 } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
@@ -38,13 +39,6 @@ import { convolveTensor } from "../js/convolution.ts";
 
 /** Tests set `force` to run every convolution through oneDNN or through the js loops. */
 export const convolutionRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
-
-/** A dnnl_dims_t (int64[12]) holding v. */
-function dims(v: readonly number[]): Uint8Array {
-  const a = new BigInt64Array(12);
-  v.forEach((e, i) => a[i] = BigInt(e));
-  return new Uint8Array(a.buffer);
-}
 
 /** One tensor of a pass: its role's query and argument, and whether the pass writes it. */
 interface Role {
@@ -77,7 +71,7 @@ export function nativeConvolution(
         d.dnnl_memory_desc_init_by_tag(
           md,
           t.shape.length,
-          dims(t.shape),
+          dnnlDims(t.shape),
           dnnl_f32,
           dnnl_format_tag_any,
         ),
@@ -93,10 +87,10 @@ export function nativeConvolution(
         x.shape[s + 2] - g.padding[s],
     );
     const geometry = [
-      dims(g.strides),
-      dims(g.dilation.map((v) => v - 1)), // oneDNN counts the gaps between taps
-      dims(g.padding),
-      dims(right),
+      dnnlDims(g.strides),
+      dnnlDims(g.dilation.map((v) => v - 1)), // oneDNN counts the gaps between taps
+      dnnlDims(g.padding),
+      dnnlDims(right),
     ] as const;
     const key = `conv ${pass} x[${x.shape}][${positive(x)}] w[${w.shape}][${positive(w)}] ` +
       `b${b === undefined ? "-" : b.strides[0]} y[${y.shape}][${positive(y)}] ` +

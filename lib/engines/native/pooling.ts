@@ -19,6 +19,7 @@ import {
   dnnl_forward_inference,
   dnnl_forward_training,
   dnnl_query_workspace_md,
+  dnnlDims,
   poolingAlg,
 } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, PoolingGeometry, TensorOperand } from "../../core/engine.ts";
@@ -32,13 +33,6 @@ import { nativeReduction } from "./reduction.ts";
 
 /** Tests set `force` to run every pooling through oneDNN or through the js loops. */
 export const poolingRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
-
-/** A dnnl_dims_t (int64[12]) holding v. */
-function dims(v: readonly number[]): Uint8Array {
-  const a = new BigInt64Array(12);
-  v.forEach((e, i) => a[i] = BigInt(e));
-  return new Uint8Array(a.buffer);
-}
 
 /** The native engine's pooling, forward and backward. */
 export function nativePooling(
@@ -55,7 +49,12 @@ export function nativePooling(
     const right = g.kernel.map((k, s) =>
       (y.shape[s + 2] - 1) * g.strides[s] + k - x.shape[s + 2] - g.padding[s]
     );
-    const geometry = [dims(g.strides), dims(g.kernel), dims(g.padding), dims(right)] as const;
+    const geometry = [
+      dnnlDims(g.strides),
+      dnnlDims(g.kernel),
+      dnnlDims(g.padding),
+      dnnlDims(right),
+    ] as const;
     const xMd = md(x), yMd = md(y);
     const forward = (alg: number, prop: number, dst = yMd) => {
       const desc = new Uint8Array(descBytes.pooling);

@@ -6,34 +6,17 @@
  * @module
  */
 
-import type { DnnEngine, Operand, TensorOperand } from "../../core/engine.ts";
+import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { bind, F, header, setOperand, U } from "./wgsl.ts";
+import { head } from "./conv_words.ts";
+import { spatial3 } from "../../tensor/spatial.ts";
 
 const WG = 64;
 /** Operand numbers: their words are 4 + 3q (offset, batch stride, channel stride). */
 const X = 0, Y = 1, DX = 2, SCALE = 3, SHIFT = 4, MEAN = 5, VAR = 6, DSCALE = 7, DSHIFT = 8;
 /** Words: N, C, the three spatial extents, then x's, y's and dx's spatial strides. */
 const N = 31, C = 32, E = 33, XS = 36, YS = 39, DS = 42;
-
-const head = (t: TensorOperand): Operand => ({
-  storage: t.storage,
-  offset: t.offset,
-  rows: 1,
-  cols: 1,
-  rowStride: t.strides[0],
-  colStride: t.strides[1] ?? 0,
-});
-
-/** Three spatial extents and strides, the missing leading ones of extent 1. */
-function spatial(t: TensorOperand): { e: number[]; s: number[] } {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-}
 
 /** WGSL: the address of entry (n, c, d, h, w) of data operand q with spatial strides at s. */
 const at = (q: number, s: number) =>
@@ -68,7 +51,7 @@ export function webgpuBatchNorm(rt: Runtime): NonNullable<DnnEngine["batchNormal
       t.dShift,
     ];
     const count = t.x.shape.reduce((n, e) => n * e, 1) / t.x.shape[1];
-    const xs = spatial(t.x);
+    const xs = spatial3(t.x);
 
     /** A kernel writing `writes` (operand numbers) over `total` invocations. */
     function kernel(
@@ -103,8 +86,8 @@ ${body(slot)}
           p.u[C] = t.x.shape[1];
           xs.e.forEach((v, i) => p.u[E + i] = v);
           xs.s.forEach((v, i) => p.u[XS + i] = v);
-          spatial(t.y).s.forEach((v, i) => p.u[YS + i] = v);
-          if (t.dx !== undefined) spatial(t.dx).s.forEach((v, i) => p.u[DS + i] = v);
+          spatial3(t.y).s.forEach((v, i) => p.u[YS + i] = v);
+          if (t.dx !== undefined) spatial3(t.dx).s.forEach((v, i) => p.u[DS + i] = v);
           p.f[0] = epsilon;
           p.f[1] = count;
         }, [rt.groups(total, WG)]);

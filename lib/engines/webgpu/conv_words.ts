@@ -8,6 +8,7 @@
 
 import type { ConvolutionGeometry, Operand, TensorOperand } from "../../core/engine.ts";
 import { U } from "./wgsl.ts";
+import { padded3, spatial3 } from "../../tensor/spatial.ts";
 
 /** Words: the x, w and y spatial strides, the extents, then the geometry. */
 export const XS = 16, WS = 19, YS = 22, N = 25, C = 26, O = 27, IE = 28, KE = 31, OE = 34;
@@ -23,22 +24,6 @@ export const head = (t: TensorOperand): Operand => ({
   rowStride: t.strides[0],
   colStride: t.strides[1] ?? 0,
 });
-
-/** Three spatial extents and strides, the missing leading ones of extent 1 and stride 0. */
-export function spatial(t: TensorOperand): { e: number[]; s: number[] } {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-}
-
-export const three = (v: readonly number[], fill: number): number[] => {
-  const out = [...v];
-  while (out.length < 3) out.unshift(fill);
-  return out;
-};
 
 /** WGSL: the address of tensor q's entry (a, b, sd, sh, sw), its spatial strides from word s. */
 export const at = (q: number, s: number, a: string, b: string, d: string, h: string, w: string) =>
@@ -64,7 +49,7 @@ export function convolutionWords(
   g: ConvolutionGeometry,
   bias: boolean,
 ): void {
-  const xs = spatial(x), ws = spatial(w), ys = spatial(y);
+  const xs = spatial3(x), ws = spatial3(w), ys = spatial3(y);
   u[0] = total;
   u[1] = bias ? 1 : 0;
   [xs.s, ws.s, ys.s].forEach((s, k) => s.forEach((v, i) => u[[XS, WS, YS][k] + i] = v));
@@ -72,7 +57,7 @@ export function convolutionWords(
   u[C] = x.shape[1];
   u[O] = w.shape[0];
   [xs.e, ws.e, ys.e].forEach((e, k) => e.forEach((v, i) => u[[IE, KE, OE][k] + i] = v));
-  three(g.strides, 1).forEach((v, i) => u[ST + i] = v);
-  three(g.padding, 0).forEach((v, i) => u[PA + i] = v);
-  three(g.dilation, 1).forEach((v, i) => u[DI + i] = v);
+  padded3(g.strides, 1).forEach((v, i) => u[ST + i] = v);
+  padded3(g.padding, 0).forEach((v, i) => u[PA + i] = v);
+  padded3(g.dilation, 1).forEach((v, i) => u[DI + i] = v);
 }

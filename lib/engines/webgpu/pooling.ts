@@ -6,37 +6,15 @@
  * @module
  */
 
-import type { DnnEngine, Operand, PoolingKind, TensorOperand } from "../../core/engine.ts";
+import type { DnnEngine, PoolingKind, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { bind, header, setOperand, U } from "./wgsl.ts";
+import { head } from "./conv_words.ts";
+import { padded3, spatial3 } from "../../tensor/spatial.ts";
 
 const WG = 64;
 /** Words: spatial strides of operands 0, 1 and 2, the extents, the geometry. */
 const S0 = 16, S1 = 19, S2 = 22, N = 25, C = 26, IE = 28, KE = 31, OE = 34, ST = 37, PA = 40;
-
-const head = (t: TensorOperand): Operand => ({
-  storage: t.storage,
-  offset: t.offset,
-  rows: 1,
-  cols: 1,
-  rowStride: t.strides[0],
-  colStride: t.strides[1],
-});
-
-function spatial(t: TensorOperand): { e: number[]; s: number[] } {
-  const e = t.shape.slice(2), s = t.strides.slice(2);
-  while (e.length < 3) {
-    e.unshift(1);
-    s.unshift(0);
-  }
-  return { e, s };
-}
-
-const three = (v: readonly number[], fill: number): number[] => {
-  const out = [...v];
-  while (out.length < 3) out.unshift(fill);
-  return out;
-};
 
 const at = (q: number, s: number, d: string, h: string, w: string) =>
   `(${U(4 + 3 * q)} + n * ${U(5 + 3 * q)} + c * ${U(6 + 3 * q)} + ${d} * ${U(s)} + ` +
@@ -104,7 +82,7 @@ ${code}
   }
 }`,
     );
-    const spatials = ts.map(spatial);
+    const spatials = ts.map(spatial3);
     return () =>
       rt.dispatch(kernel, binding.buffers, (p) => {
         operands.forEach((o, q) => setOperand(p.u, q, o));
@@ -122,7 +100,7 @@ ${code}
 
   const geometry = (
     g: { kernel: readonly number[]; strides: readonly number[]; padding: readonly number[] },
-  ) => [three(g.kernel, 1), three(g.strides, 1), three(g.padding, 0)];
+  ) => [padded3(g.kernel, 1), padded3(g.strides, 1), padded3(g.padding, 0)];
 
   return {
     poolingForward(kind, x, y, g) {
