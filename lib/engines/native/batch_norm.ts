@@ -42,11 +42,13 @@ export function nativeBatchNorm(
 ): NonNullable<DnnEngine["batchNormalization"]> {
   const d = libs.dnnl;
   return (pass, t, epsilon, dtype) => {
-    const loops = batchNormTensor(pass, t, epsilon);
+    const loops = () => batchNormTensor(pass, t, epsilon);
     if (
       dtype !== "float32" || batchNormRoute.force === "js" ||
-      d.dnnl_batch_normalization_forward_desc_init === null
-    ) return loops;
+      d.dnnl_batch_normalization_forward_desc_init === null ||
+      // oneDNN takes one descriptor for the error and dx: a dy in other strides takes the loops.
+      (pass === "backward" && t.y.strides.join() !== t.dx!.strides.join())
+    ) return loops();
     const p = primitives();
     // oneDNN wants a positive stride on every dimension, even one of extent 1.
     const md = (o: TensorOperand) => p.memoryDesc(o.shape, o.strides.map((s) => Math.max(s, 1)));
@@ -118,10 +120,8 @@ export function nativeBatchNorm(
       if (p.get(key) === undefined) build();
     } catch (e) {
       if (batchNormRoute.force === "dnnl") throw e;
-      return loops;
+      return loops();
     }
-    // The error must lie as dx does: a dy in other strides takes the loops.
-    if (pass === "backward" && t.y.strides.join() !== t.dx!.strides.join()) return loops;
     const pointers: Deno.PointerValue[] = args.map(() => null);
     const work = t.x.shape.reduce((n, e) => n * e, 1);
     return () => {

@@ -56,11 +56,12 @@ export function nativeConvolution(
   const d = libs.dnnl;
 
   return (pass, x, w, b, y, g, dtype) => {
-    const loops = convolveTensor(pass, x, w, b, y, g);
+    // Planned only where taken: the data gradient's loops hold a float64 copy of x.
+    const loops = () => convolveTensor(pass, x, w, b, y, g);
     if (
       dtype !== "float32" || convolutionRoute.force === "js" ||
       d.dnnl_dilated_convolution_forward_desc_init === null
-    ) return loops;
+    ) return loops();
     const p = primitives();
     // oneDNN wants a positive stride on every dimension, even one of extent 1.
     const positive = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
@@ -201,7 +202,7 @@ export function nativeConvolution(
       create(mds);
     } catch (e) {
       if (convolutionRoute.force === "dnnl") throw e;
-      return loops; // descriptors oneDNN does not take: the loops compute them
+      return loops(); // descriptors oneDNN does not take: the loops compute them
     }
     const staged = roles.filter((r) =>
       d.dnnl_memory_desc_equal(mds.get(r.t)!, plain.get(r.t)!) === 0

@@ -105,8 +105,9 @@ export function nativePooling(
 
   return {
     poolingForward(kind, x, y, g, dtype) {
-      const loops = poolTensor(kind, x, y, g);
-      if (!applies(dtype)) return loops;
+      let planned: (() => void) | undefined;
+      const loops = () => planned ??= poolTensor(kind, x, y, g);
+      if (!applies(dtype)) return loops();
       const s = setup(x, y, g);
       const key = `pool ${kind} x[${x.shape}][${x.strides}] y[${y.strides}] ${g.kernel}/` +
         `${g.strides}/${g.padding}`;
@@ -115,22 +116,23 @@ export function nativePooling(
           DNNL_ARG_SRC,
           DNNL_ARG_DST,
         ]);
-      if (attempt(() => s.p.get(key) ?? build()) === undefined) return loops;
+      if (attempt(() => s.p.get(key) ?? build()) === undefined) return loops();
       const pointers: Deno.PointerValue[] = [null, null];
       const work = x.shape.reduce((n, e) => n * e, 1);
       const special = kind === "max" ? screen(x) : () => false;
       return () => {
         pointers[0] = tensorPointer(x, "pooling x");
         pointers[1] = tensorPointer(y, "pooling y");
-        if (special()) return loops();
+        if (special()) return loops()();
         libs.threads.fit(work, threadRoute.entries);
         s.p.run(s.p.get(key) ?? build(), pointers);
       };
     },
 
     poolingBackward(kind, x, dy, dx, g, dtype) {
-      const loops = poolTensorBackward(kind, x, dy, dx, g);
-      if (!applies(dtype) || d.dnnl_pooling_backward_desc_init === null) return loops;
+      let planned: (() => void) | undefined;
+      const loops = () => planned ??= poolTensorBackward(kind, x, dy, dx, g);
+      if (!applies(dtype) || d.dnnl_pooling_backward_desc_init === null) return loops();
       const s = setup(x, dy, g);
       const dxMd = s.md(dx);
       const alg = poolingAlg[kind];
@@ -147,7 +149,7 @@ export function nativePooling(
         }
       };
       const wsMd = kind === "max" ? attempt(workspace) : undefined;
-      if (kind === "max" && wsMd === undefined) return loops;
+      if (kind === "max" && wsMd === undefined) return loops();
       const scratch = kind === "max"
         ? {
           y: new Float32Array(Math.ceil(s.p.sizeOf(s.yMd) / 4)),
@@ -181,7 +183,7 @@ export function nativePooling(
         if (kind === "max") s.p.get(`${base} fwd`) ?? buildForward();
         return s.p.get(`${base} bwd`) ?? buildBackward();
       });
-      if (ready === undefined) return loops;
+      if (ready === undefined) return loops();
       const forwardPointers: Deno.PointerValue[] = [null, null, null];
       const pointers: Deno.PointerValue[] = kind === "max" ? [null, null, null] : [null, null];
       const work = x.shape.reduce((n, e) => n * e, 1);
@@ -190,7 +192,7 @@ export function nativePooling(
         const xAt = tensorPointer(x, "poolingBackward x");
         const dyAt = tensorPointer(dy, "poolingBackward dy");
         const dxAt = tensorPointer(dx, "poolingBackward dx");
-        if (special()) return loops();
+        if (special()) return loops()();
         libs.threads.fit(work, threadRoute.entries);
         if (kind === "max") {
           const fwd = s.p.get(`${base} fwd`) ?? buildForward();

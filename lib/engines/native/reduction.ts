@@ -1,8 +1,9 @@
 /**
  * Reductions through oneDNN's reduction primitive, for float32 tensors dense in row-major order
  * whose reduced dimensions lie innermost and which are large enough that a primitive call beats
- * the js loops; the rest, and float64, take those loops on the same memory. oneDNN's max and min may drop a NaN, so for them x must be one gapless run, which
- * one ?asum pass checks before every call: a NaN or an infinity sends the call to the loops.
+ * the js loops; the rest, and float64, take those loops on the same memory. oneDNN's max and min
+ * may drop a NaN, so for them x must be one gapless run, which one ?asum pass checks before every
+ * call: a NaN or an infinity sends the call to the loops.
  *
  * @module
  */
@@ -61,7 +62,9 @@ export function nativeReduction(
 ): NonNullable<DnnEngine["reduction"]> {
   const d = libs.dnnl;
   return (alg, x, out, dtype) => {
-    const loops = reduceTensor(alg, x, out);
+    // Planned only where taken: the loops may hold float64 accumulators of out's size.
+    let planned: (() => void) | undefined;
+    const loops = () => planned ??= reduceTensor(alg, x, out);
     const entries = x.shape.reduce((n, e) => n * e, 1);
     const runs = fold(x.shape, x.strides);
     const gapless = runs.length === 1 && runs[0].stride === 1;
@@ -70,7 +73,7 @@ export function nativeReduction(
       (reductionRoute.force === "dnnl" ||
         (entries >= reductionRoute.from && rowMajor(x) && reducedInnermost(x, out))) &&
       (gapless || alg === "sum" || alg === "mean");
-    if (!applies) return loops;
+    if (!applies) return loops();
     // oneDNN wants a positive stride on every dimension, even one of extent 1.
     const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
     const key = `reduction ${alg} [${x.shape}] [${strides(x)}] → [${out.shape}] [${strides(out)}]`;
@@ -84,7 +87,7 @@ export function nativeReduction(
     try {
       if (p.get(key) === undefined) build();
     } catch {
-      return loops; // descriptors oneDNN does not take: the loops compute them
+      return loops(); // descriptors oneDNN does not take: the loops compute them
     }
     const pointers: Deno.PointerValue[] = [null, null];
     const typed = x.storage.buffer as Float32Array;
@@ -94,7 +97,7 @@ export function nativeReduction(
       pointers[0] = tensorPointer(x, "reduction x");
       pointers[1] = tensorPointer(out, "reduction out");
       if (screen && !Number.isFinite(libs.blas.cblas_sasum(entries, typed.subarray(x.offset), 1))) {
-        return loops();
+        return loops()();
       }
       libs.threads.fit(entries, threadRoute.entries);
       // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
