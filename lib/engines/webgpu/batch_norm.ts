@@ -8,7 +8,7 @@
 
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { bind, F, header, setOperand, U } from "./wgsl.ts";
+import { F, gridKernel, U } from "./wgsl.ts";
 import { head } from "./conv_words.ts";
 import { spatial3 } from "../../tensor/spatial.ts";
 
@@ -51,7 +51,9 @@ export function webgpuBatchNorm(rt: Runtime): NonNullable<DnnEngine["batchNormal
       t.dShift,
     ];
     const count = t.x.shape.reduce((n, e) => n * e, 1) / t.x.shape[1];
-    const xs = spatial3(t.x);
+    const xs = spatial3(t.x), ys = spatial3(t.y).s;
+    const ds = t.dx === undefined ? [] : spatial3(t.dx).s;
+    const operands = tensors.map((o) => (o === undefined ? undefined : head(o)));
 
     /** A kernel writing `writes` (operand numbers) over `total` invocations. */
     function kernel(
@@ -60,37 +62,18 @@ export function webgpuBatchNorm(rt: Runtime): NonNullable<DnnEngine["batchNormal
       total: number,
       body: (b: (q: number) => string) => string,
     ) {
-      const used = tensors.map((o, q) => (o === undefined ? -1 : q)).filter((q) => q >= 0);
-      const order = [...writes, ...used.filter((q) => !writes.includes(q))];
-      const binding = bind(order.map((q) => head(tensors[q]!)), writes.length);
-      const slot = (q: number) => `b${binding.slotOf[order.indexOf(q)]}`;
-      const k = rt.kernel(
-        `bnorm:${name}:${binding.key}`,
-        binding.writable,
-        () =>
-          `${header(binding)}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${WG}u) {
-${body(slot)}
-  }
-}`,
-      );
+      const k = gridKernel(rt, `bnorm:${name}`, operands, writes, body, WG);
       return () =>
-        rt.dispatch(k, binding.buffers, (p) => {
-          tensors.forEach((o, q) => {
-            if (o !== undefined) setOperand(p.u, q, head(o));
-          });
-          p.u[0] = total;
+        k(total, (p) => {
           p.u[N] = t.x.shape[0];
           p.u[C] = t.x.shape[1];
           xs.e.forEach((v, i) => p.u[E + i] = v);
           xs.s.forEach((v, i) => p.u[XS + i] = v);
-          spatial3(t.y).s.forEach((v, i) => p.u[YS + i] = v);
-          if (t.dx !== undefined) spatial3(t.dx).s.forEach((v, i) => p.u[DS + i] = v);
+          ys.forEach((v, i) => p.u[YS + i] = v);
+          ds.forEach((v, i) => p.u[DS + i] = v);
           p.f[0] = epsilon;
           p.f[1] = count;
-        }, [rt.groups(total, WG)]);
+        });
     }
 
     const C_ = t.x.shape[1], entries = count * C_;

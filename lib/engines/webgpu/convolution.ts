@@ -11,7 +11,7 @@
 
 import type { BlasEngine, DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { bind, header, setOperand, U } from "./wgsl.ts";
+import { type GridDispatch, gridKernel, U } from "./wgsl.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { im2colConvolution } from "./im2col.ts";
 import {
@@ -69,37 +69,20 @@ export function webgpuConvolution(
     const words = (p: { u: Uint32Array }, total: number) =>
       convolutionWords(p.u, total, x, w, y, g, b !== undefined);
     const count = (t: TensorOperand) => t.shape.reduce((n, e) => n * e, 1);
-    // Operand order: the written tensor first; x is 0, w 1, y 2 in the address words below, so
-    // each kernel binds them in that order and the written one is flagged.
-    const kernelFor = (name: string, written: TensorOperand, body: string) => {
-      const operands = [x, w, y, ...(b === undefined ? [] : [b])].map(head);
-      const writes = [x, w, y].indexOf(written);
-      // bind() marks the first `writes` operands as written; put the written one first.
-      const order = [writes, ...[0, 1, 2, 3].filter((q) => q !== writes && q < operands.length)];
-      const binding = bind(order.map((q) => operands[q]), 1);
-      const slot = (q: number) => `b${binding.slotOf[order.indexOf(q)]}`;
-      const kernel = rt.kernel(
-        `conv:${name}:${binding.key}:${b === undefined}`,
-        binding.writable,
-        () =>
-          `${header(binding)}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${WG}u) {
-${
-            body.replaceAll("$X", slot(0)).replaceAll("$W", slot(1)).replaceAll("$Y", slot(2))
-              .replaceAll("$B", b === undefined ? "" : slot(3))
-          }
-  }
-}`,
+    // x, w, y and b are operands 0 to 3: the address words `at` reads.
+    const operands = [head(x), head(w), head(y), b === undefined ? undefined : head(b)];
+    const kernelFor = (name: string, written: TensorOperand, body: string) =>
+      gridKernel(
+        rt,
+        `conv:${name}`,
+        operands,
+        [[x, w, y].indexOf(written)],
+        (slot) =>
+          body.replaceAll("$X", slot(0)).replaceAll("$W", slot(1)).replaceAll("$Y", slot(2))
+            .replaceAll("$B", b === undefined ? "" : slot(3)),
+        WG,
       );
-      return { kernel, binding, order, operands };
-    };
-    const dispatch = (k: ReturnType<typeof kernelFor>, total: number) =>
-      rt.dispatch(k.kernel, k.binding.buffers, (p) => {
-        k.order.forEach((q) => setOperand(p.u, q, k.operands[q]));
-        words(p, total);
-      }, [rt.groups(total, WG)]);
+    const dispatch = (k: GridDispatch, total: number) => k(total, (p) => words(p, total));
 
     const inRange = (v: string, e: number) => `${v} >= 0 && ${v} < i32(${U(e)})`;
     if (pass === "forward") {

@@ -21,7 +21,7 @@ import type {
 } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { pieces } from "../../tensor/pieces.ts";
-import { bind, dense, header, setOperand, U } from "./wgsl.ts";
+import { dense, gridKernel, U } from "./wgsl.ts";
 import { at, C, convolutionWords, DI, head, IE, KE, OE, PA, ST, XS } from "./conv_words.ts";
 
 const WG = 256;
@@ -135,7 +135,7 @@ export function im2colConvolution(
   const chunks = (f: (n0: number, count: number) => void) => {
     for (let n0 = 0; n0 < batch; n0 += chunk) f(n0, Math.min(chunk, batch - n0));
   };
-  /** Dispatches a kernel over [the written operand, the read one] with `body`. */
+  /** Dispatches a kernel writing operand 0 and reading operand 1, with `body`. */
   const kernel = (
     name: string,
     written: Operand,
@@ -143,23 +143,11 @@ export function im2colConvolution(
     total: number,
     n0: number,
     body: (o: string, r: string) => string,
-  ) => {
-    const binding = bind([written, read], 1);
-    const [o, r] = binding.slotOf;
-    const k = rt.kernel(`im2col:${name}:${binding.key}`, binding.writable, () =>
-      `${header(binding)}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${WG}u) {
-${body(`b${o}`, `b${r}`)}
-  }
-}`);
-    rt.dispatch(k, binding.buffers, (p) => {
-      setOperand(p.u, 0, written);
-      setOperand(p.u, 1, read);
-      words(p.u, total, n0);
-    }, [rt.groups(total, WG)]);
-  };
+  ) =>
+    gridKernel(rt, `im2col:${name}`, [written, read], [0], (slot) => body(slot(0), slot(1)), WG)(
+      total,
+      (p) => words(p.u, total, n0),
+    );
   // x's address words must be operand 1's: `at(1, XS, …)` reads them, with x's spatial strides.
   const unroll = (cols: GPUBuffer, n0: number, count: number) =>
     kernel("unroll", colsOp(cols, count), head(x), taps * positions * count, n0, (o, r) => `

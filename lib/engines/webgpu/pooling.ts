@@ -8,7 +8,7 @@
 
 import type { DnnEngine, PoolingKind, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { bind, header, setOperand, U } from "./wgsl.ts";
+import { gridKernel, U } from "./wgsl.ts";
 import { head } from "./conv_words.ts";
 import { padded3, spatial3 } from "../../tensor/spatial.ts";
 
@@ -61,32 +61,22 @@ const divisor = (kind: PoolingKind) =>
 export function webgpuPooling(
   rt: Runtime,
 ): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward">> {
-  /** Kernel and dispatch over the operands (the written one last), from the body. */
+  /** The kernel over the operands (the written one last) and its dispatch with the words. */
   function planned(name: string, ts: TensorOperand[], total: number, g: number[][], body: string) {
-    const operands = ts.map(head);
-    const written = operands.length - 1;
-    const order = [written, ...[...operands.keys()].filter((q) => q !== written)];
-    const binding = bind(order.map((q) => operands[q]), 1);
-    const slot = (q: number) => `${binding.slotOf[order.indexOf(q)]}`;
-    const code = body.replaceAll("b$X", `b${slot(0)}`).replaceAll("b$Y", `b${slot(1)}`)
-      .replaceAll("b$Z", ts.length > 2 ? `b${slot(2)}` : "");
-    const kernel = rt.kernel(
-      `pool:${name}:${binding.key}`,
-      binding.writable,
-      () =>
-        `${header(binding)}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${WG}u) {
-${code}
-  }
-}`,
+    const written = ts.length - 1;
+    const kernel = gridKernel(
+      rt,
+      `pool:${name}`,
+      ts.map(head),
+      [written],
+      (slot) =>
+        body.replaceAll("b$X", slot(0)).replaceAll("b$Y", slot(1))
+          .replaceAll("b$Z", ts.length > 2 ? slot(2) : ""),
+      WG,
     );
     const spatials = ts.map(spatial3);
     return () =>
-      rt.dispatch(kernel, binding.buffers, (p) => {
-        operands.forEach((o, q) => setOperand(p.u, q, o));
-        p.u[0] = total;
+      kernel(total, (p) => {
         spatials.forEach((sp, q) => sp.s.forEach((v, i) => p.u[[S0, S1, S2][q] + i] = v));
         p.u[N] = ts[0].shape[0];
         p.u[C] = ts[0].shape[1];
@@ -95,7 +85,7 @@ ${code}
         g[0].forEach((v, i) => p.u[KE + i] = v);
         g[1].forEach((v, i) => p.u[ST + i] = v);
         g[2].forEach((v, i) => p.u[PA + i] = v);
-      }, [rt.groups(total, WG)]);
+      });
   }
 
   const geometry = (
