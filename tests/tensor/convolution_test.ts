@@ -111,14 +111,22 @@ const cases: Case[] = [
 ];
 
 /** The three passes of a case on f, each output read back in logical order. */
-async function passes(f: Factory, c: Case, poison = false) {
+/** Where a test puts a NaN: an input entry, the first weight, the first error entry. */
+type Poison = "x" | "w" | "dy";
+const poisons: readonly Poison[] = ["x", "w", "dy"];
+
+async function passes(f: Factory, c: Case, poison?: Poison) {
   const ys = convolutionShape(c.x, c.w, c.options);
-  const xv = wave(count(c.x), 0.2);
-  if (poison) xv[5] = NaN;
+  const xv = wave(count(c.x), 0.2), wv = wave(count(c.w), 1.1, 0.5), gv = wave(count(ys), 0.7);
+  if (poison === "x") xv[5] = NaN;
+  // The first weight and the first error entry meet the padding in the padded cases, where
+  // PyTorch multiplies the padding's zeros into them: NaN.
+  if (poison === "w") wv[0] = NaN;
+  if (poison === "dy") gv[0] = NaN;
   using x = await make(f, xv, c.x, c.data);
-  using w = await make(f, wave(count(c.w), 1.1, 0.5), c.w, c.weights);
+  using w = await make(f, wv, c.w, c.weights);
   using b = await make(f, wave(c.w[0], 2.3, 0.3), [c.w[0]]);
-  using g = await make(f, wave(count(ys), 0.7), ys, c.data);
+  using g = await make(f, gv, ys, c.data);
   using y = tensor(f, ys, c.data);
   convolution(x, w, c.bias ? b : undefined, y, c.options).run();
   using dx = tensor(f, c.x, rowMajor[c.x.length]);
@@ -137,7 +145,7 @@ async function passes(f: Factory, c: Case, poison = false) {
 const reference = new Map<string, Awaited<ReturnType<typeof passes>>>();
 for (const c of cases) {
   reference.set(c.name, await passes(jsDouble, c));
-  reference.set(`${c.name} NaN`, await passes(jsDouble, c, true));
+  for (const p of poisons) reference.set(`${c.name} NaN ${p}`, await passes(jsDouble, c, p));
 }
 
 for (const f of await allFactories()) {
@@ -160,23 +168,40 @@ for (const f of await allFactories()) {
           for (const k of ["y", "dx", "dw", "db"] as const) {
             assertAllClose(got[k], want[k], tol, `${c.name} ${k}`);
           }
-          // A NaN input poisons the outputs whose windows hold it, and the weights' gradients.
-          const bad = await passes(f, c, true), wantBad = reference.get(`${c.name} NaN`)!;
-          for (const k of ["y", "dw"] as const) {
-            bad[k].forEach((v, i) => {
-              assertEquals(
-                Number.isNaN(v),
-                Number.isNaN(wantBad[k][i]),
-                `${c.name} NaN ${k}[${i}]`,
-              );
-            });
+          // A NaN in the input, a weight or the error reaches the same entries as on js.
+          for (const p of poisons) {
+            const bad = await passes(f, c, p), wantBad = reference.get(`${c.name} NaN ${p}`)!;
+            for (const k of ["y", "dx", "dw", "db"] as const) {
+              bad[k].forEach((v, i) => {
+                assertEquals(
+                  Number.isNaN(v),
+                  Number.isNaN(wantBad[k][i]),
+                  `${c.name} NaN in ${p}: ${k}[${i}]`,
+                );
+              });
+            }
           }
-          assert(bad.y.some(Number.isNaN) && bad.y.some(Number.isFinite), `${c.name}: NaN spread`);
         }
       }),
     );
   }
 }
+
+Deno.test("[jsDouble] NaN spreads as PyTorch spreads it: padding is zeros that multiply", () => {
+  // The padded 3×3 case: the first weight meets the padding or x at every output position of
+  // its output channel, so that whole plane is NaN and the other planes are numbers.
+  const c = cases[0],
+    plane = convolutionShape(c.x, c.w, c.options).slice(2).reduce((a, b) => a * b);
+  const { y } = reference.get(`${c.name} NaN w`)!;
+  const first = y.slice(0, plane);
+  assert(first.every(Number.isNaN), "output channel 0 of sample 0 is NaN throughout");
+  assert(y.slice(plane, 2 * plane).every(Number.isFinite), "output channel 1 is numbers");
+  const clean = reference.get(c.name)!;
+  assert(clean.y.every(Number.isFinite), "without the NaN, numbers");
+  // Inputs keep their windows: a NaN in x reaches only the outputs whose windows hold it.
+  const fromX = reference.get(`${c.name} NaN x`)!.y;
+  assert(fromX.some(Number.isNaN) && fromX.some(Number.isFinite), "x's NaN stays local");
+});
 
 Deno.test("[jsDouble] convolution gradients match finite differences", async () => {
   const c = cases[1];

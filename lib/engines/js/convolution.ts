@@ -32,7 +32,9 @@ export function convolveTensor(
 
   /**
    * Calls tap for every term of output plane (n, o): the addresses of x's, w's and y's entries,
-   * and the dense row-major positions of x's entry in x, w's in w and y's in its plane.
+   * and the dense row-major positions of x's entry in x, w's in w and y's in its plane. A tap on
+   * the padding has x address and position −1: padding is zeros that the weights multiply, as in
+   * PyTorch, so a NaN or ∞ weight (or error) there still gives NaN.
    */
   function terms(
     n: number,
@@ -47,18 +49,18 @@ export function convolveTensor(
           for (let c = 0; c < C; c++) {
             for (let kd = 0; kd < KD; kd++) {
               const id = od * sd - pd + kd * dd;
-              if (id < 0 || id >= ID) continue;
+              const inD = id >= 0 && id < ID;
               for (let kh = 0; kh < KH; kh++) {
                 const ih = oh * sh - ph + kh * dh;
-                if (ih < 0 || ih >= IH) continue;
+                const inH = inD && ih >= 0 && ih < IH;
                 for (let kw = 0; kw < KW; kw++) {
                   const iw = ow * sw - pw + kw * dw;
-                  if (iw < 0 || iw >= IW) continue;
+                  const inside = inH && iw >= 0 && iw < IW;
                   tap(
-                    x.offset + n * xn + c * xc + id * xd + ih * xh + iw * xw,
+                    inside ? x.offset + n * xn + c * xc + id * xd + ih * xh + iw * xw : -1,
                     w.offset + o * wo + c * wc + kd * wd + kh * wh + kw * ww,
                     ya,
-                    (((n * C + c) * ID + id) * IH + ih) * IW + iw,
+                    inside ? (((n * C + c) * ID + id) * IH + ih) * IW + iw : -1,
                     (((o * C + c) * KD + kd) * KH + kh) * KW + kw,
                     yk,
                   );
@@ -80,7 +82,7 @@ export function convolveTensor(
       for (let n = 0; n < N; n++) {
         for (let o = 0; o < O; o++) {
           sums.fill(ba === undefined ? 0 : ba[b!.offset + o * bs]);
-          terms(n, o, (xi, wi, _yi, _xk, _wk, yk) => sums[yk] += xa[xi] * wa[wi]);
+          terms(n, o, (xi, wi, _yi, _xk, _wk, yk) => sums[yk] += (xi < 0 ? 0 : xa[xi]) * wa[wi]);
           const base = y.offset + n * yn + o * yo;
           let k = 0;
           for (let od = 0; od < OD; od++) {
@@ -100,7 +102,9 @@ export function convolveTensor(
       sums.fill(0);
       for (let n = 0; n < N; n++) {
         for (let o = 0; o < O; o++) {
-          terms(n, o, (_xi, wi, yi, xk) => sums[xk] += ya[yi] * wa[wi]);
+          terms(n, o, (_xi, wi, yi, xk) => {
+            if (xk >= 0) sums[xk] += ya[yi] * wa[wi];
+          });
         }
       }
       let k = 0;
@@ -125,7 +129,7 @@ export function convolveTensor(
     sums.fill(0);
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < O; o++) {
-        terms(n, o, (xi, _wi, yi, _xk, wk) => sums[wk] += ya[yi] * xa[xi]);
+        terms(n, o, (xi, _wi, yi, _xk, wk) => sums[wk] += ya[yi] * (xi < 0 ? 0 : xa[xi]));
       }
     }
     let k = 0;

@@ -36,6 +36,8 @@ import type { Primitive, Primitives } from "./primitives.ts";
 import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { convolveTensor } from "../js/convolution.ts";
+import { nativeReduction } from "./reduction.ts";
+import { finiteScreen } from "./screen.ts";
 
 /** Tests set `force` to run every convolution through oneDNN or through the js loops. */
 export const convolutionRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
@@ -54,10 +56,11 @@ export function nativeConvolution(
   primitives: () => Primitives,
 ): NonNullable<DnnEngine["convolution"]> {
   const d = libs.dnnl;
-
+  const screen = finiteScreen(nativeReduction(libs, primitives));
   return (pass, x, w, b, y, g, dtype) => {
     // Planned only where taken: the data gradient's loops hold a float64 copy of x.
-    const loops = () => convolveTensor(pass, x, w, b, y, g);
+    let planned: (() => void) | undefined;
+    const loops = () => planned ??= convolveTensor(pass, x, w, b, y, g);
     if (
       dtype !== "float32" || convolutionRoute.force === "js" ||
       d.dnnl_dilated_convolution_forward_desc_init === null
@@ -218,6 +221,12 @@ export function nativeConvolution(
     const pair: Deno.PointerValue[] = [null, null];
     const work = y.shape.reduce((n, e) => n * e, 1) * w.shape.slice(1).reduce((n, e) => n * e, 1);
     const user = (t: TensorOperand) => tensorPointer(t, `convolution ${pass}`);
+    // oneDNN skips the padding, where PyTorch multiplies its zeros into the weights (forward) or
+    // the error (weights' gradient): with a NaN or ∞ there, the call takes the loops.
+    const padded = g.padding.some((p) => p > 0);
+    const special = !padded || pass === "backwardData"
+      ? () => false
+      : screen(pass === "forward" ? w : y);
     return () => {
       // Every operand's extent is checked before its pointer crosses into C.
       roles.forEach((r, i) => {
@@ -225,6 +234,7 @@ export function nativeConvolution(
         pointers[i] = scratch === undefined ? user(r.t) : Deno.UnsafePointer.of(scratch);
       });
       if (b !== undefined) pointers[roles.length] = user(b);
+      if (special()) return loops()();
       libs.threads.fit(work, threadRoute.products);
       for (const s of staged) {
         if (s.r.written) continue;

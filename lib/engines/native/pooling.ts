@@ -28,8 +28,8 @@ import type { Primitive, Primitives } from "./primitives.ts";
 import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { poolTensor, poolTensorBackward } from "../js/pooling.ts";
-import { fold } from "../../tensor/desc.ts";
 import { nativeReduction } from "./reduction.ts";
+import { finiteScreen } from "./screen.ts";
 
 /** Tests set `force` to run every pooling through oneDNN or through the js loops. */
 export const poolingRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
@@ -80,28 +80,8 @@ export function nativePooling(
     }
   }
 
-  const reduce = nativeReduction(libs, primitives);
-  /**
-   * A planned check whether x holds a NaN or an infinity: oneDNN's max pooling drops NaN, so
-   * such a call takes the loops. A gapless x is summed as one flat run through the reduction
-   * route (threaded, 0.24 of one ?asum's time on 128×64×24×24); x in other strides always
-   * takes the loops.
-   */
-  function screen(x: TensorOperand): () => boolean {
-    const runs = fold(x.shape, x.strides);
-    if (runs.length !== 1 || runs[0].stride !== 1) return () => true;
-    const total = new Float32Array(1);
-    const sum = reduce("sum", { ...x, shape: [runs[0].extent], strides: [1] }, {
-      storage: { buffer: total, length: 1, released: false },
-      offset: 0,
-      shape: [1],
-      strides: [1],
-    }, "float32")!;
-    return () => {
-      sum();
-      return !Number.isFinite(total[0]);
-    };
-  }
+  // oneDNN's max pooling drops NaN: a pooling whose input holds one takes the loops.
+  const screen = finiteScreen(nativeReduction(libs, primitives));
 
   return {
     poolingForward(kind, x, y, g, dtype) {

@@ -93,18 +93,21 @@ export function webgpuConvolution(
     ${unravel(["n", "o", "od", "oh", "ow"], [N, O, OE, OE + 1, OE + 2])}
     var acc = 0.0;
     ${b === undefined ? "" : `acc = $B[${U(13)} + o * ${U(14)}];`}
+    // Padding is zeros the weights multiply: a NaN or ∞ weight there still gives NaN.
     for (var c = 0u; c < ${U(C)}; c++) {
       for (var kd = 0u; kd < ${U(KE)}; kd++) {
         let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
-        if (!(${inRange("id", IE)})) { continue; }
+        let inD = ${inRange("id", IE)};
         for (var kh = 0u; kh < ${U(KE + 1)}; kh++) {
           let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
-          if (!(${inRange("ih", IE + 1)})) { continue; }
+          let inH = inD && ${inRange("ih", IE + 1)};
           for (var kw = 0u; kw < ${U(KE + 2)}; kw++) {
             let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
-            if (!(${inRange("iw", IE + 2)})) { continue; }
-            acc += $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}] *
-              $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];
+            var xv = 0.0;
+            if (inH && ${inRange("iw", IE + 2)}) {
+              xv = $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
+            }
+            acc += xv * $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];
           }
         }
       }
@@ -149,18 +152,21 @@ export function webgpuConvolution(
       `
     ${unravel(["o", "c", "kd", "kh", "kw"], [O, C, KE, KE + 1, KE + 2])}
     var acc = 0.0;
+    // Padding is zeros that multiply the error: a NaN or ∞ error there still gives NaN.
     for (var n = 0u; n < ${U(N)}; n++) {
       for (var od = 0u; od < ${U(OE)}; od++) {
         let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
-        if (!(${inRange("id", IE)})) { continue; }
+        let inD = ${inRange("id", IE)};
         for (var oh = 0u; oh < ${U(OE + 1)}; oh++) {
           let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
-          if (!(${inRange("ih", IE + 1)})) { continue; }
+          let inH = inD && ${inRange("ih", IE + 1)};
           for (var ow = 0u; ow < ${U(OE + 2)}; ow++) {
             let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
-            if (!(${inRange("iw", IE + 2)})) { continue; }
-            acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] *
-              $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
+            var xv = 0.0;
+            if (inH && ${inRange("iw", IE + 2)}) {
+              xv = $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
+            }
+            acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] * xv;
           }
         }
       }
