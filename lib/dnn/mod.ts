@@ -1,7 +1,8 @@
 /**
- * Tensor networks, Deep Diamond's half of the book: networks that take and give tensors, built
- * on the matrix networks of `@knap/knap/nn` (one implementation of layers, costs, optimizers
- * and training), so they run on every engine.
+ * Tensor networks, Deep Diamond's half of the book: networks that take and give tensors —
+ * convolutions, pooling, batch normalization, dropout and flatten, then dense layers built on
+ * the matrix networks of `@knap/knap/nn` (one implementation of dense layers, costs, optimizers
+ * and training) — on every engine.
  *
  * @example MNIST-shaped images through a softmax classifier
  * ```ts
@@ -16,4 +17,26 @@
  * @module
  */
 
-export { dense, infer, init_, load, network, save, TensorNetwork, train } from "./network.ts";
+export { infer, init_, liveTensorNetwork, network, TensorNetwork, train } from "./network.ts";
+export {
+  batchNorm,
+  type BatchNormLayerOptions,
+  type BatchNormSpec,
+  convo,
+  type ConvoOptions,
+  type ConvoSpec,
+  dense,
+  dropout,
+  type DropoutSpec,
+  type FeatureSpec,
+  flatten,
+  type FlattenSpec,
+  type NetworkLayerSpec,
+  pooling,
+  type PoolingLayerOptions,
+  type PoolingSpec,
+  type TensorActivation,
+} from "./specs.ts";
+export type { FeatureLayer, Gradient, LayerPass, Parameter } from "./layers.ts";
+export { FeaturePlan, FeatureStack, FeatureUpdate } from "./features.ts";
+export { load, save } from "./persist.ts";

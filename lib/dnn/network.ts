@@ -1,59 +1,79 @@
 /**
  * Tensor networks in Deep Diamond's terms: a network takes a batch as a tensor — images n × c ×
- * h × w, or samples n × features — and gives one, [n, outputs]. Underneath it is the matrix
- * network of `@knap/knap/nn`, fed through a zero-copy view of each tensor as features × batch,
- * so the two share one implementation of layers, costs, optimizers and training.
+ * h × w, or samples n × features — and gives one, [n, outputs]. Its tensor layers (convolution,
+ * pooling, batch normalization, dropout, flatten) come first; its dense layers are the matrix
+ * network of `@knap/knap/nn`, fed through a zero-copy view of the last tensor as features ×
+ * batch, so the two share one implementation of dense layers, costs, optimizers and training.
  *
  * @module
  */
 
 import type { Factory } from "../core/factory.ts";
+import { checkFactoryLive } from "../core/factory.ts";
 import type { GEMatrix } from "../core/structures.ts";
 import type { Loc, Scalar } from "../core/types.ts";
+import { KnapError } from "../core/errors.ts";
 import { viewGe } from "../core/views.ts";
 import { entries, type TensorDesc } from "../tensor/desc.ts";
 import { liveTensor, Tensor } from "../tensor/tensor.ts";
+import { transformer } from "../tensor/transformer.ts";
 import {
-  type Activation,
-  type Cost,
   fullyConnected,
   infer as inferMatrix,
   type InferenceNetwork,
   inferenceNetwork,
   init_ as initMatrix,
   type InitOptions,
-  type LayerOptions,
   type LayerSpec,
-  load as loadLayers,
   type MinibatchOptions,
-  save as saveLayers,
-  type SaveOptions,
   sgdTrain,
 } from "../nn/mod.ts";
+import { type FeatureLayer, featureLayer } from "./layers.ts";
+import { FeatureStack } from "./features.ts";
+import { type FeatureSpec, isFeature, type NetworkLayerSpec } from "./specs.ts";
+import type { Cost } from "../nn/cost.ts";
+import { trainFeatures } from "./train.ts";
 
-/**
- * A dense (fully connected) layer of `width` neurons: Deep Diamond's name for `fullyConnected`.
- *
- * @example
- * ```ts
- * import { dense } from "@knap/knap/dnn";
- * if (dense(10, "softmax").outDim !== 10) throw new Error("unexpected");
- * ```
- */
-export function dense(width: number, activation: Activation, options?: LayerOptions): LayerSpec {
-  return fullyConnected(width, activation, options);
+export { dense } from "./specs.ts";
+
+/** How a tensor layer reads in `toString`: `32 3×3 relu conv`, `2×2 max pool`, … */
+function describe(l: FeatureLayer): string {
+  const s = l.spec;
+  switch (s.kind) {
+    case "convo":
+      return `${s.filters} ${s.kernel.join("×")} ${s.activation} conv`;
+    case "pooling":
+      return `${s.kernel.join("×")} ${s.algorithm} pool`;
+    case "batchNorm":
+      return `batch norm${s.activation === "linear" ? "" : ` ${s.activation}`}`;
+    case "dropout":
+      return `dropout ${s.p}`;
+    case "flatten":
+      return "flatten";
+  }
 }
 
-/** A network over tensors: its input's sample shape, and the matrix network that computes. */
+/**
+ * A network over tensors: its input's sample shape, its tensor layers, and the dense layers
+ * (a matrix network) that end it.
+ */
 export class TensorNetwork<L extends Loc = Loc> implements Disposable {
   /** The shape of one input sample (the input descriptor without its batch dimension). */
   readonly sample: readonly number[];
-  /** The layers, weights and buffers, shared with `@knap/knap/nn`. */
+  /** The tensor layers — convolutions, pooling, … — with their parameters; none in a dense network. */
+  readonly features: FeatureStack<L>;
+  /** The dense layers, weights and buffers, shared with `@knap/knap/nn`. */
   readonly layers: InferenceNetwork<L>;
+  #released = false;
 
   /** Internal: use {@linkcode network}. */
-  constructor(sample: readonly number[], layers: InferenceNetwork<L>) {
+  constructor(
+    sample: readonly number[],
+    features: FeatureStack<L>,
+    layers: InferenceNetwork<L>,
+  ) {
     this.sample = sample;
+    this.features = features;
     this.layers = layers;
   }
 
@@ -62,16 +82,27 @@ export class TensorNetwork<L extends Loc = Loc> implements Disposable {
     return this.layers.factory;
   }
 
+  /** Whether the network was released. */
+  get released(): boolean {
+    return this.#released;
+  }
+
   /** Releases the weights and buffers. */
   [Symbol.dispose](): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.features[Symbol.dispose]();
     this.layers[Symbol.dispose]();
   }
 
-  /** `#TensorNetwork[factory, [1 28 28] → 512 relu → 10 softmax]`. */
+  /** `#TensorNetwork[factory, [1 28 28] → 32 3×3 relu conv → 2×2 max pool → 10 softmax]`. */
   toString(): string {
-    const widths = this.layers.layers.map((l) => `${l.outDim} ${l.activation}`);
+    const features = this.features.layers.map(describe);
+    const widths = this.layers.layers.map((l) =>
+      `${l.outDim} ${l.activation}${l.dropout > 0 ? ` (dropout ${l.dropout})` : ""}`
+    );
     return `#TensorNetwork[${this.factory.name}, [${this.sample.join(" ")}] → ${
-      widths.join(" → ")
+      [...features, ...widths].join(" → ")
     }]`;
   }
 
@@ -81,23 +112,83 @@ export class TensorNetwork<L extends Loc = Loc> implements Disposable {
   }
 }
 
+/** Throws unless the network and its factory are alive. */
+export function liveTensorNetwork(op: string, net: unknown): asserts net is TensorNetwork {
+  if (!(net instanceof TensorNetwork)) throw new TypeError(`${op}: expected a tensor network`);
+  if (net.released) throw new KnapError(`${op}: the network was released`, "released");
+  checkFactoryLive(op, net.factory);
+}
+
+/** The specs split into tensor layers and dense layers, a dropout after a dense layer folded in. */
+function split(
+  specs: readonly NetworkLayerSpec[],
+): { features: FeatureSpec[]; dense: LayerSpec[] } {
+  const features: FeatureSpec[] = [], dense: LayerSpec[] = [];
+  specs.forEach((s, i) => {
+    if (s === null || typeof s !== "object") {
+      throw new TypeError(`network: layer ${i + 1} is ${String(s)}, not a layer description`);
+    }
+    if (!isFeature(s)) {
+      dense.push(s);
+      return;
+    }
+    if (dense.length === 0) {
+      features.push(s);
+      return;
+    }
+    if (s.kind !== "dropout") {
+      throw new RangeError(
+        `network: layer ${i + 1} (${s.kind}) follows a dense layer; tensor layers come first`,
+      );
+    }
+    const last = dense[dense.length - 1];
+    if ((last.dropout ?? 0) > 0) {
+      throw new RangeError(
+        `network: layer ${i + 1} drops out after a dense layer that already does`,
+      );
+    }
+    dense[dense.length - 1] = fullyConnected(last.outDim, last.activation, { dropout: s.p });
+  });
+  if (dense.length === 0) {
+    throw new RangeError(
+      'network: a tensor network ends in dense layers (dense(10, "softmax"), …)',
+    );
+  }
+  if ((dense[dense.length - 1].dropout ?? 0) > 0 && specs.length > 0 && isFeature(specs.at(-1)!)) {
+    throw new RangeError("network: a dropout after the output layer would drop the outputs");
+  }
+  return { features, dense };
+}
+
 /**
  * A network for inputs described by `input` (its first dimension the batch, the rest one
- * sample: [n, 784], [n, 1, 28, 28], …) with the given layers, weights zero until `init_`.
+ * sample: [n, 784], [n, 1, 28, 28], …) with the given layers — tensor layers (`convo`,
+ * `pooling`, `batchNorm`, `dropout`, `flatten`) first, then `dense` layers — weights zero
+ * until `init_`.
  *
- * @example
+ * @example A small convolutional network for 28×28 images
  * ```ts
  * import { desc, jsFloat } from "@knap/knap";
- * import { dense, init_, network } from "@knap/knap/dnn";
- * using net = init_(network(jsFloat, desc([128, 1, 28, 28], "float32"), [dense(64, "relu"), dense(10, "softmax")]), { seed: 1 });
- * if (String(net) !== "#TensorNetwork[jsFloat, [1 28 28] → 64 relu → 10 softmax]") throw new Error(String(net));
+ * import { convo, dense, init_, network, pooling } from "@knap/knap/dnn";
+ * using net = init_(
+ *   network(jsFloat, desc([128, 1, 28, 28], "float32"), [
+ *     convo(8, [3, 3], "relu"),
+ *     pooling([2, 2], "max"),
+ *     dense(10, "softmax"),
+ *   ]),
+ *   { seed: 1 },
+ * );
+ * if (String(net) !== "#TensorNetwork[jsFloat, [1 28 28] → 8 3×3 relu conv → 2×2 max pool → 10 softmax]") {
+ *   throw new Error(String(net));
+ * }
  * ```
  */
 export function network<L extends Loc>(
   f: Factory<L>,
   input: TensorDesc | readonly number[],
-  layers: readonly LayerSpec[],
+  layers: readonly NetworkLayerSpec[],
 ): TensorNetwork<L> {
+  checkFactoryLive("network", f);
   const shape = Array.isArray(input) ? input : (input as TensorDesc).shape;
   if (shape.length < 2) {
     throw new RangeError(
@@ -105,7 +196,21 @@ export function network<L extends Loc>(
     );
   }
   const sample = shape.slice(1);
-  return new TensorNetwork(sample, inferenceNetwork(f, entries(sample), layers));
+  const { features, dense } = split(layers);
+  const made: FeatureLayer<L>[] = [];
+  try {
+    let at: readonly number[] = sample;
+    for (const s of features) {
+      const layer = featureLayer(f, s, at);
+      made.push(layer);
+      at = layer.output;
+    }
+    const stack = new FeatureStack(f, sample, made);
+    return new TensorNetwork(sample, stack, inferenceNetwork(f, entries(stack.output), dense));
+  } catch (e) {
+    for (const l of made) l[Symbol.dispose]();
+    throw e;
+  }
 }
 
 /**
@@ -124,12 +229,31 @@ export function init_<L extends Loc>(
   net: TensorNetwork<L>,
   options?: InitOptions,
 ): TensorNetwork<L> {
+  liveTensorNetwork("init_", net);
   initMatrix(net.layers, options);
+  net.features.init_(options);
   return net;
+}
+
+/** Throws unless x is a live batch of the network's samples on its factory. */
+function checkSamples(op: string, net: TensorNetwork, x: Tensor): void {
+  liveTensorNetwork(op, net);
+  liveTensor(op, x, "x");
+  if (x.shape.slice(1).join() !== net.sample.join() || x.shape.length !== net.sample.length + 1) {
+    throw new RangeError(
+      `${op}: the network takes samples [${net.sample.join(", ")}], x is [${x.shape.join(", ")}]`,
+    );
+  }
+  if (x.factory !== net.factory) {
+    throw new TypeError(
+      `${op}: x is on ${x.factory.name}, the network on ${net.factory.name}; transfer it`,
+    );
+  }
 }
 
 /** x as the features × batch matrix the layers take, after checking it fits the network. */
 function batchMatrix<L extends Loc>(op: string, net: TensorNetwork<L>, x: Tensor<L>): GEMatrix<L> {
+  liveTensorNetwork(op, net);
   liveTensor(op, x, "x");
   if (x.shape.slice(1).join() !== net.sample.join()) {
     throw new RangeError(
@@ -154,7 +278,17 @@ function batchMatrix<L extends Loc>(op: string, net: TensorNetwork<L>, x: Tensor
  * ```
  */
 export function infer<L extends Loc>(net: TensorNetwork<L>, x: Tensor<L>): Tensor<L> {
-  const a = inferMatrix(net.layers, batchMatrix("infer", net, x));
+  let xs: GEMatrix<L>;
+  if (net.features.layers.length === 0) {
+    xs = batchMatrix("infer", net, x);
+  } else {
+    checkSamples("infer", net, x);
+    // The layers' operations are planned over a buffer per batch size; x is copied into it.
+    const plan = net.features.inference(x.shape[0]);
+    transformer(x, plan.input).run();
+    xs = viewGe(plan.forward());
+  }
+  const a = inferMatrix(net.layers, xs);
   // Column j of the outputs is sample j: as a tensor [n, outputs] with strides [ld, 1].
   return new Tensor(a.factory, a.storage, a.offset, [a.n, a.m], [a.ld, 1], false);
 }
@@ -184,62 +318,16 @@ export function train<L extends Loc>(
   epochs: number,
   options: MinibatchOptions,
 ): Scalar<L> {
-  const xs = batchMatrix("train", net, x);
+  const deep = net.features.layers.length > 0;
+  if (deep) checkSamples("train", net, x);
+  const xs = deep ? undefined : batchMatrix("train", net, x);
   liveTensor("train", y, "y");
-  if (y.shape.length !== 2 || y.shape[0] !== x.shape[0]) {
+  if (y.shape.length !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== net.layers.outDim) {
     throw new RangeError(
       `train: y must be [${x.shape[0]}, ${net.layers.outDim}], one row of targets per sample; ` +
         `it is [${y.shape.join(", ")}]`,
     );
   }
+  if (xs === undefined) return trainFeatures(net, x, y, cost, epochs, options);
   return sgdTrain(net.layers, xs, viewGe(y), cost, epochs, options);
-}
-
-/**
- * Writes the network's weights as safetensors, atomically, under the names PyTorch gives the
- * same `nn.Sequential` (see `save` of `@knap/knap/nn`).
- *
- * @example
- * ```ts
- * import { jsFloat } from "@knap/knap";
- * import { dense, init_, load, network, save } from "@knap/knap/dnn";
- * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
- * using a = init_(network(jsFloat, [1, 4], [dense(3, "tanh"), dense(2, "softmax")]), { seed: 1 });
- * await save(a, path);
- * using b = await load(network(jsFloat, [1, 4], [dense(3, "tanh"), dense(2, "softmax")]), path);
- * if (b.layers.layers[0].weights.toArray().join() !== a.layers.layers[0].weights.toArray().join()) {
- *   throw new Error("unexpected");
- * }
- * await Deno.remove(path);
- * ```
- */
-export function save<L extends Loc>(
-  net: TensorNetwork<L>,
-  path: string | URL,
-  options?: SaveOptions,
-): Promise<void> {
-  return saveLayers(net.layers, path, options);
-}
-
-/**
- * Loads weights saved by `save` (or by PyTorch for the same layers) into the network and
- * returns it; a file that does not fit is refused naming the tensor, before any weight changes.
- *
- * @example
- * ```ts
- * import { jsFloat } from "@knap/knap";
- * import { dense, load, network, save } from "@knap/knap/dnn";
- * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
- * using a = network(jsFloat, [1, 4], [dense(3, "relu")]);
- * await save(a, path);
- * using b = await load(network(jsFloat, [1, 4], [dense(3, "relu")]), path);
- * await Deno.remove(path);
- * ```
- */
-export async function load<L extends Loc>(
-  net: TensorNetwork<L>,
-  path: string | URL,
-): Promise<TensorNetwork<L>> {
-  await loadLayers(net.layers, path);
-  return net;
 }

@@ -25,38 +25,71 @@ import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { KnapError } from "../core/errors.ts";
 
 /** The safetensors dtype each knap dtype is stored as. */
-const stored: Record<DType, SafetensorsDType> = {
+export const stored: Readonly<Record<DType, SafetensorsDType>> = {
   float32: "F32",
   float64: "F64",
   bfloat16: "BF16",
 };
 
-/** The name and shape of each tensor a network holds, in PyTorch's `nn.Sequential` naming. */
-function parameters(
-  net: InferenceNetwork,
-): { name: string; shape: number[]; of: Structure; matrix: boolean }[] {
-  const out: { name: string; shape: number[]; of: Structure; matrix: boolean }[] = [];
-  let index = 0;
+/**
+ * One tensor of a saved network: its name and shape in the file, and how to read it out of the
+ * network and write it back (values row-major). Loading checks every entry before any `set`.
+ */
+export interface NamedTensor {
+  /** PyTorch's name, such as `3.weight`. */
+  readonly name: string;
+  /** Its shape in the file. */
+  readonly shape: readonly number[];
+  /** Its element type in the file. */
+  readonly dtype: SafetensorsDType;
+  /** May the file lack it (PyTorch's batch counter)? */
+  readonly optional?: boolean;
+  /** Its bytes, as the file stores them. */
+  bytes(): Promise<Uint8Array>;
+  /** Takes the file's values. */
+  set(values: Float64Array): Promise<void>;
+}
+
+/** A network's matrix (a row-major rows × cols view of it) or vector, as a named tensor. */
+export function structureEntry(
+  name: string,
+  shape: readonly number[],
+  of: Structure,
+  dtype: DType,
+): NamedTensor {
+  const matrix = shape.length >= 2;
+  const rows = shape[0], cols = shape.slice(1).reduce((a, b) => a * b, 1);
+  const host = dtype === "float64" ? jsDouble : jsFloat;
+  return {
+    name,
+    shape,
+    dtype: stored[dtype],
+    async bytes() {
+      using h = matrix ? ge(host, rows, cols, undefined, { layout: "row" }) : vctr(host, rows);
+      await transfer_(of as GEMatrix, h as GEMatrix<"host">);
+      return bytesOf(toArray(h as Structure<"host">), dtype);
+    },
+    async set(values) {
+      using src = matrix ? ge(host, rows, cols, values, { layout: "row" }) : vctr(host, values);
+      await transfer_(src as GEMatrix<"host">, of as GEMatrix);
+    },
+  };
+}
+
+/**
+ * The named tensors of a network's layers in PyTorch's `nn.Sequential` naming, its modules
+ * counted from `first` (the modules of layers before them).
+ */
+export function layerEntries(net: InferenceNetwork, first = 0): NamedTensor[] {
+  const out: NamedTensor[] = [];
+  const dtype = net.factory.dtype;
+  let index = first;
   for (const l of net.layers) {
-    out.push({ name: `${index}.weight`, shape: [l.outDim, l.inDim], of: l.weights, matrix: true });
-    out.push({ name: `${index}.bias`, shape: [l.outDim], of: l.bias, matrix: false });
+    out.push(structureEntry(`${index}.weight`, [l.outDim, l.inDim], l.weights, dtype));
+    out.push(structureEntry(`${index}.bias`, [l.outDim], l.bias, dtype));
     index += 1 + (l.activation === "linear" ? 0 : 1) + (l.dropout > 0 ? 1 : 0);
   }
   return out;
-}
-
-/** A host copy of a weight matrix or bias in row-major order (float32 for float32 and bfloat16). */
-async function rowMajor(
-  of: Structure,
-  shape: number[],
-  dtype: DType,
-): Promise<Float32Array | Float64Array> {
-  const f = dtype === "float64" ? jsDouble : jsFloat;
-  using host = shape.length === 2
-    ? ge(f, shape[0], shape[1], undefined, { layout: "row" })
-    : vctr(f, shape[0]);
-  await transfer_(of as GEMatrix, host as GEMatrix<"host">);
-  return toArray(host as Structure<"host">);
 }
 
 function bytesOf(values: Float32Array | Float64Array, dtype: DType): Uint8Array {
@@ -66,6 +99,60 @@ function bytesOf(values: Float32Array | Float64Array, dtype: DType): Uint8Array 
   const out = new Uint16Array(bits.length);
   for (let i = 0; i < bits.length; i++) out[i] = bits[i] >>> 16;
   return new Uint8Array(out.buffer);
+}
+
+/** Writes the named tensors, atomically, with the metadata. */
+export async function saveEntries(
+  entries: readonly NamedTensor[],
+  path: string | URL,
+  metadata: Readonly<Record<string, string>>,
+): Promise<void> {
+  const tensors: SafeTensor[] = [];
+  for (const e of entries) {
+    tensors.push({ name: e.name, dtype: e.dtype, shape: e.shape, bytes: await e.bytes() });
+  }
+  await writeSafetensors(path, tensors, metadata);
+}
+
+/**
+ * Reads a file into the named tensors: every one not optional must be there with its shape and
+ * dtype, and the file may hold nothing else; a mismatch is refused naming the tensor, before
+ * anything changes.
+ */
+export async function loadEntries(
+  entries: readonly NamedTensor[],
+  path: string | URL,
+): Promise<void> {
+  const op = `load(${String(path)})`;
+  const { tensors } = await readSafetensors(path);
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const refuse = (why: string) => new KnapError(`${op}: ${why}`, "mismatch");
+  const found: [NamedTensor, SafeTensor][] = [];
+  for (const e of entries) {
+    const t = byName.get(e.name);
+    if (t === undefined) {
+      if (e.optional) continue;
+      throw refuse(`the network needs "${e.name}" (${e.shape.join("×")}), the file lacks it`);
+    }
+    if (t.shape.join() !== e.shape.join() || t.shape.length !== e.shape.length) {
+      throw refuse(
+        `"${e.name}" is ${t.shape.join("×")} in the file, ${e.shape.join("×")} in the network`,
+      );
+    }
+    if (t.dtype !== e.dtype) {
+      throw refuse(`"${e.name}" is ${t.dtype} in the file, the network has ${e.dtype}`);
+    }
+    byName.delete(e.name);
+    found.push([e, t]);
+  }
+  if (byName.size > 0) {
+    throw refuse(
+      `the file holds ${
+        [...byName.keys()].map((n) => `"${n}"`).join(", ")
+      }, which the network has no place for`,
+    );
+  }
+  for (const [e, t] of found) await e.set(tensorValues(t));
 }
 
 /** Options of {@linkcode save}. */
@@ -98,23 +185,12 @@ export async function save<L extends Loc>(
   options: SaveOptions = {},
 ): Promise<void> {
   liveNetwork("save", net);
-  const dtype = net.factory.dtype;
-  const tensors: SafeTensor[] = [];
-  for (const p of parameters(net)) {
-    const values = await rowMajor(p.of, p.shape, dtype);
-    tensors.push({
-      name: p.name,
-      dtype: stored[dtype],
-      shape: p.shape,
-      bytes: bytesOf(values, dtype),
-    });
-  }
   const widths = [net.inDim, ...net.layers.map((l) => `${l.outDim} ${l.activation}`)];
   // The caller's keys keep their order (a file is only byte-identical with the same order).
   const metadata: Record<string, string> = { ...options.metadata };
   metadata.format ??= "pt";
   metadata.architecture ??= widths.join(" → ");
-  await writeSafetensors(path, tensors, metadata);
+  await saveEntries(layerEntries(net), path, metadata);
 }
 
 /**
@@ -141,43 +217,6 @@ export async function load<L extends Loc>(
   path: string | URL,
 ): Promise<InferenceNetwork<L>> {
   liveNetwork("load", net);
-  const op = `load(${String(path)})`;
-  const { tensors } = await readSafetensors(path);
-  const byName = new Map(tensors.map((t) => [t.name, t]));
-  const dtype = net.factory.dtype;
-  const wanted = parameters(net);
-  const refuse = (why: string) => new KnapError(`${op}: ${why}`, "mismatch");
-  for (const p of wanted) {
-    const t = byName.get(p.name);
-    if (t === undefined) {
-      throw refuse(`the network needs "${p.name}" (${p.shape.join("×")}), the file lacks it`);
-    }
-    if (t.shape.join() !== p.shape.join() || t.shape.length !== p.shape.length) {
-      throw refuse(
-        `"${p.name}" is ${t.shape.join("×")} in the file, ${p.shape.join("×")} in the network`,
-      );
-    }
-    if (t.dtype !== stored[dtype]) {
-      throw refuse(
-        `"${p.name}" is ${t.dtype} in the file, the network is ${dtype} (${stored[dtype]})`,
-      );
-    }
-    byName.delete(p.name);
-  }
-  if (byName.size > 0) {
-    throw refuse(
-      `the file holds ${
-        [...byName.keys()].map((n) => `"${n}"`).join(", ")
-      }, which the network has no place for`,
-    );
-  }
-  const host = dtype === "float64" ? jsDouble : jsFloat;
-  for (const p of wanted) {
-    const values = tensorValues(tensors.find((t) => t.name === p.name)!);
-    using src = p.matrix
-      ? ge(host, p.shape[0], p.shape[1], values, { layout: "row" })
-      : vctr(host, values);
-    await transfer_(src as GEMatrix<"host">, p.of as GEMatrix<L>);
-  }
+  await loadEntries(layerEntries(net), path);
   return net;
 }

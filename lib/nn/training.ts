@@ -12,7 +12,13 @@
 
 import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { alike, ge, vctr } from "../core/construct.ts";
-import { liveMatrix, productFactories, seed as checkSeed, shapeOf } from "../core/checks.ts";
+import {
+  liveMatrix,
+  productFactories,
+  sameFactory,
+  seed as checkSeed,
+  shapeOf,
+} from "../core/checks.ts";
 import { derivedSeed, offsetSeed } from "../core/seeded.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
@@ -66,6 +72,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   #steps = 0;
   /** The first dropout mask's seed (seed · 1000003 mod 2⁵³), made once. */
   readonly #maskSeed: number | undefined;
+  readonly #inputError: GEMatrix<L> | undefined;
   #masks = 0;
   #released = false;
 
@@ -74,11 +81,12 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     network: InferenceNetwork<L>,
     x: GEMatrix<L>,
     optimizer?: Optimizer,
-    options: TrainingOptions = {},
+    options: TrainingOptions<L> = {},
   ) {
     this.#maskSeed = options.seed === undefined
       ? undefined
       : derivedSeed(options.seed, 1_000_003, 0);
+    this.#inputError = options.inputError;
     this.network = network;
     this.x = x;
     this.batch = x.n;
@@ -210,6 +218,8 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
         const below = this.#layers[l - 1];
         mm_(t.weightsT, t.delta, below.delta);
         if (below.mask !== undefined) mul_(below.delta, below.mask);
+      } else if (this.#inputError !== undefined) {
+        mm_(t.weightsT, t.delta, this.#inputError);
       }
       const g = t.gradients;
       if (g === undefined) {
@@ -239,9 +249,14 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
 }
 
 /** Options of {@linkcode trainingNetwork}. */
-export interface TrainingOptions {
+export interface TrainingOptions<L extends Loc = Loc> {
   /** A seed for dropout's masks, an integer in [0, 2⁵³), so a training run repeats exactly. */
   readonly seed?: number;
+  /**
+   * Receives the error of the input (Wᵀ δ of the first layer, inDim × n) in every backward
+   * pass: the layers before this network — convolutions feeding dense layers — learn from it.
+   */
+  readonly inputError?: GEMatrix<L>;
 }
 
 /** Throws unless the training network and its network are alive. */
@@ -271,7 +286,7 @@ export function trainingNetwork<L extends Loc>(
   net: InferenceNetwork<L>,
   x: GEMatrix<L>,
   optimizer?: Optimizer,
-  options?: TrainingOptions,
+  options?: TrainingOptions<L>,
 ): TrainingNetwork<L> {
   liveNetwork("trainingNetwork", net);
   liveMatrix("trainingNetwork", x, "x");
@@ -290,6 +305,16 @@ export function trainingNetwork<L extends Loc>(
     );
   }
   if (options?.seed !== undefined) checkSeed("trainingNetwork", options.seed);
+  const e = options?.inputError;
+  if (e !== undefined) {
+    liveMatrix("trainingNetwork", e, "inputError");
+    sameFactory("trainingNetwork", net.layers[0].weights, e);
+    if (e.m !== net.inDim || e.n !== x.n) {
+      throw new RangeError(
+        `trainingNetwork: inputError must be ${net.inDim}×${x.n}, it is ${shapeOf(e)}`,
+      );
+    }
+  }
   if (optimizer !== undefined && typeof optimizer.state !== "function") {
     throw new TypeError("trainingNetwork: optimizer must be one such as adam() or momentum()");
   }

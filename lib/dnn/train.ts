@@ -1,0 +1,135 @@
+/**
+ * Minibatch training of a network with tensor layers: each batch is gathered into the input
+ * buffer the layers' operations were planned over, goes forward through the tensor layers and
+ * the dense layers, and the error comes back the same way — the dense layers' training network
+ * writes the error of its input into the last tensor layer's error buffer. Every buffer and
+ * plan is made before the first epoch; an epoch allocates nothing.
+ *
+ * @module
+ */
+
+import type { GEMatrix } from "../core/structures.ts";
+import type { Loc, Scalar } from "../core/types.ts";
+import type { Deferred } from "../core/engine.ts";
+import { count, nonNegative, seed as checkSeed } from "../core/checks.ts";
+import { ge } from "../core/construct.ts";
+import { viewGe } from "../core/views.ts";
+import { derivedSeed, mulberry32, shuffle } from "../core/seeded.ts";
+import { gatherColumns_ } from "../gather.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import type { Cost } from "../nn/cost.ts";
+import type { MinibatchOptions } from "../nn/minibatch.ts";
+import { runEpochs } from "../nn/epochs.ts";
+import { trainingNetwork } from "../nn/training.ts";
+import { FeatureUpdate } from "./features.ts";
+import type { TensorNetwork } from "./network.ts";
+
+/** x's samples as columns, or an error saying how to make them so. */
+function columns<L extends Loc>(op: string, t: Tensor<L>, name: string): GEMatrix<L> {
+  try {
+    return viewGe(t);
+  } catch (e) {
+    throw new RangeError(
+      `${op}: ${name}'s samples must each be one run in memory (nchw, nc, …): ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
+/**
+ * Trains a network whose first layers are tensor layers on x ([n, …sample]) and y ([n,
+ * outputs]); returns the last epoch's cost (a promise on a device). Called by `train`, which
+ * checked the network, x and y.
+ */
+export function trainFeatures<L extends Loc>(
+  net: TensorNetwork<L>,
+  x: Tensor<L>,
+  y: Tensor<L>,
+  cost: Cost,
+  epochs: number,
+  options: MinibatchOptions,
+): Scalar<L> {
+  const op = "train";
+  count(op, epochs, "epochs");
+  count(op, options.batch, "the batch size");
+  if (options.batch < 1) throw new RangeError(`${op}: the batch size must be at least 1`);
+  nonNegative(op, options.eta, "eta");
+  if (options.seed !== undefined) checkSeed(op, options.seed);
+  const xs = columns(op, x, "x"), ys = columns(op, y, "y");
+  if (y.factory !== net.factory) {
+    throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);
+  }
+  const n = x.shape[0], size = Math.min(options.batch, n);
+  const batches = Math.ceil(n / size);
+  const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  // "batches" keeps each batch's samples together, shuffling only the order of the batches.
+  const byBatches = options.shuffle === "batches";
+  const order = new Int32Array(byBatches ? batches : n).map((_, i) => i);
+  const picked = new Int32Array(size);
+  const start = (b: number) => Math.min(b * size, n - size);
+
+  const seed = options.seed;
+  const plan = net.features.plan(
+    size,
+    true,
+    seed === undefined ? undefined : derivedSeed(seed, 7919, 1),
+  );
+  const release: Disposable[] = [plan];
+  try {
+    const xb = viewGe(plan.input);
+    const yb = ge(net.factory, ys.m, size);
+    release.push(yb);
+    const update = new FeatureUpdate(plan, options.optimizer);
+    release.push(update);
+    const head = trainingNetwork(net.layers, viewGe(plan.output), options.optimizer, {
+      seed,
+      inputError: viewGe(plan.outputError!),
+    });
+    release.push(head);
+    let steps = 0;
+
+    const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
+      for (let j = 0; j < size; j++) {
+        picked[j] = byBatches ? start(order[b]) + j : order[(b * size + j) % n];
+      }
+      gatherColumns_(xs, picked, xb);
+      gatherColumns_(ys, picked, yb);
+      plan.forward();
+      head.forward();
+      head.outputError(cost, yb);
+      const c = read ? head.cost(cost, yb) : undefined;
+      head.backward(eta);
+      plan.backward();
+      update.step(eta, ++steps, size);
+      return c;
+    };
+
+    const host = net.factory.location === "host";
+    const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
+      shuffle(order, random);
+      if (!read) {
+        for (let b = 0; b < batches; b++) batch(b, eta, false);
+        return undefined;
+      }
+      if (host) {
+        let sum = 0;
+        for (let b = 0; b < batches; b++) sum += batch(b, eta, true) as number;
+        return sum / batches;
+      }
+      const costs: Deferred<number>[] = [];
+      for (let b = 0; b < batches; b++) costs.push(batch(b, eta, true)!);
+      return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / batches);
+    };
+    const costs = runEpochs(op, host, [[epochs, options.eta]], options, epoch);
+    const done = () => {
+      for (const r of release.reverse()) r[Symbol.dispose]();
+    };
+    if (costs instanceof Promise) return costs.finally(done).then((c) => c[0]) as Scalar<L>;
+    done();
+    return costs[0] as Scalar<L>;
+  } catch (e) {
+    for (const r of release.reverse()) r[Symbol.dispose]();
+    throw e;
+  }
+}
