@@ -348,3 +348,51 @@ Deno.test("tutorial 28: the convolution by hand and by knap agree; padding, stri
     ]);
   }
 });
+
+Deno.test("tutorial 29: convolutional layers plan, train and match the js reference", async () => {
+  for (const engine of ["js", ...(gpu.available ? ["webgpu"] : []), "default"]) {
+    const out = await run("29_convolutional_layers.ts", `--backend=${engine}`, "--batch=24");
+    expectInOrder(out, [
+      "→ 4 3×3 relu conv → 2×2 max pool → 8 3×3 relu conv → flatten → 3 softmax]",
+      "[1 8 8] → [4 8 8]  convo: weight [4 1 3 3], bias [4]",
+      "[4 8 8] → [4 4 4]  pooling",
+      "[4 4 4] → [8 2 2]  convo: weight [8 4 3 3], bias [8]",
+      "[8 2 2] → [32]  flatten",
+      "[32] → [3]  dense",
+      "channel 0:",
+      "after training: 24 of 24 right",
+    ]);
+    if (engine !== "js") expectInOrder(out, ["js reference", "(|difference| < 0.001)"]);
+  }
+});
+
+const fashion = "/usr/share/datasets/fashion-mnist";
+const fashionHere = await Deno.stat(fashion).then(() => true, () => false);
+Deno.test({
+  name: "tutorials 30 and 31: the Fashion-MNIST CNN learns on a subset, saves and loads",
+  ignore: !fashionHere,
+  async fn() {
+    // 2 epochs of 3,072 images: the full run (60,000 images, 10 epochs) is bench/fashion_compare.ts.
+    const subset = ["--samples=3072", "--epochs=2"];
+    const out = await run("30_fashion_mnist.ts", ...subset);
+    expectInOrder(out, [
+      "3072 training images, 10000 test images",
+      "epoch 1: cost",
+      "epoch 2: cost",
+      "→ 16 3×3 relu conv → 2×2 max pool → 32 3×3 relu conv → 2×2 max pool → dropout 0.25 → 128 relu → 10 softmax]",
+      "test accuracy",
+      "macro",
+      "hardest class:",
+      "saved and loaded: the same predictions on every test image",
+    ]);
+    const [accuracy] = numbers(out, /test accuracy ([\d.]+)/g);
+    assert(accuracy > 0.7, `accuracy ${accuracy} after 2 epochs of 3,072 images`);
+    const gpuArgs = gpu.available
+      ? ["--samples=512", "--epochs=1", "--test=1000"]
+      : ["--backend=js", "--samples=256", "--epochs=1"];
+    const out31 = await run("31_cnn_gpu.ts", ...gpuArgs);
+    expectInOrder(out31, ["Chapter 31 on the", "1 epochs of", "images/s", "test accuracy"]);
+    const [gpuAccuracy] = numbers(out31, /test accuracy ([\d.]+)/g);
+    assert(gpuAccuracy > 0.3, `accuracy ${gpuAccuracy} after one epoch`);
+  },
+});

@@ -61,5 +61,5 @@ export {
   metricsTable,
   predictedClasses,
 } from "./classification.ts";
-export { load, save, type SaveOptions } from "./persist.ts";
+export { load, type NamedTensor, save, type SaveOptions } from "./persist.ts";
 export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";
