@@ -41,7 +41,7 @@ const wave = (n: number, phase: number, scale = 1) =>
   Array.from({ length: n }, (_, k) => scale * Math.sin(phase + 0.7 * k + 0.013 * k * k));
 
 async function onto(f: Factory, values: number[], shape: number[]): Promise<Tensor> {
-  const layout = shape.length === 2 ? "nc" : shape.length === 4 ? "nchw" : "ncdhw";
+  const layout = ({ 2: "nc", 3: "ncw", 4: "nchw", 5: "ncdhw" } as const)[shape.length]!;
   using host = tensor(jsDouble, shape, layout, values);
   const t = tensor(f, shape, layout);
   await transformer(host, t).run();
@@ -67,14 +67,31 @@ async function fixedWeights(net: TensorNetwork): Promise<void> {
   }
 }
 
-const gradientLayers = (): NetworkLayerSpec[] => [
-  convo(3, [3, 3], "tanh", { padding: 1 }),
-  batchNorm({ activation: "sigmoid" }),
-  pooling([2, 2], "max"),
-  convo(4, [2, 2], "elu", { strides: 1 }),
-  pooling([2, 2], "avg", { strides: 1 }),
-  flatten(),
-  dense(3, "softmax"),
+/** Networks over one, two and three spatial dimensions, each layer kind in them. */
+const gradientCases: [string, number[], () => NetworkLayerSpec[]][] = [
+  ["2-D", [2, 6, 6], () => [
+    convo(3, [3, 3], "tanh", { padding: 1 }),
+    batchNorm({ activation: "sigmoid" }),
+    pooling([2, 2], "max"),
+    convo(4, [2, 2], "elu", { strides: 1 }),
+    pooling([2, 2], "avg", { strides: 1 }),
+    flatten(),
+    dense(3, "softmax"),
+  ]],
+  ["1-D", [2, 9], () => [
+    convo(3, [3], "tanh", { padding: 1, dilation: 2 }),
+    batchNorm(),
+    pooling([2], "max"),
+    convo(2, [2], "sigmoid", { strides: 2 }),
+    dense(3, "softmax"),
+  ]],
+  ["3-D", [1, 4, 4, 4], () => [
+    convo(2, [2, 2, 2], "elu"),
+    batchNorm({ activation: "tanh" }),
+    pooling([2, 2, 2], "avg-exclude-padding", { strides: 1, padding: 1 }),
+    flatten(),
+    dense(3, "softmax"),
+  ]],
 ];
 
 /** The cost of one training-mode pass (eta 0 moves nothing), as `train` reports it. */
@@ -87,56 +104,62 @@ function costOf(net: TensorNetwork, x: Tensor, y: Tensor): number {
   }) as number;
 }
 
-Deno.test("cnn: every layer's gradients agree with finite differences of the cost (float64)", async () => {
-  const n = 5;
-  using net = network(jsDouble, [n, 2, 6, 6], gradientLayers());
-  await fixedWeights(net);
-  using x = await onto(jsDouble, wave(n * 72, 0.2, 1.5), [n, 2, 6, 6]);
-  using y = await onto(
-    jsDouble,
-    Array.from({ length: n * 3 }, (_, i) => i % 3 === (i / 3 | 0) % 3 ? 1 : 0),
-    [n, 3],
-  );
-  const params = net.features.layers.flatMap((l, i) =>
-    l.parameters.filter((p) => p.trained).map((p) => ({ p, at: `layer ${i + 1} ${p.name}` }))
-  );
-  const before = params.map(({ p }) => Array.from(p.tensor.toArray()));
-  const set = (t: Tensor, values: number[]) => {
-    using h = tensor(jsDouble, t.shape, t.layout, values);
-    transformer(h, t).run();
-  };
-  // Central differences of the cost at three entries of every trained parameter.
-  const h = 1e-6;
-  const numeric = params.map(({ p }, k) =>
-    [0, Math.floor(before[k].length / 2), before[k].length - 1].map((i) => {
-      const w = before[k].slice();
-      w[i] += h;
-      set(p.tensor, w);
-      const up = costOf(net, x, y);
-      w[i] -= 2 * h;
-      set(p.tensor, w);
-      const down = costOf(net, x, y);
-      set(p.tensor, before[k]);
-      return { i, slope: (up - down) / (2 * h) };
-    })
-  );
-  // Then one step of plain gradient descent over the whole batch: w ← w − η ∂C/∂w.
-  const eta = 1e-3;
-  train(net, x, y, categoricalCrossentropyCost_, 1, { batch: n, eta, seed: 1, quiet: true });
-  let checked = 0;
-  params.forEach(({ p, at }, k) => {
-    const after = p.tensor.toArray();
-    for (const { i, slope } of numeric[k]) {
-      const backprop = (before[k][i] - after[i]) / eta;
-      assert(
-        Math.abs(slope - backprop) < 1e-6 + 1e-5 * Math.abs(slope),
-        `${at}[${i}]: backpropagation ${backprop}, finite differences ${slope}`,
-      );
-      checked++;
-    }
+for (const [dims, sample, specs] of gradientCases) {
+  Deno.test(`cnn ${dims}: every layer's gradients agree with finite differences of the cost (float64)`, async () => {
+    const n = 5, size = sample.reduce((a, b) => a * b);
+    using net = network(jsDouble, [n, ...sample], specs());
+    await fixedWeights(net);
+    using x = await onto(jsDouble, wave(n * size, 0.2, 1.5), [n, ...sample]);
+    using y = await onto(
+      jsDouble,
+      Array.from({ length: n * 3 }, (_, i) => i % 3 === (i / 3 | 0) % 3 ? 1 : 0),
+      [n, 3],
+    );
+    const params = net.features.layers.flatMap((l, i) =>
+      l.parameters.filter((p) => p.trained).map((p) => ({ p, at: `layer ${i + 1} ${p.name}` }))
+    );
+    const before = params.map(({ p }) => Array.from(p.tensor.toArray()));
+    const set = (t: Tensor, values: number[]) => {
+      using h = tensor(jsDouble, t.shape, t.layout, values);
+      transformer(h, t).run();
+    };
+    // Central differences of the cost at three entries of every trained parameter.
+    const h = 1e-6;
+    const numeric = params.map(({ p }, k) =>
+      [0, Math.floor(before[k].length / 2), before[k].length - 1].map((i) => {
+        const w = before[k].slice();
+        w[i] += h;
+        set(p.tensor, w);
+        const up = costOf(net, x, y);
+        w[i] -= 2 * h;
+        set(p.tensor, w);
+        const down = costOf(net, x, y);
+        set(p.tensor, before[k]);
+        return { i, slope: (up - down) / (2 * h) };
+      })
+    );
+    // Then one step of plain gradient descent over the whole batch: w ← w − η ∂C/∂w.
+    const eta = 1e-3;
+    train(net, x, y, categoricalCrossentropyCost_, 1, { batch: n, eta, seed: 1, quiet: true });
+    let checked = 0;
+    params.forEach(({ p, at }, k) => {
+      const after = p.tensor.toArray();
+      for (const { i, slope } of numeric[k]) {
+        const backprop = (before[k][i] - after[i]) / eta;
+        assert(
+          Math.abs(slope - backprop) < 1e-6 + 1e-5 * Math.abs(slope),
+          `${at}[${i}]: backpropagation ${backprop}, finite differences ${slope}`,
+        );
+        checked++;
+      }
+    });
+    const trained = net.features.layers.reduce(
+      (k, l) => k + l.parameters.filter((p) => p.trained).length,
+      0,
+    );
+    assertEquals(checked, 3 * trained, "three entries of every trained parameter");
   });
-  assertEquals(checked, 3 * 6, "conv w, b; batch norm γ, β; conv w, b");
-});
+}
 
 const engineLayers = (): NetworkLayerSpec[] => [
   convo(4, [3, 3], "relu", { padding: 1 }),
@@ -150,11 +173,15 @@ const engineLayers = (): NetworkLayerSpec[] => [
   dense(3, "softmax"),
 ];
 
-async function trainedOn(f: Factory) {
-  const n = 12;
-  using net = network(f, [n, 1, 8, 8], engineLayers());
+async function trainedOn(
+  f: Factory,
+  sample: number[] = [1, 8, 8],
+  specs: () => NetworkLayerSpec[] = engineLayers,
+) {
+  const n = 12, size = sample.reduce((a, b) => a * b);
+  using net = network(f, [n, ...sample], specs());
   await fixedWeights(net);
-  using x = await onto(f, wave(n * 64, 0.5), [n, 1, 8, 8]);
+  using x = await onto(f, wave(n * size, 0.5), [n, ...sample]);
   using y = await onto(
     f,
     Array.from({ length: n * 3 }, (_, i) => i % 3 === (i / 3 | 0) % 3 ? 1 : 0),
@@ -173,22 +200,28 @@ async function trainedOn(f: Factory) {
   return { cost, out, weights, running };
 }
 
-const reference = await trainedOn(jsFloat);
-for (const make of learningFactories()) {
-  Deno.test(`cnn: three epochs of Adam with batch norm and dropout give js's numbers (${(await make()).name})`, async () => {
-    const f = await make();
-    const got = await trainedOn(f);
-    // Masks are drawn from one seeded stream on every engine, so dropout drops the same entries.
-    const close = (a: number[], b: number[], what: string, tol: number) =>
-      a.forEach((v, i) =>
-        assert(Math.abs(v - b[i]) < tol * (1 + Math.abs(b[i])), `${what}[${i}]: ${v}, js ${b[i]}`)
-      );
-    const tol = f.dtype === "float64" ? 1e-4 : 2e-3;
-    assert(Math.abs(got.cost - reference.cost) < tol, `cost ${got.cost}, js ${reference.cost}`);
-    close(got.out, reference.out, "output", tol);
-    close(got.weights, reference.weights, "first conv weights", tol);
-    close(got.running, reference.running, "running variance", tol);
-  });
+const cases: [string, number[] | undefined, (() => NetworkLayerSpec[]) | undefined][] = [
+  ["2-D with dropout", undefined, undefined],
+  ...gradientCases.filter(([d]) => d !== "2-D"),
+];
+for (const [what, sample, specs] of cases) {
+  const reference = await trainedOn(jsFloat, sample, specs);
+  for (const make of learningFactories()) {
+    Deno.test(`cnn ${what}: three epochs of Adam with batch norm give js's numbers (${(await make()).name})`, async () => {
+      const f = await make();
+      const got = await trainedOn(f, sample, specs);
+      // Masks are drawn from one seeded stream on every engine, so dropout drops the same entries.
+      const close = (a: number[], b: number[], what: string, tol: number) =>
+        a.forEach((v, i) =>
+          assert(Math.abs(v - b[i]) < tol * (1 + Math.abs(b[i])), `${what}[${i}]: ${v}, js ${b[i]}`)
+        );
+      const tol = f.dtype === "float64" ? 1e-4 : 2e-3;
+      assert(Math.abs(got.cost - reference.cost) < tol, `cost ${got.cost}, js ${reference.cost}`);
+      close(got.out, reference.out, "output", tol);
+      close(got.weights, reference.weights, "first conv weights", tol);
+      close(got.running, reference.running, "running variance", tol);
+    });
+  }
 }
 
 Deno.test("cnn: a network learns which quadrant of an 8×8 image is bright", () => {

@@ -253,4 +253,42 @@ def bn_case(xs):
 
 
 out["batch_norm"] = {"2d": bn_case([4, 3, 5, 2]), "1d": bn_case([6, 4]), "3d": bn_case([2, 2, 3, 2, 2])}
+
+
+# A whole convolutional network, as knap's layers build it (tests/dnn/cnn_torch_test.ts): its
+# state dict in PyTorch's names, a batch and its classes; the mean cross-entropy of one training
+# pass, every parameter's gradient, the running statistics that pass leaves, and the logits in
+# evaluation mode after one SGD step of rate 1.
+def cnn_case():
+    nn = torch.nn
+    net = nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.Tanh(), nn.BatchNorm2d(3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(3, 4, 2), nn.Sigmoid(), nn.AvgPool2d(2, stride=1), nn.Flatten(),
+        nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))
+    phase = 0.3
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            phase += 0.9
+            scale = 0.3 if name.endswith("bias") else 0.8
+            p.copy_(torch.tensor(values(1, p.numel(), scale, phase)[0]).reshape(p.shape))
+            if name == "2.weight":
+                p.add_(1.0)
+    state = {k: {"shape": list(v.shape), "values": flat(v)}
+             for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}
+    x = torch.tensor(values(1, 4 * 2 * 6 * 6, 1.5, 0.7)[0]).reshape(4, 2, 6, 6)
+    classes = torch.tensor([0, 2, 1, 2])
+    net.train()
+    loss = F.cross_entropy(net(x), classes)
+    loss.backward()
+    grads = {k: flat(p.grad) for k, p in net.named_parameters()}
+    running = {"mean": flat(net[2].running_mean), "variance": flat(net[2].running_var)}
+    torch.optim.SGD(net.parameters(), lr=1.0).step()
+    net.eval()
+    with torch.no_grad():
+        logits = net(x)
+    return {"state": state, "x": flat(x), "classes": classes.tolist(), "loss": loss.item(),
+            "grads": grads, "running": running, "logits_after_step": flat(logits)}
+
+
+out["cnn"] = cnn_case()
 print(json.dumps(out, indent=1))
