@@ -19,7 +19,7 @@ import { gatherColumns_ } from "../gather.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { Cost } from "../nn/cost.ts";
 import type { MinibatchOptions } from "../nn/minibatch.ts";
-import { runEpochs } from "../nn/epochs.ts";
+import { minibatchEpoch, runEpochs } from "../nn/epochs.ts";
 import { trainingNetwork } from "../nn/training.ts";
 import { FeatureUpdate } from "./features.ts";
 import type { TensorNetwork } from "./network.ts";
@@ -108,18 +108,7 @@ export function trainFeatures<L extends Loc>(
     const host = net.factory.location === "host";
     const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
       shuffle(order, random);
-      if (!read) {
-        for (let b = 0; b < batches; b++) batch(b, eta, false);
-        return undefined;
-      }
-      if (host) {
-        let sum = 0;
-        for (let b = 0; b < batches; b++) sum += batch(b, eta, true) as number;
-        return sum / batches;
-      }
-      const costs: Deferred<number>[] = [];
-      for (let b = 0; b < batches; b++) costs.push(batch(b, eta, true)!);
-      return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / batches);
+      return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
     };
     const costs = runEpochs(op, host, [[epochs, options.eta]], options, epoch);
     const done = () => {

@@ -140,3 +140,28 @@ export function runEpochs(
     }
   })();
 }
+
+/**
+ * One epoch of `count` minibatches, `batch(b, read)` training batch b: undefined unless `read`,
+ * else the mean of the batches' costs — summed as they come on the host, gathered from the
+ * device's promises without waiting between batches.
+ */
+export function minibatchEpoch(
+  count: number,
+  host: boolean,
+  read: boolean,
+  batch: (b: number, read: boolean) => Deferred<number> | undefined,
+): Deferred<number> | undefined {
+  if (!read) {
+    for (let b = 0; b < count; b++) batch(b, false);
+    return undefined;
+  }
+  if (host) {
+    let sum = 0;
+    for (let b = 0; b < count; b++) sum += batch(b, true) as number;
+    return sum / count;
+  }
+  const costs: Deferred<number>[] = [];
+  for (let b = 0; b < count; b++) costs.push(batch(b, true)!);
+  return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / count);
+}

@@ -32,7 +32,7 @@ import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import type { Optimizer } from "./optimizer.ts";
 import type { SgdOptions } from "./sgd.ts";
-import { runEpochs } from "./epochs.ts";
+import { minibatchEpoch, runEpochs } from "./epochs.ts";
 import { trainingNetwork } from "./training.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
 
@@ -130,18 +130,7 @@ export function sgdTrain<L extends Loc>(
   // One epoch in a fresh order; when read, the mean of its batches' costs.
   const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
     shuffle(order, random);
-    if (!read) {
-      for (let b = 0; b < batches; b++) batch(b, eta, false);
-      return undefined;
-    }
-    if (host) {
-      let sum = 0;
-      for (let b = 0; b < batches; b++) sum += batch(b, eta, true) as number;
-      return sum / batches;
-    }
-    const costs: Deferred<number>[] = [];
-    for (let b = 0; b < batches; b++) costs.push(batch(b, eta, true)!);
-    return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / batches);
+    return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
   };
   let costs: number[] | Promise<number[]>;
   try {
