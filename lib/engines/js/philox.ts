@@ -63,6 +63,17 @@ function fillFrom(
   draw: (b: Uint32Array, lane: number) => number,
 ): void {
   const a = x.storage.buffer as HostArray;
+  if (x.rowStride === 1 && (x.colStride === x.rows || x.cols === 1)) {
+    // Contiguous: four entries per block, written in order.
+    const n = x.rows * x.cols, at = x.offset;
+    for (let k = 0; k < n; k += 4) {
+      const c = stream.offset + k / 4;
+      philox(c >>> 0, Math.floor(c / TWO32) >>> 0, 0, 0, stream.key0, stream.key1, block);
+      const m = Math.min(4, n - k);
+      for (let lane = 0; lane < m; lane++) a[at + k + lane] = draw(block, lane);
+    }
+    return;
+  }
   let k = 0;
   for (let j = 0; j < x.cols; j++) {
     for (let i = 0; i < x.rows; i++, k++) {
