@@ -23,6 +23,7 @@ import { nativeMatmul } from "./matmul.ts";
 import { acrossLayouts } from "./across.ts";
 import { bfloat16Products } from "./bf16_products.ts";
 import { inside, transposed } from "./operands.ts";
+import { blasStorage } from "../blas_storage.ts";
 import { threadRoute } from "./threads.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
@@ -32,23 +33,7 @@ const N = 78; // 'N'
 const inside1 = (x: Operand, what: string): Operand => (inside(x, what), x);
 const T = 84; // 'T'
 
-/**
- * How a 2-D operand is stored, as BLAS sees it: row- or column-major with a leading dimension.
- * A single row or column may have any stride: it is then the other order with ld = stride.
- */
-function storage(a: Operand): { rowMajor: boolean; ld: number } {
-  if (a.rowStride === 1 && (a.cols === 1 || a.colStride >= a.rows)) {
-    return { rowMajor: false, ld: Math.max(a.cols === 1 ? a.rows : a.colStride, 1) };
-  }
-  if (a.colStride === 1 && (a.rows === 1 || a.rowStride >= a.cols)) {
-    return { rowMajor: true, ld: Math.max(a.rows === 1 ? a.cols : a.rowStride, 1) };
-  }
-  if (a.cols === 1) return { rowMajor: true, ld: a.rowStride };
-  if (a.rows === 1) return { rowMajor: false, ld: a.colStride };
-  throw new TypeError(
-    `native gemm: ${a.rows}×${a.cols} operand with strides ${a.rowStride}, ${a.colStride}`,
-  );
-}
+const storage = (a: Operand) => blasStorage(a, "native");
 
 /** The native BLAS over opened libraries. */
 export function nativeBlas(libs: NativeLibraries): BlasEngine {

@@ -8,20 +8,12 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
-import { add, mul, param, x, y } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
 import { at, bind, emitWgsl, header, setOperand, U } from "./wgsl.ts";
 
 const WG = 256;
 
-/** The level-1 updates as expressions of x, y and the parameters. */
-export const updates: Readonly<Record<string, Expr>> = {
-  copy: x,
-  scale: mul(param(0), x),
-  axpy: add(mul(param(0), x), y),
-  axpby: add(mul(param(0), x), mul(param(1), y)),
-  fill: param(0),
-};
+export { updates } from "../../elementwise/updates.ts";
 
 /** out ← f(x[, y]; params) entry by entry. `name` keys the compiled kernel. */
 export function mapKernel(

@@ -1,0 +1,101 @@
+/**
+ * The DNN primitives the OpenCL engine has of its own: softmax over columns, a minibatch's
+ * gathered columns and Adam's step, each one kernel. Inner products, reductions and tensor
+ * operations without a method here take the public functions' compositions (or say the engine
+ * has none).
+ *
+ * @module
+ */
+
+import type { DnnEngine, Operand } from "../../core/engine.ts";
+import type { ClRuntime } from "./runtime.ts";
+import { items, operandArgs, prelude } from "./kernels.ts";
+
+const param = (name: string) => `__global T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+const at = (name: string, i: string, j: string) =>
+  `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
+
+/** The primitives over a runtime. */
+export function openclDnn(rt: ClRuntime): DnnEngine {
+  let indexBuffer = rt.buffer(4 * 1024);
+  return {
+    softmax(x: Operand, out: Operand, log: boolean): void {
+      if (x.rows === 0 || x.cols === 0) return;
+      const kernel = rt.kernel(`softmax:${log}`, "softmax", () =>
+        `${prelude(rt.double)}
+__kernel void softmax(${param("o")}, ${param("x")}, long rows, long cols) {
+  for (long j = get_global_id(0); j < cols; j += get_global_size(0)) {
+    T m = ${at("x", "0", "j")};
+    for (long i = 1; i < rows; i++) m = max_(m, ${at("x", "i", "j")});
+    T s = (T)0;
+    for (long i = 0; i < rows; i++) s += exp(${at("x", "i", "j")} - m);
+    // As in JavaScript: a NaN anywhere, or an infinite largest entry (∞ − ∞), is NaN throughout.
+    T ls = log(s);
+    for (long i = 0; i < rows; i++) {
+      T d = ${at("x", "i", "j")} - m;
+      ${at("o", "i", "j")} = ${log ? "d - ls" : "exp(d) / s"};
+    }
+  }
+}`);
+      rt.launch(
+        kernel,
+        [...operandArgs(out), ...operandArgs(x), { long: x.rows }, { long: x.cols }],
+        items(x.cols),
+      );
+    },
+
+    gatherColumns(x: Operand, indices: Int32Array, out: Operand): void {
+      const n = out.rows * indices.length;
+      if (n === 0) return;
+      if (indices.byteLength > indexBuffer.bytes) {
+        rt.free(indexBuffer);
+        indexBuffer = rt.buffer(indices.byteLength);
+      }
+      rt.write(indexBuffer, 0, indices);
+      const kernel = rt.kernel("gather", "gather", () =>
+        `${prelude(rt.double)}
+__kernel void gather(${param("o")}, ${param("x")}, __global const int* idx, long rows, long n) {
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    long i = k % rows, j = k / rows;
+    ${at("o", "i", "j")} = ${at("x", "i", "idx[j]")};
+  }
+}`);
+      rt.launch(
+        kernel,
+        [...operandArgs(out), ...operandArgs(x), indexBuffer, { long: out.rows }, { long: n }],
+        items(n),
+      );
+    },
+
+    adam(w, g, m, s, rate, beta1, beta2, epsilon): void {
+      const n = w.rows * w.cols;
+      if (n === 0) return;
+      const kernel = rt.kernel("adam", "adam", () =>
+        `${prelude(rt.double)}
+__kernel void adam(${param("w")}, ${param("g")}, ${param("m")}, ${param("s")}, long rows, long n,
+                   T rate, T b1, T b2, T eps) {
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    long i = k % rows, j = k / rows;
+    T gv = ${at("g", "i", "j")};
+    T mv = ((T)1 - b1) * gv + b1 * ${at("m", "i", "j")};
+    T sv = ((T)1 - b2) * (gv * gv) + b2 * ${at("s", "i", "j")};
+    ${at("m", "i", "j")} = mv;
+    ${at("s", "i", "j")} = sv;
+    ${at("w", "i", "j")} = -rate * (mv / (sqrt(sv) + eps)) + ${at("w", "i", "j")};
+  }
+}`);
+      rt.launch(kernel, [
+        ...operandArgs(w),
+        ...operandArgs(g),
+        ...operandArgs(m),
+        ...operandArgs(s),
+        { long: w.rows },
+        { long: n },
+        { real: rate },
+        { real: beta1 },
+        { real: beta2 },
+        { real: epsilon },
+      ], items(n));
+    },
+  };
+}

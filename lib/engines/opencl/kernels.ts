@@ -1,0 +1,333 @@
+/**
+ * OpenCL C for the engine: the elementwise table's expressions through the shared emitter (the
+ * OpenCL C dialect), and the kernels over operands of any strides — map, swap, two-pass
+ * reductions, line sums, Philox — each written once for float and double (`T`).
+ *
+ * An operand travels as four arguments: its buffer, offset, row stride and column stride; entry
+ * k of an operand with `rows` rows is (k mod rows, k div rows).
+ *
+ * @module
+ */
+
+import type { Operand } from "../../core/engine.ts";
+import { type Dialect, emit } from "../../elementwise/emit.ts";
+import type { Expr } from "../../elementwise/expr.ts";
+import type { ClArg, ClBuffer, ClRuntime } from "./runtime.ts";
+
+/**
+ * NaN in, NaN out, as JavaScript computes: OpenCL's fmax/fmin and sign drop NaN, and its pow
+ * gives 1 for pow(1, NaN) and pow(−1, ±∞) where JavaScript gives NaN.
+ */
+const helpers = `
+inline T keep_(T r, T a) { return isnan(a) ? a : r; }
+inline T max_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmax(a, b); }
+inline T min_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmin(a, b); }
+inline T gt0_(T c, T t, T e) { return isnan(c) ? c : (c > (T)0 ? t : e); }
+inline T pow_(T x, T p) {
+  if (p == (T)0) return (T)1;
+  if (isnan(x) || isnan(p)) return x + p;
+  if (fabs(x) == (T)1 && isinf(p)) return (T)NAN;
+  return pow(x, p);
+}
+`;
+
+/** The source header: the type, double precision where asked, the helpers. */
+export function prelude(double: boolean): string {
+  return double
+    ? `#pragma OPENCL EXTENSION cl_khr_fp64 : enable\ntypedef double T;\n${helpers}`
+    : `typedef float T;\n${helpers}`;
+}
+
+/** OpenCL C over `xv`, `yv` and the parameters `p0…p3`. */
+export const openclDialect: Dialect = {
+  x: "xv",
+  y: "yv",
+  param: (i) => `p${i}`,
+  literal: (v) => `((T)${Number.isInteger(v) ? v.toFixed(1) : String(v)})`,
+  fn1: {
+    sqrt: (a) => `sqrt(${a})`,
+    abs: (a) => `fabs(${a})`,
+    exp: (a) => `exp(${a})`,
+    expm1: (a) => `expm1(${a})`,
+    log: (a) => `log(${a})`,
+    log1p: (a) => `log1p(${a})`,
+    sin: (a) => `sin(${a})`,
+    cos: (a) => `cos(${a})`,
+    tanh: (a) => `tanh(${a})`,
+    sign: (a) => `keep_(sign(${a}), ${a})`,
+    round: (a) => `round(${a})`,
+    floor: (a) => `floor(${a})`,
+    ceil: (a) => `ceil(${a})`,
+  },
+  fn2: (fn, a, b) => `${fn}_(${a}, ${b})`,
+  ifPositive: (c, t, e) => `gt0_(${c}, ${t}, ${e})`,
+};
+
+/** An expression as OpenCL C. */
+export const emitOpenCL = (e: Expr): string => emit(e, openclDialect);
+
+/** The parameter list of operand `name`. */
+const param = (name: string) => `__global T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+/** Entry (i, j) of operand `name`. */
+const at = (name: string, i: string, j: string) =>
+  `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
+/** The arguments of an operand. */
+export const operandArgs = (o: Operand): ClArg[] => [
+  o.storage.buffer as ClBuffer,
+  { long: o.offset },
+  { long: o.rowStride },
+  { long: o.colStride },
+];
+
+/** Work items for n entries: a grid-stride loop over at most 2¹⁸ of them. */
+export const items = (n: number): number => Math.min(n, 1 << 18);
+
+/** out ← f(x[, y]; params) entry by entry. `name` keys the compiled kernel. */
+export function mapKernel(
+  rt: ClRuntime,
+  name: string,
+  f: Expr,
+  params: readonly number[],
+  out: Operand,
+  xs: Operand,
+  ys?: Operand,
+): void {
+  const n = out.rows * out.cols;
+  if (n === 0) return;
+  const two = ys !== undefined;
+  const kernel = rt.kernel(`map:${name}:${two}`, "map", () =>
+    `${prelude(rt.double)}
+__kernel void map(${param("o")}, ${param("x")}, ${two ? `${param("y")}, ` : ""}
+                  long rows, long n, T p0, T p1, T p2, T p3) {
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    long i = k % rows, j = k / rows;
+    T xv = ${at("x", "i", "j")};
+    ${two ? `T yv = ${at("y", "i", "j")};` : ""}
+    ${at("o", "i", "j")} = ${emitOpenCL(f)};
+  }
+}`);
+  const p = [0, 1, 2, 3].map((i) => ({ real: params[i] ?? 0 }));
+  rt.launch(kernel, [
+    ...operandArgs(out),
+    ...operandArgs(xs),
+    ...(two ? operandArgs(ys) : []),
+    { long: out.rows },
+    { long: n },
+    ...p,
+  ], items(n));
+}
+
+/** x ↔ y. */
+export function swapKernel(rt: ClRuntime, xs: Operand, ys: Operand): void {
+  const n = xs.rows * xs.cols;
+  if (n === 0) return;
+  const kernel = rt.kernel("swap", "swap", () =>
+    `${prelude(rt.double)}
+__kernel void swap(${param("x")}, ${param("y")}, long rows, long n) {
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    long i = k % rows, j = k / rows;
+    T t = ${at("x", "i", "j")};
+    ${at("x", "i", "j")} = ${at("y", "i", "j")};
+    ${at("y", "i", "j")} = t;
+  }
+}`);
+  rt.launch(
+    kernel,
+    [...operandArgs(xs), ...operandArgs(ys), { long: xs.rows }, { long: n }],
+    items(n),
+  );
+}
+
+/** How a reduction folds. */
+export type Fold = "sum" | "max" | "argmax" | "argmin";
+
+const WG = 256;
+/** Partial results the first pass leaves: values, then indices (as T bits are not enough). */
+export const PARTIALS = 256;
+
+/**
+ * The two passes of a reduction of f over the operands' entries: partial results per work-group
+ * into `values`/`indices` [0, groups), then the result into slot PARTIALS of each.
+ */
+export function reduceKernels(
+  rt: ClRuntime,
+  fold: Fold,
+  name: string,
+  f: Expr,
+  params: readonly number[],
+  values: ClBuffer,
+  indices: ClBuffer,
+  a: Operand,
+  b?: Operand,
+): void {
+  const n = a.rows * a.cols;
+  const two = b !== undefined;
+  const paired = fold === "argmax" || fold === "argmin";
+  // The first NaN wins, as the first largest (smallest) entry does otherwise; ∞ ties with the
+  // starting value of argmin, whose index (LONG_MAX) loses every tie.
+  const start = fold === "sum" || fold === "max"
+    ? "(T)0"
+    : fold === "argmax"
+    ? "(T)-1"
+    : "(T)INFINITY";
+  const better = fold === "argmax" ? "v > bv" : "v < bv";
+  const combine = fold === "sum" ? "a + v" : "max_(a, v)";
+  const body = (read: string) =>
+    paired
+      ? `T bv = ${start}; long bi = LONG_MAX;
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    ${read}
+    bool nv = isnan(v);
+    if (nv != isnan(bv) ? nv : (nv ? i < bi : (${better} || (v == bv && i < bi)))) { bv = v; bi = i; }
+  }
+  sv[l] = bv; si[l] = bi;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int h = ${WG / 2}; h > 0; h >>= 1) {
+    if (l < h) {
+      T v = sv[l + h]; long i = si[l + h]; T cv = sv[l]; long ci = si[l];
+      bool nv = isnan(v);
+      if (nv != isnan(cv) ? nv : (nv ? i < ci : (${
+        better.replace("bv", "cv")
+      } || (v == cv && i < ci)))) {
+        sv[l] = v; si[l] = i;
+      }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }`
+      : `T a = ${start};
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) { ${read} a = ${combine}; }
+  sv[l] = a;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int h = ${WG / 2}; h > 0; h >>= 1) {
+    if (l < h) { T v = sv[l + h]; T a = sv[l]; sv[l] = ${combine}; }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }`;
+  const first = rt.kernel(`fold:${fold}:${name}:${two}`, "fold", () =>
+    `${prelude(rt.double)}
+__kernel __attribute__((reqd_work_group_size(${WG}, 1, 1)))
+void fold(${param("x")}, ${two ? `${param("y")}, ` : ""}long rows, long n, T p0, T p1, T p2, T p3,
+          __global T* pv, __global long* pi) {
+  __local T sv[${WG}]; __local long si[${WG}];
+  int l = get_local_id(0);
+  ${
+      body(`long r = k % rows, c = k / rows; T xv = ${at("x", "r", "c")};
+    ${two ? `T yv = ${at("y", "r", "c")};` : ""} T v = ${emitOpenCL(f)}; long i = k;`)
+    }
+  if (l == 0) { pv[get_group_id(0)] = sv[0]; ${paired ? "pi[get_group_id(0)] = si[0];" : ""} }
+}`);
+  const final = rt.kernel(`fold:${fold}:partials`, "partials", () =>
+    `${prelude(rt.double)}
+__kernel __attribute__((reqd_work_group_size(${WG}, 1, 1)))
+void partials(long n, __global T* pv, __global long* pi) {
+  __local T sv[${WG}]; __local long si[${WG}];
+  int l = get_local_id(0);
+  ${body(`T v = pv[k]; long i = ${paired ? "pi[k]" : "k"};`)}
+  if (l == 0) { pv[${PARTIALS}] = sv[0]; ${paired ? `pi[${PARTIALS}] = si[0];` : ""} }
+}`);
+  const groups = Math.max(1, Math.min(PARTIALS, Math.ceil(n / WG)));
+  const p = [0, 1, 2, 3].map((i) => ({ real: params[i] ?? 0 }));
+  rt.launch(
+    first,
+    [
+      ...operandArgs(a),
+      ...(two ? operandArgs(b) : []),
+      { long: a.rows },
+      { long: n },
+      ...p,
+      values,
+      indices,
+    ],
+    groups * WG,
+    WG,
+  );
+  rt.launch(final, [{ long: groups }, values, indices], WG, WG);
+}
+
+/** line[l] ← Σ |a| along each column (`cols`) or each row (`rows`) of a. */
+export function lineSumsKernel(
+  rt: ClRuntime,
+  line: ClBuffer,
+  a: Operand,
+  along: "cols" | "rows",
+): void {
+  const count = along === "cols" ? a.cols : a.rows;
+  const kernel = rt.kernel(`lines:${along}`, "lines", () =>
+    `${prelude(rt.double)}
+__kernel void lines(${param("x")}, long rows, long cols, __global T* out) {
+  for (long l = get_global_id(0); l < ${along === "cols" ? "cols" : "rows"};
+       l += get_global_size(0)) {
+    T s = (T)0;
+    for (long k = 0; k < ${along === "cols" ? "rows" : "cols"}; k++) {
+      s += fabs(${along === "cols" ? at("x", "k", "l") : at("x", "l", "k")});
+    }
+    out[l] = s;
+  }
+}`);
+  rt.launch(kernel, [...operandArgs(a), { long: a.rows }, { long: a.cols }, line], items(count));
+}
+
+/** Philox4x32-10, as every engine draws it: entry k takes lane k mod 4 of block offset + ⌊k/4⌋. */
+const philox = `
+uint4 philox(uint4 c, uint2 key) {
+  for (int r = 0; r < 10; r++) {
+    uint hi0 = mul_hi(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
+    uint hi1 = mul_hi(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
+    c = (uint4)(hi1 ^ c.y ^ key.x, lo1, hi0 ^ c.w ^ key.y, lo0);
+    key += (uint2)(0x9E3779B9u, 0xBB67AE85u);
+  }
+  return c;
+}
+inline double unit(uint r) { return ((double)r + 0.5) * 2.3283064365386963e-10; }
+inline uint lane(uint4 v, long k) { int l = (int)(k & 3); return l == 0 ? v.x : l == 1 ? v.y : l == 2 ? v.z : v.w; }
+`;
+
+/**
+ * x ← uniform [lo, hi) (kept within [first, last], the representable ends) or normal(mu, sigma).
+ * The transforms run in double where the device has it, as the js engine computes them.
+ */
+export function randomKernel(
+  rt: ClRuntime,
+  kind: "uniform" | "normal",
+  xs: Operand,
+  a: number,
+  b: number,
+  first: number,
+  last: number,
+  key0: number,
+  key1: number,
+  offset: number,
+): void {
+  const n = xs.rows * xs.cols;
+  if (n === 0) return;
+  const wide = rt.info.fp64;
+  const draw = kind === "uniform"
+    ? `clamp((T)(p0 + (p1 - p0) * unit(lane(r, k))), p2, p3)`
+    : `(T)(p0 + p1 * sqrt(-2.0 * log(unit(lane(r, k & 2)))) *
+        ((k & 1) == 0 ? cos(6.283185307179586 * unit(lane(r, (k & 2) + 1)))
+                      : sin(6.283185307179586 * unit(lane(r, (k & 2) + 1)))))`;
+  const src = () =>
+    `${wide && !rt.double ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : ""}${
+      prelude(rt.double)
+    }${wide ? philox : philox.replaceAll("double", "float")}
+__kernel void random(${param("x")}, long rows, long n, uint key0, uint key1, ulong offset,
+                     ${wide ? "double" : "T"} p0, ${wide ? "double" : "T"} p1, T p2, T p3) {
+  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    ulong block = offset + (ulong)(k >> 2);
+    uint4 r = philox((uint4)((uint)block, (uint)(block >> 32), 0u, 0u), (uint2)(key0, key1));
+    ${at("x", "k % rows", "k / rows")} = ${draw};
+  }
+}`;
+  const kernel = rt.kernel(`random:${kind}`, "random", src);
+  rt.launch(kernel, [
+    ...operandArgs(xs),
+    { long: xs.rows },
+    { long: n },
+    { int: key0 | 0 },
+    { int: key1 | 0 },
+    { long: offset },
+    wide ? { double: a } : { real: a },
+    wide ? { double: b } : { real: b },
+    { real: first },
+    { real: last },
+  ], items(n));
+}
