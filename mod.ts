@@ -91,6 +91,15 @@ export {
   webgpuFloat,
   type WebGPUOptions,
 } from "./lib/engines/webgpu/mod.ts";
+export {
+  type OpenCLAvailability,
+  openclAvailability,
+  type OpenCLDevice,
+  openclDevices,
+  openclDouble,
+  openclFloat,
+  type OpenCLOptions,
+} from "./lib/engines/opencl/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";

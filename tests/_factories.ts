@@ -10,6 +10,9 @@ import {
   nativeBfloat16,
   nativeDouble,
   nativeFloat,
+  openclAvailability,
+  openclDouble,
+  openclFloat,
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
@@ -28,12 +31,25 @@ export const hostFactories: readonly Factory<"host">[] = [
   ...(native ? [nativeFloat, nativeDouble] : []),
 ];
 
+/** Whether OpenCL runs here (PoCL in CI). */
+export const opencl = await openclAvailability();
+
 let webgpu: Factory<"device"> | undefined;
+let openclFactories: Factory<"device">[] | undefined;
 
 /** Every factory: the host ones, the stand-in device, and one WebGPU factory where present. */
 export async function allFactories(): Promise<Factory[]> {
   if (gpu) webgpu ??= await webgpuFloat();
-  return [...hostFactories, deferredFloat, deferredDouble, ...(webgpu ? [webgpu] : [])];
+  if (opencl.available) {
+    openclFactories ??= [await openclFloat(), ...(opencl.fp64 ? [await openclDouble()] : [])];
+  }
+  return [
+    ...hostFactories,
+    deferredFloat,
+    deferredDouble,
+    ...(webgpu ? [webgpu] : []),
+    ...(openclFactories ?? []),
+  ];
 }
 
 /** Every factory, nativeBfloat16 too (it takes part only in transfers, copies and products). */

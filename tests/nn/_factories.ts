@@ -4,6 +4,8 @@ import {
   jsDouble,
   nativeAvailability,
   nativeFloat,
+  openclAvailability,
+  openclFloat,
   webgpuAvailability,
   webgpuFloat,
 } from "../../mod.ts";
@@ -11,12 +13,18 @@ import {
 /** Whether WebGPU runs here, and whether on a software adapter. */
 export const gpu = await webgpuAvailability();
 
-/** js float64, then `alsoOnJs`, then native float32 and WebGPU where present. */
+/** Whether OpenCL runs here (PoCL in CI). */
+export const opencl = await openclAvailability();
+
+let openclShared: Promise<Factory> | undefined;
+
+/** js float64, then `alsoOnJs`, then native float32, WebGPU and OpenCL where present. */
 export function learningFactories(...alsoOnJs: Factory[]): (() => Promise<Factory>)[] {
   return [
     () => Promise.resolve(jsDouble),
     ...alsoOnJs.map((f) => () => Promise.resolve(f)),
     ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
     ...(gpu.available ? [() => webgpuFloat()] : []),
+    ...(opencl.available ? [() => (openclShared ??= openclFloat())] : []),
   ];
 }

@@ -16,7 +16,7 @@ import { blasStorage } from "../blas_storage.ts";
 import { atOrAbove, below } from "../../core/floats.ts";
 import { CLBLAST, type CLBlast, clblastErrors } from "../../../ffi/clblast.ts";
 import { clErrors } from "../../../ffi/opencl.ts";
-import { type ClBuffer, ClRuntime } from "./runtime.ts";
+import type { ClBuffer, ClRuntime } from "./runtime.ts";
 import {
   type Fold,
   lineSumsKernel,
@@ -27,6 +27,7 @@ import {
   swapKernel,
 } from "./kernels.ts";
 import { openclDnn } from "./dnn.ts";
+import { openclTensors } from "./tensors.ts";
 
 const absX = fn1("abs", x);
 
@@ -304,7 +305,7 @@ export function openclEngine(
       normal: (a, mu, sigma, s) =>
         randomKernel(rt, "normal", a, mu, sigma, -Infinity, Infinity, s.key0, s.key1, s.offset),
     },
-    dnn: openclDnn(rt),
+    dnn: { ...openclDnn(rt), ...openclTensors(rt) },
   };
   return engine;
 }
