@@ -3,7 +3,7 @@
  */
 import { assert, assertEquals } from "./conformance/assert.ts";
 import { sharedData } from "./data/_helpers.ts";
-import { nativeAvailability, webgpuAvailability } from "../mod.ts";
+import { nativeAvailability, openclAvailability, webgpuAvailability } from "../mod.ts";
 
 const gpu = await webgpuAvailability();
 const engines = [
@@ -11,6 +11,7 @@ const engines = [
   "js",
   ...(nativeAvailability().available ? ["native"] : []),
   ...(gpu.available ? ["webgpu"] : []),
+  ...((await openclAvailability()).available ? ["opencl"] : []),
 ];
 
 async function run(script: string, ...args: string[]): Promise<string> {
@@ -75,8 +76,11 @@ Deno.test("tutorial 03's micro benchmark runs and reports a time", async () => {
 Deno.test("tutorial 06 prints [0.44 0.44] on every factory present and across two engines", async () => {
   const out = await run("06_gpu_computing.ts");
   const results = out.match(/mxn:1x2.*\n\s+0\.44\s+0\.44\n/g) ?? [];
-  const factories = 2 + (nativeAvailability().available ? 2 : 0) + (gpu.available ? 2 : 0);
+  const cl = await openclAvailability();
+  const factories = 2 + (nativeAvailability().available ? 2 : 0) + (gpu.available ? 2 : 0) +
+    (cl.available ? (cl.fp64 ? 3 : 2) : 0);
   assert(results.length === factories, `${results.length} results, expected ${factories}:\n${out}`);
+  if (cl.available) assert(/layer 1 on openclFloat, layer 2 on \w+, joined/.test(out), out);
   if (gpu.available) assert(/micro benchmark on WebGPU.*: [\d.]+ ms/.test(out), out);
 });
 

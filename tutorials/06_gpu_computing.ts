@@ -3,8 +3,9 @@
  *
  * Nothing in the network code names an engine: every constructor takes a factory, and every
  * operation runs where its structures live. So one function builds and runs the book's network
- * on each factory present — the js engine, the native CPU engine, the GPU through WebGPU — and
- * layers on different engines work together, joined by `transfer_`. On a GPU, work is queued
+ * on each factory present — the js engine, the native CPU engine, the GPU through WebGPU and
+ * OpenCL (any OpenCL device: a GPU's driver, or PoCL on the CPU) — and layers on different
+ * engines work together, joined by `transfer_`. On a GPU, work is queued
  * and runs asynchronously: read results with `await transfer(x)`, and stop a benchmark's clock
  * only after `await synchronize(factory)`.
  * Run: `deno run -A tutorials/06_gpu_computing.ts [--no-bench] [--batch=N]`.
@@ -19,6 +20,9 @@ import {
   nativeAvailability,
   nativeDouble,
   nativeFloat,
+  openclAvailability,
+  openclDouble,
+  openclFloat,
   randUniform_,
   rk_,
   sigmoid_,
@@ -86,6 +90,16 @@ if (gpu.available) {
 } else {
   console.log(`WebGPU: ${gpu.reason}`);
 }
+const cl = await openclAvailability();
+let opencl: Factory<"device"> | undefined;
+if (cl.available) {
+  opencl = await openclFloat();
+  if (cl.fp64) factories.push(await openclDouble());
+  factories.push(opencl);
+  console.log(`OpenCL device: ${cl.device}`);
+} else {
+  console.log(`OpenCL: ${cl.reason}`);
+}
 
 for (const f of factories) {
   const [layer1, layer2] = thisParticularNetwork(f, 2);
@@ -116,6 +130,26 @@ if (webgpu !== undefined) {
   await show(layer2(hidden, onesGpu));
 }
 
+if (opencl !== undefined) {
+  // Host, OpenCL and WebGPU in one chain: the hidden layer's output crosses devices by transfer_.
+  const second = webgpu ?? jsFloat;
+  const [layer1] = thisParticularNetwork(opencl, 2);
+  const [, layer2] = thisParticularNetwork(second, 2);
+  using _l1 = layer1, _l2 = layer2;
+  using host = ge(jsFloat, 2, 2, [0.3, 0.9, 0.3, 0.9]);
+  using x = ge(opencl, 2, 2);
+  using ones = vctr(opencl, 2);
+  using onesThere = vctr(second, 2);
+  using hostOnes = vctr(jsFloat, [1, 1]);
+  using hidden = ge(second, 4, 2);
+  transfer_(host, x);
+  transfer_(hostOnes, ones);
+  transfer_(hostOnes, onesThere);
+  await transfer_(layer1(x, ones), hidden);
+  console.log(`\nlayer 1 on ${opencl.name}, layer 2 on ${second.name}, joined by transfer_:`);
+  await show(layer2(hidden, onesThere));
+}
+
 if (webgpu !== undefined && !Deno.args.includes("--no-bench")) {
   // The batch micro benchmark, 10000 → 5000 → 1000 → 10, on a batch of 10000. A software
   // adapter (Mesa's llvmpipe) gets a network a quarter as wide and a batch of 64: its buffers
@@ -144,3 +178,4 @@ if (webgpu !== undefined && !Deno.args.includes("--no-bench")) {
 }
 
 webgpu?.[Symbol.dispose]();
+for (const f of factories) if (f.engine.name === "opencl") f[Symbol.dispose]();

@@ -12,6 +12,9 @@ import {
   jsFloat,
   nativeDouble,
   nativeFloat,
+  openclAvailability,
+  openclDouble,
+  openclFloat,
   transfer,
   type Vector,
   webgpuFloat,
@@ -45,8 +48,16 @@ export async function backend(args: readonly string[] = Deno.args): Promise<Back
       console.log("(WebGPU has no float64: the chapters' double precision runs in float32)");
       return { name, double: f, float: f };
     }
+    case "opencl": {
+      const float = await openclFloat();
+      const a = await openclAvailability();
+      if (a.available && a.fp64) return { name, double: await openclDouble(), float };
+      console.log(
+        "(this OpenCL device has no float64: the chapters' double precision runs in float32)",
+      );
+      return { name, double: float, float };
+    }
     case "cuda":
-    case "opencl":
       throw new Error(`--backend=${name}: this engine is not built yet (see FEATURES.md)`);
     default:
       throw new Error(`--backend=${name}: unknown; choose one of ${backends.join(", ")}`);
@@ -74,7 +85,7 @@ export async function show(x: Vector | GEMatrix): Promise<void> {
     console.log(x);
     return;
   }
-  using host = await transfer(jsFloat, x as Vector);
+  using host = await transfer(x.factory.dtype === "float64" ? jsDouble : jsFloat, x as Vector);
   console.log(host);
 }
 
