@@ -339,7 +339,13 @@ Deno.test({
 });
 
 Deno.test("tutorial 28: the convolution by hand and by knap agree; padding, strides, dilation, pooling and gradients", async () => {
-  for (const engine of ["js", ...(gpu.available ? ["webgpu"] : []), "default"]) {
+  for (
+    const engine of [
+      "js",
+      ...engines.filter((e) => e === "webgpu" || e === "opencl"),
+      "default",
+    ]
+  ) {
     const args = engine === "default" ? [] : [`--backend=${engine}`];
     expectInOrder(await run("28_convolution.ts", ...args), [
       "by hand, a 3×3 window over 5×5 gives 3×3: 2 2 2 2 2 2 2 2 2",
@@ -354,7 +360,13 @@ Deno.test("tutorial 28: the convolution by hand and by knap agree; padding, stri
 });
 
 Deno.test("tutorial 29: convolutional layers plan, train and match the js reference", async () => {
-  for (const engine of ["js", ...(gpu.available ? ["webgpu"] : []), "default"]) {
+  for (
+    const engine of [
+      "js",
+      ...engines.filter((e) => e === "webgpu" || e === "opencl"),
+      "default",
+    ]
+  ) {
     const out = await run("29_convolutional_layers.ts", `--backend=${engine}`, "--batch=24");
     expectInOrder(out, [
       "→ 4 3×3 relu conv → 2×2 max pool → 8 3×3 relu conv → flatten → 3 softmax]",
