@@ -7,6 +7,8 @@ import {
   jsFloat,
   nativeAvailability,
   nativeFloat,
+  openclAvailability,
+  openclFloat,
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
@@ -17,6 +19,7 @@ const factories = [
   ...(nativeAvailability().available ? [nativeFloat] : []),
   jsFloat,
   ...((await webgpuAvailability()).available ? [await webgpuFloat()] : []),
+  ...((await openclAvailability()).available ? [await openclFloat()] : []),
 ];
 for (const f of factories) {
   const { x, y } = regressionData(f, 10000, 1);

@@ -17,7 +17,7 @@ const at = (name: string, i: string, j: string) =>
 
 /** The primitives over a runtime. */
 export function openclDnn(rt: ClRuntime): DnnEngine {
-  let indexBuffer = rt.buffer(4 * 1024);
+  let indexBuffer = rt.scratch(4 * 1024);
   return {
     softmax(x: Operand, out: Operand, log: boolean): void {
       if (x.rows === 0 || x.cols === 0) return;
@@ -49,7 +49,7 @@ __kernel void softmax(${param("o")}, ${param("x")}, long rows, long cols) {
       if (n === 0) return;
       if (indices.byteLength > indexBuffer.bytes) {
         rt.free(indexBuffer);
-        indexBuffer = rt.buffer(indices.byteLength);
+        indexBuffer = rt.scratch(indices.byteLength);
       }
       rt.write(indexBuffer, 0, indices);
       const kernel = rt.kernel("gather", "gather", () =>

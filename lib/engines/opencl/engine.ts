@@ -58,9 +58,9 @@ export function openclEngine(
   rt.double = double;
   const size = double ? 8 : 4;
   const Arr = double ? Float64Array : Float32Array;
-  const values = rt.buffer((PARTIALS + 1) * size);
-  const indices = rt.buffer((PARTIALS + 1) * 8);
-  let lines = rt.buffer(1024 * size);
+  const values = rt.scratch((PARTIALS + 1) * size);
+  const indices = rt.scratch((PARTIALS + 1) * 8);
+  let lines = rt.scratch(1024 * size);
   const mem = (o: Operand) => (o.storage.buffer as ClBuffer).mem;
   const storage = (o: Operand) => blasStorage(o, "opencl");
 
@@ -87,7 +87,7 @@ export function openclEngine(
     if (count === 0) return 0;
     if (count * size > lines.bytes) {
       rt.free(lines);
-      lines = rt.buffer(count * size);
+      lines = rt.scratch(count * size);
     }
     lineSumsKernel(rt, lines, a, along);
     const line = {

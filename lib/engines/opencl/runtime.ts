@@ -99,6 +99,7 @@ export class ClRuntime {
   readonly info: ClDeviceInfo;
   readonly #kernels = new Map<string, Deno.PointerObject>();
   readonly #programs: Deno.PointerObject[] = [];
+  readonly #scratch = new Set<ClBuffer>();
   readonly #ownsContext: boolean;
   #released = false;
   // Argument scratch, reused by every launch.
@@ -171,7 +172,15 @@ export class ClRuntime {
 
   /** Gives a buffer back; OpenCL frees it once the queued commands that use it are done. */
   free(b: ClBuffer): void {
+    this.#scratch.delete(b);
     clCheck(this.cl.clReleaseMemObject(b.mem), "clReleaseMemObject");
+  }
+
+  /** A buffer of the engine's own (reduction results, indices), freed with the runtime. */
+  scratch(bytes: number): ClBuffer {
+    const b = this.buffer(bytes);
+    this.#scratch.add(b);
+    return b;
   }
 
   /** bytes of data into b at byte offset `at`; the data is copied before this returns. */
@@ -347,6 +356,8 @@ export class ClRuntime {
     this.cl.clFinish(this.queue);
     for (const k of this.#kernels.values()) this.cl.clReleaseKernel(k);
     for (const p of this.#programs) this.cl.clReleaseProgram(p);
+    for (const b of this.#scratch) this.cl.clReleaseMemObject(b.mem);
+    this.#scratch.clear();
     this.#kernels.clear();
     if (this.#ownsContext) {
       this.cl.clReleaseCommandQueue(this.queue);
