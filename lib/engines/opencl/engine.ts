@@ -7,18 +7,18 @@
  */
 
 import type { BlasEngine, Engine, HostOperand, Operand } from "../../core/engine.ts";
-import type { DType, HostArray } from "../../core/types.ts";
+import type { DType } from "../../core/types.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
-import { type Expr, fn1, mul, param, x, y } from "../../elementwise/expr.ts";
+import { type Expr, x } from "../../elementwise/expr.ts";
 import { updates } from "../../elementwise/updates.ts";
 import { KnapError } from "../../core/errors.ts";
 import { blasStorage } from "../blas_storage.ts";
+import { denseRun, deviceLevel1, type Fold, packed, spanEnd, unpack } from "../device_level1.ts";
 import { atOrAbove, below } from "../../core/floats.ts";
 import { CLBLAST, type CLBlast, clblastErrors } from "../../../ffi/clblast.ts";
 import { clErrors } from "../../../ffi/opencl.ts";
 import type { ClBuffer, ClRuntime } from "./runtime.ts";
 import {
-  type Fold,
   lineSumsKernel,
   mapKernel,
   PARTIALS,
@@ -28,17 +28,6 @@ import {
 } from "./kernels.ts";
 import { openclDnn } from "./dnn.ts";
 import { openclTensors } from "./tensors.ts";
-
-const absX = fn1("abs", x);
-
-/** The index one past the last entry an operand touches. */
-function spanEnd(o: Operand): number {
-  if (o.rows === 0 || o.cols === 0) return o.offset;
-  return o.offset + (o.rows - 1) * o.rowStride + (o.cols - 1) * o.colStride + 1;
-}
-
-/** Whether an operand's entries are one dense column-major run. */
-const dense = (o: Operand) => o.rowStride === 1 && (o.cols === 1 || o.colStride === o.rows);
 
 /** Throws a KnapError for a CLBlast status other than success. */
 function blastCheck(status: number, what: string): void {
@@ -101,40 +90,19 @@ export function openclEngine(
     return await scalar("max", "id", x, [], line);
   }
 
-  async function nrm2(a: Operand): Promise<number> {
-    const ss = await scalar("sum", "sqr", mul(x, x), [], a);
-    if (Number.isNaN(ss)) return NaN; // only a NaN entry makes a sum of squares NaN
-    if (Number.isFinite(ss) && ss > (double ? 1e-290 : 1e-30)) return Math.sqrt(ss);
-    // Squares overflowed or underflowed: scale by the largest magnitude first.
-    const amax = await scalar("max", "abs", absX, [], a);
-    if (amax === 0 || !Number.isFinite(amax)) return amax;
-    const scaled = mul(param(0), x);
-    return amax * Math.sqrt(await scalar("sum", "sqr-scaled", mul(scaled, scaled), [1 / amax], a));
-  }
-
   const fill = (a: Operand, v: number) => mapKernel(rt, "fill", updates.fill, [v], a, a);
   /** c ← βc, where β = 0 writes zeros over whatever c held (NaN included). */
   const scaleOutput = (beta: number, c: Operand) =>
     beta === 0 ? fill(c, 0) : beta !== 1 && mapKernel(rt, "scale", updates.scale, [beta], c, c);
 
+  const level1 = deviceLevel1({
+    scalar,
+    lineMax,
+    map: (name, f, params, out, xs, ys) => mapKernel(rt, name, f, params, out, xs, ys),
+    swap: (xs, ys) => swapKernel(rt, xs, ys),
+  }, double ? 1e-290 : 1e-30);
   const blas: BlasEngine = {
-    dot: (a, b) => scalar("sum", "dot", mul(x, y), [], a, b),
-    sum: (a) => scalar("sum", "id", x, [], a),
-    asum: (a) => scalar("sum", "abs", absX, [], a),
-    nrm2,
-    nrm1: (a) => a.cols === 1 ? scalar("sum", "abs", absX, [], a) : lineMax(a, "cols"),
-    nrmi: (a) => a.cols === 1 ? scalar("max", "abs", absX, [], a) : lineMax(a, "rows"),
-    iamax: (a) => scalar("argmax", "abs", absX, [], a),
-    iamin: (a) => scalar("argmin", "abs", absX, [], a),
-    copy: (a, b) => mapKernel(rt, "copy", updates.copy, [], b, a),
-    swap: (a, b) => swapKernel(rt, a, b),
-    scal: (alpha, a) => mapKernel(rt, "scale", updates.scale, [alpha], a, a),
-    axpby(alpha, a, beta, b) {
-      if (beta === 0) mapKernel(rt, "scale", updates.scale, [alpha], b, a);
-      else if (beta === 1) mapKernel(rt, "axpy", updates.axpy, [alpha], b, a, b);
-      else mapKernel(rt, "axpby", updates.axpby, [alpha, beta], b, a, b);
-    },
-    fill,
+    ...level1,
     gemv(alpha, a, xs, beta, ys) {
       const m = a.rows, n = a.cols;
       if (m === 0) return;
@@ -240,18 +208,12 @@ export function openclEngine(
     write(src: HostOperand, dst: Operand): void {
       const n = dst.rows * dst.cols;
       if (n === 0) return;
-      const s = src.storage.buffer as HostArray;
-      const packed = new Arr(n);
-      for (let j = 0, k = 0; j < dst.cols; j++) {
-        for (let i = 0; i < dst.rows; i++, k++) {
-          packed[k] = s[src.offset + i * src.rowStride + j * src.colStride];
-        }
-      }
+      const data = packed(src, dst, new Arr(n));
       const buffer = dst.storage.buffer as ClBuffer;
-      if (dense(dst)) return rt.write(buffer, dst.offset * size, packed);
+      if (denseRun(dst)) return rt.write(buffer, dst.offset * size, data);
       // A strided destination: upload densely, then scatter on the device.
       const staging = rt.buffer(n * size);
-      rt.write(staging, 0, packed);
+      rt.write(staging, 0, data);
       const from = {
         storage: { buffer: staging, length: n, released: false },
         offset: 0,
@@ -270,14 +232,7 @@ export function openclEngine(
         src.offset * size,
         (spanEnd(src) - src.offset) * size,
       );
-      const data = new Arr(bytes.buffer);
-      const d = dst.storage.buffer;
-      for (let j = 0; j < src.cols; j++) {
-        for (let i = 0; i < src.rows; i++) {
-          d[dst.offset + i * dst.rowStride + j * dst.colStride] =
-            data[i * src.rowStride + j * src.colStride];
-        }
-      }
+      unpack(new Arr(bytes.buffer), src, dst);
     },
     synchronize: () => rt.synchronize(),
     blas,

@@ -13,6 +13,7 @@ import type { Operand } from "../../core/engine.ts";
 import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { ClArg, ClBuffer, ClRuntime } from "./runtime.ts";
+import type { Fold } from "../device_level1.ts";
 
 /**
  * NaN in, NaN out, as JavaScript computes: OpenCL's fmax/fmin and sign drop NaN, and its pow
@@ -137,9 +138,6 @@ __kernel void swap(${param("x")}, ${param("y")}, long rows, long n) {
     items(n),
   );
 }
-
-/** How a reduction folds. */
-export type Fold = "sum" | "max" | "argmax" | "argmin";
 
 const WG = 256;
 /** Partial results the first pass leaves: values, then indices (as T bits are not enough). */

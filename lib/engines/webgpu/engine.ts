@@ -7,9 +7,9 @@
  */
 
 import type { Engine, HostOperand, Operand } from "../../core/engine.ts";
-import type { DType, HostArray } from "../../core/types.ts";
+import type { DType } from "../../core/types.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
-import { type Expr, fn1, mul, param, x, y } from "../../elementwise/expr.ts";
+import { type Expr, x } from "../../elementwise/expr.ts";
 import { Runtime } from "./runtime.ts";
 import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
@@ -23,14 +23,7 @@ import { webgpuBatchNorm } from "./batch_norm.ts";
 import { gatherKernel } from "./gather.ts";
 import { adamKernel } from "./adam.ts";
 import { dense } from "./wgsl.ts";
-
-const absX = fn1("abs", x);
-
-/** The index one past the last entry an operand touches. */
-function spanEnd(o: Operand): number {
-  if (o.rows === 0 || o.cols === 0) return o.offset;
-  return o.offset + (o.rows - 1) * o.rowStride + (o.cols - 1) * o.colStride + 1;
-}
+import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
 /** Builds the engine over a device. */
 export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Runtime } {
@@ -69,17 +62,6 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     return await scalar("max", "id", x, [], out);
   }
 
-  async function nrm2(a: Operand): Promise<number> {
-    const ss = await scalar("sum", "sqr", mul(x, x), [], a);
-    if (Number.isNaN(ss)) return NaN; // only a NaN entry makes a sum of squares NaN
-    if (Number.isFinite(ss) && ss > 1e-30) return Math.sqrt(ss);
-    // Squares overflowed or underflowed float32: scale by the largest magnitude first.
-    const amax = await scalar("max", "abs", absX, [], a);
-    if (amax === 0 || !Number.isFinite(amax)) return amax;
-    const scaled = mul(param(0), x);
-    return amax * Math.sqrt(await scalar("sum", "sqr-scaled", mul(scaled, scaled), [1 / amax], a));
-  }
-
   const engine: Engine & { readonly runtime: Runtime } = {
     runtime: rt,
     name: "webgpu",
@@ -95,21 +77,15 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     write(src: HostOperand, dst: Operand): void {
       const n = dst.rows * dst.cols;
       if (n === 0) return;
-      const s = src.storage.buffer as HostArray;
-      const packed = new Float32Array(n);
-      for (let j = 0, k = 0; j < dst.cols; j++) {
-        for (let i = 0; i < dst.rows; i++, k++) {
-          packed[k] = s[src.offset + i * src.rowStride + j * src.colStride];
-        }
-      }
+      const data = packed(src, dst, new Float32Array(n));
       const buffer = dst.storage.buffer as GPUBuffer;
-      if (dst.rowStride === 1 && (dst.cols === 1 || dst.colStride === dst.rows)) {
-        rt.write(buffer, dst.offset * 4, packed);
+      if (denseRun(dst)) {
+        rt.write(buffer, dst.offset * 4, data);
         return;
       }
       // A strided destination: upload densely, then scatter on the device.
       const staging = rt.buffer(n);
-      rt.write(staging, 0, packed);
+      rt.write(staging, 0, data);
       mapKernel(rt, "copy", updates.copy, [], dst, dense(staging, dst.rows, dst.cols));
       rt.free(staging);
       rt.flush();
@@ -121,33 +97,16 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
         src.offset * 4,
         (spanEnd(src) - src.offset) * 4,
       );
-      const d = dst.storage.buffer;
-      for (let j = 0; j < src.cols; j++) {
-        for (let i = 0; i < src.rows; i++) {
-          d[dst.offset + i * dst.rowStride + j * dst.colStride] =
-            data[i * src.rowStride + j * src.colStride];
-        }
-      }
+      unpack(data, src, dst);
     },
     synchronize: () => rt.synchronize(),
     blas: {
-      dot: (a, b) => scalar("sum", "dot", mul(x, y), [], a, b),
-      sum: (a) => scalar("sum", "id", x, [], a),
-      asum: (a) => scalar("sum", "abs", absX, [], a),
-      nrm2,
-      nrm1: (a) => a.cols === 1 ? scalar("sum", "abs", absX, [], a) : lineMax(a, "cols"),
-      nrmi: (a) => a.cols === 1 ? scalar("max", "abs", absX, [], a) : lineMax(a, "rows"),
-      iamax: (a) => scalar("argmax", "abs", absX, [], a),
-      iamin: (a) => scalar("argmin", "abs", absX, [], a),
-      copy: (a, b) => mapKernel(rt, "copy", updates.copy, [], b, a),
-      swap: (a, b) => swapKernel(rt, a, b),
-      scal: (alpha, a) => mapKernel(rt, "scale", updates.scale, [alpha], a, a),
-      axpby(alpha, a, beta, b) {
-        if (beta === 0) mapKernel(rt, "scale", updates.scale, [alpha], b, a);
-        else if (beta === 1) mapKernel(rt, "axpy", updates.axpy, [alpha], b, a, b);
-        else mapKernel(rt, "axpby", updates.axpby, [alpha, beta], b, a, b);
-      },
-      fill: (a, v) => mapKernel(rt, "fill", updates.fill, [v], a, a),
+      ...deviceLevel1({
+        scalar,
+        lineMax,
+        map: (name, f, params, out, xs, ys) => mapKernel(rt, name, f, params, out, xs, ys),
+        swap: (xs, ys) => swapKernel(rt, xs, ys),
+      }, 1e-30),
       gemv: (alpha, a, xs, beta, ys) => gemvKernel(rt, alpha, a, xs, beta, ys),
       ger: (alpha, xs, ys, a) => gerKernel(rt, alpha, xs, ys, a),
       gemm: (alpha, a, b, beta, c) => gemmKernel(rt, alpha, a, b, beta, c),

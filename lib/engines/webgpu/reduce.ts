@@ -17,8 +17,8 @@ const PARTIALS = 256;
 export const SCRATCH = 1024;
 const RESULT = 512;
 
-/** How partial results combine. */
-export type Fold = "sum" | "max" | "argmax" | "argmin";
+import type { Fold } from "../device_level1.ts";
+export type { Fold };
 
 // Folds over magnitudes: every entry beats −1, and ∞ ties with argmin's start (index 2³² − 1).
 const identity: Record<Fold, string> = {
