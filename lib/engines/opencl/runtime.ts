@@ -12,23 +12,16 @@
  */
 
 import { KnapError } from "../../core/errors.ts";
+import { helpers, type KernelArg, type KernelRuntime } from "../kernelc/runtime.ts";
 import { CL, clErrors, type OpenCL } from "../../../ffi/opencl.ts";
 
-/** A device buffer: its handle and size. */
+/** An OpenCL buffer: its handle and size. */
 export interface ClBuffer {
   /** The cl_mem handle. */
   readonly mem: Deno.PointerObject;
   /** Its size in bytes. */
   readonly bytes: number;
 }
-
-/** A kernel argument: a buffer, or a scalar of an OpenCL C type. */
-export type ClArg =
-  | ClBuffer
-  | { readonly int: number }
-  | { readonly long: number }
-  | { readonly double: number }
-  | { readonly real: number };
 
 /** What the runtime found about its device. */
 export interface ClDeviceInfo {
@@ -89,7 +82,24 @@ export function listDevices(
 }
 
 /** One device's context, queue, programs and buffers. */
-export class ClRuntime {
+/** The kernels' macros in OpenCL C. */
+const macros = `
+#define KERNEL __kernel void
+#define WG_KERNEL(n) __kernel __attribute__((reqd_work_group_size(n, 1, 1))) void
+#define GLOBAL __global
+#define SHARED __local
+#define SYNC barrier(CLK_LOCAL_MEM_FENCE)
+#define GID get_global_id(0)
+#define GSIZE get_global_size(0)
+#define LID get_local_id(0)
+#define GROUP get_group_id(0)
+#define FN inline
+#define MULHI mul_hi
+#define UINT4(a, b, c, d) (uint4)(a, b, c, d)
+#define UINT2(a, b) (uint2)(a, b)
+`;
+
+export class ClRuntime implements KernelRuntime {
   readonly cl: OpenCL;
   readonly device: Deno.PointerObject;
   readonly context: Deno.PointerObject;
@@ -298,12 +308,12 @@ export class ClRuntime {
   }
 
   /** Sets the arguments and queues `global` work items in groups of `local` (or the device's choice). */
-  launch(kernel: Deno.PointerObject, args: readonly ClArg[], global: number, local?: number): void {
-    const cl = this.cl;
+  launch(handle: unknown, args: readonly KernelArg[], global: number, local?: number): void {
+    const cl = this.cl, kernel = handle as Deno.PointerObject;
     args.forEach((a, i) => {
       let status: number;
-      if ("mem" in a) {
-        this.#word[0] = BigInt(Deno.UnsafePointer.value(a.mem));
+      if ("bytes" in a) {
+        this.#word[0] = BigInt(Deno.UnsafePointer.value((a as ClBuffer).mem));
         status = cl.clSetKernelArg(kernel, i, 8n, this.#word);
       } else if ("int" in a) {
         this.#int[0] = a.int;
@@ -343,6 +353,12 @@ export class ClRuntime {
 
   /** Whether scalar arguments are doubles: set by the engine for its dtype. */
   double = false;
+
+  /** The kernels' header in OpenCL C. */
+  prelude(wide = false): string {
+    const fp64 = this.double || wide ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : "";
+    return `${fp64}${macros}typedef ${this.double ? "double" : "float"} T;\n${helpers}`;
+  }
 
   /** The programs compiled so far, for tests of the cache. */
   get programs(): number {

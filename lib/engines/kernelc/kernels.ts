@@ -1,7 +1,8 @@
 /**
- * OpenCL C for the engine: the elementwise table's expressions through the shared emitter (the
- * OpenCL C dialect), and the kernels over operands of any strides — map, swap, two-pass
- * reductions, line sums, Philox — each written once for float and double (`T`).
+ * The C kernels of the device engines that compile C at run time (OpenCL, CUDA): the elementwise
+ * table's expressions through the shared emitter (the C dialect), and the kernels over operands
+ * of any strides — map, swap, two-pass reductions, line sums, Philox — each written once for
+ * float and double (`T`) and for both languages (the runtime's prelude defines the macros).
  *
  * An operand travels as four arguments: its buffer, offset, row stride and column stride; entry
  * k of an operand with `rows` rows is (k mod rows, k div rows).
@@ -12,35 +13,11 @@
 import type { Operand } from "../../core/engine.ts";
 import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Expr } from "../../elementwise/expr.ts";
-import type { ClArg, ClBuffer, ClRuntime } from "./runtime.ts";
+import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
 import type { Fold } from "../device_level1.ts";
 
-/**
- * NaN in, NaN out, as JavaScript computes: OpenCL's fmax/fmin and sign drop NaN, and its pow
- * gives 1 for pow(1, NaN) and pow(−1, ±∞) where JavaScript gives NaN.
- */
-const helpers = `
-inline T keep_(T r, T a) { return isnan(a) ? a : r; }
-inline T max_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmax(a, b); }
-inline T min_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmin(a, b); }
-inline T gt0_(T c, T t, T e) { return isnan(c) ? c : (c > (T)0 ? t : e); }
-inline T pow_(T x, T p) {
-  if (p == (T)0) return (T)1;
-  if (isnan(x) || isnan(p)) return x + p;
-  if (fabs(x) == (T)1 && isinf(p)) return (T)NAN;
-  return pow(x, p);
-}
-`;
-
-/** The source header: the type, double precision where asked, the helpers. */
-export function prelude(double: boolean): string {
-  return double
-    ? `#pragma OPENCL EXTENSION cl_khr_fp64 : enable\ntypedef double T;\n${helpers}`
-    : `typedef float T;\n${helpers}`;
-}
-
-/** OpenCL C over `xv`, `yv` and the parameters `p0…p3`. */
-export const openclDialect: Dialect = {
+/** C (OpenCL C and CUDA C alike) over `xv`, `yv` and the parameters `p0…p3`. */
+export const cDialect: Dialect = {
   x: "xv",
   y: "yv",
   param: (i) => `p${i}`,
@@ -64,17 +41,17 @@ export const openclDialect: Dialect = {
   ifPositive: (c, t, e) => `gt0_(${c}, ${t}, ${e})`,
 };
 
-/** An expression as OpenCL C. */
-export const emitOpenCL = (e: Expr): string => emit(e, openclDialect);
+/** An expression as C. */
+export const emitC = (e: Expr): string => emit(e, cDialect);
 
 /** The parameter list of operand `name`. */
-const param = (name: string) => `__global T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+const param = (name: string) => `GLOBAL T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
 /** Entry (i, j) of operand `name`. */
 const at = (name: string, i: string, j: string) =>
   `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
 /** The arguments of an operand. */
-export const operandArgs = (o: Operand): ClArg[] => [
-  o.storage.buffer as ClBuffer,
+export const operandArgs = (o: Operand): KernelArg[] => [
+  o.storage.buffer as DeviceBuffer,
   { long: o.offset },
   { long: o.rowStride },
   { long: o.colStride },
@@ -85,7 +62,7 @@ export const items = (n: number): number => Math.min(n, 1 << 18);
 
 /** out ← f(x[, y]; params) entry by entry. `name` keys the compiled kernel. */
 export function mapKernel(
-  rt: ClRuntime,
+  rt: KernelRuntime,
   name: string,
   f: Expr,
   params: readonly number[],
@@ -97,14 +74,14 @@ export function mapKernel(
   if (n === 0) return;
   const two = ys !== undefined;
   const kernel = rt.kernel(`map:${name}:${two}`, "map", () =>
-    `${prelude(rt.double)}
-__kernel void map(${param("o")}, ${param("x")}, ${two ? `${param("y")}, ` : ""}
+    `${rt.prelude()}
+KERNEL map(${param("o")}, ${param("x")}, ${two ? `${param("y")}, ` : ""}
                   long rows, long n, T p0, T p1, T p2, T p3) {
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+  for (long k = GID; k < n; k += GSIZE) {
     long i = k % rows, j = k / rows;
     T xv = ${at("x", "i", "j")};
     ${two ? `T yv = ${at("y", "i", "j")};` : ""}
-    ${at("o", "i", "j")} = ${emitOpenCL(f)};
+    ${at("o", "i", "j")} = ${emitC(f)};
   }
 }`);
   const p = [0, 1, 2, 3].map((i) => ({ real: params[i] ?? 0 }));
@@ -119,13 +96,13 @@ __kernel void map(${param("o")}, ${param("x")}, ${two ? `${param("y")}, ` : ""}
 }
 
 /** x ↔ y. */
-export function swapKernel(rt: ClRuntime, xs: Operand, ys: Operand): void {
+export function swapKernel(rt: KernelRuntime, xs: Operand, ys: Operand): void {
   const n = xs.rows * xs.cols;
   if (n === 0) return;
   const kernel = rt.kernel("swap", "swap", () =>
-    `${prelude(rt.double)}
-__kernel void swap(${param("x")}, ${param("y")}, long rows, long n) {
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+    `${rt.prelude()}
+KERNEL swap(${param("x")}, ${param("y")}, long rows, long n) {
+  for (long k = GID; k < n; k += GSIZE) {
     long i = k % rows, j = k / rows;
     T t = ${at("x", "i", "j")};
     ${at("x", "i", "j")} = ${at("y", "i", "j")};
@@ -148,13 +125,13 @@ export const PARTIALS = 256;
  * into `values`/`indices` [0, groups), then the result into slot PARTIALS of each.
  */
 export function reduceKernels(
-  rt: ClRuntime,
+  rt: KernelRuntime,
   fold: Fold,
   name: string,
   f: Expr,
   params: readonly number[],
-  values: ClBuffer,
-  indices: ClBuffer,
+  values: DeviceBuffer,
+  indices: DeviceBuffer,
   a: Operand,
   b?: Operand,
 ): void {
@@ -173,13 +150,13 @@ export function reduceKernels(
   const body = (read: string) =>
     paired
       ? `T bv = ${start}; long bi = LONG_MAX;
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+  for (long k = GID; k < n; k += GSIZE) {
     ${read}
     bool nv = isnan(v);
     if (nv != isnan(bv) ? nv : (nv ? i < bi : (${better} || (v == bv && i < bi)))) { bv = v; bi = i; }
   }
   sv[l] = bv; si[l] = bi;
-  barrier(CLK_LOCAL_MEM_FENCE);
+  SYNC;
   for (int h = ${WG / 2}; h > 0; h >>= 1) {
     if (l < h) {
       T v = sv[l + h]; long i = si[l + h]; T cv = sv[l]; long ci = si[l];
@@ -190,35 +167,35 @@ export function reduceKernels(
         sv[l] = v; si[l] = i;
       }
     }
-    barrier(CLK_LOCAL_MEM_FENCE);
+    SYNC;
   }`
       : `T a = ${start};
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) { ${read} a = ${combine}; }
+  for (long k = GID; k < n; k += GSIZE) { ${read} a = ${combine}; }
   sv[l] = a;
-  barrier(CLK_LOCAL_MEM_FENCE);
+  SYNC;
   for (int h = ${WG / 2}; h > 0; h >>= 1) {
     if (l < h) { T v = sv[l + h]; T a = sv[l]; sv[l] = ${combine}; }
-    barrier(CLK_LOCAL_MEM_FENCE);
+    SYNC;
   }`;
   const first = rt.kernel(`fold:${fold}:${name}:${two}`, "fold", () =>
-    `${prelude(rt.double)}
-__kernel __attribute__((reqd_work_group_size(${WG}, 1, 1)))
-void fold(${param("x")}, ${two ? `${param("y")}, ` : ""}long rows, long n, T p0, T p1, T p2, T p3,
-          __global T* pv, __global long* pi) {
-  __local T sv[${WG}]; __local long si[${WG}];
-  int l = get_local_id(0);
+    `${rt.prelude()}
+WG_KERNEL(${WG}) fold(${param("x")}, ${
+      two ? `${param("y")}, ` : ""
+    }long rows, long n, T p0, T p1, T p2, T p3,
+          GLOBAL T* pv, GLOBAL long* pi) {
+  SHARED T sv[${WG}]; SHARED long si[${WG}];
+  int l = LID;
   ${
       body(`long r = k % rows, c = k / rows; T xv = ${at("x", "r", "c")};
-    ${two ? `T yv = ${at("y", "r", "c")};` : ""} T v = ${emitOpenCL(f)}; long i = k;`)
+    ${two ? `T yv = ${at("y", "r", "c")};` : ""} T v = ${emitC(f)}; long i = k;`)
     }
-  if (l == 0) { pv[get_group_id(0)] = sv[0]; ${paired ? "pi[get_group_id(0)] = si[0];" : ""} }
+  if (l == 0) { pv[GROUP] = sv[0]; ${paired ? "pi[GROUP] = si[0];" : ""} }
 }`);
   const final = rt.kernel(`fold:${fold}:partials`, "partials", () =>
-    `${prelude(rt.double)}
-__kernel __attribute__((reqd_work_group_size(${WG}, 1, 1)))
-void partials(long n, __global T* pv, __global long* pi) {
-  __local T sv[${WG}]; __local long si[${WG}];
-  int l = get_local_id(0);
+    `${rt.prelude()}
+WG_KERNEL(${WG}) partials(long n, GLOBAL T* pv, GLOBAL long* pi) {
+  SHARED T sv[${WG}]; SHARED long si[${WG}];
+  int l = LID;
   ${body(`T v = pv[k]; long i = ${paired ? "pi[k]" : "k"};`)}
   if (l == 0) { pv[${PARTIALS}] = sv[0]; ${paired ? `pi[${PARTIALS}] = si[0];` : ""} }
 }`);
@@ -243,17 +220,17 @@ void partials(long n, __global T* pv, __global long* pi) {
 
 /** line[l] ← Σ |a| along each column (`cols`) or each row (`rows`) of a. */
 export function lineSumsKernel(
-  rt: ClRuntime,
-  line: ClBuffer,
+  rt: KernelRuntime,
+  line: DeviceBuffer,
   a: Operand,
   along: "cols" | "rows",
 ): void {
   const count = along === "cols" ? a.cols : a.rows;
   const kernel = rt.kernel(`lines:${along}`, "lines", () =>
-    `${prelude(rt.double)}
-__kernel void lines(${param("x")}, long rows, long cols, __global T* out) {
-  for (long l = get_global_id(0); l < ${along === "cols" ? "cols" : "rows"};
-       l += get_global_size(0)) {
+    `${rt.prelude()}
+KERNEL lines(${param("x")}, long rows, long cols, GLOBAL T* out) {
+  for (long l = GID; l < ${along === "cols" ? "cols" : "rows"};
+       l += GSIZE) {
     T s = (T)0;
     for (long k = 0; k < ${along === "cols" ? "rows" : "cols"}; k++) {
       s += fabs(${along === "cols" ? at("x", "k", "l") : at("x", "l", "k")});
@@ -266,17 +243,17 @@ __kernel void lines(${param("x")}, long rows, long cols, __global T* out) {
 
 /** Philox4x32-10, as every engine draws it: entry k takes lane k mod 4 of block offset + ⌊k/4⌋. */
 const philox = `
-uint4 philox(uint4 c, uint2 key) {
+FN uint4 philox(uint4 c, uint2 key) {
   for (int r = 0; r < 10; r++) {
-    uint hi0 = mul_hi(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
-    uint hi1 = mul_hi(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
-    c = (uint4)(hi1 ^ c.y ^ key.x, lo1, hi0 ^ c.w ^ key.y, lo0);
-    key += (uint2)(0x9E3779B9u, 0xBB67AE85u);
+    uint hi0 = MULHI(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
+    uint hi1 = MULHI(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
+    c = UINT4(hi1 ^ c.y ^ key.x, lo1, hi0 ^ c.w ^ key.y, lo0);
+    key.x += 0x9E3779B9u; key.y += 0xBB67AE85u;
   }
   return c;
 }
-inline double unit(uint r) { return ((double)r + 0.5) * 2.3283064365386963e-10; }
-inline uint lane(uint4 v, long k) { int l = (int)(k & 3); return l == 0 ? v.x : l == 1 ? v.y : l == 2 ? v.z : v.w; }
+FN double unit(uint r) { return ((double)r + 0.5) * 2.3283064365386963e-10; }
+FN uint lane(uint4 v, long k) { int l = (int)(k & 3); return l == 0 ? v.x : l == 1 ? v.y : l == 2 ? v.z : v.w; }
 `;
 
 /**
@@ -284,7 +261,7 @@ inline uint lane(uint4 v, long k) { int l = (int)(k & 3); return l == 0 ? v.x : 
  * The transforms run in double where the device has it, as the js engine computes them.
  */
 export function randomKernel(
-  rt: ClRuntime,
+  rt: KernelRuntime,
   kind: "uniform" | "normal",
   xs: Operand,
   a: number,
@@ -304,14 +281,12 @@ export function randomKernel(
         ((k & 1) == 0 ? cos(6.283185307179586 * unit(lane(r, (k & 2) + 1)))
                       : sin(6.283185307179586 * unit(lane(r, (k & 2) + 1)))))`;
   const src = () =>
-    `${wide && !rt.double ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : ""}${
-      prelude(rt.double)
-    }${wide ? philox : philox.replaceAll("double", "float")}
-__kernel void random(${param("x")}, long rows, long n, uint key0, uint key1, ulong offset,
+    `${rt.prelude(wide)}${wide ? philox : philox.replaceAll("double", "float")}
+KERNEL random(${param("x")}, long rows, long n, uint key0, uint key1, ulong offset,
                      ${wide ? "double" : "T"} p0, ${wide ? "double" : "T"} p1, T p2, T p3) {
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+  for (long k = GID; k < n; k += GSIZE) {
     ulong block = offset + (ulong)(k >> 2);
-    uint4 r = philox((uint4)((uint)block, (uint)(block >> 32), 0u, 0u), (uint2)(key0, key1));
+    uint4 r = philox(UINT4((uint)block, (uint)(block >> 32), 0u, 0u), UINT2(key0, key1));
     ${at("x", "k % rows", "k / rows")} = ${draw};
   }
 }`;

@@ -1,5 +1,5 @@
 /**
- * The DNN primitives the OpenCL engine has of its own: softmax over columns, a minibatch's
+ * The DNN primitives the C-kernel engines (OpenCL, CUDA) have of their own: softmax over columns, a minibatch's
  * gathered columns and Adam's step, each one kernel. Inner products, reductions and tensor
  * operations without a method here take the public functions' compositions (or say the engine
  * has none).
@@ -8,23 +8,23 @@
  */
 
 import type { DnnEngine, Operand } from "../../core/engine.ts";
-import type { ClRuntime } from "./runtime.ts";
-import { items, operandArgs, prelude } from "./kernels.ts";
+import type { KernelRuntime } from "./runtime.ts";
+import { items, operandArgs } from "./kernels.ts";
 
-const param = (name: string) => `__global T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+const param = (name: string) => `GLOBAL T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
 const at = (name: string, i: string, j: string) =>
   `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
 
 /** The primitives over a runtime. */
-export function openclDnn(rt: ClRuntime): DnnEngine {
+export function kernelDnn(rt: KernelRuntime): DnnEngine {
   let indexBuffer = rt.scratch(4 * 1024);
   return {
     softmax(x: Operand, out: Operand, log: boolean): void {
       if (x.rows === 0 || x.cols === 0) return;
       const kernel = rt.kernel(`softmax:${log}`, "softmax", () =>
-        `${prelude(rt.double)}
-__kernel void softmax(${param("o")}, ${param("x")}, long rows, long cols) {
-  for (long j = get_global_id(0); j < cols; j += get_global_size(0)) {
+        `${rt.prelude()}
+KERNEL softmax(${param("o")}, ${param("x")}, long rows, long cols) {
+  for (long j = GID; j < cols; j += GSIZE) {
     T m = ${at("x", "0", "j")};
     for (long i = 1; i < rows; i++) m = max_(m, ${at("x", "i", "j")});
     T s = (T)0;
@@ -53,9 +53,9 @@ __kernel void softmax(${param("o")}, ${param("x")}, long rows, long cols) {
       }
       rt.write(indexBuffer, 0, indices);
       const kernel = rt.kernel("gather", "gather", () =>
-        `${prelude(rt.double)}
-__kernel void gather(${param("o")}, ${param("x")}, __global const int* idx, long rows, long n) {
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+        `${rt.prelude()}
+KERNEL gather(${param("o")}, ${param("x")}, GLOBAL const int* idx, long rows, long n) {
+  for (long k = GID; k < n; k += GSIZE) {
     long i = k % rows, j = k / rows;
     ${at("o", "i", "j")} = ${at("x", "i", "idx[j]")};
   }
@@ -71,10 +71,10 @@ __kernel void gather(${param("o")}, ${param("x")}, __global const int* idx, long
       const n = w.rows * w.cols;
       if (n === 0) return;
       const kernel = rt.kernel("adam", "adam", () =>
-        `${prelude(rt.double)}
-__kernel void adam(${param("w")}, ${param("g")}, ${param("m")}, ${param("s")}, long rows, long n,
+        `${rt.prelude()}
+KERNEL adam(${param("w")}, ${param("g")}, ${param("m")}, ${param("s")}, long rows, long n,
                    T rate, T b1, T b2, T eps) {
-  for (long k = get_global_id(0); k < n; k += get_global_size(0)) {
+  for (long k = GID; k < n; k += GSIZE) {
     long i = k % rows, j = k / rows;
     T gv = ${at("g", "i", "j")};
     T mv = ((T)1 - b1) * gv + b1 * ${at("m", "i", "j")};

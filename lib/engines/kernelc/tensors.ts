@@ -1,5 +1,5 @@
 /**
- * Convolution, pooling and batch normalization on OpenCL: direct kernels over tensors of any
+ * Convolution, pooling and batch normalization in C kernels (OpenCL, CUDA): direct kernels over tensors of any
  * strides, one work item per entry written, one to three spatial dimensions as three (the
  * missing ones of extent 1). They compute what the js engine's loops compute — padding is zeros
  * that the weights (or the error) multiply, a max window's error goes to its first largest entry,
@@ -19,25 +19,29 @@ import type {
   TensorOperand,
 } from "../../core/engine.ts";
 import { padded3, spatial3 } from "../../tensor/spatial.ts";
-import type { ClArg, ClBuffer, ClRuntime } from "./runtime.ts";
-import { items, prelude } from "./kernels.ts";
+import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
+import { items } from "./kernels.ts";
 
 /** A tensor as kernel arguments: buffer, offset, then n, c and three spatial strides. */
-function tensorArgs(t: TensorOperand): ClArg[] {
+function tensorArgs(t: TensorOperand): KernelArg[] {
   const { s } = spatial3(t);
   const strides = [t.strides[0], t.strides.length > 1 ? t.strides[1] : 0, ...s];
-  return [t.storage.buffer as ClBuffer, { long: t.offset }, ...strides.map((v) => ({ long: v }))];
+  return [
+    t.storage.buffer as DeviceBuffer,
+    { long: t.offset },
+    ...strides.map((v) => ({ long: v })),
+  ];
 }
 
 /** The C parameters of tensor `p`, and the address of its entry (n, c, d, h, w). */
 const tparam = (p: string) =>
-  `__global T* ${p}, long ${p}o, long ${p}0, long ${p}1, long ${p}2, long ${p}3, long ${p}4`;
+  `GLOBAL T* ${p}, long ${p}o, long ${p}0, long ${p}1, long ${p}2, long ${p}3, long ${p}4`;
 const tat = (p: string, n: string, c: string, d: string, h: string, w: string) =>
   `${p}[${p}o + (${n}) * ${p}0 + (${c}) * ${p}1 + (${d}) * ${p}2 + (${h}) * ${p}3 + (${w}) * ${p}4]`;
 
 /** Scalar long parameters by name, and their arguments. */
 const longs = (names: string[]) => names.map((n) => `long ${n}`).join(", ");
-const longArgs = (values: number[]): ClArg[] => values.map((v) => ({ long: v }));
+const longArgs = (values: number[]): KernelArg[] => values.map((v) => ({ long: v }));
 
 /** The entry index k split into (a, b, c, d, e) over extents (·, B, C, D, E), row-major. */
 const split5 = (names: [string, string, string, string, string], ext: string[]) => `
@@ -51,7 +55,7 @@ const split5 = (names: [string, string, string, string, string], ext: string[]) 
 const GEOMETRY = ["SD", "SH", "SW", "PD", "PH", "PW", "DD", "DH", "DW"];
 
 /** The tensor primitives over a runtime. */
-export function openclTensors(rt: ClRuntime): DnnEngine {
+export function kernelTensors(rt: KernelRuntime): DnnEngine {
   return {
     convolution(
       pass: ConvolutionPass,
@@ -71,10 +75,10 @@ export function openclTensors(rt: ClRuntime): DnnEngine {
         ...padded3(g.padding, 0),
         ...padded3(g.dilation, 1),
       ];
-      const head = `${prelude(rt.double)}
-__kernel void conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")}, int hasB,
+      const head = `${rt.prelude()}
+KERNEL conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")}, int hasB,
                    ${longs(dimNames)}, ${longs(GEOMETRY)}, long total) {
-  for (long k = get_global_id(0); k < total; k += get_global_size(0)) {`;
+  for (long k = GID; k < total; k += GSIZE) {`;
       const source: Record<ConvolutionPass, string> = {
         // y(n, o, out) = Σ x(n, c, out·s − p + k·d) · w(o, c, k) + b(o); padding taps are zeros.
         forward: `${head}${split5(["n", "o", "od", "oh", "ow"], ["O", "OD", "OH", "OW"])}
@@ -141,9 +145,9 @@ __kernel void conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")
       ];
       const biasGradient = pass === "backwardWeights" && b !== undefined
         ? rt.kernel("conv:bias", "bias", () =>
-          `${prelude(rt.double)}
-__kernel void bias(${tparam("y")}, ${tparam("b")}, long N, long O, long OD, long OH, long OW) {
-  for (long o = get_global_id(0); o < O; o += get_global_size(0)) {
+          `${rt.prelude()}
+KERNEL bias(${tparam("y")}, ${tparam("b")}, long N, long O, long OD, long OH, long OW) {
+  for (long o = GID; o < O; o += GSIZE) {
     T acc = (T)0;
     for (long n = 0; n < N; n++) for (long d = 0; d < OD; d++) for (long h = 0; h < OH; h++)
     for (long w = 0; w < OW; w++) acc += ${tat("y", "n", "o", "d", "h", "w")};
@@ -202,7 +206,7 @@ const largest = window(`T v = ${tat("x", "n", "c", "id", "ih", "iw")};
       if (!isnan(bv) && (bd < 0 || isnan(v) || v > bv)) { bv = v; bd = id; bh = ih; bw = iw; }`);
 
 function pooling(
-  rt: ClRuntime,
+  rt: KernelRuntime,
   kind: PoolingKind,
   direction: "forward" | "backward",
   x: TensorOperand,
@@ -216,10 +220,10 @@ function pooling(
   const dimNames = ["N", "C", "ID", "IH", "IW", "OD", "OH", "OW"];
   const geometry = [...padded3(g.kernel, 1), ...padded3(g.strides, 1), ...padded3(g.padding, 0)];
   const size = "(KD * KH * KW)";
-  const head = `${prelude(rt.double)}
-__kernel void pool(${tparam("x")}, ${tparam("y")}, ${tparam("z")}, ${longs(dimNames)},
+  const head = `${rt.prelude()}
+KERNEL pool(${tparam("x")}, ${tparam("y")}, ${tparam("z")}, ${longs(dimNames)},
                    ${longs(WINDOW)}, long total) {
-  for (long k = get_global_id(0); k < total; k += get_global_size(0)) {`;
+  for (long k = GID; k < total; k += GSIZE) {`;
   const forward = `${head}${split5(["n", "c", "od", "oh", "ow"], ["C", "OD", "OH", "OW"])}
     ${
     kind === "max"
@@ -274,7 +278,7 @@ __kernel void pool(${tparam("x")}, ${tparam("y")}, ${tparam("z")}, ${longs(dimNa
 }
 
 function batchNorm(
-  rt: ClRuntime,
+  rt: KernelRuntime,
   pass: BatchNormPass,
   t: BatchNormOperands,
   epsilon: number,
@@ -282,10 +286,10 @@ function batchNorm(
   const N = t.x.shape[0], C = t.x.shape[1];
   const [D, H, W] = spatial3(t.x).e;
   const count = N * D * H * W;
-  const vec = (p: string) => `__global T* ${p}, long ${p}o, long ${p}s`;
+  const vec = (p: string) => `GLOBAL T* ${p}, long ${p}o, long ${p}s`;
   const vat = (p: string, c: string) => `${p}[${p}o + (${c}) * ${p}s]`;
-  const vecArgs = (o: TensorOperand): ClArg[] => [
-    o.storage.buffer as ClBuffer,
+  const vecArgs = (o: TensorOperand): KernelArg[] => [
+    o.storage.buffer as DeviceBuffer,
     { long: o.offset },
     { long: o.strides[0] },
   ];
@@ -311,9 +315,9 @@ function batchNorm(
      for (long w = 0; w < W; w++) { T xv = ${tat("x", "n", "c", "d", "h", "w")}; ${body} }`;
   const inv = `T inv = (T)1 / sqrt(${vat("v", "c")} + eps); T mu = ${vat("m", "c")};`;
   // Per channel: the statistics (training) or the sums of the backward pass.
-  const channels = `${prelude(rt.double)}
-__kernel void channels(${params}) {
-  for (long c = get_global_id(0); c < C; c += get_global_size(0)) {
+  const channels = `${rt.prelude()}
+KERNEL channels(${params}) {
+  for (long c = GID; c < C; c += GSIZE) {
     ${
     pass === "training"
       ? `T s = (T)0; ${each("s += xv;")}
@@ -326,9 +330,9 @@ __kernel void channels(${params}) {
   }
 }`;
   // Per entry: y = γ x̂ + β, or dx = γ/σ · (dy − dβ/m − x̂·dγ/m) with y holding dy.
-  const entries = `${prelude(rt.double)}
-__kernel void entries(${params}, long total) {
-  for (long k = get_global_id(0); k < total; k += get_global_size(0)) {
+  const entries = `${rt.prelude()}
+KERNEL entries(${params}, long total) {
+  for (long k = GID; k < total; k += GSIZE) {
     ${split5(["n", "c", "d", "h", "w"], ["C", "D", "H", "W"])}
     ${inv} T xv = ${tat("x", "n", "c", "d", "h", "w")}; T gamma = ${vat("g", "c")};
     ${

@@ -1,0 +1,163 @@
+/**
+ * A device engine from a runtime that compiles the C kernels (OpenCL's, CUDA's) and a BLAS
+ * library's products: memory and transfers, the level-1 BLAS, the elementwise table, the random
+ * streams and the DNN primitives are the same kernels on both; only gemm, gemv and ger differ.
+ *
+ * @module
+ */
+
+import type { BlasEngine, Engine, HostOperand, Operand } from "../../core/engine.ts";
+import type { DType } from "../../core/types.ts";
+import type { ElementwiseOp } from "../../elementwise/table.ts";
+import { type Expr, x } from "../../elementwise/expr.ts";
+import { updates } from "../../elementwise/updates.ts";
+import { denseRun, deviceLevel1, type Fold, packed, spanEnd, unpack } from "../device_level1.ts";
+import { atOrAbove, below } from "../../core/floats.ts";
+import type { DeviceBuffer, KernelRuntime } from "./runtime.ts";
+import {
+  lineSumsKernel,
+  mapKernel,
+  PARTIALS,
+  randomKernel,
+  reduceKernels,
+  swapKernel,
+} from "./kernels.ts";
+import { kernelDnn } from "./dnn.ts";
+import { kernelTensors } from "./tensors.ts";
+
+/** What the products need besides their operands: clearing and scaling an output. */
+export interface OutputKernels {
+  /** c ← v everywhere. */
+  fill(c: Operand, v: number): void;
+  /** c ← βc, where β = 0 writes zeros over whatever c held (NaN included). */
+  scaleOutput(beta: number, c: Operand): void;
+}
+
+/** Builds the engine `name` of one dtype over a runtime and a BLAS library's products. */
+export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
+  name: string,
+  rt: R,
+  dtype: "float32" | "float64",
+  products: (out: OutputKernels) => Pick<BlasEngine, "gemv" | "ger" | "gemm">,
+): Engine & { readonly runtime: R } {
+  const double = dtype === "float64";
+  rt.double = double;
+  const size = double ? 8 : 4;
+  const Arr = double ? Float64Array : Float32Array;
+  const values = rt.scratch((PARTIALS + 1) * size);
+  const indices = rt.scratch((PARTIALS + 1) * 8);
+  let lines = rt.scratch(1024 * size);
+
+  async function scalar(
+    fold: Fold,
+    kernel: string,
+    f: Expr,
+    params: number[],
+    a: Operand,
+    b?: Operand,
+  ): Promise<number> {
+    if (a.rows * a.cols === 0) return 0;
+    reduceKernels(rt, fold, kernel, f, params, values, indices, a, b);
+    if (fold === "argmax" || fold === "argmin") {
+      const r = await rt.read(indices, PARTIALS * 8, 8);
+      return Number(new BigInt64Array(r.buffer)[0]);
+    }
+    const r = await rt.read(values, PARTIALS * size, size);
+    return new Arr(r.buffer)[0];
+  }
+
+  async function lineMax(a: Operand, along: "cols" | "rows"): Promise<number> {
+    const count = along === "cols" ? a.cols : a.rows;
+    if (count === 0) return 0;
+    if (count * size > lines.bytes) {
+      rt.free(lines);
+      lines = rt.scratch(count * size);
+    }
+    lineSumsKernel(rt, lines, a, along);
+    const line = {
+      storage: { buffer: lines, length: count, released: false },
+      offset: 0,
+      rows: count,
+      cols: 1,
+      rowStride: 1,
+      colStride: count,
+    };
+    return await scalar("max", "id", x, [], line);
+  }
+
+  const fill = (a: Operand, v: number) => mapKernel(rt, "fill", updates.fill, [v], a, a);
+  const scaleOutput = (beta: number, c: Operand) => {
+    if (beta === 0) fill(c, 0);
+    else if (beta !== 1) mapKernel(rt, "scale", updates.scale, [beta], c, c);
+  };
+
+  const blas: BlasEngine = {
+    ...deviceLevel1({
+      scalar,
+      lineMax,
+      map: (kernel, f, params, out, xs, ys) => mapKernel(rt, kernel, f, params, out, xs, ys),
+      swap: (xs, ys) => swapKernel(rt, xs, ys),
+    }, double ? 1e-290 : 1e-30),
+    ...products({ fill, scaleOutput }),
+  };
+
+  return {
+    runtime: rt,
+    name,
+    location: "device",
+    collected: false,
+    maxEntries: Math.min(Math.floor(rt.info.maxAlloc / size), 2 ** 31 - 1),
+    alloc(d: DType, length: number): DeviceBuffer {
+      if (d !== dtype) throw new TypeError(`${name}: this engine holds ${dtype}, not ${d}`);
+      return rt.buffer(length * size);
+    },
+    free: (buffer: unknown) => rt.free(buffer as DeviceBuffer),
+    hostArray: () => undefined,
+    write(src: HostOperand, dst: Operand): void {
+      const n = dst.rows * dst.cols;
+      if (n === 0) return;
+      const data = packed(src, dst, new Arr(n));
+      const buffer = dst.storage.buffer as DeviceBuffer;
+      if (denseRun(dst)) return rt.write(buffer, dst.offset * size, data);
+      // A strided destination: upload densely, then scatter on the device.
+      const staging = rt.buffer(n * size);
+      rt.write(staging, 0, data);
+      const from = {
+        storage: { buffer: staging, length: n, released: false },
+        offset: 0,
+        rows: dst.rows,
+        cols: dst.cols,
+        rowStride: 1,
+        colStride: dst.rows,
+      };
+      mapKernel(rt, "copy", updates.copy, [], dst, from);
+      rt.free(staging);
+    },
+    async read(src: Operand, dst: HostOperand): Promise<void> {
+      if (src.rows === 0 || src.cols === 0) return;
+      const bytes = await rt.read(
+        src.storage.buffer as DeviceBuffer,
+        src.offset * size,
+        (spanEnd(src) - src.offset) * size,
+      );
+      unpack(new Arr(bytes.buffer), src, dst);
+    },
+    synchronize: () => rt.synchronize(),
+    blas,
+    math: {
+      map(op: ElementwiseOp, params: readonly number[], out: Operand, xs: Operand, ys?: Operand) {
+        mapKernel(rt, op.name, op.f, params, out, xs, ys);
+      },
+    },
+    rng: {
+      uniform(a, lo, hi, s) {
+        const f32 = !double;
+        const [first, last] = [atOrAbove(lo, f32), below(hi, f32)];
+        randomKernel(rt, "uniform", a, lo, hi, first, last, s.key0, s.key1, s.offset);
+      },
+      normal: (a, mu, sigma, s) =>
+        randomKernel(rt, "normal", a, mu, sigma, -Infinity, Infinity, s.key0, s.key1, s.offset),
+    },
+    dnn: { ...kernelDnn(rt), ...kernelTensors(rt) },
+  };
+}
