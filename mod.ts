@@ -100,6 +100,13 @@ export {
   openclFloat,
   type OpenCLOptions,
 } from "./lib/engines/opencl/mod.ts";
+export {
+  type CudaAvailability,
+  cudaAvailability,
+  cudaDouble,
+  cudaFloat,
+  type CudaOptions,
+} from "./lib/engines/cuda/mod.ts";
 export * from "./lib/blas.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";

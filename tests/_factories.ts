@@ -3,6 +3,9 @@
  * where its libraries load, WebGPU where an adapter is present, and the stand-in device.
  */
 import {
+  cudaAvailability,
+  cudaDouble,
+  cudaFloat,
   type Factory,
   jsDouble,
   jsFloat,
@@ -34,6 +37,10 @@ export const hostFactories: readonly Factory<"host">[] = [
 /** Whether OpenCL runs here (PoCL in CI). */
 export const opencl = await openclAvailability();
 
+/** Whether CUDA runs here (never in CI: it has no GPU). */
+export const cuda = await cudaAvailability();
+let cudaFactories: Factory<"device">[] | undefined;
+
 let webgpu: Factory<"device"> | undefined;
 let openclFactories: Factory<"device">[] | undefined;
 
@@ -43,12 +50,14 @@ export async function allFactories(): Promise<Factory[]> {
   if (opencl.available) {
     openclFactories ??= [await openclFloat(), ...(opencl.fp64 ? [await openclDouble()] : [])];
   }
+  if (cuda.available) cudaFactories ??= [await cudaFloat(), await cudaDouble()];
   return [
     ...hostFactories,
     deferredFloat,
     deferredDouble,
     ...(webgpu ? [webgpu] : []),
     ...(openclFactories ?? []),
+    ...(cudaFactories ?? []),
   ];
 }
 

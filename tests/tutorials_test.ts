@@ -3,7 +3,12 @@
  */
 import { assert, assertEquals } from "./conformance/assert.ts";
 import { sharedData } from "./data/_helpers.ts";
-import { nativeAvailability, openclAvailability, webgpuAvailability } from "../mod.ts";
+import {
+  cudaAvailability,
+  nativeAvailability,
+  openclAvailability,
+  webgpuAvailability,
+} from "../mod.ts";
 
 const gpu = await webgpuAvailability();
 const engines = [
@@ -78,7 +83,7 @@ Deno.test("tutorial 06 prints [0.44 0.44] on every factory present and across tw
   const results = out.match(/mxn:1x2.*\n\s+0\.44\s+0\.44\n/g) ?? [];
   const cl = await openclAvailability();
   const factories = 2 + (nativeAvailability().available ? 2 : 0) + (gpu.available ? 2 : 0) +
-    (cl.available ? (cl.fp64 ? 3 : 2) : 0);
+    (cl.available ? (cl.fp64 ? 3 : 2) : 0) + ((await cudaAvailability()).available ? 2 : 0);
   assert(results.length === factories, `${results.length} results, expected ${factories}:\n${out}`);
   if (cl.available) assert(/layer 1 on openclFloat, layer 2 on \w+, joined/.test(out), out);
   if (gpu.available) assert(/micro benchmark on WebGPU.*: [\d.]+ ms/.test(out), out);
@@ -215,14 +220,20 @@ Deno.test({
   },
 });
 
-Deno.test("an engine not built yet is refused with a clear message", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tutorials/01_representing_layers.ts", "--backend=cuda"],
-    stderr: "piped",
-    stdout: "null",
-  }).output();
-  assert(!out.success, "exits with an error");
-  assert(new TextDecoder().decode(out.stderr).includes("not built yet"), "says why");
+Deno.test({
+  name: "an engine this machine lacks (CUDA without a GPU) is refused with the reason",
+  ignore: (await cudaAvailability()).available,
+  async fn() {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "tutorials/01_representing_layers.ts", "--backend=cuda"],
+      stderr: "piped",
+      stdout: "null",
+    }).output();
+    assert(!out.success, "exits with an error");
+    const err = new TextDecoder().decode(out.stderr);
+    assert(err.startsWith("--backend=cuda: this engine cannot run here:"), err);
+    assert(!err.includes("    at "), `no stack trace:\n${err}`);
+  },
 });
 
 Deno.test("a tutorial that cannot get its data exits with an error and the command that fixes it", async () => {

@@ -3,14 +3,17 @@
  *
  * Nothing in the network code names an engine: every constructor takes a factory, and every
  * operation runs where its structures live. So one function builds and runs the book's network
- * on each factory present — the js engine, the native CPU engine, the GPU through WebGPU and
- * OpenCL (any OpenCL device: a GPU's driver, or PoCL on the CPU) — and layers on different
- * engines work together, joined by `transfer_`. On a GPU, work is queued
+ * on each factory present — the js engine, the native CPU engine, the GPU through WebGPU,
+ * OpenCL (any OpenCL device: a GPU's driver, or PoCL on the CPU) and CUDA — and layers on
+ * different engines work together, joined by `transfer_`. On a GPU, work is queued
  * and runs asynchronously: read results with `await transfer(x)`, and stop a benchmark's clock
  * only after `await synchronize(factory)`.
  * Run: `deno run -A tutorials/06_gpu_computing.ts [--no-bench] [--batch=N]`.
  */
 import {
+  cudaAvailability,
+  cudaDouble,
+  cudaFloat,
   type Factory,
   ge,
   type GEMatrix,
@@ -100,6 +103,15 @@ if (cl.available) {
 } else {
   console.log(`OpenCL: ${cl.reason}`);
 }
+const cu = await cudaAvailability();
+let cuda: Factory<"device"> | undefined;
+if (cu.available) {
+  cuda = await cudaFloat();
+  factories.push(await cudaDouble(), cuda);
+  console.log(`CUDA device: ${cu.device}`);
+} else {
+  console.log(`CUDA: ${cu.reason.split(" (tried")[0]}`);
+}
 
 for (const f of factories) {
   const [layer1, layer2] = thisParticularNetwork(f, 2);
@@ -131,8 +143,9 @@ if (webgpu !== undefined) {
 }
 
 if (opencl !== undefined) {
-  // Host, OpenCL and WebGPU in one chain: the hidden layer's output crosses devices by transfer_.
-  const second = webgpu ?? jsFloat;
+  // The book's mix: the first layer on OpenCL, the second on CUDA (else WebGPU, else the host),
+  // the hidden layer's output crossing devices by transfer_.
+  const second = cuda ?? webgpu ?? jsFloat;
   const [layer1] = thisParticularNetwork(opencl, 2);
   const [, layer2] = thisParticularNetwork(second, 2);
   using _l1 = layer1, _l2 = layer2;
@@ -178,4 +191,4 @@ if (webgpu !== undefined && !Deno.args.includes("--no-bench")) {
 }
 
 webgpu?.[Symbol.dispose]();
-for (const f of factories) if (f.engine.name === "opencl") f[Symbol.dispose]();
+for (const f of factories) if (f.location === "device" && f !== webgpu) f[Symbol.dispose]();

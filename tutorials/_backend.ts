@@ -4,12 +4,15 @@
  * yet say so instead of silently running somewhere else.
  */
 import {
+  cudaDouble,
+  cudaFloat,
   defaultDouble,
   defaultFloat,
   type Factory,
   type GEMatrix,
   jsDouble,
   jsFloat,
+  KnapError,
   nativeDouble,
   nativeFloat,
   openclAvailability,
@@ -30,8 +33,23 @@ export interface Backend {
   readonly float: Factory;
 }
 
-/** The backend named by `--backend=NAME` in args (default: the best CPU engine present). */
+/**
+ * The backend named by `--backend=NAME` in args (default: the best CPU engine present). An
+ * engine this machine lacks (no GPU, no driver, no library) ends the tutorial with the reason and
+ * exit code 1, not a stack trace.
+ */
 export async function backend(args: readonly string[] = Deno.args): Promise<Backend> {
+  try {
+    return await chosen(args);
+  } catch (e) {
+    if (!(e instanceof KnapError)) throw e;
+    const flag = args.find((a) => a.startsWith("--backend=")) ?? "--backend=default";
+    console.error(`${flag}: this engine cannot run here: ${e.message}`);
+    Deno.exit(1);
+  }
+}
+
+async function chosen(args: readonly string[]): Promise<Backend> {
   const flag = args.find((a) => a.startsWith("--backend="));
   const name = flag === undefined ? "default" : flag.slice("--backend=".length);
   switch (name) {
@@ -58,7 +76,7 @@ export async function backend(args: readonly string[] = Deno.args): Promise<Back
       return { name, double: float, float };
     }
     case "cuda":
-      throw new Error(`--backend=${name}: this engine is not built yet (see FEATURES.md)`);
+      return { name, double: await cudaDouble(), float: await cudaFloat() };
     default:
       throw new Error(`--backend=${name}: unknown; choose one of ${backends.join(", ")}`);
   }

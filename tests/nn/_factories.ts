@@ -1,5 +1,7 @@
 /** The factories the learning tests run on, made on demand (a WebGPU device only when used). */
 import {
+  cudaAvailability,
+  cudaFloat,
   type Factory,
   jsDouble,
   nativeAvailability,
@@ -17,6 +19,10 @@ export const gpu = await webgpuAvailability();
 export const opencl = await openclAvailability();
 
 let openclShared: Promise<Factory> | undefined;
+let cudaShared: Promise<Factory> | undefined;
+
+/** Whether CUDA runs here (never in CI). */
+export const cuda = await cudaAvailability();
 
 /** js float64, then `alsoOnJs`, then native float32, WebGPU and OpenCL where present. */
 export function learningFactories(...alsoOnJs: Factory[]): (() => Promise<Factory>)[] {
@@ -26,5 +32,6 @@ export function learningFactories(...alsoOnJs: Factory[]): (() => Promise<Factor
     ...(nativeAvailability().available ? [() => Promise.resolve(nativeFloat)] : []),
     ...(gpu.available ? [() => webgpuFloat()] : []),
     ...(opencl.available ? [() => (openclShared ??= openclFloat())] : []),
+    ...(cuda.available ? [() => (cudaShared ??= cudaFloat())] : []),
   ];
 }

@@ -74,6 +74,8 @@ export interface CuDeviceInfo {
   readonly sms: number;
   /** Total memory in bytes. */
   readonly memory: number;
+  /** The largest allocation knap makes: the device's memory. */
+  readonly maxAlloc: number;
   /** Every CUDA device computes in double precision. */
   readonly fp64: true;
 }
@@ -113,6 +115,7 @@ export class CuRuntime implements KernelRuntime {
         attribute(CU_ATTRIBUTE.COMPUTE_CAPABILITY_MINOR),
       sms: attribute(CU_ATTRIBUTE.MULTIPROCESSOR_COUNT),
       memory: Number(memory[0]),
+      maxAlloc: Number(memory[0]),
       fp64: true,
     };
     const handle = new BigUint64Array(1);
