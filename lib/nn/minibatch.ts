@@ -30,7 +30,8 @@ import { gatherColumns_ } from "../gather.ts";
 import { submatrix } from "../core/views.ts";
 import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { gradientDescent, type Optimizer } from "./optimizer.ts";
+import type { Communicator } from "../distributed/communicator.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
 import { trainingNetwork } from "./training.ts";
@@ -48,6 +49,13 @@ export interface MinibatchOptions extends SgdOptions {
   readonly shuffle?: "samples" | "batches";
   /** A seed for the shuffles and dropout's masks, an integer in [0, 2⁵³). */
   readonly seed?: number;
+  /**
+   * Data-parallel training over the processes of a job (`communicator()` of
+   * `@knap/knap/distributed`): rank 0's initial weights go to every rank, every rank shuffles
+   * alike and trains on its share of each batch (the batch must split evenly), and the
+   * gradients are averaged across ranks before every step. Host engines.
+   */
+  readonly communicator?: Communicator;
 }
 
 /**
@@ -90,34 +98,66 @@ export function sgdTrain<L extends Loc>(
   if (options.seed !== undefined) checkSeed("sgdTrain", options.seed);
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
-  const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const comm = options.communicator, parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
+  if (parts > 1) {
+    if (size % parts !== 0) {
+      throw new RangeError(
+        `sgdTrain: a batch of ${size} does not split evenly over ${parts} processes`,
+      );
+    }
+    if (net.factory.location !== "host") {
+      throw new TypeError("sgdTrain: data-parallel training runs on host engines");
+    }
+    // Every rank starts from rank 0's weights.
+    for (const l of net.layers) {
+      comm!.broadcast_(l.weights);
+      comm!.broadcast_(l.bias);
+    }
+  }
+  const local = size / parts;
+  // Every rank draws the same shuffles: one seed, rank 0's when none is given.
+  const seed = parts > 1
+    ? comm!.broadcastNumber(options.seed ?? Math.floor(Math.random() * 2 ** 31))
+    : options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const random = mulberry32(seed);
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
   // "samples": one batch buffer, filled by gathering the batch's columns.
-  const xb = byViews ? undefined : ge(x.factory, x.m, size);
-  const yb = byViews ? undefined : ge(net.factory, y.m, size);
-  const picked = new Int32Array(size);
+  // Each rank trains on its share of every batch: columns [rank·local, (rank + 1)·local).
+  const xb = byViews ? undefined : ge(x.factory, x.m, local);
+  const yb = byViews ? undefined : ge(net.factory, y.m, local);
+  const picked = new Int32Array(local);
   // "batches": a view per batch, the last one ending at the last sample.
-  const start = (b: number) => Math.min(b * size, n - size);
+  const start = (b: number) => Math.min(b * size, n - size) + rank * local;
   const xViews = byViews
-    ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, size))
+    ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, local))
     : [];
   const yViews = byViews
-    ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, size))
+    ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, local))
     : [];
-  const t = trainingNetwork(net, xb ?? xViews[0], options.optimizer, { seed: options.seed });
+  const t = trainingNetwork(
+    net,
+    xb ?? xViews[0],
+    options.optimizer ?? (parts > 1 ? gradientDescent() : undefined),
+    {
+      seed: options.seed,
+      reduceGradient: parts > 1 ? (g) => comm!.startAllReduce(g, "mean") : undefined,
+    },
+  );
   const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
     let target: GEMatrix<L>;
     if (byViews) {
       t.input(xViews[order[b]]);
       target = yViews[order[b]];
     } else {
-      for (let j = 0; j < size; j++) picked[j] = order[(b * size + j) % n];
+      for (let j = 0; j < local; j++) picked[j] = order[(b * size + rank * local + j) % n];
       gatherColumns_(x, picked, xb!);
       gatherColumns_(y, picked, yb!);
       target = yb!;
     }
-    return t.step(cost, target, eta, read);
+    const c = t.step(cost, target, eta, read);
+    // The batch's cost is the mean of the ranks' (equal shares).
+    return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
   };
 
   const release = () => {
@@ -134,7 +174,11 @@ export function sgdTrain<L extends Loc>(
   };
   let costs: number[] | Promise<number[]>;
   try {
-    costs = runEpochs("sgdTrain", host, [[epochs, options.eta]], options, epoch);
+    // Only rank 0 reports.
+    const watched = rank === 0
+      ? options
+      : { ...options, quiet: true, progress: 0, onProgress: undefined };
+    costs = runEpochs("sgdTrain", host, [[epochs, options.eta]], watched, epoch);
   } catch (e) {
     release();
     throw e;

@@ -73,6 +73,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   /** The first dropout mask's seed (seed · 1000003 mod 2⁵³), made once. */
   readonly #maskSeed: number | undefined;
   readonly #inputError: GEMatrix<L> | undefined;
+  readonly #reduce: TrainingOptions<L>["reduceGradient"];
   #masks = 0;
   #released = false;
 
@@ -87,6 +88,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       ? undefined
       : derivedSeed(options.seed, 1_000_003, 0);
     this.#inputError = options.inputError;
+    this.#reduce = options.reduceGradient;
     this.network = network;
     this.x = x;
     this.batch = x.n;
@@ -211,6 +213,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     const scale = 1 / this.batch;
     const step = ++this.#steps;
     const last = this.#layers.length - 1;
+    if (this.#reduce !== undefined) return this.#reducedBackward(eta, scale, step, this.#reduce);
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
       if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
@@ -231,6 +234,41 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
         g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
         g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
       }
+    }
+  }
+
+  /**
+   * Backward with the gradients reduced across processes: every layer's gradients are computed
+   * and their reductions started, last layer first, while the layers below still compute; then
+   * each waits and steps. (W moves only after every δ has been propagated through it.)
+   */
+  #reducedBackward(
+    eta: number,
+    scale: number,
+    step: number,
+    reduce: (g: Structure) => { wait(): void },
+  ): void {
+    const last = this.#layers.length - 1;
+    const pending: { t: TrainingLayer<L>; g: Gradients<L>; w: { wait(): void }[] }[] = [];
+    for (let l = last; l >= 0; l--) {
+      const t = this.#layers[l];
+      if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
+      if (l > 0) {
+        const below = this.#layers[l - 1];
+        mm_(t.weightsT, t.delta, below.delta);
+        if (below.mask !== undefined) mul_(below.delta, below.mask);
+      } else if (this.#inputError !== undefined) {
+        mm_(t.weightsT, t.delta, this.#inputError);
+      }
+      const g = t.gradients!;
+      mm_(scale, t.delta, t.inputT, 0, g.weights);
+      mv_(scale, t.delta, this.#ones, 0, g.bias);
+      pending.push({ t, g, w: [reduce(g.weights), reduce(g.bias)] });
+    }
+    for (const { t, g, w } of pending) {
+      for (const r of w) r.wait();
+      g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
+      g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
     }
   }
 
@@ -257,6 +295,11 @@ export interface TrainingOptions<L extends Loc = Loc> {
    * pass: the layers before this network — convolutions feeding dense layers — learn from it.
    */
   readonly inputError?: GEMatrix<L>;
+  /**
+   * Starts reducing a gradient (the batch's mean) across processes in place and returns what
+   * completes it: data-parallel training's all-reduce. Needs an optimizer.
+   */
+  readonly reduceGradient?: (g: Structure) => { wait(): void };
 }
 
 /** Throws unless the training network and its network are alive. */
@@ -305,6 +348,9 @@ export function trainingNetwork<L extends Loc>(
     );
   }
   if (options?.seed !== undefined) checkSeed("trainingNetwork", options.seed);
+  if (options?.reduceGradient !== undefined && optimizer === undefined) {
+    throw new TypeError("trainingNetwork: reduced gradients need an optimizer (gradientDescent())");
+  }
   const e = options?.inputError;
   if (e !== undefined) {
     liveMatrix("trainingNetwork", e, "inputError");

@@ -1,0 +1,292 @@
+/**
+ * A communicator over the processes `mpirun` started: rank, size, barrier, broadcast and
+ * all-reduce of knap structures in place. A program not started by `mpirun` gets a communicator
+ * of one process that loads no MPI at all, so the same program runs unchanged either way.
+ *
+ * Every collective is a non-blocking MPI call completed by polling with a deadline: a rank that
+ * waits longer than the timeout for the others throws a KnapError naming the operation, and the
+ * process's exit makes `mpirun` stop every rank — a failure never hangs the job.
+ *
+ * @module
+ */
+
+import type { Structure } from "../core/structures.ts";
+import type { HostArray } from "../core/types.ts";
+import { KnapError } from "../core/errors.ts";
+import { envVar } from "../core/env.ts";
+import { live } from "../core/checks.ts";
+import { alike } from "../core/construct.ts";
+import { copy_, scal_ } from "../blas.ts";
+import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
+
+/** How a reduction combines the ranks' values. */
+export type ReduceOp = "sum" | "mean";
+
+/** An all-reduce under way; `wait` completes it (or throws at the deadline). */
+export interface PendingReduce {
+  /** Completes the reduction into the structure it was started on, scaled for a mean. */
+  wait(): void;
+}
+
+/** The processes of one job. */
+export interface Communicator {
+  /** This process's index, 0 to size − 1. */
+  readonly rank: number;
+  /** How many processes. */
+  readonly size: number;
+  /** Whether MPI carries it (false for the one-process communicator). */
+  readonly mpi: boolean;
+  /** Returns once every rank has called it. */
+  barrier(): void;
+  /** x ← root's x on every rank; host structures. Returns x. */
+  broadcast_<S extends Structure>(x: S, root?: number): S;
+  /** x ← the sum (or mean) of every rank's x; host structures. Returns x. */
+  allReduce_<S extends Structure>(x: S, op?: ReduceOp): S;
+  /** Starts the all-reduce of x; the caller computes on and waits later. */
+  startAllReduce(x: Structure, op?: ReduceOp): PendingReduce;
+  /** The sum (or mean) of a number over the ranks. */
+  reduceNumber(v: number, op?: ReduceOp): number;
+  /** Root's number on every rank. */
+  broadcastNumber(v: number, root?: number): number;
+}
+
+/** Options of {@linkcode communicator}. */
+export interface CommunicatorOptions {
+  /** Seconds a collective may wait for the other ranks before it throws (default 60). */
+  readonly timeout?: number;
+}
+
+/** The host array behind a dense structure, or undefined when its entries have gaps. */
+function denseArray(x: Structure): HostArray | undefined {
+  const a = x.factory.engine.hostArray(x.storage.buffer);
+  if (a === undefined) return undefined;
+  const o = x as unknown as {
+    offset: number;
+    dim?: number;
+    stride?: number;
+    m?: number;
+    n?: number;
+    ld?: number;
+    layout?: string;
+  };
+  if (o.dim !== undefined) {
+    return o.stride === 1 || o.dim <= 1 ? a.subarray(o.offset, o.offset + o.dim) : undefined;
+  }
+  const m = o.m!, n = o.n!;
+  return o.ld === (o.layout === "row" ? n : m) || m * n <= 1
+    ? a.subarray(o.offset, o.offset + m * n)
+    : undefined;
+}
+
+class Local implements Communicator {
+  readonly rank = 0;
+  readonly size = 1;
+  readonly mpi = false;
+  barrier(): void {}
+  broadcast_<S extends Structure>(x: S): S {
+    live("broadcast_", x, "x");
+    return x;
+  }
+  allReduce_<S extends Structure>(x: S): S {
+    live("allReduce_", x, "x");
+    return x;
+  }
+  startAllReduce(x: Structure): PendingReduce {
+    live("allReduce_", x, "x");
+    return { wait() {} };
+  }
+  reduceNumber(v: number): number {
+    return v;
+  }
+  broadcastNumber(v: number): number {
+    return v;
+  }
+}
+
+class World implements Communicator {
+  readonly rank: number;
+  readonly size: number;
+  readonly mpi = true;
+  readonly #mpi: Mpi;
+  readonly #h: MpiHandles;
+  readonly #timeout: number;
+  readonly #flag = new Int32Array(1);
+
+  constructor(mpi: Mpi, handles: MpiHandles, timeout: number) {
+    this.#mpi = mpi;
+    this.#h = handles;
+    this.#timeout = timeout;
+    const v = new Int32Array(1);
+    this.#check(mpi.MPI_Comm_rank(handles.world, v), "MPI_Comm_rank");
+    this.rank = v[0];
+    this.#check(mpi.MPI_Comm_size(handles.world, v), "MPI_Comm_size");
+    this.size = v[0];
+  }
+
+  #check(status: number, what: string): void {
+    if (status !== 0) throw new KnapError(`mpi: ${what} failed with code ${status}`, "mpi");
+  }
+
+  /** Polls a request until it completes, or throws at the deadline. */
+  #complete(request: BigUint64Array, what: string): void {
+    const deadline = performance.now() + this.#timeout * 1000;
+    for (;;) {
+      this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
+      if (this.#flag[0] !== 0) return;
+      if (performance.now() > deadline) {
+        throw new KnapError(
+          `${what}: rank ${this.rank} of ${this.size} waited ${this.#timeout} s for the others; ` +
+            "one may have failed (its error ends the job) or the timeout is too short",
+          "timeout",
+        );
+      }
+    }
+  }
+
+  barrier(): void {
+    const request = new BigUint64Array(1);
+    this.#check(this.#mpi.MPI_Ibarrier(this.#h.world, request), "MPI_Ibarrier");
+    this.#complete(request, "barrier");
+  }
+
+  /** The datatype and the dense host array of x: a staging copy where x has gaps. */
+  #operand(op: string, x: Structure): { data: HostArray; staged?: Structure } {
+    live(op, x, "x");
+    if (x.factory.location !== "host") {
+      throw new TypeError(
+        `${op}: ${x.factory.name} memory is not host memory; transfer it to the host (transfer_), ` +
+          "reduce there and transfer it back",
+      );
+    }
+    const data = denseArray(x);
+    if (data !== undefined) return { data };
+    const staged = copy_(x, alike(x));
+    return { data: denseArray(staged)!, staged };
+  }
+
+  #type(data: HostArray): Deno.PointerObject {
+    if (data instanceof Float64Array) return this.#h.double;
+    if (data instanceof Float32Array) return this.#h.float;
+    throw new TypeError("mpi: only float32 and float64 structures are sent");
+  }
+
+  broadcast_<S extends Structure>(x: S, root = 0): S {
+    const { data, staged } = this.#operand("broadcast_", x);
+    this.#root("broadcast_", root);
+    const request = new BigUint64Array(1);
+    this.#check(
+      this.#mpi.MPI_Ibcast(data, data.length, this.#type(data), root, this.#h.world, request),
+      "MPI_Ibcast",
+    );
+    this.#complete(request, "broadcast_");
+    if (staged !== undefined) {
+      copy_(staged, x);
+      staged[Symbol.dispose]();
+    }
+    return x;
+  }
+
+  #root(op: string, root: number): void {
+    if (!Number.isInteger(root) || root < 0 || root >= this.size) {
+      throw new RangeError(`${op}: root ${root} is not a rank of ${this.size}`);
+    }
+  }
+
+  startAllReduce(x: Structure, op: ReduceOp = "sum"): PendingReduce {
+    const { data, staged } = this.#operand("allReduce_", x);
+    const request = new BigUint64Array(1);
+    this.#check(
+      this.#mpi.MPI_Iallreduce(
+        this.#h.inPlace,
+        data,
+        data.length,
+        this.#type(data),
+        this.#h.sum,
+        this.#h.world,
+        request,
+      ),
+      "MPI_Iallreduce",
+    );
+    return {
+      wait: () => {
+        this.#complete(request, "allReduce_");
+        if (staged !== undefined) {
+          copy_(staged, x);
+          staged[Symbol.dispose]();
+        }
+        if (op === "mean") scal_(1 / this.size, x);
+      },
+    };
+  }
+
+  allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
+    this.startAllReduce(x, op).wait();
+    return x;
+  }
+
+  reduceNumber(v: number, op: ReduceOp = "sum"): number {
+    const data = Float64Array.of(v), request = new BigUint64Array(1);
+    this.#check(
+      this.#mpi.MPI_Iallreduce(
+        this.#h.inPlace,
+        data,
+        1,
+        this.#h.double,
+        this.#h.sum,
+        this.#h.world,
+        request,
+      ),
+      "MPI_Iallreduce",
+    );
+    this.#complete(request, "reduceNumber");
+    return op === "mean" ? data[0] / this.size : data[0];
+  }
+
+  broadcastNumber(v: number, root = 0): number {
+    this.#root("broadcastNumber", root);
+    const data = Float64Array.of(v), request = new BigUint64Array(1);
+    this.#check(
+      this.#mpi.MPI_Ibcast(data, 1, this.#h.double, root, this.#h.world, request),
+      "MPI_Ibcast",
+    );
+    this.#complete(request, "broadcastNumber");
+    return data[0];
+  }
+}
+
+let world: Communicator | undefined;
+
+/**
+ * The job's communicator: MPI's world when `mpirun` started this process (Open MPI sets
+ * `OMPI_COMM_WORLD_SIZE`), else one process of size 1 that loads nothing. MPI is initialized on
+ * the first call and finalized when the program ends normally.
+ *
+ * @example
+ * ```ts
+ * import { communicator } from "@knap/knap/distributed";
+ * import { dv, toArray } from "@knap/knap";
+ * const comm = communicator();
+ * using x = comm.allReduce_(dv([comm.rank + 1, 1]), "sum");
+ * if (comm.size === 1 && toArray(x).join() !== "1,1") throw new Error("unexpected");
+ * ```
+ */
+export function communicator(options: CommunicatorOptions = {}): Communicator {
+  const timeout = options.timeout ?? 60;
+  if (!(timeout > 0)) {
+    throw new RangeError(`communicator: timeout must be positive, got ${timeout}`);
+  }
+  if (world !== undefined) return world;
+  const launched = envVar("OMPI_COMM_WORLD_SIZE");
+  if (launched === undefined || Number(launched) <= 1) return (world = new Local());
+  const { mpi, handles } = openMpi();
+  const flag = new Int32Array(1);
+  mpi.MPI_Initialized(flag);
+  if (flag[0] === 0 && mpi.MPI_Init(null, null) !== 0) {
+    throw new KnapError("communicator: MPI_Init failed", "mpi");
+  }
+  globalThis.addEventListener("unload", () => {
+    mpi.MPI_Finalized(flag);
+    if (flag[0] === 0) mpi.MPI_Finalize();
+  });
+  return (world = new World(mpi, handles, timeout));
+}

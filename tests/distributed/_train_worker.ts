@@ -1,0 +1,50 @@
+/**
+ * One rank of the data-parallel tests (run by mpirun, or alone): trains chapter 14's regression
+ * data-parallel and writes its weights, as JSON, to DIR/<rank or "single">.json. Modes: "train";
+ * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
+ * while rank 0's timeout is 0.5 s).
+ */
+import { ge, jsDouble, randUniform_, toArray } from "../../mod.ts";
+import { communicator } from "../../lib/distributed/mod.ts";
+import {
+  adam,
+  fullyConnected,
+  inferenceNetwork,
+  init_,
+  quadraticCost_,
+  sgdTrain,
+} from "../../lib/nn/mod.ts";
+
+const [dir, mode = "train"] = Deno.args;
+const comm = communicator({ timeout: mode === "slow" ? 0.5 : 30 });
+if (mode === "fail" && comm.rank === 1) throw new Error("rank 1 fails on purpose");
+if (mode === "slow" && comm.rank === 1) await new Promise((r) => setTimeout(r, 3000));
+
+const n = 256;
+using x = randUniform_(ge(jsDouble, 4, n), { seed: 5 });
+const xs = toArray(x);
+using y = ge(
+  jsDouble,
+  1,
+  n,
+  Array.from(
+    { length: n },
+    (_, j) => Math.sin(xs[4 * j]) + Math.cos(xs[4 * j + 1]) + xs[4 * j + 2],
+  ),
+);
+// Every rank but 0 starts from other weights: the broadcast must replace them.
+using net = init_(
+  inferenceNetwork(jsDouble, 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]),
+  { seed: 3 + comm.rank },
+);
+const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
+  batch: 32,
+  eta: 0.01,
+  optimizer: adam(),
+  seed: 7,
+  communicator: comm,
+  quiet: true,
+});
+const weights = net.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]);
+const name = comm.size === 1 ? "single" : String(comm.rank);
+await Deno.writeTextFile(`${dir}/${name}.json`, JSON.stringify({ cost, weights, size: comm.size }));

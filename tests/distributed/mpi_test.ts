@@ -1,0 +1,123 @@
+/**
+ * Data-parallel training on Open MPI: two ranks started by `mpirun` end with the same weights as
+ * one process training on whole batches; a rank that fails stops the job with its error; a rank
+ * that waits past its timeout says so — never a hang. Skipped with the reason where `mpirun` is
+ * missing (Debian: apt install openmpi-bin).
+ */
+import { dv, KnapError, toArray } from "../../mod.ts";
+import { communicator } from "../../lib/distributed/mod.ts";
+import { assert, assertEquals } from "../conformance/assert.ts";
+
+const mpirun = await new Deno.Command("mpirun", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+const rootFlags = Deno.uid() === 0 ? ["--allow-run-as-root"] : [];
+if (!mpirun && (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("mpi")) {
+  Deno.test("[mpi] required by KNAP_REQUIRE_ENGINES but mpirun is missing", () => {
+    throw new Error("mpirun not found: apt install openmpi-bin");
+  });
+}
+const worker = new URL("_train_worker.ts", import.meta.url).pathname;
+
+async function launch(dir: string, mode: string, processes: number) {
+  const args = processes === 1 ? ["run", "-A", worker, dir, mode] : [
+    ...rootFlags,
+    "--oversubscribe",
+    "-np",
+    String(processes),
+    Deno.execPath(),
+    "run",
+    "-A",
+    worker,
+    dir,
+    mode,
+  ];
+  const started = performance.now();
+  const out = await new Deno.Command(processes === 1 ? Deno.execPath() : "mpirun", {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    env: { OMPI_MCA_btl: "self,tcp", OMPI_MCA_btl_tcp_if_include: "lo" },
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { ok: out.success, text, seconds: (performance.now() - started) / 1000 };
+}
+
+Deno.test("distributed: not started by mpirun, the communicator is one process and loads no MPI", () => {
+  const comm = communicator();
+  assertEquals([comm.rank, comm.size, comm.mpi], [0, 1, false]);
+  using x = dv([1, 2]);
+  comm.allReduce_(x, "mean");
+  comm.broadcast_(x);
+  comm.barrier();
+  assertEquals(Array.from(toArray(x)), [1, 2]);
+  assertEquals(comm.reduceNumber(3), 3);
+});
+
+Deno.test({
+  name: "distributed: two ranks under mpirun train to one process's weights",
+  ignore: !mpirun,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const two = await launch(dir, "train", 2);
+      assert(two.ok, two.text);
+      const single = await launch(dir, "train", 1);
+      assert(single.ok, single.text);
+      const read = async (n: string) => JSON.parse(await Deno.readTextFile(`${dir}/${n}.json`));
+      const [r0, r1, one] = [await read("0"), await read("1"), await read("single")];
+      assertEquals([r0.size, r1.size, one.size], [2, 2, 1]);
+      assertEquals(r0.weights, r1.weights, "both ranks hold the same weights, bit for bit");
+      assertEquals(r0.cost, r1.cost, "and report the same cost");
+      r0.weights.forEach((w: number, i: number) =>
+        assert(
+          Math.abs(w - one.weights[i]) < 1e-12 * (1 + Math.abs(w)),
+          `weight ${i}: ${w}, one process ${one.weights[i]}`,
+        )
+      );
+      assert(Math.abs(r0.cost - one.cost) < 1e-12, `cost ${r0.cost}, one process ${one.cost}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "distributed: a failing rank stops the job with its error; a timeout is an error, not a hang",
+  ignore: !mpirun,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const failed = await launch(dir, "fail", 2);
+      assert(!failed.ok && failed.text.includes("rank 1 fails on purpose"), failed.text);
+      assert(failed.seconds < 30, `the job ended in ${failed.seconds.toFixed(1)} s`);
+      const slow = await launch(dir, "slow", 2);
+      assert(!slow.ok && slow.text.includes("waited 0.5 s for the others"), slow.text);
+      assert(slow.seconds < 30, `the job ended in ${slow.seconds.toFixed(1)} s`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("distributed: a missing Open MPI names its packages", async () => {
+  const { openMpi } = await import("../../ffi/mpi.ts");
+  const before = Deno.env.get("KNAP_MPI");
+  Deno.env.set("KNAP_MPI", "/nonexistent/libmpi.so");
+  try {
+    let e: unknown;
+    try {
+      openMpi();
+    } catch (err) {
+      e = err;
+    }
+    assert(e instanceof KnapError && String(e).includes("libopenmpi3"), String(e));
+  } finally {
+    if (before === undefined) Deno.env.delete("KNAP_MPI");
+    else Deno.env.set("KNAP_MPI", before);
+  }
+});
