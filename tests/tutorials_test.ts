@@ -423,3 +423,39 @@ Deno.test({
     assert(gpuAccuracy > 0.3, `accuracy ${gpuAccuracy} after one epoch`);
   },
 });
+
+const mpirun = await new Deno.Command("mpirun", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+}).output().then((o) => o.success, () => false);
+Deno.test({
+  name: mpirun && boston !== undefined
+    ? "tutorial 32: two ranks under mpirun train Boston housing to one process's weights"
+    : "tutorial 32 skipped: it needs mpirun (apt install openmpi-bin) and the Boston data",
+  ignore: !mpirun || boston === undefined,
+  async fn() {
+    const out = await new Deno.Command("mpirun", {
+      args: [
+        ...(Deno.uid() === 0 ? ["--allow-run-as-root"] : []),
+        "--oversubscribe",
+        "-np",
+        "2",
+        Deno.execPath(),
+        "run",
+        "-A",
+        "tutorials/32_data_parallel.ts",
+        "--epochs=20",
+      ],
+      env: { OMPI_MCA_btl: "self,tcp", OMPI_MCA_btl_tcp_if_include: "lo" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert(out.success, `${text}\n${new TextDecoder().decode(out.stderr)}`);
+    expectInOrder(text, ["Chapter 32: 2 process(es) under mpirun (Open MPI)"]);
+    assert(text.includes("rank 0: 8 of every 16 samples"), text);
+    assert(text.includes("rank 1: 8 of every 16 samples"), text);
+    assert(text.includes("the ranks' weights equal one process's"), text);
+  },
+});

@@ -26,6 +26,8 @@ export type ReduceOp = "sum" | "mean";
 export interface PendingReduce {
   /** Completes the reduction into the structure it was started on, scaled for a mean. */
   wait(): void;
+  /** Lets MPI advance the reduction (its progress engine runs only inside MPI calls). */
+  progress(): void;
 }
 
 /** The processes of one job. */
@@ -93,7 +95,7 @@ class Local implements Communicator {
   }
   startAllReduce(x: Structure): PendingReduce {
     live("allReduce_", x, "x");
-    return { wait() {} };
+    return { wait() {}, progress() {} };
   }
   reduceNumber(v: number): number {
     return v;
@@ -207,9 +209,15 @@ class World implements Communicator {
       ),
       "MPI_Iallreduce",
     );
+    let done = false;
     return {
+      progress: () => {
+        if (done) return;
+        this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
+        done = this.#flag[0] !== 0;
+      },
       wait: () => {
-        this.#complete(request, "allReduce_");
+        if (!done) this.#complete(request, "allReduce_");
         if (staged !== undefined) {
           copy_(staged, x);
           staged[Symbol.dispose]();

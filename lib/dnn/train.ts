@@ -56,6 +56,12 @@ export function trainFeatures<L extends Loc>(
   if (options.batch < 1) throw new RangeError(`${op}: the batch size must be at least 1`);
   nonNegative(op, options.eta, "eta");
   if (options.seed !== undefined) checkSeed(op, options.seed);
+  if ((options.communicator?.size ?? 1) > 1) {
+    throw new TypeError(
+      `${op}: data-parallel training of convolutional networks is not built yet; dense ` +
+        "networks take a communicator",
+    );
+  }
   const xs = columns(op, x, "x"), ys = columns(op, y, "y");
   if (y.factory !== net.factory) {
     throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);

@@ -246,12 +246,18 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     eta: number,
     scale: number,
     step: number,
-    reduce: (g: Structure) => { wait(): void },
+    reduce: (g: Structure) => { wait(): void; progress?(): void },
   ): void {
     const last = this.#layers.length - 1;
-    const pending: { t: TrainingLayer<L>; g: Gradients<L>; w: { wait(): void }[] }[] = [];
+    const pending: {
+      t: TrainingLayer<L>;
+      g: Gradients<L>;
+      w: { wait(): void; progress?(): void }[];
+    }[] = [];
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
+      // MPI advances started reductions only inside its calls: give it a turn per layer.
+      for (const p of pending) for (const r of p.w) r.progress?.();
       if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
       if (l > 0) {
         const below = this.#layers[l - 1];
@@ -299,7 +305,7 @@ export interface TrainingOptions<L extends Loc = Loc> {
    * Starts reducing a gradient (the batch's mean) across processes in place and returns what
    * completes it: data-parallel training's all-reduce. Needs an optimizer.
    */
-  readonly reduceGradient?: (g: Structure) => { wait(): void };
+  readonly reduceGradient?: (g: Structure) => { wait(): void; progress?(): void };
 }
 
 /** Throws unless the training network and its network are alive. */
