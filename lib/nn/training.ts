@@ -216,14 +216,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
     if (this.#reduce !== undefined) return this.#reducedBackward(eta, scale, step, this.#reduce);
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
-      if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
-      if (l > 0) {
-        const below = this.#layers[l - 1];
-        mm_(t.weightsT, t.delta, below.delta);
-        if (below.mask !== undefined) mul_(below.delta, below.mask);
-      } else if (this.#inputError !== undefined) {
-        mm_(t.weightsT, t.delta, this.#inputError);
-      }
+      this.#propagate(l, last);
       const g = t.gradients;
       if (g === undefined) {
         mm_(-eta * scale, t.delta, t.inputT, 1, t.layer.weights);
@@ -234,6 +227,22 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
         g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
         g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
       }
+    }
+  }
+
+  /**
+   * Layer l's error through its activation (δₗ ← fₗ'(zₗ) ⊙ δₗ), and on to the layer below — or
+   * to the input's error — through Wₗ before it moves.
+   */
+  #propagate(l: number, last: number): void {
+    const t = this.#layers[l];
+    if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
+    if (l > 0) {
+      const below = this.#layers[l - 1];
+      mm_(t.weightsT, t.delta, below.delta);
+      if (below.mask !== undefined) mul_(below.delta, below.mask);
+    } else if (this.#inputError !== undefined) {
+      mm_(t.weightsT, t.delta, this.#inputError);
     }
   }
 
@@ -258,14 +267,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       const t = this.#layers[l];
       // MPI advances started reductions only inside its calls: give it a turn per layer.
       for (const p of pending) for (const r of p.w) r.progress?.();
-      if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
-      if (l > 0) {
-        const below = this.#layers[l - 1];
-        mm_(t.weightsT, t.delta, below.delta);
-        if (below.mask !== undefined) mul_(below.delta, below.mask);
-      } else if (this.#inputError !== undefined) {
-        mm_(t.weightsT, t.delta, this.#inputError);
-      }
+      this.#propagate(l, last);
       const g = t.gradients!;
       mm_(scale, t.delta, t.inputT, 0, g.weights);
       mv_(scale, t.delta, this.#ones, 0, g.bias);
