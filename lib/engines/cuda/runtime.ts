@@ -64,6 +64,11 @@ FN T sign(T x) { return x > (T)0 ? (T)1 : x < (T)0 ? (T)-1 : x; }
 FN T clamp(T x, T lo, T hi) { return fmin(fmax(x, lo), hi); }
 `;
 
+/** The kernels' header in CUDA C for T = float or double. */
+export function cudaPrelude(double: boolean): string {
+  return `${macros}typedef ${double ? "double" : "float"} T;\n${helpers}${builtins}`;
+}
+
 /** What the runtime found about its device. */
 export interface CuDeviceInfo {
   /** The device's name, such as "NVIDIA H200". */
@@ -133,7 +138,7 @@ export class CuRuntime implements KernelRuntime {
 
   /** The kernels' header in CUDA C. */
   prelude(_wide = false): string {
-    return `${macros}typedef ${this.double ? "double" : "float"} T;\n${helpers}${builtins}`;
+    return cudaPrelude(this.double);
   }
 
   /** Zero-filled device memory of `bytes` (at least 4). */

@@ -11,9 +11,9 @@ import type { DnnEngine, Operand } from "../../core/engine.ts";
 import type { KernelRuntime } from "./runtime.ts";
 import { items, operandArgs } from "./kernels.ts";
 
-const param = (name: string) => `GLOBAL T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+const param = (name: string) => `GLOBAL T* ${name}, long ${name}_o, long ${name}_r, long ${name}_c`;
 const at = (name: string, i: string, j: string) =>
-  `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
+  `${name}[${name}_o + (${i}) * ${name}_r + (${j}) * ${name}_c]`;
 
 /** The primitives over a runtime. */
 export function kernelDnn(rt: KernelRuntime): DnnEngine {

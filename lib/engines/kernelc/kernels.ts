@@ -45,10 +45,10 @@ export const cDialect: Dialect = {
 export const emitC = (e: Expr): string => emit(e, cDialect);
 
 /** The parameter list of operand `name`. */
-const param = (name: string) => `GLOBAL T* ${name}, long ${name}o, long ${name}r, long ${name}c`;
+const param = (name: string) => `GLOBAL T* ${name}, long ${name}_o, long ${name}_r, long ${name}_c`;
 /** Entry (i, j) of operand `name`. */
 const at = (name: string, i: string, j: string) =>
-  `${name}[${name}o + (${i}) * ${name}r + (${j}) * ${name}c]`;
+  `${name}[${name}_o + (${i}) * ${name}_r + (${j}) * ${name}_c]`;
 /** The arguments of an operand. */
 export const operandArgs = (o: Operand): KernelArg[] => [
   o.storage.buffer as DeviceBuffer,
