@@ -3,7 +3,8 @@
  * (elementwise table, level 1, reductions, Philox, softmax, gather, Adam, convolution, pooling,
  * batch normalization), with the CUDA prelude, compiled for syntax and types by the host's C++
  * compiler over stand-ins for CUDA's built-ins. Skipped with the reason where no g++ is present
- * (CI installs none); a GPU session then compiles them for real with NVRTC.
+ * (CI installs none); a GPU session then compiles them for real with NVRTC. And the cuBLAS
+ * products' layout mapping against a column-major BLAS on host arrays standing in for the GPU.
  */
 import { cudaPrelude } from "../../lib/engines/cuda/runtime.ts";
 import type { DeviceBuffer, KernelArg, KernelRuntime } from "../../lib/engines/kernelc/runtime.ts";
@@ -18,7 +19,8 @@ import { kernelDnn } from "../../lib/engines/kernelc/dnn.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { ops } from "../../lib/elementwise/table.ts";
 import type { Operand, TensorOperand } from "../../lib/core/engine.ts";
-import { assert } from "../conformance/assert.ts";
+import { assert, assertEquals } from "../conformance/assert.ts";
+import { cublasProducts } from "../../lib/engines/cuda/engine.ts";
 
 const gxx = await new Deno.Command("g++", { args: ["--version"], stdout: "null", stderr: "null" })
   .output().then((o) => o.success, () => false);
@@ -184,4 +186,189 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+/** Column-major BLAS on host arrays standing in for device memory, by address. */
+function mockCublas() {
+  const memory = new Map<bigint, Float64Array>();
+  let next = 1n << 32n;
+  const alloc = (n: number) => {
+    const base = next;
+    next += BigInt(n * 8 + 4096);
+    memory.set(base, new Float64Array(n));
+    return base;
+  };
+  const at = (ptr: bigint): [Float64Array, number] => {
+    for (const [base, a] of memory) {
+      if (ptr >= base && ptr < base + BigInt(a.length * 8)) return [a, Number(ptr - base) / 8];
+    }
+    throw new Error(`no memory at ${ptr}`);
+  };
+  const scalar = (b: BufferSource) => (b as Float64Array)[0];
+  const gemm = (
+    _h: unknown,
+    ta: number,
+    tb: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: BufferSource,
+    pa: bigint,
+    lda: number,
+    pb: bigint,
+    ldb: number,
+    beta: BufferSource,
+    pc: bigint,
+    ldc: number,
+  ) => {
+    const [A, ao] = at(pa), [B, bo] = at(pb), [C, co] = at(pc);
+    const a = (i: number, p: number) => ta ? A[ao + p + i * lda] : A[ao + i + p * lda];
+    const b = (p: number, j: number) => tb ? B[bo + j + p * ldb] : B[bo + p + j * ldb];
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+        const c = co + i + j * ldc;
+        C[c] = scalar(alpha) * s + (scalar(beta) === 0 ? 0 : scalar(beta) * C[c]);
+      }
+    }
+    return 0;
+  };
+  const gemv = (
+    _h: unknown,
+    t: number,
+    m: number,
+    n: number,
+    alpha: BufferSource,
+    pa: bigint,
+    lda: number,
+    px: bigint,
+    incx: number,
+    beta: BufferSource,
+    py: bigint,
+    incy: number,
+  ) => {
+    const [A, ao] = at(pa), [X, xo] = at(px), [Y, yo] = at(py);
+    const rows = t ? n : m, cols = t ? m : n;
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        s += (t ? A[ao + j + i * lda] : A[ao + i + j * lda]) * X[xo + j * incx];
+      }
+      const y = yo + i * incy;
+      Y[y] = scalar(alpha) * s + (scalar(beta) === 0 ? 0 : scalar(beta) * Y[y]);
+    }
+    return 0;
+  };
+  const ger = (
+    _h: unknown,
+    m: number,
+    n: number,
+    alpha: BufferSource,
+    px: bigint,
+    incx: number,
+    py: bigint,
+    incy: number,
+    pa: bigint,
+    lda: number,
+  ) => {
+    const [A, ao] = at(pa), [X, xo] = at(px), [Y, yo] = at(py);
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < m; i++) {
+        A[ao + i + j * lda] += scalar(alpha) * X[xo + i * incx] * Y[yo + j * incy];
+      }
+    }
+    return 0;
+  };
+  const fns = {
+    cublasSgemm_v2: gemm,
+    cublasDgemm_v2: gemm,
+    cublasSgemv_v2: gemv,
+    cublasDgemv_v2: gemv,
+    cublasSger_v2: ger,
+    cublasDger_v2: ger,
+  };
+  return { fns, alloc, at };
+}
+
+Deno.test("[cuda] cuBLAS products reach every layout and transposed view through column-major calls", () => {
+  const { fns, alloc, at } = mockCublas();
+  const noOutput = { fill() {}, scaleOutput() {} };
+  const products = cublasProducts(
+    fns as unknown as Parameters<typeof cublasProducts>[0],
+    Deno.UnsafePointer.create(1n)!,
+    "float64",
+    noOutput,
+  );
+  type Op = Parameters<typeof products.gemm>[1];
+  const matrix = (
+    rows: number,
+    cols: number,
+    rowMajor: boolean,
+    fill: (i: number, j: number) => number,
+  ): Op => {
+    const ld = (rowMajor ? cols : rows) + 2; // a leading dimension past the extent, as a view has
+    const base = alloc(ld * (rowMajor ? rows : cols) + 8);
+    const o = {
+      storage: { buffer: { ptr: base, bytes: 0 }, length: 0, released: false },
+      offset: 3,
+      rows,
+      cols,
+      rowStride: rowMajor ? ld : 1,
+      colStride: rowMajor ? 1 : ld,
+    };
+    const [a, off] = at(base);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) a[off + 3 + i * o.rowStride + j * o.colStride] = fill(i, j);
+    }
+    return o;
+  };
+  const entry = (o: Op, i: number, j: number) => {
+    const [a, off] = at((o.storage.buffer as { ptr: bigint }).ptr);
+    return a[off + o.offset + i * o.rowStride + j * o.colStride];
+  };
+  const A = (i: number, p: number) => i * 3 - p + 1, B = (p: number, j: number) => p + 2 * j - 1;
+  for (const ra of [false, true]) {
+    for (const rb of [false, true]) {
+      for (const rc of [false, true]) {
+        const a = matrix(3, 4, ra, A), b = matrix(4, 2, rb, B), c = matrix(3, 2, rc, () => NaN);
+        products.gemm(2, a, b, 0, c);
+        for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 2; j++) {
+            let s = 0;
+            for (let p = 0; p < 4; p++) s += A(i, p) * B(p, j);
+            assertEquals(
+              entry(c, i, j),
+              2 * s,
+              `gemm a ${ra ? "row" : "col"}, b ${rb ? "row" : "col"}, c ${
+                rc ? "row" : "col"
+              } (${i}, ${j})`,
+            );
+          }
+        }
+      }
+    }
+    const a = matrix(3, 4, ra, A),
+      x = matrix(4, 1, false, (p) => p + 1),
+      y = matrix(3, 1, false, () => 1);
+    products.gemv(1, a, x, 1, y);
+    for (let i = 0; i < 3; i++) {
+      let s = 1;
+      for (let p = 0; p < 4; p++) s += A(i, p) * (p + 1);
+      assertEquals(entry(y, i, 0), s, `gemv a ${ra ? "row" : "col"} (${i})`);
+    }
+    const g = matrix(3, 4, ra, () => 1),
+      u = matrix(3, 1, false, (i) => i),
+      v = matrix(4, 1, false, (j) => j + 1);
+    products.ger(2, u, v, g);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 4; j++) {
+        assertEquals(
+          entry(g, i, j),
+          1 + 2 * i * (j + 1),
+          `ger a ${ra ? "row" : "col"} (${i}, ${j})`,
+        );
+      }
+    }
+  }
 });

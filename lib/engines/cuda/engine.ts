@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { Engine, Operand } from "../../core/engine.ts";
+import type { BlasEngine, Engine, Operand } from "../../core/engine.ts";
 import { KnapError } from "../../core/errors.ts";
 import { blasStorage } from "../blas_storage.ts";
 import { type Cublas, CUBLAS_OP, cublasErrors } from "../../../ffi/cublas.ts";
 import type { CuBuffer, CuRuntime } from "./runtime.ts";
-import { kernelEngine } from "../kernelc/engine.ts";
+import { kernelEngine, type OutputKernels } from "../kernelc/engine.ts";
 
 /** Throws a KnapError for a cuBLAS status other than success. */
 function blasCheck(status: number, what: string): void {
@@ -28,6 +28,27 @@ export function cudaEngine(
   handle: Deno.PointerObject,
   dtype: "float32" | "float64",
 ): Engine & { readonly runtime: CuRuntime } {
+  return kernelEngine("cuda", rt, dtype, (out) => cublasProducts(blas, handle, dtype, out));
+}
+
+/**
+ * gemv, ger and gemm through cuBLAS for operands in CUDA buffers (a row-major operand is its
+ * transpose's column-major buffer).
+ */
+export function cublasProducts(
+  blas: Pick<
+    Cublas,
+    | "cublasSgemm_v2"
+    | "cublasDgemm_v2"
+    | "cublasSgemv_v2"
+    | "cublasDgemv_v2"
+    | "cublasSger_v2"
+    | "cublasDger_v2"
+  >,
+  handle: Deno.PointerObject,
+  dtype: "float32" | "float64",
+  { scaleOutput }: OutputKernels,
+): Pick<BlasEngine, "gemv" | "ger" | "gemm"> {
   const double = dtype === "float64";
   const size = double ? 8 : 4;
   const at = (o: Operand) => (o.storage.buffer as CuBuffer).ptr + BigInt(o.offset * size);
@@ -38,7 +59,7 @@ export function cudaEngine(
     scalars[1] = beta;
     return [scalars.subarray(0, 1), scalars.subarray(1, 2)];
   };
-  return kernelEngine("cuda", rt, dtype, ({ scaleOutput }) => ({
+  return {
     gemv(alpha, a, xs, beta, ys) {
       const m = a.rows, n = a.cols;
       if (m === 0) return;
@@ -116,5 +137,5 @@ export function cudaEngine(
         "gemm",
       );
     },
-  }));
+  };
 }
