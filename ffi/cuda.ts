@@ -56,14 +56,11 @@ export const cudaSymbols = {
   cuCtxSetCurrent: { parameters: ["pointer"], result: "i32" },
   cuStreamCreate: { parameters: ["buffer", "u32"], result: "i32" },
   cuStreamDestroy_v2: { parameters: ["pointer"], result: "i32" },
-  /** On a worker thread: a promise that settles when the stream is done. */
-  cuStreamSynchronizeAsync: {
-    name: "cuStreamSynchronize",
-    parameters: ["pointer"],
-    result: "i32",
-    nonblocking: true,
-  },
   cuStreamSynchronize: { parameters: ["pointer"], result: "i32" },
+  cuEventCreate: { parameters: ["buffer", "u32"], result: "i32" },
+  cuEventRecord: { parameters: ["pointer", "pointer"], result: "i32" },
+  cuEventQuery: { parameters: ["pointer"], result: "i32" },
+  cuEventDestroy_v2: { parameters: ["pointer"], result: "i32" },
   cuMemAlloc_v2: { parameters: ["buffer", "usize"], result: "i32" },
   cuMemFree_v2: { parameters: ["u64"], result: "i32" },
   cuMemGetInfo_v2: { parameters: ["buffer", "buffer"], result: "i32" },

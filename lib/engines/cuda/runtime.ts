@@ -5,9 +5,10 @@
  * Every status other than success becomes a KnapError with the code's name (a failed compile
  * carries NVRTC's log); running out of memory is such an error, never a crash.
  *
- * Work is queued on the stream; reads and `synchronize` wait for it on a worker thread (Deno's
- * non-blocking FFI calls), so the main thread never blocks on the device. Freeing memory waits
- * for the stream first: `cuMemFree` would not.
+ * Work is queued on the stream; reads and `synchronize` record an event after it and poll the
+ * event between turns of the event loop (a context is current only on the thread that set it, so
+ * no worker thread calls CUDA), and the main thread never blocks on the device. Freeing memory
+ * waits for the stream first: `cuMemFree` would not.
  *
  * @module
  */
@@ -190,13 +191,26 @@ export class CuRuntime implements KernelRuntime {
       "cuMemcpyDtoHAsync",
     );
     // `out` stays referenced here until the copy has landed in it.
-    cuCheck(await this.cu.cuStreamSynchronizeAsync(this.stream), "cuStreamSynchronize");
+    await this.synchronize();
     return out;
   }
 
-  /** Resolves when the stream's queued work has finished. */
+  /** Resolves when the work queued so far has finished: an event after it, polled. */
   async synchronize(): Promise<void> {
-    cuCheck(await this.cu.cuStreamSynchronizeAsync(this.stream), "cuStreamSynchronize");
+    const handle = new BigUint64Array(1);
+    cuCheck(this.cu.cuEventCreate(handle, 2 /* CU_EVENT_DISABLE_TIMING */), "cuEventCreate");
+    const event = Deno.UnsafePointer.create(handle[0]);
+    try {
+      cuCheck(this.cu.cuEventRecord(event, this.stream), "cuEventRecord");
+      for (;;) {
+        const status = this.cu.cuEventQuery(event);
+        if (status === 0) return;
+        if (status !== 600 /* CUDA_ERROR_NOT_READY */) cuCheck(status, "cuEventQuery");
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      this.cu.cuEventDestroy_v2(event);
+    }
   }
 
   /** The function `name` of `source()`, compiled by NVRTC for this device on first use. */
