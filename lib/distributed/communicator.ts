@@ -10,13 +10,15 @@
  * @module
  */
 
-import type { Structure } from "../core/structures.ts";
+import type { GEMatrix, Structure } from "../core/structures.ts";
 import type { HostArray } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
 import { envVar } from "../core/env.ts";
 import { live } from "../core/checks.ts";
 import { alike } from "../core/construct.ts";
 import { copy_, scal_ } from "../blas.ts";
+import { transfer, transfer_ } from "../access.ts";
+import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
 
 /** How a reduction combines the ranks' values. */
@@ -46,6 +48,11 @@ export interface Communicator {
   allReduce_<S extends Structure>(x: S, op?: ReduceOp): S;
   /** Starts the all-reduce of x; the caller computes on and waits later. */
   startAllReduce(x: Structure, op?: ReduceOp): PendingReduce;
+  /**
+   * x ← the sum (or mean) over the ranks for a structure anywhere — device memory included,
+   * through a host staging copy (MPI here is not GPU-aware); resolves to x.
+   */
+  allReduceAsync_<S extends Structure>(x: S, op?: ReduceOp): Promise<S>;
   /** The sum (or mean) of a number over the ranks. */
   reduceNumber(v: number, op?: ReduceOp): number;
   /** Root's number on every rank. */
@@ -96,6 +103,10 @@ class Local implements Communicator {
   startAllReduce(x: Structure): PendingReduce {
     live("allReduce_", x, "x");
     return { wait() {}, progress() {} };
+  }
+  allReduceAsync_<S extends Structure>(x: S): Promise<S> {
+    live("allReduceAsync_", x, "x");
+    return Promise.resolve(x);
   }
   reduceNumber(v: number): number {
     return v;
@@ -229,6 +240,16 @@ class World implements Communicator {
 
   allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
     this.startAllReduce(x, op).wait();
+    return x;
+  }
+
+  async allReduceAsync_<S extends Structure>(x: S, op: ReduceOp = "sum"): Promise<S> {
+    live("allReduceAsync_", x, "x");
+    if (x.factory.location === "host") return this.allReduce_(x, op);
+    const host = x.factory.dtype === "float64" ? jsDouble : jsFloat;
+    using staged = await transfer(host, x as unknown as GEMatrix<"device">);
+    this.allReduce_(staged as Structure, op);
+    await transfer_(staged as Structure<"host">, x as Structure<"device">);
     return x;
   }
 

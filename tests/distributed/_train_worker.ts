@@ -4,7 +4,16 @@
  * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
  * while rank 0's timeout is 0.5 s).
  */
-import { ge, jsDouble, randUniform_, toArray } from "../../mod.ts";
+import {
+  ge,
+  jsDouble,
+  openclAvailability,
+  openclFloat,
+  randUniform_,
+  toArray,
+  transfer,
+  vctr,
+} from "../../mod.ts";
 import { communicator } from "../../lib/distributed/mod.ts";
 import {
   adam,
@@ -46,5 +55,17 @@ const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
   quiet: true,
 });
 const weights = net.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]);
+// Device memory reduces through a host staging copy: OpenCL where present.
+let device: number[] | undefined;
+if ((await openclAvailability()).available) {
+  using f = await openclFloat();
+  using v = vctr(f, [comm.rank + 1, 2]);
+  await comm.allReduceAsync_(v, "sum");
+  using back = await transfer(jsDouble, v);
+  device = Array.from(back.toArray());
+}
 const name = comm.size === 1 ? "single" : String(comm.rank);
-await Deno.writeTextFile(`${dir}/${name}.json`, JSON.stringify({ cost, weights, size: comm.size }));
+await Deno.writeTextFile(
+  `${dir}/${name}.json`,
+  JSON.stringify({ cost, weights, size: comm.size, device }),
+);

@@ -79,6 +79,9 @@ Deno.test({
         )
       );
       assert(Math.abs(r0.cost - one.cost) < 1e-12, `cost ${r0.cost}, one process ${one.cost}`);
+      if (r0.device !== undefined) {
+        assertEquals([r0.device, r1.device], [[3, 4], [3, 4]], "OpenCL vectors, summed over ranks");
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
