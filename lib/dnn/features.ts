@@ -132,6 +132,7 @@ export class FeatureStack<L extends Loc = Loc> implements Disposable {
     const method = options.method ?? "small";
     // Inference plans of batch normalization read the running statistics, which restart too.
     this.layers.forEach((layer, i) => {
+      layer.reset?.();
       for (const p of layer.parameters) {
         const v = tensorVctr(p.tensor);
         if (p.name === "weight" && p.decay) {

@@ -94,6 +94,8 @@ export interface FeatureLayer<L extends Loc = Loc> extends Disposable {
   pass(x: Tensor<L>, training: boolean, dx: Tensor<L> | undefined, seed?: number): LayerPass<L>;
   /** Saved state beside the parameters (batch normalization's batch counter), named from `prefix`. */
   counters?(prefix: string): NamedTensor[];
+  /** Forgets state kept beside the parameters (the batch counter), as fresh weights do. */
+  reset?(): void;
 }
 
 /** The activation's forward and backward operations over z (before) and y (after). */
@@ -346,6 +348,10 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
       [act.backward, back],
       [z, linear ? undefined : y, dy, mean, variance, dScale, dShift],
     );
+  }
+
+  reset(): void {
+    this.batches = 0;
   }
 
   counters(prefix: string): NamedTensor[] {
