@@ -12,7 +12,7 @@ import { axpy_, scal_ } from "../blas.ts";
 import { entry_ } from "../access.ts";
 import { randNormal_ } from "../random.ts";
 import { derivedSeed } from "../core/seeded.ts";
-import type { Vector } from "../core/structures.ts";
+import type { Structure, Vector } from "../core/structures.ts";
 import { tensor } from "../tensor/construct.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensorVctr } from "../tensor/views.ts";
@@ -170,8 +170,18 @@ export class FeatureUpdate<L extends Loc = Loc> implements Disposable {
     readonly state: OptimizerState | undefined;
   }[];
 
-  /** The gradients of `plan`, each with state from `optimizer` (none: gradient descent). */
-  constructor(plan: FeaturePlan<L>, optimizer: Optimizer | undefined) {
+  readonly #reduce: ((g: Structure) => { wait(): void }) | undefined;
+
+  /**
+   * The gradients of `plan`, each with state from `optimizer` (none: gradient descent); with
+   * `reduce`, each mean gradient is reduced across processes before it steps.
+   */
+  constructor(
+    plan: FeaturePlan<L>,
+    optimizer: Optimizer | undefined,
+    reduce?: (g: Structure) => { wait(): void },
+  ) {
+    this.#reduce = reduce;
     this.#moves = plan.passes.flatMap((p) => p.gradients).map((g: Gradient<L>) => {
       const dw = tensorVctr(g.gradient);
       return {
@@ -188,6 +198,17 @@ export class FeatureUpdate<L extends Loc = Loc> implements Disposable {
    * ≥ 1: the optimizer's update of the mean gradient, or plain descent.
    */
   step(eta: number, t: number, batch: number): void {
+    const reduce = this.#reduce;
+    if (reduce !== undefined) {
+      // Every reduction under way before the first waits.
+      const pending = this.#moves.map((m) => reduce(scal_(1 / batch, m.dw)));
+      this.#moves.forEach(({ w, dw, decay, state }, i) => {
+        pending[i].wait();
+        if (state === undefined) axpy_(-eta, dw, w);
+        else state.update_(w, dw, eta, t, decay);
+      });
+      return;
+    }
     for (const { w, dw, decay, state } of this.#moves) {
       if (state === undefined) axpy_(-eta / batch, dw, w);
       else state.update_(w, scal_(1 / batch, dw), eta, t, decay);

@@ -21,6 +21,9 @@ import type { Cost } from "../nn/cost.ts";
 import type { MinibatchOptions } from "../nn/minibatch.ts";
 import { minibatchEpoch, runEpochs } from "../nn/epochs.ts";
 import { trainingNetwork } from "../nn/training.ts";
+import { gradientDescent } from "../nn/optimizer.ts";
+import { tensorVctr } from "../tensor/views.ts";
+import type { Structure } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
 import type { TensorNetwork } from "./network.ts";
 
@@ -56,48 +59,69 @@ export function trainFeatures<L extends Loc>(
   if (options.batch < 1) throw new RangeError(`${op}: the batch size must be at least 1`);
   nonNegative(op, options.eta, "eta");
   if (options.seed !== undefined) checkSeed(op, options.seed);
-  if ((options.communicator?.size ?? 1) > 1) {
-    throw new TypeError(
-      `${op}: data-parallel training of convolutional networks is not built yet; dense ` +
-        "networks take a communicator",
-    );
-  }
   const xs = columns(op, x, "x"), ys = columns(op, y, "y");
   if (y.factory !== net.factory) {
     throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);
   }
   const n = x.shape[0], size = Math.min(options.batch, n);
   const batches = Math.ceil(n / size);
-  const random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  // Data-parallel: rank 0's parameters everywhere, one seed, each rank its share of a batch.
+  const comm = options.communicator, parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
+  if (parts > 1) {
+    if (size % parts !== 0) {
+      throw new RangeError(
+        `${op}: a batch of ${size} does not split evenly over ${parts} processes`,
+      );
+    }
+    if (net.factory.location !== "host") {
+      throw new TypeError(`${op}: data-parallel training runs on host engines`);
+    }
+    for (const l of net.features.layers) {
+      for (const p of l.parameters) comm!.broadcast_(tensorVctr(p.tensor));
+    }
+    for (const l of net.layers.layers) {
+      comm!.broadcast_(l.weights);
+      comm!.broadcast_(l.bias);
+    }
+  }
+  const local = size / parts;
+  const random = mulberry32(
+    parts > 1
+      ? comm!.broadcastNumber(options.seed ?? Math.floor(Math.random() * 2 ** 31))
+      : options.seed ?? Math.floor(Math.random() * 2 ** 31),
+  );
   // "batches" keeps each batch's samples together, shuffling only the order of the batches.
   const byBatches = options.shuffle === "batches";
   const order = new Int32Array(byBatches ? batches : n).map((_, i) => i);
-  const picked = new Int32Array(size);
-  const start = (b: number) => Math.min(b * size, n - size);
+  const picked = new Int32Array(local);
+  const start = (b: number) => Math.min(b * size, n - size) + rank * local;
 
   const seed = options.seed;
   const plan = net.features.plan(
-    size,
+    local,
     true,
     seed === undefined ? undefined : derivedSeed(seed, 7919, 1),
   );
   const release: Disposable[] = [plan];
   try {
     const xb = viewGe(plan.input);
-    const yb = ge(net.factory, ys.m, size);
+    const yb = ge(net.factory, ys.m, local);
     release.push(yb);
-    const update = new FeatureUpdate(plan, options.optimizer);
+    const reduce = parts > 1 ? (g: Structure) => comm!.startAllReduce(g, "mean") : undefined;
+    const optimizer = options.optimizer ?? (parts > 1 ? gradientDescent() : undefined);
+    const update = new FeatureUpdate(plan, optimizer, reduce);
     release.push(update);
-    const head = trainingNetwork(net.layers, viewGe(plan.output), options.optimizer, {
+    const head = trainingNetwork(net.layers, viewGe(plan.output), optimizer, {
       seed,
       inputError: viewGe(plan.outputError!),
+      reduceGradient: reduce,
     });
     release.push(head);
     let steps = 0;
 
     const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
-      for (let j = 0; j < size; j++) {
-        picked[j] = byBatches ? start(order[b]) + j : order[(b * size + j) % n];
+      for (let j = 0; j < local; j++) {
+        picked[j] = byBatches ? start(order[b]) + j : order[(b * size + rank * local + j) % n];
       }
       gatherColumns_(xs, picked, xb);
       gatherColumns_(ys, picked, yb);
@@ -107,8 +131,9 @@ export function trainFeatures<L extends Loc>(
       const c = read ? head.cost(cost, yb) : undefined;
       head.backward(eta);
       plan.backward();
-      update.step(eta, ++steps, size);
-      return c;
+      update.step(eta, ++steps, local);
+      // The batch's cost is the mean of the ranks' (equal shares).
+      return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
     };
 
     const host = net.factory.location === "host";
@@ -116,7 +141,10 @@ export function trainFeatures<L extends Loc>(
       shuffle(order, random);
       return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
     };
-    const costs = runEpochs(op, host, [[epochs, options.eta]], options, epoch);
+    const watched = rank === 0
+      ? options
+      : { ...options, quiet: true, progress: 0, onProgress: undefined };
+    const costs = runEpochs(op, host, [[epochs, options.eta]], watched, epoch);
     const done = () => {
       for (const r of release.reverse()) r[Symbol.dispose]();
     };

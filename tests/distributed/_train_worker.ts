@@ -1,6 +1,7 @@
 /**
  * One rank of the data-parallel tests (run by mpirun, or alone): trains chapter 14's regression
- * data-parallel and writes its weights, as JSON, to DIR/<rank or "single">.json. Modes: "train";
+ * data-parallel and writes its weights, as JSON, to DIR/<rank or "single">.json (and a small
+ * convolutional network's to DIR/cnn-<rank or "single">.json). Modes: "train";
  * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
  * while rank 0's timeout is 0.5 s).
  */
@@ -10,13 +11,16 @@ import {
   openclAvailability,
   openclFloat,
   randUniform_,
+  tensor,
   toArray,
   transfer,
   vctr,
 } from "../../mod.ts";
 import { communicator } from "../../lib/distributed/mod.ts";
+import { convo, dense, init_ as initTensor, network, pooling, train } from "../../lib/dnn/mod.ts";
 import {
   adam,
+  categoricalCrossentropyCost_,
   fullyConnected,
   inferenceNetwork,
   init_,
@@ -65,6 +69,47 @@ if ((await openclAvailability()).available) {
   device = Array.from(back.toArray());
 }
 const name = comm.size === 1 ? "single" : String(comm.rank);
+
+// A convolutional network, data-parallel the same way (tensor layers' gradients reduced too).
+const images = 32;
+using cx = tensor(
+  jsDouble,
+  [images, 1, 6, 6],
+  "nchw",
+  Array.from({ length: images * 36 }, (_, i) => Math.sin(0.37 * i) + ((i % 36) < 18 ? 0.5 : 0)),
+);
+using cy = tensor(
+  jsDouble,
+  [images, 2],
+  "nc",
+  Array.from({ length: images * 2 }, (_, i) => (i % 2) === ((i >> 1) % 2) ? 1 : 0),
+);
+using cnn = initTensor(
+  network(jsDouble, [images, 1, 6, 6], [
+    convo(3, [3, 3], "tanh", { padding: 1 }),
+    pooling([2, 2], "max"),
+    dense(2, "softmax"),
+  ]),
+  { seed: 11 + comm.rank },
+);
+const cnnCost = train(cnn, cx, cy, categoricalCrossentropyCost_, 5, {
+  batch: 8,
+  eta: 0.01,
+  optimizer: adam(),
+  seed: 4,
+  communicator: comm,
+  quiet: true,
+});
+const cnnWeights = [
+  ...cnn.features.layers.flatMap((l) =>
+    l.parameters.flatMap((p) => Array.from(p.tensor.toArray()))
+  ),
+  ...cnn.layers.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]),
+];
+await Deno.writeTextFile(
+  `${dir}/cnn-${name}.json`,
+  JSON.stringify({ cost: cnnCost, weights: cnnWeights }),
+);
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
   JSON.stringify({ cost, weights, size: comm.size, device }),

@@ -58,7 +58,8 @@ Deno.test("distributed: not started by mpirun, the communicator is one process a
 });
 
 Deno.test({
-  name: "distributed: two ranks under mpirun train to one process's weights",
+  name:
+    "distributed: two ranks under mpirun train dense and convolutional networks to one process's weights",
   ignore: !mpirun,
   async fn() {
     const dir = await Deno.makeTempDir();
@@ -79,6 +80,18 @@ Deno.test({
         )
       );
       assert(Math.abs(r0.cost - one.cost) < 1e-12, `cost ${r0.cost}, one process ${one.cost}`);
+      const [c0, c1, cOne] = [await read("cnn-0"), await read("cnn-1"), await read("cnn-single")];
+      assertEquals(
+        c0.weights,
+        c1.weights,
+        "a convolutional network: the same weights on both ranks",
+      );
+      c0.weights.forEach((w: number, i: number) =>
+        assert(
+          Math.abs(w - cOne.weights[i]) < 1e-10 * (1 + Math.abs(w)),
+          `cnn weight ${i}: ${w}, one process ${cOne.weights[i]}`,
+        )
+      );
       if (r0.device !== undefined) {
         assertEquals([r0.device, r1.device], [[3, 4], [3, 4]], "OpenCL vectors, summed over ranks");
       }
