@@ -25,6 +25,11 @@ const raw = Deno.dlopen("libmpi.so.40", {
     parameters: ["pointer", "buffer", "i32", "pointer", "pointer", "pointer"],
     result: "i32",
   },
+  MPI_Send: { parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer"], result: "i32" },
+  MPI_Recv: {
+    parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer", "pointer"],
+    result: "i32",
+  },
 }).symbols;
 void mpi;
 const say = (s: string) => comm.rank === 0 && console.log(s);
@@ -54,6 +59,28 @@ for (let bytes = 1024; bytes <= 64 << 20; bytes *= 4) {
   say(
     `${String(bytes).padStart(10)} ${knap.toFixed(3).padStart(9)} ${mine.toFixed(3).padStart(12)} ${
       (knap / mine).toFixed(2).padStart(10)
+    }`,
+  );
+}
+
+// The library's own ping-pong between ranks 0 and 1 (OSU's osu_latency/osu_bw shape): the wire
+// the all-reduces above ride on.
+say(`\nping-pong, ranks 0 and 1 (Open MPI's MPI_Send/MPI_Recv)\n     bytes   one way µs    GB/s`);
+for (let bytes = 1024; bytes <= 64 << 20; bytes *= 16) {
+  const data = new Uint8Array(bytes), reps = bytes < 1 << 20 ? 200 : 10;
+  const peer = 1 - comm.rank;
+  const ms = comm.rank > 1 ? 0 : time(reps, () => {
+    if (comm.rank === 0) {
+      raw.MPI_Send(data, bytes, handles.byte, peer, 1, handles.world);
+      raw.MPI_Recv(data, bytes, handles.byte, peer, 1, handles.world, null);
+    } else {
+      raw.MPI_Recv(data, bytes, handles.byte, peer, 1, handles.world, null);
+      raw.MPI_Send(data, bytes, handles.byte, peer, 1, handles.world);
+    }
+  });
+  say(
+    `${String(bytes).padStart(10)} ${(ms * 500).toFixed(1).padStart(12)} ${
+      (bytes / (ms / 2) / 1e6).toFixed(2).padStart(7)
     }`,
   );
 }
