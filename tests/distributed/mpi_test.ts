@@ -66,6 +66,12 @@ Deno.test({
     try {
       const two = await launch(dir, "train", 2);
       assert(two.ok, two.text);
+      const first = await Deno.readTextFile(`${dir}/0.json`);
+      // The reduction order is fixed (Rabenseifner's over two ranks): a second job repeats the
+      // first bit for bit.
+      const again = await launch(dir, "train", 2);
+      assert(again.ok, again.text);
+      assertEquals(await Deno.readTextFile(`${dir}/0.json`), first, "a second job, bit for bit");
       const single = await launch(dir, "train", 1);
       assert(single.ok, single.text);
       const read = async (n: string) => JSON.parse(await Deno.readTextFile(`${dir}/${n}.json`));
