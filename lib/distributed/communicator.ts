@@ -20,6 +20,7 @@ import { copy_, scal_ } from "../blas.ts";
 import { transfer, transfer_ } from "../access.ts";
 import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
+import { plan } from "../engines/js/walk.ts";
 
 /** How a reduction combines the ranks' values. */
 export type ReduceOp = "sum" | "mean";
@@ -65,26 +66,16 @@ export interface CommunicatorOptions {
   readonly timeout?: number;
 }
 
-/** The host array behind a dense structure, or undefined when its entries have gaps. */
+/**
+ * The host array behind a structure whose entries form one gapless run (any layout: a reduction
+ * is entry by entry), or undefined when they have gaps.
+ */
 function denseArray(x: Structure): HostArray | undefined {
   const a = x.factory.engine.hostArray(x.storage.buffer);
   if (a === undefined) return undefined;
-  const o = x as unknown as {
-    offset: number;
-    dim?: number;
-    stride?: number;
-    m?: number;
-    n?: number;
-    ld?: number;
-    layout?: string;
-  };
-  if (o.dim !== undefined) {
-    return o.stride === 1 || o.dim <= 1 ? a.subarray(o.offset, o.offset + o.dim) : undefined;
-  }
-  const m = o.m!, n = o.n!;
-  return o.ld === (o.layout === "row" ? n : m) || m * n <= 1
-    ? a.subarray(o.offset, o.offset + m * n)
-    : undefined;
+  const w = plan(x);
+  const gapless = (w.n1 <= 1 || w.a1 === 1) && (w.n2 <= 1 || w.a2 === w.n1);
+  return gapless ? a.subarray(x.offset, x.offset + x.rows * x.cols) : undefined;
 }
 
 class Local implements Communicator {
@@ -122,13 +113,14 @@ class World implements Communicator {
   readonly mpi = true;
   readonly #mpi: Mpi;
   readonly #h: MpiHandles;
-  readonly #timeout: number;
+  /** Seconds a collective waits for the others; a later `communicator({ timeout })` sets it. */
+  timeout: number;
   readonly #flag = new Int32Array(1);
 
   constructor(mpi: Mpi, handles: MpiHandles, timeout: number) {
     this.#mpi = mpi;
     this.#h = handles;
-    this.#timeout = timeout;
+    this.timeout = timeout;
     const v = new Int32Array(1);
     this.#check(mpi.MPI_Comm_rank(handles.world, v), "MPI_Comm_rank");
     this.rank = v[0];
@@ -142,13 +134,13 @@ class World implements Communicator {
 
   /** Polls a request until it completes, or throws at the deadline. */
   #complete(request: BigUint64Array, what: string): void {
-    const deadline = performance.now() + this.#timeout * 1000;
+    const deadline = performance.now() + this.timeout * 1000;
     for (;;) {
       this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
       if (this.#flag[0] !== 0) return;
       if (performance.now() > deadline) {
         throw new KnapError(
-          `${what}: rank ${this.rank} of ${this.size} waited ${this.#timeout} s for the others; ` +
+          `${what}: rank ${this.rank} of ${this.size} waited ${this.timeout} s for the others; ` +
             "one may have failed (its error ends the job) or the timeout is too short",
           "timeout",
         );
@@ -304,7 +296,10 @@ export function communicator(options: CommunicatorOptions = {}): Communicator {
   if (!(timeout > 0)) {
     throw new RangeError(`communicator: timeout must be positive, got ${timeout}`);
   }
-  if (world !== undefined) return world;
+  if (world !== undefined) {
+    if (options.timeout !== undefined && world instanceof World) world.timeout = timeout;
+    return world;
+  }
   const launched = envVar("OMPI_COMM_WORLD_SIZE");
   if (launched === undefined || Number(launched) <= 1) return (world = new Local());
   // Open MPI's non-blocking all-reduce picks its own algorithm; Rabenseifner's measured within

@@ -11,6 +11,7 @@ import {
   openclAvailability,
   openclFloat,
   randUniform_,
+  submatrix,
   tensor,
   toArray,
   transfer,
@@ -59,6 +60,12 @@ const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
   quiet: true,
 });
 const weights = net.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]);
+// Views: a row-major matrix reduces in place; a block with gaps through a staging copy.
+using rowMajor = ge(jsDouble, 2, 3, [1, 2, 3, 4, 5, 6], { layout: "row" });
+using gapped = ge(jsDouble, 3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+comm.allReduce_(rowMajor, "sum");
+comm.allReduce_(submatrix(gapped, 1, 1, 2, 2), "sum");
+const views = [...toArray(rowMajor), ...toArray(gapped)];
 // Device memory reduces through a host staging copy: OpenCL where present.
 let device: number[] | undefined;
 if ((await openclAvailability()).available) {
@@ -112,5 +119,5 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
-  JSON.stringify({ cost, weights, size: comm.size, device }),
+  JSON.stringify({ cost, weights, size: comm.size, device, views }),
 );

@@ -98,6 +98,20 @@ Deno.test({
           `cnn weight ${i}: ${w}, one process ${cOne.weights[i]}`,
         )
       );
+      // Entries summed over two ranks; the gapped block's border untouched.
+      const sum = (v: number) => 2 * v;
+      assertEquals(r0.views, [
+        ...[1, 2, 3, 4, 5, 6].map(sum),
+        1,
+        2,
+        3,
+        4,
+        sum(5),
+        sum(6),
+        7,
+        sum(8),
+        sum(9),
+      ], "a row-major matrix and a block with gaps");
       if (r0.device !== undefined) {
         assertEquals([r0.device, r1.device], [[3, 4], [3, 4]], "OpenCL vectors, summed over ranks");
       }
