@@ -65,7 +65,7 @@ export const cudaSymbols = {
   cuMemFree_v2: { parameters: ["u64"], result: "i32" },
   cuMemGetInfo_v2: { parameters: ["buffer", "buffer"], result: "i32" },
   cuMemsetD8Async: { parameters: ["u64", "u8", "usize", "pointer"], result: "i32" },
-  cuMemcpyHtoD_v2: { parameters: ["u64", "buffer", "usize"], result: "i32" },
+  cuMemcpyHtoDAsync_v2: { parameters: ["u64", "buffer", "usize", "pointer"], result: "i32" },
   cuMemcpyDtoHAsync_v2: { parameters: ["buffer", "u64", "usize", "pointer"], result: "i32" },
   cuMemcpyDtoDAsync_v2: { parameters: ["u64", "u64", "usize", "pointer"], result: "i32" },
   cuModuleLoadData: { parameters: ["buffer", "buffer"], result: "i32" },

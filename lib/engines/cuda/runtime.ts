@@ -7,8 +7,8 @@
  *
  * Work is queued on the stream; reads and `synchronize` record an event after it and poll the
  * event between turns of the event loop (a context is current only on the thread that set it, so
- * no worker thread calls CUDA), and the main thread never blocks on the device. Freeing memory
- * waits for the stream first: `cuMemFree` would not.
+ * no worker thread calls CUDA), and the main thread never blocks on the device. Freed memory is
+ * given back once the stream is past its last use: `cuMemFree` would not wait.
  *
  * @module
  */
@@ -70,6 +70,9 @@ export function cudaPrelude(double: boolean): string {
   return `${macros}typedef ${double ? "double" : "float"} T;\n${helpers}${builtins}`;
 }
 
+/** Queued writes (or frees) held before one waits for the stream instead. */
+const PENDING_LIMIT = 256;
+
 /** What the runtime found about its device. */
 export interface CuDeviceInfo {
   /** The device's name, such as "NVIDIA H200". */
@@ -99,6 +102,9 @@ export class CuRuntime implements KernelRuntime {
   readonly #functions = new Map<string, Deno.PointerObject>();
   readonly #modules: Deno.PointerObject[] = [];
   readonly #scratch = new Set<CuBuffer>();
+  /** Host bytes of queued writes, and frees waiting for the stream. */
+  readonly #inflight: Uint8Array[] = [];
+  readonly #freed: CuBuffer[] = [];
   readonly #ownsStream: boolean;
   #released = false;
 
@@ -146,7 +152,13 @@ export class CuRuntime implements KernelRuntime {
   buffer(bytes: number): CuBuffer {
     const size = Math.max(bytes, 4);
     const ptr = new BigUint64Array(1);
-    cuCheck(this.cu.cuMemAlloc_v2(ptr, BigInt(size)), `cuMemAlloc(${size} bytes)`);
+    let status = this.cu.cuMemAlloc_v2(ptr, BigInt(size));
+    if (status === 2 /* out of memory */ && this.#freed.length > 0) {
+      // Memory freed but not yet given back: wait for the stream, give it back, try again.
+      this.#settle();
+      status = this.cu.cuMemAlloc_v2(ptr, BigInt(size));
+    }
+    cuCheck(status, `cuMemAlloc(${size} bytes)`);
     cuCheck(this.cu.cuMemsetD8Async(ptr[0], 0, BigInt(size), this.stream), "cuMemsetD8Async");
     return { ptr: ptr[0], bytes: size };
   }
@@ -158,25 +170,50 @@ export class CuRuntime implements KernelRuntime {
     return b;
   }
 
-  /** Frees memory once the stream's queued work, which may still use it, is done. */
+  /**
+   * Frees memory once the stream's queued work, which may still use it, is done: after the next
+   * `synchronize` (or read), or at once after a wait when many frees have piled up.
+   */
   free(b: CuBuffer): void {
     this.#scratch.delete(b);
-    cuCheck(this.cu.cuStreamSynchronize(this.stream), "cuStreamSynchronize");
-    cuCheck(this.cu.cuMemFree_v2(b.ptr), "cuMemFree");
+    this.#freed.push(b);
+    if (this.#freed.length > PENDING_LIMIT) this.#settle();
   }
 
-  /** Host data into b at byte offset `at`, in stream order; copied before this returns. */
-  write(b: CuBuffer, at: number, data: ArrayBufferView): void {
+  /**
+   * Data into b at byte offset `at`, queued on the stream without waiting for its work. The host
+   * bytes stay referenced until a later `synchronize` or read has seen the stream get past them;
+   * `handoff` says the caller will not touch `data` again, else it is copied first.
+   */
+  write(b: CuBuffer, at: number, data: ArrayBufferView, handoff = false): void {
     if (at + data.byteLength > b.bytes) {
       throw new RangeError(`cuda: a write of ${data.byteLength} bytes at ${at} passes the buffer`);
     }
-    // A synchronous copy after the stream's work: the host data may change once this returns.
-    cuCheck(this.cu.cuStreamSynchronize(this.stream), "cuStreamSynchronize");
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = handoff ? view : view.slice();
     cuCheck(
-      this.cu.cuMemcpyHtoD_v2(b.ptr + BigInt(at), bytes, BigInt(bytes.byteLength)),
-      "cuMemcpyHtoD",
+      this.cu.cuMemcpyHtoDAsync_v2(
+        b.ptr + BigInt(at),
+        bytes,
+        BigInt(bytes.byteLength),
+        this.stream,
+      ),
+      "cuMemcpyHtoDAsync",
     );
+    this.#inflight.push(bytes);
+    if (this.#inflight.length > PENDING_LIMIT) this.#settle();
+  }
+
+  /** Waits for the stream on this thread, then lets go of what it held. */
+  #settle(): void {
+    cuCheck(this.cu.cuStreamSynchronize(this.stream), "cuStreamSynchronize");
+    this.#landed(this.#inflight.length, this.#freed.length);
+  }
+
+  /** The first writes' host bytes and frees the stream is past. */
+  #landed(writes: number, frees: number): void {
+    this.#inflight.splice(0, writes);
+    for (const b of this.#freed.splice(0, frees)) cuCheck(this.cu.cuMemFree_v2(b.ptr), "cuMemFree");
   }
 
   /** `bytes` bytes of b from byte offset `at`, after the queued work before them. */
@@ -197,6 +234,7 @@ export class CuRuntime implements KernelRuntime {
 
   /** Resolves when the work queued so far has finished: an event after it, polled. */
   async synchronize(): Promise<void> {
+    const writes = this.#inflight.length, frees = this.#freed.length;
     const handle = new BigUint64Array(1);
     cuCheck(this.cu.cuEventCreate(handle, 2 /* CU_EVENT_DISABLE_TIMING */), "cuEventCreate");
     const event = Deno.UnsafePointer.create(handle[0]);
@@ -204,7 +242,7 @@ export class CuRuntime implements KernelRuntime {
       cuCheck(this.cu.cuEventRecord(event, this.stream), "cuEventRecord");
       for (;;) {
         const status = this.cu.cuEventQuery(event);
-        if (status === 0) return;
+        if (status === 0) return this.#landed(writes, frees);
         if (status !== 600 /* CUDA_ERROR_NOT_READY */) cuCheck(status, "cuEventQuery");
         await new Promise((r) => setTimeout(r, 0));
       }
@@ -323,7 +361,9 @@ export class CuRuntime implements KernelRuntime {
     if (this.#released) return;
     this.#released = true;
     this.cu.cuStreamSynchronize(this.stream);
-    for (const b of this.#scratch) this.cu.cuMemFree_v2(b.ptr);
+    this.#inflight.length = 0;
+    for (const b of [...this.#scratch, ...this.#freed]) this.cu.cuMemFree_v2(b.ptr);
+    this.#freed.length = 0;
     for (const m of this.#modules) this.cu.cuModuleUnload(m);
     this.#functions.clear();
     if (this.#ownsStream) this.cu.cuStreamDestroy_v2(this.stream);

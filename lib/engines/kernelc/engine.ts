@@ -118,10 +118,10 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
       if (n === 0) return;
       const data = packed(src, dst, new Arr(n));
       const buffer = dst.storage.buffer as DeviceBuffer;
-      if (denseRun(dst)) return rt.write(buffer, dst.offset * size, data);
+      if (denseRun(dst)) return rt.write(buffer, dst.offset * size, data, true);
       // A strided destination: upload densely, then scatter on the device.
       const staging = rt.buffer(n * size);
-      rt.write(staging, 0, data);
+      rt.write(staging, 0, data, true);
       const from = {
         storage: { buffer: staging, length: n, released: false },
         offset: 0,

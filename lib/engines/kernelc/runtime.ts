@@ -43,8 +43,11 @@ export interface KernelRuntime {
   scratch(bytes: number): DeviceBuffer;
   /** Gives a buffer back once the queued work that uses it is done. */
   free(b: DeviceBuffer): void;
-  /** Host data into a buffer at a byte offset; copied before this returns. */
-  write(b: DeviceBuffer, at: number, data: ArrayBufferView): void;
+  /**
+   * Host data into a buffer at a byte offset, queued after the work before it without waiting
+   * for that work. `handoff`: the caller will not touch `data` again, so it need not be copied.
+   */
+  write(b: DeviceBuffer, at: number, data: ArrayBufferView, handoff?: boolean): void;
   /** Bytes of a buffer from a byte offset, once the queued work before has finished. */
   read(b: DeviceBuffer, at: number, bytes: number): Promise<Uint8Array<ArrayBuffer>>;
   /** Resolves when every queued command has finished. */

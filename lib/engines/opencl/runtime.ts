@@ -81,7 +81,6 @@ export function listDevices(
   return out;
 }
 
-/** One device's context, queue, programs and buffers. */
 /** The kernels' macros in OpenCL C. */
 const macros = `
 #define KERNEL __kernel void
@@ -99,6 +98,10 @@ const macros = `
 #define UINT2(a, b) (uint2)(a, b)
 `;
 
+/** Queued writes' host bytes held before a write waits for the queue instead. */
+const INFLIGHT_LIMIT = 64 << 20;
+
+/** One device's context, queue, programs and buffers. */
 export class ClRuntime implements KernelRuntime {
   readonly cl: OpenCL;
   readonly device: Deno.PointerObject;
@@ -110,6 +113,9 @@ export class ClRuntime implements KernelRuntime {
   readonly #kernels = new Map<string, Deno.PointerObject>();
   readonly #programs: Deno.PointerObject[] = [];
   readonly #scratch = new Set<ClBuffer>();
+  /** Host bytes of queued writes, kept until the queue is past them. */
+  readonly #inflight: Uint8Array[] = [];
+  #inflightBytes = 0;
   readonly #ownsContext: boolean;
   #released = false;
   // Argument scratch, reused by every launch.
@@ -176,7 +182,7 @@ export class ClRuntime implements KernelRuntime {
       ),
       "clEnqueueFillBuffer",
     );
-    if (size & 3) this.write(b, size & ~3, new Uint8Array(size & 3));
+    if (size & 3) this.write(b, size & ~3, new Uint8Array(size & 3), true);
     return b;
   }
 
@@ -193,19 +199,25 @@ export class ClRuntime implements KernelRuntime {
     return b;
   }
 
-  /** bytes of data into b at byte offset `at`; the data is copied before this returns. */
-  write(b: ClBuffer, at: number, data: ArrayBufferView): void {
+  /**
+   * Data into b at byte offset `at`, queued without waiting for the work before it (a blocking
+   * write would stall the queue: a minibatch's indices every step). The host bytes stay
+   * referenced until a later read or `synchronize` has seen the queue get past them; `handoff`
+   * says the caller will not touch `data` again, else it is copied first.
+   */
+  write(b: ClBuffer, at: number, data: ArrayBufferView, handoff = false): void {
     if (at + data.byteLength > b.bytes) {
       throw new RangeError(
         `opencl: a write of ${data.byteLength} bytes at ${at} passes the buffer`,
       );
     }
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = handoff ? view : view.slice();
     clCheck(
       this.cl.clEnqueueWriteBuffer(
         this.queue,
         b.mem,
-        CL.TRUE,
+        CL.FALSE,
         BigInt(at),
         BigInt(bytes.byteLength),
         bytes,
@@ -215,6 +227,18 @@ export class ClRuntime implements KernelRuntime {
       ),
       "clEnqueueWriteBuffer",
     );
+    this.#inflight.push(bytes);
+    this.#inflightBytes += bytes.byteLength;
+    // A program that queues much and reads nothing: wait once rather than hold it all.
+    if (this.#inflightBytes > INFLIGHT_LIMIT) {
+      clCheck(this.cl.clFinish(this.queue), "clFinish");
+      this.#landed(this.#inflight.length);
+    }
+  }
+
+  /** Forgets the first `count` queued writes' host bytes: the queue is past them. */
+  #landed(count: number): void {
+    for (const b of this.#inflight.splice(0, count)) this.#inflightBytes -= b.byteLength;
   }
 
   /** `bytes` bytes of b from byte offset `at`, once the queued work before has finished. */
@@ -224,7 +248,7 @@ export class ClRuntime implements KernelRuntime {
     }
     const out = new Uint8Array(bytes);
     if (bytes === 0) return out;
-    const event = new BigUint64Array(1);
+    const event = new BigUint64Array(1), before = this.#inflight.length;
     clCheck(
       this.cl.clEnqueueReadBuffer(
         this.queue,
@@ -243,6 +267,7 @@ export class ClRuntime implements KernelRuntime {
     try {
       // `out` stays referenced here until the read has landed in it.
       clCheck(await this.cl.clWaitForEventsAsync(1, event), "clWaitForEvents");
+      this.#landed(before);
     } finally {
       this.cl.clReleaseEvent(Deno.UnsafePointer.create(event[0]));
     }
@@ -251,7 +276,9 @@ export class ClRuntime implements KernelRuntime {
 
   /** Resolves when every queued command has finished. */
   async synchronize(): Promise<void> {
+    const before = this.#inflight.length;
     clCheck(await this.cl.clFinishAsync(this.queue), "clFinish");
+    this.#landed(before);
   }
 
   /** Sends queued commands to the device without waiting. */
@@ -370,6 +397,7 @@ export class ClRuntime implements KernelRuntime {
     if (this.#released) return;
     this.#released = true;
     this.cl.clFinish(this.queue);
+    this.#landed(this.#inflight.length);
     for (const k of this.#kernels.values()) this.cl.clReleaseKernel(k);
     for (const p of this.#programs) this.cl.clReleaseProgram(p);
     for (const b of this.#scratch) this.cl.clReleaseMemObject(b.mem);
