@@ -7,30 +7,16 @@
 import { jsDouble, jsFloat, KnapError } from "../../mod.ts";
 import { cudaAvailability, cudaDouble, cudaFloat } from "../../lib/engines/cuda/mod.ts";
 import { candidates, cublasLibrary, sitePackages } from "../../ffi/cuda_paths.ts";
-import { blasConformance } from "../conformance/blas.ts";
-import { mathConformance } from "../conformance/math.ts";
-import { errorConformance } from "../conformance/errors.ts";
-import { randomConformance } from "../conformance/random.ts";
-import { aliasingConformance } from "../conformance/aliasing.ts";
-import { nanConformance } from "../conformance/nan.ts";
+import { allConformance, missingEngine } from "../conformance/suites.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
 
 const cuda = await cudaAvailability();
 if (cuda.available) {
   for (const [f, host] of [[await cudaFloat(), jsFloat], [await cudaDouble(), jsDouble]] as const) {
-    blasConformance(f);
-    mathConformance(f);
-    errorConformance(f, host);
-    randomConformance(f);
-    aliasingConformance(f);
-    nanConformance(f);
+    allConformance(f, host);
   }
-} else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("cuda")) {
-  Deno.test("[cuda] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
-    throw new Error(cuda.reason);
-  });
 } else {
-  Deno.test({ name: `[cuda] skipped: ${cuda.reason}`, ignore: true, fn() {} });
+  missingEngine("cuda", cuda.reason);
 }
 
 Deno.test("[cuda] libraries are found in toolkits and in Python's nvidia-* packages, in that order", async () => {

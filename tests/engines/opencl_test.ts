@@ -6,12 +6,7 @@ import { entry_, jsDouble, jsFloat, KnapError, tanh_, transfer, vctr } from "../
 import type { ClRuntime } from "../../lib/engines/opencl/runtime.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { openclAvailability, openclDouble, openclFloat } from "../../lib/engines/opencl/mod.ts";
-import { blasConformance } from "../conformance/blas.ts";
-import { mathConformance } from "../conformance/math.ts";
-import { errorConformance } from "../conformance/errors.ts";
-import { randomConformance } from "../conformance/random.ts";
-import { aliasingConformance } from "../conformance/aliasing.ts";
-import { nanConformance } from "../conformance/nan.ts";
+import { allConformance, missingEngine } from "../conformance/suites.ts";
 
 const cl = await openclAvailability();
 if (cl.available) {
@@ -21,19 +16,10 @@ if (cl.available) {
       ...(cl.fp64 ? [[await openclDouble(), jsDouble]] : []),
     ] as const
   ) {
-    blasConformance(f);
-    mathConformance(f);
-    errorConformance(f, host);
-    randomConformance(f);
-    aliasingConformance(f);
-    nanConformance(f);
+    allConformance(f, host);
   }
-} else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("opencl")) {
-  Deno.test("[opencl] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
-    throw new Error(cl.reason);
-  });
 } else {
-  Deno.test({ name: `[opencl] skipped: ${cl.reason}`, ignore: true, fn() {} });
+  missingEngine("opencl", cl.reason);
 }
 
 Deno.test({

@@ -13,28 +13,13 @@ import {
 import * as k from "../../mod.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { webgpuAvailability, webgpuFloat } from "../../lib/engines/webgpu/mod.ts";
-import { blasConformance } from "../conformance/blas.ts";
-import { mathConformance } from "../conformance/math.ts";
-import { errorConformance } from "../conformance/errors.ts";
-import { randomConformance } from "../conformance/random.ts";
-import { aliasingConformance } from "../conformance/aliasing.ts";
-import { nanConformance } from "../conformance/nan.ts";
+import { allConformance, missingEngine } from "../conformance/suites.ts";
 
 const gpu = await webgpuAvailability();
 if (gpu.available) {
-  const f = await webgpuFloat();
-  blasConformance(f);
-  mathConformance(f);
-  errorConformance(f, jsFloat);
-  randomConformance(f);
-  aliasingConformance(f);
-  nanConformance(f);
-} else if ((Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("webgpu")) {
-  Deno.test("[webgpu] required by KNAP_REQUIRE_ENGINES but unavailable", () => {
-    throw new Error(gpu.reason);
-  });
+  allConformance(await webgpuFloat(), jsFloat);
 } else {
-  Deno.test({ name: `[webgpu] skipped: ${gpu.reason}`, ignore: true, fn() {} });
+  missingEngine("webgpu", gpu.reason);
 }
 
 Deno.test({
