@@ -14,7 +14,7 @@ import type { GEMatrix } from "../core/structures.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
 import { viewGe } from "../core/views.ts";
-import { entries, type TensorDesc } from "../tensor/desc.ts";
+import { checkShape, entries, type TensorDesc } from "../tensor/desc.ts";
 import { liveTensor, Tensor } from "../tensor/tensor.ts";
 import { transformer } from "../tensor/transformer.ts";
 import {
@@ -195,7 +195,11 @@ export function network<L extends Loc>(
       `network: the input [${shape.join(", ")}] needs a batch dimension and a sample shape`,
     );
   }
+  checkShape("network", shape);
   const sample = shape.slice(1);
+  if (sample.includes(0)) {
+    throw new RangeError(`network: a sample [${sample.join(", ")}] has an empty dimension`);
+  }
   const { features, dense } = split(layers);
   const made: FeatureLayer<L>[] = [];
   try {

@@ -361,6 +361,16 @@ Deno.test("cnn: descriptions and shapes that do not fit are refused, naming them
     "3 spatial",
   );
   assertThrows(
+    () => network(jsFloat, [2, 1, 4.5, 4], [convo(2, 3, "relu"), dense(2, "softmax")]),
+    RangeError,
+    "whole numbers",
+  );
+  assertThrows(
+    () => network(jsFloat, [2, 0, 4, 4], [convo(2, 3, "relu"), dense(2, "softmax")]),
+    RangeError,
+    "empty dimension",
+  );
+  assertThrows(
     () => network(jsFloat, [1, 4, 4], [pooling([2, 2], "max"), dense(2, "softmax")]),
     RangeError,
     "pooling",
