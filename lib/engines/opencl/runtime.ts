@@ -281,11 +281,6 @@ export class ClRuntime implements KernelRuntime {
     this.#landed(before);
   }
 
-  /** Sends queued commands to the device without waiting. */
-  flush(): void {
-    clCheck(this.cl.clFlush(this.queue), "clFlush");
-  }
-
   /**
    * The kernel `name` of the program `source()` makes, compiled on first use and kept; `key`
    * names the program in the cache.
