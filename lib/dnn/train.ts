@@ -25,6 +25,7 @@ import { gradientDescent } from "../nn/optimizer.ts";
 import { tensorVctr } from "../tensor/views.ts";
 import type { Structure } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
+import { shareBatches } from "../nn/shares.ts";
 import type { TensorNetwork } from "./network.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
@@ -66,30 +67,19 @@ export function trainFeatures<L extends Loc>(
   const n = x.shape[0], size = Math.min(options.batch, n);
   const batches = Math.ceil(n / size);
   // Data-parallel: rank 0's parameters everywhere, one seed, each rank its share of a batch.
-  const comm = options.communicator, parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
-  if (parts > 1) {
-    if (size % parts !== 0) {
-      throw new RangeError(
-        `${op}: a batch of ${size} does not split evenly over ${parts} processes`,
-      );
-    }
-    if (net.factory.location !== "host") {
-      throw new TypeError(`${op}: data-parallel training runs on host engines`);
-    }
-    for (const l of net.features.layers) {
-      for (const p of l.parameters) comm!.broadcast_(tensorVctr(p.tensor));
-    }
-    for (const l of net.layers.layers) {
-      comm!.broadcast_(l.weights);
-      comm!.broadcast_(l.bias);
-    }
-  }
-  const local = size / parts;
-  const random = mulberry32(
-    parts > 1
-      ? comm!.broadcastNumber(options.seed ?? Math.floor(Math.random() * 2 ** 31))
-      : options.seed ?? Math.floor(Math.random() * 2 ** 31),
+  const comm = options.communicator;
+  const { parts, rank, local, seed: shuffleSeed } = shareBatches(
+    op,
+    comm,
+    size,
+    net.factory.location,
+    () => [
+      ...net.features.layers.flatMap((l) => l.parameters.map((p) => tensorVctr(p.tensor))),
+      ...net.layers.layers.flatMap((l) => [l.weights, l.bias]),
+    ],
+    options.seed,
   );
+  const random = mulberry32(shuffleSeed);
   // "batches" keeps each batch's samples together, shuffling only the order of the batches.
   const byBatches = options.shuffle === "batches";
   const order = new Int32Array(byBatches ? batches : n).map((_, i) => i);

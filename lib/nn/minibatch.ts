@@ -32,6 +32,7 @@ import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { gradientDescent, type Optimizer } from "./optimizer.ts";
 import type { Communicator } from "../distributed/communicator.ts";
+import { shareBatches } from "./shares.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
 import { trainingNetwork } from "./training.ts";
@@ -98,27 +99,16 @@ export function sgdTrain<L extends Loc>(
   if (options.seed !== undefined) checkSeed("sgdTrain", options.seed);
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
-  const comm = options.communicator, parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
-  if (parts > 1) {
-    if (size % parts !== 0) {
-      throw new RangeError(
-        `sgdTrain: a batch of ${size} does not split evenly over ${parts} processes`,
-      );
-    }
-    if (net.factory.location !== "host") {
-      throw new TypeError("sgdTrain: data-parallel training runs on host engines");
-    }
-    // Every rank starts from rank 0's weights.
-    for (const l of net.layers) {
-      comm!.broadcast_(l.weights);
-      comm!.broadcast_(l.bias);
-    }
-  }
-  const local = size / parts;
-  // Every rank draws the same shuffles: one seed, rank 0's when none is given.
-  const seed = parts > 1
-    ? comm!.broadcastNumber(options.seed ?? Math.floor(Math.random() * 2 ** 31))
-    : options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const comm = options.communicator;
+  // Every rank starts from rank 0's weights and draws the same shuffles.
+  const { parts, rank, local, seed } = shareBatches(
+    "sgdTrain",
+    comm,
+    size,
+    net.factory.location,
+    () => net.layers.flatMap((l) => [l.weights, l.bias]),
+    options.seed,
+  );
   const random = mulberry32(seed);
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
