@@ -116,6 +116,9 @@ class World implements Communicator {
   /** Seconds a collective waits for the others; a later `communicator({ timeout })` sets it. */
   timeout: number;
   readonly #flag = new Int32Array(1);
+  // For the collectives that complete before they return (not startAllReduce's, which overlap).
+  readonly #request = new BigUint64Array(1);
+  readonly #number = new Float64Array(1);
 
   constructor(mpi: Mpi, handles: MpiHandles, timeout: number) {
     this.#mpi = mpi;
@@ -149,7 +152,7 @@ class World implements Communicator {
   }
 
   barrier(): void {
-    const request = new BigUint64Array(1);
+    const request = this.#request;
     this.#check(this.#mpi.MPI_Ibarrier(this.#h.world, request), "MPI_Ibarrier");
     this.#complete(request, "barrier");
   }
@@ -178,7 +181,7 @@ class World implements Communicator {
   broadcast_<S extends Structure>(x: S, root = 0): S {
     const { data, staged } = this.#operand("broadcast_", x);
     this.#root("broadcast_", root);
-    const request = new BigUint64Array(1);
+    const request = this.#request;
     this.#check(
       this.#mpi.MPI_Ibcast(data, data.length, this.#type(data), root, this.#h.world, request),
       "MPI_Ibcast",
@@ -246,7 +249,8 @@ class World implements Communicator {
   }
 
   reduceNumber(v: number, op: ReduceOp = "sum"): number {
-    const data = Float64Array.of(v), request = new BigUint64Array(1);
+    const data = this.#number, request = this.#request;
+    data[0] = v;
     this.#check(
       this.#mpi.MPI_Iallreduce(
         this.#h.inPlace,
@@ -265,7 +269,8 @@ class World implements Communicator {
 
   broadcastNumber(v: number, root = 0): number {
     this.#root("broadcastNumber", root);
-    const data = Float64Array.of(v), request = new BigUint64Array(1);
+    const data = this.#number, request = this.#request;
+    data[0] = v;
     this.#check(
       this.#mpi.MPI_Ibcast(data, 1, this.#h.double, root, this.#h.world, request),
       "MPI_Ibcast",
