@@ -3,6 +3,11 @@
  * generated from the same elementwise table as every other engine. Float32 only (WGSL has no
  * float64). Results stay on the device; read them with `await transfer(x)`.
  *
+ * On Linux, Deno's WebGPU also starts wgpu's OpenGL backend in every isolate that asks for an
+ * adapter, and a process of several such isolates (workers, `deno test --parallel`) can abort at
+ * exit in EGL's thread-state destructor. `DENO_WEBGPU_BACKEND=vulkan,metal,dx12` leaves OpenGL
+ * out; knap's own test and bench tasks set it.
+ *
  * @example
  * ```ts
  * import { webgpuAvailability, webgpuFloat } from "@knap/knap/webgpu";
