@@ -27,6 +27,7 @@ import {
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
 import { gatherColumns_ } from "../gather.ts";
+import { axpy_, scal_ } from "../blas.ts";
 import { submatrix } from "../core/views.ts";
 import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
@@ -57,6 +58,14 @@ export interface MinibatchOptions extends SgdOptions {
    * gradients are averaged across ranks before every step. Host engines.
    */
   readonly communicator?: Communicator;
+  /**
+   * Trains in one process as a job of this many ranks would (default 1): each batch split into
+   * equal shards, each shard's gradients computed on its own (dropout masks drawn as each rank
+   * draws them), their mean taken in shard order, then one step. In float64 the weights equal a
+   * two-rank job's bit for bit — the reference for a data-parallel run. Not with a communicator
+   * of several processes.
+   */
+  readonly shards?: number;
 }
 
 /**
@@ -100,8 +109,21 @@ export function sgdTrain<L extends Loc>(
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
   const comm = options.communicator;
+  const shards = options.shards ?? 1;
+  count("sgdTrain", shards, "shards");
+  if (shards < 1) throw new RangeError("sgdTrain: shards must be at least 1");
+  if (shards > 1 && (comm?.size ?? 1) > 1) {
+    throw new TypeError(
+      `sgdTrain: shards stand for the ranks of a job in one process; this job has ${comm!.size}`,
+    );
+  }
+  if (size % shards !== 0) {
+    throw new RangeError(
+      `sgdTrain: a batch of ${size} does not split evenly into ${shards} shards`,
+    );
+  }
   // Every rank starts from rank 0's weights and draws the same shuffles.
-  const { parts, rank, local, seed } = shareBatches(
+  const share = shareBatches(
     "sgdTrain",
     comm,
     size,
@@ -109,51 +131,76 @@ export function sgdTrain<L extends Loc>(
     () => net.layers.flatMap((l) => [l.weights, l.bias]),
     options.seed,
   );
+  const { parts, rank, seed } = share;
+  const local = share.local / shards;
   const random = mulberry32(seed);
   const byViews = options.shuffle === "batches";
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
-  // "samples": one batch buffer, filled by gathering the batch's columns.
-  // Each rank trains on its share of every batch: columns [rank·local, (rank + 1)·local).
-  const xb = byViews ? undefined : ge(x.factory, x.m, local);
-  const yb = byViews ? undefined : ge(net.factory, y.m, local);
-  const picked = new Int32Array(local);
-  // "batches": a view per batch, the last one ending at the last sample.
-  const start = (b: number) => Math.min(b * size, n - size) + rank * local;
-  const xViews = byViews
-    ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, local))
-    : [];
-  const yViews = byViews
-    ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, local))
-    : [];
-  const t = trainingNetwork(
-    net,
-    xb ?? xViews[0],
-    options.optimizer ?? (parts > 1 ? gradientDescent() : undefined),
-    {
+  const optimizer = options.optimizer ??
+    (parts > 1 || shards > 1 ? gradientDescent() : undefined);
+  // A lane per shard (one without shards): a rank trains on columns [rank·local, (rank + 1)·local)
+  // of every batch, shard s on [s·local, (s + 1)·local).
+  const lanes = Array.from({ length: shards }, (_, s) => {
+    const offset = (rank + s) * local;
+    // "samples": one batch buffer, filled by gathering the batch's columns.
+    const xb = byViews ? undefined : ge(x.factory, x.m, local);
+    const yb = byViews ? undefined : ge(net.factory, y.m, local);
+    // "batches": a view per batch, the last one ending at the last sample.
+    const start = (b: number) => Math.min(b * size, n - size) + offset;
+    const xViews = byViews
+      ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, local))
+      : [];
+    const yViews = byViews
+      ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, local))
+      : [];
+    const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
       seed: options.seed,
       reduceGradient: parts > 1 ? (g) => comm!.startAllReduce(g, "mean") : undefined,
-    },
-  );
-  const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
-    let target: GEMatrix<L>;
+    });
+    return { offset, xb, yb, xViews, yViews, t };
+  });
+  const picked = new Int32Array(local);
+  /** Lane's input for batch b; returns its targets. */
+  const fill = (lane: typeof lanes[number], b: number): GEMatrix<L> => {
     if (byViews) {
-      t.input(xViews[order[b]]);
-      target = yViews[order[b]];
-    } else {
-      for (let j = 0; j < local; j++) picked[j] = order[(b * size + rank * local + j) % n];
-      gatherColumns_(x, picked, xb!);
-      gatherColumns_(y, picked, yb!);
-      target = yb!;
+      lane.t.input(lane.xViews[order[b]]);
+      return lane.yViews[order[b]];
     }
-    const c = t.step(cost, target, eta, read);
-    // The batch's cost is the mean of the ranks' (equal shares).
-    return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
+    for (let j = 0; j < local; j++) picked[j] = order[(b * size + lane.offset + j) % n];
+    gatherColumns_(x, picked, lane.xb!);
+    gatherColumns_(y, picked, lane.yb!);
+    return lane.yb!;
+  };
+  const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
+    if (shards === 1) {
+      const c = lanes[0].t.step(cost, fill(lanes[0], b), eta, read);
+      // The batch's cost is the mean of the ranks' (equal shares).
+      return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
+    }
+    const costs: Deferred<number>[] = [];
+    for (const lane of lanes) {
+      const target = fill(lane, b);
+      lane.t.forward();
+      lane.t.outputError(cost, target);
+      if (read) costs.push(lane.t.cost(cost, target));
+      lane.t.computeGradients();
+    }
+    // The shards' mean as a job's all-reduce takes it: the sum in rank order, then 1/shards.
+    const first = lanes[0].t.gradients;
+    for (let s = 1; s < shards; s++) {
+      lanes[s].t.gradients.forEach((g, i) => axpy_(1, g, first[i]));
+    }
+    for (const g of first) scal_(1 / shards, g);
+    lanes[0].t.update(eta);
+    return read ? meanInOrder(costs) : undefined;
   };
 
   const release = () => {
-    t[Symbol.dispose]();
-    xb?.[Symbol.dispose]();
-    yb?.[Symbol.dispose]();
+    for (const lane of lanes) {
+      lane.t[Symbol.dispose]();
+      lane.xb?.[Symbol.dispose]();
+      lane.yb?.[Symbol.dispose]();
+    }
   };
 
   const host = net.factory.location === "host";
@@ -176,4 +223,11 @@ export function sgdTrain<L extends Loc>(
   if (costs instanceof Promise) return costs.finally(release).then((c) => c[0]) as Scalar<L>;
   release();
   return costs[0] as Scalar<L>;
+}
+
+/** The mean of costs summed in order (numbers, or promises of them on a device). */
+function meanInOrder(costs: Deferred<number>[]): Deferred<number> {
+  const mean = (c: number[]) => c.reduce((sum, v) => sum + v, 0) / c.length;
+  if (costs.every((c) => typeof c === "number")) return mean(costs as number[]);
+  return Promise.all(costs).then(mean);
 }

@@ -210,24 +210,120 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    * optimizer's update otherwise.
    */
   backward(eta: number): void {
+    if (this.#reduce !== undefined) return this.#reducedBackward(eta, this.#reduce);
     const scale = 1 / this.batch;
     const step = ++this.#steps;
     const last = this.#layers.length - 1;
-    if (this.#reduce !== undefined) return this.#reducedBackward(eta, scale, step, this.#reduce);
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
       this.#propagate(l, last);
-      const g = t.gradients;
-      if (g === undefined) {
+      if (t.gradients === undefined) {
         mm_(-eta * scale, t.delta, t.inputT, 1, t.layer.weights);
         mv_(-eta * scale, t.delta, this.#ones, 1, t.layer.bias);
       } else {
-        mm_(scale, t.delta, t.inputT, 0, g.weights);
-        mv_(scale, t.delta, this.#ones, 0, g.bias);
-        g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
-        g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
+        this.#layerGradients(t);
+        this.#layerStep(t, eta, step);
       }
     }
+  }
+
+  /**
+   * Backpropagates the output error and writes every layer's gradient — the batch's mean
+   * ∂C/∂W and ∂C/∂b — into {@linkcode gradients}, moving no weight. With {@linkcode update} it
+   * is what `backward` does, split so that gradients can be summed over shards first. Needs an
+   * optimizer.
+   *
+   * @example Two halves of a batch, their gradients averaged, one step
+   * ```ts
+   * import { axpy_, defaultDouble, dge, scal_, submatrix } from "@knap/knap";
+   * import { fullyConnected, gradientDescent, inferenceNetwork, quadraticCost_, trainingNetwork } from "@knap/knap/nn";
+   * using net = inferenceNetwork(defaultDouble(), 1, [fullyConnected(1, "linear")]);
+   * using x = dge(1, 4, [0, 1, 2, 3]);
+   * using y = dge(1, 4, [-1, 1, 3, 5]);
+   * using a = trainingNetwork(net, submatrix(x, 0, 0, 1, 2), gradientDescent());
+   * using b = trainingNetwork(net, submatrix(x, 0, 2, 1, 2), gradientDescent());
+   * for (const [t, ys] of [[a, submatrix(y, 0, 0, 1, 2)], [b, submatrix(y, 0, 2, 1, 2)]] as const) {
+   *   t.forward();
+   *   t.outputError(quadraticCost_, ys);
+   *   t.computeGradients();
+   * }
+   * a.gradients.forEach((g, i) => scal_(0.5, axpy_(1, b.gradients[i], g)));
+   * a.update(0.1);
+   * ```
+   */
+  computeGradients(): void {
+    this.#needsGradients("computeGradients");
+    const last = this.#layers.length - 1;
+    for (let l = last; l >= 0; l--) {
+      this.#propagate(l, last);
+      this.#layerGradients(this.#layers[l]);
+    }
+  }
+
+  /**
+   * The gradient buffers {@linkcode computeGradients} fills, layer by layer from the first:
+   * ∂C/∂W (outₗ × inₗ), then ∂C/∂b. Empty without an optimizer.
+   *
+   * @example
+   * ```ts
+   * import { defaultDouble, dge } from "@knap/knap";
+   * import { adam, fullyConnected, inferenceNetwork, trainingNetwork } from "@knap/knap/nn";
+   * using net = inferenceNetwork(defaultDouble(), 2, [fullyConnected(3, "relu"), fullyConnected(1, "linear")]);
+   * using x = dge(2, 4);
+   * using t = trainingNetwork(net, x, adam());
+   * if (t.gradients.length !== 4) throw new Error("unexpected");
+   * ```
+   */
+  get gradients(): readonly Structure[] {
+    return this.#layers.flatMap((t) =>
+      t.gradients === undefined ? [] : [t.gradients.weights, t.gradients.bias]
+    );
+  }
+
+  /**
+   * One optimizer step of size eta from the gradient buffers as they are now: after
+   * {@linkcode computeGradients}, and whatever was done to the gradients in between.
+   *
+   * @example
+   * ```ts
+   * import { defaultDouble, dge, entry } from "@knap/knap";
+   * import { fullyConnected, gradientDescent, inferenceNetwork, quadraticCost_, trainingNetwork } from "@knap/knap/nn";
+   * using net = inferenceNetwork(defaultDouble(), 1, [fullyConnected(1, "linear")]);
+   * using x = dge(1, 2, [1, 2]);
+   * using y = dge(1, 2, [3, 5]);
+   * using t = trainingNetwork(net, x, gradientDescent());
+   * const before = entry(net.layers[0].bias, 0);
+   * t.forward();
+   * t.outputError(quadraticCost_, y);
+   * t.computeGradients();
+   * t.update(0.1);
+   * if (entry(net.layers[0].bias, 0) === before) throw new Error("no step");
+   * ```
+   */
+  update(eta: number): void {
+    this.#needsGradients("update");
+    const step = ++this.#steps;
+    for (let l = this.#layers.length - 1; l >= 0; l--) this.#layerStep(this.#layers[l], eta, step);
+  }
+
+  #needsGradients(op: string): void {
+    if (this.#released) throw new KnapError(`${op}: the training network was released`, "released");
+    if (this.optimizer === undefined) {
+      throw new TypeError(`${op}: gradients are kept only with an optimizer (gradientDescent())`);
+    }
+  }
+
+  /** ∇Wₗ = δₗ aₗ₋₁ᵀ / n and ∇bₗ = δₗ·1 / n, into the layer's gradient buffers. */
+  #layerGradients(t: TrainingLayer<L>): void {
+    const g = t.gradients!, scale = 1 / this.batch;
+    mm_(scale, t.delta, t.inputT, 0, g.weights);
+    mv_(scale, t.delta, this.#ones, 0, g.bias);
+  }
+
+  #layerStep(t: TrainingLayer<L>, eta: number, step: number): void {
+    const g = t.gradients!;
+    g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
+    g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
   }
 
   /**
@@ -253,30 +349,22 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    */
   #reducedBackward(
     eta: number,
-    scale: number,
-    step: number,
     reduce: (g: Structure) => { wait(): void; progress?(): void },
   ): void {
+    const step = ++this.#steps;
     const last = this.#layers.length - 1;
-    const pending: {
-      t: TrainingLayer<L>;
-      g: Gradients<L>;
-      w: { wait(): void; progress?(): void }[];
-    }[] = [];
+    const pending: { t: TrainingLayer<L>; w: { wait(): void; progress?(): void }[] }[] = [];
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
       // MPI advances started reductions only inside its calls: give it a turn per layer.
       for (const p of pending) for (const r of p.w) r.progress?.();
       this.#propagate(l, last);
-      const g = t.gradients!;
-      mm_(scale, t.delta, t.inputT, 0, g.weights);
-      mv_(scale, t.delta, this.#ones, 0, g.bias);
-      pending.push({ t, g, w: [reduce(g.weights), reduce(g.bias)] });
+      this.#layerGradients(t);
+      pending.push({ t, w: [reduce(t.gradients!.weights), reduce(t.gradients!.bias)] });
     }
-    for (const { t, g, w } of pending) {
+    for (const { t, w } of pending) {
       for (const r of w) r.wait();
-      g.weightState.update_(t.layer.weights, g.weights, eta, step, true);
-      g.biasState.update_(t.layer.bias, g.bias, eta, step, false);
+      this.#layerStep(t, eta, step);
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * One rank of the data-parallel tests (run by mpirun, or alone): trains chapter 14's regression
- * data-parallel and writes its weights, as JSON, to DIR/<rank or "single">.json (and a small
+ * data-parallel (and a network with dropout: alone, as two shards) and writes its weights, as
+ * JSON, to DIR/<rank or "single">.json (and a small
  * convolutional network's to DIR/cnn-<rank or "single">.json). Modes: "train";
  * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
  * while rank 0's timeout is 0.5 s).
@@ -60,6 +61,27 @@ const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
   quiet: true,
 });
 const weights = net.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]);
+// With dropout, in float64: the ranks' weights, and in one process those of two shards, which
+// sum each batch's gradients as two ranks do — to be equal bit for bit.
+using exactNet = init_(
+  inferenceNetwork(jsDouble, 4, [
+    fullyConnected(8, "tanh", { dropout: 0.25 }),
+    fullyConnected(1, "linear"),
+  ]),
+  { seed: 9 + comm.rank },
+);
+const exactCost = sgdTrain(exactNet, x, y, quadraticCost_, 6, {
+  batch: 32,
+  eta: 0.01,
+  optimizer: adam(),
+  seed: 8,
+  quiet: true,
+  ...(comm.size === 1 ? { shards: 2 } : { communicator: comm }),
+});
+const exact = {
+  cost: exactCost,
+  weights: exactNet.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]),
+};
 // Views: a row-major matrix reduces in place; a block with gaps through a staging copy.
 using rowMajor = ge(jsDouble, 2, 3, [1, 2, 3, 4, 5, 6], { layout: "row" });
 using gapped = ge(jsDouble, 3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -119,5 +141,5 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
-  JSON.stringify({ cost, weights, size: comm.size, device, views }),
+  JSON.stringify({ cost, weights, size: comm.size, device, views, exact }),
 );

@@ -59,7 +59,7 @@ Deno.test("distributed: not started by mpirun, the communicator is one process a
 
 Deno.test({
   name:
-    "distributed: two ranks under mpirun train dense and convolutional networks to one process's weights",
+    "distributed: two ranks under mpirun train dense and convolutional networks to one process's weights (bit for bit against two shards)",
   ignore: !mpirun,
   async fn() {
     const dir = await Deno.makeTempDir();
@@ -86,6 +86,9 @@ Deno.test({
         )
       );
       assert(Math.abs(r0.cost - one.cost) < 1e-12, `cost ${r0.cost}, one process ${one.cost}`);
+      // One process of two shards sums every gradient as the two ranks do: the same bits.
+      assertEquals(r0.exact, one.exact, "with dropout, two ranks = one process of two shards");
+      assert(r0.exact.weights.length === 49 && r0.exact.weights.every(Number.isFinite));
       const [c0, c1, cOne] = [await read("cnn-0"), await read("cnn-1"), await read("cnn-single")];
       assertEquals(
         c0.weights,

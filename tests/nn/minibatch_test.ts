@@ -1,5 +1,5 @@
 /** Minibatch SGD and accuracy, on every engine present. */
-import { assert, assertEquals } from "../conformance/assert.ts";
+import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import {
   type Engine,
   type Factory,
@@ -7,6 +7,7 @@ import {
   type GEMatrix,
   jsDouble,
   randUniform_,
+  transfer,
   transfer_,
 } from "../../mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
@@ -95,4 +96,64 @@ Deno.test("sgdTrain with one seed repeats itself; another seed shuffles differen
   };
   assertEquals(run(5), run(5));
   assert(run(5) !== run(6), "different orders give different costs");
+});
+
+for (const make of factories) {
+  const label = (await make()).name;
+  Deno.test(`[${label}] sgdTrain in shards takes each batch's mean gradient as one batch does`, async () => {
+    const f = await make();
+    const { x, y } = task(f, 96);
+    const weights = async (options: { shards?: number; shuffle?: "samples" | "batches" }) => {
+      using net = init_(
+        inferenceNetwork(f, 2, [fullyConnected(6, "tanh"), fullyConnected(1, "linear")]),
+        { seed: 3 },
+      );
+      const cost = await sgdTrain(net, x, y, quadraticCost_, 4, {
+        batch: 24,
+        eta: 0.02,
+        optimizer: adam(),
+        seed: 5,
+        quiet: true,
+        ...options,
+      });
+      const w: number[] = [];
+      for (const l of net.layers) {
+        using hw = await transfer(jsDouble, l.weights);
+        using hb = await transfer(jsDouble, l.bias);
+        w.push(...hw.toArray(), ...hb.toArray());
+      }
+      return { cost, w };
+    };
+    const tolerance = f.dtype === "float64" ? 1e-12 : 2e-5;
+    for (const shuffle of ["samples", "batches"] as const) {
+      const one = await weights({ shuffle });
+      for (const shards of [2, 3]) {
+        const split = await weights({ shards, shuffle });
+        assert(
+          Math.abs(split.cost - one.cost) < tolerance * 10,
+          `${shuffle}, ${shards} shards: cost ${split.cost} against ${one.cost}`,
+        );
+        split.w.forEach((w, i) =>
+          assert(
+            Math.abs(w - one.w[i]) < tolerance * 10 * (1 + Math.abs(w)),
+            `${shuffle}, ${shards} shards: weight ${i} ${w} against ${one.w[i]}`,
+          )
+        );
+      }
+    }
+    x[Symbol.dispose]();
+    y[Symbol.dispose]();
+  });
+}
+
+Deno.test("sgdTrain refuses shards that do not split the batch, or fewer than one", () => {
+  const { x, y } = task(jsDouble, 20);
+  using net = inferenceNetwork(jsDouble, 2, [fullyConnected(1, "linear")]);
+  const train = (shards: number) =>
+    sgdTrain(net, x, y, quadraticCost_, 1, { batch: 10, eta: 0.1, shards, quiet: true });
+  assertThrows(() => train(3), RangeError, "a batch of 10 does not split evenly into 3 shards");
+  assertThrows(() => train(0), RangeError, "shards must be at least 1");
+  assertThrows(() => train(1.5), RangeError, "shards must be a non-negative integer");
+  x[Symbol.dispose]();
+  y[Symbol.dispose]();
 });

@@ -176,3 +176,40 @@ Deno.test("trainingCurveSvg draws a polyline through the points on a log axis", 
   const ys = points.map((p) => Number(p.split(",")[1]));
   assert(ys[0] < ys[1] && ys[1] < ys[2], "lower cost draws lower");
 });
+
+Deno.test("computeGradients then update is backward's step, bit for bit; both need an optimizer", async () => {
+  const { adam, momentum } = await import("../../lib/nn/mod.ts");
+  for (const optimizer of [adam(), momentum()]) {
+    using x = randUniform_(ge(jsDouble, 3, 10), { seed: 2 });
+    using y = randUniform_(ge(jsDouble, 2, 10), { seed: 3 });
+    const run = (split: boolean) => {
+      using net = init_(
+        inferenceNetwork(jsDouble, 3, [
+          fullyConnected(5, "sigmoid", { dropout: 0.3 }),
+          fullyConnected(2, "linear"),
+        ]),
+        { seed: 1 },
+      );
+      using t = trainingNetwork(net, x, optimizer, { seed: 4 });
+      for (let step = 0; step < 3; step++) {
+        if (!split) {
+          t.step(quadraticCost_, y, 0.05, false);
+          continue;
+        }
+        t.forward();
+        t.outputError(quadraticCost_, y);
+        t.computeGradients();
+        t.update(0.05);
+      }
+      assertEquals(t.gradients.length, 4);
+      return net.layers.flatMap((l) => [...l.weights.toArray(), ...l.bias.toArray()]);
+    };
+    assertEquals(run(true), run(false));
+  }
+  using net = inferenceNetwork(jsDouble, 1, [fullyConnected(1, "linear")]);
+  using x = ge(jsDouble, 1, 2);
+  using plain = trainingNetwork(net, x);
+  assertEquals(plain.gradients.length, 0);
+  assertThrows(() => plain.computeGradients(), TypeError, "computeGradients: gradients are kept");
+  assertThrows(() => plain.update(0.1), TypeError, "update: gradients are kept only with");
+});
