@@ -5,6 +5,7 @@
  * backward pass: one step's time against its backward alone plus its all-reduces alone.
  *
  *   mpirun -np 2 deno run -A bench/allreduce.ts     (rank 0 prints)
+ *   OMPI_MCA_btl=self,tcp OMPI_MCA_btl_tcp_if_include=lo mpirun -np 2 …   (TCP, as across machines)
  */
 import { dv, ge, jsDouble, randUniform_ } from "../mod.ts";
 import { communicator } from "../lib/distributed/mod.ts";
@@ -35,7 +36,8 @@ void mpi;
 const say = (s: string) => comm.rank === 0 && console.log(s);
 /** The median of 5 timed rounds of `reps` calls each, after warm-up calls (connections, caches). */
 const time = (reps: number, f: () => void) => {
-  for (let r = 0; r < Math.min(reps, 10); r++) f();
+  // Warm-up as OSU's benchmarks skip theirs: connections, caches, the JIT.
+  for (let r = 0; r < reps; r++) f();
   const rounds: number[] = [];
   for (let k = 0; k < 5; k++) {
     comm.barrier();
@@ -46,6 +48,11 @@ const time = (reps: number, f: () => void) => {
   return rounds.sort((a, b) => a - b)[2];
 };
 
+say(
+  `transport: ${
+    Deno.env.get("OMPI_MCA_btl") ?? "Open MPI's choice (shared memory on one machine)"
+  }`,
+);
 say(`${comm.size} ranks\n     bytes   knap ms   raw MPI ms   knap/raw`);
 for (let bytes = 1024; bytes <= 64 << 20; bytes *= 4) {
   const n = bytes / 8, reps = bytes < 1 << 20 ? 200 : 10;

@@ -41,6 +41,15 @@ export const mpiSymbols = {
     result: "i32",
   },
   MPI_Test: { parameters: ["buffer", "buffer", "pointer"], result: "i32" },
+  MPI_Testall: { parameters: ["i32", "buffer", "buffer", "pointer"], result: "i32" },
+  MPI_Isend: {
+    parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer", "buffer"],
+    result: "i32",
+  },
+  MPI_Irecv: {
+    parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer", "buffer"],
+    result: "i32",
+  },
   MPI_Wtime: { parameters: [], result: "f64" },
 } as const;
 
