@@ -41,6 +41,8 @@ export class Exchange {
   #type: Deno.PointerObject | null = null;
   #sequence = 0;
   #step = 0;
+  /** Counts uses: a reduction's test after its exchange went on to another reports it done. */
+  use = 0;
 
   constructor(owner: PairwiseReduce, mpi: Mpi, handles: MpiHandles, rank: number, steps: number) {
     this.#owner = owner;
@@ -57,6 +59,7 @@ export class Exchange {
     this.#type = type;
     this.#sequence = sequence;
     this.#step = 0;
+    this.use++;
     this.#post();
   }
 
@@ -116,13 +119,17 @@ export class PairwiseReduce {
     return this.#steps > 0 && bytes <= pairwiseLimit;
   }
 
-  /** Starts summing `data` (float32 or float64, at most {@linkcode pairwiseLimit} bytes) in place. */
-  start(data: Float32Array | Float64Array, type: Deno.PointerObject): Exchange {
+  /**
+   * Starts summing `data` (float32 or float64, at most {@linkcode pairwiseLimit} bytes) in
+   * place; returns its test, which advances it and says whether it is complete.
+   */
+  start(data: Float32Array | Float64Array, type: Deno.PointerObject): () => boolean {
     const exchange = this.#idle.pop() ??
       new Exchange(this, this.#mpi, this.#h, this.#rank, this.#steps);
     exchange.begin(data, type, this.#sequence);
     this.#sequence = (this.#sequence + 1) & 4095;
-    return exchange;
+    const use = exchange.use;
+    return () => exchange.use !== use || exchange.test();
   }
 
   /** Takes back a completed exchange. */
