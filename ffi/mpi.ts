@@ -31,25 +31,16 @@ export const mpiSymbols = {
   MPI_Comm_rank: { parameters: ["pointer", "buffer"], result: "i32" },
   MPI_Comm_size: { parameters: ["pointer", "buffer"], result: "i32" },
   MPI_Barrier: { parameters: ["pointer"], result: "i32" },
-  MPI_Ibarrier: { parameters: ["pointer", "buffer"], result: "i32" },
-  MPI_Ibcast: {
-    parameters: ["buffer", "i32", "pointer", "i32", "pointer", "buffer"],
-    result: "i32",
-  },
   MPI_Iallreduce: {
     parameters: ["pointer", "buffer", "i32", "pointer", "pointer", "pointer", "buffer"],
     result: "i32",
   },
   MPI_Test: { parameters: ["buffer", "buffer", "pointer"], result: "i32" },
-  MPI_Testall: { parameters: ["i32", "buffer", "buffer", "pointer"], result: "i32" },
-  MPI_Isend: {
-    parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer", "buffer"],
+  MPI_Allreduce: {
+    parameters: ["pointer", "buffer", "i32", "pointer", "pointer", "pointer"],
     result: "i32",
   },
-  MPI_Irecv: {
-    parameters: ["buffer", "i32", "pointer", "i32", "i32", "pointer", "buffer"],
-    result: "i32",
-  },
+  MPI_Bcast: { parameters: ["buffer", "i32", "pointer", "i32", "pointer"], result: "i32" },
   MPI_Wtime: { parameters: [], result: "f64" },
 } as const;
 

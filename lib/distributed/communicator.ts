@@ -3,9 +3,12 @@
  * all-reduce of knap structures in place. A program not started by `mpirun` gets a communicator
  * of one process that loads no MPI at all, so the same program runs unchanged either way.
  *
- * Every collective is a non-blocking MPI call completed by polling with a deadline: a rank that
- * waits longer than the timeout for the others throws a KnapError naming the operation, and the
- * process's exit makes `mpirun` stop every rank — a failure never hangs the job.
+ * A failure never hangs the job. Barriers, broadcasts, `allReduce_` and reductions of up to
+ * 16 KB are Open MPI's blocking calls — the fastest for small messages — watched by a thread
+ * (`watchdog.ts`): a call still waiting for the others past the timeout ends the process with an
+ * error naming the operation. Larger reductions started by `startAllReduce` are non-blocking,
+ * polled against the same deadline, and throw a KnapError there. Either way the rank's exit makes
+ * `mpirun` stop every rank.
  *
  * @module
  */
@@ -21,7 +24,7 @@ import { transfer, transfer_ } from "../access.ts";
 import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
 import { plan } from "../engines/js/walk.ts";
-import { PairwiseReduce } from "./pairwise.ts";
+import { Watchdog } from "./watchdog.ts";
 
 /** How a reduction combines the ranks' values. */
 export type ReduceOp = "sum" | "mean";
@@ -63,7 +66,10 @@ export interface Communicator {
 
 /** Options of {@linkcode communicator}. */
 export interface CommunicatorOptions {
-  /** Seconds a collective may wait for the other ranks before it throws (default 60). */
+  /**
+   * Seconds a collective may wait for the other ranks (default 60): past it a blocking call ends
+   * the process with the error, a non-blocking one throws a KnapError.
+   */
   readonly timeout?: number;
 }
 
@@ -108,102 +114,67 @@ class Local implements Communicator {
   }
 }
 
+/** The operations a blocking call may be, as the watchdog names them. */
+const BARRIER = 0, BROADCAST = 1, ALL_REDUCE = 2, REDUCE_NUMBER = 3, BROADCAST_NUMBER = 4;
+const operations = ["barrier", "broadcast_", "allReduce_", "reduceNumber", "broadcastNumber"];
+
+/**
+ * Reductions up to this many bytes are blocking calls (under the watchdog); larger ones started
+ * by `startAllReduce` are non-blocking, so the layers below compute while they travel.
+ */
+const blockingLimit = 16384;
+
 class World implements Communicator {
   readonly rank: number;
   readonly size: number;
   readonly mpi = true;
   readonly #mpi: Mpi;
   readonly #h: MpiHandles;
-  /** Seconds a collective waits for the others; a later `communicator({ timeout })` sets it. */
-  timeout: number;
+  #timeout = 60;
+  readonly #watchdog: Watchdog;
   readonly #flag = new Int32Array(1);
-  // For the collectives that complete before they return (not startAllReduce's, which overlap).
-  readonly #request = new BigUint64Array(1);
   readonly #number = new Float64Array(1);
-  readonly #pairwise: PairwiseReduce;
-  /** Whether reductions of up to 16 KB go pairwise (measured when MPI starts). */
-  readonly #pairs: boolean;
-  readonly #checker = (status: number, what: string) => this.#check(status, what);
   readonly #dense = new WeakMap<Structure, HostArray>();
+  /** What an already completed reduction returns. */
+  readonly #done: PendingReduce = { wait() {}, progress() {} };
 
   constructor(mpi: Mpi, handles: MpiHandles, timeout: number) {
     this.#mpi = mpi;
     this.#h = handles;
-    this.timeout = timeout;
     const v = new Int32Array(1);
     this.#check(mpi.MPI_Comm_rank(handles.world, v), "MPI_Comm_rank");
     this.rank = v[0];
     this.#check(mpi.MPI_Comm_size(handles.world, v), "MPI_Comm_size");
     this.size = v[0];
-    this.#pairwise = new PairwiseReduce(mpi, handles, this.rank, this.size, this.#checker);
-    const chosen = envVar("KNAP_MPI_SMALL");
-    this.#pairs = this.#pairwise.fits(8) &&
-      (chosen === "pairs" || (chosen !== "collective" && this.#pairsFaster()));
+    this.#watchdog = new Watchdog(operations, `rank ${this.rank} of ${this.size}`, timeout);
+    this.timeout = timeout;
   }
 
-  /**
-   * Whether small reductions go faster pairwise than through MPI's non-blocking collective,
-   * which depends on the transport: over TCP pairs took 13 against 25 µs for 1 KB, over shared
-   * memory 13 against 4. Both are timed on 1 KB after a warm-up; rank 0's verdict holds
-   * everywhere, since every rank must take the same route. `KNAP_MPI_SMALL=pairs` or
-   * `collective` (the same on every rank) skips the timing.
-   */
-  #pairsFaster(): boolean {
-    const data = new Float64Array(128), request = this.#request;
-    const collective = () => {
-      this.#check(
-        this.#mpi.MPI_Iallreduce(
-          this.#h.inPlace,
-          data,
-          data.length,
-          this.#h.double,
-          this.#h.sum,
-          this.#h.world,
-          request,
-        ),
-        "MPI_Iallreduce",
-      );
-      this.#complete(request, "communicator");
-    };
-    const pairs = () => this.#until(this.#pairwise.start(data, this.#h.double), "communicator");
-    const time = (f: () => void) => {
-      const t = performance.now();
-      for (let i = 0; i < 30; i++) f();
-      return performance.now() - t;
-    };
-    time(collective);
-    time(pairs);
-    const verdict = this.#number;
-    verdict[0] = time(pairs) < time(collective) ? 1 : 0;
-    this.#check(
-      this.#mpi.MPI_Ibcast(verdict, 1, this.#h.double, 0, this.#h.world, request),
-      "MPI_Ibcast",
-    );
-    this.#complete(request, "communicator");
-    return verdict[0] === 1;
+  /** Seconds a collective waits for the others; a later `communicator({ timeout })` sets it. */
+  get timeout(): number {
+    return this.#timeout;
+  }
+
+  set timeout(seconds: number) {
+    this.#timeout = seconds;
+    this.#watchdog.timeout = seconds;
   }
 
   #check(status: number, what: string): void {
     if (status !== 0) throw new KnapError(`mpi: ${what} failed with code ${status}`, "mpi");
   }
 
-  /** Polls a request until it completes, or throws at the deadline. */
+  /** Polls a request until it completes, or throws at the deadline (the clock every 64 polls). */
   #complete(request: BigUint64Array, what: string): void {
-    this.#until(() => {
-      this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
-      return this.#flag[0] !== 0;
-    }, what);
-  }
-
-  /** Polls until `done`, or throws at the deadline (the clock read every 64 polls). */
-  #until(done: () => boolean, what: string): void {
     let deadline = 0, polls = 0;
-    while (!done()) {
+    for (;;) {
+      this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
+      if (this.#flag[0] !== 0) return;
       if ((++polls & 63) !== 1) continue;
-      if (deadline === 0) deadline = performance.now() + this.timeout * 1000;
+      if (deadline === 0) deadline = performance.now() + this.#timeout * 1000;
       else if (performance.now() > deadline) {
         throw new KnapError(
-          `${what}: rank ${this.rank} of ${this.size} waited ${this.timeout} s for the others; ` +
+          `${what}: rank ${this.rank} of ${this.size} waited ${this.#timeout} s for the others; ` +
             "one may have failed (its error ends the job) or the timeout is too short",
           "timeout",
         );
@@ -212,9 +183,10 @@ class World implements Communicator {
   }
 
   barrier(): void {
-    const request = this.#request;
-    this.#check(this.#mpi.MPI_Ibarrier(this.#h.world, request), "MPI_Ibarrier");
-    this.#complete(request, "barrier");
+    this.#watchdog.arm(BARRIER);
+    const status = this.#mpi.MPI_Barrier(this.#h.world);
+    this.#watchdog.disarm();
+    this.#check(status, "MPI_Barrier");
   }
 
   /** The datatype and the dense host array of x: a staging copy where x has gaps. */
@@ -247,12 +219,10 @@ class World implements Communicator {
   broadcast_<S extends Structure>(x: S, root = 0): S {
     const { data, staged } = this.#operand("broadcast_", x);
     this.#root("broadcast_", root);
-    const request = this.#request;
-    this.#check(
-      this.#mpi.MPI_Ibcast(data, data.length, this.#type(data), root, this.#h.world, request),
-      "MPI_Ibcast",
-    );
-    this.#complete(request, "broadcast_");
+    this.#watchdog.arm(BROADCAST);
+    const status = this.#mpi.MPI_Bcast(data, data.length, this.#type(data), root, this.#h.world);
+    this.#watchdog.disarm();
+    this.#check(status, "MPI_Bcast");
     if (staged !== undefined) {
       copy_(staged, x);
       staged[Symbol.dispose]();
@@ -266,25 +236,31 @@ class World implements Communicator {
     }
   }
 
+  /** The blocking all-reduce of a dense run, in place. */
+  #allReduceNow(data: HostArray, type: Deno.PointerObject, what: number): void {
+    const h = this.#h;
+    this.#watchdog.arm(what);
+    const status = this.#mpi.MPI_Allreduce(h.inPlace, data, data.length, type, h.sum, h.world);
+    this.#watchdog.disarm();
+    this.#check(status, "MPI_Allreduce");
+  }
+
+  /** After a reduction: a staged copy back into x, and the mean's scaling. */
+  #finish(x: Structure, staged: Structure | undefined, op: ReduceOp): void {
+    if (staged !== undefined) {
+      copy_(staged, x);
+      staged[Symbol.dispose]();
+    }
+    if (op === "mean") scal_(1 / this.size, x);
+  }
+
   startAllReduce(x: Structure, op: ReduceOp = "sum"): PendingReduce {
     const { data, staged } = this.#operand("allReduce_", x);
-    const finish = () => {
-      if (staged !== undefined) {
-        copy_(staged, x);
-        staged[Symbol.dispose]();
-      }
-      if (op === "mean") scal_(1 / this.size, x);
-    };
     const type = this.#type(data);
-    if (this.#pairs && this.#pairwise.fits(data.byteLength)) {
-      const test = this.#pairwise.start(data as Float32Array, type);
-      return {
-        progress: () => void test(),
-        wait: () => {
-          this.#until(test, "allReduce_");
-          finish();
-        },
-      };
+    if (data.byteLength <= blockingLimit) {
+      this.#allReduceNow(data, type, ALL_REDUCE);
+      this.#finish(x, staged, op);
+      return this.#done;
     }
     const request = new BigUint64Array(1);
     this.#check(
@@ -308,13 +284,15 @@ class World implements Communicator {
       },
       wait: () => {
         if (!done) this.#complete(request, "allReduce_");
-        finish();
+        this.#finish(x, staged, op);
       },
     };
   }
 
   allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
-    this.startAllReduce(x, op).wait();
+    const { data, staged } = this.#operand("allReduce_", x);
+    this.#allReduceNow(data, this.#type(data), ALL_REDUCE);
+    this.#finish(x, staged, op);
     return x;
   }
 
@@ -329,37 +307,20 @@ class World implements Communicator {
   }
 
   reduceNumber(v: number, op: ReduceOp = "sum"): number {
-    const data = this.#number, request = this.#request;
+    const data = this.#number;
     data[0] = v;
-    if (this.#pairs) {
-      this.#until(this.#pairwise.start(data, this.#h.double), "reduceNumber");
-      return op === "mean" ? data[0] / this.size : data[0];
-    }
-    this.#check(
-      this.#mpi.MPI_Iallreduce(
-        this.#h.inPlace,
-        data,
-        1,
-        this.#h.double,
-        this.#h.sum,
-        this.#h.world,
-        request,
-      ),
-      "MPI_Iallreduce",
-    );
-    this.#complete(request, "reduceNumber");
+    this.#allReduceNow(data, this.#h.double, REDUCE_NUMBER);
     return op === "mean" ? data[0] / this.size : data[0];
   }
 
   broadcastNumber(v: number, root = 0): number {
     this.#root("broadcastNumber", root);
-    const data = this.#number, request = this.#request;
+    const data = this.#number;
     data[0] = v;
-    this.#check(
-      this.#mpi.MPI_Ibcast(data, 1, this.#h.double, root, this.#h.world, request),
-      "MPI_Ibcast",
-    );
-    this.#complete(request, "broadcastNumber");
+    this.#watchdog.arm(BROADCAST_NUMBER);
+    const status = this.#mpi.MPI_Bcast(data, 1, this.#h.double, root, this.#h.world);
+    this.#watchdog.disarm();
+    this.#check(status, "MPI_Bcast");
     return data[0];
   }
 }
