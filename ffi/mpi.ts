@@ -25,6 +25,9 @@ export const mpiSpec: LibrarySpec = {
 export const mpiSymbols = {
   MPI_Initialized: { parameters: ["buffer"], result: "i32" },
   MPI_Init: { parameters: ["pointer", "pointer"], result: "i32" },
+  MPI_Init_thread: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+  MPI_Query_thread: { parameters: ["buffer"], result: "i32" },
+  MPI_Comm_dup: { parameters: ["pointer", "buffer"], result: "i32" },
   MPI_Finalized: { parameters: ["buffer"], result: "i32" },
   MPI_Finalize: { parameters: [], result: "i32" },
   MPI_Abort: { parameters: ["pointer", "i32"], result: "i32" },
@@ -59,6 +62,8 @@ export interface MpiHandles {
   readonly sum: Deno.PointerObject;
   /** MPI_IN_PLACE, (void *) 1 in Open MPI. */
   readonly inPlace: Deno.PointerObject;
+  /** The address of MPI_Allreduce, for a thread that calls it on its own. */
+  readonly allReduce: Deno.PointerObject;
 }
 
 const RTLD_NOW = 2, RTLD_GLOBAL = 0x100;
@@ -99,6 +104,7 @@ export function openMpi(): { mpi: Mpi; handles: MpiHandles } {
       byte: address("ompi_mpi_byte"),
       sum: address("ompi_mpi_op_sum"),
       inPlace: Deno.UnsafePointer.create(1n)!,
+      allReduce: address("MPI_Allreduce"),
     },
   };
 }

@@ -25,6 +25,7 @@ import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
 import { plan } from "../engines/js/walk.ts";
 import { Watchdog } from "./watchdog.ts";
+import { ReductionThread } from "./reduction_thread.ts";
 
 /** How a reduction combines the ranks' values. */
 export type ReduceOp = "sum" | "mean";
@@ -137,8 +138,10 @@ class World implements Communicator {
   readonly #dense = new WeakMap<Structure, HostArray>();
   /** What an already completed reduction returns. */
   readonly #done: PendingReduce = { wait() {}, progress() {} };
+  /** Where large reductions travel while the caller computes; none without MPI_THREAD_MULTIPLE. */
+  readonly #thread: ReductionThread | undefined;
 
-  constructor(mpi: Mpi, handles: MpiHandles, timeout: number) {
+  constructor(mpi: Mpi, handles: MpiHandles, timeout: number, threads: boolean) {
     this.#mpi = mpi;
     this.#h = handles;
     const v = new Int32Array(1);
@@ -148,6 +151,20 @@ class World implements Communicator {
     this.size = v[0];
     this.#watchdog = new Watchdog(operations, `rank ${this.rank} of ${this.size}`, timeout);
     this.timeout = timeout;
+    if (threads) {
+      // A communicator of the thread's own: its collectives never interleave with this thread's.
+      const dup = new BigUint64Array(1);
+      this.#check(mpi.MPI_Comm_dup(handles.world, dup), "MPI_Comm_dup");
+      const value = (p: Deno.PointerObject) => BigInt(Deno.UnsafePointer.value(p));
+      this.#thread = new ReductionThread({
+        allReduce: value(handles.allReduce),
+        comm: dup[0],
+        inPlace: 1n,
+        sum: value(handles.sum),
+        float: value(handles.float),
+        double: value(handles.double),
+      });
+    }
   }
 
   /** Seconds a collective waits for the others; a later `communicator({ timeout })` sets it. */
@@ -172,14 +189,16 @@ class World implements Communicator {
       if (this.#flag[0] !== 0) return;
       if ((++polls & 63) !== 1) continue;
       if (deadline === 0) deadline = performance.now() + this.#timeout * 1000;
-      else if (performance.now() > deadline) {
-        throw new KnapError(
-          `${what}: rank ${this.rank} of ${this.size} waited ${this.#timeout} s for the others; ` +
-            "one may have failed (its error ends the job) or the timeout is too short",
-          "timeout",
-        );
-      }
+      else if (performance.now() > deadline) throw this.#late(what);
     }
+  }
+
+  #late(what: string): KnapError {
+    return new KnapError(
+      `${what}: rank ${this.rank} of ${this.size} waited ${this.#timeout} s for the others; ` +
+        "one may have failed (its error ends the job) or the timeout is too short",
+      "timeout",
+    );
   }
 
   barrier(): void {
@@ -261,6 +280,19 @@ class World implements Communicator {
       this.#allReduceNow(data, type, ALL_REDUCE);
       this.#finish(x, staged, op);
       return this.#done;
+    }
+    const thread = this.#thread;
+    if (thread !== undefined) {
+      const ticket = thread.queue(data as Float32Array | Float64Array);
+      return {
+        progress() {},
+        wait: () => {
+          const status = thread.wait(ticket, this.#timeout);
+          if (status === undefined) throw this.#late("allReduce_");
+          this.#check(status, "MPI_Allreduce");
+          this.#finish(x, staged, op);
+        },
+      };
     }
     const request = new BigUint64Array(1);
     this.#check(
@@ -362,14 +394,26 @@ export function communicator(options: CommunicatorOptions = {}): Communicator {
     // Without --allow-env the default algorithm runs.
   }
   const { mpi, handles } = openMpi();
-  const flag = new Int32Array(1);
+  // KNAP_MPI_THREAD=1: large reductions on a thread of their own (reduction_thread.ts), which
+  // needs MPI_THREAD_MULTIPLE (3 in Open MPI). Off by default: on 2 cores it made a step slower.
+  const threads = envVar("KNAP_MPI_THREAD") === "1";
+  const flag = new Int32Array(1), provided = new Int32Array(1);
   mpi.MPI_Initialized(flag);
-  if (flag[0] === 0 && mpi.MPI_Init(null, null) !== 0) {
-    throw new KnapError("communicator: MPI_Init failed", "mpi");
+  if (flag[0] === 0 && mpi.MPI_Init_thread(null, null, threads ? 3 : 0, provided) !== 0) {
+    throw new KnapError("communicator: MPI_Init_thread failed", "mpi");
+  }
+  if (flag[0] !== 0) mpi.MPI_Query_thread(provided);
+  if (threads && provided[0] !== 3) {
+    throw new KnapError(
+      `communicator: KNAP_MPI_THREAD=1 needs MPI_THREAD_MULTIPLE; this MPI provides level ${
+        provided[0]
+      }`,
+      "mpi",
+    );
   }
   globalThis.addEventListener("unload", () => {
     mpi.MPI_Finalized(flag);
     if (flag[0] === 0) mpi.MPI_Finalize();
   });
-  return (world = new World(mpi, handles, timeout));
+  return (world = new World(mpi, handles, timeout, threads));
 }

@@ -88,6 +88,11 @@ using gapped = ge(jsDouble, 3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 comm.allReduce_(rowMajor, "sum");
 comm.allReduce_(submatrix(gapped, 1, 1, 2, 2), "sum");
 const views = [...toArray(rowMajor), ...toArray(gapped)];
+// A reduction past 16 KB goes non-blocking (or, with KNAP_MPI_THREAD=1, to knap's thread): the
+// mean of 1 + i and 2 + i on two ranks is 1.5 + i.
+using big = vctr(jsDouble, Array.from({ length: 8192 }, (_, i) => comm.rank + 1 + i));
+comm.startAllReduce(big, "mean").wait();
+const bigMean = toArray(big).every((v, i) => v === (comm.size === 1 ? 1 + i : 1.5 + i));
 // Device memory reduces through a host staging copy: OpenCL where present.
 let device: number[] | undefined;
 if ((await openclAvailability()).available) {
@@ -141,5 +146,5 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
-  JSON.stringify({ cost, weights, size: comm.size, device, views, exact }),
+  JSON.stringify({ cost, weights, size: comm.size, device, views, exact, bigMean }),
 );

@@ -22,7 +22,7 @@ if (!mpirun && (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes(
 }
 const worker = new URL("_train_worker.ts", import.meta.url).pathname;
 
-async function launch(dir: string, mode: string, processes: number) {
+async function launch(dir: string, mode: string, processes: number, thread = false) {
   const args = processes === 1 ? ["run", "-A", worker, dir, mode] : [
     ...rootFlags,
     "--oversubscribe",
@@ -40,7 +40,11 @@ async function launch(dir: string, mode: string, processes: number) {
     args,
     stdout: "piped",
     stderr: "piped",
-    env: { OMPI_MCA_btl: "self,tcp", OMPI_MCA_btl_tcp_if_include: "lo" },
+    env: {
+      OMPI_MCA_btl: "self,tcp",
+      OMPI_MCA_btl_tcp_if_include: "lo",
+      ...(thread ? { KNAP_MPI_THREAD: "1" } : {}),
+    },
   }).output();
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   return { ok: out.success, text, seconds: (performance.now() - started) / 1000 };
@@ -67,9 +71,9 @@ Deno.test({
       const two = await launch(dir, "train", 2);
       assert(two.ok, two.text);
       const first = await Deno.readTextFile(`${dir}/0.json`);
-      // Open MPI's reduction order is fixed for a job's shape: a second job repeats the first
-      // bit for bit.
-      const again = await launch(dir, "train", 2);
+      // Two ranks sum a + b whichever way: a second job, its large reductions on a thread of
+      // their own this time (KNAP_MPI_THREAD=1), repeats the first bit for bit.
+      const again = await launch(dir, "train", 2, true);
       assert(again.ok, again.text);
       assertEquals(await Deno.readTextFile(`${dir}/0.json`), first, "a second job, bit for bit");
       const single = await launch(dir, "train", 1);
@@ -77,6 +81,7 @@ Deno.test({
       const read = async (n: string) => JSON.parse(await Deno.readTextFile(`${dir}/${n}.json`));
       const [r0, r1, one] = [await read("0"), await read("1"), await read("single")];
       assertEquals([r0.size, r1.size, one.size], [2, 2, 1]);
+      assertEquals([r0.bigMean, r1.bigMean, one.bigMean], [true, true, true], "64 KB, averaged");
       assertEquals(r0.weights, r1.weights, "both ranks hold the same weights, bit for bit");
       assertEquals(r0.cost, r1.cost, "and report the same cost");
       r0.weights.forEach((w: number, i: number) =>
