@@ -13,8 +13,8 @@
  * @module
  */
 
-/** Slots of the shared state. */
-const STATE = 0, SEQUENCE = 1, WHAT = 2, TIMEOUT_MS = 3, WAKE = 4;
+/** Slots of the shared state (slot 4 is what the thread sleeps on; nothing writes it). */
+const STATE = 0, SEQUENCE = 1, WHAT = 2, TIMEOUT_MS = 3;
 /** States: idle (watching), armed (a call in progress), closed (no worker). */
 const IDLE = 0, ARMED = 1, CLOSED = 2;
 
