@@ -457,5 +457,6 @@ Deno.test({
     assert(text.includes("rank 0: 8 of every 16 samples"), text);
     assert(text.includes("rank 1: 8 of every 16 samples"), text);
     assert(text.includes("the ranks' weights equal one process's"), text);
+    assert(text.includes("and those of one process in 2 shards, bit for bit"), text);
   },
 });

@@ -5,7 +5,9 @@
  * (a rank) holds the whole network, takes its share of every minibatch, and the gradients are
  * averaged across ranks before each step — so every rank ends with the weights one process would
  * have, from the same global batch and seed. Here chapter 18's Boston housing network, trained
- * data-parallel; rank 0 also trains the same network alone and compares.
+ * data-parallel; rank 0 also trains the same network alone and compares — within rounding against
+ * whole batches, and bit for bit against one process that splits each batch into the ranks' shares
+ * and sums their gradients in rank order (`shards`).
  * Run: `mpirun -np 2 deno run -A tutorials/32_data_parallel.ts [--data=DIR] [--epochs=50]`
  * (Open MPI: `apt install openmpi-bin`; on several machines `mpirun --hostfile hosts -np 8 …`).
  * Started without mpirun it runs as one process.
@@ -69,4 +71,18 @@ if (comm.rank === 0) {
     `the ranks' weights ${largest < 1e-9 ? "equal" : "DIFFER from"} one process's ` +
       `(largest difference ${largest.toExponential(1)})`,
   );
+  if (comm.size > 1) {
+    // One process that splits every batch as the ranks do and sums the shards' gradients in
+    // rank order: over two ranks, the same bits.
+    using sharded = network();
+    sgdTrain(sharded, xs, ys, quadraticCost_, epochs, { ...options, shards: comm.size });
+    const d = weights(sharded);
+    const same = a.every((w, i) => w === d[i]);
+    const off = a.reduce((m, w, i) => Math.max(m, Math.abs(w - d[i])), 0);
+    console.log(
+      same
+        ? `and those of one process in ${comm.size} shards, bit for bit`
+        : `one process in ${comm.size} shards: largest difference ${off.toExponential(1)}`,
+    );
+  }
 }
