@@ -14,6 +14,7 @@ import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import { alike, ge, vctr } from "../core/construct.ts";
 import {
   liveMatrix,
+  nonNegative,
   productFactories,
   sameFactory,
   seed as checkSeed,
@@ -76,6 +77,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   readonly #reduce: TrainingOptions<L>["reduceGradient"];
   #masks = 0;
   #released = false;
+  readonly #gradientList: readonly Structure[];
 
   /** Internal: use {@linkcode trainingNetwork}. */
   constructor(
@@ -115,6 +117,9 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       input = dropped ?? a;
       return t;
     });
+    this.#gradientList = this.#layers.flatMap((t) =>
+      t.gradients === undefined ? [] : [t.gradients.weights, t.gradients.bias]
+    );
   }
 
   /**
@@ -275,9 +280,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    * ```
    */
   get gradients(): readonly Structure[] {
-    return this.#layers.flatMap((t) =>
-      t.gradients === undefined ? [] : [t.gradients.weights, t.gradients.bias]
-    );
+    return this.#gradientList;
   }
 
   /**
@@ -302,6 +305,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    */
   update(eta: number): void {
     this.#needsGradients("update");
+    nonNegative("update", eta, "eta");
     const step = ++this.#steps;
     for (let l = this.#layers.length - 1; l >= 0; l--) this.#layerStep(this.#layers[l], eta, step);
   }

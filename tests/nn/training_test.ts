@@ -178,7 +178,7 @@ Deno.test("trainingCurveSvg draws a polyline through the points on a log axis", 
 });
 
 Deno.test("computeGradients then update is backward's step, bit for bit; both need an optimizer", async () => {
-  const { adam, momentum } = await import("../../lib/nn/mod.ts");
+  const { adam, gradientDescent, momentum } = await import("../../lib/nn/mod.ts");
   for (const optimizer of [adam(), momentum()]) {
     using x = randUniform_(ge(jsDouble, 3, 10), { seed: 2 });
     using y = randUniform_(ge(jsDouble, 2, 10), { seed: 3 });
@@ -212,4 +212,6 @@ Deno.test("computeGradients then update is backward's step, bit for bit; both ne
   assertEquals(plain.gradients.length, 0);
   assertThrows(() => plain.computeGradients(), TypeError, "computeGradients: gradients are kept");
   assertThrows(() => plain.update(0.1), TypeError, "update: gradients are kept only with");
+  using kept = trainingNetwork(net, x, gradientDescent());
+  assertThrows(() => kept.update(NaN), RangeError, "update: eta must be finite, got NaN");
 });
