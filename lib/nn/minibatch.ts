@@ -36,7 +36,7 @@ import type { Communicator } from "../distributed/communicator.ts";
 import { shareBatches } from "./shares.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
-import { trainingNetwork } from "./training.ts";
+import { type TrainingNetwork, trainingNetwork } from "./training.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
 
 /** Options of {@linkcode sgdTrain}. */
@@ -101,11 +101,7 @@ export function sgdTrain<L extends Loc>(
       `sgdTrain: x is ${shapeOf(x)} and y is ${shapeOf(y)}; y must be ${net.outDim}×${x.n}`,
     );
   }
-  count("sgdTrain", epochs, "epochs");
-  count("sgdTrain", options.batch, "the batch size");
-  if (options.batch < 1) throw new RangeError("sgdTrain: the batch size must be at least 1");
-  nonNegative("sgdTrain", options.eta, "eta");
-  if (options.seed !== undefined) checkSeed("sgdTrain", options.seed);
+  checkMinibatch("sgdTrain", epochs, options);
   const n = x.n, size = Math.min(Math.max(options.batch, 1), n);
   const batches = Math.ceil(n / size);
   const comm = options.communicator;
@@ -140,7 +136,23 @@ export function sgdTrain<L extends Loc>(
     (parts > 1 || shards > 1 ? gradientDescent() : undefined);
   // A lane per shard (one without shards): a rank trains on columns [rank·local, (rank + 1)·local)
   // of every batch, shard s on [s·local, (s + 1)·local).
-  const lanes = Array.from({ length: shards }, (_, s) => {
+  type Lane = {
+    offset: number;
+    xb?: GEMatrix<L>;
+    yb?: GEMatrix<L>;
+    xViews: GEMatrix<L>[];
+    yViews: GEMatrix<L>[];
+    t: TrainingNetwork<L>;
+  };
+  const lanes: Lane[] = [];
+  const release = () => {
+    for (const lane of lanes) {
+      lane.t[Symbol.dispose]();
+      lane.xb?.[Symbol.dispose]();
+      lane.yb?.[Symbol.dispose]();
+    }
+  };
+  const lane = (s: number): Lane => {
     const offset = (rank + s) * local;
     // "samples": one batch buffer, filled by gathering the batch's columns.
     const xb = byViews ? undefined : ge(x.factory, x.m, local);
@@ -153,15 +165,30 @@ export function sgdTrain<L extends Loc>(
     const yViews = byViews
       ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, local))
       : [];
-    const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
-      seed: options.seed,
-      reduceGradient: parts > 1 ? (g) => comm!.startAllReduce(g, "mean") : undefined,
-    });
-    return { offset, xb, yb, xViews, yViews, t };
-  });
+    try {
+      const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
+        seed: options.seed,
+        reduceGradient: parts > 1 ? (g) => comm!.startAllReduce(g, "mean") : undefined,
+      });
+      return { offset, xb, yb, xViews, yViews, t };
+    } catch (e) {
+      xb?.[Symbol.dispose]();
+      yb?.[Symbol.dispose]();
+      throw e;
+    }
+  };
+  try {
+    for (let s = 0; s < shards; s++) lanes.push(lane(s));
+  } catch (e) {
+    release();
+    throw e;
+  }
   const picked = new Int32Array(local);
+  // Made once: each lane's gradient buffers, and the shards' costs of a batch.
+  const gradients = lanes.map((l) => l.t.gradients);
+  const shardCosts: Deferred<number>[] = [];
   /** Lane's input for batch b; returns its targets. */
-  const fill = (lane: typeof lanes[number], b: number): GEMatrix<L> => {
+  const fill = (lane: Lane, b: number): GEMatrix<L> => {
     if (byViews) {
       lane.t.input(lane.xViews[order[b]]);
       return lane.yViews[order[b]];
@@ -177,30 +204,22 @@ export function sgdTrain<L extends Loc>(
       // The batch's cost is the mean of the ranks' (equal shares).
       return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
     }
-    const costs: Deferred<number>[] = [];
+    shardCosts.length = 0;
     for (const lane of lanes) {
       const target = fill(lane, b);
       lane.t.forward();
       lane.t.outputError(cost, target);
-      if (read) costs.push(lane.t.cost(cost, target));
+      if (read) shardCosts.push(lane.t.cost(cost, target));
       lane.t.computeGradients();
     }
     // The shards' mean as a job's all-reduce takes it: the sum in rank order, then 1/shards.
-    const first = lanes[0].t.gradients;
+    const first = gradients[0];
     for (let s = 1; s < shards; s++) {
-      lanes[s].t.gradients.forEach((g, i) => axpy_(1, g, first[i]));
+      for (let i = 0; i < first.length; i++) axpy_(1, gradients[s][i], first[i]);
     }
     for (const g of first) scal_(1 / shards, g);
     lanes[0].t.update(eta);
-    return read ? meanInOrder(costs) : undefined;
-  };
-
-  const release = () => {
-    for (const lane of lanes) {
-      lane.t[Symbol.dispose]();
-      lane.xb?.[Symbol.dispose]();
-      lane.yb?.[Symbol.dispose]();
-    }
+    return read ? meanInOrder(shardCosts) : undefined;
   };
 
   const host = net.factory.location === "host";
@@ -225,9 +244,18 @@ export function sgdTrain<L extends Loc>(
   return costs[0] as Scalar<L>;
 }
 
+/** The checks every minibatch trainer makes of its epochs and options. */
+export function checkMinibatch(op: string, epochs: number, options: MinibatchOptions): void {
+  count(op, epochs, "epochs");
+  count(op, options.batch, "the batch size");
+  if (options.batch < 1) throw new RangeError(`${op}: the batch size must be at least 1`);
+  nonNegative(op, options.eta, "eta");
+  if (options.seed !== undefined) checkSeed(op, options.seed);
+}
+
 /** The mean of costs summed in order (numbers, or promises of them on a device). */
-function meanInOrder(costs: Deferred<number>[]): Deferred<number> {
-  const mean = (c: number[]) => c.reduce((sum, v) => sum + v, 0) / c.length;
-  if (costs.every((c) => typeof c === "number")) return mean(costs as number[]);
+function meanInOrder(costs: readonly Deferred<number>[]): Deferred<number> {
+  const mean = (c: readonly number[]) => c.reduce((sum, v) => sum + v, 0) / c.length;
+  if (costs.every((c) => typeof c === "number")) return mean(costs as readonly number[]);
   return Promise.all(costs).then(mean);
 }
