@@ -11,14 +11,13 @@
 import type { GEMatrix } from "../core/structures.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
-import { count, nonNegative, seed as checkSeed } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { viewGe } from "../core/views.ts";
 import { derivedSeed, mulberry32, shuffle } from "../core/seeded.ts";
 import { gatherColumns_ } from "../gather.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { Cost } from "../nn/cost.ts";
-import type { MinibatchOptions } from "../nn/minibatch.ts";
+import { checkMinibatch, type MinibatchOptions } from "../nn/minibatch.ts";
 import { minibatchEpoch, runEpochs } from "../nn/epochs.ts";
 import { trainingNetwork } from "../nn/training.ts";
 import { gradientDescent } from "../nn/optimizer.ts";
@@ -55,11 +54,13 @@ export function trainFeatures<L extends Loc>(
   options: MinibatchOptions,
 ): Scalar<L> {
   const op = "train";
-  count(op, epochs, "epochs");
-  count(op, options.batch, "the batch size");
-  if (options.batch < 1) throw new RangeError(`${op}: the batch size must be at least 1`);
-  nonNegative(op, options.eta, "eta");
-  if (options.seed !== undefined) checkSeed(op, options.seed);
+  checkMinibatch(op, epochs, options);
+  if ((options.shards ?? 1) !== 1) {
+    throw new TypeError(
+      `${op}: shards are not yet taken by networks with tensor layers (dense-only networks and ` +
+        "sgdTrain take them)",
+    );
+  }
   const xs = columns(op, x, "x"), ys = columns(op, y, "y");
   if (y.factory !== net.factory) {
     throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);

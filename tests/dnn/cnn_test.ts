@@ -387,6 +387,18 @@ Deno.test("cnn: descriptions and shapes that do not fit are refused, naming them
     RangeError,
     "[2, 2]",
   );
+  using y2 = tensor(jsFloat, [2, 2]);
+  assertThrows(
+    () =>
+      train(net, x, y2, categoricalCrossentropyCost_, 1, {
+        batch: 2,
+        eta: 0.1,
+        shards: 2,
+        quiet: true,
+      }),
+    TypeError,
+    "shards are not yet taken by networks with tensor layers",
+  );
   net[Symbol.dispose]();
   assertThrows(() => infer(net, x), KnapError, "released");
 });
