@@ -136,9 +136,14 @@ class World implements Communicator {
   readonly #flag = new Int32Array(1);
   readonly #number = new Float64Array(1);
   readonly #dense = new WeakMap<Structure, HostArray>();
+  /**
+   * Buffers MPI or the reduction thread still writes: held here until their reduction is seen
+   * complete, so a pending reduction dropped without `wait` cannot let them be collected.
+   */
+  readonly #inFlight = new Set<HostArray>();
   /** What an already completed reduction returns. */
   readonly #done: PendingReduce = { wait() {}, progress() {} };
-  /** Where large reductions travel while the caller computes; none without MPI_THREAD_MULTIPLE. */
+  /** Where large reductions travel while the caller computes (KNAP_MPI_THREAD=1). */
   readonly #thread: ReductionThread | undefined;
 
   constructor(mpi: Mpi, handles: MpiHandles, timeout: number, threads: boolean) {
@@ -281,14 +286,20 @@ class World implements Communicator {
       this.#finish(x, staged, op);
       return this.#done;
     }
-    const thread = this.#thread;
+    const thread = this.#thread, inFlight = this.#inFlight;
     if (thread !== undefined) {
       const ticket = thread.queue(data as Float32Array | Float64Array);
+      inFlight.add(data);
+      let finished = false;
       return {
         progress() {},
         wait: () => {
+          // A second wait must not scale the mean again.
+          if (finished) return;
           const status = thread.wait(ticket, this.#timeout);
           if (status === undefined) throw this.#late("allReduce_");
+          finished = true;
+          inFlight.delete(data);
           this.#check(status, "MPI_Allreduce");
           this.#finish(x, staged, op);
         },
@@ -307,15 +318,20 @@ class World implements Communicator {
       ),
       "MPI_Iallreduce",
     );
-    let done = false;
+    inFlight.add(data);
+    let done = false, finished = false;
     return {
       progress: () => {
         if (done) return;
         this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
         done = this.#flag[0] !== 0;
+        if (done) inFlight.delete(data);
       },
       wait: () => {
+        if (finished) return;
         if (!done) this.#complete(request, "allReduce_");
+        done = finished = true;
+        inFlight.delete(data);
         this.#finish(x, staged, op);
       },
     };
