@@ -7,6 +7,7 @@
  *
  *   mpirun -np 2 deno run -A bench/allreduce.ts     (rank 0 prints)
  *   OMPI_MCA_btl=self,tcp OMPI_MCA_btl_tcp_if_include=lo mpirun -np 2 …   (TCP, as across machines)
+ *   mpirun -np 2 deno run -A bench/allreduce.ts overlap      (one part: allreduce, pingpong, overlap)
  */
 import { dv, ge, jsDouble, randUniform_ } from "../mod.ts";
 import { communicator } from "../lib/distributed/mod.ts";
@@ -35,6 +36,7 @@ const raw = Deno.dlopen("libmpi.so.40", {
 }).symbols;
 void mpi;
 const say = (s: string) => comm.rank === 0 && console.log(s);
+const part = (name: string) => Deno.args.length === 0 || Deno.args.includes(name);
 /** The median of 5 timed rounds of `reps` calls each, after warm-up calls (connections, caches). */
 const time = (reps: number, f: () => void, warm = reps) => {
   // Warm-up, as OSU's benchmarks skip their first calls: connections, caches, and the JIT, which
@@ -56,8 +58,9 @@ say(
     Deno.env.get("OMPI_MCA_btl") ?? "Open MPI's choice (shared memory on one machine)"
   }`,
 );
-say(`${comm.size} ranks\n     bytes   knap µs   raw MPI µs   knap/raw`);
-for (let bytes = 256; bytes <= 64 << 20; bytes *= 4) {
+say(`${comm.size} ranks`);
+if (part("allreduce")) say(`     bytes   knap µs   raw MPI µs   knap/raw`);
+for (let bytes = 256; part("allreduce") && bytes <= 64 << 20; bytes *= 4) {
   const n = bytes / 8, reps = bytes < 1 << 16 ? 2000 : bytes < 1 << 20 ? 200 : 10;
   using x = dv(n);
   const data = new Float64Array(n);
@@ -78,8 +81,10 @@ for (let bytes = 256; bytes <= 64 << 20; bytes *= 4) {
 
 // The library's own ping-pong between ranks 0 and 1 (OSU's osu_latency/osu_bw shape): the wire
 // the all-reduces above ride on.
-say(`\nping-pong, ranks 0 and 1 (Open MPI's MPI_Send/MPI_Recv)\n     bytes   one way µs    GB/s`);
-for (let bytes = 1024; bytes <= 64 << 20; bytes *= 16) {
+if (part("pingpong")) {
+  say(`\nping-pong, ranks 0 and 1 (Open MPI's MPI_Send/MPI_Recv)\n     bytes   one way µs    GB/s`);
+}
+for (let bytes = 1024; part("pingpong") && bytes <= 64 << 20; bytes *= 16) {
   const data = new Uint8Array(bytes), reps = bytes < 1 << 20 ? 200 : 10;
   const peer = 1 - comm.rank;
   const ms = comm.rank > 1 ? 0 : time(reps, () => {
@@ -98,44 +103,46 @@ for (let bytes = 1024; bytes <= 64 << 20; bytes *= 16) {
   );
 }
 
-// Overlap: a 784-512-512-10 network's step on a local batch of 64.
-using net = init_(
-  inferenceNetwork(jsDouble, 784, [
-    fullyConnected(512, "relu"),
-    fullyConnected(512, "relu"),
-    fullyConnected(10, "linear"),
-  ]),
-  { seed: 1 },
-);
-using x = randUniform_(ge(jsDouble, 784, 64), { seed: 2 });
-using y = randUniform_(ge(jsDouble, 10, 64), { seed: 3 });
-const optimizer = adam();
-using reduced = trainingNetwork(net, x, optimizer, {
-  reduceGradient: (g) => comm.startAllReduce(g, "mean"),
-});
-using local = trainingNetwork(net, x, optimizer);
-const prepare = (t: typeof local) => () => {
-  t.forward();
-  t.outputError(quadraticCost_, y);
-};
-const step = time(20, () => {
-  prepare(reduced)();
-  reduced.backward(1e-6);
-});
-const forward = time(20, prepare(local));
-const backward = time(20, () => {
-  prepare(local)();
-  local.backward(1e-6);
-}) - forward;
-const grads = net.layers.flatMap((l) => [ge(jsDouble, l.outDim, l.inDim), dv(l.outDim)]);
-const reduces = time(20, () => {
-  for (const p of grads.map((g) => comm.startAllReduce(g, "mean"))) p.wait();
-});
-say(
-  `\nstep of 784-512-512-10 on 64 samples a rank: forward+backward with all-reduces ${
-    (step - forward).toFixed(2)
-  } ms; backward alone ${backward.toFixed(2)} ms + all-reduces alone ${reduces.toFixed(2)} ms = ${
-    (backward + reduces).toFixed(2)
-  } ms`,
-);
-for (const g of grads) g[Symbol.dispose]();
+if (part("overlap")) {
+  // Overlap: a 784-512-512-10 network's step on a local batch of 64.
+  using net = init_(
+    inferenceNetwork(jsDouble, 784, [
+      fullyConnected(512, "relu"),
+      fullyConnected(512, "relu"),
+      fullyConnected(10, "linear"),
+    ]),
+    { seed: 1 },
+  );
+  using x = randUniform_(ge(jsDouble, 784, 64), { seed: 2 });
+  using y = randUniform_(ge(jsDouble, 10, 64), { seed: 3 });
+  const optimizer = adam();
+  using reduced = trainingNetwork(net, x, optimizer, {
+    reduceGradient: (g) => comm.startAllReduce(g, "mean"),
+  });
+  using local = trainingNetwork(net, x, optimizer);
+  const prepare = (t: typeof local) => () => {
+    t.forward();
+    t.outputError(quadraticCost_, y);
+  };
+  const step = time(20, () => {
+    prepare(reduced)();
+    reduced.backward(1e-6);
+  });
+  const forward = time(20, prepare(local));
+  const backward = time(20, () => {
+    prepare(local)();
+    local.backward(1e-6);
+  }) - forward;
+  const grads = net.layers.flatMap((l) => [ge(jsDouble, l.outDim, l.inDim), dv(l.outDim)]);
+  const reduces = time(20, () => {
+    for (const p of grads.map((g) => comm.startAllReduce(g, "mean"))) p.wait();
+  });
+  say(
+    `\nstep of 784-512-512-10 on 64 samples a rank: forward+backward with all-reduces ${
+      (step - forward).toFixed(2)
+    } ms; backward alone ${backward.toFixed(2)} ms + all-reduces alone ${reduces.toFixed(2)} ms = ${
+      (backward + reduces).toFixed(2)
+    } ms`,
+  );
+  for (const g of grads) g[Symbol.dispose]();
+}

@@ -335,8 +335,19 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
    * to the input's error — through Wₗ before it moves.
    */
   #propagate(l: number, last: number): void {
+    this.#throughActivation(l, last);
+    this.#below(l);
+  }
+
+  /** δₗ ← fₗ'(zₗ) ⊙ δₗ (for the output layer only when the cost leaves it out). */
+  #throughActivation(l: number, last: number): void {
     const t = this.#layers[l];
     if (l < last || this.#outputDerivative) backprop_(t.layer.activation, t.a, t.delta);
+  }
+
+  /** δₗ₋₁ ← Wₗᵀ δₗ (masked by layer l − 1's dropout), or the input's error below the first. */
+  #below(l: number): void {
+    const t = this.#layers[l];
     if (l > 0) {
       const below = this.#layers[l - 1];
       mm_(t.weightsT, t.delta, below.delta);
@@ -362,9 +373,11 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       const t = this.#layers[l];
       // MPI advances started reductions only inside its calls: give it a turn per layer.
       for (const p of pending) for (const r of p.w) r.progress?.();
-      this.#propagate(l, last);
+      // The gradients first, so that their reductions travel while δ goes on to the layer below.
+      this.#throughActivation(l, last);
       this.#layerGradients(t);
       pending.push({ t, w: [reduce(t.gradients!.weights), reduce(t.gradients!.bias)] });
+      this.#below(l);
     }
     for (const { t, w } of pending) {
       for (const r of w) r.wait();
