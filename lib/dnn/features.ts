@@ -19,6 +19,7 @@ import { tensorVctr } from "../tensor/views.ts";
 import type { Optimizer, OptimizerState } from "../nn/optimizer.ts";
 import type { InitOptions } from "../nn/init.ts";
 import type { FeatureLayer, Gradient, LayerPass } from "./layers.ts";
+import type { RankSync } from "./sync_batch_norm.ts";
 
 /** The passes of every tensor layer for one batch size, and the input buffer they read. */
 export class FeaturePlan<L extends Loc = Loc> implements Disposable {
@@ -87,9 +88,10 @@ export class FeatureStack<L extends Loc = Loc> implements Disposable {
 
   /**
    * Plans every layer's passes for batches of `batch` samples over a fresh input buffer; in
-   * training the backward passes too, dropout's masks keyed by `seed`. The caller owns it.
+   * training the backward passes too, dropout's masks keyed by `seed`, batch normalization
+   * over the whole batch of a data-parallel job with `sync`. The caller owns it.
    */
-  plan(batch: number, training: boolean, seed?: number): FeaturePlan<L> {
+  plan(batch: number, training: boolean, seed?: number, sync?: RankSync): FeaturePlan<L> {
     const input = tensor(this.#factory, [batch, ...this.input]);
     const passes: LayerPass<L>[] = [];
     try {
@@ -97,7 +99,7 @@ export class FeatureStack<L extends Loc = Loc> implements Disposable {
       let dx: Tensor<L> | undefined = undefined;
       this.layers.forEach((layer, i) => {
         const s = seed === undefined ? undefined : derivedSeed(seed, 1_000_033, i);
-        const p = layer.pass(x, training, dx, s);
+        const p = layer.pass(x, training, dx, s, sync);
         passes.push(p);
         x = p.y;
         dx = p.dy;

@@ -30,6 +30,7 @@ import {
 } from "../tensor/convolution.ts";
 import { pooling, poolingBackward, poolingShape } from "../tensor/pooling.ts";
 import { batchNorm, batchNormBackward } from "../tensor/batch_norm.ts";
+import { type RankSync, syncedBatchNorm } from "./sync_batch_norm.ts";
 import { eltwise, eltwiseBackward } from "../tensor/eltwise.ts";
 import type { NamedTensor } from "../nn/persist.ts";
 import type {
@@ -89,9 +90,16 @@ export interface FeatureLayer<L extends Loc = Loc> extends Disposable {
   readonly modules: number;
   /**
    * Plans the passes over input x ([n, …input]); in training also the backward pass, which
-   * writes the error of x into dx when given. `seed` keys dropout's masks.
+   * writes the error of x into dx when given. `seed` keys dropout's masks; `sync`, in a
+   * data-parallel job, makes batch normalization take the whole batch's statistics.
    */
-  pass(x: Tensor<L>, training: boolean, dx: Tensor<L> | undefined, seed?: number): LayerPass<L>;
+  pass(
+    x: Tensor<L>,
+    training: boolean,
+    dx: Tensor<L> | undefined,
+    seed?: number,
+    sync?: RankSync,
+  ): LayerPass<L>;
   /** Saved state beside the parameters (batch normalization's batch counter), named from `prefix`. */
   counters?(prefix: string): NamedTensor[];
   /** Forgets state kept beside the parameters (the batch counter), as fresh weights do. */
@@ -113,7 +121,7 @@ function activation<L extends Loc>(
   };
 }
 
-function release(...ts: (Tensor | undefined)[]): void {
+function release(...ts: (Disposable | undefined)[]): void {
   for (const t of ts) t?.[Symbol.dispose]();
 }
 
@@ -133,7 +141,7 @@ function plannedPass<L extends Loc>(
   gradients: readonly Gradient<L>[],
   forward: readonly (Step | undefined)[],
   backward: readonly (Step | undefined)[],
-  owned: readonly (Tensor<L> | undefined)[],
+  owned: readonly (Disposable | undefined)[],
 ): LayerPass<L> {
   return {
     y,
@@ -286,7 +294,13 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
     this.modules = spec.activation === "linear" ? 1 : 2;
   }
 
-  pass(x: Tensor<L>, training: boolean, dx: Tensor<L> | undefined): LayerPass<L> {
+  pass(
+    x: Tensor<L>,
+    training: boolean,
+    dx: Tensor<L> | undefined,
+    _seed?: number,
+    sync?: RankSync,
+  ): LayerPass<L> {
     const f = x.factory as Factory<L>, s = this.spec, shape = batchShape(x, this.output);
     const [scale, shift, running, runningVariance] = this.parameters.map((p) => p.tensor);
     const epsilon = s.epsilon;
@@ -325,8 +339,14 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
       dScale,
       dShift,
     }, { epsilon });
+    // In a job of several ranks the statistics and dx become the whole batch's.
+    const synced = sync === undefined || sync.ranks === 1 ? undefined : syncedBatchNorm(
+      { x, z, dx, scale, shift, mean, variance, dScale, dShift },
+      sync,
+      epsilon,
+    );
     // PyTorch's running averages: the variance's is of the unbiased estimate, m/(m − 1) σ².
-    const perChannel = x.size / c, m = s.momentum;
+    const perChannel = x.size / c * (synced === undefined ? 1 : sync!.ranks), m = s.momentum;
     const unbiased = perChannel > 1 ? perChannel / (perChannel - 1) : 1;
     const [mv, vv] = [tensorVctr(mean), tensorVctr(variance)];
     const [rm, rv] = [tensorVctr(running), tensorVctr(runningVariance)];
@@ -344,9 +364,9 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
         parameter: this.parameters[1],
         gradient: dShift,
       }],
-      [norm, statistics, act.forward],
-      [act.backward, back],
-      [z, linear ? undefined : y, dy, mean, variance, dScale, dShift],
+      [norm, synced?.forward, statistics, act.forward],
+      [act.backward, back, synced?.backward],
+      [synced, z, linear ? undefined : y, dy, mean, variance, dScale, dShift],
     );
   }
 

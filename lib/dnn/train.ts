@@ -22,7 +22,7 @@ import { minibatchEpoch, runEpochs } from "../nn/epochs.ts";
 import { trainingNetwork } from "../nn/training.ts";
 import { gradientDescent } from "../nn/optimizer.ts";
 import { tensorVctr } from "../tensor/views.ts";
-import type { Structure } from "../core/structures.ts";
+import type { Structure, Vector } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
 import { shareBatches } from "../nn/shares.ts";
 import type { TensorNetwork } from "./network.ts";
@@ -88,10 +88,15 @@ export function trainFeatures<L extends Loc>(
   const start = (b: number) => Math.min(b * size, n - size) + rank * local;
 
   const seed = options.seed;
+  // Batch normalization over the whole batch unless told to keep each rank's statistics.
+  const sync = parts > 1 && options.syncBatchNorm !== false
+    ? { ranks: parts, sum: (v: Vector) => void comm!.allReduce_(v) }
+    : undefined;
   const plan = net.features.plan(
     local,
     true,
     seed === undefined ? undefined : derivedSeed(seed, 7919, 1),
+    sync,
   );
   const release: Disposable[] = [plan];
   try {

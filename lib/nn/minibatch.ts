@@ -59,6 +59,13 @@ export interface MinibatchOptions extends SgdOptions {
    */
   readonly communicator?: Communicator;
   /**
+   * With a communicator, whether batch normalization layers normalize with the statistics of
+   * the whole batch, all ranks' samples (default true: the job trains as one process would,
+   * for two small all-reduces per layer and pass — PyTorch's SyncBatchNorm), or each rank with
+   * its own share's (false: PyTorch DDP's default).
+   */
+  readonly syncBatchNorm?: boolean;
+  /**
    * Trains in one process as a job of this many ranks would (default 1): each batch split into
    * equal shards, each shard's gradients computed on its own (dropout masks drawn as each rank
    * draws them), their mean taken in shard order, then one step. In float64 the weights equal a

@@ -2,7 +2,7 @@
  * One rank of the data-parallel tests (run by mpirun, or alone): trains chapter 14's regression
  * data-parallel (and a network with dropout: alone, as two shards) and writes its weights, as
  * JSON, to DIR/<rank or "single">.json (and a small
- * convolutional network's to DIR/cnn-<rank or "single">.json). Modes: "train";
+ * convolutional network's with batch normalization to DIR/cnn-<rank or "single">.json). Modes: "train";
  * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
  * while rank 0's timeout is 0.5 s).
  */
@@ -19,7 +19,15 @@ import {
   vctr,
 } from "../../mod.ts";
 import { communicator } from "../../lib/distributed/mod.ts";
-import { convo, dense, init_ as initTensor, network, pooling, train } from "../../lib/dnn/mod.ts";
+import {
+  batchNorm,
+  convo,
+  dense,
+  init_ as initTensor,
+  network,
+  pooling,
+  train,
+} from "../../lib/dnn/mod.ts";
 import {
   adam,
   categoricalCrossentropyCost_,
@@ -120,31 +128,43 @@ using cy = tensor(
   "nc",
   Array.from({ length: images * 2 }, (_, i) => (i % 2) === ((i >> 1) % 2) ? 1 : 0),
 );
-using cnn = initTensor(
-  network(jsDouble, [images, 1, 6, 6], [
-    convo(3, [3, 3], "tanh", { padding: 1 }),
-    pooling([2, 2], "max"),
-    dense(2, "softmax"),
-  ]),
-  { seed: 11 + comm.rank },
-);
-const cnnCost = train(cnn, cx, cy, categoricalCrossentropyCost_, 5, {
-  batch: 8,
-  eta: 0.01,
-  optimizer: adam(),
-  seed: 4,
-  communicator: comm,
-  quiet: true,
-});
-const cnnWeights = [
-  ...cnn.features.layers.flatMap((l) =>
-    l.parameters.flatMap((p) => Array.from(p.tensor.toArray()))
-  ),
-  ...cnn.layers.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]),
-];
+/**
+ * Trains the network afresh (a convolution, batch normalization, pooling, a dense layer) and
+ * returns its cost and every parameter, the running statistics included.
+ */
+const trainCnn = (syncBatchNorm: boolean) => {
+  using cnn = initTensor(
+    network(jsDouble, [images, 1, 6, 6], [
+      convo(3, [3, 3], "linear", { padding: 1 }),
+      batchNorm({ activation: "tanh" }),
+      pooling([2, 2], "max"),
+      dense(2, "softmax"),
+    ]),
+    { seed: 11 + comm.rank },
+  );
+  const cost = train(cnn, cx, cy, categoricalCrossentropyCost_, 5, {
+    batch: 8,
+    eta: 0.01,
+    optimizer: adam(),
+    seed: 4,
+    communicator: comm,
+    syncBatchNorm,
+    quiet: true,
+  });
+  const weights = [
+    ...cnn.features.layers.flatMap((l) =>
+      l.parameters.flatMap((p) => Array.from(p.tensor.toArray()))
+    ),
+    ...cnn.layers.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]),
+  ];
+  return { cost, weights };
+};
+const { cost: cnnCost, weights: cnnWeights } = trainCnn(true);
+// Each rank normalizing by its own share's statistics: not one process's numbers.
+const localBatchNorm = trainCnn(false).weights;
 await Deno.writeTextFile(
   `${dir}/cnn-${name}.json`,
-  JSON.stringify({ cost: cnnCost, weights: cnnWeights }),
+  JSON.stringify({ cost: cnnCost, weights: cnnWeights, localBatchNorm }),
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
