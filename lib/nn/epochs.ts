@@ -124,7 +124,9 @@ export function runEpochs(
           const due = every > 0 && n % every === 0;
           const read = e === epochs || due || watch.due() || onEpoch !== undefined;
           const c = epoch(eta, read);
-          if (c === undefined) {
+          if (!read || c === undefined) {
+            // An epoch whose batches wait in turn must end before the next starts.
+            await c;
             bar.update(n);
             continue;
           }
@@ -151,7 +153,9 @@ export function minibatchEpoch(
   host: boolean,
   read: boolean,
   batch: (b: number, read: boolean) => Deferred<number> | undefined,
+  inTurn = false,
 ): Deferred<number> | undefined {
+  if (inTurn) return batchesInTurn(count, read, batch);
   if (!read) {
     for (let b = 0; b < count; b++) batch(b, false);
     return undefined;
@@ -164,4 +168,18 @@ export function minibatchEpoch(
   const costs: Deferred<number>[] = [];
   for (let b = 0; b < count; b++) costs.push(batch(b, true)!);
   return Promise.all(costs).then((c) => c.reduce((s, v) => s + v, 0) / count);
+}
+
+/**
+ * Batches that each wait for the device before the next may start (their gradients cross ranks
+ * through the host); an epoch not read resolves to NaN, which the caller does not read.
+ */
+async function batchesInTurn(
+  count: number,
+  read: boolean,
+  batch: (b: number, read: boolean) => Deferred<number> | undefined,
+): Promise<number> {
+  let sum = 0;
+  for (let b = 0; b < count; b++) sum += (await batch(b, read)) ?? NaN;
+  return read ? sum / count : NaN;
 }

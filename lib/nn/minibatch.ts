@@ -34,6 +34,7 @@ import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { gradientDescent, type Optimizer } from "./optimizer.ts";
 import type { Communicator } from "../distributed/communicator.ts";
 import { shareBatches } from "./shares.ts";
+import { StagedCollectives } from "./staged_collectives.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
 import { type TrainingNetwork, trainingNetwork } from "./training.ts";
@@ -55,7 +56,9 @@ export interface MinibatchOptions extends SgdOptions {
    * Data-parallel training over the processes of a job (`communicator()` of
    * `@knap/knap/distributed`): rank 0's initial weights go to every rank, every rank shuffles
    * alike and trains on its share of each batch (the batch must split evenly), and the
-   * gradients are averaged across ranks before every step. Host engines.
+   * gradients are averaged across ranks before every step. On a device engine the weights and
+   * gradients cross ranks through host copies, each batch waiting for the device (networks with
+   * tensor layers train data-parallel on host engines only).
    */
   readonly communicator?: Communicator;
   /**
@@ -133,6 +136,7 @@ export function sgdTrain<L extends Loc>(
     net.factory.location,
     () => net.layers.flatMap((l) => [l.weights, l.bias]),
     options.seed,
+    true,
   );
   const { parts, rank, seed } = share;
   const local = share.local / shards;
@@ -141,6 +145,8 @@ export function sgdTrain<L extends Loc>(
   const order = new Int32Array(byViews ? batches : n).map((_, i) => i);
   const optimizer = options.optimizer ??
     (parts > 1 || shards > 1 ? gradientDescent() : undefined);
+  // On a device the job's collectives go through host copies, one batch at a time.
+  const staged = parts > 1 && net.factory.location !== "host";
   // A lane per shard (one without shards): a rank trains on columns [rank·local, (rank + 1)·local)
   // of every batch, shard s on [s·local, (s + 1)·local).
   type Lane = {
@@ -175,7 +181,7 @@ export function sgdTrain<L extends Loc>(
     try {
       const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
         seed: options.seed,
-        reduceGradient: parts > 1 ? (g) => comm!.startAllReduce(g, "mean") : undefined,
+        reduceGradient: parts > 1 && !staged ? (g) => comm!.startAllReduce(g, "mean") : undefined,
       });
       return { offset, xb, yb, xViews, yViews, t };
     } catch (e) {
@@ -205,7 +211,20 @@ export function sgdTrain<L extends Loc>(
     gatherColumns_(y, picked, lane.yb!);
     return lane.yb!;
   };
+  let collectives: StagedCollectives | undefined;
+  /** A batch on a device in a job: its gradients averaged through the host, then the step. */
+  const stagedBatch = async (b: number, eta: number, read: boolean) => {
+    const t = lanes[0].t, target = fill(lanes[0], b);
+    t.forward();
+    t.outputError(cost, target);
+    const c = read ? t.cost(cost, target) : undefined;
+    t.computeGradients();
+    await collectives!.mean_(gradients[0]);
+    t.update(eta);
+    return c === undefined ? undefined : comm!.reduceNumber(await c, "mean");
+  };
   const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
+    if (staged) return stagedBatch(b, eta, read) as Promise<number>;
     if (shards === 1) {
       const c = lanes[0].t.step(cost, fill(lanes[0], b), eta, read);
       // The batch's cost is the mean of the ranks' (equal shares).
@@ -233,7 +252,7 @@ export function sgdTrain<L extends Loc>(
   // One epoch in a fresh order; when read, the mean of its batches' costs.
   const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
     shuffle(order, random);
-    return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
+    return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r), staged);
   };
   let costs: number[] | Promise<number[]>;
   try {
@@ -241,12 +260,23 @@ export function sgdTrain<L extends Loc>(
     const watched = rank === 0
       ? options
       : { ...options, quiet: true, progress: 0, onProgress: undefined };
-    costs = runEpochs("sgdTrain", host, [[epochs, options.eta]], watched, epoch);
+    const run = () => runEpochs("sgdTrain", host, [[epochs, options.eta]], watched, epoch);
+    costs = !staged ? run() : (async () => {
+      // Host copies of the parameters (gradients have their shapes): rank 0's weights first.
+      collectives = await StagedCollectives.make(comm!, gradients[0]);
+      await collectives.broadcast_(net.layers.flatMap((l) => [l.weights, l.bias]));
+      return await run();
+    })();
   } catch (e) {
     release();
     throw e;
   }
-  if (costs instanceof Promise) return costs.finally(release).then((c) => c[0]) as Scalar<L>;
+  if (costs instanceof Promise) {
+    return costs.finally(() => {
+      release();
+      collectives?.[Symbol.dispose]();
+    }).then((c) => c[0]) as Scalar<L>;
+  }
   release();
   return costs[0] as Scalar<L>;
 }

@@ -24,8 +24,9 @@ export interface BatchShare {
 }
 
 /**
- * Checks that a batch of `size` splits over the job's ranks on a host engine, broadcasts rank
- * 0's `parameters` to every rank, and agrees on one seed (rank 0's when none is given).
+ * Checks that a batch of `size` splits over the job's ranks, broadcasts rank 0's `parameters`
+ * to every rank — host memory here; device memory only where `staged`, and then the caller
+ * broadcasts them through host copies — and agrees on one seed (rank 0's when none is given).
  */
 export function shareBatches(
   op: string,
@@ -34,6 +35,7 @@ export function shareBatches(
   location: Loc,
   parameters: () => readonly Structure[],
   seed: number | undefined,
+  staged = false,
 ): BatchShare {
   const parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
   const drawn = seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -41,9 +43,12 @@ export function shareBatches(
   if (size % parts !== 0) {
     throw new RangeError(`${op}: a batch of ${size} does not split evenly over ${parts} processes`);
   }
-  if (location !== "host") {
-    throw new TypeError(`${op}: data-parallel training runs on host engines`);
+  if (location !== "host" && !staged) {
+    throw new TypeError(
+      `${op}: data-parallel training of networks with tensor layers runs on host engines ` +
+        "(dense networks train data-parallel on devices too)",
+    );
   }
-  for (const p of parameters()) comm.broadcast_(p);
+  if (location === "host") { for (const p of parameters()) comm.broadcast_(p); }
   return { parts, rank, local: size / parts, seed: comm.broadcastNumber(drawn) };
 }

@@ -17,6 +17,8 @@ import {
   toArray,
   transfer,
   vctr,
+  webgpuAvailability,
+  webgpuFloat,
 } from "../../mod.ts";
 import { communicator } from "../../lib/distributed/mod.ts";
 import {
@@ -114,6 +116,40 @@ if ((await openclAvailability()).available) {
 }
 const name = comm.size === 1 ? "single" : String(comm.rank);
 
+// Device engines train data-parallel through host copies of the gradients: the regression on
+// WebGPU and OpenCL in float32, one process in two shards against two ranks.
+const onDevices: Record<string, { cost: number; weights: number[] }> = {};
+const devices = [
+  ["webgpu", (await webgpuAvailability()).available ? webgpuFloat : undefined],
+  ["opencl", (await openclAvailability()).available ? openclFloat : undefined],
+] as const;
+for (const [engine, make] of devices) {
+  if (make === undefined) continue;
+  using f = await make();
+  using dx = await transfer(f, x);
+  using dy = await transfer(f, y);
+  using dnet = init_(
+    inferenceNetwork(f, 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]),
+    { seed: 3 + comm.rank },
+  );
+  const cost = await sgdTrain(dnet, dx, dy, quadraticCost_, 4, {
+    batch: 32,
+    eta: 0.01,
+    optimizer: adam(),
+    seed: 7,
+    quiet: true,
+    ...(comm.size === 1 ? { shards: 2 } : { communicator: comm }),
+  });
+  const weights: number[] = [];
+  for (const l of dnet.layers) {
+    for (const p of [l.weights, l.bias] as const) {
+      using host = await transfer(jsDouble, p as typeof l.weights);
+      weights.push(...toArray(host));
+    }
+  }
+  onDevices[engine] = { cost, weights };
+}
+
 // A convolutional network, data-parallel the same way (tensor layers' gradients reduced too).
 const images = 32;
 using cx = tensor(
@@ -168,5 +204,5 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
-  JSON.stringify({ cost, weights, size: comm.size, device, views, exact, bigMean }),
+  JSON.stringify({ cost, weights, size: comm.size, device, views, exact, bigMean, onDevices }),
 );

@@ -22,6 +22,9 @@ if (!mpirun && (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes(
 }
 const worker = new URL("_train_worker.ts", import.meta.url).pathname;
 
+/** A training run's cost and weights, as a worker writes them. */
+type Run = { cost: number; weights: number[] };
+
 async function launch(dir: string, mode: string, processes: number, thread = false) {
   const args = processes === 1 ? ["run", "-A", worker, dir, mode] : [
     ...rootFlags,
@@ -115,6 +118,19 @@ Deno.test({
         0,
       );
       assert(apart > 1e-6, `per-rank batch statistics came within ${apart} of one process`);
+      // Device engines, through host copies: two ranks against one process of two shards.
+      assertEquals(Object.keys(r0.onDevices), Object.keys(one.onDevices));
+      const required = (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",");
+      for (const engine of ["webgpu", "opencl"]) {
+        if (required.includes(engine)) assert(engine in r0.onDevices, `${engine} trained`);
+      }
+      for (const [engine, run] of Object.entries(r0.onDevices) as [string, Run][]) {
+        const alone = one.onDevices[engine] as Run;
+        assertEquals(run.weights, r1.onDevices[engine].weights, `${engine}: both ranks alike`);
+        assert(run.weights.length === 49 && Number.isFinite(run.cost), `${engine}: trained`);
+        // The host sums a + b in float32 as the device's axpy_ does (one rounding; ×½ exact).
+        assertEquals(run, alone, `${engine}: two ranks = one process in two shards, bit for bit`);
+      }
       // Entries summed over two ranks; the gapped block's border untouched.
       const sum = (v: number) => 2 * v;
       assertEquals(r0.views, [
