@@ -39,4 +39,5 @@ export {
 } from "./specs.ts";
 export type { FeatureLayer, Gradient, LayerPass, Parameter } from "./layers.ts";
 export { FeaturePlan, FeatureStack, FeatureUpdate } from "./features.ts";
+export type { RankSync } from "./sync_batch_norm.ts";
 export { load, save } from "./persist.ts";

@@ -30,7 +30,15 @@ import { tensorVctr } from "../tensor/views.ts";
 
 /**
  * The ranks of a data-parallel job as batch normalization needs them: how many, and a blocking
- * sum of a small host vector over them, in place.
+ * sum of a small host vector over them, in place. `train` makes one from its communicator.
+ *
+ * @example A job of two ranks holding the same samples, in one process
+ * ```ts
+ * import { scal_ } from "@knap/knap";
+ * import type { RankSync } from "@knap/knap/dnn";
+ * const mirrored: RankSync = { ranks: 2, sum: (v) => void scal_(2, v) };
+ * if (mirrored.ranks !== 2) throw new Error("unexpected");
+ * ```
  */
 export interface RankSync {
   /** The processes of the job, each with an equal share of every batch. */
