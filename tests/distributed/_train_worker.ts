@@ -71,6 +71,8 @@ const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
   quiet: true,
 });
 const weights = net.layers.flatMap((l) => [...toArray(l.weights), ...toArray(l.bias)]);
+/** Two ranks of the job, or — alone — one process in two shards, which sum as two ranks do. */
+const asTwoRanks = comm.size === 1 ? { shards: 2 } : { communicator: comm };
 // With dropout, in float64: the ranks' weights, and in one process those of two shards, which
 // sum each batch's gradients as two ranks do — to be equal bit for bit.
 using exactNet = init_(
@@ -86,7 +88,7 @@ const exactCost = sgdTrain(exactNet, x, y, quadraticCost_, 6, {
   optimizer: adam(),
   seed: 8,
   quiet: true,
-  ...(comm.size === 1 ? { shards: 2 } : { communicator: comm }),
+  ...asTwoRanks,
 });
 const exact = {
   cost: exactCost,
@@ -138,7 +140,7 @@ for (const [engine, make] of devices) {
     optimizer: adam(),
     seed: 7,
     quiet: true,
-    ...(comm.size === 1 ? { shards: 2 } : { communicator: comm }),
+    ...asTwoRanks,
   });
   const weights: number[] = [];
   for (const l of dnet.layers) {
