@@ -10,6 +10,10 @@
  * polled against the same deadline, and throw a KnapError there. Either way the rank's exit makes
  * `mpirun` stop every rank.
  *
+ * Memory a started reduction works on is MPI's until `wait`: any other collective on memory
+ * that overlaps it is refused with a RangeError rather than raced. Runs longer than one MPI call
+ * takes (2³¹ − 1 entries) go in pieces.
+ *
  * @module
  */
 
@@ -26,6 +30,7 @@ import { type Mpi, type MpiHandles, openMpi } from "../../ffi/mpi.ts";
 import { plan } from "../engines/js/walk.ts";
 import { Watchdog } from "./watchdog.ts";
 import { ReductionThread } from "./reduction_thread.ts";
+import { inPieces, meet, MOST_ENTRIES } from "./pieces.ts";
 
 /** How a reduction combines the ranks' values. */
 export type ReduceOp = "sum" | "mean";
@@ -115,6 +120,14 @@ class Local implements Communicator {
   }
 }
 
+/** A non-blocking reduction of one structure, started again for every step. */
+interface Reduction extends PendingReduce {
+  /** The memory of the structure it reduces. */
+  readonly region: HostArray;
+  /** Starts it (again) with this operation. */
+  start(op: ReduceOp): void;
+}
+
 /** The operations a blocking call may be, as the watchdog names them. */
 const BARRIER = 0, BROADCAST = 1, ALL_REDUCE = 2, REDUCE_NUMBER = 3, BROADCAST_NUMBER = 4;
 const operations = ["barrier", "broadcast_", "allReduce_", "reduceNumber", "broadcastNumber"];
@@ -137,10 +150,14 @@ class World implements Communicator {
   readonly #number = new Float64Array(1);
   readonly #dense = new WeakMap<Structure, HostArray>();
   /**
-   * Buffers MPI or the reduction thread still writes: held here until their reduction is seen
-   * complete, so a pending reduction dropped without `wait` cannot let them be collected.
+   * Reductions under way: the array MPI (or the reduction thread) writes → the memory of the
+   * caller's structure it stands for (the same array, or a gapped structure's whole buffer).
+   * Holding the arrays keeps a pending reduction dropped without `wait` from letting them be
+   * collected; the regions are refused to any other collective until the reduction completes.
    */
-  readonly #inFlight = new Set<HostArray>();
+  readonly #busy = new Map<HostArray, HostArray>();
+  /** Each gapless structure's non-blocking reduction, made once: training repeats them. */
+  readonly #reductions = new WeakMap<Structure, Reduction>();
   /** What an already completed reduction returns. */
   readonly #done: PendingReduce = { wait() {}, progress() {} };
   /** Where large reductions travel while the caller computes (KNAP_MPI_THREAD=1). */
@@ -213,8 +230,11 @@ class World implements Communicator {
     this.#check(status, "MPI_Barrier");
   }
 
-  /** The datatype and the dense host array of x: a staging copy where x has gaps. */
-  #operand(op: string, x: Structure): { data: HostArray; staged?: Structure } {
+  /**
+   * x's entries as one host run MPI takes in place (found once per structure), or undefined
+   * when they have gaps; refuses memory that is not the host's.
+   */
+  #run(op: string, x: Structure): HostArray | undefined {
     live(op, x, "x");
     if (x.factory.location !== "host") {
       throw new TypeError(
@@ -222,16 +242,36 @@ class World implements Communicator {
           "reduce there and transfer it back",
       );
     }
-    // A training step reduces the same gradients every time: their runs are found once.
-    const known = this.#dense.get(x);
-    if (known !== undefined) return { data: known };
-    const data = denseArray(x);
-    if (data !== undefined) {
-      this.#dense.set(x, data);
-      return { data };
+    let data = this.#dense.get(x);
+    if (data === undefined) {
+      data = denseArray(x);
+      if (data !== undefined) this.#dense.set(x, data);
     }
+    return data;
+  }
+
+  /** Throws when `region` meets the memory of a reduction still under way. */
+  #refuseBusy(op: string, region: HostArray): void {
+    for (const other of this.#busy.values()) {
+      if (meet(region, other)) {
+        throw new RangeError(
+          `${op}: x shares memory with a reduction still under way; wait for that one first`,
+        );
+      }
+    }
+  }
+
+  /**
+   * The run MPI works on for x, checked against the reductions under way: x's own entries, or —
+   * where they have gaps — a dense copy of them (`staged`), which the caller copies back.
+   */
+  #operand(op: string, x: Structure): { data: HostArray; region: HostArray; staged?: Structure } {
+    const run = this.#run(op, x);
+    const region = run ?? x.factory.engine.hostArray(x.storage.buffer)!;
+    this.#refuseBusy(op, region);
+    if (run !== undefined) return { data: run, region };
     const staged = copy_(x, alike(x));
-    return { data: denseArray(staged)!, staged };
+    return { data: denseArray(staged)!, region, staged };
   }
 
   #type(data: HostArray): Deno.PointerObject {
@@ -241,16 +281,16 @@ class World implements Communicator {
   }
 
   broadcast_<S extends Structure>(x: S, root = 0): S {
-    const { data, staged } = this.#operand("broadcast_", x);
     this.#root("broadcast_", root);
-    this.#watchdog.arm(BROADCAST);
-    const status = this.#mpi.MPI_Bcast(data, data.length, this.#type(data), root, this.#h.world);
-    this.#watchdog.disarm();
-    this.#check(status, "MPI_Bcast");
-    if (staged !== undefined) {
-      copy_(staged, x);
-      staged[Symbol.dispose]();
-    }
+    const { data, staged } = this.#operand("broadcast_", x);
+    const type = this.#type(data);
+    inPieces(data, (piece) => {
+      this.#watchdog.arm(BROADCAST);
+      const status = this.#mpi.MPI_Bcast(piece, piece.length, type, root, this.#h.world);
+      this.#watchdog.disarm();
+      this.#check(status, "MPI_Bcast");
+    });
+    this.#finish(x, staged, "sum");
     return x;
   }
 
@@ -260,16 +300,18 @@ class World implements Communicator {
     }
   }
 
-  /** The blocking all-reduce of a dense run, in place. */
-  #allReduceNow(data: HostArray, type: Deno.PointerObject, what: number): void {
-    const h = this.#h;
-    this.#watchdog.arm(what);
-    const status = this.#mpi.MPI_Allreduce(h.inPlace, data, data.length, type, h.sum, h.world);
-    this.#watchdog.disarm();
-    this.#check(status, "MPI_Allreduce");
+  /** The blocking all-reduce of a dense run, in place (in pieces past MPI's count). */
+  #allReduceNow(data: HostArray, what: number): void {
+    const h = this.#h, type = this.#type(data);
+    inPieces(data, (piece) => {
+      this.#watchdog.arm(what);
+      const status = this.#mpi.MPI_Allreduce(h.inPlace, piece, piece.length, type, h.sum, h.world);
+      this.#watchdog.disarm();
+      this.#check(status, "MPI_Allreduce");
+    });
   }
 
-  /** After a reduction: a staged copy back into x, and the mean's scaling. */
+  /** After a collective: a staged copy back into x, and the mean's scaling. */
   #finish(x: Structure, staged: Structure | undefined, op: ReduceOp): void {
     if (staged !== undefined) {
       copy_(staged, x);
@@ -279,67 +321,86 @@ class World implements Communicator {
   }
 
   startAllReduce(x: Structure, op: ReduceOp = "sum"): PendingReduce {
-    const { data, staged } = this.#operand("allReduce_", x);
-    const type = this.#type(data);
-    if (data.byteLength <= blockingLimit) {
-      this.#allReduceNow(data, type, ALL_REDUCE);
+    const known = this.#reductions.get(x);
+    if (known !== undefined && !x.storage.released) {
+      this.#refuseBusy("allReduce_", known.region);
+      known.start(op);
+      return known;
+    }
+    const { data, region, staged } = this.#operand("allReduce_", x);
+    if (data.byteLength <= blockingLimit || data.length > MOST_ENTRIES) {
+      this.#allReduceNow(data, ALL_REDUCE);
       this.#finish(x, staged, op);
       return this.#done;
     }
-    const thread = this.#thread, inFlight = this.#inFlight;
-    if (thread !== undefined) {
-      const ticket = thread.queue(data as Float32Array | Float64Array);
-      inFlight.add(data);
-      let finished = false;
-      return {
-        progress() {},
-        wait: () => {
-          // A second wait must not scale the mean again.
-          if (finished) return;
-          const status = thread.wait(ticket, this.#timeout);
-          if (status === undefined) throw this.#late("allReduce_");
-          finished = true;
-          inFlight.delete(data);
-          this.#check(status, "MPI_Allreduce");
-          this.#finish(x, staged, op);
-        },
-      };
-    }
-    const request = new BigUint64Array(1);
-    this.#check(
-      this.#mpi.MPI_Iallreduce(
-        this.#h.inPlace,
-        data,
-        data.length,
-        type,
-        this.#h.sum,
-        this.#h.world,
-        request,
-      ),
-      "MPI_Iallreduce",
-    );
-    inFlight.add(data);
-    let done = false, finished = false;
+    const reduction = this.#reduction(x, data, region, staged);
+    // A gapless structure's reduction is kept for the next step; a staged one is made each time.
+    if (staged === undefined) this.#reductions.set(x, reduction);
+    reduction.start(op);
+    return reduction;
+  }
+
+  /**
+   * A non-blocking reduction of `data` into x, to be started (and restarted) with `start`: on
+   * the reduction thread where there is one, else MPI_Iallreduce polled against the deadline.
+   */
+  #reduction(
+    x: Structure,
+    data: HostArray,
+    region: HostArray,
+    staged: Structure | undefined,
+  ): Reduction {
+    const thread = this.#thread, busy = this.#busy, mpi = this.#mpi, h = this.#h;
+    const type = this.#type(data), request = new BigUint64Array(1);
+    let op: ReduceOp = "sum", ticket = 0, done = true, finished = true;
+    const complete = () => {
+      done = true;
+      busy.delete(data);
+    };
+    const finish = () => {
+      finished = true;
+      this.#finish(x, staged, op);
+    };
     return {
+      region,
+      start: (reduceOp: ReduceOp) => {
+        op = reduceOp;
+        if (thread !== undefined) {
+          ticket = thread.queue(data as Float32Array | Float64Array);
+        } else {
+          this.#check(
+            mpi.MPI_Iallreduce(h.inPlace, data, data.length, type, h.sum, h.world, request),
+            "MPI_Iallreduce",
+          );
+        }
+        busy.set(data, region);
+        done = finished = false;
+      },
       progress: () => {
-        if (done) return;
-        this.#check(this.#mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
-        done = this.#flag[0] !== 0;
-        if (done) inFlight.delete(data);
+        if (done || thread !== undefined) return;
+        this.#check(mpi.MPI_Test(request, this.#flag, null), "MPI_Test");
+        if (this.#flag[0] !== 0) complete();
       },
       wait: () => {
+        // A second wait must not scale the mean again.
         if (finished) return;
-        if (!done) this.#complete(request, "allReduce_");
-        done = finished = true;
-        inFlight.delete(data);
-        this.#finish(x, staged, op);
+        if (!done && thread !== undefined) {
+          const status = thread.wait(ticket, this.#timeout);
+          if (status === undefined) throw this.#late("allReduce_");
+          complete();
+          this.#check(status, "MPI_Allreduce");
+        } else if (!done) {
+          this.#complete(request, "allReduce_");
+          complete();
+        }
+        finish();
       },
     };
   }
 
   allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
     const { data, staged } = this.#operand("allReduce_", x);
-    this.#allReduceNow(data, this.#type(data), ALL_REDUCE);
+    this.#allReduceNow(data, ALL_REDUCE);
     this.#finish(x, staged, op);
     return x;
   }
@@ -357,7 +418,7 @@ class World implements Communicator {
   reduceNumber(v: number, op: ReduceOp = "sum"): number {
     const data = this.#number;
     data[0] = v;
-    this.#allReduceNow(data, this.#h.double, REDUCE_NUMBER);
+    this.#allReduceNow(data, REDUCE_NUMBER);
     return op === "mean" ? data[0] / this.size : data[0];
   }
 

@@ -13,6 +13,7 @@ import {
   openclFloat,
   randUniform_,
   submatrix,
+  subvector,
   tensor,
   toArray,
   transfer,
@@ -104,9 +105,25 @@ const views = [...toArray(rowMajor), ...toArray(gapped)];
 // mean of 1 + i and 2 + i on two ranks is 1.5 + i.
 using big = vctr(jsDouble, Array.from({ length: 8192 }, (_, i) => comm.rank + 1 + i));
 const pending = comm.startAllReduce(big, "mean");
+// While it is under way its memory is MPI's: another collective on it is refused, not raced.
+const refused: string[] = [];
+for (
+  const attempt of [() => comm.allReduce_(subvector(big, 100, 10)), () => comm.startAllReduce(big)]
+) {
+  try {
+    attempt();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    refused.push(e.message);
+  }
+}
 pending.wait();
 pending.wait(); // a second wait must not halve it again
-const bigMean = toArray(big).every((v, i) => v === (comm.size === 1 ? 1 + i : 1.5 + i));
+const expected = (v: number, i: number) => v === (comm.size === 1 ? 1 + i : 1.5 + i);
+const bigMean = toArray(big).every(expected);
+// Started again (the reduction is kept for the next step): equal values keep their mean.
+comm.startAllReduce(big, "mean").wait();
+const bigAgain = toArray(big).every(expected);
 // Device memory reduces through a host staging copy: OpenCL where present.
 let device: number[] | undefined;
 if ((await openclAvailability()).available) {
@@ -206,5 +223,16 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${dir}/${name}.json`,
-  JSON.stringify({ cost, weights, size: comm.size, device, views, exact, bigMean, onDevices }),
+  JSON.stringify({
+    cost,
+    weights,
+    size: comm.size,
+    device,
+    views,
+    exact,
+    bigMean,
+    bigAgain,
+    refused,
+    onDevices,
+  }),
 );

@@ -85,6 +85,9 @@ Deno.test({
       const [r0, r1, one] = [await read("0"), await read("1"), await read("single")];
       assertEquals([r0.size, r1.size, one.size], [2, 2, 1]);
       assertEquals([r0.bigMean, r1.bigMean, one.bigMean], [true, true, true], "64 KB, averaged");
+      assertEquals([r0.bigAgain, r1.bigAgain], [true, true], "the same reduction, started again");
+      assertEquals(r0.refused.length, 2, `collectives on memory under way: ${r0.refused}`);
+      assert(r0.refused.every((m: string) => m.includes("under way")), r0.refused.join("; "));
       assertEquals(r0.weights, r1.weights, "both ranks hold the same weights, bit for bit");
       assertEquals(r0.cost, r1.cost, "and report the same cost");
       r0.weights.forEach((w: number, i: number) =>
