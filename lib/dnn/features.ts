@@ -173,6 +173,8 @@ export class FeatureUpdate<L extends Loc = Loc> implements Disposable {
   }[];
 
   readonly #reduce: ((g: Structure) => { wait(): void }) | undefined;
+  /** The reductions of one step, kept between steps. */
+  readonly #pending: { wait(): void }[] = [];
 
   /**
    * The gradients of `plan`, each with state from `optimizer` (none: gradient descent); with
@@ -200,15 +202,16 @@ export class FeatureUpdate<L extends Loc = Loc> implements Disposable {
    * ≥ 1: the optimizer's update of the mean gradient, or plain descent.
    */
   step(eta: number, t: number, batch: number): void {
-    const reduce = this.#reduce;
+    const reduce = this.#reduce, moves = this.#moves, pending = this.#pending;
     if (reduce !== undefined) {
       // Every reduction under way before the first waits.
-      const pending = this.#moves.map((m) => reduce(scal_(1 / batch, m.dw)));
-      this.#moves.forEach(({ w, dw, decay, state }, i) => {
+      for (let i = 0; i < moves.length; i++) pending[i] = reduce(scal_(1 / batch, moves[i].dw));
+      for (let i = 0; i < moves.length; i++) {
+        const { w, dw, decay, state } = moves[i];
         pending[i].wait();
         if (state === undefined) axpy_(-eta, dw, w);
         else state.update_(w, dw, eta, t, decay);
-      });
+      }
       return;
     }
     for (const { w, dw, decay, state } of this.#moves) {

@@ -24,7 +24,7 @@ import { gradientDescent } from "../nn/optimizer.ts";
 import { tensorVctr } from "../tensor/views.ts";
 import type { Structure, Vector } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
-import { shareBatches } from "../nn/shares.ts";
+import { jobCost, reportingOn, shareBatches } from "../nn/shares.ts";
 import type { TensorNetwork } from "./network.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
@@ -69,7 +69,13 @@ export function trainFeatures<L extends Loc>(
   const batches = Math.ceil(n / size);
   // Data-parallel: rank 0's parameters everywhere, one seed, each rank its share of a batch.
   const comm = options.communicator;
-  const { parts, rank, local, seed: shuffleSeed } = shareBatches(
+  if ((comm?.size ?? 1) > 1 && net.factory.location !== "host") {
+    throw new TypeError(
+      `${op}: networks with tensor layers train data-parallel on host engines (on ` +
+        `${net.factory.name}, dense networks do, with sgdTrain)`,
+    );
+  }
+  const share = shareBatches(
     op,
     comm,
     size,
@@ -80,7 +86,8 @@ export function trainFeatures<L extends Loc>(
     ],
     options.seed,
   );
-  const random = mulberry32(shuffleSeed);
+  const { parts, rank, local } = share;
+  const random = mulberry32(share.seed);
   // "batches" keeps each batch's samples together, shuffling only the order of the batches.
   const byBatches = options.shuffle === "batches";
   const order = new Int32Array(byBatches ? batches : n).map((_, i) => i);
@@ -128,8 +135,7 @@ export function trainFeatures<L extends Loc>(
       head.backward(eta);
       plan.backward();
       update.step(eta, ++steps, local);
-      // The batch's cost is the mean of the ranks' (equal shares).
-      return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
+      return jobCost(comm, c);
     };
 
     const host = net.factory.location === "host";
@@ -137,10 +143,7 @@ export function trainFeatures<L extends Loc>(
       shuffle(order, random);
       return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
     };
-    const watched = rank === 0
-      ? options
-      : { ...options, quiet: true, progress: 0, onProgress: undefined };
-    const costs = runEpochs(op, host, [[epochs, options.eta]], watched, epoch);
+    const costs = runEpochs(op, host, [[epochs, options.eta]], reportingOn(share, options), epoch);
     const done = () => {
       for (const r of release.reverse()) r[Symbol.dispose]();
     };

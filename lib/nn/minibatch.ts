@@ -33,7 +33,7 @@ import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { gradientDescent, type Optimizer } from "./optimizer.ts";
 import type { Communicator } from "../distributed/communicator.ts";
-import { shareBatches } from "./shares.ts";
+import { jobCost, reportingOn, shareBatches } from "./shares.ts";
 import { StagedCollectives } from "./staged_collectives.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
@@ -136,7 +136,6 @@ export function sgdTrain<L extends Loc>(
     net.factory.location,
     () => net.layers.flatMap((l) => [l.weights, l.bias]),
     options.seed,
-    true,
   );
   const { parts, rank, seed } = share;
   const local = share.local / shards;
@@ -221,14 +220,12 @@ export function sgdTrain<L extends Loc>(
     t.computeGradients();
     await collectives!.mean_(gradients[0]);
     t.update(eta);
-    return c === undefined ? undefined : comm!.reduceNumber(await c, "mean");
+    return jobCost(comm, await c);
   };
   const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
     if (staged) return stagedBatch(b, eta, read) as Promise<number>;
     if (shards === 1) {
-      const c = lanes[0].t.step(cost, fill(lanes[0], b), eta, read);
-      // The batch's cost is the mean of the ranks' (equal shares).
-      return parts > 1 && c !== undefined ? comm!.reduceNumber(c as number, "mean") : c;
+      return jobCost(comm, lanes[0].t.step(cost, fill(lanes[0], b), eta, read));
     }
     shardCosts.length = 0;
     for (const lane of lanes) {
@@ -256,10 +253,7 @@ export function sgdTrain<L extends Loc>(
   };
   let costs: number[] | Promise<number[]>;
   try {
-    // Only rank 0 reports.
-    const watched = rank === 0
-      ? options
-      : { ...options, quiet: true, progress: 0, onProgress: undefined };
+    const watched = reportingOn(share, options);
     const run = () => runEpochs("sgdTrain", host, [[epochs, options.eta]], watched, epoch);
     costs = !staged ? run() : (async () => {
       // Host copies of the parameters (gradients have their shapes): rank 0's weights first.

@@ -10,6 +10,8 @@
 import type { Structure } from "../core/structures.ts";
 import type { Loc } from "../core/types.ts";
 import type { Communicator } from "../distributed/communicator.ts";
+import type { Deferred } from "../core/engine.ts";
+import type { WatchOptions } from "./epochs.ts";
 
 /** This process's share of the batches. */
 export interface BatchShare {
@@ -25,8 +27,8 @@ export interface BatchShare {
 
 /**
  * Checks that a batch of `size` splits over the job's ranks, broadcasts rank 0's `parameters`
- * to every rank — host memory here; device memory only where `staged`, and then the caller
- * broadcasts them through host copies — and agrees on one seed (rank 0's when none is given).
+ * to every rank — those in host memory; device parameters the caller broadcasts through host
+ * copies — and agrees on one seed (rank 0's when none is given).
  */
 export function shareBatches(
   op: string,
@@ -35,7 +37,6 @@ export function shareBatches(
   location: Loc,
   parameters: () => readonly Structure[],
   seed: number | undefined,
-  staged = false,
 ): BatchShare {
   const parts = comm?.size ?? 1, rank = comm?.rank ?? 0;
   const drawn = seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -43,12 +44,23 @@ export function shareBatches(
   if (size % parts !== 0) {
     throw new RangeError(`${op}: a batch of ${size} does not split evenly over ${parts} processes`);
   }
-  if (location !== "host" && !staged) {
-    throw new TypeError(
-      `${op}: data-parallel training of networks with tensor layers runs on host engines ` +
-        "(dense networks train data-parallel on devices too)",
-    );
-  }
   if (location === "host") { for (const p of parameters()) comm.broadcast_(p); }
   return { parts, rank, local: size / parts, seed: comm.broadcastNumber(drawn) };
+}
+
+/** The options a rank trains under: only rank 0 draws progress and reports. */
+export function reportingOn<O extends WatchOptions>(share: BatchShare, options: O): O {
+  return share.rank === 0
+    ? options
+    : { ...options, quiet: true, progress: 0, onProgress: undefined };
+}
+
+/** A batch's cost over the job: the mean of the ranks' costs, whose shares are equal. */
+export function jobCost(
+  comm: Communicator | undefined,
+  cost: Deferred<number> | undefined,
+): Deferred<number> | undefined {
+  return comm !== undefined && comm.size > 1 && cost !== undefined
+    ? comm.reduceNumber(cost as number, "mean")
+    : cost;
 }

@@ -78,6 +78,8 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   #masks = 0;
   #released = false;
   readonly #gradientList: readonly Structure[];
+  /** The reductions of one reduced backward pass, two a layer. */
+  readonly #pending: { wait(): void; progress?(): void }[] = [];
 
   /** Internal: use {@linkcode trainingNetwork}. */
   constructor(
@@ -368,20 +370,23 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   ): void {
     const step = ++this.#steps;
     const last = this.#layers.length - 1;
-    const pending: { t: TrainingLayer<L>; w: { wait(): void; progress?(): void }[] }[] = [];
+    // Layer l's two reductions sit at 2l and 2l + 1 of an array kept between steps.
+    const pending = this.#pending;
     for (let l = last; l >= 0; l--) {
       const t = this.#layers[l];
       // MPI advances started reductions only inside its calls: give it a turn per layer.
-      for (const p of pending) for (const r of p.w) r.progress?.();
+      for (let k = 2 * l + 2; k <= 2 * last + 1; k++) pending[k].progress?.();
       // The gradients first, so that their reductions travel while δ goes on to the layer below.
       this.#throughActivation(l, last);
       this.#layerGradients(t);
-      pending.push({ t, w: [reduce(t.gradients!.weights), reduce(t.gradients!.bias)] });
+      pending[2 * l] = reduce(t.gradients!.weights);
+      pending[2 * l + 1] = reduce(t.gradients!.bias);
       this.#below(l);
     }
-    for (const { t, w } of pending) {
-      for (const r of w) r.wait();
-      this.#layerStep(t, eta, step);
+    for (let l = last; l >= 0; l--) {
+      pending[2 * l].wait();
+      pending[2 * l + 1].wait();
+      this.#layerStep(this.#layers[l], eta, step);
     }
   }
 

@@ -138,6 +138,7 @@ const name = comm.size === 1 ? "single" : String(comm.rank);
 // Device engines train data-parallel through host copies of the gradients: the regression on
 // WebGPU and OpenCL in float32, one process in two shards against two ranks.
 const onDevices: Record<string, { cost: number; weights: number[] }> = {};
+const tensorRefusals: string[] = [];
 const devices = [
   ["webgpu", (await webgpuAvailability()).available ? webgpuFloat : undefined],
   ["opencl", (await openclAvailability()).available ? openclFloat : undefined],
@@ -167,6 +168,22 @@ for (const [engine, make] of devices) {
     }
   }
   onDevices[engine] = { cost, weights };
+  // Networks with tensor layers stay on host engines in a job: refused by name.
+  if (comm.size > 1) {
+    using tnet = network(f, [8, 1, 4, 4], [convo(2, [3, 3], "relu"), dense(2, "softmax")]);
+    using tx = tensor(f, [8, 1, 4, 4]), ty = tensor(f, [8, 2]);
+    try {
+      await train(tnet, tx, ty, categoricalCrossentropyCost_, 1, {
+        batch: 8,
+        eta: 0.1,
+        communicator: comm,
+        quiet: true,
+      });
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      tensorRefusals.push(e.message);
+    }
+  }
 }
 
 // A convolutional network, data-parallel the same way (tensor layers' gradients reduced too).
@@ -234,5 +251,6 @@ await Deno.writeTextFile(
     bigAgain,
     refused,
     onDevices,
+    tensorRefusals,
   }),
 );

@@ -134,6 +134,8 @@ Deno.test({
         // The host sums a + b in float32 as the device's axpy_ does (one rounding; ×½ exact).
         assertEquals(run, alone, `${engine}: two ranks = one process in two shards, bit for bit`);
       }
+      assertEquals(r0.tensorRefusals.length, Object.keys(r0.onDevices).length);
+      for (const m of r0.tensorRefusals) assert(m.includes("host engines"), m);
       // Entries summed over two ranks; the gapped block's border untouched.
       const sum = (v: number) => 2 * v;
       assertEquals(r0.views, [
