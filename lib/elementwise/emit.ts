@@ -1,8 +1,8 @@
 /**
  * The one walker over elementwise expressions: each target language is a dialect — how it
  * names the inputs and parameters, writes a literal, calls each function and picks by sign —
- * and `emit` writes any expression in it. JavaScript, WGSL and OpenCL C are the dialects today;
- * CUDA C is the next, with nothing else to write.
+ * and `emit` writes any expression in it. The dialects: JavaScript, WGSL, and C — one for OpenCL
+ * C and CUDA C alike (`../engines/kernelc/`), whose preludes define what differs.
  *
  * @module
  */

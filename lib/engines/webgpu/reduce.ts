@@ -9,6 +9,7 @@
 import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
+import type { Fold } from "../device_level1.ts";
 import { at, bind, block, dense, emitWgsl, header, LOOP, setOperand, U } from "./wgsl.ts";
 
 const WG = 256;
@@ -17,7 +18,6 @@ const PARTIALS = 256;
 export const SCRATCH = 1024;
 const RESULT = 512;
 
-import type { Fold } from "../device_level1.ts";
 export type { Fold };
 
 // Folds over magnitudes: every entry beats −1, and ∞ ties with argmin's start (index 2³² − 1).
