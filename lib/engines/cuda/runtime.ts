@@ -16,6 +16,7 @@
 import { KnapError } from "../../core/errors.ts";
 import { CU_ATTRIBUTE, type Cuda, cuErrors } from "../../../ffi/cuda.ts";
 import { type Nvrtc, nvrtcErrors } from "../../../ffi/nvrtc.ts";
+import { QueueHold } from "../kernelc/queue_hold.ts";
 import { helpers, type KernelArg, type KernelRuntime } from "../kernelc/runtime.ts";
 
 /** A CUDA allocation: its device address and size. */
@@ -103,8 +104,8 @@ export class CuRuntime implements KernelRuntime {
   readonly #modules: Deno.PointerObject[] = [];
   readonly #scratch = new Set<CuBuffer>();
   /** Host bytes of queued writes, and frees waiting for the stream. */
-  readonly #inflight: Uint8Array[] = [];
-  readonly #freed: CuBuffer[] = [];
+  readonly #inflight = new QueueHold<Uint8Array>();
+  readonly #freed = new QueueHold<CuBuffer>();
   readonly #ownsStream: boolean;
   #released = false;
 
@@ -176,7 +177,7 @@ export class CuRuntime implements KernelRuntime {
    */
   free(b: CuBuffer): void {
     this.#scratch.delete(b);
-    this.#freed.push(b);
+    this.#freed.hold(b);
     if (this.#freed.length > PENDING_LIMIT) this.#settle();
   }
 
@@ -200,20 +201,21 @@ export class CuRuntime implements KernelRuntime {
       ),
       "cuMemcpyHtoDAsync",
     );
-    this.#inflight.push(bytes);
+    this.#inflight.hold(bytes);
     if (this.#inflight.length > PENDING_LIMIT) this.#settle();
   }
 
   /** Waits for the stream on this thread, then lets go of what it held. */
   #settle(): void {
+    const writes = this.#inflight.mark(), frees = this.#freed.mark();
     cuCheck(this.cu.cuStreamSynchronize(this.stream), "cuStreamSynchronize");
-    this.#landed(this.#inflight.length, this.#freed.length);
+    this.#landed(writes, frees);
   }
 
-  /** The first writes' host bytes and frees the stream is past. */
+  /** Lets go of the writes' host bytes and the frees queued before these marks. */
   #landed(writes: number, frees: number): void {
-    this.#inflight.splice(0, writes);
-    for (const b of this.#freed.splice(0, frees)) cuCheck(this.cu.cuMemFree_v2(b.ptr), "cuMemFree");
+    this.#inflight.letGo(writes);
+    for (const b of this.#freed.letGo(frees)) cuCheck(this.cu.cuMemFree_v2(b.ptr), "cuMemFree");
   }
 
   /** `bytes` bytes of b from byte offset `at`, after the queued work before them. */
@@ -234,7 +236,7 @@ export class CuRuntime implements KernelRuntime {
 
   /** Resolves when the work queued so far has finished: an event after it, polled. */
   async synchronize(): Promise<void> {
-    const writes = this.#inflight.length, frees = this.#freed.length;
+    const writes = this.#inflight.mark(), frees = this.#freed.mark();
     const handle = new BigUint64Array(1);
     cuCheck(this.cu.cuEventCreate(handle, 2 /* CU_EVENT_DISABLE_TIMING */), "cuEventCreate");
     const event = Deno.UnsafePointer.create(handle[0]);
@@ -361,9 +363,9 @@ export class CuRuntime implements KernelRuntime {
     if (this.#released) return;
     this.#released = true;
     this.cu.cuStreamSynchronize(this.stream);
-    this.#inflight.length = 0;
-    for (const b of [...this.#scratch, ...this.#freed]) this.cu.cuMemFree_v2(b.ptr);
-    this.#freed.length = 0;
+    this.#inflight.letGo(Infinity);
+    const freed = this.#freed.letGo(Infinity);
+    for (const b of [...this.#scratch, ...freed]) this.cu.cuMemFree_v2(b.ptr);
     for (const m of this.#modules) this.cu.cuModuleUnload(m);
     this.#functions.clear();
     if (this.#ownsStream) this.cu.cuStreamDestroy_v2(this.stream);

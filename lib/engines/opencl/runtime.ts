@@ -13,6 +13,7 @@
 
 import { KnapError } from "../../core/errors.ts";
 import { helpers, type KernelArg, type KernelRuntime } from "../kernelc/runtime.ts";
+import { QueueHold } from "../kernelc/queue_hold.ts";
 import { CL, clErrors, type OpenCL } from "../../../ffi/opencl.ts";
 
 /** An OpenCL buffer: its handle and size. */
@@ -114,7 +115,7 @@ export class ClRuntime implements KernelRuntime {
   readonly #programs: Deno.PointerObject[] = [];
   readonly #scratch = new Set<ClBuffer>();
   /** Host bytes of queued writes, kept until the queue is past them. */
-  readonly #inflight: Uint8Array[] = [];
+  readonly #inflight = new QueueHold<Uint8Array>();
   #inflightBytes = 0;
   readonly #ownsContext: boolean;
   #released = false;
@@ -227,18 +228,19 @@ export class ClRuntime implements KernelRuntime {
       ),
       "clEnqueueWriteBuffer",
     );
-    this.#inflight.push(bytes);
+    this.#inflight.hold(bytes);
     this.#inflightBytes += bytes.byteLength;
     // A program that queues much and reads nothing: wait once rather than hold it all.
     if (this.#inflightBytes > INFLIGHT_LIMIT) {
+      const mark = this.#inflight.mark();
       clCheck(this.cl.clFinish(this.queue), "clFinish");
-      this.#landed(this.#inflight.length);
+      this.#landed(mark);
     }
   }
 
-  /** Forgets the first `count` queued writes' host bytes: the queue is past them. */
-  #landed(count: number): void {
-    for (const b of this.#inflight.splice(0, count)) this.#inflightBytes -= b.byteLength;
+  /** Forgets the host bytes of the writes queued before `mark`: the queue is past them. */
+  #landed(mark: number): void {
+    for (const b of this.#inflight.letGo(mark)) this.#inflightBytes -= b.byteLength;
   }
 
   /** `bytes` bytes of b from byte offset `at`, once the queued work before has finished. */
@@ -248,7 +250,7 @@ export class ClRuntime implements KernelRuntime {
     }
     const out = new Uint8Array(bytes);
     if (bytes === 0) return out;
-    const event = new BigUint64Array(1), before = this.#inflight.length;
+    const event = new BigUint64Array(1), before = this.#inflight.mark();
     clCheck(
       this.cl.clEnqueueReadBuffer(
         this.queue,
@@ -276,7 +278,7 @@ export class ClRuntime implements KernelRuntime {
 
   /** Resolves when every queued command has finished. */
   async synchronize(): Promise<void> {
-    const before = this.#inflight.length;
+    const before = this.#inflight.mark();
     clCheck(await this.cl.clFinishAsync(this.queue), "clFinish");
     this.#landed(before);
   }
@@ -391,8 +393,9 @@ export class ClRuntime implements KernelRuntime {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    const mark = this.#inflight.mark();
     this.cl.clFinish(this.queue);
-    this.#landed(this.#inflight.length);
+    this.#landed(mark);
     for (const k of this.#kernels.values()) this.cl.clReleaseKernel(k);
     for (const p of this.#programs) this.cl.clReleaseProgram(p);
     for (const b of this.#scratch) this.cl.clReleaseMemObject(b.mem);
