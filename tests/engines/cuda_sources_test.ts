@@ -17,6 +17,7 @@ import {
 } from "../../lib/engines/kernelc/kernels.ts";
 import { kernelDnn } from "../../lib/engines/kernelc/dnn.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
+import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
 import { ops } from "../../lib/elementwise/table.ts";
 import type { Operand, TensorOperand } from "../../lib/core/engine.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
@@ -54,8 +55,21 @@ class Recorder implements KernelRuntime {
   }
 }
 
-/** Every kernel source the engine can make, through the recorder. */
+/**
+ * Every kernel source the engine can make, through the recorder: each plan is also run, under a
+ * loop budget small enough that spans, parts and their folds, and long softmax columns appear.
+ */
 function sources(double: boolean): Map<string, string> {
+  const budget = loopBudget.iterations;
+  loopBudget.iterations = 2;
+  try {
+    return recorded(double);
+  } finally {
+    loopBudget.iterations = budget;
+  }
+}
+
+function recorded(double: boolean): Map<string, string> {
   const rt = new Recorder(double);
   const buf = { buffer: { bytes: 1 << 20 }, length: 1 << 18, released: false };
   const o = (rows: number, cols: number): Operand => ({
@@ -99,7 +113,7 @@ function sources(double: boolean): Map<string, string> {
   dnn.adam!(o(3, 4), o(3, 4), o(3, 4), o(3, 4), 0.1, 0.9, 0.999, 1e-8);
   const g = { strides: [1, 1], padding: [1, 1], dilation: [1, 1] };
   for (const pass of ["forward", "backwardData", "backwardWeights"] as const) {
-    tensors.convolution!(
+    const plan = tensors.convolution!(
       pass,
       t([2, 3, 5, 5]),
       t([4, 3, 3, 3]),
@@ -108,15 +122,23 @@ function sources(double: boolean): Map<string, string> {
       g,
       "float32",
     );
+    plan!();
   }
   const p = { kernel: [2, 2], strides: [2, 2], padding: [0, 0] };
   for (const kind of ["max", "avg", "avg-exclude-padding"] as const) {
-    tensors.poolingForward!(kind, t([2, 3, 4, 4]), t([2, 3, 2, 2]), p, "float32");
-    tensors.poolingBackward!(kind, t([2, 3, 4, 4]), t([2, 3, 2, 2]), t([2, 3, 4, 4]), p, "float32");
+    tensors.poolingForward!(kind, t([2, 3, 4, 4]), t([2, 3, 2, 2]), p, "float32")!();
+    tensors.poolingBackward!(
+      kind,
+      t([2, 3, 4, 4]),
+      t([2, 3, 2, 2]),
+      t([2, 3, 4, 4]),
+      p,
+      "float32",
+    )!();
   }
   const c = t([3]);
   for (const pass of ["training", "inference", "backward"] as const) {
-    tensors.batchNormalization!(
+    const plan = tensors.batchNormalization!(
       pass,
       {
         x: t([2, 3, 4, 4]),
@@ -132,6 +154,7 @@ function sources(double: boolean): Map<string, string> {
       1e-5,
       "float32",
     );
+    plan!();
   }
   return rt.sources;
 }
@@ -166,6 +189,18 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     try {
       await Deno.writeTextFile(`${dir}/stubs.h`, stubs);
+      // The kernels that cut long loops are among them.
+      const keys = new Set(sources(false).keys());
+      for (
+        const k of [
+          "parts:sum",
+          "conv:bias:parts",
+          "pool:max:largest",
+          "bn:parts:backward",
+          "softmax-columns:sums",
+          "softmax-entries:true",
+        ]
+      ) assert(keys.has(k), `no source for ${k}`);
       let count = 0;
       for (const double of [false, true]) {
         const all = [...sources(double).values()].map((src) =>

@@ -1,6 +1,6 @@
 /**
- * The DNN primitives the C-kernel engines (OpenCL, CUDA) have of their own: softmax over columns, a minibatch's
- * gathered columns and Adam's step, each one kernel. Inner products, reductions and tensor
+ * The DNN primitives the C-kernel engines (OpenCL, CUDA) have of their own: softmax over columns
+ * (long columns in spans of launches), a minibatch's gathered columns and Adam's step. Inner products, reductions and tensor
  * operations without a method here take the public functions' compositions (or say the engine
  * has none).
  *
@@ -10,6 +10,7 @@
 import type { DnnEngine, Operand } from "../../core/engine.ts";
 import type { KernelRuntime } from "./runtime.ts";
 import { items, operandArgs } from "./kernels.ts";
+import { scratchFor, spans, termsPerLaunch } from "./loops.ts";
 
 const param = (name: string) => `GLOBAL T* ${name}, long ${name}_o, long ${name}_r, long ${name}_c`;
 const at = (name: string, i: string, j: string) =>
@@ -21,6 +22,8 @@ export function kernelDnn(rt: KernelRuntime): DnnEngine {
   return {
     softmax(x: Operand, out: Operand, log: boolean): void {
       if (x.rows === 0 || x.cols === 0) return;
+      // Three walks down a column.
+      if (3 * x.rows > termsPerLaunch(x.cols)) return longColumns(rt, x, out, log);
       const kernel = rt.kernel(`softmax:${log}`, "softmax", () =>
         `${rt.prelude()}
 KERNEL softmax(${param("o")}, ${param("x")}, long rows, long cols) {
@@ -98,4 +101,58 @@ KERNEL adam(${param("w")}, ${param("g")}, ${param("m")}, ${param("s")}, long row
       ], items(n));
     },
   };
+}
+
+/**
+ * Softmax of columns too long for one work item's loops: each column's largest entry and its
+ * sum of exp(x − max) in spans of launches, kept in scratch, then one work item per entry.
+ */
+function longColumns(rt: KernelRuntime, x: Operand, out: Operand, log: boolean): void {
+  const rows = x.rows, cols = x.cols;
+  const scratch = scratchFor(rt, "softmax-columns", 2 * cols * (rt.double ? 8 : 4));
+  const column = (name: string, body: string) =>
+    rt.kernel(`softmax-columns:${name}`, "column", () =>
+      `${rt.prelude()}
+KERNEL column(${param("x")}, GLOBAL T* s, long rows, long cols, long first, long span_n) {
+  for (long j = GID; j < cols; j += GSIZE) { ${body} }
+}`);
+  const largest = column(
+    "largest",
+    `T m = first == 0 ? ${at("x", "0", "j")} : s[j];
+    for (long i = first; i < first + span_n; i++) m = max_(m, ${at("x", "i", "j")});
+    s[j] = m;`,
+  );
+  const sums = column(
+    "sums",
+    `T m = s[j], e = first == 0 ? (T)0 : s[cols + j];
+    for (long i = first; i < first + span_n; i++) e += exp(${at("x", "i", "j")} - m);
+    s[cols + j] = e;`,
+  );
+  for (const kernel of [largest, sums]) {
+    for (const [first, length] of spans(cols, rows)) {
+      rt.launch(kernel, [
+        ...operandArgs(x),
+        scratch,
+        { long: rows },
+        { long: cols },
+        { long: first },
+        { long: length },
+      ], items(cols));
+    }
+  }
+  // As in JavaScript: a NaN anywhere, or an infinite largest entry (∞ − ∞), is NaN throughout.
+  const entries = rt.kernel(`softmax-entries:${log}`, "entries", () =>
+    `${rt.prelude()}
+KERNEL entries(${param("o")}, ${param("x")}, GLOBAL T* s, long rows, long cols) {
+  for (long k = GID; k < rows * cols; k += GSIZE) {
+    long i = k % rows, j = k / rows;
+    T d = ${at("x", "i", "j")} - s[j];
+    ${at("o", "i", "j")} = ${log ? "d - log(s[cols + j])" : "exp(d) / s[cols + j]"};
+  }
+}`);
+  rt.launch(
+    entries,
+    [...operandArgs(out), ...operandArgs(x), scratch, { long: rows }, { long: cols }],
+    items(rows * cols),
+  );
 }

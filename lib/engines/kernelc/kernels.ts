@@ -15,6 +15,9 @@ import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
 import type { Fold } from "../device_level1.ts";
+import { items, spans } from "./loops.ts";
+
+export { items };
 
 /** C (OpenCL C and CUDA C alike) over `xv`, `yv` and the parameters `p0…p3`. */
 export const cDialect: Dialect = {
@@ -56,9 +59,6 @@ export const operandArgs = (o: Operand): KernelArg[] => [
   { long: o.rowStride },
   { long: o.colStride },
 ];
-
-/** Work items for n entries: a grid-stride loop over at most 2¹⁸ of them. */
-export const items = (n: number): number => Math.min(n, 1 << 18);
 
 /** out ← f(x[, y]; params) entry by entry. `name` keys the compiled kernel. */
 export function mapKernel(
@@ -218,7 +218,10 @@ WG_KERNEL(${WG}) partials(long n, GLOBAL T* pv, GLOBAL long* pi) {
   rt.launch(final, [{ long: groups }, values, indices], WG, WG);
 }
 
-/** line[l] ← Σ |a| along each column (`cols`) or each row (`rows`) of a. */
+/**
+ * line[l] ← Σ |a| along each column (`cols`) or each row (`rows`) of a, in spans of launches
+ * within the loop budget, the later adding to the sums.
+ */
 export function lineSumsKernel(
   rt: KernelRuntime,
   line: DeviceBuffer,
@@ -228,17 +231,25 @@ export function lineSumsKernel(
   const count = along === "cols" ? a.cols : a.rows;
   const kernel = rt.kernel(`lines:${along}`, "lines", () =>
     `${rt.prelude()}
-KERNEL lines(${param("x")}, long rows, long cols, GLOBAL T* out) {
-  for (long l = GID; l < ${along === "cols" ? "cols" : "rows"};
-       l += GSIZE) {
-    T s = (T)0;
-    for (long k = 0; k < ${along === "cols" ? "rows" : "cols"}; k++) {
+KERNEL lines(${param("x")}, long rows, long cols, GLOBAL T* out, long first, long span_n) {
+  for (long l = GID; l < ${along === "cols" ? "cols" : "rows"}; l += GSIZE) {
+    T s = first == 0 ? (T)0 : out[l];
+    for (long k = first; k < first + span_n; k++) {
       s += fabs(${along === "cols" ? at("x", "k", "l") : at("x", "l", "k")});
     }
     out[l] = s;
   }
 }`);
-  rt.launch(kernel, [...operandArgs(a), { long: a.rows }, { long: a.cols }, line], items(count));
+  for (const [first, length] of spans(count, along === "cols" ? a.rows : a.cols)) {
+    rt.launch(kernel, [
+      ...operandArgs(a),
+      { long: a.rows },
+      { long: a.cols },
+      line,
+      { long: first },
+      { long: length },
+    ], items(count));
+  }
 }
 
 /** Philox4x32-10, as every engine draws it: entry k takes lane k mod 4 of block offset + ⌊k/4⌋. */

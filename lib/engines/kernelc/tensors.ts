@@ -1,9 +1,13 @@
 /**
- * Convolution, pooling and batch normalization in C kernels (OpenCL, CUDA): direct kernels over tensors of any
- * strides, one work item per entry written, one to three spatial dimensions as three (the
- * missing ones of extent 1). They compute what the js engine's loops compute — padding is zeros
- * that the weights (or the error) multiply, a max window's error goes to its first largest entry,
- * NaN first — and are planned once: the sizes and strides are fixed when the plan is made.
+ * Convolution, pooling and batch normalization in C kernels (OpenCL, CUDA): direct kernels over
+ * tensors of any strides, one work item per entry written, one to three spatial dimensions as
+ * three (the missing ones of extent 1). They compute what the js engine's loops compute — padding
+ * is zeros that the weights (or the error) multiply, a max window's error goes to its first
+ * largest entry, NaN first — and are planned once: the sizes and strides are fixed when the plan
+ * is made. No work item walks more than the loop budget in one launch (loops.ts): a
+ * convolution's taps and positions and a pooling window's taps go in spans of launches, each
+ * folding into the output; a channel's sums over the batch (batch normalization's, a bias's
+ * gradient) in parts summed in parallel, then folded.
  *
  * @module
  */
@@ -20,7 +24,7 @@ import type {
 } from "../../core/engine.ts";
 import { padded3, spatial3 } from "../../tensor/spatial.ts";
 import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
-import { items } from "./kernels.ts";
+import { foldParts, items, partsOf, partsScratch, scratchFor, spans, walkDigits } from "./loops.ts";
 
 /** A tensor as kernel arguments: buffer, offset, then n, c and three spatial strides. */
 function tensorArgs(t: TensorOperand): KernelArg[] {
@@ -52,7 +56,25 @@ const split5 = (names: [string, string, string, string, string], ext: string[]) 
     long ${names[1]} = t_ % ${ext[0]};
     long ${names[0]} = t_ / ${ext[0]};`;
 
+/** C: the smaller of two longs (CUDA and OpenCL name their integer min differently). */
+const lesser = (a: string, b: string) => `((${a}) < (${b}) ? (${a}) : (${b}))`;
+
+/** The parameters of a launch's span: its first term and length, and whether it is the last. */
+const SPAN = "long first, long span_n, int last";
+const spanArgs = (s: readonly [number, number], last: boolean): KernelArg[] => [
+  { long: s[0] },
+  { long: s[1] },
+  { int: last ? 1 : 0 },
+];
+
+/** C walking this launch's span of the terms `names` over `extents`. */
+const span = (names: string[], extents: string[], body: string) =>
+  walkDigits(names, extents, "first", "first + span_n", body);
+
 const GEOMETRY = ["SD", "SH", "SW", "PD", "PH", "PW", "DD", "DH", "DW"];
+
+/** The size of the engine's reals. */
+const realBytes = (rt: KernelRuntime) => rt.double ? 8 : 4;
 
 /** The tensor primitives over a runtime. */
 export function kernelTensors(rt: KernelRuntime): DnnEngine {
@@ -77,61 +99,65 @@ export function kernelTensors(rt: KernelRuntime): DnnEngine {
       ];
       const head = `${rt.prelude()}
 KERNEL conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")}, int hasB,
-                   ${longs(dimNames)}, ${longs(GEOMETRY)}, long total) {
+                   ${longs(dimNames)}, ${longs(GEOMETRY)}, long total, ${SPAN}) {
   for (long k = GID; k < total; k += GSIZE) {`;
+      /** The entry `out` from `init` (first span) or itself, plus this span's terms. */
+      const sum = (out: string, init: string, names: string[], extents: string[], term: string) => `
+    T acc = first == 0 ? ${init} : ${out};
+    ${span(names, extents, term)}
+    ${out} = acc;
+  }
+}`;
+      const tapped = `long id = od * SD - PD + kd * DD, ih = oh * SH - PH + kh * DH;
+      long iw = ow * SW - PW + kw * DW;
+      bool in = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;
+      T xv = in ? ${tat("x", "n", "c", "id", "ih", "iw")} : (T)0;`;
       const source: Record<ConvolutionPass, string> = {
-        // y(n, o, out) = Σ x(n, c, out·s − p + k·d) · w(o, c, k) + b(o); padding taps are zeros.
-        forward: `${head}${split5(["n", "o", "od", "oh", "ow"], ["O", "OD", "OH", "OW"])}
-    T acc = (T)0;
-    for (long c = 0; c < C; c++)
-    for (long kd = 0; kd < KD; kd++) { long id = od * SD - PD + kd * DD;
-    for (long kh = 0; kh < KH; kh++) { long ih = oh * SH - PH + kh * DH;
-    for (long kw = 0; kw < KW; kw++) { long iw = ow * SW - PW + kw * DW;
-      bool in = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;
-      T xv = in ? ${tat("x", "n", "c", "id", "ih", "iw")} : (T)0;
-      acc += xv * ${tat("w", "o", "c", "kd", "kh", "kw")};
-    }}}
-    ${tat("y", "n", "o", "od", "oh", "ow")} = hasB ? acc + ${
-          tat("b", "o", "0", "0", "0", "0")
-        } : acc;
-  }
-}`,
+        // y(n, o, out) = b(o) + Σ x(n, c, out·s − p + k·d) · w(o, c, k); padding taps are zeros.
+        forward: `${head}${split5(["n", "o", "od", "oh", "ow"], ["O", "OD", "OH", "OW"])}${
+          sum(
+            tat("y", "n", "o", "od", "oh", "ow"),
+            `(hasB ? ${tat("b", "o", "0", "0", "0", "0")} : (T)0)`,
+            ["c", "kd", "kh", "kw"],
+            ["C", "KD", "KH", "KW"],
+            `${tapped}
+      acc += xv * ${tat("w", "o", "c", "kd", "kh", "kw")};`,
+          )
+        }`,
         // x(n, c, i) = Σ over the taps that read i: y(n, o, out) · w(o, c, k).
-        backwardData: `${head}${split5(["n", "c", "id", "ih", "iw"], ["C", "ID", "IH", "IW"])}
-    T acc = (T)0;
-    for (long o = 0; o < O; o++)
-    for (long kd = 0; kd < KD; kd++) { long td = id + PD - kd * DD; if (td < 0 || td % SD) continue;
-      long od = td / SD; if (od >= OD) continue;
-    for (long kh = 0; kh < KH; kh++) { long th = ih + PH - kh * DH; if (th < 0 || th % SH) continue;
-      long oh = th / SH; if (oh >= OH) continue;
-    for (long kw = 0; kw < KW; kw++) { long tw = iw + PW - kw * DW; if (tw < 0 || tw % SW) continue;
-      long ow = tw / SW; if (ow >= OW) continue;
-      acc += ${tat("y", "n", "o", "od", "oh", "ow")} * ${tat("w", "o", "c", "kd", "kh", "kw")};
-    }}}
-    ${tat("x", "n", "c", "id", "ih", "iw")} = acc;
-  }
-}`,
+        backwardData: `${head}${split5(["n", "c", "id", "ih", "iw"], ["C", "ID", "IH", "IW"])}${
+          sum(
+            tat("x", "n", "c", "id", "ih", "iw"),
+            "(T)0",
+            ["o", "kd", "kh", "kw"],
+            ["O", "KD", "KH", "KW"],
+            `long td = id + PD - kd * DD, th = ih + PH - kh * DH, tw = iw + PW - kw * DW;
+      if (td >= 0 && th >= 0 && tw >= 0 && td % SD == 0 && th % SH == 0 && tw % SW == 0) {
+        long od = td / SD, oh = th / SH, ow = tw / SW;
+        if (od < OD && oh < OH && ow < OW) {
+          acc += ${tat("y", "n", "o", "od", "oh", "ow")} * ${tat("w", "o", "c", "kd", "kh", "kw")};
+        }
+      }`,
+          )
+        }`,
         // w(o, c, k) = Σ x(n, c, out·s − p + k·d) · y(n, o, out); padding taps are zeros.
-        backwardWeights: `${head}${split5(["o", "c", "kd", "kh", "kw"], ["C", "KD", "KH", "KW"])}
-    T acc = (T)0;
-    for (long n = 0; n < N; n++)
-    for (long od = 0; od < OD; od++) { long id = od * SD - PD + kd * DD;
-    for (long oh = 0; oh < OH; oh++) { long ih = oh * SH - PH + kh * DH;
-    for (long ow = 0; ow < OW; ow++) { long iw = ow * SW - PW + kw * DW;
-      bool in = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;
-      T xv = in ? ${tat("x", "n", "c", "id", "ih", "iw")} : (T)0;
-      acc += xv * ${tat("y", "n", "o", "od", "oh", "ow")};
-    }}}
-    ${tat("w", "o", "c", "kd", "kh", "kw")} = acc;
-  }
-}`,
+        backwardWeights: `${head}${split5(["o", "c", "kd", "kh", "kw"], ["C", "KD", "KH", "KW"])}${
+          sum(
+            tat("w", "o", "c", "kd", "kh", "kw"),
+            "(T)0",
+            ["n", "od", "oh", "ow"],
+            ["N", "OD", "OH", "OW"],
+            `${tapped}
+      acc += xv * ${tat("y", "n", "o", "od", "oh", "ow")};`,
+          )
+        }`,
       };
       const kernel = rt.kernel(`conv:${pass}`, "conv", () => source[pass]);
-      const total = pass === "forward"
-        ? N * O * OD * OH * OW
+      const [total, terms] = pass === "forward"
+        ? [N * O * OD * OH * OW, C * KD * KH * KW]
         : pass === "backwardData"
-        ? N * C * ID * IH * IW
-        : O * C * KD * KH * KW;
+        ? [N * C * ID * IH * IW, O * KD * KH * KW]
+        : [O * C * KD * KH * KW, N * OD * OH * OW];
       const bArgs = b === undefined ? tensorArgs(w) : tensorArgs(b);
       const args = [
         ...tensorArgs(x),
@@ -143,32 +169,22 @@ KERNEL conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")}, int 
         ...longArgs(geometry),
         { long: total },
       ];
-      const biasGradient = pass === "backwardWeights" && b !== undefined
-        ? rt.kernel("conv:bias", "bias", () =>
-          `${rt.prelude()}
-KERNEL bias(${tparam("y")}, ${tparam("b")}, long N, long O, long OD, long OH, long OW) {
-  for (long o = GID; o < O; o += GSIZE) {
-    T acc = (T)0;
-    for (long n = 0; n < N; n++) for (long d = 0; d < OD; d++) for (long h = 0; h < OH; h++)
-    for (long w = 0; w < OW; w++) acc += ${tat("y", "n", "o", "d", "h", "w")};
-    ${tat("b", "o", "0", "0", "0", "0")} = acc;
-  }
-}`)
+      const cut = spans(total, terms);
+      const bias = pass === "backwardWeights" && b !== undefined
+        ? channelSums(rt, y, b, [N, O, OD, OH, OW])
         : undefined;
       return () => {
-        rt.launch(kernel, args, items(total));
-        if (biasGradient !== undefined) {
-          rt.launch(
-            biasGradient,
-            [...tensorArgs(y), ...tensorArgs(b!), ...longArgs([N, O, OD, OH, OW])],
-            items(O),
+        if (total > 0) {
+          cut.forEach((s, i) =>
+            rt.launch(kernel, [...args, ...spanArgs(s, i === cut.length - 1)], items(total))
           );
         }
+        bias?.();
       };
     },
 
     poolingForward(kind: PoolingKind, x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
-      return pooling(rt, kind, "forward", x, y, y, g);
+      return poolingForward(rt, kind, x, y, g);
     },
 
     poolingBackward(
@@ -178,7 +194,7 @@ KERNEL bias(${tparam("y")}, ${tparam("b")}, long N, long O, long OD, long OH, lo
       dx: TensorOperand,
       g: PoolingGeometry,
     ) {
-      return pooling(rt, kind, "backward", x, dy, dx, g);
+      return poolingBackward(rt, kind, x, dy, dx, g);
     },
 
     batchNormalization(pass: BatchNormPass, t: BatchNormOperands, epsilon: number) {
@@ -187,94 +203,291 @@ KERNEL bias(${tparam("y")}, ${tparam("b")}, long N, long O, long OD, long OH, lo
   };
 }
 
-const WINDOW = ["KD", "KH", "KW", "SD", "SH", "SW", "PD", "PH", "PW"];
-
 /**
- * The C that walks window (od, oh, ow) of plane (n, c): `visit` runs for every tap inside the
- * data with (id, ih, iw) set, in d, h, w order; `count` counts them.
+ * b(o) ← Σ y(n, o, …) over the batch and the positions, the gradient of a convolution's bias:
+ * in parts summed in parallel, then folded, so that few channels of many entries fill the
+ * device.
  */
-const window = (visit: string) => `
-    long count = 0;
-    for (long kd = 0; kd < KD; kd++) { long id = od * SD - PD + kd; if (id < 0 || id >= ID) continue;
-    for (long kh = 0; kh < KH; kh++) { long ih = oh * SH - PH + kh; if (ih < 0 || ih >= IH) continue;
-    for (long kw = 0; kw < KW; kw++) { long iw = ow * SW - PW + kw; if (iw < 0 || iw >= IW) continue;
-      count++; ${visit}
-    }}}`;
+function channelSums(
+  rt: KernelRuntime,
+  y: TensorOperand,
+  b: TensorOperand,
+  extents: readonly number[],
+): () => void {
+  const [N, O, OD, OH, OW] = extents;
+  const count = N * OD * OH * OW;
+  const { chunk, parts } = partsOf(count, O);
+  const length = partsScratch(O, parts);
+  const names = ["N", "O", "OD", "OH", "OW"];
+  const sums = rt.kernel("conv:bias:parts", "parts", () =>
+    `${rt.prelude()}
+KERNEL parts(${tparam("y")}, GLOBAL T* s, ${longs(names)}, long chunk, long total) {
+  for (long t = GID; t < total; t += GSIZE) {
+    long o = t % O, p = t / O, count = N * OD * OH * OW;
+    T acc = (T)0;
+    ${
+      walkDigits(
+        ["n", "d", "h", "w"],
+        ["N", "OD", "OH", "OW"],
+        "p * chunk",
+        lesser("count", "p * chunk + chunk"),
+        `acc += ${tat("y", "n", "o", "d", "h", "w")};`,
+      )
+    }
+    s[p * O + o] = acc;
+  }
+}`);
+  const finish = rt.kernel("conv:bias:finish", "finish", () =>
+    `${rt.prelude()}
+KERNEL finish(${tparam("b")}, GLOBAL T* s, long at, long O) {
+  for (long o = GID; o < O; o += GSIZE) ${tat("b", "o", "0", "0", "0", "0")} = s[at + o];
+}`);
+  return () => {
+    if (O === 0) return;
+    const scratch = scratchFor(rt, "channel-parts", length * realBytes(rt));
+    rt.launch(sums, [
+      ...tensorArgs(y),
+      scratch,
+      ...longArgs(extents as number[]),
+      { long: chunk },
+      { long: O * parts },
+    ], items(O * parts));
+    const at = foldParts(rt, scratch, O, parts, "sum");
+    rt.launch(finish, [...tensorArgs(b), scratch, { long: at }, { long: O }], items(O));
+  };
+}
 
-/** Max: the first largest tap (a NaN wins) into bv and its position (id, ih, iw) into b*. */
-const largest = window(`T v = ${tat("x", "n", "c", "id", "ih", "iw")};
-      if (!isnan(bv) && (bd < 0 || isnan(v) || v > bv)) { bv = v; bd = id; bh = ih; bw = iw; }`);
+const WINDOW = ["KD", "KH", "KW", "SD", "SH", "SW", "PD", "PH", "PW"];
+const POOL_DIMS = ["N", "C", "ID", "IH", "IW", "OD", "OH", "OW"];
+/** The most windows holding one entry along each dimension. */
+const HOLDING = ["WD", "WH", "WW"];
 
-function pooling(
+/** Helpers of the pooling kernels: the taps of a window inside the data along one dimension. */
+const poolHelpers = `
+FN long inside_(long o, long s, long p, long k, long e) {
+  long lo = o * s - p, hi = lo + k;
+  if (lo < 0) lo = 0;
+  if (hi > e) hi = e;
+  return hi > lo ? hi - lo : 0;
+}`;
+
+/** C: the divisor of window (od, oh, ow)'s mean — the whole window, or its taps inside. */
+const divisor = (kind: PoolingKind) =>
+  kind === "avg"
+    ? "(T)(KD * KH * KW)"
+    : "(T)(inside_(od, SD, PD, KD, ID) * inside_(oh, SH, PH, KH, IH) * inside_(ow, SW, PW, KW, IW))";
+
+/** C: tap (kd, kh, kw) of window (od, oh, ow) at input (id, ih, iw), and whether it is inside. */
+const tap = `long id = od * SD - PD + kd, ih = oh * SH - PH + kh, iw = ow * SW - PW + kw;
+      bool in = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;`;
+
+/** C: t over (plane, a, b, c) with plane counted from `plane0`, and its (n, c). */
+const planeEntry = (names: [string, string, string], ext: [string, string, string]) => `
+    long t_ = k;
+    long ${names[2]} = t_ % ${ext[2]}; t_ /= ${ext[2]};
+    long ${names[1]} = t_ % ${ext[1]}; t_ /= ${ext[1]};
+    long ${names[0]} = t_ % ${ext[0]};
+    long plane = t_ / ${ext[0]} + plane0, c = plane % C, n = plane / C;`;
+
+/** C walking the windows (od, oh, ow) that hold input entry (xd, xh, xw), in this span. */
+const holding = (body: string) => {
+  const range = (v: string, i: string, e: string) =>
+    `long ${v}hi = (${i} + P${e}) / S${e}; if (${v}hi > O${e} - 1) ${v}hi = O${e} - 1;
+    long ${v}lo = ${i} + P${e} - K${e} + 1; ${v}lo = ${v}lo <= 0 ? 0 : (${v}lo + S${e} - 1) / S${e};`;
+  return `${range("d", "xd", "D")}
+    ${range("h", "xh", "H")}
+    ${range("w", "xw", "W")}
+    ${
+    span(
+      ["jd", "jh", "jw"],
+      HOLDING,
+      `long od = dlo + jd, oh = hlo + jh, ow = wlo + jw;
+      if (od <= dhi && oh <= hhi && ow <= whi) { ${body} }`,
+    )
+  }`;
+};
+
+/** The arguments every pooling kernel takes after its tensors. */
+function poolingArgs(x: TensorOperand, y: TensorOperand, g: PoolingGeometry): KernelArg[] {
+  const [N, C] = x.shape;
+  const geometry = [...padded3(g.kernel, 1), ...padded3(g.strides, 1), ...padded3(g.padding, 0)];
+  const [ID, IH, IW] = spatial3(x).e, [OD, OH, OW] = spatial3(y).e;
+  const holding = [OD, OH, OW].map((o, i) => Math.min(Math.ceil(geometry[i] / geometry[3 + i]), o));
+  return longArgs([N, C, ID, IH, IW, OD, OH, OW, ...geometry, ...holding]);
+}
+
+const poolingParams = `${longs(POOL_DIMS)}, ${longs(WINDOW)}, ${longs(HOLDING)}`;
+
+function poolingForward(
   rt: KernelRuntime,
   kind: PoolingKind,
-  direction: "forward" | "backward",
   x: TensorOperand,
   y: TensorOperand,
+  g: PoolingGeometry,
+): () => void {
+  const max = kind === "max";
+  // A max starts below every entry (a window of padding alone is −∞); a mean sums, and the last
+  // span divides.
+  const kernel = rt.kernel(`pool:${kind}:forward`, "pool", () =>
+    `${rt.prelude()}${poolHelpers}
+KERNEL pool(${tparam("x")}, ${tparam("y")}, ${poolingParams}, long plane0, long total, ${SPAN}) {
+  for (long k = GID; k < total; k += GSIZE) {
+    ${planeEntry(["od", "oh", "ow"], ["OD", "OH", "OW"])}
+    T acc = first == 0 ? ${max ? "-INFINITY" : "(T)0"} : ${tat("y", "n", "c", "od", "oh", "ow")};
+    ${
+      span(
+        ["kd", "kh", "kw"],
+        ["KD", "KH", "KW"],
+        `${tap}
+      if (in) { T v = ${tat("x", "n", "c", "id", "ih", "iw")}; acc = ${
+          max ? "max_(acc, v)" : "acc + v"
+        }; }`,
+      )
+    }
+    ${tat("y", "n", "c", "od", "oh", "ow")} = ${
+      max ? "acc" : `last ? acc / ${divisor(kind)} : acc`
+    };
+  }
+}`);
+  const total = y.shape.reduce((n, e) => n * e, 1);
+  const cut = spans(total, g.kernel.reduce((n, e) => n * e, 1));
+  const args = [...tensorArgs(x), ...tensorArgs(y), ...poolingArgs(x, y, g), { long: 0 }, {
+    long: total,
+  }];
+  return () => {
+    if (total === 0) return;
+    cut.forEach((s, i) =>
+      rt.launch(kernel, [...args, ...spanArgs(s, i === cut.length - 1)], items(total))
+    );
+  };
+}
+
+/**
+ * dx from dy: each input entry gathers, from the windows that hold it, a mean's share of their
+ * error, or for max pooling the error of those whose first largest tap it is — found first, per
+ * window, into scratch (values and taps), over chunks of planes the scratch holds.
+ */
+function poolingBackward(
+  rt: KernelRuntime,
+  kind: PoolingKind,
+  x: TensorOperand,
+  dy: TensorOperand,
   dx: TensorOperand,
   g: PoolingGeometry,
 ): () => void {
-  const [N, C] = x.shape;
-  const [ID, IH, IW] = spatial3(x).e, [OD, OH, OW] = spatial3(y).e;
-  const dims = [N, C, ID, IH, IW, OD, OH, OW];
-  const dimNames = ["N", "C", "ID", "IH", "IW", "OD", "OH", "OW"];
-  const geometry = [...padded3(g.kernel, 1), ...padded3(g.strides, 1), ...padded3(g.padding, 0)];
-  const size = "(KD * KH * KW)";
-  const head = `${rt.prelude()}
-KERNEL pool(${tparam("x")}, ${tparam("y")}, ${tparam("z")}, ${longs(dimNames)},
-                   ${longs(WINDOW)}, long total) {
-  for (long k = GID; k < total; k += GSIZE) {`;
-  const forward = `${head}${split5(["n", "c", "od", "oh", "ow"], ["C", "OD", "OH", "OW"])}
-    ${
-    kind === "max"
-      ? `T bv = -INFINITY; long bd = -1, bh = -1, bw = -1;${largest}`
-      : `T s = (T)0;${window(`s += ${tat("x", "n", "c", "id", "ih", "iw")};`)}
-    T bv = s / (T)(${kind === "avg" ? size : "count"});`
-  }
-    ${tat("y", "n", "c", "od", "oh", "ow")} = bv;
-  }
-}`;
-  // dx(i) gathers the errors of the windows that cover i: for max, those whose first largest
-  // tap is i; for means, each window's share.
-  const windowsOf = (body: string) => `
-    T acc = (T)0;
-    for (long od = 0; od < OD; od++) { long td = id + PD - od * SD; if (td < 0 || td >= KD) continue;
-    for (long oh = 0; oh < OH; oh++) { long th = ih + PH - oh * SH; if (th < 0 || th >= KH) continue;
-    for (long ow = 0; ow < OW; ow++) { long tw = iw + PW - ow * SW; if (tw < 0 || tw >= KW) continue;
-      ${body}
-    }}}
-    ${tat("z", "n", "c", "id", "ih", "iw")} = acc;`;
-  const backward = `${head}${split5(["n", "c", "id", "ih", "iw"], ["C", "ID", "IH", "IW"])}
-    long xd = id, xh = ih, xw = iw;
-    ${
-    windowsOf(
-      kind === "max"
-        ? `T bv = -INFINITY; long bd = -1, bh = -1, bw = -1;
-      { long id = xd, ih = xh, iw = xw; ${largest} }
-      if (bd == xd && bh == xh && bw == xw) acc += ${tat("y", "n", "c", "od", "oh", "ow")};`
-        : `${kind === "avg" ? "" : `{ ${window("")} `}
-      acc += ${tat("y", "n", "c", "od", "oh", "ow")} / (T)(${kind === "avg" ? size : "count"});${
-          kind === "avg" ? "" : " }"
-        }`,
-    )
-  }
-  }
-}`;
-  const kernel = rt.kernel(
-    `pool:${kind}:${direction}`,
-    "pool",
-    () => direction === "forward" ? forward : backward,
+  const planes = x.shape[0] * x.shape[1];
+  const count = (t: TensorOperand) => t.shape.reduce((n, e) => n * e, 1);
+  const windows = count(dy) / Math.max(planes, 1), entries = count(dx) / Math.max(planes, 1);
+  const holdingTerms = poolingArgs(x, dy, g).slice(-3).reduce(
+    (n, a) => n * (a as { long: number }).long,
+    1,
   );
-  const total = direction === "forward" ? N * C * OD * OH * OW : N * C * ID * IH * IW;
-  const args = [
-    ...tensorArgs(x),
-    ...tensorArgs(y),
-    ...tensorArgs(dx),
-    ...longArgs(dims),
-    ...longArgs(geometry),
-    { long: total },
-  ];
-  return () => rt.launch(kernel, args, items(total));
+  const gather = rt.kernel(`pool:${kind}:backward`, "gather", () =>
+    `${rt.prelude()}${poolHelpers}
+KERNEL gather(${tparam("y")}, ${tparam("z")}, GLOBAL long* taps, ${poolingParams}, long plane0,
+              long total, ${SPAN}) {
+  for (long k = GID; k < total; k += GSIZE) {
+    ${planeEntry(["xd", "xh", "xw"], ["ID", "IH", "IW"])}
+    T acc = first == 0 ? (T)0 : ${tat("z", "n", "c", "xd", "xh", "xw")};
+    ${
+      holding(
+        kind === "max"
+          ? `// This entry's tap number in the window, and the window's place in the chunk.
+        long mine = ((xd + PD - od * SD) * KH + (xh + PH - oh * SH)) * KW + (xw + PW - ow * SW);
+        long at = (((plane - plane0) * OD + od) * OH + oh) * OW + ow;
+        if (taps[at] == mine) acc += ${tat("y", "n", "c", "od", "oh", "ow")};`
+          : `acc += ${tat("y", "n", "c", "od", "oh", "ow")} / ${divisor(kind)};`,
+      )
+    }
+    ${tat("z", "n", "c", "xd", "xh", "xw")} = acc;
+  }
+}`);
+  const shape = poolingArgs(x, dy, g);
+  if (kind !== "max") {
+    const total = count(dx), cut = spans(total, holdingTerms);
+    // The taps argument is unused by the means' kernel: any buffer stands in.
+    const args = [
+      ...tensorArgs(dy),
+      ...tensorArgs(dx),
+      dx.storage.buffer as DeviceBuffer,
+      ...shape,
+    ];
+    return () => {
+      if (total === 0) return;
+      cut.forEach((s, i) =>
+        rt.launch(
+          gather,
+          [...args, { long: 0 }, { long: total }, ...spanArgs(s, i === cut.length - 1)],
+          items(total),
+        )
+      );
+    };
+  }
+  const largest = rt.kernel("pool:max:largest", "largest", () =>
+    `${rt.prelude()}
+KERNEL largest(${tparam("x")}, GLOBAL T* values, GLOBAL long* taps, ${poolingParams},
+               long plane0, long total, ${SPAN}) {
+  for (long k = GID; k < total; k += GSIZE) {
+    ${planeEntry(["od", "oh", "ow"], ["OD", "OH", "OW"])}
+    T bv = first == 0 ? (T)0 : values[k];
+    long bi = first == 0 ? -1 : taps[k];
+    ${
+      span(
+        ["kd", "kh", "kw"],
+        ["KD", "KH", "KW"],
+        `${tap}
+      if (in) {
+        T v = ${tat("x", "n", "c", "id", "ih", "iw")};
+        if (bi < 0 || (!isnan(bv) && (isnan(v) || v > bv))) { bv = v; bi = r_; }
+      }`,
+      )
+    }
+    values[k] = bv;
+    taps[k] = bi;
+  }
+}`);
+  // Planes in chunks whose windows' values and taps fit one allocation each.
+  const room = Math.floor(rt.info.maxAlloc / 8);
+  if (windows > room) {
+    throw new RangeError(
+      `poolingBackward: ${windows} windows of one channel need more scratch than the device's ` +
+        `largest allocation (${rt.info.maxAlloc} bytes)`,
+    );
+  }
+  const chunk = Math.max(1, Math.min(planes, Math.floor(room / Math.max(windows, 1))));
+  const windowTaps = g.kernel.reduce((n, e) => n * e, 1);
+  return () => {
+    if (count(dx) === 0) return;
+    const values = scratchFor(rt, "pool-values", windows * chunk * realBytes(rt));
+    const taps = scratchFor(rt, "pool-taps", windows * chunk * 8);
+    for (let p0 = 0; p0 < planes; p0 += chunk) {
+      const n = Math.min(chunk, planes - p0);
+      const w = spans(n * windows, windowTaps);
+      w.forEach((s, i) =>
+        rt.launch(largest, [
+          ...tensorArgs(x),
+          values,
+          taps,
+          ...shape,
+          { long: p0 },
+          { long: n * windows },
+          ...spanArgs(s, i === w.length - 1),
+        ], items(n * windows))
+      );
+      const e = spans(n * entries, holdingTerms);
+      e.forEach((s, i) =>
+        rt.launch(gather, [
+          ...tensorArgs(dy),
+          ...tensorArgs(dx),
+          taps,
+          ...shape,
+          { long: p0 },
+          { long: n * entries },
+          ...spanArgs(s, i === e.length - 1),
+        ], items(n * entries))
+      );
+    }
+  };
 }
 
 function batchNorm(
@@ -310,52 +523,110 @@ function batchNorm(
     ...longArgs([N, C, D, H, W]),
     { real: epsilon },
   ];
-  const each = (body: string) =>
-    `for (long n = 0; n < N; n++) for (long d = 0; d < D; d++) for (long h = 0; h < H; h++)
-     for (long w = 0; w < W; w++) { T xv = ${tat("x", "n", "c", "d", "h", "w")}; ${body} }`;
   const inv = `T inv = (T)1 / sqrt(${vat("v", "c")} + eps); T mu = ${vat("m", "c")};`;
-  // Per channel: the statistics (training) or the sums of the backward pass.
-  const channels = `${rt.prelude()}
-KERNEL channels(${params}) {
-  for (long c = GID; c < C; c += GSIZE) {
+  // Two sums per channel at most (the backward pass's), in parts.
+  const { chunk, parts } = partsOf(count, 2 * C);
+  const length = partsScratch(2 * C, parts);
+
+  /** Each channel's sums s0, s1, … (`term` adds entry xv's share), in parts, into the scratch. */
+  const partsKernel = (name: string, prologue: string, term: string, quantities: number) =>
+    rt.kernel(`bn:parts:${name}`, "parts", () =>
+      `${rt.prelude()}
+KERNEL parts(${params}, GLOBAL T* s, long chunk, long total) {
+  for (long t = GID; t < total; t += GSIZE) {
+    long c = t % C, p = t / C, count = N * D * H * W;
+    ${prologue}
+    ${Array.from({ length: quantities }, (_, q) => `T s${q} = (T)0;`).join(" ")}
     ${
-    pass === "training"
-      ? `T s = (T)0; ${each("s += xv;")}
-    T mean = s / (T)(N * D * H * W); T q = (T)0; ${each("T z = xv - mean; q += z * z;")}
-    ${vat("m", "c")} = mean; ${vat("v", "c")} = q / (T)(N * D * H * W);`
-      : `${inv} T sd = (T)0, sx = (T)0;
-    ${each(`T dy = ${tat("y", "n", "c", "d", "h", "w")}; sd += dy; sx += dy * (xv - mu) * inv;`)}
-    ${vat("db", "c")} = sd; ${vat("ds", "c")} = sx;`
+        walkDigits(
+          ["n", "d", "h", "w"],
+          ["N", "D", "H", "W"],
+          "p * chunk",
+          lesser("count", "p * chunk + chunk"),
+          `T xv = ${tat("x", "n", "c", "d", "h", "w")}; ${term}`,
+        )
+      }
+    ${
+        Array.from(
+          { length: quantities },
+          (_, q) => `s[(p * ${quantities} + ${q}) * C + c] = s${q};`,
+        )
+          .join(" ")
+      }
   }
-  }
-}`;
+}`);
+  /** Per channel, from the folded sums at `at` (sum q of channel c at at + q·C + c). */
+  const finishKernel = (name: string, body: string) =>
+    rt.kernel(`bn:finish:${name}`, "finish", () =>
+      `${rt.prelude()}
+KERNEL finish(${params}, GLOBAL T* s, long at) {
+  for (long c = GID; c < C; c += GSIZE) { T m_ = (T)(N * D * H * W); ${body} }
+}`);
+  /** Sums `kernel` in parts, folds them, and writes them out with `finish`. */
+  const sums = (scratch: DeviceBuffer, kernel: unknown, quantities: number, finish: unknown) => {
+    rt.launch(kernel, [...args, scratch, { long: chunk }, { long: C * parts }], items(C * parts));
+    const at = foldParts(rt, scratch, quantities * C, parts, "sum");
+    rt.launch(finish, [...args, scratch, { long: at }], items(C));
+  };
   // Per entry: y = γ x̂ + β, or dx = γ/σ · (dy − dβ/m − x̂·dγ/m) with y holding dy.
-  const entries = `${rt.prelude()}
+  const entries = rt.kernel(
+    `bn:${pass === "backward" ? "backward" : "forward"}:entries`,
+    "entries",
+    () =>
+      `${rt.prelude()}
 KERNEL entries(${params}, long total) {
   for (long k = GID; k < total; k += GSIZE) {
     ${split5(["n", "c", "d", "h", "w"], ["C", "D", "H", "W"])}
     ${inv} T xv = ${tat("x", "n", "c", "d", "h", "w")}; T gamma = ${vat("g", "c")};
     ${
-    pass === "backward"
-      ? `T m_ = (T)(N * D * H * W); T xhat = (xv - mu) * inv;
+        pass === "backward"
+          ? `T m_ = (T)(N * D * H * W); T xhat = (xv - mu) * inv;
     ${tat("e", "n", "c", "d", "h", "w")} = gamma * inv * (${tat("y", "n", "c", "d", "h", "w")} - ${
-        vat("db", "c")
-      } / m_ - xhat * ${vat("ds", "c")} / m_);`
-      : `${tat("y", "n", "c", "d", "h", "w")} = gamma * (xv - mu) * inv + ${vat("b", "c")};`
+            vat("db", "c")
+          } / m_ - xhat * ${vat("ds", "c")} / m_);`
+          : `${tat("y", "n", "c", "d", "h", "w")} = gamma * (xv - mu) * inv + ${vat("b", "c")};`
+      }
   }
-  }
-}`;
-  const first = pass === "inference"
-    ? undefined
-    : rt.kernel(`bn:${pass}:channels`, "channels", () => channels);
-  const second = rt.kernel(
-    `bn:${pass === "backward" ? "backward" : "forward"}:entries`,
-    "entries",
-    () => entries,
+}`,
   );
   const total = count * C;
+  const perEntry = () => {
+    if (total > 0) rt.launch(entries, [...args, { long: total }], items(total));
+  };
+  if (pass === "inference") return perEntry;
+  const scratchOf = () => scratchFor(rt, "channel-parts", length * realBytes(rt));
+  if (pass === "training") {
+    // The mean first, then the squares about it: the two-pass variance, as js computes it.
+    const mean = partsKernel("mean", "", "s0 += xv;", 1);
+    const meanOut = finishKernel("mean", `${vat("m", "c")} = s[at + c] / m_;`);
+    const squares = partsKernel(
+      "variance",
+      `T mu = ${vat("m", "c")};`,
+      "T z = xv - mu; s0 += z * z;",
+      1,
+    );
+    const varianceOut = finishKernel("variance", `${vat("v", "c")} = s[at + c] / m_;`);
+    return () => {
+      if (C === 0) return;
+      const scratch = scratchOf();
+      sums(scratch, mean, 1, meanOut);
+      sums(scratch, squares, 1, varianceOut);
+      perEntry();
+    };
+  }
+  const gradients = partsKernel(
+    "backward",
+    inv,
+    `T dy = ${tat("y", "n", "c", "d", "h", "w")}; s0 += dy; s1 += dy * (xv - mu) * inv;`,
+    2,
+  );
+  const gradientsOut = finishKernel(
+    "backward",
+    `${vat("db", "c")} = s[at + c]; ${vat("ds", "c")} = s[at + C + c];`,
+  );
   return () => {
-    if (first !== undefined) rt.launch(first, args, items(C));
-    rt.launch(second, [...args, { long: total }], items(total));
+    if (C === 0) return;
+    sums(scratchOf(), gradients, 2, gradientsOut);
+    perEntry();
   };
 }

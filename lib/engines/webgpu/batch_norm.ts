@@ -1,22 +1,29 @@
 /**
- * Batch normalization in WGSL: one invocation per channel computes the channel's statistics
- * (training) or its gradient sums (backward) over the batch and the spatial positions, then one
- * invocation per entry normalizes it or writes its gradient.
+ * Batch normalization in WGSL. A channel's sums over the batch and the spatial positions — its
+ * statistics in training, the two sums of the backward pass — are cut into parts that one
+ * dispatch sums in parallel, folded per channel (loops.ts), then written out by one invocation
+ * per channel; one invocation per entry then normalizes it or writes its gradient. A channel
+ * may hold any number of entries: no invocation loops over more than a part.
  *
  * @module
  */
 
-import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
+import type { DnnEngine, Operand, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { F, gridKernel, U } from "./wgsl.ts";
+import { dense, F, gridKernel, U } from "./wgsl.ts";
 import { head } from "./conv_words.ts";
 import { spatial3 } from "../../tensor/spatial.ts";
+import { foldParts, partsOf, partsScratch, walkDigits } from "./loops.ts";
 
 const WG = 64;
 /** Operand numbers: their words are 4 + 3q (offset, batch stride, channel stride). */
 const X = 0, Y = 1, DX = 2, SCALE = 3, SHIFT = 4, MEAN = 5, VAR = 6, DSCALE = 7, DSHIFT = 8;
+/** The scratch of the parts, operand 9. */
+const PARTS = 9;
 /** Words: N, C, the three spatial extents, then x's, y's and dx's spatial strides. */
-const N = 31, C = 32, E = 33, XS = 36, YS = 39, DS = 42;
+const N = 34, C = 35, E = 36, XS = 39, YS = 42, DS = 45;
+/** Words: a part's terms; where the folded sums lie in the scratch. */
+const CHUNK = 1, SUMS = 2;
 
 /** WGSL: the address of entry (n, c, d, h, w) of data operand q with spatial strides at s. */
 const at = (q: number, s: number) =>
@@ -25,16 +32,6 @@ const at = (q: number, s: number) =>
   } + w * ${U(s + 2)})`;
 /** WGSL: entry c of per-channel operand q. */
 const per = (q: number) => `(${U(4 + 3 * q)} + c * ${U(5 + 3 * q)})`;
-
-/** WGSL walking every entry of channel c. */
-const everyEntry = (body: string) => `
-    for (var n = 0u; n < ${U(N)}; n++) {
-      for (var d = 0u; d < ${U(E)}; d++) {
-        for (var h = 0u; h < ${U(E + 1)}; h++) {
-          for (var w = 0u; w < ${U(E + 2)}; w++) { ${body} }
-        }
-      }
-    }`;
 
 /** The WebGPU engine's batch normalization. */
 export function webgpuBatchNorm(rt: Runtime): NonNullable<DnnEngine["batchNormalization"]> {
@@ -50,80 +47,163 @@ export function webgpuBatchNorm(rt: Runtime): NonNullable<DnnEngine["batchNormal
       t.dScale,
       t.dShift,
     ];
-    const count = t.x.shape.reduce((n, e) => n * e, 1) / t.x.shape[1];
+    const channels = t.x.shape[1];
+    const count = channels === 0 ? 0 : t.x.shape.reduce((n, e) => n * e, 1) / channels;
     const xs = spatial3(t.x), ys = spatial3(t.y).s;
     const ds = t.dx === undefined ? [] : spatial3(t.dx).s;
-    const operands = tensors.map((o) => (o === undefined ? undefined : head(o)));
+    const heads = tensors.map((o) => (o === undefined ? undefined : head(o)));
+    // Two sums per channel at most (the backward pass's).
+    const { chunk, parts } = partsOf(rt, count, 2 * channels, WG);
+    const length = partsScratch(2 * channels, parts);
 
-    /** A kernel writing `writes` (operand numbers) over `total` invocations. */
-    function kernel(
+    /**
+     * Dispatches kernel `name` over `total` invocations, binding only the operands `uses` names
+     * (and the scratch, where given): a kernel may bind few storage buffers.
+     */
+    function run(
       name: string,
-      writes: number[],
+      uses: readonly number[],
+      writes: readonly number[],
       total: number,
       body: (b: (q: number) => string) => string,
+      scratch?: GPUBuffer,
+      set?: (u: Uint32Array) => void,
     ) {
-      const k = gridKernel(rt, `bnorm:${name}`, operands, writes, body, WG);
-      return () =>
-        k(total, (p) => {
-          p.u[N] = t.x.shape[0];
-          p.u[C] = t.x.shape[1];
-          xs.e.forEach((v, i) => p.u[E + i] = v);
-          xs.s.forEach((v, i) => p.u[XS + i] = v);
-          ys.forEach((v, i) => p.u[YS + i] = v);
-          ds.forEach((v, i) => p.u[DS + i] = v);
-          p.f[0] = epsilon;
-          p.f[1] = count;
-        });
+      const operands: (Operand | undefined)[] = heads.map((o, q) =>
+        uses.includes(q) ? o : undefined
+      );
+      if (scratch !== undefined) operands[PARTS] = dense(scratch, length, 1);
+      gridKernel(rt, `bnorm:${name}`, operands, writes, body, WG)(total, (p) => {
+        p.u[N] = t.x.shape[0];
+        p.u[C] = channels;
+        xs.e.forEach((v, i) => p.u[E + i] = v);
+        xs.s.forEach((v, i) => p.u[XS + i] = v);
+        ys.forEach((v, i) => p.u[YS + i] = v);
+        ds.forEach((v, i) => p.u[DS + i] = v);
+        p.f[0] = epsilon;
+        p.f[1] = count;
+        set?.(p.u);
+      });
     }
 
-    const C_ = t.x.shape[1], entries = count * C_;
+    /**
+     * Each channel's sums (WGSL adding the entry at (n, c, d, h, w) to s0, s1, …, after
+     * `prologue` per channel) in parts, folded; returns the word where sum q of channel c lies
+     * at q·C + c.
+     */
+    function sums(
+      name: string,
+      reads: readonly number[],
+      prologue: (b: (q: number) => string) => string,
+      terms: (b: (q: number) => string) => string,
+      quantities: number,
+      scratch: GPUBuffer,
+    ): number {
+      const q = Array.from({ length: quantities }, (_, i) => i);
+      run(
+        `parts:${name}`,
+        reads,
+        [PARTS],
+        channels * parts,
+        (b) => `
+    let c = t % ${U(C)}; let p = t / ${U(C)};
+    let count = ${U(N)} * ${U(E)} * ${U(E + 1)} * ${U(E + 2)};
+    ${prologue(b)}
+    ${q.map((i) => `var s${i} = 0.0;`).join(" ")}
+    ${
+          walkDigits(
+            ["n", "d", "h", "w"],
+            [U(N), U(E), U(E + 1), U(E + 2)],
+            `p * ${U(CHUNK)}`,
+            `min(count, p * ${U(CHUNK)} + ${U(CHUNK)})`,
+            terms(b),
+          )
+        }
+    ${
+          q.map((i) => `${b(PARTS)}[(p * ${quantities}u + ${i}u) * ${U(C)} + c] = s${i};`).join(
+            "\n    ",
+          )
+        }`,
+        scratch,
+        (u) => u[CHUNK] = chunk,
+      );
+      return foldParts(rt, scratch, length, quantities * channels, parts, "sum");
+    }
+
+    /** Writes per-channel results from the folded sums at word `at`. */
+    const finish = (name: string, writes: number[], at: number, scratch: GPUBuffer, body: string) =>
+      run(
+        `finish:${name}`,
+        writes,
+        writes,
+        channels,
+        (b) => `
+    let c = t;
+    ${body.replaceAll("$S", b(PARTS)).replace(/\$(\d)/g, (_, q) => b(Number(q)))}`,
+        scratch,
+        (u) => u[SUMS] = at,
+      );
+
+    const entries = count * channels;
     // One invocation per entry: c from the entry's logical index (n, c, d, h, w).
     const unravel = `var r = t; let w = r % ${U(E + 2)}; r = r / ${U(E + 2)};
     let h = r % ${U(E + 1)}; r = r / ${U(E + 1)}; let d = r % ${U(E)}; r = r / ${U(E)};
     let c = r % ${U(C)}; let n = r / ${U(C)};`;
-    const stats = kernel("stats", [MEAN, VAR], C_, (b) => `
-    let c = t;
-    var s = 0.0;
-    ${everyEntry(`s += ${b(X)}[${at(X, XS)}];`)}
-    let mean = s / ${F(1)};
-    var q = 0.0;
-    ${everyEntry(`let v = ${b(X)}[${at(X, XS)}] - mean; q += v * v;`)}
-    ${b(MEAN)}[${per(MEAN)}] = mean;
-    ${b(VAR)}[${per(VAR)}] = q / ${F(1)};`);
-    const normalize = kernel("normalize", [Y], entries, (b) => `
+    const normalize = () =>
+      run("normalize", [X, Y, SCALE, SHIFT, MEAN, VAR], [Y], entries, (b) => `
     ${unravel}
     let inv = 1.0 / sqrt(${b(VAR)}[${per(VAR)}] + ${F(0)});
     ${b(Y)}[${at(Y, YS)}] = ${b(SCALE)}[${per(SCALE)}] * (${b(X)}[${at(X, XS)}] -
       ${b(MEAN)}[${per(MEAN)}]) * inv + ${b(SHIFT)}[${per(SHIFT)}];`);
+    const sum = `$S[${U(SUMS)} + c]`;
     if (pass === "training") {
       return () => {
-        stats();
+        const scratch = rt.scratch("bnorm-parts", length);
+        // The mean first, then the squares about it: the two-pass variance, as js computes it.
+        const s = sums("mean", [X], () => "", (b) => `s0 += ${b(X)}[${at(X, XS)}];`, 1, scratch);
+        finish("mean", [MEAN], s, scratch, `$${MEAN}[${per(MEAN)}] = ${sum} / ${F(1)};`);
+        const q = sums(
+          "variance",
+          [X, MEAN],
+          (b) => `let mean = ${b(MEAN)}[${per(MEAN)}];`,
+          (b) => `let v = ${b(X)}[${at(X, XS)}] - mean; s0 += v * v;`,
+          1,
+          scratch,
+        );
+        finish("variance", [VAR], q, scratch, `$${VAR}[${per(VAR)}] = ${sum} / ${F(1)};`);
         normalize();
       };
     }
     if (pass === "inference") return normalize;
     // Backward: dβ = Σ dy and dγ = Σ dy·x̂ per channel, then every dx entry.
-    const sums = kernel("sums", [DSCALE, DSHIFT], C_, (b) => `
-    let c = t;
-    let mean = ${b(MEAN)}[${per(MEAN)}];
-    let inv = 1.0 / sqrt(${b(VAR)}[${per(VAR)}] + ${F(0)});
-    var sy = 0.0; var sxy = 0.0;
-    ${
-      everyEntry(
-        `let e = ${b(Y)}[${at(Y, YS)}]; sy += e; sxy += e * (${b(X)}[${at(X, XS)}] - mean) * inv;`,
-      )
-    }
-    ${b(DSHIFT)}[${per(DSHIFT)}] = sy;
-    ${b(DSCALE)}[${per(DSCALE)}] = sxy;`);
-    const gradient = kernel("gradient", [DX], entries, (b) => `
+    return () => {
+      const scratch = rt.scratch("bnorm-parts", length);
+      const s = sums(
+        "backward",
+        [X, Y, MEAN, VAR],
+        (b) =>
+          `let mean = ${b(MEAN)}[${per(MEAN)}];
+    let inv = 1.0 / sqrt(${b(VAR)}[${per(VAR)}] + ${F(0)});`,
+        (b) =>
+          `let e = ${b(Y)}[${at(Y, YS)}]; s0 += e; s1 += e * (${b(X)}[${at(X, XS)}] - mean) * inv;`,
+        2,
+        scratch,
+      );
+      finish(
+        "backward",
+        [DSCALE, DSHIFT],
+        s,
+        scratch,
+        `$${DSHIFT}[${per(DSHIFT)}] = ${sum}; $${DSCALE}[${per(DSCALE)}] = $S[${U(SUMS)} + ${
+          U(C)
+        } + c];`,
+      );
+      run("gradient", [X, Y, DX, SCALE, MEAN, VAR, DSCALE, DSHIFT], [DX], entries, (b) => `
     ${unravel}
     let inv = 1.0 / sqrt(${b(VAR)}[${per(VAR)}] + ${F(0)});
     let xhat = (${b(X)}[${at(X, XS)}] - ${b(MEAN)}[${per(MEAN)}]) * inv;
     ${b(DX)}[${at(DX, DS)}] = ${b(SCALE)}[${per(SCALE)}] * inv * (${b(Y)}[${at(Y, YS)}] -
       ${b(DSHIFT)}[${per(DSHIFT)}] / ${F(1)} - xhat * ${b(DSCALE)}[${per(DSCALE)}] / ${F(1)});`);
-    return () => {
-      sums();
-      gradient();
     };
   };
 }

@@ -3,6 +3,9 @@
  * output entry's window over the input channels; the data gradient sums, for an input entry,
  * the output entries whose windows hold it; the weights' gradient sums a weight's terms over
  * the batch and the output positions; the bias gradient is the planned reduction of the error.
+ * Each sum's terms are walked in spans within the loop budget, a dispatch per span, the later
+ * spans adding to what the earlier wrote: 4,096 channels of 3×3 taps, or a weight's gradient
+ * over millions of positions, are summed whole.
  * Shapes, strides and geometry travel in the parameter words, up to three spatial dimensions
  * (the missing ones of extent 1), so one compiled kernel serves every shape.
  *
@@ -12,6 +15,7 @@
 import type { BlasEngine, DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { type GridDispatch, gridKernel, U } from "./wgsl.ts";
+import { spans, walkDigits } from "./loops.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { im2colConvolution } from "./im2col.ts";
 import {
@@ -34,6 +38,8 @@ import {
 } from "./conv_words.ts";
 
 const WG = 64;
+/** Words: the first term of this dispatch's span, and its length. */
+const SPAN = 2;
 
 /**
  * Which kernels a convolution takes: the products through the tiled GEMM (im2col.ts) unless one
@@ -82,99 +88,116 @@ export function webgpuConvolution(
             .replaceAll("$B", b === undefined ? "" : slot(3)),
         WG,
       );
-    const dispatch = (k: GridDispatch, total: number) => k(total, (p) => words(p, total));
 
     const inRange = (v: string, e: number) => `${v} >= 0 && ${v} < i32(${U(e)})`;
+    // Input position (id, ih, iw) that output position (od, oh, ow) reads through tap (kd, kh, kw).
+    const tapped = `let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
+        let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
+        let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
+        var xv = 0.0;
+        if (${inRange("id", IE)} && ${inRange("ih", IE + 1)} && ${inRange("iw", IE + 2)}) {
+          xv = $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
+        }`;
+    /**
+     * A kernel writing entry `address` from `init` plus the terms of this dispatch's span,
+     * walked as the digits `names` over the extent words `extents`: the first span starts from
+     * `init`, the later ones add to what the earlier wrote.
+     */
+    const spanned = (
+      name: string,
+      written: TensorOperand,
+      decode: string,
+      address: string,
+      init: string,
+      names: string[],
+      extents: number[],
+      term: string,
+    ) =>
+      kernelFor(
+        name,
+        written,
+        `
+    ${decode}
+    let at_ = ${address};
+    var acc = select($O[at_], ${init}, ${U(SPAN)} == 0u);
+    ${
+          walkDigits(
+            names,
+            extents.map((e) => U(e)),
+            U(SPAN),
+            `${U(SPAN)} + ${U(SPAN + 1)}`,
+            term,
+          )
+        }
+    $O[at_] = acc;`.replaceAll("$O", ["$X", "$W", "$Y"][[x, w, y].indexOf(written)]),
+      );
+    /** Dispatches k over `total` entries, `terms` each, in spans. */
+    const spannedRun = (k: GridDispatch, total: number, terms: number) => () => {
+      if (total === 0) return;
+      for (const [start, length] of spans(rt, total, terms, WG)) {
+        k(total, (p) => {
+          words(p, total);
+          p.u[SPAN] = start;
+          p.u[SPAN + 1] = length;
+        });
+      }
+    };
+    const kernelTaps = w.shape.slice(2).reduce((n, e) => n * e, 1);
     if (pass === "forward") {
-      const k = kernelFor(
+      // Padding is zeros the weights multiply: a NaN or ∞ weight there still gives NaN.
+      const k = spanned(
         "forward",
         y,
-        `
-    ${unravel(["n", "o", "od", "oh", "ow"], [N, O, OE, OE + 1, OE + 2])}
-    var acc = 0.0;
-    ${b === undefined ? "" : `acc = $B[${U(13)} + o * ${U(14)}];`}
-    // Padding is zeros the weights multiply: a NaN or ∞ weight there still gives NaN.
-    for (var c = 0u; c < ${U(C)}; c++) {
-      for (var kd = 0u; kd < ${U(KE)}; kd++) {
-        let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
-        let inD = ${inRange("id", IE)};
-        for (var kh = 0u; kh < ${U(KE + 1)}; kh++) {
-          let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
-          let inH = inD && ${inRange("ih", IE + 1)};
-          for (var kw = 0u; kw < ${U(KE + 2)}; kw++) {
-            let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
-            var xv = 0.0;
-            if (inH && ${inRange("iw", IE + 2)}) {
-              xv = $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
-            }
-            acc += xv * $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];
-          }
-        }
-      }
-    }
-    $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] = acc;`,
+        unravel(["n", "o", "od", "oh", "ow"], [N, O, OE, OE + 1, OE + 2]),
+        at(2, YS, "n", "o", "od", "oh", "ow"),
+        b === undefined ? "0.0" : `$B[${U(13)} + o * ${U(14)}]`,
+        ["c", "kd", "kh", "kw"],
+        [C, KE, KE + 1, KE + 2],
+        `${tapped}
+        acc += xv * $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];`,
       );
-      return () => dispatch(k, count(y));
+      return spannedRun(k, count(y), x.shape[1] * kernelTaps);
     }
     if (pass === "backwardData") {
       // The output position a tap reaches: (i + p − k·d) / s where that divides evenly.
       const reach = (v: string, i: string, k: string, e: number) =>
         `let ${v}n = i32(${i}) + i32(${U(PA + e)}) - i32(${k} * ${U(DI + e)});
-          if (${v}n < 0 || ${v}n % i32(${U(ST + e)}) != 0) { continue; }
-          let ${v} = u32(${v}n / i32(${U(ST + e)}));
-          if (${v} >= ${U(OE + e)}) { continue; }`;
-      const k = kernelFor(
+        let ${v}ok = ${v}n >= 0 && ${v}n % i32(${U(ST + e)}) == 0 &&
+          u32(${v}n / i32(${U(ST + e)})) < ${U(OE + e)};
+        let ${v} = u32(max(${v}n, 0) / i32(${U(ST + e)}));`;
+      const k = spanned(
         "backwardData",
         x,
-        `
-    ${unravel(["n", "c", "id", "ih", "iw"], [N, C, IE, IE + 1, IE + 2])}
-    var acc = 0.0;
-    for (var o = 0u; o < ${U(O)}; o++) {
-      for (var kd = 0u; kd < ${U(KE)}; kd++) {
-        ${reach("od", "id", "kd", 0)}
-        for (var kh = 0u; kh < ${U(KE + 1)}; kh++) {
-          ${reach("oh", "ih", "kh", 1)}
-          for (var kw = 0u; kw < ${U(KE + 2)}; kw++) {
-            ${reach("ow", "iw", "kw", 2)}
-            acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] *
-              $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];
-          }
-        }
-      }
-    }
-    $X[${at(0, XS, "n", "c", "id", "ih", "iw")}] = acc;`,
+        unravel(["n", "c", "id", "ih", "iw"], [N, C, IE, IE + 1, IE + 2]),
+        at(0, XS, "n", "c", "id", "ih", "iw"),
+        "0.0",
+        ["o", "kd", "kh", "kw"],
+        [O, KE, KE + 1, KE + 2],
+        `${reach("od", "id", "kd", 0)}
+        ${reach("oh", "ih", "kh", 1)}
+        ${reach("ow", "iw", "kw", 2)}
+        if (odok && ohok && owok) {
+          acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] *
+            $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}];
+        }`,
       );
-      return () => dispatch(k, count(x));
+      return spannedRun(k, count(x), w.shape[0] * kernelTaps);
     }
-    const k = kernelFor(
+    // Padding is zeros that multiply the error: a NaN or ∞ error there still gives NaN.
+    const k = spanned(
       "backwardWeights",
       w,
-      `
-    ${unravel(["o", "c", "kd", "kh", "kw"], [O, C, KE, KE + 1, KE + 2])}
-    var acc = 0.0;
-    // Padding is zeros that multiply the error: a NaN or ∞ error there still gives NaN.
-    for (var n = 0u; n < ${U(N)}; n++) {
-      for (var od = 0u; od < ${U(OE)}; od++) {
-        let id = i32(od * ${U(ST)} + kd * ${U(DI)}) - i32(${U(PA)});
-        let inD = ${inRange("id", IE)};
-        for (var oh = 0u; oh < ${U(OE + 1)}; oh++) {
-          let ih = i32(oh * ${U(ST + 1)} + kh * ${U(DI + 1)}) - i32(${U(PA + 1)});
-          let inH = inD && ${inRange("ih", IE + 1)};
-          for (var ow = 0u; ow < ${U(OE + 2)}; ow++) {
-            let iw = i32(ow * ${U(ST + 2)} + kw * ${U(DI + 2)}) - i32(${U(PA + 2)});
-            var xv = 0.0;
-            if (inH && ${inRange("iw", IE + 2)}) {
-              xv = $X[${at(0, XS, "n", "c", "u32(id)", "u32(ih)", "u32(iw)")}];
-            }
-            acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] * xv;
-          }
-        }
-      }
-    }
-    $W[${at(1, WS, "o", "c", "kd", "kh", "kw")}] = acc;`,
+      unravel(["o", "c", "kd", "kh", "kw"], [O, C, KE, KE + 1, KE + 2]),
+      at(1, WS, "o", "c", "kd", "kh", "kw"),
+      "0.0",
+      ["n", "od", "oh", "ow"],
+      [N, OE, OE + 1, OE + 2],
+      `${tapped}
+        acc += $Y[${at(2, YS, "n", "o", "od", "oh", "ow")}] * xv;`,
     );
+    const weights = spannedRun(k, count(w), y.shape.slice(2).reduce((n, e) => n * e, y.shape[0]));
     return () => {
-      dispatch(k, count(w));
+      weights();
       bias?.();
     };
   };

@@ -22,11 +22,12 @@ import type {
 import type { Runtime } from "./runtime.ts";
 import { pieces } from "../../tensor/pieces.ts";
 import { dense, gridKernel, U } from "./wgsl.ts";
+import { spans, walkDigits } from "./loops.ts";
 import { at, C, convolutionWords, DI, head, IE, KE, OE, PA, ST, XS } from "./conv_words.ts";
 
 const WG = 256;
-/** Extra words: the chunk's first sample, and the unrolled matrix's rows (taps). */
-const N0 = 1, R = 2;
+/** Extra words: the chunk's first sample, the unrolled matrix's rows (taps), a gather's span. */
+const N0 = 1, R = 2, SPAN = 46;
 
 /** The stride of dimensions `dims` of t walked row-major as one run, or undefined. */
 function folded(t: TensorOperand, dims: readonly number[]): number | undefined {
@@ -88,7 +89,8 @@ export function im2colConvolution(
 ): (() => void) | undefined {
   const spatial = Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2);
   const batch = x.shape[0], outputs = w.shape[0];
-  const taps = x.shape[1] * w.shape.slice(2).reduce((a, e) => a * e, 1);
+  const kernelTaps = w.shape.slice(2).reduce((a, e) => a * e, 1);
+  const taps = x.shape[1] * kernelTaps;
   const positions = y.shape.slice(2).reduce((a, e) => a * e, 1);
   const budget = Math.floor(rt.limits.maxBuffer / 4 / 16);
   if (taps * positions > budget) return undefined;
@@ -143,10 +145,14 @@ export function im2colConvolution(
     total: number,
     n0: number,
     body: (o: string, r: string) => string,
+    set?: (u: Uint32Array) => void,
   ) =>
     gridKernel(rt, `im2col:${name}`, [written, read], [0], (slot) => body(slot(0), slot(1)), WG)(
       total,
-      (p) => words(p.u, total, n0),
+      (p) => {
+        words(p.u, total, n0);
+        set?.(p.u);
+      },
     );
   // x's address words must be operand 1's: `at(1, XS, …)` reads them, with x's spatial strides.
   const unroll = (cols: GPUBuffer, n0: number, count: number) =>
@@ -211,34 +217,41 @@ export function im2colConvolution(
           colsOp(cols, count),
         );
         const gathered = count * x.shape.slice(1).reduce((a, e) => a * e, 1);
-        kernel("gather", head(x), colsOp(cols, count), gathered, n0, (o, r) => `
+        // Each entry gathers its taps in spans, the later dispatches adding to the earlier.
+        for (const [first, length] of spans(rt, gathered, kernelTaps, WG)) {
+          kernel("gather", head(x), colsOp(cols, count), gathered, n0, (o, r) => `
     var q = t; let xw = q % ${U(IE + 2)}; q = q / ${U(IE + 2)}; let xh = q % ${U(IE + 1)};
     q = q / ${U(IE + 1)}; let xd = q % ${U(IE)}; q = q / ${U(IE)};
     let c = q % ${U(C)}; let nn = q / ${U(C)};
-    var acc = 0.0;
-    for (var kd = 0u; kd < ${U(KE)}; kd++) {
-      let odn = i32(xd) + i32(${U(PA)}) - i32(kd * ${U(DI)});
-      if (odn < 0 || odn % i32(${U(ST)}) != 0) { continue; }
-      let od = u32(odn / i32(${U(ST)}));
-      if (od >= ${U(OE)}) { continue; }
-      for (var kh = 0u; kh < ${U(KE + 1)}; kh++) {
-        let ohn = i32(xh) + i32(${U(PA + 1)}) - i32(kh * ${U(DI + 1)});
-        if (ohn < 0 || ohn % i32(${U(ST + 1)}) != 0) { continue; }
-        let oh = u32(ohn / i32(${U(ST + 1)}));
-        if (oh >= ${U(OE + 1)}) { continue; }
-        for (var kw = 0u; kw < ${U(KE + 2)}; kw++) {
-          let own = i32(xw) + i32(${U(PA + 2)}) - i32(kw * ${U(DI + 2)});
-          if (own < 0 || own % i32(${U(ST + 2)}) != 0) { continue; }
-          let ow = u32(own / i32(${U(ST + 2)}));
-          if (ow >= ${U(OE + 2)}) { continue; }
-          let row = ((c * ${U(KE)} + kd) * ${U(KE + 1)} + kh) * ${U(KE + 2)} + kw;
-          let col = ((nn * ${U(OE)} + od) * ${U(OE + 1)} + oh) * ${U(OE + 2)} + ow;
-          acc += ${r}[row + col * ${U(R)}];
-        }
-      }
-    }
     let n = nn + ${U(N0)};
-    ${o}[${at(0, XS, "n", "c", "xd", "xh", "xw")}] = acc;`);
+    let xa = ${at(0, XS, "n", "c", "xd", "xh", "xw")};
+    var acc = select(${o}[xa], 0.0, ${U(SPAN)} == 0u);
+    ${
+            walkDigits(
+              ["kd", "kh", "kw"],
+              [U(KE), U(KE + 1), U(KE + 2)],
+              U(SPAN),
+              `${U(SPAN)} + ${U(SPAN + 1)}`,
+              `let odn = i32(xd) + i32(${U(PA)}) - i32(kd * ${U(DI)});
+      let ohn = i32(xh) + i32(${U(PA + 1)}) - i32(kh * ${U(DI + 1)});
+      let own = i32(xw) + i32(${U(PA + 2)}) - i32(kw * ${U(DI + 2)});
+      let od = u32(max(odn, 0) / i32(${U(ST)}));
+      let oh = u32(max(ohn, 0) / i32(${U(ST + 1)}));
+      let ow = u32(max(own, 0) / i32(${U(ST + 2)}));
+      if (odn >= 0 && odn % i32(${U(ST)}) == 0 && od < ${U(OE)} &&
+          ohn >= 0 && ohn % i32(${U(ST + 1)}) == 0 && oh < ${U(OE + 1)} &&
+          own >= 0 && own % i32(${U(ST + 2)}) == 0 && ow < ${U(OE + 2)}) {
+        let row = ((c * ${U(KE)} + kd) * ${U(KE + 1)} + kh) * ${U(KE + 2)} + kw;
+        let col = ((nn * ${U(OE)} + od) * ${U(OE + 1)} + oh) * ${U(OE + 2)} + ow;
+        acc += ${r}[row + col * ${U(R)}];
+      }`,
+            )
+          }
+    ${o}[xa] = acc;`, (u) => {
+            u[SPAN] = first;
+            u[SPAN + 1] = length;
+          });
+        }
       });
     };
   }

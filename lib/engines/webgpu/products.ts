@@ -13,11 +13,14 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { at, bind, block, dense, emitWgsl, F, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { at, bind, block, dense, emitWgsl, F, header, loopBudget, setOperand, U } from "./wgsl.ts";
 import { type Expr, param, substitute, x as identity } from "../../elementwise/expr.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
 
-/** y ← αAx + βy (β = 0 ignores y), in dispatches of at most 64·LOOP columns. */
+/**
+ * y ← αAx + βy (β = 0 ignores y), in dispatches whose columns keep a workgroup's loops within
+ * the budget: 64 columns a turn, and as many turns over rows as the grid needs.
+ */
 export function gemvKernel(
   rt: Runtime,
   alpha: number,
@@ -27,7 +30,8 @@ export function gemvKernel(
   ys: Operand,
 ): void {
   if (ys.rows === 0) return;
-  const n = a.cols, chunk = 64 * LOOP;
+  const rowTurns = Math.ceil(a.rows / rt.limits.maxWorkgroups);
+  const n = a.cols, chunk = 64 * Math.max(1, Math.floor(loopBudget.iterations / rowTurns));
   for (let j = 0; j === 0 || j < n; j += chunk) {
     const w = Math.min(chunk, n - j);
     gemvPart(rt, alpha, block(a, 0, j, a.rows, w), block(xs, j, 0, w, 1), j === 0 ? beta : 1, ys);
@@ -135,7 +139,7 @@ export function gemmKernel(
 ): void {
   const m = c.rows, n = c.cols, k = a.cols;
   if (m === 0 || n === 0) return;
-  const side = rt.limits.maxWorkgroups * TILE, depth = TK * LOOP;
+  const side = rt.limits.maxWorkgroups * TILE, depth = TK * loopBudget.iterations;
   for (let i = 0; i < m; i += side) {
     for (let j = 0; j < n; j += side) {
       const h = Math.min(side, m - i), w = Math.min(side, n - j);
@@ -361,7 +365,7 @@ export function layerKernel(
 ): boolean {
   const m = out.rows, n = out.cols, k = w.cols;
   const side = rt.limits.maxWorkgroups * TILE;
-  if (m > side || n > side || k > TK * LOOP || params.length > 2) return false;
+  if (m > side || n > side || k > TK * loopBudget.iterations || params.length > 2) return false;
   const shifted = f === undefined
     ? identity
     : substitute(f.f, (e) => (e.k === "param" ? param(e.i + 2) : undefined));

@@ -10,7 +10,8 @@ import type { Operand } from "../../core/engine.ts";
 import type { Expr } from "../../elementwise/expr.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Fold } from "../device_level1.ts";
-import { at, bind, block, dense, emitWgsl, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { at, bind, block, dense, emitWgsl, header, setOperand, U } from "./wgsl.ts";
+import { spans } from "./loops.ts";
 
 const WG = 256;
 const PARTIALS = 256;
@@ -144,15 +145,14 @@ export function reduceKernel(
 }
 
 /**
- * out[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows, in dispatches of at most
- * LOOP entries per line, the later ones adding to the sums.
+ * out[t] ← Σ |x| along line t: columns (`along = "cols"`) or rows, in dispatches of spans
+ * within the loop budget, the later ones adding to the sums.
  */
 export function lineSums(rt: Runtime, out: Operand, xs: Operand, along: "cols" | "rows"): void {
   const lines = along === "cols" ? xs.cols : xs.rows;
   const length = along === "cols" ? xs.rows : xs.cols;
   if (lines === 0) return;
-  for (let e = 0; e === 0 || e < length; e += LOOP) {
-    const l = Math.min(LOOP, length - e);
+  for (const [e, l] of spans(rt, lines, length, 64)) {
     const part = along === "cols" ? block(xs, e, 0, l, lines) : block(xs, 0, e, lines, l);
     linePart(rt, out, part, along, e > 0);
   }

@@ -1,6 +1,6 @@
 /**
  * Reductions of tensors of any strides: one invocation per output entry walks the entries it
- * reduces, at most LOOP of them per dispatch; longer reductions take several dispatches, each
+ * reduces, a span within the loop budget per dispatch; longer reductions take several dispatches, each
  * folding its share into the output, the mean scaled in the last. Index arithmetic over up to
  * five kept and five reduced dimensions is unrolled into the kernel.
  *
@@ -10,7 +10,8 @@
 import type { DnnEngine, Operand, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { reductionDims } from "../js/reduction.ts";
-import { bind, F, header, LOOP, setOperand, U } from "./wgsl.ts";
+import { bind, F, header, setOperand, U } from "./wgsl.ts";
+import { spans } from "./loops.ts";
 
 const WG = 64;
 /** Parameter words: kept extents, kept strides in x and out, reduced extents and strides in x. */
@@ -71,8 +72,7 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: ve
 }`,
     );
     return () => {
-      for (let start = 0; start === 0 || start < count; start += LOOP) {
-        const n = Math.min(LOOP, count - start);
+      for (const [start, n] of spans(rt, outputs, count, WG)) {
         const last = start + n >= count;
         rt.dispatch(kernel, b.buffers, (p) => {
           p.u[0] = outputs;

@@ -135,11 +135,14 @@ export function block(x: Operand, i: number, j: number, rows: number, cols: numb
 }
 
 /**
- * Entries one invocation's loop may visit in one dispatch. llvmpipe stops every loop after
- * 65535 iterations (a sum over 5·10⁶ columns came back as 131070) and hardware drivers reset a
- * device that computes too long; longer work is split over dispatches that accumulate.
+ * Loop iterations one invocation may make in one dispatch: the grid-stride loop's turns and
+ * every loop nested in it together. llvmpipe counts all of a loop nest's iterations against one
+ * limit of 65535 and then leaves the loops (a sum over 5·10⁶ columns came back as 131070; the
+ * mean of a channel of 300,000 ones as 0.02), and hardware drivers reset a device that computes
+ * too long; longer work is split over dispatches that accumulate, or into parts summed in
+ * parallel (loops.ts). Tests lower it, so that small shapes are cut as large ones are.
  */
-export const LOOP = 16384;
+export const loopBudget: { iterations: number } = { iterations: 16384 };
 
 /** Writes operand q's offset and strides into the parameter words. */
 export function setOperand(u: Uint32Array, q: number, x: Operand): void {
