@@ -42,7 +42,21 @@ const cases: [number[], TensorLayout][] = [
   [[2, 2, 3, 2, 2], "ndhwc"],
 ];
 
-async function passes(f: Factory, shape: number[], layout: TensorLayout, poison = false) {
+/** Each case's layout's counterpart: x and dy in one, y, dx and an inference's output in the other. */
+const other: Record<string, TensorLayout> = {
+  cn: "nc",
+  nhwc: "nchw",
+  nchw: "nhwc",
+  ndhwc: "ncdhw",
+};
+
+async function passes(
+  f: Factory,
+  shape: number[],
+  layout: TensorLayout,
+  poison = false,
+  out: TensorLayout = layout,
+) {
   const size = shape.reduce((a, b) => a * b), c = shape[1];
   const xv = wave(size, 0.3, 2, 0.5);
   if (poison) xv[0] = NaN;
@@ -51,15 +65,18 @@ async function passes(f: Factory, shape: number[], layout: TensorLayout, poison 
   using scale = await make(f, wave(c, 0.4, 0.5, 1), [c]);
   using shift = await make(f, wave(c, 2.2, 0.3), [c]);
   using mean = tensor(f, [c]), variance = tensor(f, [c]);
-  using y = tensor(f, shape, layout);
+  using y = tensor(f, shape, out);
   batchNorm(x, y, { scale, shift, mean, variance }).run();
-  using dx = tensor(f, shape, layout);
+  using dx = tensor(f, shape, out);
   using dScale = tensor(f, [c]), dShift = tensor(f, [c]);
   batchNormBackward(x, dy, dx, { scale, mean, variance, dScale, dShift }).run();
   // Inference from the batch's own statistics gives the training output again; in place.
   using z = await make(f, xv, shape, layout);
   batchNorm(z, z, { scale, shift, mean, variance }, { training: false }).run();
+  using inferred = tensor(f, shape, out);
+  batchNorm(x, inferred, { scale, shift, mean, variance }, { training: false }).run();
   return {
+    inferred: await valuesOf(inferred),
     y: await valuesOf(y),
     mean: await valuesOf(mean),
     variance: await valuesOf(variance),
@@ -91,6 +108,11 @@ for (const f of await allFactories()) {
             assertAllClose(got[k], want[k], tol, `[${shape}] ${layout} ${k}`);
           }
           assertAllClose(got.z, got.y, tol, `[${shape}] inference from the batch's statistics`);
+          // y and dx in the other layout: the same numbers in their own places.
+          const mixed = await passes(f, shape, layout, false, other[layout]);
+          for (const k of Object.keys(want) as (keyof typeof want)[]) {
+            assertAllClose(mixed[k], want[k], tol, `[${shape}] ${layout} → ${other[layout]} ${k}`);
+          }
           // A NaN makes its own channel NaN and leaves the others numbers.
           const bad = await passes(f, shape, layout, true);
           const wantBad = reference.get(`${shape} NaN`)!;

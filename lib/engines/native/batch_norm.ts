@@ -32,6 +32,10 @@ import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { batchNormTensor } from "../js/batch_norm.ts";
 
+/** Whether two tensors of one shape keep their entries in the same order (extents of 1 aside). */
+const sameOrder = (a: TensorOperand, b: TensorOperand) =>
+  a.shape.every((e, d) => e === 1 || a.strides[d] === b.strides[d]);
+
 /** Tests set `force` to run every batch normalization through oneDNN or the js loops. */
 export const batchNormRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
 
@@ -46,8 +50,9 @@ export function nativeBatchNorm(
     if (
       dtype !== "float32" || batchNormRoute.force === "js" ||
       d.dnnl_batch_normalization_forward_desc_init === null ||
-      // oneDNN takes one descriptor for the error and dx: a dy in other strides takes the loops.
-      (pass === "backward" && t.y.strides.join() !== t.dx!.strides.join())
+      // oneDNN takes one descriptor for the error and dx, and one for x and y (it writes y in
+      // x's order whatever y's own): tensors in other orders take the loops.
+      (pass === "backward" ? !sameOrder(t.y, t.dx!) : !sameOrder(t.x, t.y))
     ) return loops();
     const p = primitives();
     // oneDNN wants a positive stride on every dimension, even one of extent 1.
