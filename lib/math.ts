@@ -788,6 +788,35 @@ export const fmax: Binary = pureBinary(ops.fmax);
 export const fmax_: Binary_ = destructiveBinary(ops.fmax);
 
 /**
+ * A new structure of the cross-entropy of sigmoid(zᵢ) against targets yᵢ, entry by entry, from
+ * the logits z: max(z, 0) − z·y + ln(1 + e^−|z|), PyTorch's `binary_cross_entropy_with_logits`
+ * before its mean. Exact where sigmoid(z) rounds to 0 or 1 (z = 40, y = 0 gives 40).
+ *
+ * @example
+ * ```ts
+ * import { dv, sigmoidCrossentropy, toArray } from "@knap/knap";
+ * using c = sigmoidCrossentropy(dv(40, 0), dv(0, 1));
+ * const [far, even] = toArray(c);
+ * if (Math.abs(far - 40) > 1e-12 || Math.abs(even - Math.LN2) > 1e-12) throw new Error("unexpected");
+ * ```
+ */
+export const sigmoidCrossentropy: Binary = pureBinary(ops.sigmoidCrossentropy);
+
+/**
+ * Overwrites out (z itself when out is left out) with the cross-entropy of sigmoid(zᵢ) against
+ * targets yᵢ, entry by entry, from the logits z (see {@linkcode sigmoidCrossentropy}); returns it.
+ *
+ * @example
+ * ```ts
+ * import { dv, sigmoidCrossentropy_, toArray } from "@knap/knap";
+ * using z = dv(-40, 0);
+ * using y = dv(1, 0);
+ * if (sigmoidCrossentropy_(z, y) !== z || Math.abs(toArray(z)[0] - 40) > 1e-12) throw new Error();
+ * ```
+ */
+export const sigmoidCrossentropy_: Binary_ = destructiveBinary(ops.sigmoidCrossentropy);
+
+/**
  * A new structure of min(xᵢ, yᵢ), entry by entry.
  *
  * @example

@@ -106,7 +106,8 @@ export type OpName =
   | "fmax"
   | "fmin"
   | "linearFrac"
-  | "clamp";
+  | "clamp"
+  | "sigmoidCrossentropy";
 
 /**
  * The table. `sigmoid` is 1/(1 + e⁻ˣ): where e⁻ˣ overflows the result is 0, as it should be,
@@ -162,6 +163,17 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
   div: op("div", div(x, y), { ...reals, awayFromZero: true, note: "y ≠ 0" }, undefined, [], 2),
   fmax: op("fmax", fn2("max", x, y), reals, undefined, [], 2),
   fmin: op("fmin", fn2("min", x, y), reals, undefined, [], 2),
+  // The cross-entropy of sigmoid(x) against target y, from the logit x, as PyTorch's
+  // binary_cross_entropy_with_logits computes it: every entry's is exact however far sigmoid(x)
+  // rounds to 0 or 1, and no sum of them cancels (each term is ≥ 0; 0 where y = 1 and x ≫ 0).
+  sigmoidCrossentropy: op(
+    "sigmoidCrossentropy",
+    add(sub(fn2("max", x, 0), mul(x, y)), fn1("log1p", fn1("exp", neg(fn1("abs", x))))),
+    reals,
+    undefined,
+    [],
+    2,
+  ),
   clamp: op(
     "clamp",
     fn2("min", fn2("max", x, param(0)), param(1)),

@@ -8,7 +8,8 @@
 import type { GEMatrix } from "../core/structures.ts";
 import type { Deferred } from "../core/engine.ts";
 import { axpy_, copy_, dot, nrm2, scal_, sum } from "../blas.ts";
-import { clamp_, log1p_, log_ } from "../math.ts";
+import { clamp_, log1p_, log_, sigmoidCrossentropy_ } from "../math.ts";
+import { logSoftmax_ } from "../softmax.ts";
 import type { Activation } from "./activation.ts";
 
 /** A cost function C(a, y) over a batch of outputs a and targets y (one column per sample). */
@@ -28,9 +29,18 @@ export interface Cost {
   error_(a: GEMatrix, y: GEMatrix, delta: GEMatrix): GEMatrix;
   /**
    * The cost of outputs a for targets y over n samples, given the error `error_` just put in
-   * delta; `scratch` is a buffer of a's shape it may overwrite.
+   * delta; `scratch` is a buffer of a's shape it may overwrite. `z`, where the network keeps
+   * it, holds the output layer's weighted sums (its logits), from which a cross-entropy is exact
+   * however far a probability in a rounds to 0 or 1.
    */
-  value(a: GEMatrix, y: GEMatrix, delta: GEMatrix, scratch: GEMatrix, n: number): Deferred<number>;
+  value(
+    a: GEMatrix,
+    y: GEMatrix,
+    delta: GEMatrix,
+    scratch: GEMatrix,
+    n: number,
+    z?: GEMatrix,
+  ): Deferred<number>;
 }
 
 /** f(values…) for numbers now, or once they arrive from a device. */
@@ -63,7 +73,10 @@ export const quadraticCost_: Cost = {
 /**
  * The cross-entropy of a sigmoid output, C = −1/n Σ [y ln a + (1 − y) ln(1 − a)], for binary
  * classification. With a sigmoid output its error is simply a − y (the sigmoid's derivative
- * cancels), so training with any other output activation is refused.
+ * cancels), so training with any other output activation is refused. Training computes it from
+ * the output layer's logits z, as PyTorch's `binary_cross_entropy_with_logits` does, so a sample
+ * the network gets wrong by z = 40 costs 40; from the probabilities alone (no z), one closer
+ * than 10⁻⁷ to 0 or 1 counts as 10⁻⁷ from it.
  *
  * @example
  * ```ts
@@ -81,7 +94,8 @@ export const sigmoidCrossentropyCost_: Cost = {
   name: "sigmoid cross-entropy",
   activation: "sigmoid",
   error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
-  value(a, y, _delta, scratch, n) {
+  value(a, y, _delta, scratch, n, z) {
+    if (z !== undefined) return combine((s) => s / n, sum(sigmoidCrossentropy_(z, y, scratch)));
     // Outputs that saturate at 0 or 1 would give 0·ln 0: keep them a hair inside.
     const yLogA = dot(y, log_(clamp_(a, 1e-7, 1 - 1e-7, scratch))); // Σ y ln a
     const log1MinusA = log1p_(scal_(-1, clamp_(a, 1e-7, 1 - 1e-7, scratch))); // ln(1 − a)
@@ -93,6 +107,9 @@ export const sigmoidCrossentropyCost_: Cost = {
  * The categorical cross-entropy of a softmax output, C = −1/n Σ y ln a, for classification into
  * classes given one-hot (or as probabilities) in y. With a softmax output its error is a − y
  * (the softmax Jacobian cancels), so training with any other output activation is refused.
+ * Training computes ln a as the log-softmax of the output layer's logits z, as PyTorch's
+ * `cross_entropy` does, so logits [0, 40] for class 0 cost 40; from the probabilities alone
+ * (no z), one under 10⁻⁷ counts as 10⁻⁷.
  *
  * @example
  * ```ts
@@ -110,9 +127,10 @@ export const categoricalCrossentropyCost_: Cost = {
   name: "categorical cross-entropy",
   activation: "softmax",
   error_: (a, y, delta) => axpy_(-1, y, copy_(a, delta)),
-  value(a, y, _delta, scratch, n) {
-    // A probability that rounded to 0 would give 0·ln 0 (NaN): keep it a hair above.
-    const yLogA = dot(y, log_(clamp_(a, 1e-7, 1, scratch)));
-    return combine((p) => -p / n, yLogA);
+  value(a, y, _delta, scratch, n, z) {
+    // Without the logits, a probability that rounded to 0 would give 0·ln 0 (NaN): keep it a
+    // hair above.
+    const logA = z === undefined ? log_(clamp_(a, 1e-7, 1, scratch)) : logSoftmax_(z, scratch);
+    return combine((p) => -p / n, dot(y, logA));
   },
 };

@@ -26,7 +26,8 @@ import type { Factory } from "../core/factory.ts";
 import { entry_ } from "../access.ts";
 import { mm_, mv_ } from "../blas.ts";
 import { innerProduct_ } from "../inner_product.ts";
-import { linearFrac_, mul_, signum_ } from "../math.ts";
+import { linearFrac_, mul_, sigmoid_, signum_ } from "../math.ts";
+import { softmax_ } from "../softmax.ts";
 import { randUniform_ } from "../random.ts";
 import { trans } from "../core/views.ts";
 import type { Loc } from "../core/types.ts";
@@ -68,6 +69,8 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   readonly optimizer: Optimizer | undefined;
   readonly #ones: Vector<L>;
   readonly #scratch: GEMatrix<L>;
+  /** A softmax or sigmoid output layer's weighted sums, from which cross-entropies are exact. */
+  readonly #logits: GEMatrix<L> | undefined;
   readonly #layers: TrainingLayer<L>[];
   #outputDerivative = true;
   #steps = 0;
@@ -119,6 +122,10 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
       input = dropped ?? a;
       return t;
     });
+    const output = network.layers[last].activation;
+    this.#logits = output === "softmax" || output === "sigmoid"
+      ? ge(f, network.outDim, x.n)
+      : undefined;
     this.#gradientList = this.#layers.flatMap((t) =>
       t.gradients === undefined ? [] : [t.gradients.weights, t.gradients.bias]
     );
@@ -154,8 +161,14 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   /** a ← f(W a₋₁ + b), layer by layer, from the training input, with dropout where asked. */
   forward(): GEMatrix<L> {
     let input = this.x;
+    const logits = this.#logits, last = this.#layers[this.#layers.length - 1];
     for (const t of this.#layers) {
-      innerProduct_(t.layer.weights, input, t.layer.bias, t.a, t.layer.activation);
+      if (t === last && logits !== undefined) {
+        // The output layer keeps its logits: the cost is exact from them.
+        innerProduct_(t.layer.weights, input, t.layer.bias, logits, "linear");
+        if (t.layer.activation === "softmax") softmax_(logits, t.a);
+        else sigmoid_(logits, t.a);
+      } else innerProduct_(t.layer.weights, input, t.layer.bias, t.a, t.layer.activation);
       input = t.a;
       if (t.mask !== undefined && t.dropped !== undefined) {
         // A fresh mask each pass: 1/(1 − p) where a uniform draw passes p, 0 elsewhere.
@@ -194,7 +207,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   /** The cost of the last forward pass, from the error `outputError` computed. */
   cost(cost: Cost, y: GEMatrix<L>): ReturnType<Cost["value"]> {
     const last = this.#layers[this.#layers.length - 1];
-    return cost.value(last.a, y, last.delta, this.#scratch, this.batch);
+    return cost.value(last.a, y, last.delta, this.#scratch, this.batch, this.#logits);
   }
 
   /**
@@ -394,7 +407,7 @@ export class TrainingNetwork<L extends Loc = Loc> implements Disposable {
   [Symbol.dispose](): void {
     if (this.#released) return;
     this.#released = true;
-    const own: (Structure | Disposable | undefined)[] = [this.#ones, this.#scratch];
+    const own: (Structure | Disposable | undefined)[] = [this.#ones, this.#scratch, this.#logits];
     for (const t of this.#layers) {
       own.push(t.a, t.delta, t.mask, t.dropped);
       const g = t.gradients;

@@ -25,6 +25,7 @@ import {
 type Ref = (x: number, y: number) => number;
 
 const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
+const logSigmoid = (v: number) => v >= 0 ? -Math.log1p(Math.exp(-v)) : v - Math.log1p(Math.exp(v));
 
 /** Plain-Math references, written independently of the table's expressions. */
 const references: Record<OpName, Ref> = {
@@ -57,6 +58,8 @@ const references: Record<OpName, Ref> = {
   fmin: Math.min,
   linearFrac: (x, y) => (2 * x + 1) / (0.5 * y + 3),
   clamp: (x) => Math.min(Math.max(x, -0.5), 1.5),
+  // −[y ln σ(x) + (1 − y) ln σ(−x)], ln σ written stably for either sign.
+  sigmoidCrossentropy: (x, y) => -(y * logSigmoid(x) + (1 - y) * logSigmoid(-x)),
 };
 
 type Fns = {

@@ -291,4 +291,27 @@ def cnn_case():
 
 
 out["cnn"] = cnn_case()
+
+
+# Cross-entropies far past where a probability rounds to 0 or 1 (samples in rows): the mean of
+# cross_entropy over classes given by index, and of binary_cross_entropy_with_logits over one-hot,
+# soft and saturated targets; the per-sample losses beside each.
+ce_logits = torch.tensor([[0.0, 40.0, -3.0], [100.0, -100.0, 0.5], [-20.0, 20.0, 60.0],
+                          [1.0, 2.0, 3.0], [-1000.0, 0.0, 1000.0]])
+ce_classes = torch.tensor([0, 1, 0, 2, 0])
+bce_logits = torch.tensor([[40.0], [-40.0], [100.0], [-100.0], [0.5], [17.0], [-30.0], [3.0]])
+bce_targets = torch.tensor([[0.0], [1.0], [1.0], [0.0], [0.25], [0.0], [0.5], [1.0]])
+out["crossentropy"] = {
+    "categorical": {
+        "logits": tolist(ce_logits), "classes": ce_classes.tolist(),
+        "cost": F.cross_entropy(ce_logits, ce_classes).item(),
+        "per": F.cross_entropy(ce_logits, ce_classes, reduction="none").tolist(),
+    },
+    "sigmoid": {
+        "logits": tolist(bce_logits), "targets": tolist(bce_targets),
+        "cost": F.binary_cross_entropy_with_logits(bce_logits, bce_targets).item(),
+        "per": F.binary_cross_entropy_with_logits(bce_logits, bce_targets, reduction="none")
+        .reshape(-1).tolist(),
+    },
+}
 print(json.dumps(out, indent=1))

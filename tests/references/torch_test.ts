@@ -2,7 +2,8 @@
  * knap against PyTorch on fixed inputs (tests/references/torch.json, written by
  * torch_references.py with Debian's python3-torch): softmax and log-softmax; a fully connected
  * layer's forward pass and its gradients for every activation; and training steps of small
- * networks with the categorical cross-entropy and the quadratic cost, by SGD and Adam; tensor
+ * networks with the categorical cross-entropy and the quadratic cost, by SGD and Adam; both
+ * cross-entropies from logits far past where a probability rounds to 0 or 1; tensor
  * activations forward and backward, broadcasting binary operations and reductions — on every
  * engine, float64 to 1e-12 and float32 to its precision.
  */
@@ -52,6 +53,7 @@ import {
   type Optimizer,
   quadraticCost_,
   sgd,
+  sigmoidCrossentropyCost_,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
@@ -167,6 +169,64 @@ for (const f of await allFactories()) {
       // agree to 1e-6, while a weight whose gradient is near ε moves a few percent differently.
       await check(T[`${name}_efficient`], tol);
       close([costs], [want.costs], Math.max(tol, 1e-6), "costs against torch.optim.Adam");
+    });
+  }
+}
+
+for (const f of await allFactories()) {
+  const tol = f.dtype === "float64" ? 1e-12 : 3e-6;
+  const X = ref.crossentropy;
+  const classes: number[] = X.categorical.classes;
+  const cases: [
+    "categorical" | "sigmoid",
+    Cost,
+    Activation,
+    number[][],
+    (s: number) => number[],
+  ][] = [
+    [
+      "categorical",
+      categoricalCrossentropyCost_,
+      "softmax",
+      X.categorical.logits,
+      (s) => X.categorical.logits[0].map((_: number, c: number) => c === classes[s] ? 1 : 0),
+    ],
+    ["sigmoid", sigmoidCrossentropyCost_, "sigmoid", X.sigmoid.logits, (s) => X.sigmoid.targets[s]],
+  ];
+  for (const [name, cost, output, logits, target] of cases) {
+    Deno.test(`PyTorch: ${name} cross-entropy from logits far past saturation (${f.name})`, async () => {
+      // Identity weights: the network's logits are PyTorch's, its outputs their probabilities.
+      const k = logits[0].length;
+      using net = inferenceNetwork(f, k, [fullyConnected(k, output)]);
+      const identity = Array.from(
+        { length: k },
+        (_, i) => logits[0].map((_, j) => i === j ? 1 : 0),
+      );
+      using w = fromRows(f, identity);
+      await transfer_(w, net.layers[0].weights);
+      using x = batch(f, logits);
+      using y = batch(f, logits.map((_, s) => target(s)));
+      using t = trainingNetwork(net, x);
+      t.forward();
+      t.outputError(cost, y);
+      const got = await t.cost(cost, y);
+      const want = X[name].cost;
+      assert(Math.abs(got - want) <= tol * want, `${name} cost ${got}, PyTorch ${want}`);
+      // Each sample alone, as sgd reports a one-sample batch's cost (a step of 0 moves nothing).
+      for (const [s, per] of (X[name].per as number[]).entries()) {
+        using xs = batch(f, [logits[s]]);
+        using ys = batch(f, [target(s)]);
+        using ts = trainingNetwork(net, xs);
+        let reported = NaN;
+        await sgd(ts, ys, cost, 1, 0, {
+          quiet: true,
+          onEpoch: ({ cost }) => void (reported = cost),
+        });
+        assert(
+          Math.abs(reported - per) <= tol * Math.max(1, per),
+          `${name} sample ${s}: ${reported}, PyTorch ${per}`,
+        );
+      }
     });
   }
 }
