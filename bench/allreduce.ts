@@ -1,7 +1,9 @@
 /**
  * All-reduce under mpirun, OSU-style: knap's all-reduce as training runs it (`startAllReduce`, then
  * `wait`: a blocking call under the watchdog up to 16 KB, a non-blocking MPI_Iallreduce polled
- * against the timeout beyond) beside Open MPI's blocking MPI_Allreduce called raw on the same bytes, from
+ * against the timeout beyond; the ranks' agreement checked once, as training checks its network)
+ * beside Open MPI's blocking MPI_Allreduce called raw on the same bytes, and the public call that
+ * checks the agreement every time (one more small collective), from
  * 1 KB to 64 MB of float64; then whether a data-parallel step overlaps communication with the
  * backward pass: one step's time against its backward alone plus its all-reduces alone.
  *
@@ -59,14 +61,18 @@ say(
   }`,
 );
 say(`${comm.size} ranks`);
-if (part("allreduce")) say(`     bytes   knap µs   raw MPI µs   knap/raw`);
+if (part("allreduce")) {
+  say(`     bytes   knap µs   raw MPI µs   knap/raw   checked µs`);
+}
 for (let bytes = 256; part("allreduce") && bytes <= 64 << 20; bytes *= 4) {
   const n = bytes / 8, reps = bytes < 1 << 16 ? 2000 : bytes < 1 << 20 ? 200 : 10;
   using x = dv(n);
   const data = new Float64Array(n);
-  // The route training takes: blocking up to 16 KB, non-blocking and polled beyond.
+  // The route training takes: blocking up to 16 KB, non-blocking and polled beyond, the ranks'
+  // agreement checked once beforehand; and the public call, which checks it every time.
   const warm = bytes < 1 << 16 ? 5000 : reps;
-  const knap = time(reps, () => comm.startAllReduce(x).wait(), warm);
+  const knap = time(reps, () => comm.startAllReduce(x, "sum", { agreed: true }).wait(), warm);
+  const checked = time(reps, () => comm.startAllReduce(x).wait(), warm);
   const mine = time(
     reps,
     () => raw.MPI_Allreduce(handles.inPlace, data, n, handles.double, handles.sum, handles.world),
@@ -75,7 +81,7 @@ for (let bytes = 256; part("allreduce") && bytes <= 64 << 20; bytes *= 4) {
   say(
     `${String(bytes).padStart(10)} ${(knap * 1000).toFixed(1).padStart(9)} ${
       (mine * 1000).toFixed(1).padStart(12)
-    } ${(knap / mine).toFixed(2).padStart(10)}`,
+    } ${(knap / mine).toFixed(2).padStart(10)} ${(checked * 1000).toFixed(1).padStart(12)}`,
   );
 }
 

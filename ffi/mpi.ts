@@ -58,8 +58,10 @@ export interface MpiHandles {
   readonly float: Deno.PointerObject;
   readonly double: Deno.PointerObject;
   readonly byte: Deno.PointerObject;
-  /** MPI_SUM. */
+  /** MPI_SUM, MPI_MAX, MPI_MIN. */
   readonly sum: Deno.PointerObject;
+  readonly max: Deno.PointerObject;
+  readonly min: Deno.PointerObject;
   /** MPI_IN_PLACE, (void *) 1 in Open MPI. */
   readonly inPlace: Deno.PointerObject;
   /** The address of MPI_Allreduce, for a thread that calls it on its own. */
@@ -103,6 +105,8 @@ export function openMpi(): { mpi: Mpi; handles: MpiHandles } {
       double: address("ompi_mpi_double"),
       byte: address("ompi_mpi_byte"),
       sum: address("ompi_mpi_op_sum"),
+      max: address("ompi_mpi_op_max"),
+      min: address("ompi_mpi_op_min"),
       inPlace: Deno.UnsafePointer.create(1n)!,
       allReduce: address("MPI_Allreduce"),
     },

@@ -14,6 +14,13 @@
  * that overlaps it is refused with a RangeError rather than raced. Runs longer than one MPI call
  * takes (2³¹ − 1 entries) go in pieces.
  *
+ * Ranks that disagree never reach MPI: every collective first compares a small signature — the
+ * call, the length, the dtype, the op or root — over the ranks in one all-reduce, and on a
+ * mismatch every rank throws the same KnapError naming the ranks and what each gave (mismatched
+ * lengths would otherwise corrupt the heap). A rank whose own arguments are wrong joins that
+ * check as refusing, so the others fail at once rather than wait. Training checks its network's
+ * shapes once (`agree`) and skips the per-call check (`agreed`) on its steps' reductions.
+ *
  * @module
  */
 
@@ -21,7 +28,6 @@ import type { GEMatrix, Structure } from "../core/structures.ts";
 import type { HostArray } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
 import { envVar } from "../core/env.ts";
-import { live } from "../core/checks.ts";
 import { alike } from "../core/construct.ts";
 import { copy_, scal_ } from "../blas.ts";
 import { transfer, transfer_ } from "../access.ts";
@@ -31,9 +37,50 @@ import { plan } from "../engines/js/walk.ts";
 import { Watchdog } from "./watchdog.ts";
 import { ReductionThread } from "./reduction_thread.ts";
 import { inPieces, meet, MOST_ENTRIES } from "./pieces.ts";
+import {
+  AGREE,
+  agreeable,
+  ALL_REDUCE,
+  aNumber,
+  BARRIER,
+  BROADCAST,
+  BROADCAST_NUMBER,
+  describeCall,
+  disagreement,
+  floats,
+  hostFloats,
+  operations,
+  REDUCE_NUMBER,
+  type ReduceOp,
+  reduceOp,
+  rootOf,
+  signature,
+} from "./agreement.ts";
 
-/** How a reduction combines the ranks' values. */
-export type ReduceOp = "sum" | "mean";
+export type { ReduceOp };
+
+/**
+ * Options of the collectives a training step makes.
+ *
+ * @example A training loop's reduction, once its shapes were agreed
+ * ```ts
+ * import { communicator } from "@knap/knap/distributed";
+ * import { dv } from "@knap/knap";
+ * const comm = communicator();
+ * using g = dv([0.5, -0.25]);
+ * comm.agree("my loop", [g.dim]);
+ * comm.startAllReduce(g, "mean", { agreed: true }).wait();
+ * ```
+ */
+export interface CollectiveOptions {
+  /**
+   * The caller has made sure — with {@linkcode Communicator.agree}, once — that every rank makes
+   * this call on a structure of the same length and dtype with the same op, as training does
+   * from its network's shapes: the per-call check (one small collective) is skipped. Every rank
+   * must pass the same value.
+   */
+  readonly agreed?: boolean;
+}
 
 /** An all-reduce under way; `wait` completes it (or throws at the deadline). */
 export interface PendingReduce {
@@ -53,21 +100,41 @@ export interface Communicator {
   readonly mpi: boolean;
   /** Returns once every rank has called it. */
   barrier(): void;
-  /** x ← root's x on every rank; host structures. Returns x. */
+  /** x ← root's x on every rank; float32 or float64 host structures. Returns x. */
   broadcast_<S extends Structure>(x: S, root?: number): S;
-  /** x ← the sum (or mean) of every rank's x; host structures. Returns x. */
-  allReduce_<S extends Structure>(x: S, op?: ReduceOp): S;
-  /** Starts the all-reduce of x; the caller computes on and waits later. */
-  startAllReduce(x: Structure, op?: ReduceOp): PendingReduce;
   /**
-   * x ← the sum (or mean) over the ranks for a structure anywhere — device memory included,
-   * through a host staging copy (MPI here is not GPU-aware); resolves to x.
+   * x ← the sum (default), mean, largest or smallest of every rank's x, entry by entry; float32
+   * or float64 host structures. Returns x.
+   */
+  allReduce_<S extends Structure>(x: S, op?: ReduceOp, options?: CollectiveOptions): S;
+  /** Starts the all-reduce of x; the caller computes on and waits later. */
+  startAllReduce(x: Structure, op?: ReduceOp, options?: CollectiveOptions): PendingReduce;
+  /**
+   * x ← the reduction over the ranks for a structure anywhere — device memory included, through
+   * a host staging copy (MPI here is not GPU-aware); resolves to x.
    */
   allReduceAsync_<S extends Structure>(x: S, op?: ReduceOp): Promise<S>;
-  /** The sum (or mean) of a number over the ranks. */
-  reduceNumber(v: number, op?: ReduceOp): number;
+  /** The sum (default), mean, largest or smallest of a number over the ranks. */
+  reduceNumber(v: number, op?: ReduceOp, options?: CollectiveOptions): number;
   /** Root's number on every rank. */
   broadcastNumber(v: number, root?: number): number;
+  /**
+   * Returns when every rank gave the same finite values (as many on each), and otherwise throws
+   * on every rank a KnapError saying, with `describe`'s words for each rank's values, which
+   * ranks disagree: a check made once before work whose collectives depend on those values.
+   *
+   * @example
+   * ```ts
+   * import { communicator } from "@knap/knap/distributed";
+   * const comm = communicator();
+   * comm.agree("my model", [784, 512, 10], (v) => `layers of ${v.join(", ")}`);
+   * ```
+   */
+  agree(
+    what: string,
+    values: readonly number[],
+    describe?: (values: readonly number[]) => string,
+  ): void;
 }
 
 /** Options of {@linkcode communicator}. */
@@ -91,32 +158,52 @@ function denseArray(x: Structure): HostArray | undefined {
   return gapless ? a.subarray(x.offset, x.offset + x.rows * x.cols) : undefined;
 }
 
+/** What an already completed reduction returns. */
+const done: PendingReduce = { wait() {}, progress() {} };
+
+/**
+ * One process: nothing travels, but every argument is checked as the MPI communicator checks it,
+ * so that a program tested in one process fails the same way under `mpirun`.
+ */
 class Local implements Communicator {
   readonly rank = 0;
   readonly size = 1;
   readonly mpi = false;
   barrier(): void {}
-  broadcast_<S extends Structure>(x: S): S {
-    live("broadcast_", x, "x");
+  broadcast_<S extends Structure>(x: S, root = 0): S {
+    rootOf("broadcast_", root, 1);
+    hostFloats("broadcast_", x);
     return x;
   }
-  allReduce_<S extends Structure>(x: S): S {
-    live("allReduce_", x, "x");
+  allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
+    reduceOp("allReduce_", op);
+    hostFloats("allReduce_", x);
     return x;
   }
-  startAllReduce(x: Structure): PendingReduce {
-    live("allReduce_", x, "x");
-    return { wait() {}, progress() {} };
+  startAllReduce(x: Structure, op: ReduceOp = "sum"): PendingReduce {
+    reduceOp("startAllReduce", op);
+    hostFloats("startAllReduce", x);
+    return done;
   }
-  allReduceAsync_<S extends Structure>(x: S): Promise<S> {
-    live("allReduceAsync_", x, "x");
-    return Promise.resolve(x);
+  allReduceAsync_<S extends Structure>(x: S, op: ReduceOp = "sum"): Promise<S> {
+    try {
+      reduceOp("allReduceAsync_", op);
+      floats("allReduceAsync_", x);
+      return Promise.resolve(x);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
-  reduceNumber(v: number): number {
-    return v;
+  reduceNumber(v: number, op: ReduceOp = "sum"): number {
+    reduceOp("reduceNumber", op);
+    return aNumber("reduceNumber", v);
   }
-  broadcastNumber(v: number): number {
-    return v;
+  broadcastNumber(v: number, root = 0): number {
+    rootOf("broadcastNumber", root, 1);
+    return aNumber("broadcastNumber", v);
+  }
+  agree(what: string, values: readonly number[]): void {
+    agreeable(what, values);
   }
 }
 
@@ -127,10 +214,6 @@ interface Reduction extends PendingReduce {
   /** Starts it (again) with this operation. */
   start(op: ReduceOp): void;
 }
-
-/** The operations a blocking call may be, as the watchdog names them. */
-const BARRIER = 0, BROADCAST = 1, ALL_REDUCE = 2, REDUCE_NUMBER = 3, BROADCAST_NUMBER = 4;
-const operations = ["barrier", "broadcast_", "allReduce_", "reduceNumber", "broadcastNumber"];
 
 /**
  * Reductions up to this many bytes are blocking calls (under the watchdog); larger ones started
@@ -158,8 +241,8 @@ class World implements Communicator {
   readonly #busy = new Map<HostArray, HostArray>();
   /** Each gapless structure's non-blocking reduction, made once: training repeats them. */
   readonly #reductions = new WeakMap<Structure, Reduction>();
-  /** What an already completed reduction returns. */
-  readonly #done: PendingReduce = { wait() {}, progress() {} };
+  /** Where signatures travel: both halves of the check's all-reduce (max of v and of −v). */
+  #signature = new Float64Array(16);
   /** Where large reductions travel while the caller computes (KNAP_MPI_THREAD=1). */
   readonly #thread: ReductionThread | undefined;
 
@@ -223,11 +306,102 @@ class World implements Communicator {
     );
   }
 
-  barrier(): void {
-    this.#watchdog.arm(BARRIER);
-    const status = this.#mpi.MPI_Barrier(this.#h.world);
+  /** A blocking call under the watchdog, named `what` (an index into the operations). */
+  #blocking(what: number, call: () => number, name: string): void {
+    this.#watchdog.arm(what);
+    const status = call();
     this.#watchdog.disarm();
-    this.#check(status, "MPI_Barrier");
+    this.#check(status, name);
+  }
+
+  barrier(): void {
+    this.#agreeOn("barrier", BARRIER, () => signature(BARRIER));
+    this.#blocking(BARRIER, () => this.#mpi.MPI_Barrier(this.#h.world), "MPI_Barrier");
+  }
+
+  /**
+   * The check before a collective: `local` validates this rank's arguments and gives its
+   * signature. Every rank takes part even when its own arguments are wrong (as refusing), so a
+   * mistake on one rank fails every rank at once; that rank rethrows its own error.
+   */
+  #agreeOn(what: string, call: number, local: () => number[]): void {
+    let mine: number[], own: unknown;
+    try {
+      mine = local();
+    } catch (e) {
+      own = e;
+      mine = signature(call, 0, "float64", 0, true);
+    }
+    try {
+      this.#agree(what, mine, describeCall);
+    } catch (e) {
+      throw own ?? e;
+    }
+    if (own !== undefined) throw own;
+  }
+
+  /** One all-reduce of (max v, max −v): every rank learns whether all gave the same values. */
+  #agree(what: string, values: readonly number[], describe: (v: readonly number[]) => string) {
+    const k = values.length;
+    if (this.#signature.length < 2 * k) this.#signature = new Float64Array(2 * k);
+    const both = this.#signature.subarray(0, 2 * k), h = this.#h;
+    for (let i = 0; i < k; i++) {
+      both[i] = values[i];
+      both[k + i] = -values[i];
+    }
+    this.#blocking(
+      AGREE,
+      () => this.#mpi.MPI_Allreduce(h.inPlace, both, 2 * k, h.double, h.max, h.world),
+      "MPI_Allreduce",
+    );
+    let same = true;
+    for (let i = 0; i < k; i++) same &&= both[i] === -both[k + i];
+    if (same) return;
+    // Every rank saw the mismatch: each rank's values, in its own slot of a sum, name them.
+    const all = new Float64Array(this.size * k);
+    all.set(values, this.rank * k);
+    this.#blocking(
+      AGREE,
+      () => this.#mpi.MPI_Allreduce(h.inPlace, all, all.length, h.double, h.sum, h.world),
+      "MPI_Allreduce",
+    );
+    const rows = Array.from(
+      { length: this.size },
+      (_, r) => Array.from(all.subarray(r * k, r * k + k)),
+    );
+    throw new KnapError(disagreement(what, rows, describe), "mismatch");
+  }
+
+  agree(
+    what: string,
+    values: readonly number[],
+    describe?: (v: readonly number[]) => string,
+  ): void {
+    let own: unknown;
+    try {
+      agreeable(what, values);
+    } catch (e) {
+      own = e;
+    }
+    // The count first, so that the values travel with one length on every rank.
+    try {
+      this.#agree(
+        what,
+        [own === undefined ? values.length : -1],
+        ([n]) =>
+          n < 0 ? "values refused (its own error says why)" : `${n} value${n === 1 ? "" : "s"}`,
+      );
+    } catch (e) {
+      throw own ?? e;
+    }
+    if (own !== undefined) throw own;
+    this.#agree(what, values, describe ?? ((v) => `[${v.join(", ")}]`));
+  }
+
+  /** The signature of collective `call` on structure x, checked for this rank first. */
+  #structureCall(op: string, call: number, x: unknown, detail: number | ReduceOp): number[] {
+    hostFloats(op, x);
+    return signature(call, x.rows * x.cols, x.factory.dtype, detail);
   }
 
   /**
@@ -235,13 +409,7 @@ class World implements Communicator {
    * when they have gaps; refuses memory that is not the host's.
    */
   #run(op: string, x: Structure): HostArray | undefined {
-    live(op, x, "x");
-    if (x.factory.location !== "host") {
-      throw new TypeError(
-        `${op}: ${x.factory.name} memory is not host memory; transfer it to the host (transfer_), ` +
-          "reduce there and transfer it back",
-      );
-    }
+    hostFloats(op, x);
     let data = this.#dense.get(x);
     if (data === undefined) {
       data = denseArray(x);
@@ -281,33 +449,37 @@ class World implements Communicator {
   }
 
   broadcast_<S extends Structure>(x: S, root = 0): S {
-    this.#root("broadcast_", root);
+    this.#agreeOn("broadcast_", BROADCAST, () => {
+      rootOf("broadcast_", root, this.size);
+      return this.#structureCall("broadcast_", BROADCAST, x, root);
+    });
     const { data, staged } = this.#operand("broadcast_", x);
     const type = this.#type(data);
     inPieces(data, (piece) => {
-      this.#watchdog.arm(BROADCAST);
-      const status = this.#mpi.MPI_Bcast(piece, piece.length, type, root, this.#h.world);
-      this.#watchdog.disarm();
-      this.#check(status, "MPI_Bcast");
+      this.#blocking(
+        BROADCAST,
+        () => this.#mpi.MPI_Bcast(piece, piece.length, type, root, this.#h.world),
+        "MPI_Bcast",
+      );
     });
     this.#finish(x, staged, "sum");
     return x;
   }
 
-  #root(op: string, root: number): void {
-    if (!Number.isInteger(root) || root < 0 || root >= this.size) {
-      throw new RangeError(`${op}: root ${root} is not a rank of ${this.size}`);
-    }
+  /** MPI's operation for a reduction: a mean is a sum, scaled afterwards. */
+  #op(op: ReduceOp): Deno.PointerObject {
+    return op === "max" ? this.#h.max : op === "min" ? this.#h.min : this.#h.sum;
   }
 
   /** The blocking all-reduce of a dense run, in place (in pieces past MPI's count). */
-  #allReduceNow(data: HostArray, what: number): void {
-    const h = this.#h, type = this.#type(data);
+  #allReduceNow(data: HostArray, what: number, op: ReduceOp): void {
+    const h = this.#h, type = this.#type(data), mpiOp = this.#op(op);
     inPieces(data, (piece) => {
-      this.#watchdog.arm(what);
-      const status = this.#mpi.MPI_Allreduce(h.inPlace, piece, piece.length, type, h.sum, h.world);
-      this.#watchdog.disarm();
-      this.#check(status, "MPI_Allreduce");
+      this.#blocking(
+        what,
+        () => this.#mpi.MPI_Allreduce(h.inPlace, piece, piece.length, type, mpiOp, h.world),
+        "MPI_Allreduce",
+      );
     });
   }
 
@@ -320,18 +492,37 @@ class World implements Communicator {
     if (op === "mean") scal_(1 / this.size, x);
   }
 
-  startAllReduce(x: Structure, op: ReduceOp = "sum"): PendingReduce {
+  /** The per-call check of an all-reduce of x, unless the caller agreed it beforehand. */
+  #agreeReduce(op: string, x: unknown, reduce: unknown, options: CollectiveOptions): ReduceOp {
+    if (options.agreed === true) {
+      hostFloats(op, x);
+      return reduceOp(op, reduce);
+    }
+    let checked: ReduceOp = "sum";
+    this.#agreeOn(op, ALL_REDUCE, () => {
+      checked = reduceOp(op, reduce);
+      return this.#structureCall(op, ALL_REDUCE, x, checked);
+    });
+    return checked;
+  }
+
+  startAllReduce(
+    x: Structure,
+    op: ReduceOp = "sum",
+    options: CollectiveOptions = {},
+  ): PendingReduce {
+    op = this.#agreeReduce("startAllReduce", x, op, options);
     const known = this.#reductions.get(x);
     if (known !== undefined && !x.storage.released) {
-      this.#refuseBusy("allReduce_", known.region);
+      this.#refuseBusy("startAllReduce", known.region);
       known.start(op);
       return known;
     }
-    const { data, region, staged } = this.#operand("allReduce_", x);
+    const { data, region, staged } = this.#operand("startAllReduce", x);
     if (data.byteLength <= blockingLimit || data.length > MOST_ENTRIES) {
-      this.#allReduceNow(data, ALL_REDUCE);
+      this.#allReduceNow(data, ALL_REDUCE, op);
       this.#finish(x, staged, op);
-      return this.#done;
+      return done;
     }
     const reduction = this.#reduction(x, data, region, staged);
     // A gapless structure's reduction is kept for the next step; a staged one is made each time.
@@ -350,9 +541,11 @@ class World implements Communicator {
     region: HostArray,
     staged: Structure | undefined,
   ): Reduction {
-    const thread = this.#thread, busy = this.#busy, mpi = this.#mpi, h = this.#h;
+    const busy = this.#busy, mpi = this.#mpi, h = this.#h;
     const type = this.#type(data), request = new BigUint64Array(1);
     let op: ReduceOp = "sum", ticket = 0, done = true, finished = true;
+    // The reduction thread sums; a largest or smallest goes through MPI_Iallreduce.
+    let thread: ReductionThread | undefined;
     const complete = () => {
       done = true;
       busy.delete(data);
@@ -363,13 +556,15 @@ class World implements Communicator {
     };
     return {
       region,
-      start: (reduceOp: ReduceOp) => {
-        op = reduceOp;
+      start: (how: ReduceOp) => {
+        op = how;
+        thread = op === "sum" || op === "mean" ? this.#thread : undefined;
         if (thread !== undefined) {
           ticket = thread.queue(data as Float32Array | Float64Array);
         } else {
+          const mpiOp = this.#op(op);
           this.#check(
-            mpi.MPI_Iallreduce(h.inPlace, data, data.length, type, h.sum, h.world, request),
+            mpi.MPI_Iallreduce(h.inPlace, data, data.length, type, mpiOp, h.world, request),
             "MPI_Iallreduce",
           );
         }
@@ -398,15 +593,17 @@ class World implements Communicator {
     };
   }
 
-  allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum"): S {
+  allReduce_<S extends Structure>(x: S, op: ReduceOp = "sum", options: CollectiveOptions = {}): S {
+    op = this.#agreeReduce("allReduce_", x, op, options);
     const { data, staged } = this.#operand("allReduce_", x);
-    this.#allReduceNow(data, ALL_REDUCE);
+    this.#allReduceNow(data, ALL_REDUCE, op);
     this.#finish(x, staged, op);
     return x;
   }
 
   async allReduceAsync_<S extends Structure>(x: S, op: ReduceOp = "sum"): Promise<S> {
-    live("allReduceAsync_", x, "x");
+    reduceOp("allReduceAsync_", op);
+    floats("allReduceAsync_", x);
     if (x.factory.location === "host") return this.allReduce_(x, op);
     const host = x.factory.dtype === "float64" ? jsDouble : jsFloat;
     using staged = await transfer(host, x as unknown as GEMatrix<"device">);
@@ -415,21 +612,33 @@ class World implements Communicator {
     return x;
   }
 
-  reduceNumber(v: number, op: ReduceOp = "sum"): number {
+  reduceNumber(v: number, op: ReduceOp = "sum", options: CollectiveOptions = {}): number {
+    const local = () => {
+      reduceOp("reduceNumber", op);
+      aNumber("reduceNumber", v);
+      return signature(REDUCE_NUMBER, 1, "float64", op);
+    };
+    if (options.agreed === true) local();
+    else this.#agreeOn("reduceNumber", REDUCE_NUMBER, local);
     const data = this.#number;
     data[0] = v;
-    this.#allReduceNow(data, REDUCE_NUMBER);
+    this.#allReduceNow(data, REDUCE_NUMBER, op);
     return op === "mean" ? data[0] / this.size : data[0];
   }
 
   broadcastNumber(v: number, root = 0): number {
-    this.#root("broadcastNumber", root);
+    this.#agreeOn("broadcastNumber", BROADCAST_NUMBER, () => {
+      rootOf("broadcastNumber", root, this.size);
+      aNumber("broadcastNumber", v);
+      return signature(BROADCAST_NUMBER, 1, "float64", root);
+    });
     const data = this.#number;
     data[0] = v;
-    this.#watchdog.arm(BROADCAST_NUMBER);
-    const status = this.#mpi.MPI_Bcast(data, 1, this.#h.double, root, this.#h.world);
-    this.#watchdog.disarm();
-    this.#check(status, "MPI_Bcast");
+    this.#blocking(
+      BROADCAST_NUMBER,
+      () => this.#mpi.MPI_Bcast(data, 1, this.#h.double, root, this.#h.world),
+      "MPI_Bcast",
+    );
     return data[0];
   }
 }

@@ -15,6 +15,7 @@
  */
 
 export {
+  type CollectiveOptions,
   type Communicator,
   communicator,
   type CommunicatorOptions,

@@ -24,7 +24,7 @@ import { gradientDescent } from "../nn/optimizer.ts";
 import { tensorVctr } from "../tensor/views.ts";
 import type { Structure, Vector } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
-import { jobCost, reportingOn, shareBatches } from "../nn/shares.ts";
+import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "../nn/shares.ts";
 import type { TensorNetwork } from "./network.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
@@ -85,6 +85,7 @@ export function trainFeatures<L extends Loc>(
       ...net.layers.layers.flatMap((l) => [l.weights, l.bias]),
     ],
     options.seed,
+    { samples: n, epochs, syncBatchNorm: options.syncBatchNorm === false ? 0 : 1 },
   );
   const { parts, rank, local } = share;
   const random = mulberry32(share.seed);
@@ -97,7 +98,7 @@ export function trainFeatures<L extends Loc>(
   const seed = options.seed;
   // Batch normalization over the whole batch unless told to keep each rank's statistics.
   const sync = parts > 1 && options.syncBatchNorm !== false
-    ? { ranks: parts, sum: (v: Vector) => void comm!.allReduce_(v) }
+    ? { ranks: parts, sum: (v: Vector) => void comm!.allReduce_(v, "sum", agreed) }
     : undefined;
   const plan = net.features.plan(
     local,
@@ -110,7 +111,9 @@ export function trainFeatures<L extends Loc>(
     const xb = viewGe(plan.input);
     const yb = ge(net.factory, ys.m, local);
     release.push(yb);
-    const reduce = parts > 1 ? (g: Structure) => comm!.startAllReduce(g, "mean") : undefined;
+    const reduce = parts > 1
+      ? (g: Structure) => comm!.startAllReduce(g, "mean", agreed)
+      : undefined;
     const optimizer = options.optimizer ?? (parts > 1 ? gradientDescent() : undefined);
     const update = new FeatureUpdate(plan, optimizer, reduce);
     release.push(update);
@@ -139,7 +142,8 @@ export function trainFeatures<L extends Loc>(
     };
 
     const host = net.factory.location === "host";
-    const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
+    const epoch = (eta: number, wanted: boolean): Deferred<number> | undefined => {
+      const read = jobReads(comm, wanted);
       shuffle(order, random);
       return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
     };

@@ -33,7 +33,7 @@ import type { Cost } from "./cost.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { gradientDescent, type Optimizer } from "./optimizer.ts";
 import type { Communicator } from "../distributed/communicator.ts";
-import { jobCost, reportingOn, shareBatches } from "./shares.ts";
+import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "./shares.ts";
 import { StagedCollectives } from "./staged_collectives.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
@@ -136,6 +136,7 @@ export function sgdTrain<L extends Loc>(
     net.factory.location,
     () => net.layers.flatMap((l) => [l.weights, l.bias]),
     options.seed,
+    { samples: n, epochs },
   );
   const { parts, rank, seed } = share;
   const local = share.local / shards;
@@ -180,7 +181,9 @@ export function sgdTrain<L extends Loc>(
     try {
       const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
         seed: options.seed,
-        reduceGradient: parts > 1 && !staged ? (g) => comm!.startAllReduce(g, "mean") : undefined,
+        reduceGradient: parts > 1 && !staged
+          ? (g) => comm!.startAllReduce(g, "mean", agreed)
+          : undefined,
       });
       return { offset, xb, yb, xViews, yViews, t };
     } catch (e) {
@@ -247,7 +250,8 @@ export function sgdTrain<L extends Loc>(
 
   const host = net.factory.location === "host";
   // One epoch in a fresh order; when read, the mean of its batches' costs.
-  const epoch = (eta: number, read: boolean): Deferred<number> | undefined => {
+  const epoch = (eta: number, wanted: boolean): Deferred<number> | undefined => {
+    const read = jobReads(comm, wanted);
     shuffle(order, random);
     return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r), staged);
   };

@@ -12,6 +12,7 @@ import type { Structure } from "../core/structures.ts";
 import { transfer, transfer_ } from "../access.ts";
 import { jsDouble, jsFloat } from "../engines/js/mod.ts";
 import type { Communicator } from "../distributed/communicator.ts";
+import { agreed } from "./shares.ts";
 
 /** Host copies of a list of device structures, and the collectives over them. */
 export class StagedCollectives implements Disposable {
@@ -48,7 +49,7 @@ export class StagedCollectives implements Disposable {
   /** `targets` ← their mean over the ranks, reduced in the same order everywhere. */
   async mean_(targets: readonly Structure[]): Promise<void> {
     await this.#read(targets);
-    const pending = this.#host.map((h) => this.#comm.startAllReduce(h, "mean"));
+    const pending = this.#host.map((h) => this.#comm.startAllReduce(h, "mean", agreed));
     for (const p of pending) p.wait();
     await this.#write(targets);
   }

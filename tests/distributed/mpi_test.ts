@@ -7,14 +7,8 @@
 import { dv, KnapError, toArray } from "../../mod.ts";
 import { communicator } from "../../lib/distributed/mod.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
+import { launch as launchWorker, mpirun } from "./_launch.ts";
 
-const mpirun = await new Deno.Command("mpirun", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-const rootFlags = Deno.uid() === 0 ? ["--allow-run-as-root"] : [];
 if (!mpirun && (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes("mpi")) {
   Deno.test("[mpi] required by KNAP_REQUIRE_ENGINES but mpirun is missing", () => {
     throw new Error("mpirun not found: apt install openmpi-bin");
@@ -25,33 +19,8 @@ const worker = new URL("_train_worker.ts", import.meta.url).pathname;
 /** A training run's cost and weights, as a worker writes them. */
 type Run = { cost: number; weights: number[] };
 
-async function launch(dir: string, mode: string, processes: number, thread = false) {
-  const args = processes === 1 ? ["run", "-A", worker, dir, mode] : [
-    ...rootFlags,
-    "--oversubscribe",
-    "-np",
-    String(processes),
-    Deno.execPath(),
-    "run",
-    "-A",
-    worker,
-    dir,
-    mode,
-  ];
-  const started = performance.now();
-  const out = await new Deno.Command(processes === 1 ? Deno.execPath() : "mpirun", {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-    env: {
-      OMPI_MCA_btl: "self,tcp",
-      OMPI_MCA_btl_tcp_if_include: "lo",
-      ...(thread ? { KNAP_MPI_THREAD: "1" } : {}),
-    },
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { ok: out.success, text, seconds: (performance.now() - started) / 1000 };
-}
+const launch = (dir: string, mode: string, processes: number, thread = false) =>
+  launchWorker(worker, [dir, mode], processes, thread);
 
 Deno.test("distributed: not started by mpirun, the communicator is one process and loads no MPI", () => {
   const comm = communicator();
