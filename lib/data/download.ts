@@ -2,12 +2,15 @@
  * Data sets fetched once into a cache and verified. A download goes to a temporary file in the
  * cache folder, is checked against its SHA-256 (and its announced length), and only then
  * renamed into place — atomically — so a truncated, corrupted or interrupted download is an
- * error and never leaves a file a later run would trust.
+ * error and never leaves a file a later run would trust. It is bounded: no longer than the file
+ * is declared to be (or `maxBytes`), no more than the disk holds, no longer in time than
+ * `timeout`, and no pause longer than `stallTimeout`.
  *
  * @module
  */
 
 import { createHash } from "node:crypto";
+import { statfsSync } from "node:fs";
 import { KnapError } from "../core/errors.ts";
 import { envReadable, envVar } from "../core/env.ts";
 import { ProgressBar } from "../core/progress.ts";
@@ -59,10 +62,63 @@ export interface FetchOptions {
   /** No progress bar. */
   readonly quiet?: boolean;
   /**
-   * Milliseconds without a byte before a download is abandoned as stalled (default 30000).
-   * Partial files older than this, left by a download that was killed, are removed.
+   * Milliseconds without a byte before a download is abandoned as stalled (default 30000;
+   * Infinity: no limit). Partial files older than this, left by a download that was killed, are
+   * removed.
    */
   readonly stallTimeout?: number;
+  /**
+   * Milliseconds the whole download may take (default 3,600,000, an hour; Infinity: no limit):
+   * a server that trickles a byte at a time never finishes otherwise.
+   */
+  readonly timeout?: number;
+  /**
+   * The most bytes the download may bring (default: the file's declared `bytes`, else no more
+   * than the disk holds): a longer body is refused as soon as it passes them.
+   */
+  readonly maxBytes?: number;
+}
+
+/** Checks a duration in ms: positive, Infinity for none. */
+function duration(name: string, ms: unknown, fallback: number): number {
+  const v = ms ?? fallback;
+  if (typeof v !== "number" || !(v > 0)) {
+    throw new RangeError(
+      `fetchDataset: ${name} must be a positive number of milliseconds (Infinity: no limit), ` +
+        `got ${String(v)}`,
+    );
+  }
+  return v;
+}
+
+/** The longest wait one setTimeout takes: a longer one would fire at once. */
+const LONGEST = 2 ** 31 - 1;
+
+/** Calls `fn` after `ms` (chained past setTimeout's limit; never for Infinity) until cleared. */
+function after(ms: number, fn: () => void): { clear(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let left = ms;
+  const arm = () => {
+    if (left === Infinity) return;
+    const step = Math.min(left, LONGEST);
+    timer = setTimeout(() => {
+      left -= step;
+      if (left <= 0) fn();
+      else arm();
+    }, step);
+  };
+  arm();
+  return { clear: () => clearTimeout(timer) };
+}
+
+/** Bytes free for this user on the disk holding `dir`, or undefined where it cannot be read. */
+function freeBytes(dir: string): number | undefined {
+  try {
+    const s = statfsSync(dir);
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A name that stays inside the cache folder: no separators, no `..`, nothing hidden. */
@@ -151,9 +207,14 @@ export async function fetchDataset(file: DatasetFile, options: FetchOptions = {}
 
 async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<string> {
   checkName(file?.name);
-  const stall = options.stallTimeout ?? 30_000;
-  if (!(stall > 0)) {
-    throw new RangeError(`fetchDataset: stallTimeout must be positive, got ${stall}`);
+  const stall = duration("stallTimeout", options.stallTimeout, 30_000);
+  const deadline = duration("timeout", options.timeout, 3_600_000);
+  const declared = options.maxBytes ?? file.bytes;
+  if (declared !== undefined && !(Number.isInteger(declared) && declared >= 0)) {
+    throw new RangeError(
+      `fetchDataset: ${options.maxBytes === undefined ? `${file.name}'s bytes` : "maxBytes"} ` +
+        `must be a whole number of bytes, got ${declared}`,
+    );
   }
   const dir = options.cache ?? cacheDir();
   const target = `${dir}/${file.name}`;
@@ -177,7 +238,12 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
           bar!.total = total ?? file.bytes;
           bar!.update(received);
         };
-        await download(file.url, temp, stall, options.onProgress ?? show);
+        await download(
+          file.url,
+          temp,
+          { stall, deadline, declared, name: file.name, dir },
+          options.onProgress ?? show,
+        );
       } finally {
         bar?.finish();
       }
@@ -204,26 +270,58 @@ class FromCallback {
   constructor(readonly error: unknown) {}
 }
 
+/** A download's bounds: its pauses, its whole time, its size, and the disk it lands on. */
+interface Bounds {
+  readonly stall: number;
+  readonly deadline: number;
+  /** The most bytes it may bring, where declared. */
+  readonly declared: number | undefined;
+  /** The file's name and the folder it is written in, for the messages and the disk. */
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** Bytes left free on the disk below which a download of unknown size stops. */
+const RESERVE = 64 * 2 ** 20;
+
 async function download(
   url: string,
   path: string,
-  stall: number,
+  bounds: Bounds,
   onProgress?: (received: number, total: number | undefined) => void,
 ): Promise<void> {
+  const { stall, deadline, name, dir } = bounds;
   const abort = new AbortController();
-  let timer = setTimeout(() => abort.abort(), stall);
+  let why: KnapError | undefined;
+  const end = (e: KnapError) => {
+    why ??= e;
+    abort.abort();
+  };
   const stalled = () =>
     new KnapError(`${url}: no data for ${stall / 1000} s; the download stalled`, "stalled");
+  const late = after(deadline, () =>
+    end(
+      new KnapError(
+        `${url}: the download took longer than ${deadline / 1000} s; pass { timeout } in ` +
+          "milliseconds for a slower connection",
+        "timeout",
+      ),
+    ));
+  let pause = after(stall, () => end(stalled()));
+  const stop = () => {
+    late.clear();
+    pause.clear();
+  };
   let response: Response;
   try {
     response = await fetch(url, { signal: abort.signal });
   } catch (e) {
-    clearTimeout(timer);
-    if (abort.signal.aborted) throw stalled();
+    stop();
+    if (why !== undefined) throw why;
     throw new KnapError(`${url}: ${(e as Error).message}`, "network");
   }
   if (!response.ok || response.body === null) {
-    clearTimeout(timer);
+    stop();
     await response.body?.cancel();
     throw new KnapError(
       `${url}: HTTP ${response.status} ${response.statusText}`,
@@ -235,13 +333,45 @@ async function download(
   const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
   const header = encoded ? null : response.headers.get("content-length");
   const total = header === null ? undefined : Number(header);
+  const tooLong = (n: number) =>
+    new KnapError(
+      `${url}: the body ${
+        total === n ? "announces" : "passed"
+      } ${n} bytes, more than the ${bounds.declared} ${name} is declared to have (or maxBytes); refused`,
+      "too-large",
+    );
+  if (total !== undefined && bounds.declared !== undefined && total > bounds.declared) {
+    stop();
+    await response.body.cancel();
+    throw tooLong(total);
+  }
+  // The disk must hold what is coming; of a body of unknown size, no more than it holds less a
+  // reserve.
+  const free = freeBytes(dir);
+  const expected = bounds.declared ?? total;
+  if (free !== undefined && expected !== undefined && expected > free) {
+    stop();
+    await response.body.cancel();
+    throw new KnapError(
+      `${name}: needs ${expected} bytes in ${dir}, whose disk has ${free} free`,
+      "disk-full",
+    );
+  }
+  const most = bounds.declared ??
+    (free === undefined ? Infinity : Math.max(free - RESERVE, total ?? 0));
   let received = 0;
   using out = await Deno.open(path, { write: true, truncate: true });
   try {
     for await (const chunk of response.body) {
-      clearTimeout(timer);
-      timer = setTimeout(() => abort.abort(), stall);
+      pause.clear();
+      pause = after(stall, () => end(stalled()));
       received += chunk.length;
+      if (received > most) {
+        throw bounds.declared !== undefined ? tooLong(received) : new KnapError(
+          `${name}: the body passed ${received} bytes and would fill the disk of ${dir}`,
+          "disk-full",
+        );
+      }
       await writeAll(out, chunk);
       try {
         onProgress?.(received, total);
@@ -254,13 +384,17 @@ async function download(
       abort.abort();
       throw e.error;
     }
-    if (abort.signal.aborted) throw stalled();
+    if (e instanceof KnapError) {
+      abort.abort();
+      throw e;
+    }
+    if (why !== undefined) throw why;
     throw new KnapError(
       `${url}: the download broke off after ${received} bytes (${(e as Error).message})`,
       "truncated",
     );
   } finally {
-    clearTimeout(timer);
+    stop();
   }
   if (total !== undefined && received !== total) {
     throw new KnapError(`${url}: received ${received} of ${total} bytes`, "truncated");

@@ -19,16 +19,19 @@ export interface DatasetSource {
   readonly system?: readonly string[];
 }
 
-const mnistFile = (name: string, sha256: string): DatasetFile => ({
+const mnistFile = (name: string, sha256: string, bytes: number): DatasetFile => ({
   name,
   url: `https://ossci-datasets.s3.amazonaws.com/mnist/${name}`,
   sha256,
+  bytes,
 });
 
-const fashionFile = (name: string, md5: string): DatasetFile => ({
+// Debian's copies are these less the file name gzip keeps in its header (23 or 24 bytes).
+const fashionFile = (name: string, md5: string, bytes: number): DatasetFile => ({
   name,
   url: `http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/${name}`,
   md5,
+  bytes,
 });
 
 /** The data sets knap can fetch. */
@@ -62,28 +65,32 @@ export const registry: {
       mnistFile(
         "train-images-idx3-ubyte.gz",
         "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        9_912_422,
       ),
       mnistFile(
         "train-labels-idx1-ubyte.gz",
         "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        28_881,
       ),
       mnistFile(
         "t10k-images-idx3-ubyte.gz",
         "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        1_648_877,
       ),
       mnistFile(
         "t10k-labels-idx1-ubyte.gz",
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        4_542,
       ),
     ],
   },
   fashionMnist: {
     name: "Fashion-MNIST",
     files: [
-      fashionFile("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-      fashionFile("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe"),
-      fashionFile("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
-      fashionFile("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
+      fashionFile("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 26_421_880),
+      fashionFile("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe", 29_515),
+      fashionFile("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79", 4_422_102),
+      fashionFile("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310", 5_148),
     ],
     system: ["/usr/share/datasets/fashion-mnist"],
   },

@@ -1,7 +1,9 @@
 /**
  * The dataset cache against a local HTTP server: a good file is downloaded once and then served
  * from the cache; a corrupted, a truncated and a failing download are errors that leave the
- * cache as it was; a local copy is verified too.
+ * cache as it was; a local copy is verified too. Downloads are bounded: an endless body past
+ * the declared size, a trickle past the timeout, a file past the disk's free space; stall limits
+ * past setTimeout's range work.
  */
 import { assert, assertEquals } from "../conformance/assert.ts";
 import { fetchDataset, KnapErrorLike } from "./_helpers.ts";
@@ -45,6 +47,34 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (re
       },
     });
     return new Response(body, { headers: { "content-length": String(good.length) } });
+  }
+  if (path === "/endless.csv") {
+    // Never ends, and announces no length.
+    const chunk = new Uint8Array(65536).fill(65);
+    return new Response(new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(chunk) }));
+  }
+  if (path === "/announces.csv") {
+    // Announces a gigabyte.
+    const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(good.slice(0, 10)) });
+    return new Response(body, { headers: { "content-length": String(2 ** 30) } });
+  }
+  if (path === "/trickle.csv") {
+    // A byte every 20 ms, forever: never stalled, never done.
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull: (c) =>
+          new Promise<void>((r) =>
+            setTimeout(() => {
+              try {
+                c.enqueue(good.slice(0, 1));
+              } catch {
+                // The client went away.
+              }
+              r();
+            }, 20)
+          ),
+      }),
+    );
   }
   return new Response("missing", { status: 404 });
 });
@@ -178,6 +208,74 @@ Deno.test("an error thrown by onProgress reaches the caller as it is", async () 
     error = e;
   }
   assert(error === mine, `got ${String(error)}`);
+  assertEquals(await cacheFiles(cache), []);
+});
+
+/** The error a fetch ends with, and how long it took. */
+async function failure(file: Parameters<typeof fetchDataset>[0], options: object) {
+  const started = performance.now();
+  try {
+    await fetchDataset(file, options);
+  } catch (e) {
+    return { error: e, seconds: (performance.now() - started) / 1000 };
+  }
+  throw new Error(`${file.name}: no error`);
+}
+
+Deno.test("an endless body is refused past the file's declared size, or maxBytes", async () => {
+  const cache = await Deno.makeTempDir();
+  const declared = { name: "e.csv", url: `${base}/endless.csv`, sha256: goodHash, bytes: 4000 };
+  const a = await failure(declared, { cache });
+  assert(KnapErrorLike(a.error, "too-large"), String(a.error));
+  assert(String(a.error).includes("4000"), String(a.error));
+  const b = await failure({ ...declared, bytes: undefined }, { cache, maxBytes: 100_000 });
+  assert(KnapErrorLike(b.error, "too-large"), String(b.error));
+  assert(a.seconds < 5 && b.seconds < 5, `${a.seconds} s, ${b.seconds} s`);
+  // An announced length past the declared size is refused before a byte is written.
+  const c = await failure({ ...declared, url: `${base}/announces.csv` }, { cache });
+  assert(KnapErrorLike(c.error, "too-large"), String(c.error));
+  assert(String(c.error).includes("announces 1073741824"), String(c.error));
+  assertEquals(await cacheFiles(cache), []);
+  // A maxBytes that is not a whole number of bytes is refused.
+  const d = await failure(declared, { cache, maxBytes: -1 });
+  assert(d.error instanceof RangeError && String(d.error).includes("maxBytes"), String(d.error));
+});
+
+Deno.test("a trickle that never stalls ends at the timeout", async () => {
+  const cache = await Deno.makeTempDir();
+  const file = { name: "t.csv", url: `${base}/trickle.csv`, sha256: goodHash };
+  const f = await failure(file, { cache, timeout: 600 });
+  assert(KnapErrorLike(f.error, "timeout"), String(f.error));
+  assert(f.seconds < 5, `ended after ${f.seconds} s`);
+  assertEquals(await cacheFiles(cache), []);
+});
+
+Deno.test("a stall limit past setTimeout's 2³¹ ms, or Infinity, lets a healthy download finish", async () => {
+  for (const stallTimeout of [2 ** 31, 2 ** 40, Infinity]) {
+    const cache = await Deno.makeTempDir();
+    const file = { name: "good.csv", url: `${base}/good.csv`, sha256: goodHash };
+    const path = await fetchDataset(file, { cache, stallTimeout, timeout: Infinity });
+    assertEquals(await Deno.readFile(path), good, `stallTimeout ${stallTimeout}`);
+  }
+  for (const bad of [0, -1, NaN, "5"]) {
+    const cache = await Deno.makeTempDir();
+    const f = await failure({ name: "good.csv", url: `${base}/good.csv`, sha256: goodHash }, {
+      cache,
+      stallTimeout: bad,
+    });
+    assert(
+      f.error instanceof RangeError && String(f.error).includes("stallTimeout"),
+      String(f.error),
+    );
+  }
+});
+
+Deno.test("a file larger than the disk holds is refused before it is written", async () => {
+  const cache = await Deno.makeTempDir();
+  const file = { name: "good.csv", url: `${base}/good.csv`, sha256: goodHash, bytes: 2 ** 60 };
+  const f = await failure(file, { cache });
+  assert(KnapErrorLike(f.error, "disk-full"), String(f.error));
+  assert(String(f.error).includes(cache), String(f.error));
   assertEquals(await cacheFiles(cache), []);
 });
 
