@@ -12,6 +12,7 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
+import { filling } from "./pieces.ts";
 
 /** The per-channel tensors of a forward pass, each [c]. */
 export interface BatchNormParameters<L extends Loc = Loc> {
@@ -70,7 +71,6 @@ function plan<L extends Loc>(
       throw new RangeError(`${op}: ${name} is ${dims(u)}, it must be [${want.join(", ")}]`);
     }
   }
-  if (x.size === 0) throw new RangeError(`${op}: x ${dims(x)} has no entries`);
   for (const w of written) {
     for (const r of read) {
       // An entry-by-entry output may be its input's very entries (in place).
@@ -78,6 +78,13 @@ function plan<L extends Loc>(
       checkApart(op, t[w], t[r], r, inPlace);
     }
     for (const other of written) if (other !== w) checkApart(op, t[w], t[other], other, false);
+  }
+  const [output, ...others] = written.map((w) => t[w]);
+  if (x.size === 0) {
+    // A batch of no samples: nothing to normalize, no statistics to write (PyTorch leaves its
+    // running ones as they were), and gradients of 0 for γ and β.
+    const run = pass === "backward" ? filling(others, 0) : () => {};
+    return new TensorOp(op, read.map((r) => t[r]), output, run, 0, false, others);
   }
   const f = x.factory as Factory;
   const run = f.engine.dnn?.batchNormalization?.(pass, operands, epsilon, f.dtype);
@@ -87,7 +94,6 @@ function plan<L extends Loc>(
         "tensors into a host factory's (transformer) and normalize there",
     );
   }
-  const [output, ...others] = written.map((w) => t[w]);
   return new TensorOp(op, read.map((r) => t[r]), output, run, 1, true, others);
 }
 

@@ -12,6 +12,7 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
+import { filling } from "./pieces.ts";
 import { perDimension } from "./spatial.ts";
 
 /** Strides, padding and dilation: one number for every spatial dimension, or one each. */
@@ -114,8 +115,21 @@ function plan<L extends Loc>(
   if (pass === "backwardWeights" && b !== undefined) checkApart(op, b, w, names.w, false);
   const f = x.factory as Factory;
   const g = geometry(op, x.shape.length - 2, options);
-  if (x.size === 0 || w.size === 0 || y.size === 0) {
-    throw new RangeError(`${op}: ${dims(x)}, ${dims(w)} → ${dims(y)} has an empty dimension`);
+  const inputs = read.filter((t): t is Tensor<L> => t !== undefined);
+  const [output, ...others] = written.filter((t): t is Tensor<L> => t !== undefined);
+  // A batch of no samples is nothing to compute (its weights' gradient is 0, as PyTorch's);
+  // no channels, outputs or positions is, as in PyTorch, a mistake.
+  const empty = (t: Tensor, from: number) => t.shape.slice(from).includes(0);
+  if (empty(x, 1) || empty(w, 0) || empty(y, 1)) {
+    throw new RangeError(
+      `${op}: ${dims(x)}, ${dims(w)} → ${dims(y)} has an empty dimension besides the batch`,
+    );
+  }
+  if (x.shape[0] === 0) {
+    const run = pass === "backwardWeights"
+      ? filling(written.filter((t) => t !== undefined), 0)
+      : () => {};
+    return new TensorOp(op, inputs, output, run, 0, false, others);
   }
   const run = f.engine.dnn?.convolution?.(pass, x, w, b, y, g, f.dtype);
   if (run === undefined) {
@@ -124,8 +138,6 @@ function plan<L extends Loc>(
         "a host factory's (transformer) and convolve there",
     );
   }
-  const inputs = read.filter((t): t is Tensor<L> => t !== undefined);
-  const [output, ...others] = written.filter((t): t is Tensor<L> => t !== undefined);
   return new TensorOp(op, inputs, output, run, 1, true, others);
 }
 

@@ -9,6 +9,8 @@
  */
 
 import type { Operand, Storage } from "../core/engine.ts";
+import type { Factory } from "../core/factory.ts";
+import type { Tensor } from "./tensor.ts";
 
 /** A tensor as the walk sees it: memory, first entry, a stride per dimension (0: broadcast). */
 export interface Strided {
@@ -87,4 +89,15 @@ export function pieces(shape: readonly number[], ts: readonly Strided[]): Piece[
 /** The same pieces with every operand of tensor k moved by shift[k] entries. */
 export function shifted(ps: readonly Piece[], shift: readonly number[]): Piece[] {
   return ps.map((p) => p.map((o, k) => shift[k] === 0 ? o : { ...o, offset: o.offset + shift[k] }));
+}
+
+/**
+ * A run that fills tensors with v: each tensor's matrix pieces, one engine fill apiece. What an
+ * operation over no entries writes: a sum's 0, a mean's NaN, an empty batch's gradients.
+ */
+export function filling(ts: readonly Tensor[], v: number): () => void {
+  const all = ts.map((t) => [t.factory as Factory, pieces(t.shape, [t])] as const);
+  return () => {
+    for (const [f, ps] of all) for (const [o] of ps) f.engine.blas.fill(o, v);
+  };
 }

@@ -89,7 +89,6 @@ function checked<L extends Loc>(
       `${op}: x ${dims(x)} pools into [${want.join(", ")}], ${yName} is ${dims(y)}`,
     );
   }
-  if (x.size === 0) throw new RangeError(`${op}: x ${dims(x)} has no entries`);
   return geometry(op, x.shape.length - 2, kernel, options);
 }
 
@@ -118,6 +117,8 @@ export function pooling<L extends Loc>(
   checkTensors(op, { x, y });
   const g = checked(op, kind, x, y, kernel, options, "y");
   checkApart(op, y, x, "x", false);
+  // A batch (or channels) of nothing pools into nothing, as in PyTorch.
+  if (x.size === 0) return new TensorOp(op, [x], y, () => {}, 0, false);
   const f = x.factory as Factory;
   const run = f.engine.dnn?.poolingForward?.(kind, x, y, g, f.dtype);
   if (run === undefined) {
@@ -160,6 +161,7 @@ export function poolingBackward<L extends Loc>(
   }
   checkApart(op, dx, x, "x", false);
   checkApart(op, dx, dy, "dy", false);
+  if (x.size === 0) return new TensorOp(op, [x, dy], dx, () => {}, 0, false);
   const f = x.factory as Factory;
   const run = f.engine.dnn?.poolingBackward?.(kind, x, dy, dx, g, f.dtype);
   if (run === undefined) {

@@ -12,7 +12,7 @@ import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import { ops } from "../elementwise/table.ts";
 import type { Tensor } from "./tensor.ts";
-import { type Piece, pieces, shifted } from "./pieces.ts";
+import { filling, type Piece, pieces, shifted } from "./pieces.ts";
 import { checkApart, checkTensors, dims, TensorOp } from "./operation.ts";
 
 const algs: readonly ReductionAlg[] = ["sum", "mean", "max", "min"];
@@ -97,18 +97,11 @@ export function reduction<L extends Loc>(
   const f = x.factory as Factory;
   if (out.size === 0) return new TensorOp(op, [x], out, () => {}, 0, false);
   if (x.size === 0) {
-    if (alg !== "sum") throw new RangeError(`${op}: x ${dims(x)} has no entries to reduce`);
-    const ps = pieces(out.shape, [out]);
-    return new TensorOp(
-      op,
-      [x],
-      out,
-      () => {
-        for (const [o] of ps) f.engine.blas.fill(o, 0);
-      },
-      ps.length,
-      false,
-    );
+    // As PyTorch: a sum of nothing is 0, a mean NaN; a largest or smallest there is none.
+    if (alg === "max" || alg === "min") {
+      throw new RangeError(`${op}: x ${dims(x)} has no entries to take the ${alg} of`);
+    }
+    return new TensorOp(op, [x], out, filling([out], alg === "sum" ? 0 : NaN), 1, false);
   }
   const primitive = f.engine.dnn?.reduction?.(alg, x, out, f.dtype);
   if (primitive !== undefined) return new TensorOp(op, [x], out, primitive, 1, true);

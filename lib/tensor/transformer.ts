@@ -151,15 +151,14 @@ export function transformer<L extends Loc, M extends Loc>(
   if (x.storage === y.storage) {
     throw new RangeError(`${op}: x and y share memory; transform into a separate tensor`);
   }
+  // A tensor with an empty dimension has nothing to copy, however long its other dimensions.
+  if (x.size === 0) return new Transformer(x, y, []);
   const f = x.factory as Factory;
-  const primitive = f === y.factory && x.size > 0
-    ? f.engine.dnn?.reorder?.(x, y, f.dtype)
-    : undefined;
+  const primitive = f === y.factory ? f.engine.dnn?.reorder?.(x, y, f.dtype) : undefined;
   if (primitive) return new Transformer(x, y, [], primitive);
   const dims = jointDims(x, y);
   if (dims.length === 0) {
-    const one = { e: x.size, xs: 1, ys: 1 };
-    return new Transformer(x, y, x.size === 0 ? [] : [pieceAt(x, y, x.offset, y.offset, one)]);
+    return new Transformer(x, y, [pieceAt(x, y, x.offset, y.offset, { e: 1, xs: 1, ys: 1 })]);
   }
   // Rows along the dimension innermost in x, columns along the one innermost in y.
   const byX = dims.reduce((best, j) => (j.xs < best.xs ? j : best));

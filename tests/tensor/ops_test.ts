@@ -239,7 +239,7 @@ Deno.test("tensor operations refuse what they cannot do, naming the operation", 
   assertThrows(() => reduction("prod" as "sum", x, r), TypeError, "prod is none of");
   assertThrows(() => reduction("sum", x, batchOf(x, 0, 1)), RangeError, "shares memory with x");
   using empty = tensor(jsFloat, [0, 3]);
-  assertThrows(() => reduction("max", empty, r), RangeError, "no entries to reduce");
+  assertThrows(() => reduction("max", empty, r), RangeError, "no entries to take the max of");
   (r.storage.buffer as Float32Array).fill(5);
   reduction("sum", empty, r).run();
   assertEquals(Array.from(r.toArray()).join(), "0,0,0");
