@@ -76,8 +76,10 @@ function elements(shape: readonly number[]): number {
 
 /**
  * Decodes a safetensors file's bytes. The header must be JSON naming, for each tensor, a known
- * dtype, a shape of non-negative integers and byte offsets that tile the data exactly, in order,
- * with no gap or overlap — as the reference reader demands.
+ * dtype, a shape of non-negative integers and byte offsets of its size that, taken in order of
+ * offset, tile the data exactly with no gap or overlap — as the reference reader demands (it
+ * too takes a header listing tensors in another order than their data). The tensors come back
+ * in the header's order.
  *
  * @example
  * ```ts
@@ -110,8 +112,13 @@ export function decodeSafetensors(bytes: Uint8Array, op = "decodeSafetensors"): 
   }
   const data = bytes.subarray(headerEnd);
   let metadata: Record<string, string> = {};
-  const tensors: SafeTensor[] = [];
-  let next = 0;
+  const entries: {
+    name: string;
+    dtype: SafetensorsDType;
+    shape: number[];
+    begin: number;
+    end: number;
+  }[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") {
       metadata = checkMetadata(op, entry);
@@ -130,27 +137,61 @@ export function decodeSafetensors(bytes: Uint8Array, op = "decodeSafetensors"): 
     const offsets = t.data_offsets;
     if (
       !Array.isArray(offsets) || offsets.length !== 2 ||
-      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[1] < offsets[0]
     ) {
       throw bad(op, `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     const want = elements(shape) * sizes[dtype];
-    if (begin !== next || end - begin !== want || end > data.length) {
+    if (end - begin !== want) {
       throw bad(
         op,
-        `tensor "${name}" (${dtype} ${shape.join("×") || "scalar"}, ${want} bytes) claims bytes ` +
-          `[${begin}, ${end}) where [${next}, ${next + want}) of ${data.length} is next`,
+        `tensor "${name}" is ${describe(dtype, shape)}, ${want} bytes, but its data_offsets ` +
+          `[${begin}, ${end}) hold ${end - begin}`,
       );
     }
-    next = end;
-    tensors.push({ name, dtype, shape: [...shape], bytes: data.subarray(begin, end) });
+    entries.push({ name, dtype, shape: [...shape], begin, end });
   }
-  // The reference reader sorts by offset; a header that lists tensors out of data order is
-  // refused above, so order here is both the header's and the data's.
+  // In order of their data, each tensor must begin where the one before ended.
+  const byData = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let next = 0, before: (typeof entries)[number] | undefined;
+  for (const e of byData) {
+    const after = before === undefined ? "the data's start" : `tensor "${before.name}"`;
+    if (e.begin > next) {
+      throw bad(
+        op,
+        `bytes [${next}, ${e.begin}) between ${after} and tensor "${e.name}" belong to no tensor`,
+      );
+    }
+    if (e.begin < next) {
+      throw bad(
+        op,
+        `tensor "${e.name}"'s bytes [${e.begin}, ${e.end}) overlap those of ${after}, which end at ${next}`,
+      );
+    }
+    if (e.end > data.length) {
+      throw bad(
+        op,
+        `tensor "${e.name}" needs bytes [${e.begin}, ${e.end}) but the file holds ${data.length} ` +
+          `bytes of data: it is ${e.end - data.length} bytes short`,
+      );
+    }
+    next = e.end;
+    before = e;
+  }
   if (next !== data.length) throw bad(op, `${data.length - next} bytes after the last tensor`);
+  const tensors = entries.map(({ name, dtype, shape, begin, end }) => ({
+    name,
+    dtype,
+    shape,
+    bytes: data.subarray(begin, end),
+  }));
   return { tensors, metadata };
 }
+
+/** "F32 2×3", "F64 scalar". */
+const describe = (dtype: string, shape: readonly number[]) =>
+  `${dtype} ${shape.join("×") || "scalar"}`;
 
 function checkMetadata(op: string, entry: unknown): Record<string, string> {
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
@@ -195,8 +236,8 @@ export function encodeSafetensors(
     const want = elements(t.shape) * sizes[t.dtype];
     if (t.bytes.length !== want) {
       throw new RangeError(
-        `${op}: "${t.name}" is ${t.dtype} ${t.shape.join("×") || "scalar"}, ${want} bytes, ` +
-          `but has ${t.bytes.length}`,
+        `${op}: "${t.name}" is ${describe(t.dtype, t.shape)}, ${want} bytes, but has ` +
+          `${t.bytes.length}`,
       );
     }
   }
@@ -250,7 +291,15 @@ export function encodeSafetensors(
  * ```
  */
 export async function readSafetensors(path: string | URL): Promise<Safetensors> {
-  return decodeSafetensors(await Deno.readFile(path), `readSafetensors(${String(path)})`);
+  const op = `readSafetensors(${String(path)})`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new Deno.errors.NotFound(`${op}: no such file`);
+    throw e;
+  }
+  return decodeSafetensors(bytes, op);
 }
 
 /**
@@ -275,11 +324,17 @@ export async function writeSafetensors(
   const bytes = encodeSafetensors(tensors, metadata);
   const target = path instanceof URL ? path.pathname : path;
   const slash = target.lastIndexOf("/");
-  const temp = await Deno.makeTempFile({
-    dir: slash < 0 ? "." : target.slice(0, slash) || "/",
-    prefix: ".knap-",
-    suffix: ".safetensors.partial",
-  });
+  const dir = slash < 0 ? "." : target.slice(0, slash) || "/";
+  let temp: string;
+  try {
+    temp = await Deno.makeTempFile({ dir, prefix: ".knap-", suffix: ".safetensors.partial" });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new KnapError(
+      `writeSafetensors(${target}): the folder ${dir} does not exist; make it first`,
+      "not-found",
+    );
+  }
   try {
     await Deno.writeFile(temp, bytes);
     await Deno.rename(temp, target);

@@ -11,7 +11,14 @@ import { allocate } from "../core/structures.ts";
 import { numbers } from "../core/host.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import { jsDouble, jsFloat } from "../engines/js/mod.ts";
-import { defaultLayouts, desc, entries, type TensorDesc, type TensorLayout } from "./desc.ts";
+import {
+  checkDense,
+  defaultLayouts,
+  desc,
+  entries,
+  type TensorDesc,
+  type TensorLayout,
+} from "./desc.ts";
 import { Tensor, walk } from "./tensor.ts";
 import { transformer } from "./transformer.ts";
 
@@ -88,15 +95,8 @@ function make<L extends Loc, D extends DType>(
     }
     d = desc(d.shape, d.dtype, d.strides);
   }
-  const span = d.shape.includes(0)
-    ? 0
-    : 1 + d.shape.reduce((s, e, k) => s + (e - 1) * d.strides[k], 0);
-  if (span !== entries(d.shape)) {
-    throw new RangeError(
-      `${op}: strides [${d.strides.join(", ")}] leave gaps in [${d.shape.join(", ")}]; ` +
-        "a new tensor is dense",
-    );
-  }
+  checkDense(op, d.shape, d.strides, "a new tensor is dense");
+  const span = entries(d.shape);
   // Typed arrays are numbers already; anything else is checked entry by entry.
   const values = data === undefined || data instanceof Float32Array || data instanceof Float64Array
     ? data

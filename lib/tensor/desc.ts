@@ -212,3 +212,28 @@ export function fold(shape: readonly number[], strides: readonly number[]): Run[
 export function entries(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
+
+/**
+ * Throws a RangeError unless strides lay a shape's entries out densely — every place from the
+ * first to the last holds exactly one — saying which way they fail: entries that would share
+ * memory (a write to one would change another), or gaps.
+ */
+export function checkDense(
+  op: string,
+  shape: readonly number[],
+  strides: readonly number[],
+  what: string,
+): void {
+  const n = entries(shape);
+  if (n <= 1) return;
+  const runs = fold(shape, strides);
+  if (runs.length === 1 && runs[0].stride === 1) return;
+  const places = 1 + shape.reduce((s, e, d) => s + (e - 1) * strides[d], 0);
+  // n entries in no more than n places, and not one run: some place holds two.
+  const how = places <= n
+    ? `make entries share memory (${n} entries in ${places} places)`
+    : `leave gaps (${n} entries over ${places} places)`;
+  throw new RangeError(
+    `${op}: strides [${strides.join(", ")}] of [${shape.join(", ")}] ${how}; ${what}`,
+  );
+}

@@ -9,7 +9,7 @@
 import type { DType, Loc } from "../core/types.ts";
 import { GEMatrix, Vector } from "../core/structures.ts";
 import { count } from "../core/checks.ts";
-import { desc, entries, fold, type TensorDesc, type TensorLayout } from "./desc.ts";
+import { checkDense, desc, entries, fold, type TensorDesc, type TensorLayout } from "./desc.ts";
 import { liveTensor, Tensor } from "./tensor.ts";
 
 /**
@@ -44,8 +44,8 @@ function oneRun(op: string, t: Tensor): { extent: number; stride: number } {
   const runs = fold(t.shape, t.strides);
   if (runs.length !== 1) {
     throw new RangeError(
-      `${op}: tensor [${t.shape.join(", ")}] with strides [${t.strides.join(", ")}] has gaps; ` +
-        "transform it into a dense tensor first",
+      `${op}: tensor [${t.shape.join(", ")}] with strides [${t.strides.join(", ")}] is not one ` +
+        "run of entries; transform it into a dense tensor first",
     );
   }
   return runs[0];
@@ -80,6 +80,7 @@ export function viewTz<L extends Loc, D extends DType>(
   if (run.stride !== 1 && t.size > 1) {
     throw new RangeError(`${op}: the tensor's entries are ${run.stride} apart; it must be dense`);
   }
+  checkDense(op, d.shape, d.strides, "a view of a dense tensor is dense too");
   return new Tensor(t.factory, t.storage, t.offset, d.shape, d.strides, false);
 }
 

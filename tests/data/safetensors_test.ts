@@ -124,6 +124,71 @@ Deno.test("safetensors: hostile files are refused naming what is wrong, never re
   assertEquals(decodeSafetensors(fileWith("{}")).tensors.length, 0);
 });
 
+Deno.test("safetensors: a header listing tensors out of their data's order reads as the reference reads it", () => {
+  // "b" is listed first but its data comes second, as other writers may write it.
+  const bytes = fileWith(
+    '{"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},' +
+      '"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+    8,
+  );
+  const data = bytes.subarray(bytes.length - 8);
+  new DataView(data.buffer, data.byteOffset).setFloat32(0, 1.5, true);
+  new DataView(data.buffer, data.byteOffset).setFloat32(4, -2, true);
+  const { tensors } = decodeSafetensors(bytes);
+  assertEquals(tensors.map((t) => t.name), ["b", "a"], "in the header's order");
+  assertEquals(tensors.map((t) => tensorValues(t)[0]), [-2, 1.5], "each with its own bytes");
+});
+
+Deno.test("safetensors: gaps, overlaps and short data are named by tensor and bytes", () => {
+  const message = (bytes: Uint8Array) => {
+    const e = assertThrows(() => decodeSafetensors(bytes), KnapError);
+    assertEquals((e as KnapError).code, "bad-data");
+    return (e as Error).message;
+  };
+  const gap = message(fileWith(
+    '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},' +
+      '"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}',
+    12,
+  ));
+  assert(gap.includes('bytes [4, 8) between tensor "a" and tensor "b" belong to no tensor'), gap);
+  const overlap = message(fileWith(
+    '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
+      '"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}',
+    8,
+  ));
+  assert(overlap.includes('"b"\'s bytes [4, 8) overlap those of tensor "a"'), overlap);
+  const short = message(fileWith('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}}', 10));
+  assert(
+    short.includes('tensor "w" needs bytes [0, 16)') && short.includes("6 bytes short"),
+    short,
+  );
+  const size = message(fileWith('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}', 8));
+  assert(size.includes('"w" is F64 2, 16 bytes, but its data_offsets [0, 8) hold 8'), size);
+});
+
+Deno.test("safetensors: a file in a missing folder, or a missing file, is named as such", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const write = await writeSafetensors(`${dir}/none/w.safetensors`, [f32("w", [1])]).then(
+      () => undefined,
+      (e) => e,
+    );
+    assert(write instanceof KnapError && write.code === "not-found", String(write));
+    assert(String(write).includes(`the folder ${dir}/none does not exist`), String(write));
+    const read = await readSafetensors(`${dir}/missing.safetensors`).then(
+      () => undefined,
+      (e) => e,
+    );
+    assert(read instanceof Deno.errors.NotFound, String(read));
+    assert(String(read).includes("readSafetensors(") && String(read).includes("no such file"));
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assertEquals(names, [], "nothing left behind");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("safetensors: names that are JavaScript's own words stay names", () => {
   const names = ["__proto__", "constructor", "toString"];
   const bytes = encodeSafetensors(names.map((n, i) => f32(n, [i])));

@@ -119,8 +119,8 @@ Deno.test("viewTz and batchOf: views of one memory, refused where they would not
   assertEquals(Array.from(asNhwc.toArray()).slice(0, 4), [1, 4, 7, 10]);
   assertThrows(() => viewTz(t, [5, 10]), RangeError, "50 entries", "48");
   using chwn = tensor(jsFloat, [4, 3, 2, 2], "chwn");
-  assertThrows(() => viewTz(batchOf(chwn, 0, 2), [24]), RangeError, "gaps");
-  assertThrows(() => viewVctr(batchOf(chwn, 0, 2)), RangeError, "gaps");
+  assertThrows(() => viewTz(batchOf(chwn, 0, 2), [24]), RangeError, "not one run");
+  assertThrows(() => viewVctr(batchOf(chwn, 0, 2)), RangeError, "not one run");
   assertThrows(() => batchOf(t, 3, 2), RangeError, "samples 3 to 4");
   assertEquals(batchOf(t, 4, 0).size, 0);
   assertThrows(() => viewGe(viewTz(t, [4, 12], [1, 16])), RangeError);
@@ -150,7 +150,12 @@ Deno.test("tensor: refusals keep every entry inside its memory", () => {
     TypeError,
     "data must hold numbers",
   );
-  assertThrows(() => tensor(jsFloat, [2, 3], [4, 1]), RangeError, "gaps");
+  assertThrows(() => tensor(jsFloat, [2, 3], [4, 1]), RangeError, "leave gaps (6 entries over 7");
+  // Strides whose entries would share memory say so — also where their span is the entry count.
+  assertThrows(() => tensor(jsFloat, [2, 2], [1, 1]), RangeError, "share memory (4 entries in 3");
+  assertThrows(() => tensor(jsFloat, [2, 2, 2], [1, 1, 5]), RangeError, "share memory");
+  assertThrows(() => tensor(jsFloat, [3, 2], [0, 1]), RangeError, "share memory");
+  assertThrows(() => viewTz(t, [2, 3], [1, 1]), RangeError, "viewTz", "share memory");
   assertThrows(() => tensor(jsFloat, desc([2], "float64")), TypeError, "float64");
   using u = tensor(jsFloat, [3, 2]);
   assertThrows(() => transformer(t, u), RangeError, "[2, 3]", "[3, 2]");
