@@ -187,9 +187,11 @@ export function transfer_(src: Structure, dst: Structure): Structure | Promise<S
   const target = direct ? dst as HostOperand : hostCopyTarget(src);
   const done = from.read(src, target);
   const finish = (): Structure => {
-    if (dst.storage.released) {
+    if (dst.storage.released || dst.factory.released) {
       throw new KnapError(
-        `transfer_: dst (${shapeOf(dst)}) was released while the copy was in flight`,
+        `transfer_: ${
+          dst.storage.released ? `dst (${shapeOf(dst)})` : `dst's factory ${dst.factory.name}`
+        } was released while the copy was in flight`,
         "released",
       );
     }

@@ -52,6 +52,33 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "a device-to-device copy into a factory released while it is in flight fails",
+  ignore: !gpu,
+  async fn() {
+    using from = await k.webgpuFloat();
+    const to = await k.webgpuFloat();
+    using x = k.vctr(from, [1, 2, 3]);
+    const y = k.vctr(to, 3);
+    const copy = k.transfer_(x, y);
+    to[Symbol.dispose]();
+    await assertRejects(copy, "transfer_", "factory webgpuFloat was released while the copy");
+  },
+});
+
+Deno.test("dimensions no runtime could allocate are refused, even of empty structures", () => {
+  for (const f of [k.jsFloat, k.jsDouble]) {
+    let error: unknown;
+    try {
+      k.ge(f, 2 ** 40, 0);
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof RangeError && String(error).includes("can address (4294967295)"));
+    assert(k.ge(f, 2 ** 32 - 1, 0).m === 2 ** 32 - 1, "the largest is taken");
+  }
+});
+
 // At the end of a scope the device goes while an un-awaited reduction still reads: the
 // process must go on. Run in a fresh Deno, where an unhandled rejection would end it.
 Deno.test({

@@ -34,7 +34,7 @@ const engine: Engine = {
   name: "deferred",
   location: "device",
   collected: false,
-  maxEntries: Number.MAX_SAFE_INTEGER,
+  maxEntries: 2 ** 32 - 1,
   alloc: (dtype, n) => {
     deviceStats.allocs++;
     return new DeviceMemory(js.alloc(dtype, n) as Float32Array);

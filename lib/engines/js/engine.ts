@@ -59,8 +59,10 @@ export const jsEngine: Engine = {
   name: "js",
   location: "host",
   collected: true,
-  // Typed arrays hold up to 2⁵³ − 1 entries; memory runs out long before.
-  maxEntries: Number.MAX_SAFE_INTEGER,
+  // V8 would take typed arrays of up to 2⁵³ − 1 bytes (memory runs out long before), but
+  // browsers cap them near 2³² entries and the same code runs there: no dimension, even of an
+  // empty structure, may pass what every runtime can allocate.
+  maxEntries: 2 ** 32 - 1,
   alloc: (dtype: DType, length: number): HostArray => new (arrayType(dtype))(length),
   free: () => {},
   hostArray: (buffer: unknown): HostArray | undefined =>
