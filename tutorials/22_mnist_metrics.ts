@@ -10,6 +10,7 @@
  * once (torchvision's mirror, checked) unless `--data=DIR` or `$KNAP_DATA` holds them;
  * `--test-set-only` needs only the 10,000 test images: it trains on 8,000 and scores the rest.
  */
+import { defaultFloat } from "../mod.ts";
 import { imageColumns, oneHot } from "../lib/data/mod.ts";
 import {
   adam,
@@ -36,8 +37,11 @@ const { train, test, from } = await mnistSplits("22_mnist_metrics.ts");
 const scored = test.count - from;
 console.log(`${train.count} training images, ${scored} scored, ${train.rows}×${train.cols} pixels`);
 
-using x = imageColumns(f, train);
-using y = oneHot(f, train.labels.subarray(0, train.count), 10);
+// On a device the training set stays in host memory (its buffers may be smaller than the 188 MB
+// of 60,000 images): sgdTrain moves each minibatch there.
+const data = f.location === "device" ? defaultFloat() : f;
+using x = imageColumns(data, train);
+using y = oneHot(data, train.labels.subarray(0, train.count), 10);
 using xTest = imageColumns(f, test, from, scored);
 using net = init_(
   inferenceNetwork(f, 784, [fullyConnected(hidden, "relu"), fullyConnected(10, "softmax")]),

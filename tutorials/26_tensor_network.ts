@@ -8,7 +8,7 @@
  * Run: `deno run -A tutorials/26_tensor_network.ts [--backend=native|js|webgpu] [--data=DIR]
  * [--epochs=10] [--hidden=512] [--test-set-only]` (the data as in chapter 22).
  */
-import { desc } from "../mod.ts";
+import { defaultFloat, desc } from "../mod.ts";
 import { imageTensor, oneHotTensor } from "../lib/data/mod.ts";
 import { dense, infer, init_, network, train } from "../lib/dnn/mod.ts";
 import {
@@ -30,8 +30,11 @@ console.log(`Chapter 26 on the ${name} engine\n`);
 
 const { train: trainSplit, test, from } = await mnistSplits("26_tensor_network.ts");
 const scored = test.count - from;
-using x = imageTensor(f, trainSplit);
-using y = oneHotTensor(f, trainSplit.labels.subarray(0, trainSplit.count), 10);
+// On a device the training set stays in host memory (its buffers may be smaller than the 188 MB
+// of 60,000 images): train moves each minibatch there.
+const data = f.location === "device" ? defaultFloat() : f;
+using x = imageTensor(data, trainSplit);
+using y = oneHotTensor(data, trainSplit.labels.subarray(0, trainSplit.count), 10);
 using xTest = imageTensor(f, test, from, scored);
 const input = desc([128, 1, 28, 28], f.dtype);
 using net = init_(network(f, input, [dense(hidden, "relu"), dense(10, "softmax")]), { seed: 1 });

@@ -3,7 +3,7 @@
  * convolutions with max pooling, dropout, and two dense layers, trained with Adam on minibatches
  * of 128, then scored on the test images with the confusion matrix and its metrics.
  */
-import { desc, type Factory, viewGe } from "../mod.ts";
+import { defaultFloat, desc, type Factory, viewGe } from "../mod.ts";
 import { type ImageSplit, imageTensor, oneHotTensor } from "../lib/data/mod.ts";
 import {
   convo,
@@ -71,8 +71,11 @@ export async function fashionRun(
   quiet = false,
   scored = test.count,
 ): Promise<FashionRun> {
-  using x = imageTensor(f, trainSplit, 0, samples);
-  using y = oneHotTensor(f, trainSplit.labels.subarray(0, samples), 10);
+  // A device's largest buffer may be smaller than the data set (60,000 images are 188 MB): it
+  // stays in host memory, and train moves each minibatch to the device.
+  const data = f.location === "device" ? defaultFloat() : f;
+  using x = imageTensor(data, trainSplit, 0, samples);
+  using y = oneHotTensor(data, trainSplit.labels.subarray(0, samples), 10);
   const net = init_(network(f, desc([128, 1, 28, 28], f.dtype), fashionLayers()), {
     seed: 1,
     method: "he",

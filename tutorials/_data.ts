@@ -19,7 +19,7 @@ export async function orExit<T>(what: string, script: string, get: Promise<T>): 
   try {
     return await get;
   } catch (e) {
-    if (!(e instanceof KnapError)) throw e;
+    if (!(e instanceof KnapError || e instanceof Deno.errors.NotFound)) throw e;
     console.error(
       `${what} could not be loaded: ${e.message}\n\n` +
         `Fix: let the tutorial download it (network access, and read/write access to the cache):\n` +
@@ -44,14 +44,23 @@ export async function mnistSplits(
     const { train, test } = await orExit("MNIST", script, mnist(options));
     return { train, test, from: 0 };
   }
-  const dir = options.data ?? "";
+  const dir = options.data ?? ".";
+  const names = ["mnist/t10k-images-idx3-ubyte.gz", "mnist/t10k-labels-idx1-ubyte.gz"];
+  const read = async (name: string) => {
+    try {
+      return await readIdx(`${dir}/${name}`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      throw new Deno.errors.NotFound(
+        `${dir} has no ${name}: with --test-set-only the folder --data names must hold ` +
+          names.join(" and "),
+      );
+    }
+  };
   const [im, lab] = await orExit(
     "MNIST's test set",
     `${script} --test-set-only`,
-    Promise.all([
-      readIdx(`${dir}/mnist/t10k-images-idx3-ubyte.gz`),
-      readIdx(`${dir}/mnist/t10k-labels-idx1-ubyte.gz`),
-    ]),
+    Promise.all(names.map(read)),
   );
   const split = { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
   return { train: { ...split, count: 8000 }, test: split, from: 8000 };

@@ -54,13 +54,42 @@ function from(file: DatasetFile, options: DatasetOptions): DatasetFile {
 }
 
 /** A verified copy of each file: local, cached or downloaded. */
+/**
+ * The path of a local copy of `file` (under any of `names`), else of a download; a download that
+ * fails says where knap looked, what a folder must hold and where the file comes from.
+ */
+async function localOrFetched(
+  source: DatasetSource,
+  file: DatasetFile,
+  names: readonly string[],
+  options: DatasetOptions,
+): Promise<string> {
+  const found = await local(source, names, options);
+  if (found !== undefined) return found;
+  const remote = from(file, options);
+  try {
+    return await fetchDataset(remote, options);
+  } catch (e) {
+    if (!(e instanceof KnapError) || e.code === "permission") throw e;
+    const looked = [options.data, envVar("KNAP_DATA"), ...(source.system ?? [])]
+      .filter((d): d is string => d !== undefined);
+    const folders = looked.length === 0
+      ? "no folder was given ({ data } or KNAP_DATA)"
+      : `${looked.join(", ")} ${looked.length === 1 ? "has" : "have"} no ${names.join(" or ")}`;
+    throw new KnapError(
+      `${source.name}: ${folders}, and downloading ${file.name} failed (${e.message}). A folder ` +
+        `given by { data } or KNAP_DATA must hold ${
+          source.files.map((f) => f.name).join(", ")
+        }; download ${remote.url} by hand into one`,
+      e.code,
+    );
+  }
+}
+
 async function files(source: DatasetSource, options: DatasetOptions): Promise<string[]> {
   const paths: string[] = [];
   for (const file of source.files) {
-    paths.push(
-      await local(source, [file.name], options) ??
-        await fetchDataset(from(file, options), options),
-    );
+    paths.push(await localOrFetched(source, file, [file.name], options));
   }
   return paths;
 }
@@ -77,8 +106,12 @@ async function files(source: DatasetSource, options: DatasetOptions): Promise<st
  * ```
  */
 export async function bostonHousing(options: DatasetOptions = {}): Promise<Boston> {
-  const path = await local(registry.boston, ["BostonHousing.csv", "boston-housing.csv"], options) ??
-    await fetchDataset(from(registry.boston.files[0], options), options);
+  const path = await localOrFetched(
+    registry.boston,
+    registry.boston.files[0],
+    ["BostonHousing.csv", "boston-housing.csv"],
+    options,
+  );
   return await loadBoston(path);
 }
 
@@ -118,8 +151,7 @@ export async function imdb(
  */
 export async function imdbSource(options: DatasetOptions = {}): Promise<string> {
   const names = ["aclImdb_v1.tar.gz", "aclImdb", "imdb_master.csv.gz", "imdb_master.csv"];
-  return await local(registry.imdb, names, options) ??
-    await fetchDataset(from(registry.imdb.files[0], options), options);
+  return await localOrFetched(registry.imdb, registry.imdb.files[0], names, options);
 }
 
 /** One split of an image data set: n images of rows × cols bytes, and their labels. */

@@ -248,7 +248,12 @@ function checkSamples(op: string, net: TensorNetwork, x: Tensor): void {
       `${op}: the network takes samples [${net.sample.join(", ")}], x is [${x.shape.join(", ")}]`,
     );
   }
-  if (x.factory !== net.factory) {
+  // A host x for a network on a device moves there: a batch at a time in training, through
+  // the plan's input in inference.
+  if (
+    x.factory !== net.factory &&
+    !(x.factory.location === "host" && net.factory.location === "device")
+  ) {
     throw new TypeError(
       `${op}: x is on ${x.factory.name}, the network on ${net.factory.name}; transfer it`,
     );
@@ -316,15 +321,15 @@ export function infer<L extends Loc>(net: TensorNetwork<L>, x: Tensor<L>): Tenso
  */
 export function train<L extends Loc>(
   net: TensorNetwork<L>,
-  x: Tensor<L>,
-  y: Tensor<L>,
+  x: Tensor<L> | Tensor<"host">,
+  y: Tensor<L> | Tensor<"host">,
   cost: Cost,
   epochs: number,
   options: MinibatchOptions,
 ): Scalar<L> {
   const deep = net.features.layers.length > 0;
   if (deep) checkSamples("train", net, x);
-  const xs = deep ? undefined : batchMatrix("train", net, x);
+  const xs = deep ? undefined : batchMatrix("train", net, x as Tensor<L>);
   liveTensor("train", y, "y");
   if (y.shape.length !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== net.layers.outDim) {
     throw new RangeError(
@@ -333,5 +338,5 @@ export function train<L extends Loc>(
     );
   }
   if (xs === undefined) return trainFeatures(net, x, y, cost, epochs, options);
-  return sgdTrain(net.layers, xs, viewGe(y), cost, epochs, options);
+  return sgdTrain<L>(net.layers, xs, viewGe(y as Tensor<L>), cost, epochs, options);
 }

@@ -26,6 +26,7 @@ import type { Structure, Vector } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
 import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "../nn/shares.ts";
 import type { TensorNetwork } from "./network.ts";
+import { HostBatches, movesBatches } from "../nn/host_batches.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
 function columns<L extends Loc>(op: string, t: Tensor<L>, name: string): GEMatrix<L> {
@@ -47,8 +48,8 @@ function columns<L extends Loc>(op: string, t: Tensor<L>, name: string): GEMatri
  */
 export function trainFeatures<L extends Loc>(
   net: TensorNetwork<L>,
-  x: Tensor<L>,
-  y: Tensor<L>,
+  x: Tensor<L> | Tensor<"host">,
+  y: Tensor<L> | Tensor<"host">,
   cost: Cost,
   epochs: number,
   options: MinibatchOptions,
@@ -61,8 +62,10 @@ export function trainFeatures<L extends Loc>(
         "sgdTrain take them)",
     );
   }
-  const xs = columns(op, x, "x"), ys = columns(op, y, "y");
-  if (y.factory !== net.factory) {
+  const xs = columns(op, x as Tensor<L>, "x"), ys = columns(op, y as Tensor<L>, "y");
+  // Host data for a network on a device moves a batch at a time (host_batches.ts).
+  const moveX = movesBatches(xs, net.factory), moveY = movesBatches(ys, net.factory);
+  if (y.factory !== net.factory && !moveY) {
     throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);
   }
   const n = x.shape[0], size = Math.min(options.batch, n);
@@ -111,6 +114,10 @@ export function trainFeatures<L extends Loc>(
     const xb = viewGe(plan.input);
     const yb = ge(net.factory, ys.m, local);
     release.push(yb);
+    const hostX = moveX ? new HostBatches(xs as GEMatrix<"host">, local) : undefined;
+    const hostY = moveY ? new HostBatches(ys as GEMatrix<"host">, local) : undefined;
+    if (hostX !== undefined) release.push(hostX);
+    if (hostY !== undefined) release.push(hostY);
     const reduce = parts > 1
       ? (g: Structure) => comm!.startAllReduce(g, "mean", agreed)
       : undefined;
@@ -129,8 +136,10 @@ export function trainFeatures<L extends Loc>(
       for (let j = 0; j < local; j++) {
         picked[j] = byBatches ? start(order[b]) + j : order[(b * size + rank * local + j) % n];
       }
-      gatherColumns_(xs, picked, xb);
-      gatherColumns_(ys, picked, yb);
+      if (hostX !== undefined) hostX.move(picked, xb);
+      else gatherColumns_(xs, picked, xb);
+      if (hostY !== undefined) hostY.move(picked, yb);
+      else gatherColumns_(ys, picked, yb);
       plan.forward();
       head.forward();
       head.outputError(cost, yb);

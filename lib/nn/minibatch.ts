@@ -35,6 +35,7 @@ import { gradientDescent, type Optimizer } from "./optimizer.ts";
 import type { Communicator } from "../distributed/communicator.ts";
 import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "./shares.ts";
 import { StagedCollectives } from "./staged_collectives.ts";
+import { HostBatches, movesBatches } from "./host_batches.ts";
 import type { SgdOptions } from "./sgd.ts";
 import { minibatchEpoch, runEpochs } from "./epochs.ts";
 import { type TrainingNetwork, trainingNetwork } from "./training.ts";
@@ -95,17 +96,20 @@ export interface MinibatchOptions extends SgdOptions {
  */
 export function sgdTrain<L extends Loc>(
   net: InferenceNetwork<L>,
-  x: GEMatrix<L>,
-  y: GEMatrix<L>,
+  data: GEMatrix<L> | GEMatrix<"host">,
+  targets: GEMatrix<L> | GEMatrix<"host">,
   cost: Cost,
   epochs: number,
   options: MinibatchOptions,
 ): Scalar<L> {
   liveNetwork("sgdTrain", net);
-  liveMatrix("sgdTrain", x, "x");
-  liveMatrix("sgdTrain", y, "y");
-  productFactories("sgdTrain", net.layers[0].weights, x);
-  sameFactory("sgdTrain", net.layers[0].weights, y);
+  liveMatrix("sgdTrain", data, "x");
+  liveMatrix("sgdTrain", targets, "y");
+  // Host data for a network on a device moves a batch at a time (host_batches.ts).
+  const moveX = movesBatches(data, net.factory), moveY = movesBatches(targets, net.factory);
+  if (!moveX) productFactories("sgdTrain", net.layers[0].weights, data);
+  if (!moveY) sameFactory("sgdTrain", net.layers[0].weights, targets);
+  const x = data as GEMatrix<L>, y = targets as GEMatrix<L>;
   if (x.n !== y.n || y.m !== net.outDim) {
     throw new RangeError(
       `sgdTrain: x is ${shapeOf(x)} and y is ${shapeOf(y)}; y must be ${net.outDim}×${x.n}`,
@@ -158,25 +162,32 @@ export function sgdTrain<L extends Loc>(
     t: TrainingNetwork<L>;
   };
   const lanes: Lane[] = [];
+  // Batches are gathered unless they are views of data already where the network is.
+  const views = byViews && !moveX && !moveY;
+  const hostX = moveX ? new HostBatches(data as GEMatrix<"host">, local) : undefined;
+  const hostY = moveY ? new HostBatches(targets as GEMatrix<"host">, local) : undefined;
   const release = () => {
     for (const lane of lanes) {
       lane.t[Symbol.dispose]();
       lane.xb?.[Symbol.dispose]();
       lane.yb?.[Symbol.dispose]();
     }
+    hostX?.[Symbol.dispose]();
+    hostY?.[Symbol.dispose]();
   };
+  /** The first sample of batch b's share for the lane at `offset` (the last ends at the last sample). */
+  const start = (b: number, offset: number) => Math.min(b * size, n - size) + offset;
   const lane = (s: number): Lane => {
     const offset = (rank + s) * local;
     // "samples": one batch buffer, filled by gathering the batch's columns.
-    const xb = byViews ? undefined : ge(x.factory, x.m, local);
-    const yb = byViews ? undefined : ge(net.factory, y.m, local);
-    // "batches": a view per batch, the last one ending at the last sample.
-    const start = (b: number) => Math.min(b * size, n - size) + offset;
-    const xViews = byViews
-      ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b), x.m, local))
+    const xb = views ? undefined : ge(moveX ? net.factory : x.factory, x.m, local);
+    const yb = views ? undefined : ge(net.factory, y.m, local);
+    // "batches": a view per batch.
+    const xViews = views
+      ? Array.from({ length: batches }, (_, b) => submatrix(x, 0, start(b, offset), x.m, local))
       : [];
-    const yViews = byViews
-      ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b), y.m, local))
+    const yViews = views
+      ? Array.from({ length: batches }, (_, b) => submatrix(y, 0, start(b, offset), y.m, local))
       : [];
     try {
       const t = trainingNetwork(net, xb ?? xViews[0], optimizer, {
@@ -204,13 +215,19 @@ export function sgdTrain<L extends Loc>(
   const shardCosts: Deferred<number>[] = [];
   /** Lane's input for batch b; returns its targets. */
   const fill = (lane: Lane, b: number): GEMatrix<L> => {
-    if (byViews) {
+    if (views) {
       lane.t.input(lane.xViews[order[b]]);
       return lane.yViews[order[b]];
     }
-    for (let j = 0; j < local; j++) picked[j] = order[(b * size + lane.offset + j) % n];
-    gatherColumns_(x, picked, lane.xb!);
-    gatherColumns_(y, picked, lane.yb!);
+    for (let j = 0; j < local; j++) {
+      picked[j] = byViews
+        ? start(order[b], lane.offset) + j
+        : order[(b * size + lane.offset + j) % n];
+    }
+    if (hostX !== undefined) hostX.move(picked, lane.xb!);
+    else gatherColumns_(x, picked, lane.xb!);
+    if (hostY !== undefined) hostY.move(picked, lane.yb!);
+    else gatherColumns_(y, picked, lane.yb!);
     return lane.yb!;
   };
   let collectives: StagedCollectives | undefined;

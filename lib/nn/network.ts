@@ -12,7 +12,9 @@ import { count, liveMatrix, productFactories, shapeOf } from "../core/checks.ts"
 import { checkFactoryLive } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
 import { innerProduct_ } from "../inner_product.ts";
-import { view } from "../core/views.ts";
+import { submatrix, view } from "../core/views.ts";
+import { transfer_ } from "../access.ts";
+import { movesBatches } from "./host_batches.ts";
 import type { Loc } from "../core/types.ts";
 import { type Activation, activations } from "./activation.ts";
 
@@ -247,18 +249,54 @@ export function inferenceNetwork<L extends Loc>(
  * if (toArray(infer(net, x) as typeof x).join() !== "0.5,0.5") throw new Error();
  * ```
  */
-export function infer<L extends Loc>(net: InferenceNetwork<L>, x: GEMatrix<L>): GEMatrix<L> {
+export function infer<L extends Loc>(
+  net: InferenceNetwork<L>,
+  x: GEMatrix<L> | GEMatrix<"host">,
+): GEMatrix<L> {
   liveNetwork("infer", net);
   liveMatrix("infer", x, "x");
-  productFactories("infer", net.layers[0].weights, x);
+  const moved = movesBatches(x, net.factory);
+  if (!moved) productFactories("infer", net.layers[0].weights, x);
   if (x.m !== net.inDim) {
     throw new RangeError(`infer: the network takes ${net.inDim} inputs but x is ${shapeOf(x)}`);
   }
   const w = net.work(x.n);
-  let a: GEMatrix<L> = x;
+  if (moved) return view(inferMoved(net, x as GEMatrix<"host">, w.outputs));
+  let a = x as GEMatrix<L>;
   net.layers.forEach((l, i) => {
     const z = w.outputs[i];
     a = innerProduct_(l.weights, a, l.bias, z, l.activation);
   });
   return view(a);
+}
+
+/** Entries of host data moved to a device at a time by {@linkcode infer}. */
+const MOVED = 2 ** 22;
+
+/**
+ * Host data through a network on a device: its columns in chunks moved into one device buffer,
+ * each chunk's outputs written into their columns of the layers' outputs.
+ */
+function inferMoved<L extends Loc>(
+  net: InferenceNetwork<L>,
+  x: GEMatrix<"host">,
+  outputs: readonly GEMatrix<L>[],
+): GEMatrix<L> {
+  const chunk = Math.max(1, Math.min(x.n, Math.floor(MOVED / Math.max(x.m, 1))));
+  using staged = ge(net.factory, x.m, chunk);
+  for (let j = 0; j < x.n; j += chunk) {
+    const c = Math.min(chunk, x.n - j);
+    let a = submatrix(staged, 0, 0, x.m, c);
+    transfer_(submatrix(x, 0, j, x.m, c), a);
+    net.layers.forEach((l, i) => {
+      a = innerProduct_(
+        l.weights,
+        a,
+        l.bias,
+        submatrix(outputs[i], 0, j, l.outDim, c),
+        l.activation,
+      );
+    });
+  }
+  return outputs[outputs.length - 1];
 }

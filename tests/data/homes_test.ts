@@ -64,6 +64,28 @@ Deno.test({
   },
 });
 
+Deno.test("a data set neither in the given folder nor downloadable says where knap looked and what a folder must hold", async () => {
+  const cache = await Deno.makeTempDir(), empty = await Deno.makeTempDir();
+  serve = () => Promise.resolve(undefined);
+  for (
+    const [load, holds] of [
+      [() => bostonHousing({ cache, data: empty, baseUrl: base }), "BostonHousing.csv"],
+      [() => mnist({ cache, data: empty, baseUrl: base }), "train-images-idx3-ubyte.gz, "],
+    ] as const
+  ) {
+    let error: unknown;
+    try {
+      await load();
+    } catch (e) {
+      error = e;
+    }
+    const m = String(error);
+    assert(error instanceof KnapError && error.code === "http-404", m);
+    assert(m.includes(`${empty} has no`) && m.includes(`must hold ${holds}`), m);
+    assert(m.includes(`download ${base}/`) && m.includes("by hand"), m);
+  }
+});
+
 /** A gzipped IDX file of zeros: n images of 28×28 (rank 3), or n labels. */
 async function idx(n: number, images: boolean): Promise<Uint8Array> {
   const header = images ? 16 : 8;
