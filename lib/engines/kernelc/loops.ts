@@ -9,6 +9,7 @@
  */
 
 import type { DeviceBuffer, KernelRuntime } from "./runtime.ts";
+import { cutSpans, type Parts, partsFor, partsScratch, type Span } from "../cutting.ts";
 
 /** Work items for n entries: a grid-stride loop over at most 2¹⁸ of them. */
 export const items = (n: number): number => Math.min(n, 1 << 18);
@@ -23,11 +24,8 @@ export function termsPerLaunch(outputs: number): number {
 }
 
 /** [start, length] of each launch's span of `terms` over `outputs` entries: one for no terms. */
-export function spans(outputs: number, terms: number): (readonly [number, number])[] {
-  const length = termsPerLaunch(outputs);
-  const out: (readonly [number, number])[] = [];
-  for (let s = 0; s === 0 || s < terms; s += length) out.push([s, Math.min(length, terms - s)]);
-  return out;
+export function spans(outputs: number, terms: number): Span[] {
+  return cutSpans(terms, termsPerLaunch(outputs));
 }
 
 /**
@@ -61,23 +59,16 @@ export function walkDigits(
     } }`;
 }
 
-/** How each group's terms are cut into parts: `parts` of at most `chunk` terms. */
-export interface Parts {
-  readonly chunk: number;
-  readonly parts: number;
-}
-
-/** Parts for `groups` outputs of `terms` terms each: about √terms of them, within the budget. */
+/** Parts for `groups` outputs of `terms` terms each (cutting.ts), a part's walk within a launch's budget. */
 export function partsOf(terms: number, groups: number): Parts {
-  let chunk = Math.min(loopBudget.iterations, Math.max(64, Math.ceil(Math.sqrt(terms))));
-  const parts = (c: number) => Math.max(1, Math.ceil(terms / c));
-  while (chunk > 1 && chunk > termsPerLaunch(groups * parts(chunk))) chunk = Math.ceil(chunk / 2);
-  return { chunk, parts: parts(chunk) };
+  return partsFor(
+    terms,
+    loopBudget.iterations,
+    (chunk, parts) => chunk <= termsPerLaunch(groups * parts),
+  );
 }
 
-/** Scratch entries that `foldParts` needs for `parts` parts of `groups` groups. */
-export const partsScratch = (groups: number, parts: number): number =>
-  groups * (parts + Math.ceil(parts / 2));
+export { partsScratch };
 
 const kept = new WeakMap<KernelRuntime, Map<string, DeviceBuffer>>();
 

@@ -13,6 +13,7 @@
 
 import type { Runtime } from "./runtime.ts";
 import { dense, gridKernel, loopBudget, U } from "./wgsl.ts";
+import { cutSpans, type Parts, partsFor, partsScratch, type Span } from "../cutting.ts";
 
 /** Turns of the grid-stride loop an invocation makes over `outputs` entries, `wg` a group. */
 export function turns(rt: Runtime, outputs: number, wg: number): number {
@@ -28,16 +29,8 @@ export function termsPerDispatch(rt: Runtime, outputs: number, wg: number): numb
  * [start, length] of each dispatch's span of `terms`, for a kernel over `outputs` entries: one
  * span even for no terms, so that every output is written.
  */
-export function spans(
-  rt: Runtime,
-  outputs: number,
-  terms: number,
-  wg: number,
-): (readonly [number, number])[] {
-  const length = termsPerDispatch(rt, outputs, wg);
-  const out: (readonly [number, number])[] = [];
-  for (let s = 0; s === 0 || s < terms; s += length) out.push([s, Math.min(length, terms - s)]);
-  return out;
+export function spans(rt: Runtime, outputs: number, terms: number, wg: number): Span[] {
+  return cutSpans(terms, termsPerDispatch(rt, outputs, wg));
 }
 
 /**
@@ -70,28 +63,19 @@ export function walkDigits(
     }`;
 }
 
-/** How each group's terms are cut into parts: `parts` of at most `chunk` terms. */
-export interface Parts {
-  readonly chunk: number;
-  readonly parts: number;
-}
-
 /**
- * Parts for `groups` outputs of `terms` terms each: about √terms of them (at least 64 terms a
- * part), so that the parts' dispatch and their fold both stay short, within the budget.
+ * Parts for `groups` outputs of `terms` terms each (cutting.ts), a part's walk within the budget
+ * with the turns of the grid over every part.
  */
 export function partsOf(rt: Runtime, terms: number, groups: number, wg: number): Parts {
-  let chunk = Math.min(loopBudget.iterations, Math.max(64, Math.ceil(Math.sqrt(terms))));
-  const parts = (c: number) => Math.max(1, Math.ceil(terms / c));
-  while (chunk > 1 && chunk * turns(rt, groups * parts(chunk), wg) > loopBudget.iterations) {
-    chunk = Math.ceil(chunk / 2);
-  }
-  return { chunk, parts: parts(chunk) };
+  return partsFor(
+    terms,
+    loopBudget.iterations,
+    (chunk, parts) => chunk * turns(rt, groups * parts, wg) <= loopBudget.iterations,
+  );
 }
 
-/** Scratch floats that `foldParts` needs for `parts` parts of `groups` groups. */
-export const partsScratch = (groups: number, parts: number): number =>
-  groups * (parts + Math.ceil(parts / 2));
+export { partsScratch };
 
 /** How parts combine. */
 export type PartsFold = "sum" | "max" | "min";
