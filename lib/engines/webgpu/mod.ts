@@ -36,7 +36,8 @@ export interface WebGPUOptions {
 
 /**
  * A float32 factory on a WebGPU device: the given one, or a new device of the default adapter
- * with that adapter's largest buffer limits. Disposing the factory destroys a device it
+ * with that adapter's own limits (its largest buffers, workgroups a dispatch and storage buffers
+ * a kernel; a device you pass keeps its own). Disposing the factory destroys a device it
  * requested itself. Throws a KnapError when WebGPU or an adapter is missing.
  *
  * @example
@@ -69,10 +70,16 @@ export async function webgpuFloat(
       );
     }
     try {
+      // The adapter's own limits, not WebGPU's defaults: the largest buffers (a data set's tensor,
+      // an unrolled convolution), the most workgroups a dispatch, the most storage buffers a
+      // kernel binds (batch normalization's gradient binds 8, the default's all).
+      const l = adapter.limits;
       device = await adapter.requestDevice({
         requiredLimits: {
-          maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-          maxBufferSize: adapter.limits.maxBufferSize,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         },
       });
     } catch (e) {
