@@ -53,19 +53,7 @@ export type {
 } from "./lib/core/engine.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
-export {
-  col,
-  cols,
-  dia,
-  row,
-  rows,
-  submatrix,
-  subvector,
-  trans,
-  view,
-  viewGe,
-  viewVctr,
-} from "./lib/core/views.ts";
+export { col, cols, dia, row, rows, submatrix, subvector, trans, view } from "./lib/core/views.ts";
 export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
 export {
   dge,
@@ -122,7 +110,7 @@ export {
 } from "./lib/tensor/desc.ts";
 export { dataType, layout, shape, Tensor } from "./lib/tensor/tensor.ts";
 export { tensor } from "./lib/tensor/construct.ts";
-export { batchOf, viewTz } from "./lib/tensor/views.ts";
+export { batchOf, viewGe, viewTz, viewVctr } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
 export { TensorOp } from "./lib/tensor/operation.ts";
 export {

@@ -5,8 +5,24 @@
  * @module
  */
 
-import type { GEMatrix, Vector } from "./structures.ts";
-import { dtypeName } from "./types.ts";
+import type { Operand } from "./engine.ts";
+import type { Factory } from "./factory.ts";
+import { dtypeName, type Layout } from "./types.ts";
+
+/** What printing reads of a vector (structures.ts's Vector is one). */
+interface Vector extends Operand {
+  readonly factory: Factory;
+  readonly dim: number;
+  readonly stride: number;
+}
+
+/** What printing reads of a matrix (structures.ts's GEMatrix is one). */
+interface GEMatrix extends Operand {
+  readonly factory: Factory;
+  readonly m: number;
+  readonly n: number;
+  readonly layout: Layout;
+}
 
 const SHOWN = 10; // more entries than this along a dimension are elided
 const HEAD = 5;

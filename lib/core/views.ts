@@ -6,8 +6,6 @@
  */
 
 import { GEMatrix, Vector } from "./structures.ts";
-import { Tensor } from "../tensor/tensor.ts";
-import { tensorGe, tensorVctr } from "../tensor/views.ts";
 import type { DType, Layout, Loc } from "./types.ts";
 import { count, index, liveMatrix, liveVector } from "./checks.ts";
 
@@ -200,22 +198,10 @@ export function view(s: Vector | GEMatrix): Vector | GEMatrix {
 }
 
 /**
- * A gapless matrix seen as one vector of its m·n entries, in its layout's order.
- *
- * @example
- * ```ts
- * import { dge, toArray, viewVctr } from "@knap/knap";
- * using a = dge(2, 2, [1, 2, 3, 4]);
- * if (toArray(viewVctr(a)).join() !== "1,2,3,4") throw new Error("unexpected");
- * ```
+ * A gapless matrix seen as one vector of its m·n entries, in its layout's order: the matrix case
+ * of the public `viewVctr` (lib/tensor/views.ts, which also takes tensors).
  */
-export function viewVctr<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>;
-/** A dense tensor's entries as one vector, in memory order. */
-export function viewVctr<L extends Loc, D extends DType>(t: Tensor<L, D>): Vector<L, D>;
-export function viewVctr<L extends Loc, D extends DType>(
-  a: GEMatrix<L, D> | Tensor<L, D>,
-): Vector<L, D> {
-  if (a instanceof Tensor) return tensorVctr(a);
+export function matrixAsVector<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D> {
   liveMatrix("viewVctr", a);
   const [inner, outer] = a.layout === "column" ? [a.m, a.n] : [a.n, a.m];
   // One major slice is contiguous; a single entry per slice steps by ld; otherwise ld must close the gaps.
@@ -229,33 +215,15 @@ export function viewVctr<L extends Loc, D extends DType>(
 }
 
 /**
- * A stride-1 vector seen as an m×n matrix (m·n ≤ its dimension) in the given layout.
- *
- * @example
- * ```ts
- * import { dv, entry, viewGe } from "@knap/knap";
- * using x = dv(1, 2, 3, 4, 5, 6);
- * if (entry(viewGe(x, 2, 3), 1, 2) !== 6) throw new Error("unexpected");
- * ```
+ * A stride-1 vector seen as an m×n matrix (m·n ≤ its dimension) in the given layout: the vector
+ * case of the public `viewGe` (lib/tensor/views.ts, which also takes tensors).
  */
-export function viewGe<L extends Loc, D extends DType>(
+export function vectorAsMatrix<L extends Loc, D extends DType>(
   x: Vector<L, D>,
   m: number,
   n: number,
-  options?: { readonly layout?: Layout },
-): GEMatrix<L, D>;
-/**
- * A tensor as a features × batch matrix, one column per sample: its first dimension is the batch
- * and the rest, which must form one run in memory, the features.
- */
-export function viewGe<L extends Loc, D extends DType>(t: Tensor<L, D>): GEMatrix<L, D>;
-export function viewGe<L extends Loc, D extends DType>(
-  x: Vector<L, D> | Tensor<L, D>,
-  m?: number,
-  n?: number,
   options: { readonly layout?: Layout } = {},
 ): GEMatrix<L, D> {
-  if (x instanceof Tensor) return tensorGe(x);
   liveVector("viewGe", x);
   count("viewGe", m, "the number of rows");
   count("viewGe", n, "the number of columns");

@@ -11,7 +11,16 @@
 import tar from "npm:tar-stream@^3.1.7";
 import { Readable } from "node:stream";
 import { KnapError } from "../core/errors.ts";
-import type { Review } from "./imdb.ts";
+
+/** One labeled review. */
+export interface Review {
+  /** Which split the file puts it in. */
+  readonly type: "train" | "test";
+  /** The review's text, unchanged. */
+  readonly text: string;
+  /** Its label: true for "pos". */
+  readonly positive: boolean;
+}
 
 /** One labeled review with its place in the archive. */
 interface Entry {

@@ -12,7 +12,9 @@ import { KnapError } from "../core/errors.ts";
 import { multiHot, topWords, vocabulary, wordFrequencies } from "./text.ts";
 import { mulberry32, shuffle } from "../core/seeded.ts";
 import { seed as checkSeed } from "../core/checks.ts";
-import { archiveReviews, folderReviews } from "./aclimdb.ts";
+import { archiveReviews, folderReviews, type Review } from "./aclimdb.ts";
+
+export type { Review };
 import { ProgressBar } from "../core/progress.ts";
 import type { Factory } from "../core/factory.ts";
 import type { GEMatrix } from "../core/structures.ts";
@@ -20,17 +22,7 @@ import type { DType, Loc } from "../core/types.ts";
 import { ge } from "../core/construct.ts";
 import { submatrix } from "../core/views.ts";
 import { transfer_ } from "../access.ts";
-import { jsFloat } from "../engines/js/mod.ts";
-
-/** One labeled review. */
-export interface Review {
-  /** Which split the file puts it in. */
-  readonly type: "train" | "test";
-  /** The review's text, unchanged. */
-  readonly text: string;
-  /** Its label: true for "pos". */
-  readonly positive: boolean;
-}
+import { hostFactory } from "../engines/registry.ts";
 
 /**
  * The labeled reviews of an IMDB source, in the book's order: the book's imdb_master.csv (or
@@ -165,7 +157,7 @@ function encodeInto<L extends Loc, D extends DType>(
   const x = ge(factory, v, n);
   const labels = factory.productFactory ?? factory;
   const y = ge(labels, 1, n, items.map((r) => (r.positive ? 1 : 0)));
-  using block = ge(jsFloat, v, Math.min(BLOCK, Math.max(n, 1)));
+  using block = ge(hostFactory("float32"), v, Math.min(BLOCK, Math.max(n, 1)));
   const host = block.storage.buffer as Float32Array;
   try {
     for (let j0 = 0; j0 < n; j0 += BLOCK) {

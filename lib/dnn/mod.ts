@@ -17,7 +17,8 @@
  * @module
  */
 
-export { infer, init_, liveTensorNetwork, network, TensorNetwork, train } from "./network.ts";
+export { infer, init_, liveTensorNetwork, network, TensorNetwork } from "./network.ts";
+export { train } from "./train.ts";
 export {
   batchNorm,
   type BatchNormLayerOptions,

@@ -11,9 +11,9 @@
 import type { Factory } from "../core/factory.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import type { GEMatrix } from "../core/structures.ts";
-import type { Loc, Scalar } from "../core/types.ts";
+import type { Loc } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
-import { viewGe } from "../core/views.ts";
+import { viewGe } from "../tensor/views.ts";
 import { checkShape, entries, type TensorDesc } from "../tensor/desc.ts";
 import { liveTensor, Tensor } from "../tensor/tensor.ts";
 import { transformer } from "../tensor/transformer.ts";
@@ -25,14 +25,10 @@ import {
   init_ as initMatrix,
   type InitOptions,
   type LayerSpec,
-  type MinibatchOptions,
-  sgdTrain,
 } from "../nn/mod.ts";
 import { type FeatureLayer, featureLayer } from "./layers.ts";
 import { FeatureStack } from "./features.ts";
 import { type FeatureSpec, isFeature, type NetworkLayerSpec } from "./specs.ts";
-import type { Cost } from "../nn/cost.ts";
-import { trainFeatures } from "./train.ts";
 
 export { dense } from "./specs.ts";
 
@@ -240,7 +236,8 @@ export function init_<L extends Loc>(
 }
 
 /** Throws unless x is a live batch of the network's samples on its factory. */
-function checkSamples(op: string, net: TensorNetwork, x: Tensor): void {
+/** Throws unless x holds samples the network takes, where the network can read them. */
+export function checkSamples(op: string, net: TensorNetwork, x: Tensor): void {
   liveTensorNetwork(op, net);
   liveTensor(op, x, "x");
   if (x.shape.slice(1).join() !== net.sample.join() || x.shape.length !== net.sample.length + 1) {
@@ -261,7 +258,11 @@ function checkSamples(op: string, net: TensorNetwork, x: Tensor): void {
 }
 
 /** x as the features × batch matrix the layers take, after checking it fits the network. */
-function batchMatrix<L extends Loc>(op: string, net: TensorNetwork<L>, x: Tensor<L>): GEMatrix<L> {
+export function batchMatrix<L extends Loc>(
+  op: string,
+  net: TensorNetwork<L>,
+  x: Tensor<L>,
+): GEMatrix<L> {
   liveTensorNetwork(op, net);
   liveTensor(op, x, "x");
   if (x.shape.slice(1).join() !== net.sample.join()) {
@@ -300,43 +301,4 @@ export function infer<L extends Loc>(net: TensorNetwork<L>, x: Tensor<L>): Tenso
   const a = inferMatrix(net.layers, xs);
   // Column j of the outputs is sample j: as a tensor [n, outputs] with strides [ld, 1].
   return new Tensor(a.factory, a.storage, a.offset, [a.n, a.m], [a.ld, 1], false);
-}
-
-/**
- * Trains the network on inputs x and targets y (y's samples are the outputs: [n, outputs]) for
- * `epochs` epochs of minibatches, with the matrix networks' costs and optimizers; returns the
- * last epoch's cost (a promise on a device).
- *
- * @example
- * ```ts
- * import { jsDouble, tensor } from "@knap/knap";
- * import { dense, init_, network, train } from "@knap/knap/dnn";
- * import { adam, quadraticCost_ } from "@knap/knap/nn";
- * using net = init_(network(jsDouble, [4, 1], [dense(1, "linear")]), { seed: 1 });
- * using x = tensor(jsDouble, [4, 1], "nc", [0, 1, 2, 3]);
- * using y = tensor(jsDouble, [4, 1], "nc", [1, 3, 5, 7]);
- * const cost = train(net, x, y, quadraticCost_, 500, { batch: 4, eta: 0.05, optimizer: adam(), seed: 1 });
- * if (cost > 1e-3) throw new Error(`cost ${cost}`);
- * ```
- */
-export function train<L extends Loc>(
-  net: TensorNetwork<L>,
-  x: Tensor<L> | Tensor<"host">,
-  y: Tensor<L> | Tensor<"host">,
-  cost: Cost,
-  epochs: number,
-  options: MinibatchOptions,
-): Scalar<L> {
-  const deep = net.features.layers.length > 0;
-  if (deep) checkSamples("train", net, x);
-  const xs = deep ? undefined : batchMatrix("train", net, x as Tensor<L>);
-  liveTensor("train", y, "y");
-  if (y.shape.length !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== net.layers.outDim) {
-    throw new RangeError(
-      `train: y must be [${x.shape[0]}, ${net.layers.outDim}], one row of targets per sample; ` +
-        `it is [${y.shape.join(", ")}]`,
-    );
-  }
-  if (xs === undefined) return trainFeatures(net, x, y, cost, epochs, options);
-  return sgdTrain<L>(net.layers, xs, viewGe(y as Tensor<L>), cost, epochs, options);
 }

@@ -9,8 +9,8 @@
  */
 
 import type { Loc } from "../core/types.ts";
-import { trans, viewGe } from "../core/views.ts";
-import { tensorVctr } from "../tensor/views.ts";
+import { trans } from "../core/views.ts";
+import { tensorVctr, viewGe } from "../tensor/views.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import {
   layerEntries,

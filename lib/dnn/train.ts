@@ -12,7 +12,7 @@ import type { GEMatrix } from "../core/structures.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
 import { ge } from "../core/construct.ts";
-import { viewGe } from "../core/views.ts";
+import { viewGe } from "../tensor/views.ts";
 import { derivedSeed, mulberry32, shuffle } from "../core/seeded.ts";
 import { gatherColumns_ } from "../gather.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -25,7 +25,9 @@ import { tensorVctr } from "../tensor/views.ts";
 import type { Structure, Vector } from "../core/structures.ts";
 import { FeatureUpdate } from "./features.ts";
 import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "../nn/shares.ts";
-import type { TensorNetwork } from "./network.ts";
+import { batchMatrix, checkSamples, type TensorNetwork } from "./network.ts";
+import { sgdTrain } from "../nn/minibatch.ts";
+import { liveTensor } from "../tensor/tensor.ts";
 import { HostBatches, movesBatches } from "../nn/host_batches.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
@@ -167,4 +169,43 @@ export function trainFeatures<L extends Loc>(
     for (const r of release.reverse()) r[Symbol.dispose]();
     throw e;
   }
+}
+
+/**
+ * Trains the network on inputs x and targets y (y's samples are the outputs: [n, outputs]) for
+ * `epochs` epochs of minibatches, with the matrix networks' costs and optimizers; returns the
+ * last epoch's cost (a promise on a device).
+ *
+ * @example
+ * ```ts
+ * import { jsDouble, tensor } from "@knap/knap";
+ * import { dense, init_, network, train } from "@knap/knap/dnn";
+ * import { adam, quadraticCost_ } from "@knap/knap/nn";
+ * using net = init_(network(jsDouble, [4, 1], [dense(1, "linear")]), { seed: 1 });
+ * using x = tensor(jsDouble, [4, 1], "nc", [0, 1, 2, 3]);
+ * using y = tensor(jsDouble, [4, 1], "nc", [1, 3, 5, 7]);
+ * const cost = train(net, x, y, quadraticCost_, 500, { batch: 4, eta: 0.05, optimizer: adam(), seed: 1 });
+ * if (cost > 1e-3) throw new Error(`cost ${cost}`);
+ * ```
+ */
+export function train<L extends Loc>(
+  net: TensorNetwork<L>,
+  x: Tensor<L> | Tensor<"host">,
+  y: Tensor<L> | Tensor<"host">,
+  cost: Cost,
+  epochs: number,
+  options: MinibatchOptions,
+): Scalar<L> {
+  const deep = net.features.layers.length > 0;
+  if (deep) checkSamples("train", net, x);
+  const xs = deep ? undefined : batchMatrix("train", net, x as Tensor<L>);
+  liveTensor("train", y, "y");
+  if (y.shape.length !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== net.layers.outDim) {
+    throw new RangeError(
+      `train: y must be [${x.shape[0]}, ${net.layers.outDim}], one row of targets per sample; ` +
+        `it is [${y.shape.join(", ")}]`,
+    );
+  }
+  if (xs === undefined) return trainFeatures(net, x, y, cost, epochs, options);
+  return sgdTrain<L>(net.layers, xs, viewGe(y as Tensor<L>), cost, epochs, options);
 }

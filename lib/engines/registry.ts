@@ -9,6 +9,7 @@
  */
 
 import type { Factory } from "../core/factory.ts";
+import type { DType } from "../core/types.ts";
 import { jsDouble, jsFloat } from "./js/mod.ts";
 
 /** Whether an engine runs on this machine, and if not, why. */
@@ -118,4 +119,15 @@ export function defaultFloat(): Factory<"host", "float32"> {
  */
 export function defaultDouble(): Factory<"host", "float64"> {
   return best().double;
+}
+
+/**
+ * The js factory of a dtype (float32 for float32 and bfloat16): host memory every engine reads
+ * into and writes from, always present — the staging of copies between engines, devices and
+ * processes. Modules above the engines take it from here rather than import an engine.
+ */
+export function hostFactory(dtype: "float64"): Factory<"host", "float64">;
+export function hostFactory(dtype: DType): Factory<"host", "float32" | "float64">;
+export function hostFactory(dtype: DType): Factory<"host", "float32" | "float64"> {
+  return dtype === "float64" ? jsDouble : jsFloat;
 }

@@ -11,7 +11,7 @@ import type { Later } from "../access.ts";
 import { toArray, transfer_ } from "../access.ts";
 import { ge } from "../core/construct.ts";
 import { liveMatrix } from "../core/checks.ts";
-import { jsDouble } from "../engines/js/mod.ts";
+import { hostFactory } from "../engines/registry.ts";
 
 /**
  * Counts of (true class, predicted class) pairs: row i, column j counts the samples of class i
@@ -192,7 +192,7 @@ export function classificationMetrics(cm: ConfusionMatrix): ClassificationMetric
 export function predictedClasses<L extends Loc>(a: GEMatrix<L>): Later<L, Int32Array> {
   liveMatrix("predictedClasses", a, "a");
   const { m, n } = a;
-  const columns = ge(jsDouble, m, n);
+  const columns = ge(hostFactory("float64"), m, n);
   const pick = () => {
     using _ = columns;
     const v = toArray(columns); // sample j's outputs are v[j*m, j*m + m)

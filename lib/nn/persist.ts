@@ -13,7 +13,7 @@ import type { GEMatrix, Structure } from "../core/structures.ts";
 import type { DType, Loc } from "../core/types.ts";
 import { ge, vctr } from "../core/construct.ts";
 import { toArray, transfer_ } from "../access.ts";
-import { jsDouble, jsFloat } from "../engines/js/mod.ts";
+import { hostFactory } from "../engines/registry.ts";
 import {
   readSafetensors,
   type SafeTensor,
@@ -59,7 +59,7 @@ export function structureEntry(
 ): NamedTensor {
   const matrix = shape.length >= 2;
   const rows = shape[0], cols = shape.slice(1).reduce((a, b) => a * b, 1);
-  const host = dtype === "float64" ? jsDouble : jsFloat;
+  const host = hostFactory(dtype);
   return {
     name,
     shape,

@@ -10,7 +10,7 @@
 
 import type { Structure } from "../core/structures.ts";
 import { transfer, transfer_ } from "../access.ts";
-import { jsDouble, jsFloat } from "../engines/js/mod.ts";
+import { hostFactory } from "../engines/registry.ts";
 import type { Communicator } from "../distributed/communicator.ts";
 import { agreed } from "./shares.ts";
 
@@ -29,7 +29,7 @@ export class StagedCollectives implements Disposable {
     const host: Structure<"host">[] = [];
     try {
       for (const s of like) {
-        const f = s.factory.dtype === "float64" ? jsDouble : jsFloat;
+        const f = hostFactory(s.factory.dtype);
         host.push(await transfer(f, s as never) as Structure<"host">);
       }
     } catch (e) {

@@ -15,7 +15,8 @@ import { liveTensor, type Tensor } from "./tensor.ts";
 import { tensor } from "./construct.ts";
 import { transformer } from "./transformer.ts";
 import { batchOf } from "./views.ts";
-import { submatrix, viewGe } from "../core/views.ts";
+import { submatrix } from "../core/views.ts";
+import { viewGe } from "./views.ts";
 import { gatherColumns_ } from "../gather.ts";
 import type { Factory } from "../core/factory.ts";
 

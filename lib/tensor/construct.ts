@@ -10,7 +10,7 @@ import type { DType, Loc } from "../core/types.ts";
 import { allocate } from "../core/structures.ts";
 import { numbers } from "../core/host.ts";
 import { checkFactoryLive } from "../core/factory.ts";
-import { jsDouble, jsFloat } from "../engines/js/mod.ts";
+import { hostFactory } from "../engines/registry.ts";
 import {
   checkDense,
   defaultLayouts,
@@ -110,7 +110,7 @@ function make<L extends Loc, D extends DType>(
   if (values === undefined) return t;
   try {
     // The entries go into a js tensor in logical order, then through the one copy path.
-    const host = f.dtype === "float64" ? jsDouble : jsFloat;
+    const host = hostFactory(f.dtype);
     using staged = new Tensor(host, allocate(op, host, span), 0, d.shape, d.strides, true);
     const a = host.engine.hostArray(staged.storage.buffer)!;
     let k = 0;

@@ -6,9 +6,10 @@
  * @module
  */
 
-import type { DType, Loc } from "../core/types.ts";
+import type { DType, Layout, Loc } from "../core/types.ts";
 import { GEMatrix, Vector } from "../core/structures.ts";
 import { count } from "../core/checks.ts";
+import { matrixAsVector, vectorAsMatrix } from "../core/views.ts";
 import { checkDense, desc, entries, fold, type TensorDesc, type TensorLayout } from "./desc.ts";
 import { liveTensor, Tensor } from "./tensor.ts";
 
@@ -122,4 +123,53 @@ export function tensorGe<L extends Loc, D extends DType>(t: Tensor<L, D>): GEMat
     }
   }
   throw new RangeError(`${op}: neither the samples nor the features of ${shaped} are adjacent`);
+}
+
+/**
+ * A gapless matrix seen as one vector of its m·n entries, in its layout's order.
+ *
+ * @example
+ * ```ts
+ * import { dge, toArray, viewVctr } from "@knap/knap";
+ * using a = dge(2, 2, [1, 2, 3, 4]);
+ * if (toArray(viewVctr(a)).join() !== "1,2,3,4") throw new Error("unexpected");
+ * ```
+ */
+export function viewVctr<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>;
+/** A dense tensor's entries as one vector, in memory order. */
+export function viewVctr<L extends Loc, D extends DType>(t: Tensor<L, D>): Vector<L, D>;
+export function viewVctr<L extends Loc, D extends DType>(
+  a: GEMatrix<L, D> | Tensor<L, D>,
+): Vector<L, D> {
+  return a instanceof Tensor ? tensorVctr(a) : matrixAsVector(a);
+}
+
+/**
+ * A stride-1 vector seen as an m×n matrix (m·n ≤ its dimension) in the given layout.
+ *
+ * @example
+ * ```ts
+ * import { dv, entry, viewGe } from "@knap/knap";
+ * using x = dv(1, 2, 3, 4, 5, 6);
+ * if (entry(viewGe(x, 2, 3), 1, 2) !== 6) throw new Error("unexpected");
+ * ```
+ */
+export function viewGe<L extends Loc, D extends DType>(
+  x: Vector<L, D>,
+  m: number,
+  n: number,
+  options?: { readonly layout?: Layout },
+): GEMatrix<L, D>;
+/**
+ * A tensor as a features × batch matrix, one column per sample: its first dimension is the batch
+ * and the rest, which must form one run in memory, the features.
+ */
+export function viewGe<L extends Loc, D extends DType>(t: Tensor<L, D>): GEMatrix<L, D>;
+export function viewGe<L extends Loc, D extends DType>(
+  x: Vector<L, D> | Tensor<L, D>,
+  m?: number,
+  n?: number,
+  options: { readonly layout?: Layout } = {},
+): GEMatrix<L, D> {
+  return x instanceof Tensor ? tensorGe(x) : vectorAsMatrix(x, m!, n!, options);
 }

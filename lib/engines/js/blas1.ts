@@ -7,7 +7,7 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { HostArray } from "../../core/types.ts";
-import { plan } from "./walk.ts";
+import { plan } from "../../core/walk.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 

@@ -12,7 +12,7 @@ import * as blas1 from "./blas1.ts";
 import { gemv, ger } from "./blas2.ts";
 import { gemm } from "./gemm.ts";
 import { mapKernel } from "./emit.ts";
-import { plan } from "./walk.ts";
+import { plan } from "../../core/walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
 import { gatherColumns } from "./gather.ts";

@@ -12,7 +12,7 @@ import type { BlasEngine, Engine, HostOperand, Operand } from "../../core/engine
 import type { DType, HostArray } from "../../core/types.ts";
 import { KnapError } from "../../core/errors.ts";
 import * as js from "../js/blas1.ts";
-import { plan } from "../js/walk.ts";
+import { plan } from "../../core/walk.ts";
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";

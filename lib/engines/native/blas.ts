@@ -17,7 +17,7 @@ import type { HostArray } from "../../core/types.ts";
 import { CblasColMajor, CblasNoTrans, CblasRowMajor, CblasTrans } from "../../../ffi/openblas.ts";
 import { check } from "../../../ffi/dnnl.ts";
 import * as js from "../js/blas1.ts";
-import { plan } from "../js/walk.ts";
+import { plan } from "../../core/walk.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { nativeMatmul } from "./matmul.ts";
 import { acrossLayouts } from "./across.ts";

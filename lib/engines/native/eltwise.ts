@@ -28,7 +28,7 @@ import {
 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitive } from "./primitives.ts";
-import { plan } from "../js/walk.ts";
+import { plan } from "../../core/walk.ts";
 import { pointerAt } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { sigmoid32, tanh32 } from "./fast_loops.ts";

@@ -1,11 +1,12 @@
 /**
- * How the js engine walks up to three operands of one shape: the inner loop follows the
- * lead operand's smaller stride, and operands that are all gapless collapse into one loop.
+ * How a host loop walks up to three operands of one shape — the js engine's loops, the native
+ * engine's slices, the communicator's runs: the inner loop follows the lead operand's smaller
+ * stride, and operands that are all gapless collapse into one loop.
  *
  * @module
  */
 
-import type { Operand } from "../../core/engine.ts";
+import type { Operand } from "./engine.ts";
 
 /** The current walk; one at a time (JavaScript runs one kernel at a time), reused to allocate nothing. */
 export const walk = {
