@@ -56,9 +56,9 @@ export function adamUpdate_<S extends Structure>(
       }
     }
   }
-  const fused = w.factory.engine.dnn?.adam;
+  const fused = w.factory.engine.nn?.adam?.(w, g, m, s, rate, beta1, beta2, epsilon);
   if (fused !== undefined) {
-    fused(w, g, m, s, rate, beta1, beta2, epsilon);
+    fused();
     return w;
   }
   axpby_(1 - beta1, g, beta1, m);

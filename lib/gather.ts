@@ -50,9 +50,9 @@ export function gatherColumns_<L extends Loc>(
   if (overlap(x, out) !== "none") {
     throw new RangeError(`${op}: out shares memory with x; gather into a separate matrix`);
   }
-  const gather = x.factory.engine.dnn?.gatherColumns;
+  const gather = x.factory.engine.nn?.gatherColumns?.(x, picked, out);
   if (gather !== undefined) {
-    gather(x, picked, out);
+    gather();
   } else {
     const blas = x.factory.engine.blas;
     for (let k = 0; k < picked.length; k++) blas.copy(col(x, picked[k]), col(out, k));

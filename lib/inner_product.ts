@@ -91,7 +91,9 @@ export function innerProduct_<L extends Loc>(
   if (out.m === 0 || out.n === 0) return out;
   const engine = out.factory.engine;
   const fused = activation === "softmax" ? undefined : f;
-  if (engine.dnn?.innerProduct?.(w, x, b, out, fused, params) !== true) {
+  const planned = engine.nn?.innerProduct?.(w, x, b, out, fused, params);
+  if (planned !== undefined) planned();
+  else {
     // The bias first, so the product accumulates onto it and the activation keeps each
     // engine's own route (oneDNN's threaded eltwise on native, say).
     engine.blas.copy(broadcast(b, out.n), out);

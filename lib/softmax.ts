@@ -21,20 +21,20 @@ function run<L extends Loc>(
 ): GEMatrix<L> {
   liveMatrix(op, a, "a");
   numeric(op, a);
-  const softmax = a.factory.engine.dnn?.softmax;
+  const softmax = a.factory.engine.nn?.softmax;
   if (softmax === undefined) {
     throw new KnapError(`${op}: the ${a.factory.engine.name} engine has no softmax`, "unsupported");
   }
   if (out === "fresh") {
     const o = alike(a);
-    softmax(a, o, log);
+    softmax(a, o, log)();
     return o;
   }
   compatible(op, a, out, ["a", "the output"]);
   // A column is read whole before it is written, so an output that is exactly a is safe; one
   // that shares only part of a's memory reads a copy.
   const src = readable(out, a);
-  softmax(src, out, log);
+  softmax(src, out, log)();
   release(a, src);
   return out;
 }

@@ -203,24 +203,89 @@ export interface BatchNormOperands {
 export type ReductionAlg = "sum" | "mean" | "max" | "min";
 
 /**
- * Deep-learning primitives over tensors, each planned once for its operands' descriptors and
- * run many times, as oneDNN and cuDNN work. Every method is optional: where an engine has none,
- * the public functions compose the BLAS and elementwise methods instead. Elementwise work on
- * tensors (eltwise forward and backward, binary ops with broadcasting) has no method here: it
- * is planned as the few matrix pieces its tensors fold into, each one `MathEngine.map` call,
- * which the native engine runs through oneDNN's eltwise and binary primitives.
+ * A primitive planned for its operands: run it whenever their contents are ready, as often as
+ * needed. Planning checks, chooses the route and builds what it needs (a oneDNN primitive, a
+ * compiled kernel); running does the work.
+ */
+export type Plan = () => void;
+
+/**
+ * The matrix primitives of learning (the dense networks of `@knap/knap/nn`), on operands.
+ * Every member is optional and says no one way: absent, or `undefined` from the call, the
+ * engine has nothing better, and the public function composes BLAS and elementwise methods.
+ * Softmax alone has no composition: an engine without it refuses `softmax_`.
+ */
+export interface NnEngine {
+  /**
+   * out ← the softmax of each column of x (its log-softmax when `log`): exp(x − max) over the
+   * column's sum of them, so large entries never overflow; a column with a NaN is all NaN. out
+   * may be x itself. Never declines: an engine has softmax or has not.
+   */
+  softmax?(x: Operand, out: Operand, log: boolean): Plan;
+  /**
+   * Column k of out ← column indices[k] of x, for every k (indices checked, x and out apart):
+   * a shuffled minibatch in one call. Declined, each column is a `copy`.
+   */
+  gatherColumns?(x: Operand, indices: Int32Array, out: Operand): Plan | undefined;
+  /**
+   * out ← f(W·x + b·1ᵀ) with f's params: a fully connected layer's forward pass, the bias
+   * added to every column and the activation applied in the same primitive (f undefined: the
+   * identity). out shares no memory with w, x or b. Declined where this engine has nothing
+   * faster for these operands than the composition: the bias copied into every column, the
+   * product accumulated onto it, and the activation.
+   */
+  innerProduct?(
+    w: Operand,
+    x: Operand,
+    b: Operand,
+    out: Operand,
+    f: ElementwiseOp | undefined,
+    params: readonly number[],
+  ): Plan | undefined;
+  /**
+   * One Adam step in one pass: m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²;
+   * w ← w − rate · m / (√s + ε). Operands of one shape, apart in memory, any strides.
+   * Declined, the step is five BLAS and elementwise calls.
+   */
+  adam?(
+    w: Operand,
+    g: Operand,
+    m: Operand,
+    s: Operand,
+    rate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): Plan | undefined;
+}
+
+/**
+ * The tensor primitives (Deep Diamond's), each planned once for its operands' descriptors and
+ * run many times, as oneDNN and cuDNN work. Two kinds of member:
+ *
+ * - `reorder` and `reduction` have compositions: absent, or `undefined` from the call, and the
+ *   public function folds the tensors into matrix pieces and runs `copy` and `map` on them.
+ * - `convolution`, `poolingForward`, `poolingBackward` and `batchNormalization` have none. A
+ *   tensor network requires the ones its layers use; an engine that has them plans every
+ *   operand it is given, and on one without them (the native engine's bfloat16 storage) the
+ *   layer's op refuses with a `TypeError` naming the op and the engine.
+ *
+ * Elementwise work on tensors (eltwise forward and backward, binary ops with broadcasting) has
+ * no member here: it is planned as the few matrix pieces its tensors fold into, each one
+ * `MathEngine.map` call, which the native engine runs through oneDNN's eltwise and binary
+ * primitives.
  */
 export interface DnnEngine {
   /**
    * A planned copy from src to dst, tensors of one shape and dtype in any strides (a layout
-   * change); undefined where this engine has no faster way than matrix copies for them.
+   * change); declined where this engine has no faster way than matrix copies for them.
    */
-  reorder?(src: TensorOperand, dst: TensorOperand, dtype: DType): (() => void) | undefined;
+  reorder?(src: TensorOperand, dst: TensorOperand, dtype: DType): Plan | undefined;
   /**
    * A planned reduction: each entry of out ← alg over the entries of x it stands for. out has
    * x's rank; along each dimension its extent is x's (kept) or 1 (reduced). A NaN among the
    * reduced entries gives NaN (max and min included); every reduced set has an entry. out
-   * shares no memory with x. Undefined where this engine has nothing of its own for these
+   * shares no memory with x. Declined where this engine has nothing of its own for these
    * operands: the caller then folds the slices of x into out with `copy` and `map`.
    */
   reduction?(
@@ -228,12 +293,12 @@ export interface DnnEngine {
     x: TensorOperand,
     out: TensorOperand,
     dtype: DType,
-  ): (() => void) | undefined;
+  ): Plan | undefined;
   /**
    * A planned convolution pass over x [n, c, …spatial], w [o, c, …kernel], b [o] and
    * y [n, o, …output] in any strides, the shapes already checked against the geometry. b may be
    * undefined: no bias (and, backward, no bias gradient). The written tensors share no memory with
-   * the read ones. Undefined where this engine has no convolution for these operands.
+   * the read ones.
    */
   convolution?(
     pass: ConvolutionPass,
@@ -243,11 +308,10 @@ export interface DnnEngine {
     y: TensorOperand,
     geometry: ConvolutionGeometry,
     dtype: DType,
-  ): (() => void) | undefined;
+  ): Plan;
   /**
    * A planned pooling of x [n, c, …] into y [n, c, …output] (any strides, shapes checked). A NaN
-   * in a max window gives NaN; ties give the first largest entry. Undefined where this engine
-   * has none for these operands.
+   * in a max window gives NaN; ties give the first largest entry.
    */
   poolingForward?(
     kind: PoolingKind,
@@ -255,7 +319,7 @@ export interface DnnEngine {
     y: TensorOperand,
     geometry: PoolingGeometry,
     dtype: DType,
-  ): (() => void) | undefined;
+  ): Plan;
   /**
    * The planned backward pass of pooling: dx ← the gradient for x from dy, the gradient for
    * y; max pooling sends each error to its window's first largest entry of x. dx shares no
@@ -268,58 +332,17 @@ export interface DnnEngine {
     dx: TensorOperand,
     geometry: PoolingGeometry,
     dtype: DType,
-  ): (() => void) | undefined;
+  ): Plan;
   /**
    * A planned batch normalization pass, y = γ(x − μ)/√(σ² + ε) + β per channel, the shapes
-   * checked and the written tensors apart from the read ones. Undefined where this engine has
-   * none for these operands.
+   * checked and the written tensors apart from the read ones.
    */
   batchNormalization?(
     pass: BatchNormPass,
     t: BatchNormOperands,
     epsilon: number,
     dtype: DType,
-  ): (() => void) | undefined;
-  /**
-   * out ← the softmax of each column of x (its log-softmax when `log`): exp(x − max) over the
-   * column's sum of them, so large entries never overflow; a column with a NaN is all NaN. out
-   * may be x itself.
-   */
-  softmax?(x: Operand, out: Operand, log: boolean): void;
-  /**
-   * Column k of out ← column indices[k] of x, for every k (indices checked, x and out apart):
-   * a shuffled minibatch in one call. Without it, each column is a `copy`.
-   */
-  gatherColumns?(x: Operand, indices: Int32Array, out: Operand): void;
-  /**
-   * out ← f(W·x + b·1ᵀ) with f's params: a fully connected layer's forward pass, the bias
-   * added to every column and the activation applied in the same primitive (f undefined: the
-   * identity). out shares no memory with w, x or b. Returns false where this engine has nothing
-   * faster for these operands than the composition the caller then runs: the bias copied into
-   * every column, the product accumulated onto it, and the activation.
-   */
-  innerProduct?(
-    w: Operand,
-    x: Operand,
-    b: Operand,
-    out: Operand,
-    f: ElementwiseOp | undefined,
-    params: readonly number[],
-  ): boolean;
-  /**
-   * One Adam step in one pass: m ← β₁m + (1 − β₁)g; s ← β₂s + (1 − β₂)g²;
-   * w ← w − rate · m / (√s + ε). Operands of one shape, apart in memory, any strides.
-   */
-  adam?(
-    w: Operand,
-    g: Operand,
-    m: Operand,
-    s: Operand,
-    rate: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-  ): void;
+  ): Plan;
 }
 
 /** One backend: its memory, its transfers and its capabilities. */
@@ -353,6 +376,8 @@ export interface Engine {
   readonly math: MathEngine;
   /** Random numbers. */
   readonly rng: RngEngine;
+  /** Matrix primitives of learning, where the engine has its own. */
+  readonly nn?: NnEngine;
   /** Tensor primitives, where the engine has its own. */
   readonly dnn?: DnnEngine;
 }

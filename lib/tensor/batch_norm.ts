@@ -90,8 +90,8 @@ function plan<L extends Loc>(
   const run = f.engine.dnn?.batchNormalization?.(pass, operands, epsilon, f.dtype);
   if (run === undefined) {
     throw new TypeError(
-      `${op}: the ${f.engine.name} engine has no batch normalization yet; transform the ` +
-        "tensors into a host factory's (transformer) and normalize there",
+      `${op}: the ${f.engine.name} engine has no batch normalization, which its layers ` +
+        "require; transform the tensors into a host factory's (transformer) and normalize there",
     );
   }
   return new TensorOp(op, read.map((r) => t[r]), output, run, 1, true, others);

@@ -134,8 +134,8 @@ function plan<L extends Loc>(
   const run = f.engine.dnn?.convolution?.(pass, x, w, b, y, g, f.dtype);
   if (run === undefined) {
     throw new TypeError(
-      `${op}: the ${f.engine.name} engine has no convolution yet; transform the tensors into ` +
-        "a host factory's (transformer) and convolve there",
+      `${op}: the ${f.engine.name} engine has no convolution, which convolutional layers ` +
+        "require; transform the tensors into a host factory's (transformer) and convolve there",
     );
   }
   return new TensorOp(op, inputs, output, run, 1, true, others);

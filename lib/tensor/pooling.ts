@@ -123,8 +123,8 @@ export function pooling<L extends Loc>(
   const run = f.engine.dnn?.poolingForward?.(kind, x, y, g, f.dtype);
   if (run === undefined) {
     throw new TypeError(
-      `${op}: the ${f.engine.name} engine has no pooling yet; transform the tensors into a ` +
-        "host factory's (transformer) and pool there",
+      `${op}: the ${f.engine.name} engine has no pooling, which pooling layers require; ` +
+        "transform the tensors into a host factory's (transformer) and pool there",
     );
   }
   return new TensorOp(op, [x], y, run, 1, true);
@@ -166,8 +166,8 @@ export function poolingBackward<L extends Loc>(
   const run = f.engine.dnn?.poolingBackward?.(kind, x, dy, dx, g, f.dtype);
   if (run === undefined) {
     throw new TypeError(
-      `${op}: the ${f.engine.name} engine has no pooling yet; transform the tensors into a ` +
-        "host factory's (transformer) and pool there",
+      `${op}: the ${f.engine.name} engine has no pooling, which pooling layers require; ` +
+        "transform the tensors into a host factory's (transformer) and pool there",
     );
   }
   return new TensorOp(op, [x, dy], dx, run, 1, true);

@@ -15,7 +15,7 @@ import {
   reduceKernels,
   swapKernel,
 } from "../../lib/engines/kernelc/kernels.ts";
-import { kernelDnn } from "../../lib/engines/kernelc/dnn.ts";
+import { kernelNn } from "../../lib/engines/kernelc/nn.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
 import { ops } from "../../lib/elementwise/table.ts";
@@ -106,11 +106,11 @@ function recorded(double: boolean): Map<string, string> {
   lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "rows");
   randomKernel(rt, "uniform", o(8, 1), 0, 1, 0, 1, 1, 2, 3);
   randomKernel(rt, "normal", o(8, 1), 0, 1, -Infinity, Infinity, 1, 2, 3);
-  const dnn = kernelDnn(rt), tensors = kernelTensors(rt);
-  dnn.softmax!(o(3, 4), o(3, 4), false);
-  dnn.softmax!(o(3, 4), o(3, 4), true);
-  dnn.gatherColumns!(o(3, 4), Int32Array.of(1, 0), o(3, 2));
-  dnn.adam!(o(3, 4), o(3, 4), o(3, 4), o(3, 4), 0.1, 0.9, 0.999, 1e-8);
+  const nn = kernelNn(rt), tensors = kernelTensors(rt);
+  nn.softmax!(o(3, 4), o(3, 4), false)();
+  nn.softmax!(o(3, 4), o(3, 4), true)();
+  nn.gatherColumns!(o(3, 4), Int32Array.of(1, 0), o(3, 2))!();
+  nn.adam!(o(3, 4), o(3, 4), o(3, 4), o(3, 4), 0.1, 0.9, 0.999, 1e-8)!();
   const g = { strides: [1, 1], padding: [1, 1], dilation: [1, 1] };
   for (const pass of ["forward", "backwardData", "backwardWeights"] as const) {
     const plan = tensors.convolution!(

@@ -71,9 +71,11 @@ const engine: Engine = {
     uniform: (x, lo, hi, s) => js.rng.uniform(inner(x), lo, hi, s),
     normal: (x, mu, sigma, s) => js.rng.normal(inner(x), mu, sigma, s),
   },
+  nn: {
+    softmax: (x, o, log) => js.nn!.softmax!(inner(x), inner(o), log),
+    adam: (w, g, m, s, ...p) => js.nn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
+  },
   dnn: {
-    softmax: (x, o, log) => js.dnn!.softmax!(inner(x), inner(o), log),
-    adam: (w, g, m, s, ...p) => js.dnn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
     batchNormalization: (pass, t, epsilon, dtype) =>
       js.dnn!.batchNormalization!(
         pass,

@@ -21,6 +21,7 @@ import { convolveTensor } from "./convolution.ts";
 import { poolTensor, poolTensorBackward } from "./pooling.ts";
 import { batchNormTensor } from "./batch_norm.ts";
 import { adamUpdate } from "./adam.ts";
+import { deferred } from "../planning.ts";
 
 const buf = (x: Operand): HostArray => x.storage.buffer as HostArray;
 
@@ -90,10 +91,12 @@ export const jsEngine: Engine = {
   },
   math: { map },
   rng: { uniform, normal },
+  nn: {
+    softmax: deferred(softmaxColumns),
+    gatherColumns: deferred(gatherColumns),
+    adam: deferred(adamUpdate),
+  },
   dnn: {
-    softmax: softmaxColumns,
-    gatherColumns,
-    adam: adamUpdate,
     reduction: reduceTensor,
     convolution: convolveTensor,
     poolingForward: poolTensor,

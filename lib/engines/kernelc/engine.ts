@@ -22,7 +22,7 @@ import {
   reduceKernels,
   swapKernel,
 } from "./kernels.ts";
-import { kernelDnn } from "./dnn.ts";
+import { kernelNn } from "./nn.ts";
 import { kernelTensors } from "./tensors.ts";
 
 /** What the products need besides their operands: clearing and scaling an output. */
@@ -158,6 +158,7 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
       normal: (a, mu, sigma, s) =>
         randomKernel(rt, "normal", a, mu, sigma, -Infinity, Infinity, s.key0, s.key1, s.offset),
     },
-    dnn: { ...kernelDnn(rt), ...kernelTensors(rt) },
+    nn: kernelNn(rt),
+    dnn: kernelTensors(rt),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * What the C kernels need of a device runtime — OpenCL's or CUDA's: compiling a kernel from
  * source once, launching it with checked arguments, buffers, and the prelude that makes one
- * kernel source valid in both languages. The kernels (`kernels.ts`, `dnn.ts`, `tensors.ts`) are
+ * kernel source valid in both languages. The kernels (`kernels.ts`, `nn.ts`, `tensors.ts`) are
  * written once against macros (`KERNEL`, `GLOBAL`, `GID`, `GSIZE`, `SHARED`, `SYNC`, `FN`, …)
  * that each runtime's prelude defines for its language.
  *

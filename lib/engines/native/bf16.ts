@@ -118,12 +118,13 @@ export function bfloat16Engine(libs: NativeLibraries): Engine {
     ]);
   }
   // Layout changes and gathers only: they move bits; bfloat16 holds no numbers js could read.
-  const dnn = nativeDnn(libs, engine.blas, engine.math);
+  const { nn, dnn } = nativeDnn(libs, engine.blas, engine.math);
   return {
     ...engine,
     write,
     read,
-    dnn: { reorder: dnn.reorder, gatherColumns: dnn.gatherColumns },
+    nn: { gatherColumns: nn.gatherColumns },
+    dnn: { reorder: dnn.reorder },
   };
 
   function write(src: HostOperand, dst: Operand): void {

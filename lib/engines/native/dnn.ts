@@ -1,5 +1,5 @@
 /**
- * The native engine's tensor primitives, through oneDNN: reorders (layout changes of float32 and
+ * The native engine's learning primitives, matrix and tensor, through oneDNN: reorders (layout changes of float32 and
  * bfloat16 tensors, one primitive per shape, strides and type, built on first use and kept in a
  * small cache; float64 has no reorder in oneDNN 2.x and takes the matrix copies every engine
  * has), softmax and log-softmax (softmax.ts), the fused inner product (inner_product.ts),
@@ -13,7 +13,7 @@
  */
 
 import { dnnl_bf16, dnnl_f32 } from "../../../ffi/dnnl.ts";
-import type { BlasEngine, DnnEngine, MathEngine, TensorOperand } from "../../core/engine.ts";
+import type { BlasEngine, Engine, MathEngine, TensorOperand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
@@ -25,40 +25,51 @@ import { nativeConvolution } from "./convolution.ts";
 import { nativePooling } from "./pooling.ts";
 import { nativeBatchNorm } from "./batch_norm.ts";
 import { tensorPointer } from "./operands.ts";
+import { deferred } from "../planning.ts";
 
 const CACHE_LIMIT = 32;
 
 /**
- * The native engine's tensor primitives over the libraries it loaded; the engine's BLAS and
- * math compose the inner product where oneDNN's fused primitive is not faster.
+ * The native engine's matrix and tensor primitives over the libraries it loaded, sharing one
+ * cache of oneDNN primitives; the engine's BLAS and math compose the inner product where
+ * oneDNN's fused primitive is not faster.
  */
-export function nativeDnn(libs: NativeLibraries, blas: BlasEngine, math: MathEngine): DnnEngine {
+export function nativeDnn(
+  libs: NativeLibraries,
+  blas: BlasEngine,
+  math: MathEngine,
+): Required<Pick<Engine, "nn" | "dnn">> {
   let prims: Primitives | undefined;
   const primitives = () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
-  return {
-    softmax: nativeSoftmax(libs, primitives),
-    gatherColumns,
+  const nn = {
+    softmax: deferred(nativeSoftmax(libs, primitives)),
+    gatherColumns: deferred(gatherColumns),
     innerProduct: nativeInnerProduct(libs, primitives, blas, math),
-    reduction: nativeReduction(libs, primitives),
-    convolution: nativeConvolution(libs, primitives),
-    ...nativePooling(libs, primitives),
-    batchNormalization: nativeBatchNorm(libs, primitives),
-    reorder(src, dst, dtype: DType) {
-      if (dtype === "float64" || src.shape.includes(0)) return undefined;
-      const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
-      // oneDNN wants a positive stride on every dimension, even one of extent 1.
-      const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
-      const key = `reorder ${dtype} [${src.shape}] [${strides(src)}] → [${strides(dst)}]`;
-      const p = primitives();
-      const srcMd = p.memoryDesc(src.shape, strides(src), type);
-      const dstMd = p.memoryDesc(dst.shape, strides(dst), type);
-      p.reorder(key, srcMd, dstMd);
-      // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
-      return () =>
-        p.run(p.reorder(key, srcMd, dstMd), [
-          tensorPointer(src, "reorder src"),
-          tensorPointer(dst, "reorder dst"),
-        ]);
+  };
+  return {
+    nn,
+    dnn: {
+      reduction: nativeReduction(libs, primitives),
+      convolution: nativeConvolution(libs, primitives),
+      ...nativePooling(libs, primitives),
+      batchNormalization: nativeBatchNorm(libs, primitives),
+      reorder(src, dst, dtype: DType) {
+        if (dtype === "float64" || src.shape.includes(0)) return undefined;
+        const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
+        // oneDNN wants a positive stride on every dimension, even one of extent 1.
+        const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));
+        const key = `reorder ${dtype} [${src.shape}] [${strides(src)}] → [${strides(dst)}]`;
+        const p = primitives();
+        const srcMd = p.memoryDesc(src.shape, strides(src), type);
+        const dstMd = p.memoryDesc(dst.shape, strides(dst), type);
+        p.reorder(key, srcMd, dstMd);
+        // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
+        return () =>
+          p.run(p.reorder(key, srcMd, dstMd), [
+            tensorPointer(src, "reorder src"),
+            tensorPointer(dst, "reorder dst"),
+          ]);
+      },
     },
   };
 }

@@ -27,7 +27,7 @@ export function nativeEngine(): Engine {
     maxEntries: 2 ** 31 - 1,
     blas,
     math,
-    dnn: nativeDnn(libs, blas, math),
+    ...nativeDnn(libs, blas, math),
   };
   return engine;
 }

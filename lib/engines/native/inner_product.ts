@@ -17,7 +17,7 @@ import {
   DNNL_ARG_WEIGHTS,
   dnnl_forward_inference,
 } from "../../../ffi/dnnl.ts";
-import type { BlasEngine, DnnEngine, MathEngine, Operand } from "../../core/engine.ts";
+import type { BlasEngine, MathEngine, NnEngine, Operand } from "../../core/engine.ts";
 import { type OpName, ops } from "../../elementwise/table.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
@@ -50,7 +50,7 @@ export const innerProductRoute: {
 const fusible: ReadonlySet<string> = new Set(["tanh", "sigmoid", "elu", "linear"]);
 
 /** The engine contract's inner product. */
-type InnerProduct = NonNullable<DnnEngine["innerProduct"]>;
+type InnerProduct = NonNullable<NnEngine["innerProduct"]>;
 
 /**
  * The native innerProduct: the fused primitive where it applies and is faster; otherwise the
@@ -139,13 +139,14 @@ export function nativeInnerProduct(
     if (
       !(out.storage.buffer instanceof Float32Array || out.storage.buffer instanceof Float64Array)
     ) {
-      return false;
+      return undefined;
     }
-    blas.gemm(1, w, x, 0, out);
-    blas.ger(1, b, onesFor(out, out.cols), out);
     const identity = f === undefined || (f === ops.linear && params[0] === 1 && params[1] === 0);
-    if (!identity) math.map(f, params, out, out);
-    return true;
+    return () => {
+      blas.gemm(1, w, x, 0, out);
+      blas.ger(1, b, onesFor(out, out.cols), out);
+      if (!identity) math.map(f, params, out, out);
+    };
   };
 
   return (w, x, b, out, f, params) => {
@@ -178,24 +179,25 @@ export function nativeInnerProduct(
       `${mapping === undefined ? "-" : `${mapping.alg}:${alpha}:${beta}`}`;
     if (declined.has(key)) return composed(w, x, b, out, f, params);
     const p = primitives();
-    let prim = p.get(key);
-    if (prim === undefined) {
-      const mds = [
-        p.memoryDesc([n, k], [xc, xr]),
-        p.memoryDesc([m, k], [wr, wc]),
-        p.memoryDesc([m], [Math.max(b.rowStride, 1)]),
-        p.memoryDesc([n, m], [oc, or]),
-      ];
-      prim = build(p, key, mds, mapping);
-      if (prim === undefined) return composed(w, x, b, out, f, params);
+    const mds = () => [
+      p.memoryDesc([n, k], [xc, xr]),
+      p.memoryDesc([m, k], [wr, wc]),
+      p.memoryDesc([m], [Math.max(b.rowStride, 1)]),
+      p.memoryDesc([n, m], [oc, or]),
+    ];
+    if (p.get(key) === undefined && build(p, key, mds(), mapping) === undefined) {
+      return composed(w, x, b, out, f, params);
     }
-    pointers[0] = pointerAt(x, "innerProduct_ x");
-    pointers[1] = pointerAt(w, "innerProduct_ w");
-    pointers[2] = pointerAt(b, "innerProduct_ b");
-    pointers[3] = pointerAt(out, "innerProduct_ out");
-    libs.threads.fit(m * n * k, threadRoute.products);
-    p.run(prim, pointers);
-    return true;
+    return () => {
+      // Looked up on every run: an evicted primitive is rebuilt, never used after it is freed.
+      const prim = p.get(key) ?? build(p, key, mds(), mapping)!;
+      pointers[0] = pointerAt(x, "innerProduct_ x");
+      pointers[1] = pointerAt(w, "innerProduct_ w");
+      pointers[2] = pointerAt(b, "innerProduct_ b");
+      pointers[3] = pointerAt(out, "innerProduct_ out");
+      libs.threads.fit(m * n * k, threadRoute.products);
+      p.run(prim, pointers);
+    };
   };
 }
 

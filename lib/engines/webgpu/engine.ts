@@ -126,11 +126,14 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       uniform: (a, lo, hi, s) => randomKernel(rt, "uniform", a, lo, hi, s),
       normal: (a, mu, sigma, s) => randomKernel(rt, "normal", a, mu, sigma, s),
     },
-    dnn: {
-      softmax: (a, out, log) => softmaxKernel(rt, a, out, log),
-      gatherColumns: (a, indices, out) => gatherKernel(rt, a, indices, out),
-      adam: (w, g, m, s, rate, b1, b2, eps) => adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
+    nn: {
+      softmax: (a, out, log) => () => softmaxKernel(rt, a, out, log),
+      gatherColumns: (a, indices, out) => () => gatherKernel(rt, a, indices, out),
+      adam: (w, g, m, s, rate, b1, b2, eps) => () =>
+        adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
+    },
+    dnn: {
       reduction: tensorReduction(rt),
       convolution: webgpuConvolution(rt, () => engine.blas),
       ...webgpuPooling(rt),

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Operand } from "../../core/engine.ts";
+import type { Operand, Plan } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { at, bind, block, dense, emitWgsl, F, header, loopBudget, setOperand, U } from "./wgsl.ts";
 import { type Expr, param, substitute, x as identity } from "../../elementwise/expr.ts";
@@ -351,8 +351,8 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) w: vec3u)
 
 /**
  * out ← f(W·x + b·1ᵀ) as one tiled product whose epilogue adds the bias and applies f (the
- * split-k reduction's epilogue, where k is long and the output small); false where the product
- * would take several dispatches, which the caller then composes.
+ * split-k reduction's epilogue, where k is long and the output small); undefined where the
+ * product would take several dispatches, which the caller then composes.
  */
 export function layerKernel(
   rt: Runtime,
@@ -362,18 +362,19 @@ export function layerKernel(
   out: Operand,
   f: ElementwiseOp | undefined,
   params: readonly number[],
-): boolean {
+): Plan | undefined {
   const m = out.rows, n = out.cols, k = w.cols;
   const side = rt.limits.maxWorkgroups * TILE;
-  if (m > side || n > side || k > TK * loopBudget.iterations || params.length > 2) return false;
+  if (m > side || n > side || k > TK * loopBudget.iterations || params.length > 2) {
+    return undefined;
+  }
   const shifted = f === undefined
     ? identity
     : substitute(f.f, (e) => (e.k === "param" ? param(e.i + 2) : undefined));
   const epilogue = { name: f?.name ?? "identity", f: shifted, params, bias };
   const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE);
   const splits = Math.min(64, Math.ceil(k / SPLIT_CHUNK));
-  if (tiles < SPLIT_BELOW_TILES && splits > 1) {
-    splitGemm(rt, 1, w, x, 0, out, splits, epilogue);
-  } else tiledGemm(rt, w, x, out, { alpha: 1, beta: 0 }, 1, epilogue);
-  return true;
+  return tiles < SPLIT_BELOW_TILES && splits > 1
+    ? () => splitGemm(rt, 1, w, x, 0, out, splits, epilogue)
+    : () => tiledGemm(rt, w, x, out, { alpha: 1, beta: 0 }, 1, epilogue);
 }

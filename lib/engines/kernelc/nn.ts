@@ -1,13 +1,13 @@
 /**
- * The DNN primitives the C-kernel engines (OpenCL, CUDA) have of their own: softmax over columns
- * (long columns in spans of launches), a minibatch's gathered columns and Adam's step. Inner products, reductions and tensor
- * operations without a method here take the public functions' compositions (or say the engine
- * has none).
+ * The matrix primitives of learning that the C-kernel engines (OpenCL, CUDA) have of their own:
+ * softmax over columns (long columns in spans of launches), a minibatch's gathered columns and
+ * Adam's step. Inner products take the public function's composition.
  *
  * @module
  */
 
-import type { DnnEngine, Operand } from "../../core/engine.ts";
+import type { NnEngine, Operand } from "../../core/engine.ts";
+import { deferred } from "../planning.ts";
 import type { KernelRuntime } from "./runtime.ts";
 import { items, operandArgs } from "./kernels.ts";
 import { scratchFor, spans, termsPerLaunch } from "./loops.ts";
@@ -17,10 +17,10 @@ const at = (name: string, i: string, j: string) =>
   `${name}[${name}_o + (${i}) * ${name}_r + (${j}) * ${name}_c]`;
 
 /** The primitives over a runtime. */
-export function kernelDnn(rt: KernelRuntime): DnnEngine {
+export function kernelNn(rt: KernelRuntime): NnEngine {
   let indexBuffer = rt.scratch(4 * 1024);
   return {
-    softmax(x: Operand, out: Operand, log: boolean): void {
+    softmax: deferred((x: Operand, out: Operand, log: boolean): void => {
       if (x.rows === 0 || x.cols === 0) return;
       // Three walks down a column.
       if (3 * x.rows > termsPerLaunch(x.cols)) return longColumns(rt, x, out, log);
@@ -45,9 +45,9 @@ KERNEL softmax(${param("o")}, ${param("x")}, long rows, long cols) {
         [...operandArgs(out), ...operandArgs(x), { long: x.rows }, { long: x.cols }],
         items(x.cols),
       );
-    },
+    }),
 
-    gatherColumns(x: Operand, indices: Int32Array, out: Operand): void {
+    gatherColumns: deferred((x: Operand, indices: Int32Array, out: Operand): void => {
       const n = out.rows * indices.length;
       if (n === 0) return;
       if (indices.byteLength > indexBuffer.bytes) {
@@ -68,9 +68,18 @@ KERNEL gather(${param("o")}, ${param("x")}, GLOBAL const int* idx, long rows, lo
         [...operandArgs(out), ...operandArgs(x), indexBuffer, { long: out.rows }, { long: n }],
         items(n),
       );
-    },
+    }),
 
-    adam(w, g, m, s, rate, beta1, beta2, epsilon): void {
+    adam: deferred((
+      w: Operand,
+      g: Operand,
+      m: Operand,
+      s: Operand,
+      rate: number,
+      beta1: number,
+      beta2: number,
+      epsilon: number,
+    ): void => {
       const n = w.rows * w.cols;
       if (n === 0) return;
       const kernel = rt.kernel("adam", "adam", () =>
@@ -99,7 +108,7 @@ KERNEL adam(${param("w")}, ${param("g")}, ${param("m")}, ${param("s")}, long row
         { real: beta2 },
         { real: epsilon },
       ], items(n));
-    },
+    }),
   };
 }
 
