@@ -197,6 +197,27 @@ export class FeatureUpdate<L extends Loc = Loc> implements Disposable {
     });
   }
 
+  /** The gradient of every trained parameter, in the plan's order: sums over the batch. */
+  get gradients(): readonly Vector<L>[] {
+    return this.#moves.map((m) => m.dw);
+  }
+
+  /** Scales every gradient, a sum over `batch` samples, to the batch's mean. */
+  mean_(batch: number): void {
+    for (const m of this.#moves) scal_(1 / batch, m.dw);
+  }
+
+  /**
+   * Moves each parameter by its gradient as it is now — a mean, after `mean_` and whatever
+   * averaged it over shards — with step eta at step t ≥ 1.
+   */
+  stepFromMeans(eta: number, t: number): void {
+    for (const { w, dw, decay, state } of this.#moves) {
+      if (state === undefined) axpy_(-eta, dw, w);
+      else state.update_(w, dw, eta, t, decay);
+    }
+  }
+
   /**
    * Moves each parameter by its gradient (summed over `batch` samples) with step eta at step t
    * ≥ 1: the optimizer's update of the mean gradient, or plain descent.

@@ -3,32 +3,32 @@
  * buffer the layers' operations were planned over, goes forward through the tensor layers and
  * the dense layers, and the error comes back the same way — the dense layers' training network
  * writes the error of its input into the last tensor layer's error buffer. Every buffer and
- * plan is made before the first epoch; an epoch allocates nothing.
+ * plan is made before the first epoch; an epoch allocates nothing. The schedule (shuffles,
+ * shares, shards) and the ways a batch trains are the dense networks' (`@knap/knap/nn`'s
+ * minibatches.ts and batch_steps.ts); the tensor network brings its {@linkcode Learner}.
  *
  * @module
  */
 
-import type { GEMatrix } from "../core/structures.ts";
+import type { GEMatrix, Structure, Vector } from "../core/structures.ts";
 import type { Loc, Scalar } from "../core/types.ts";
 import type { Deferred } from "../core/engine.ts";
-import { ge } from "../core/construct.ts";
-import { viewGe } from "../tensor/views.ts";
-import { derivedSeed, mulberry32, shuffle } from "../core/seeded.ts";
-import { gatherColumns_ } from "../gather.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { tensorVctr, viewGe } from "../tensor/views.ts";
+import { derivedSeed } from "../core/seeded.ts";
+import { liveTensor, type Tensor } from "../tensor/tensor.ts";
 import type { Cost } from "../nn/cost.ts";
-import { checkMinibatch, type MinibatchOptions } from "../nn/minibatch.ts";
-import { minibatchEpoch, runEpochs } from "../nn/epochs.ts";
-import { trainingNetwork } from "../nn/training.ts";
+import type { Optimizer } from "../nn/optimizer.ts";
 import { gradientDescent } from "../nn/optimizer.ts";
-import { tensorVctr } from "../tensor/views.ts";
-import type { Structure, Vector } from "../core/structures.ts";
-import { FeatureUpdate } from "./features.ts";
-import { agreed, jobCost, jobReads, reportingOn, shareBatches } from "../nn/shares.ts";
-import { batchMatrix, checkSamples, type TensorNetwork } from "./network.ts";
+import { type TrainingNetwork, trainingNetwork } from "../nn/training.ts";
+import { checkMinibatch, Minibatches, type MinibatchOptions } from "../nn/minibatches.ts";
+import type { Learner } from "../nn/learner.ts";
+import { trainLanes } from "../nn/batch_steps.ts";
+import { agreed } from "../nn/shares.ts";
+import { movesBatches } from "../nn/host_batches.ts";
 import { sgdTrain } from "../nn/minibatch.ts";
-import { liveTensor } from "../tensor/tensor.ts";
-import { HostBatches, movesBatches } from "../nn/host_batches.ts";
+import { type FeaturePlan, FeatureUpdate } from "./features.ts";
+import type { RankSync } from "./sync_batch_norm.ts";
+import { batchMatrix, checkSamples, type TensorNetwork } from "./network.ts";
 
 /** x's samples as columns, or an error saying how to make them so. */
 function columns<L extends Loc>(op: string, t: Tensor<L>, name: string): GEMatrix<L> {
@@ -40,6 +40,91 @@ function columns<L extends Loc>(op: string, t: Tensor<L>, name: string): GEMatri
         (e as Error).message
       }`,
     );
+  }
+}
+
+/**
+ * A tensor network bound to one lane's batches: its tensor layers' training plan, their
+ * optimizer state, and the dense layers' training network over the plan's output.
+ */
+class FeatureLearner<L extends Loc> implements Learner<L> {
+  readonly input: GEMatrix<L>;
+  readonly gradients: readonly Structure[];
+  readonly #plan: FeaturePlan<L>;
+  readonly #update: FeatureUpdate<L>;
+  readonly #head: TrainingNetwork<L>;
+  readonly #local: number;
+  #steps = 0;
+
+  constructor(
+    net: TensorNetwork<L>,
+    local: number,
+    optimizer: Optimizer | undefined,
+    seed: number | undefined,
+    sync: RankSync | undefined,
+    reduce: ((g: Structure) => { wait(): void; progress?(): void }) | undefined,
+  ) {
+    this.#local = local;
+    const plan = this.#plan = net.features.plan(
+      local,
+      true,
+      seed === undefined ? undefined : derivedSeed(seed, 7919, 1),
+      sync,
+    );
+    let update: FeatureUpdate<L> | undefined;
+    try {
+      this.input = viewGe(plan.input);
+      update = this.#update = new FeatureUpdate(plan, optimizer, reduce);
+      this.#head = trainingNetwork(net.layers, viewGe(plan.output), optimizer, {
+        seed,
+        inputError: viewGe(plan.outputError!),
+        reduceGradient: reduce,
+      });
+    } catch (e) {
+      update?.[Symbol.dispose]();
+      plan[Symbol.dispose]();
+      throw e;
+    }
+    this.gradients = [...update.gradients, ...this.#head.gradients];
+  }
+
+  take(): void {
+    throw new TypeError("train: a tensor network gathers its batches into its planned input");
+  }
+
+  step(cost: Cost, y: GEMatrix<L>, eta: number, read: boolean): Deferred<number> | undefined {
+    const head = this.#head;
+    this.#plan.forward();
+    head.forward();
+    head.outputError(cost, y);
+    const c = read ? head.cost(cost, y) : undefined;
+    head.backward(eta);
+    this.#plan.backward();
+    this.#update.step(eta, ++this.#steps, this.#local);
+    return c;
+  }
+
+  computeGradients(cost: Cost, y: GEMatrix<L>, read: boolean): Deferred<number> | undefined {
+    const head = this.#head;
+    this.#plan.forward();
+    head.forward();
+    head.outputError(cost, y);
+    const c = read ? head.cost(cost, y) : undefined;
+    head.computeGradients();
+    this.#plan.backward();
+    this.#update.mean_(this.#local);
+    return c;
+  }
+
+  update(eta: number): void {
+    this.#head.update(eta);
+    this.#update.stepFromMeans(eta, ++this.#steps);
+  }
+
+  [Symbol.dispose](): void {
+    this.#head[Symbol.dispose]();
+    this.#update[Symbol.dispose]();
+    this.#plan[Symbol.dispose]();
   }
 }
 
@@ -58,117 +143,70 @@ export function trainFeatures<L extends Loc>(
 ): Scalar<L> {
   const op = "train";
   checkMinibatch(op, epochs, options);
-  if ((options.shards ?? 1) !== 1) {
-    throw new TypeError(
-      `${op}: shards are not yet taken by networks with tensor layers (dense-only networks and ` +
-        "sgdTrain take them)",
-    );
-  }
   const xs = columns(op, x as Tensor<L>, "x"), ys = columns(op, y as Tensor<L>, "y");
-  // Host data for a network on a device moves a batch at a time (host_batches.ts).
-  const moveX = movesBatches(xs, net.factory), moveY = movesBatches(ys, net.factory);
-  if (y.factory !== net.factory && !moveY) {
+  if (y.factory !== net.factory && !movesBatches(ys, net.factory)) {
     throw new TypeError(`${op}: y is on ${y.factory.name}, the network on ${net.factory.name}`);
   }
-  const n = x.shape[0], size = Math.min(options.batch, n);
-  const batches = Math.ceil(n / size);
-  // Data-parallel: rank 0's parameters everywhere, one seed, each rank its share of a batch.
   const comm = options.communicator;
-  if ((comm?.size ?? 1) > 1 && net.factory.location !== "host") {
+  const normalizes = net.features.layers.some((l) => l.spec.kind === "batchNorm");
+  if ((options.shards ?? 1) > 1 && normalizes) {
     throw new TypeError(
-      `${op}: networks with tensor layers train data-parallel on host engines (on ` +
-        `${net.factory.name}, dense networks do, with sgdTrain)`,
+      `${op}: shards stand for a job's ranks, and each rank's batch normalization keeps running ` +
+        "statistics of its own, which one process cannot keep apart; train with a communicator, " +
+        "or without shards",
     );
   }
-  const share = shareBatches(
+  const device = net.factory.location !== "host";
+  if ((comm?.size ?? 1) > 1 && device && normalizes && options.syncBatchNorm !== false) {
+    throw new TypeError(
+      `${op}: batch normalization synchronizes its statistics across ranks on host engines ` +
+        `only; on ${net.factory.name} pass syncBatchNorm: false (each rank its own share's)`,
+    );
+  }
+  const parameters = () => [
+    ...net.features.layers.flatMap((l) => l.parameters.map((p) => tensorVctr(p.tensor))),
+    ...net.layers.layers.flatMap((l) => [l.weights, l.bias]),
+  ];
+  const schedule = new Minibatches<L>(
     op,
-    comm,
-    size,
-    net.factory.location,
-    () => [
-      ...net.features.layers.flatMap((l) => l.parameters.map((p) => tensorVctr(p.tensor))),
-      ...net.layers.layers.flatMap((l) => [l.weights, l.bias]),
-    ],
-    options.seed,
-    { samples: n, epochs, syncBatchNorm: options.syncBatchNorm === false ? 0 : 1 },
+    {
+      x: xs,
+      y: ys,
+      factory: net.factory,
+      parameters,
+      facts: { syncBatchNorm: options.syncBatchNorm === false ? 0 : 1 },
+      views: false,
+    },
+    epochs,
+    options,
   );
-  const { parts, rank, local } = share;
-  const random = mulberry32(share.seed);
-  // "batches" keeps each batch's samples together, shuffling only the order of the batches.
-  const byBatches = options.shuffle === "batches";
-  const order = new Int32Array(byBatches ? batches : n).map((_, i) => i);
-  const picked = new Int32Array(local);
-  const start = (b: number) => Math.min(b * size, n - size) + rank * local;
-
-  const seed = options.seed;
-  // Batch normalization over the whole batch unless told to keep each rank's statistics.
-  const sync = parts > 1 && options.syncBatchNorm !== false
-    ? { ranks: parts, sum: (v: Vector) => void comm!.allReduce_(v, "sum", agreed) }
-    : undefined;
-  const plan = net.features.plan(
-    local,
-    true,
-    seed === undefined ? undefined : derivedSeed(seed, 7919, 1),
-    sync,
-  );
-  const release: Disposable[] = [plan];
+  const learners: FeatureLearner<L>[] = [];
+  const release = () => {
+    for (const l of learners) l[Symbol.dispose]();
+    schedule[Symbol.dispose]();
+  };
   try {
-    const xb = viewGe(plan.input);
-    const yb = ge(net.factory, ys.m, local);
-    release.push(yb);
-    const hostX = moveX ? new HostBatches(xs as GEMatrix<"host">, local) : undefined;
-    const hostY = moveY ? new HostBatches(ys as GEMatrix<"host">, local) : undefined;
-    if (hostX !== undefined) release.push(hostX);
-    if (hostY !== undefined) release.push(hostY);
-    const reduce = parts > 1
+    const { parts } = schedule.share, host = schedule.host;
+    // Batch normalization over the whole batch unless told to keep each rank's statistics.
+    const sync = parts > 1 && host && options.syncBatchNorm !== false
+      ? { ranks: parts, sum: (v: Vector) => void comm!.allReduce_(v, "sum", agreed) }
+      : undefined;
+    // On host engines a job's gradients are reduced inside the step.
+    const reduce = parts > 1 && host
       ? (g: Structure) => comm!.startAllReduce(g, "mean", agreed)
       : undefined;
-    const optimizer = options.optimizer ?? (parts > 1 ? gradientDescent() : undefined);
-    const update = new FeatureUpdate(plan, optimizer, reduce);
-    release.push(update);
-    const head = trainingNetwork(net.layers, viewGe(plan.output), optimizer, {
-      seed,
-      inputError: viewGe(plan.outputError!),
-      reduceGradient: reduce,
-    });
-    release.push(head);
-    let steps = 0;
-
-    const batch = (b: number, eta: number, read: boolean): Deferred<number> | undefined => {
-      for (let j = 0; j < local; j++) {
-        picked[j] = byBatches ? start(order[b]) + j : order[(b * size + rank * local + j) % n];
-      }
-      if (hostX !== undefined) hostX.move(picked, xb);
-      else gatherColumns_(xs, picked, xb);
-      if (hostY !== undefined) hostY.move(picked, yb);
-      else gatherColumns_(ys, picked, yb);
-      plan.forward();
-      head.forward();
-      head.outputError(cost, yb);
-      const c = read ? head.cost(cost, yb) : undefined;
-      head.backward(eta);
-      plan.backward();
-      update.step(eta, ++steps, local);
-      return jobCost(comm, c);
-    };
-
-    const host = net.factory.location === "host";
-    const epoch = (eta: number, wanted: boolean): Deferred<number> | undefined => {
-      const read = jobReads(comm, wanted);
-      shuffle(order, random);
-      return minibatchEpoch(batches, host, read, (b, r) => batch(b, eta, r));
-    };
-    const costs = runEpochs(op, host, [[epochs, options.eta]], reportingOn(share, options), epoch);
-    const done = () => {
-      for (const r of release.reverse()) r[Symbol.dispose]();
-    };
-    if (costs instanceof Promise) return costs.finally(done).then((c) => c[0]) as Scalar<L>;
-    done();
-    return costs[0] as Scalar<L>;
+    const optimizer = options.optimizer ??
+      (parts > 1 || schedule.lanes > 1 ? gradientDescent() : undefined);
+    for (let s = 0; s < schedule.lanes; s++) {
+      learners.push(new FeatureLearner(net, schedule.local, optimizer, options.seed, sync, reduce));
+    }
   } catch (e) {
-    for (const r of release.reverse()) r[Symbol.dispose]();
+    release();
     throw e;
   }
+  return trainLanes(op, schedule, learners, cost, epochs, options, parameters, release) as Scalar<
+    L
+  >;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * One rank of the data-parallel tests (run by mpirun, or alone): trains chapter 14's regression
- * data-parallel (and a network with dropout: alone, as two shards) and writes its weights, as
- * JSON, to DIR/<rank or "single">.json (and a small
+ * data-parallel (and a network with dropout, and a small convolutional one: alone, as two
+ * shards) and writes its weights, as JSON, to DIR/<rank or "single">.json (and a small
  * convolutional network's with batch normalization to DIR/cnn-<rank or "single">.json). Modes: "train";
  * "fail" (rank 1 throws before training); "slow" (rank 1 sleeps 3 s before its first collective
  * while rank 0's timeout is 0.5 s).
  */
 import {
+  type Factory,
   ge,
   jsDouble,
   openclAvailability,
@@ -17,6 +18,7 @@ import {
   tensor,
   toArray,
   transfer,
+  transformer,
   vctr,
   webgpuAvailability,
   webgpuFloat,
@@ -29,6 +31,7 @@ import {
   init_ as initTensor,
   network,
   pooling,
+  type TensorNetwork,
   train,
 } from "../../lib/dnn/mod.ts";
 import {
@@ -135,9 +138,73 @@ if ((await openclAvailability()).available) {
 }
 const name = comm.size === 1 ? "single" : String(comm.rank);
 
+// A convolutional network, data-parallel the same way (tensor layers' gradients reduced too).
+const images = 32;
+using cx = tensor(
+  jsDouble,
+  [images, 1, 6, 6],
+  "nchw",
+  Array.from({ length: images * 36 }, (_, i) => Math.sin(0.37 * i) + ((i % 36) < 18 ? 0.5 : 0)),
+);
+using cy = tensor(
+  jsDouble,
+  [images, 2],
+  "nc",
+  Array.from({ length: images * 2 }, (_, i) => (i % 2) === ((i >> 1) % 2) ? 1 : 0),
+);
+/** Every parameter of a tensor network, the running statistics included, on the host. */
+const parametersOf = async (net: TensorNetwork): Promise<number[]> => {
+  const values: number[] = [];
+  for (const l of net.features.layers) {
+    for (const p of l.parameters) {
+      using host = tensor(jsDouble, p.tensor.shape);
+      await transformer(p.tensor, host).run();
+      values.push(...host.toArray());
+    }
+  }
+  for (const l of net.layers.layers) {
+    for (const p of [l.weights, l.bias] as const) {
+      using host = await transfer(jsDouble, p as typeof l.weights);
+      values.push(...toArray(host));
+    }
+  }
+  return values;
+};
+
+/**
+ * A convolutional network without batch normalization on f, trained as two ranks (or two
+ * shards), from every rank's other weights.
+ */
+const trainConvolutions = async (f: Factory) => {
+  using cnn = initTensor(
+    network(f, [images, 1, 6, 6], [
+      convo(2, [3, 3], "tanh", { padding: 1 }),
+      pooling([2, 2], "max"),
+      dense(2, "softmax"),
+    ]),
+    { seed: 13 + comm.rank },
+  );
+  using tx = tensor(f, cx.shape, "nchw"), ty = tensor(f, cy.shape, "nc");
+  await transformer(cx, tx).run();
+  await transformer(cy, ty).run();
+  const cost = await train(cnn, tx, ty, categoricalCrossentropyCost_, 3, {
+    batch: 8,
+    eta: 0.02,
+    optimizer: adam(),
+    seed: 6,
+    quiet: true,
+    ...asTwoRanks,
+  });
+  return { cost, weights: await parametersOf(cnn) };
+};
+const exactCnn = await trainConvolutions(jsDouble);
+
 // Device engines train data-parallel through host copies of the gradients: the regression on
 // WebGPU and OpenCL in float32, one process in two shards against two ranks.
-const onDevices: Record<string, { cost: number; weights: number[] }> = {};
+const onDevices: Record<
+  string,
+  { cost: number; weights: number[]; cnn: { cost: number; weights: number[] } }
+> = {};
 const tensorRefusals: string[] = [];
 const devices = [
   ["webgpu", (await webgpuAvailability()).available ? webgpuFloat : undefined],
@@ -167,10 +234,14 @@ for (const [engine, make] of devices) {
       weights.push(...toArray(host));
     }
   }
-  onDevices[engine] = { cost, weights };
-  // Networks with tensor layers stay on host engines in a job: refused by name.
+  onDevices[engine] = { cost, weights, cnn: await trainConvolutions(f) };
+  // Batch normalization synchronized across ranks stays on host engines: refused by name.
   if (comm.size > 1) {
-    using tnet = network(f, [8, 1, 4, 4], [convo(2, [3, 3], "relu"), dense(2, "softmax")]);
+    using tnet = network(f, [8, 1, 4, 4], [
+      convo(2, [3, 3], "linear"),
+      batchNorm({ activation: "relu" }),
+      dense(2, "softmax"),
+    ]);
     using tx = tensor(f, [8, 1, 4, 4]), ty = tensor(f, [8, 2]);
     try {
       await train(tnet, tx, ty, categoricalCrossentropyCost_, 1, {
@@ -186,20 +257,6 @@ for (const [engine, make] of devices) {
   }
 }
 
-// A convolutional network, data-parallel the same way (tensor layers' gradients reduced too).
-const images = 32;
-using cx = tensor(
-  jsDouble,
-  [images, 1, 6, 6],
-  "nchw",
-  Array.from({ length: images * 36 }, (_, i) => Math.sin(0.37 * i) + ((i % 36) < 18 ? 0.5 : 0)),
-);
-using cy = tensor(
-  jsDouble,
-  [images, 2],
-  "nc",
-  Array.from({ length: images * 2 }, (_, i) => (i % 2) === ((i >> 1) % 2) ? 1 : 0),
-);
 /**
  * Trains the network afresh (a convolution, batch normalization, pooling, a dense layer) and
  * returns its cost and every parameter, the running statistics included.
@@ -247,6 +304,7 @@ await Deno.writeTextFile(
     device,
     views,
     exact,
+    exactCnn,
     bigMean,
     bigAgain,
     refused,

@@ -17,7 +17,7 @@ if (!mpirun && (Deno.env.get("KNAP_REQUIRE_ENGINES") ?? "").split(",").includes(
 const worker = new URL("_train_worker.ts", import.meta.url).pathname;
 
 /** A training run's cost and weights, as a worker writes them. */
-type Run = { cost: number; weights: number[] };
+type Run = { cost: number; weights: number[]; cnn: { cost: number; weights: number[] } };
 
 const launch = (dir: string, mode: string, processes: number, thread = false) =>
   launchWorker(worker, [dir, mode], processes, thread);
@@ -69,6 +69,9 @@ Deno.test({
       // One process of two shards sums every gradient as the two ranks do: the same bits.
       assertEquals(r0.exact, one.exact, "with dropout, two ranks = one process of two shards");
       assert(r0.exact.weights.length === 49 && r0.exact.weights.every(Number.isFinite));
+      // Tensor layers too: a convolutional network's every parameter.
+      assertEquals(r0.exactCnn, one.exactCnn, "a convolutional network: two ranks = two shards");
+      assert(r0.exactCnn.weights.length === 58 && Number.isFinite(r0.exactCnn.cost));
       const [c0, c1, cOne] = [await read("cnn-0"), await read("cnn-1"), await read("cnn-single")];
       assertEquals(
         c0.weights,
@@ -101,6 +104,7 @@ Deno.test({
         assertEquals(run.weights, r1.onDevices[engine].weights, `${engine}: both ranks alike`);
         assert(run.weights.length === 49 && Number.isFinite(run.cost), `${engine}: trained`);
         // The host sums a + b in float32 as the device's axpy_ does (one rounding; ×½ exact).
+        assert(run.cnn.weights.length === 58, `${engine}: a convolutional network trained`);
         assertEquals(run, alone, `${engine}: two ranks = one process in two shards, bit for bit`);
       }
       assertEquals(r0.tensorRefusals.length, Object.keys(r0.onDevices).length);

@@ -12,6 +12,7 @@ import {
   KnapError,
   type Tensor,
   tensor,
+  transfer,
   transfer_,
   transformer,
 } from "../../mod.ts";
@@ -388,17 +389,80 @@ Deno.test("cnn: descriptions and shapes that do not fit are refused, naming them
     "[2, 2]",
   );
   using y2 = tensor(jsFloat, [2, 2]);
+  using normalized = network(jsFloat, [2, 1, 4, 4], [
+    convo(2, 3, "linear"),
+    batchNorm({ activation: "relu" }),
+    dense(2, "softmax"),
+  ]);
   assertThrows(
     () =>
-      train(net, x, y2, categoricalCrossentropyCost_, 1, {
+      train(normalized, x, y2, categoricalCrossentropyCost_, 1, {
         batch: 2,
         eta: 0.1,
         shards: 2,
         quiet: true,
       }),
     TypeError,
-    "shards are not yet taken by networks with tensor layers",
+    "running statistics of its own",
   );
   net[Symbol.dispose]();
   assertThrows(() => infer(net, x), KnapError, "released");
 });
+
+for (const make of learningFactories()) {
+  const label = (await make()).name;
+  Deno.test(`[${label}] train in shards takes each batch's mean gradient as one batch does`, async () => {
+    const f = await make();
+    const n = 24;
+    using x = await onto(f, wave(n * 36, 0.3), [n, 1, 6, 6]);
+    using y = await onto(
+      f,
+      Array.from({ length: 2 * n }, (_, i) => (i % 2 === (i >> 2) % 2 ? 1 : 0)),
+      [n, 2],
+    );
+    const weights = async (shards: number, epochs = 3) => {
+      using net = network(f, [n, 1, 6, 6], [
+        convo(2, [3, 3], "tanh", { padding: 1 }),
+        pooling([2, 2], "max"),
+        dense(3, "relu"),
+        dense(2, "softmax"),
+      ]);
+      await fixedWeights(net);
+      const cost = await train(net, x, y, categoricalCrossentropyCost_, epochs, {
+        batch: 12,
+        eta: 0.05,
+        optimizer: adam(),
+        seed: 5,
+        shards,
+        quiet: true,
+      });
+      const w: number[] = [];
+      for (const l of net.features.layers) {
+        for (const p of l.parameters) w.push(...await valuesOf(p.tensor));
+      }
+      for (const l of net.layers.layers) {
+        using hw = await transfer(jsDouble, l.weights);
+        using hb = await transfer(jsDouble, l.bias);
+        w.push(...hw.toArray(), ...hb.toArray());
+      }
+      return { cost, w };
+    };
+    const one = await weights(1);
+    const start = await weights(1, 0);
+    assert(one.w.some((w, i) => Math.abs(w - start.w[i]) > 1e-3), "training moved the weights");
+    const tolerance = f.dtype === "float64" ? 1e-12 : 2e-5;
+    for (const shards of [2, 3]) {
+      const split = await weights(shards);
+      assert(
+        Math.abs(split.cost - one.cost) < tolerance * 10,
+        `${shards} shards: cost ${split.cost} against ${one.cost}`,
+      );
+      split.w.forEach((w, i) =>
+        assert(
+          Math.abs(w - one.w[i]) < tolerance * 10 * (1 + Math.abs(w)),
+          `${shards} shards: weight ${i} ${w} against ${one.w[i]}`,
+        )
+      );
+    }
+  });
+}
