@@ -8,7 +8,7 @@
 import { type LibrarySpec, openLibrary } from "./load.ts";
 
 /** Where CLBlast lives on each platform. */
-export const clblastSpec: LibrarySpec = {
+const clblastSpec: LibrarySpec = {
   name: "CLBlast",
   env: "KNAP_CLBLAST",
   names: {
@@ -132,7 +132,7 @@ const ger = (real: "f32" | "f64") => ({
 } as const);
 
 /** The CLBlast entry points knap binds; the queue is passed by address, the event is null. */
-export const clblastSymbols = {
+const clblastSymbols = {
   CLBlastSgemm: gemm("f32"),
   CLBlastDgemm: gemm("f64"),
   CLBlastSgemv: gemv("f32"),

@@ -68,7 +68,7 @@ const ger = {
 } as const;
 
 /** The cuBLAS entry points knap binds (the `_v2` ABI). */
-export const cublasSymbols = {
+const cublasSymbols = {
   cublasCreate_v2: { parameters: ["buffer"], result: "i32" },
   cublasDestroy_v2: { parameters: ["pointer"], result: "i32" },
   cublasSetStream_v2: { parameters: ["pointer", "pointer"], result: "i32" },

@@ -44,7 +44,7 @@ export const CU_ATTRIBUTE = {
 } as const;
 
 /** The driver entry points knap binds (the `_v2` names are the current ABI). */
-export const cudaSymbols = {
+const cudaSymbols = {
   cuInit: { parameters: ["u32"], result: "i32" },
   cuDeviceGetCount: { parameters: ["buffer"], result: "i32" },
   cuDeviceGet: { parameters: ["buffer", "i32"], result: "i32" },

@@ -135,13 +135,3 @@ export const cublasLibrary: CudaLibrary = {
   pip: "cublas",
   install: "the CUDA toolkit, or pip install nvidia-cublas-cu12; or set KNAP_CUDA_PATH",
 };
-
-/** cuDNN. */
-export const cudnnLibrary: CudaLibrary = {
-  name: "cuDNN",
-  env: "KNAP_CUDNN",
-  linux: ["libcudnn.so.9", "libcudnn.so.8", "libcudnn.so"],
-  windows: ["cudnn64_9.dll", "cudnn64_8.dll"],
-  pip: "cudnn",
-  install: "pip install nvidia-cudnn-cu12, or NVIDIA's cuDNN packages; or set KNAP_CUDA_PATH",
-};

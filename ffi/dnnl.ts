@@ -11,7 +11,7 @@ import { KnapError } from "../lib/core/errors.ts";
 import { type LibrarySpec, openLibrary } from "./load.ts";
 
 /** Where oneDNN lives on each platform. */
-export const dnnlSpec: LibrarySpec = {
+const dnnlSpec: LibrarySpec = {
   name: "oneDNN",
   env: "KNAP_DNNL",
   names: {
@@ -23,13 +23,13 @@ export const dnnlSpec: LibrarySpec = {
     ],
     windows: ["dnnl.dll"],
   },
-  // Homebrew and most distributions now ship oneDNN 3.x, whose C API knap does not support yet.
+  // Homebrew and most distributions now ship oneDNN 3.x, whose C API knap does not bind.
   install:
-    "Debian/Ubuntu: apt install libdnnl2; elsewhere a oneDNN 2.x build, as 3.x is not supported yet",
+    "Debian/Ubuntu: apt install libdnnl2; elsewhere a oneDNN 2.x build (knap binds the 2.x C API)",
 };
 
 /** dnnl_status_t's success. */
-export const dnnl_success = 0;
+const dnnl_success = 0;
 /** dnnl_data_type_t for float32. */
 export const dnnl_f32 = 3;
 /** dnnl_data_type_t for bfloat16. */
@@ -173,7 +173,7 @@ export function dnnlDims(v: readonly number[]): Uint8Array {
 }
 
 /** The symbols knap binds (oneDNN 2.x C API). */
-export const dnnlSymbols = {
+const dnnlSymbols = {
   dnnl_version: { parameters: [], result: "pointer" },
   dnnl_engine_create: { parameters: ["buffer", "i32", "usize"], result: "i32" },
   dnnl_stream_create: { parameters: ["buffer", "pointer", "u32"], result: "i32" },
@@ -377,7 +377,7 @@ export const dnnlSymbols = {
 export type DNNL = Deno.DynamicLibrary<typeof dnnlSymbols>;
 
 /** The library's version triple. */
-export function dnnlVersion(lib: DNNL): [number, number, number] {
+function dnnlVersion(lib: DNNL): [number, number, number] {
   const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
   return [v.getInt32(0), v.getInt32(4), v.getInt32(8)];
 }
@@ -389,7 +389,7 @@ export function openDNNL(): DNNL {
   if (major !== 2 || lib.symbols.dnnl_eltwise_forward_desc_init === null) {
     lib.close();
     throw new KnapError(
-      `oneDNN ${major}.${minor}.${patch} is not supported yet: knap uses the 2.x C API ` +
+      `oneDNN ${major}.${minor}.${patch} is not supported: knap binds the 2.x C API ` +
         "(Debian 12's libdnnl2). Set KNAP_DNNL to a 2.x library.",
       "unsupported-version",
     );

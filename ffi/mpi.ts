@@ -11,7 +11,7 @@ import { KnapError } from "../lib/core/errors.ts";
 import { type LibrarySpec, openLibrary } from "./load.ts";
 
 /** Where Open MPI lives. */
-export const mpiSpec: LibrarySpec = {
+const mpiSpec: LibrarySpec = {
   name: "Open MPI",
   env: "KNAP_MPI",
   names: {
@@ -22,7 +22,7 @@ export const mpiSpec: LibrarySpec = {
 };
 
 /** The MPI entry points knap binds. Handles are pointers; counts are C ints. */
-export const mpiSymbols = {
+const mpiSymbols = {
   MPI_Initialized: { parameters: ["buffer"], result: "i32" },
   MPI_Init: { parameters: ["pointer", "pointer"], result: "i32" },
   MPI_Init_thread: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },

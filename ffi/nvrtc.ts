@@ -22,7 +22,7 @@ export const nvrtcErrors: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** The NVRTC entry points knap binds. */
-export const nvrtcSymbols = {
+const nvrtcSymbols = {
   nvrtcVersion: { parameters: ["buffer", "buffer"], result: "i32" },
   nvrtcCreateProgram: {
     parameters: ["buffer", "buffer", "buffer", "i32", "pointer", "pointer"],

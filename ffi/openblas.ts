@@ -17,7 +17,7 @@ export const CblasNoTrans = 111;
 export const CblasTrans = 112;
 
 /** Where OpenBLAS lives on each platform. */
-export const openblasSpec: LibrarySpec = {
+const openblasSpec: LibrarySpec = {
   name: "OpenBLAS",
   env: "KNAP_OPENBLAS",
   names: {
@@ -36,7 +36,7 @@ export const openblasSpec: LibrarySpec = {
  * The symbols knap binds. Level 1 takes (n, x, incx[, y, incy]); blasint is 32-bit in the
  * LP64 builds that distributions ship.
  */
-export const openblasSymbols = {
+const openblasSymbols = {
   cblas_sdot: { parameters: ["i32", "buffer", "i32", "buffer", "i32"], result: "f32" },
   cblas_ssum: { parameters: ["i32", "buffer", "i32"], result: "f32" },
   cblas_sasum: { parameters: ["i32", "buffer", "i32"], result: "f32" },

@@ -9,7 +9,7 @@
 import { type LibrarySpec, openLibrary } from "./load.ts";
 
 /** Where the OpenCL ICD loader lives; an ICD (the driver, or PoCL on the CPU) comes separately. */
-export const openclSpec: LibrarySpec = {
+const openclSpec: LibrarySpec = {
   name: "OpenCL",
   env: "KNAP_OPENCL",
   names: {
@@ -105,7 +105,7 @@ export const clErrors: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** The OpenCL 1.2 entry points knap binds. Handles are pointers; sizes are size_t (usize). */
-export const openclSymbols = {
+const openclSymbols = {
   clGetPlatformIDs: { parameters: ["u32", "buffer", "buffer"], result: "i32" },
   clGetPlatformInfo: { parameters: ["pointer", "u32", "usize", "buffer", "buffer"], result: "i32" },
   clGetDeviceIDs: { parameters: ["pointer", "u64", "u32", "buffer", "buffer"], result: "i32" },

@@ -59,7 +59,7 @@ export function formatProgress(
 }
 
 /** Whether bars draw: on a terminal, unless asked to be quiet. */
-export function progressShown(quiet = false): boolean {
+function progressShown(quiet = false): boolean {
   if (quiet || envVar("KNAP_QUIET") === "1") return false;
   try {
     return Deno.stderr.isTerminal();

@@ -10,7 +10,7 @@ import type { Deferred } from "./engine.ts";
 import { KnapError } from "./errors.ts";
 
 /** A KnapError naming `op` for whatever went wrong while a device result was on its way. */
-export function asKnapError(op: string, e: unknown): KnapError {
+function asKnapError(op: string, e: unknown): KnapError {
   if (e instanceof KnapError) {
     return e.message.startsWith(`${op}:`) ? e : new KnapError(`${op}: ${e.message}`, e.code);
   }

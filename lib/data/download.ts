@@ -33,14 +33,14 @@ export interface DatasetFile {
 }
 
 /** The algorithm and the digest a file must hash to. */
-export function digestOf(file: DatasetFile): { algorithm: "sha256" | "md5"; hex: string } {
+function digestOf(file: DatasetFile): { algorithm: "sha256" | "md5"; hex: string } {
   if (file.sha256 !== undefined) return { algorithm: "sha256", hex: file.sha256.toLowerCase() };
   if (file.md5 !== undefined) return { algorithm: "md5", hex: file.md5.toLowerCase() };
   throw new TypeError(`fetchDataset: ${file.name} gives no checksum (sha256 or md5)`);
 }
 
 /** The hex digest of a file's bytes. */
-export async function hashFile(path: string, algorithm: "sha256" | "md5"): Promise<string> {
+async function hashFile(path: string, algorithm: "sha256" | "md5"): Promise<string> {
   const hash = createHash(algorithm);
   using file = await Deno.open(path);
   for await (const chunk of file.readable) hash.update(chunk);

@@ -11,10 +11,9 @@
  * completed count with the collective's timeout. Buffers must stay alive and in place until
  * their reduction completes: gradient buffers do.
  *
- * Opt-in (`KNAP_MPI_THREAD=1`): on the 2-core build machine it made things worse — a
- * 784-512-512-10 step with its reductions took 39.5 ms over shared memory and 41.5 over TCP,
- * against 36.3 without the thread — since the thread, spinning in MPI, takes a core the ranks
- * compute on. It is meant for machines with cores to spare.
+ * Opt-in (`KNAP_MPI_THREAD=1`): on the 2-core build machine it made a training step slower
+ * (bench/allreduce.ts), since the thread, spinning in MPI, takes a core the ranks compute on. It
+ * is meant for machines with cores to spare.
  *
  * A live worker keeps a Deno program from ending, so the thread closes itself after a second with
  * nothing queued; the next reduction starts another.

@@ -133,7 +133,7 @@ class FeatureLearner<L extends Loc> implements Learner<L> {
  * outputs]); returns the last epoch's cost (a promise on a device). Called by `train`, which
  * checked the network, x and y.
  */
-export function trainFeatures<L extends Loc>(
+function trainFeatures<L extends Loc>(
   net: TensorNetwork<L>,
   x: Tensor<L> | Tensor<"host">,
   y: Tensor<L> | Tensor<"host">,

@@ -49,7 +49,7 @@ export interface WatchOptions {
 export type Stretch = readonly [epochs: number, eta: number];
 
 /** The progress option, checked: a whole number of epochs, 0 for none. */
-export function progressEvery(op: string, options: WatchOptions): number {
+function progressEvery(op: string, options: WatchOptions): number {
   const every = options.progress ?? 0;
   if (!Number.isSafeInteger(every) || every < 0) {
     throw new RangeError(`${op}: progress must be a whole number of epochs, got ${every}`);

@@ -500,8 +500,8 @@ export function trainingNetwork<L extends Loc>(
 
 /**
  * A layer's gradient buffers and optimizer state. ∇W = δ a₋₁ᵀ is fastest written row by row
- * (oneDNN, 16×10000 over a batch of 512: 1.6 against 2.4 ms column by column); the optimizer's
- * state takes the gradient's layout, so only the step into W crosses layouts.
+ * (oneDNN; bench/matmul.bench.ts); the optimizer's state takes the gradient's layout, so only the
+ * step into W crosses layouts.
  */
 function gradientsFor<L extends Loc>(layer: Layer<L>, optimizer: Optimizer): Gradients<L> {
   const weights = ge(layer.weights.factory, layer.outDim, layer.inDim, undefined, {

@@ -1,9 +1,9 @@
 /**
  * Level 1 between matrices stored in opposite orders — a row-major gradient added to
  * column-major weights — through OpenBLAS's blocked transposing copy (`?omatcopy`). Walked
- * slice by slice, one of the two operands is read with a stride, a cache line per entry:
- * Adam's step into IMDB's first layer (16×10000) took 0.17 ms as 16 strided `saxpy` calls,
- * 0.04 ms as one transposing copy into scratch in the weights' order plus one gapless `saxpy`.
+ * slice by slice, one of the two operands is read with a stride, a cache line per entry; one
+ * transposing copy into scratch in the weights' order plus one gapless `saxpy` is faster than
+ * the strided calls (Adam's step into IMDB's first layer: bench/level1.bench.ts).
  *
  * @module
  */

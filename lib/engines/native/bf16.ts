@@ -95,8 +95,8 @@ const blas: BlasEngine = {
 
 /**
  * The bfloat16 engine (its structures live in Uint16Arrays) over the native libraries: oneDNN
- * reorders convert to and from float32 (IMDB's 250 million inputs in 0.1 s), js loops to and
- * from float64.
+ * reorders convert to and from float32 (threaded; tutorial 21 converts IMDB's inputs with
+ * them), js loops to and from float64.
  */
 export function bfloat16Engine(libs: NativeLibraries): Engine {
   let prims: Primitives | undefined;

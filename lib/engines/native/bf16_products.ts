@@ -2,8 +2,8 @@
  * Float32 products with bfloat16 factors, through oneDNN's bfloat16 matmul (AMX or AVX-512
  * BF16 kernels where the CPU has them). A float32 factor is rounded to bfloat16 by a oneDNN
  * reorder into scratch; the product accumulates in float32 and lands in C. IMDB's first layer
- * with its multi-hot batch stored as bfloat16 (exact for 0/1): forward 0.50 against 0.84 ms,
- * weight gradient 0.87 against 1.6 ms, because the batch is read at half the bytes.
+ * with its multi-hot batch stored as bfloat16 (exact for 0/1) is faster forward and backward,
+ * because the batch is read at half the bytes (bench/matmul.bench.ts).
  *
  * @module
  */
@@ -97,8 +97,8 @@ export function bfloat16Products(
         throw new TypeError("mm_: bfloat16 products need oneDNN's matmul (oneDNN 2.1 or later)");
       }
       prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
-      // oneDNN's fast kernels write row-major results (a column-major one took the reference
-      // kernel: 1 s instead of 0.5 ms), so a column-major C is computed as Cᵀ = BᵀAᵀ.
+      // oneDNN's fast kernels write row-major results (a column-major one takes the reference
+      // kernel, thousands of times slower), so a column-major C is computed as Cᵀ = BᵀAᵀ.
       if (!byRows(c) && c.cols > 1) {
         [a, b, c] = [transposed(b), transposed(a), transposed(c)];
       }

@@ -3,9 +3,8 @@
  * weights), float32: one primitive per pass, shapes, strides and geometry, built once and kept in
  * the primitive cache. Each runs over the layouts oneDNN chooses for it (blocked ones such as
  * nChw16c), with reorders into and out of scratch memory around each run. Over the tensors' own
- * strides oneDNN ran its reference kernel for nhwc data with ohwi weights (4.6 s against 4.2 ms
- * for 32→64 channels over 128×14×14), and gemm kernels for nchw that took 17.4 ms over the three
- * passes of MNIST's first layer (28×28, 1→32, batch 128) against 8.6 ms in its own layouts.
+ * strides oneDNN ran its reference kernel for nhwc data with ohwi weights, a thousand times
+ * slower, and slower gemm kernels for nchw than in its own layouts (bench/convolution.ts).
  * float64, and descriptors oneDNN does not take, run the js engine's loops on the same memory.
  *
  * @module

@@ -96,10 +96,8 @@ const fromOutputAlg: Partial<Record<OpName, number>> = {
 const CACHE_LIMIT = 512;
 
 /**
- * bench/eltwise_route.ts's measurement: for each function and derivative, the entry count from
- * which oneDNN is faster. At 1000 entries oneDNN does tanh and sigmoid in 1.7 ns an entry (a
- * call costs about 1.3 µs on one thread) and the float32 loops in 3.8 and 5.4; relu's loop, at
- * 1 ns an entry, holds out to 2048.
+ * For each function and derivative, the entry count from which oneDNN is faster than the loops
+ * (bench/eltwise_route.ts): a oneDNN call has a fixed cost the cheap loops (relu's) repay later.
  */
 const ROUTE_TABLE: Record<string, number> = {
   relu: 2048,
@@ -142,8 +140,8 @@ const ROUTE_TABLE: Record<string, number> = {
 /**
  * Where a call goes: oneDNN from the entry count its function's row of `from` gives, the js
  * loop on the same memory below it (2048 for a function the table leaves out). A oneDNN call
- * costs about 1.3 µs whatever its length; the loops cost 1–14 ns an entry, so the crossing
- * point depends on the function. Tests set `force` to steer every call.
+ * has a fixed cost whatever its length and the loops' cost an entry differs by function, so the
+ * crossing point does too. Tests set `force` to steer every call.
  */
 export const eltwiseRoute: {
   force: "dnnl" | "js" | undefined;

@@ -26,14 +26,10 @@ import { pointerAt, strides } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 
 /**
- * Which layers take the fused primitive. bench/dnn_route.ts timed both ways (a first measurement,
- * against an older composition that rebuilt its column of ones, had favoured the fused primitive):
- * the composition is faster on chapter 14's layers over 10000 samples —
- * fused 1.0–1.4× its time for 4→16 sigmoid, 1.3–1.5× for 16→64 and 64→8 tanh (1.0 when the fused
- * call may use both threads), 30–90× for a single output, where oneDNN runs a slow kernel — and on
- * IMDB's 10000→16 (1.4×). Fused wins only small products: 0.6 of the time for 32→10 elu over 128,
- * even at 16→16 over 512 and 512→10 over 128. So: at least 10 outputs and at most 2¹⁷
- * multiply-adds. Tests set `force`.
+ * Which layers take the fused primitive: the composition is faster on chapter 14's and IMDB's
+ * layers, far faster for a single output (where oneDNN runs a slow kernel), and the fused
+ * primitive wins only small products (bench/dnn_route.ts). So: at least 10 outputs and at most
+ * 2¹⁷ multiply-adds. Tests set `force`.
  */
 export const innerProductRoute: {
   force: "dnnl" | "compose" | undefined;

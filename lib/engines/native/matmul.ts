@@ -1,10 +1,8 @@
 /**
  * oneDNN's matmul primitive for large skinny products, the layers of small networks over a
  * batch. Its brgemm kernels stream the big operand faster than dnnl_sgemm does (IMDB's first
- * layer, 16 outputs of 10000 inputs over a batch of 512 read from memory: 0.84 against 1.39
- * ms; 10000×8×64 in cache: 68 against 82 µs), while on squares the two are even (512³ and
- * 1024³ within noise), and below about 128³, or with a single output column (one input
- * through 10000 → 5000 → 1000 → 10: 13.2 against 5.6 ms), matmul costs more. Every shape
+ * layer; bench/matmul.bench.ts), while on squares the two are even, and below about 128³, or
+ * with a single output column (bench/inference.bench.ts), matmul costs more. Every shape
  * needs a primitive built once, and α and β would be constants baked into it. So only C ← AB
  * with all three row-major (in oneDNN's terms), its narrow side from 8 to 64 and at least 2²²
  * multiply-adds, comes here; one primitive per shape and leading dimensions, cached.
@@ -25,11 +23,11 @@ import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 import { pointerAt } from "./operands.ts";
 
 /** Products smaller than this many multiply-adds stay with dnnl_sgemm. */
-export const MATMUL_MIN_WORK = 1 << 22;
+const MATMUL_MIN_WORK = 1 << 22;
 /** Products whose outputs are wider than this both ways stay with dnnl_sgemm. */
-export const MATMUL_MAX_SIDE = 64;
+const MATMUL_MAX_SIDE = 64;
 /** Products with an output narrower than this (matrix times vector) stay with dnnl_sgemm. */
-export const MATMUL_MIN_SIDE = 8;
+const MATMUL_MIN_SIDE = 8;
 const CACHE_LIMIT = 64;
 
 /** A row-major factor as the product sees it: an operand and its leading dimension. */

@@ -18,11 +18,9 @@ import { fold } from "../../tensor/desc.ts";
 import { tensorPointer } from "./operands.ts";
 
 /**
- * From how many entries of x oneDNN takes a reduction whose reduced dimensions are innermost.
- * bench/dnn_route.ts: there oneDNN takes 0.09–0.18 of the loops' time on 128×64×8×8 (per
- * sample or per image) and 0.70 on 2×16×8×8; where a kept dimension lies inside a reduced one
- * (per-channel sums of nchw) oneDNN 2.6 takes 5–9× the loops' time, so those stay on the loops
- * (1 ns an entry). Tests set `force`.
+ * From how many entries of x oneDNN takes a reduction whose reduced dimensions are innermost;
+ * where a kept dimension lies inside a reduced one (per-channel sums of nchw) oneDNN 2.6 is
+ * slower than the loops, so those stay there (bench/dnn_route.ts). Tests set `force`.
  */
 export const reductionRoute: { force: "dnnl" | "js" | undefined; from: number } = {
   force: undefined,
@@ -31,8 +29,8 @@ export const reductionRoute: { force: "dnnl" | "js" | undefined; from: number } 
 
 /**
  * Whether x is dense in its logical row-major order (nchw for data): oneDNN 2.6 has fast
- * reduction kernels for that layout only and runs a reference kernel otherwise (a per-sample sum
- * of nhwc 128×64×24×24 took 35 ms there against the loops' 3.9; of nchw, 0.24 ms).
+ * reduction kernels for that layout only and runs a reference kernel, slower than the loops,
+ * otherwise (bench/dnn_route.ts).
  */
 function rowMajor(x: TensorOperand): boolean {
   let step = 1;

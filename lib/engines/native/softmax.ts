@@ -22,9 +22,8 @@ import { threadRoute } from "./threads.ts";
 import { softmaxColumns } from "../js/softmax.ts";
 
 /**
- * From how many entries oneDNN takes a softmax. bench/dnn_route.ts: over 10×4 the js loop is
- * faster (1.7 against 3.0 µs); from 10×16 oneDNN is (0.65 of the loop's time), and on MNIST's
- * 10×128 outputs it takes 6 µs against the loop's 28. Tests set `force`.
+ * From how many entries oneDNN takes a softmax: below, the js loop's smaller fixed cost wins
+ * (bench/dnn_route.ts). Tests set `force`.
  */
 export const softmaxRoute: { force: "dnnl" | "js" | undefined; from: number } = {
   force: undefined,

@@ -3,14 +3,14 @@
  * each only where the user has not made it:
  *
  * - `OMP_WAIT_POLICY=PASSIVE`: a thread waiting for work sleeps instead of spinning. GNU OpenMP
- *   spins for about 3 ms by default; beside two busy processes on two cores, spinning threads
- *   made chapter 14's training take 6.8× its idle time (15× in the issue that found it).
+ *   spins by default; beside two busy processes on two cores, spinning threads made chapter 14's
+ *   training several times slower than idle (bench/contention.ts).
  * - `OMP_NUM_THREADS` from `KNAP_THREADS`, when given.
  *
  * Waking a sleeping thread costs microseconds, which a small call cannot repay (sleeping at once
- * cost chapter 14 80% of its idle speed): a call over less work than {@linkcode threadRoute}
+ * cost chapter 14 most of its idle speed): a call over less work than {@linkcode threadRoute}
  * names runs on the calling thread alone (`omp_set_num_threads(1)`), a larger one on all of them.
- * With both, chapter 14 trains as fast as before when idle and 1.4× slower beside two busy
+ * With both, chapter 14 trains as fast as before when idle and nearly so beside two busy
  * processes; bench/contention.ts measures both sides.
  *
  * Setting a variable needs env permission; without it, libc's `setenv` does it (the FFI

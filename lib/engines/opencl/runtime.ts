@@ -41,7 +41,7 @@ export interface ClDeviceInfo {
 }
 
 /** Throws a KnapError for an OpenCL status other than success. */
-export function clCheck(status: number, what: string): void {
+function clCheck(status: number, what: string): void {
   if (status !== 0) {
     const name = clErrors.get(status) ?? "an unknown OpenCL error";
     throw new KnapError(`opencl: ${what} failed with ${name} (${status})`, "opencl");

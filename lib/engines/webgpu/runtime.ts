@@ -12,7 +12,7 @@
 import { KnapError } from "../../core/errors.ts";
 
 /** Bytes of kernel parameters per dispatch: 48 u32 words, then 16 f32 words. */
-export const PARAM_BYTES = 256;
+const PARAM_BYTES = 256;
 const RING_SLOTS = 1024;
 
 /** One dispatch's parameters: fill `u` and `f`, then `dispatch`. */

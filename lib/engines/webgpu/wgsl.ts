@@ -109,7 +109,7 @@ export const U = (i: number): string => `P.u[${i >> 2}][${i & 3}]`;
 export const F = (i: number): string => `P.f[${i >> 2}][${i & 3}]`;
 
 /** Words 4 + 3q … 6 + 3q hold operand q's offset, row stride and column stride. */
-export const operandWord = (q: number): number => 4 + 3 * q;
+const operandWord = (q: number): number => 4 + 3 * q;
 
 /** WGSL for the buffer index of entry (i, j) of operand q, read from binding `buffer`. */
 export function at(q: number, i: string, j: string): string {
