@@ -27,7 +27,7 @@ import {
   eltwiseUseDstAlg,
 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
-import { dnnlPrimitives, type Primitive } from "./primitives.ts";
+import { dnnlPrimitives, type Primitive, type Primitives } from "./primitives.ts";
 import { plan } from "../../core/walk.ts";
 import { pointerAt } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
@@ -151,155 +151,192 @@ export const eltwiseRoute: {
   from: ROUTE_TABLE,
 };
 
+/** What elementwise calls work with: the libraries, their primitive cache, the js route. */
+interface MathContext {
+  readonly libs: NativeLibraries;
+  readonly prims: Primitives;
+  readonly fallback: MathEngine;
+  /** Reused, so a call allocates nothing. */
+  readonly pointers: Deno.PointerValue[];
+}
+
+const memoryDesc = (c: MathContext, n: number) => c.prims.memoryDesc([n], [1]);
+
+/** A primitive over one flat memory descriptor for every argument. */
+const create = (
+  c: MathContext,
+  key: string,
+  desc: Uint8Array,
+  md: Uint8Array,
+  argIds: number[],
+  hint?: Deno.PointerValue,
+) => c.prims.create(key, desc, argIds.map(() => md), argIds, hint);
+
+/** dst ← f(src) over n entries. */
+function eltwisePrimitive(
+  c: MathContext,
+  alg: number,
+  alpha: number,
+  beta: number,
+  n: number,
+): Primitive {
+  const key = `e${alg}:${alpha}:${beta}:${n}`;
+  const hit = c.prims.get(key);
+  if (hit) return hit;
+  const md = memoryDesc(c, n);
+  const desc = new Uint8Array(descBytes.eltwise);
+  check(
+    c.libs.dnnl.dnnl_eltwise_forward_desc_init!(desc, dnnl_forward_inference, alg, md, alpha, beta),
+    "eltwise_forward_desc_init",
+  );
+  return create(c, key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
+}
+
+/** diff_src ← f'(src) ⊙ diff_dst: the activation's derivative times the error, fused. */
+function backwardPrimitive(
+  c: MathContext,
+  alg: number,
+  alpha: number,
+  beta: number,
+  n: number,
+  dataArg = DNNL_ARG_SRC,
+): Primitive {
+  const d = c.libs.dnnl;
+  const key = `g${alg}:${alpha}:${beta}:${n}`;
+  const hit = c.prims.get(key);
+  if (hit) return hit;
+  const md = memoryDesc(c, n);
+  const forward = new Uint8Array(descBytes.eltwise);
+  check(
+    d.dnnl_eltwise_forward_desc_init!(forward, dnnl_forward_training, alg, md, alpha, beta),
+    "eltwise_forward_desc_init",
+  );
+  const hint = c.prims.primitiveDesc(forward);
+  const desc = new Uint8Array(descBytes.eltwise);
+  check(
+    d.dnnl_eltwise_backward_desc_init!(desc, alg, md, md, alpha, beta),
+    "eltwise_backward_desc_init",
+  );
+  try {
+    return create(c, key, desc, md, [dataArg, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
+  } finally {
+    check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+  }
+}
+
+/** dst ← src ∘ src₁ over n entries. */
+function binaryPrimitive(c: MathContext, alg: number, n: number): Primitive {
+  const key = `b${alg}:${n}`;
+  const hit = c.prims.get(key);
+  if (hit) return hit;
+  const md = memoryDesc(c, n);
+  const desc = new Uint8Array(descBytes.binary);
+  check(c.libs.dnnl.dnnl_binary_desc_init!(desc, alg, md, md, md), "binary_desc_init");
+  return create(c, key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST]);
+}
+
+/** Runs p over the operands, each checked before its pointer crosses. */
+function run(c: MathContext, p: Primitive, operands: Operand[]): void {
+  const pointers = c.pointers;
+  for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i], "elementwise");
+  c.libs.threads.fit(operands[0].rows * operands[0].cols, threadRoute.entries);
+  c.prims.run(p, pointers, operands.length);
+}
+
+/** The entry count when all operands are float32 and gapless in one order, else -1. */
+function gapless(out: Operand, x: Operand, y: Operand): number {
+  if (!(out.storage.buffer instanceof Float32Array)) return -1;
+  const w = plan(out, x, y);
+  return w.n2 === 1 && w.a1 === 1 && w.b1 === 1 && w.c1 === 1 ? w.n1 : -1;
+}
+
+/** Entries, when the call goes to oneDNN by the route table; else -1. */
+function flat(op: ElementwiseOp, out: Operand, x: Operand, y: Operand): number {
+  if (eltwiseRoute.force === "js") return -1;
+  const n = gapless(out, x, y);
+  if (eltwiseRoute.force === "dnnl") return n;
+  return n >= (eltwiseRoute.from[op.name] ?? 2048) ? n : -1;
+}
+
+/** The js side: float32 loops for tanh and sigmoid on gapless memory, else the table's. */
+function loop(
+  c: MathContext,
+  op: ElementwiseOp,
+  params: readonly number[],
+  out: Operand,
+  x: Operand,
+  y?: Operand,
+) {
+  const fast = op === ops.tanh ? tanh32 : op === ops.sigmoid ? sigmoid32 : undefined;
+  const n = fast === undefined ? -1 : gapless(out, x, x);
+  if (n < 0) return c.fallback.map(op, params, out, x, y);
+  fast!(
+    out.storage.buffer as Float32Array,
+    out.offset,
+    x.storage.buffer as Float32Array,
+    x.offset,
+    n,
+  );
+}
+
+/** Whether a flat float32 operand of n entries holds a NaN or ∞ (or sums past float's range). */
+const special = (c: MathContext, x: Operand, n: number): boolean =>
+  !Number.isFinite(
+    c.libs.blas.cblas_sasum(n, (x.storage.buffer as Float32Array).subarray(x.offset), 1),
+  );
+
+/** Whether oneDNN's primitive for op would drop a NaN its operands hold. */
+const poisoned = (c: MathContext, op: ElementwiseOp, n: number, x: Operand, y?: Operand) =>
+  (op.gradOf === undefined ? dropsNaN.has(op.name) : derivativeDropsNaN.has(op.gradOf)) &&
+  (special(c, x, n) || (y !== undefined && special(c, y, n)));
+
+/** out ← op(x[, y]): oneDNN where it maps the function and the route table says so. */
+function map(
+  c: MathContext,
+  op: ElementwiseOp,
+  params: readonly number[],
+  out: Operand,
+  x: Operand,
+  y?: Operand,
+): void {
+  if (op.fromOutput) {
+    const alg = fromOutputAlg[op.gradOf as OpName];
+    const n = alg === undefined ? -1 : flat(op, out, x, y!);
+    if (alg === undefined || n <= 0 || poisoned(c, op, n, x, y)) {
+      return loop(c, op, params, out, x, y);
+    }
+    const alpha = op.gradOf === "elu" ? params[0] : 0;
+    return run(c, backwardPrimitive(c, alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
+  }
+  if (op.gradOf !== undefined) {
+    const g = dnnlMappings[op.gradOf as OpName];
+    const n = g?.kind === "eltwise" ? flat(op, out, x, y!) : -1;
+    if (g?.kind !== "eltwise" || n <= 0 || poisoned(c, op, n, x, y)) {
+      return loop(c, op, params, out, x, y);
+    }
+    const [alpha, beta] = g.ab(params);
+    return run(c, backwardPrimitive(c, g.alg, alpha, beta, n), [x, y!, out]);
+  }
+  const m = dnnlMappings[op.name as OpName];
+  const n = m === undefined ? -1 : flat(op, out, x, y ?? x);
+  if (m === undefined || n <= 0 || poisoned(c, op, n, x, y)) {
+    return loop(c, op, params, out, x, y);
+  }
+  if (m.kind === "eltwise") {
+    const [alpha, beta] = m.ab(params);
+    run(c, eltwisePrimitive(c, m.alg, alpha, beta, n), [x, out]);
+  } else {
+    run(c, binaryPrimitive(c, m.alg, n), [x, y!, out]);
+  }
+}
+
 /** A MathEngine that runs what oneDNN can and hands the rest to `fallback`. */
 export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEngine {
-  const d = libs.dnnl;
-  const prims = dnnlPrimitives(libs, CACHE_LIMIT);
-  const memoryDesc = (n: number) => prims.memoryDesc([n], [1]);
-  const create = (
-    key: string,
-    desc: Uint8Array,
-    md: Uint8Array,
-    argIds: number[],
-    hint?: Deno.PointerValue,
-  ) => prims.create(key, desc, argIds.map(() => md), argIds, hint);
-
-  function eltwisePrimitive(alg: number, alpha: number, beta: number, n: number): Primitive {
-    const key = `e${alg}:${alpha}:${beta}:${n}`;
-    const hit = prims.get(key);
-    if (hit) return hit;
-    const md = memoryDesc(n);
-    const desc = new Uint8Array(descBytes.eltwise);
-    check(
-      d.dnnl_eltwise_forward_desc_init!(desc, dnnl_forward_inference, alg, md, alpha, beta),
-      "eltwise_forward_desc_init",
-    );
-    return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
-  }
-
-  /** diff_src ← f'(src) ⊙ diff_dst: the activation's derivative times the error, fused. */
-  function backwardPrimitive(
-    alg: number,
-    alpha: number,
-    beta: number,
-    n: number,
-    dataArg = DNNL_ARG_SRC,
-  ): Primitive {
-    const key = `g${alg}:${alpha}:${beta}:${n}`;
-    const hit = prims.get(key);
-    if (hit) return hit;
-    const md = memoryDesc(n);
-    const forward = new Uint8Array(descBytes.eltwise);
-    check(
-      d.dnnl_eltwise_forward_desc_init!(forward, dnnl_forward_training, alg, md, alpha, beta),
-      "eltwise_forward_desc_init",
-    );
-    const hint = prims.primitiveDesc(forward);
-    const desc = new Uint8Array(descBytes.eltwise);
-    check(
-      d.dnnl_eltwise_backward_desc_init!(desc, alg, md, md, alpha, beta),
-      "eltwise_backward_desc_init",
-    );
-    try {
-      return create(key, desc, md, [dataArg, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
-    } finally {
-      check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
-    }
-  }
-
-  function binaryPrimitive(alg: number, n: number): Primitive {
-    const key = `b${alg}:${n}`;
-    const hit = prims.get(key);
-    if (hit) return hit;
-    const md = memoryDesc(n);
-    const desc = new Uint8Array(descBytes.binary);
-    check(d.dnnl_binary_desc_init!(desc, alg, md, md, md), "binary_desc_init");
-    return create(key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST]);
-  }
-
-  // Reused, so a call allocates nothing.
-  const pointers: Deno.PointerValue[] = [null, null, null];
-  const { threads } = libs;
-  function run(p: Primitive, operands: Operand[]): void {
-    for (let i = 0; i < operands.length; i++) pointers[i] = pointerAt(operands[i], "elementwise");
-    threads.fit(operands[0].rows * operands[0].cols, threadRoute.entries);
-    prims.run(p, pointers, operands.length);
-  }
-
-  /** The entry count when all operands are float32 and gapless in one order, else -1. */
-  function gapless(out: Operand, x: Operand, y: Operand): number {
-    if (!(out.storage.buffer instanceof Float32Array)) return -1;
-    const w = plan(out, x, y);
-    return w.n2 === 1 && w.a1 === 1 && w.b1 === 1 && w.c1 === 1 ? w.n1 : -1;
-  }
-
-  /** Entries, when the call goes to oneDNN by the route table; else -1. */
-  function flat(op: ElementwiseOp, out: Operand, x: Operand, y: Operand): number {
-    if (eltwiseRoute.force === "js") return -1;
-    const n = gapless(out, x, y);
-    if (eltwiseRoute.force === "dnnl") return n;
-    return n >= (eltwiseRoute.from[op.name] ?? 2048) ? n : -1;
-  }
-
-  /** The js side: float32 loops for tanh and sigmoid on gapless memory, else the table's. */
-  function loop(
-    op: ElementwiseOp,
-    params: readonly number[],
-    out: Operand,
-    x: Operand,
-    y?: Operand,
-  ) {
-    const fast = op === ops.tanh ? tanh32 : op === ops.sigmoid ? sigmoid32 : undefined;
-    const n = fast === undefined ? -1 : gapless(out, x, x);
-    if (n < 0) return fallback.map(op, params, out, x, y);
-    fast!(
-      out.storage.buffer as Float32Array,
-      out.offset,
-      x.storage.buffer as Float32Array,
-      x.offset,
-      n,
-    );
-  }
-
-  const { cblas_sasum } = libs.blas;
-  /** Whether a flat float32 operand of n entries holds a NaN or ∞ (or sums past float's range). */
-  const special = (x: Operand, n: number): boolean =>
-    !Number.isFinite(cblas_sasum(n, (x.storage.buffer as Float32Array).subarray(x.offset), 1));
-  const poisoned = (op: ElementwiseOp, n: number, x: Operand, y?: Operand): boolean =>
-    (op.gradOf === undefined ? dropsNaN.has(op.name) : derivativeDropsNaN.has(op.gradOf)) &&
-    (special(x, n) || (y !== undefined && special(y, n)));
-
-  return {
-    map(op: ElementwiseOp, params: readonly number[], out: Operand, x: Operand, y?: Operand): void {
-      if (op.fromOutput) {
-        const alg = fromOutputAlg[op.gradOf as OpName];
-        const n = alg === undefined ? -1 : flat(op, out, x, y!);
-        if (alg === undefined || n <= 0 || poisoned(op, n, x, y)) {
-          return loop(op, params, out, x, y);
-        }
-        const alpha = op.gradOf === "elu" ? params[0] : 0;
-        return run(backwardPrimitive(alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
-      }
-      if (op.gradOf !== undefined) {
-        const g = dnnlMappings[op.gradOf as OpName];
-        const n = g?.kind === "eltwise" ? flat(op, out, x, y!) : -1;
-        if (g?.kind !== "eltwise" || n <= 0 || poisoned(op, n, x, y)) {
-          return loop(op, params, out, x, y);
-        }
-        const [alpha, beta] = g.ab(params);
-        return run(backwardPrimitive(g.alg, alpha, beta, n), [x, y!, out]);
-      }
-      const m = dnnlMappings[op.name as OpName];
-      const n = m === undefined ? -1 : flat(op, out, x, y ?? x);
-      if (m === undefined || n <= 0 || poisoned(op, n, x, y)) {
-        return loop(op, params, out, x, y);
-      }
-      if (m.kind === "eltwise") {
-        const [alpha, beta] = m.ab(params);
-        run(eltwisePrimitive(m.alg, alpha, beta, n), [x, out]);
-      } else {
-        run(binaryPrimitive(m.alg, n), [x, y!, out]);
-      }
-    },
+  const c: MathContext = {
+    libs,
+    prims: dnnlPrimitives(libs, CACHE_LIMIT),
+    fallback,
+    pointers: [null, null, null],
   };
+  return { map: (op, params, out, x, y) => map(c, op, params, out, x, y) };
 }

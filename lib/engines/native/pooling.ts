@@ -22,7 +22,13 @@ import {
   dnnlDims,
   poolingAlg,
 } from "../../../ffi/dnnl.ts";
-import type { DnnEngine, PoolingGeometry, TensorOperand } from "../../core/engine.ts";
+import type {
+  DnnEngine,
+  Plan,
+  PoolingGeometry,
+  PoolingKind,
+  TensorOperand,
+} from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
 import { tensorPointer } from "./operands.ts";
@@ -34,161 +40,197 @@ import { finiteScreen } from "./screen.ts";
 /** Tests set `force` to run every pooling through oneDNN or through the js loops. */
 export const poolingRoute: { force: "dnnl" | "js" | undefined } = { force: undefined };
 
-/** The native engine's pooling, forward and backward. */
+/** What both passes work with: the libraries, the primitive cache, the NaN screen. */
+interface PoolingContext {
+  readonly libs: NativeLibraries;
+  readonly primitives: () => Primitives;
+  readonly screen: (t: TensorOperand) => () => boolean;
+}
+
+/** Shared by both passes: descriptors, the geometry, and the forward op descriptor. */
+function setup(c: PoolingContext, x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
+  const d = c.libs.dnnl, p = c.primitives();
+  // oneDNN wants a positive stride on every dimension, even one of extent 1.
+  const md = (t: TensorOperand) => p.memoryDesc(t.shape, t.strides.map((s) => Math.max(s, 1)));
+  const right = g.kernel.map((k, s) =>
+    (y.shape[s + 2] - 1) * g.strides[s] + k - x.shape[s + 2] - g.padding[s]
+  );
+  const geometry = [
+    dnnlDims(g.strides),
+    dnnlDims(g.kernel),
+    dnnlDims(g.padding),
+    dnnlDims(right),
+  ] as const;
+  const xMd = md(x), yMd = md(y);
+  const forward = (alg: number, prop: number, dst = yMd) => {
+    const desc = new Uint8Array(descBytes.pooling);
+    check(
+      d.dnnl_pooling_forward_desc_init!(desc, prop, alg, xMd, dst, ...geometry),
+      "pooling_forward_desc_init",
+    );
+    return desc;
+  };
+  return { p, md, geometry, xMd, yMd, forward };
+}
+
+/** Runs build once now: undefined where oneDNN refuses the descriptors (the loops take them). */
+function attempt<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (poolingRoute.force === "dnnl") throw e;
+    return undefined;
+  }
+}
+
+/** The forward pass through oneDNN, or undefined where it takes no such descriptors. */
+function planForward(
+  c: PoolingContext,
+  kind: PoolingKind,
+  x: TensorOperand,
+  y: TensorOperand,
+  g: PoolingGeometry,
+  loops: () => Plan,
+): Plan | undefined {
+  const s = setup(c, x, y, g);
+  const key = `pool ${kind} x[${x.shape}][${x.strides}] y[${y.strides}] ${g.kernel}/` +
+    `${g.strides}/${g.padding}`;
+  const build = () =>
+    s.p.create(key, s.forward(poolingAlg[kind], dnnl_forward_inference), [s.xMd, s.yMd], [
+      DNNL_ARG_SRC,
+      DNNL_ARG_DST,
+    ]);
+  if (attempt(() => s.p.get(key) ?? build()) === undefined) return undefined;
+  const pointers: Deno.PointerValue[] = [null, null];
+  const work = x.shape.reduce((n, e) => n * e, 1);
+  // oneDNN's max pooling drops NaN: a pooling whose input holds one takes the loops.
+  const special = kind === "max" ? c.screen(x) : () => false;
+  return () => {
+    pointers[0] = tensorPointer(x, "pooling x");
+    pointers[1] = tensorPointer(y, "pooling y");
+    if (special()) return loops()();
+    c.libs.threads.fit(work, threadRoute.entries);
+    s.p.run(s.p.get(key) ?? build(), pointers);
+  };
+}
+
+/**
+ * The backward pass through oneDNN (max pooling first pools x again into scratch, for the
+ * workspace of its largest entries), or undefined where it takes no such descriptors.
+ */
+function planBackward(
+  c: PoolingContext,
+  kind: PoolingKind,
+  x: TensorOperand,
+  dy: TensorOperand,
+  dx: TensorOperand,
+  g: PoolingGeometry,
+  loops: () => Plan,
+): Plan | undefined {
+  const d = c.libs.dnnl;
+  const s = setup(c, x, dy, g);
+  const dxMd = s.md(dx);
+  const alg = poolingAlg[kind];
+  const base = `poolb ${kind} x[${x.shape}][${x.strides}] dy[${dy.strides}] ` +
+    `dx[${dx.strides}] ${g.kernel}/${g.strides}/${g.padding}`;
+  // Max pooling's training forward pass, into scratch: its output and its workspace.
+  const training = () => s.forward(alg, dnnl_forward_training);
+  const workspace = (): Uint8Array => {
+    const pd = s.p.primitiveDesc(training());
+    try {
+      return s.p.queryMd(pd, dnnl_query_workspace_md);
+    } finally {
+      check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+    }
+  };
+  const wsMd = kind === "max" ? attempt(workspace) : undefined;
+  if (kind === "max" && wsMd === undefined) return undefined;
+  const scratch = kind === "max"
+    ? {
+      y: new Float32Array(Math.ceil(s.p.sizeOf(s.yMd) / 4)),
+      ws: new Uint8Array(Math.max(s.p.sizeOf(wsMd!), 1)),
+    }
+    : undefined;
+  const buildForward = (): Primitive =>
+    s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd!], [
+      DNNL_ARG_SRC,
+      DNNL_ARG_DST,
+      DNNL_ARG_WORKSPACE,
+    ]);
+  const buildBackward = (): Primitive => {
+    const hint = s.p.primitiveDesc(training());
+    try {
+      const desc = new Uint8Array(descBytes.pooling);
+      check(
+        d.dnnl_pooling_backward_desc_init!(desc, alg, dxMd, s.yMd, ...s.geometry),
+        "pooling_backward_desc_init",
+      );
+      const mds = kind === "max" ? [s.yMd, wsMd!, dxMd] : [s.yMd, dxMd];
+      const ids = kind === "max"
+        ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]
+        : [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC];
+      return s.p.create(`${base} bwd`, desc, mds, ids, hint);
+    } finally {
+      check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+    }
+  };
+  const ready = attempt(() => {
+    if (kind === "max") s.p.get(`${base} fwd`) ?? buildForward();
+    return s.p.get(`${base} bwd`) ?? buildBackward();
+  });
+  if (ready === undefined) return undefined;
+  const forwardPointers: Deno.PointerValue[] = [null, null, null];
+  const pointers: Deno.PointerValue[] = kind === "max" ? [null, null, null] : [null, null];
+  const work = x.shape.reduce((n, e) => n * e, 1);
+  const special = kind === "max" ? c.screen(x) : () => false;
+  return () => {
+    const xAt = tensorPointer(x, "poolingBackward x");
+    const dyAt = tensorPointer(dy, "poolingBackward dy");
+    const dxAt = tensorPointer(dx, "poolingBackward dx");
+    if (special()) return loops()();
+    c.libs.threads.fit(work, threadRoute.entries);
+    if (kind === "max") {
+      const fwd = s.p.get(`${base} fwd`) ?? buildForward();
+      forwardPointers[0] = xAt;
+      forwardPointers[1] = Deno.UnsafePointer.of(scratch!.y);
+      forwardPointers[2] = Deno.UnsafePointer.of(scratch!.ws);
+      s.p.run(fwd, forwardPointers);
+      pointers[0] = dyAt;
+      pointers[1] = forwardPointers[2];
+      pointers[2] = dxAt;
+    } else {
+      pointers[0] = dyAt;
+      pointers[1] = dxAt;
+    }
+    s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), pointers);
+  };
+}
+
+/** The native engine's pooling, forward and backward: oneDNN for float32, else the loops. */
 export function nativePooling(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward">> {
   const d = libs.dnnl;
-
-  /** Shared by both passes: descriptors, the geometry, and the forward op descriptor. */
-  function setup(x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
-    const p = primitives();
-    // oneDNN wants a positive stride on every dimension, even one of extent 1.
-    const md = (t: TensorOperand) => p.memoryDesc(t.shape, t.strides.map((s) => Math.max(s, 1)));
-    const right = g.kernel.map((k, s) =>
-      (y.shape[s + 2] - 1) * g.strides[s] + k - x.shape[s + 2] - g.padding[s]
-    );
-    const geometry = [
-      dnnlDims(g.strides),
-      dnnlDims(g.kernel),
-      dnnlDims(g.padding),
-      dnnlDims(right),
-    ] as const;
-    const xMd = md(x), yMd = md(y);
-    const forward = (alg: number, prop: number, dst = yMd) => {
-      const desc = new Uint8Array(descBytes.pooling);
-      check(
-        d.dnnl_pooling_forward_desc_init!(desc, prop, alg, xMd, dst, ...geometry),
-        "pooling_forward_desc_init",
-      );
-      return desc;
-    };
-    return { p, md, geometry, xMd, yMd, forward };
-  }
-
+  const c: PoolingContext = {
+    libs,
+    primitives,
+    screen: finiteScreen(nativeReduction(libs, primitives)),
+  };
   const applies = (dtype: string) =>
     dtype === "float32" && poolingRoute.force !== "js" && d.dnnl_pooling_forward_desc_init !== null;
-
-  /** Runs build once now: undefined where oneDNN refuses the descriptors (the loops take them). */
-  function attempt<T>(build: () => T): T | undefined {
-    try {
-      return build();
-    } catch (e) {
-      if (poolingRoute.force === "dnnl") throw e;
-      return undefined;
-    }
-  }
-
-  // oneDNN's max pooling drops NaN: a pooling whose input holds one takes the loops.
-  const screen = finiteScreen(nativeReduction(libs, primitives));
-
   return {
     poolingForward(kind, x, y, g, dtype) {
-      let planned: (() => void) | undefined;
+      let planned: Plan | undefined;
       const loops = () => planned ??= poolTensor(kind, x, y, g);
       if (!applies(dtype)) return loops();
-      const s = setup(x, y, g);
-      const key = `pool ${kind} x[${x.shape}][${x.strides}] y[${y.strides}] ${g.kernel}/` +
-        `${g.strides}/${g.padding}`;
-      const build = () =>
-        s.p.create(key, s.forward(poolingAlg[kind], dnnl_forward_inference), [s.xMd, s.yMd], [
-          DNNL_ARG_SRC,
-          DNNL_ARG_DST,
-        ]);
-      if (attempt(() => s.p.get(key) ?? build()) === undefined) return loops();
-      const pointers: Deno.PointerValue[] = [null, null];
-      const work = x.shape.reduce((n, e) => n * e, 1);
-      const special = kind === "max" ? screen(x) : () => false;
-      return () => {
-        pointers[0] = tensorPointer(x, "pooling x");
-        pointers[1] = tensorPointer(y, "pooling y");
-        if (special()) return loops()();
-        libs.threads.fit(work, threadRoute.entries);
-        s.p.run(s.p.get(key) ?? build(), pointers);
-      };
+      return planForward(c, kind, x, y, g, loops) ?? loops();
     },
-
     poolingBackward(kind, x, dy, dx, g, dtype) {
-      let planned: (() => void) | undefined;
+      let planned: Plan | undefined;
       const loops = () => planned ??= poolTensorBackward(kind, x, dy, dx, g);
       if (!applies(dtype) || d.dnnl_pooling_backward_desc_init === null) return loops();
-      const s = setup(x, dy, g);
-      const dxMd = s.md(dx);
-      const alg = poolingAlg[kind];
-      const base = `poolb ${kind} x[${x.shape}][${x.strides}] dy[${dy.strides}] ` +
-        `dx[${dx.strides}] ${g.kernel}/${g.strides}/${g.padding}`;
-      // Max pooling's training forward pass, into scratch: its output and its workspace.
-      const training = () => s.forward(alg, dnnl_forward_training);
-      const workspace = (): Uint8Array => {
-        const pd = s.p.primitiveDesc(training());
-        try {
-          return s.p.queryMd(pd, dnnl_query_workspace_md);
-        } finally {
-          check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-        }
-      };
-      const wsMd = kind === "max" ? attempt(workspace) : undefined;
-      if (kind === "max" && wsMd === undefined) return loops();
-      const scratch = kind === "max"
-        ? {
-          y: new Float32Array(Math.ceil(s.p.sizeOf(s.yMd) / 4)),
-          ws: new Uint8Array(Math.max(s.p.sizeOf(wsMd!), 1)),
-        }
-        : undefined;
-      const buildForward = (): Primitive =>
-        s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd!], [
-          DNNL_ARG_SRC,
-          DNNL_ARG_DST,
-          DNNL_ARG_WORKSPACE,
-        ]);
-      const buildBackward = (): Primitive => {
-        const hint = s.p.primitiveDesc(training());
-        try {
-          const desc = new Uint8Array(descBytes.pooling);
-          check(
-            d.dnnl_pooling_backward_desc_init!(desc, alg, dxMd, s.yMd, ...s.geometry),
-            "pooling_backward_desc_init",
-          );
-          const mds = kind === "max" ? [s.yMd, wsMd!, dxMd] : [s.yMd, dxMd];
-          const ids = kind === "max"
-            ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]
-            : [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC];
-          return s.p.create(`${base} bwd`, desc, mds, ids, hint);
-        } finally {
-          check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
-        }
-      };
-      const ready = attempt(() => {
-        if (kind === "max") s.p.get(`${base} fwd`) ?? buildForward();
-        return s.p.get(`${base} bwd`) ?? buildBackward();
-      });
-      if (ready === undefined) return loops();
-      const forwardPointers: Deno.PointerValue[] = [null, null, null];
-      const pointers: Deno.PointerValue[] = kind === "max" ? [null, null, null] : [null, null];
-      const work = x.shape.reduce((n, e) => n * e, 1);
-      const special = kind === "max" ? screen(x) : () => false;
-      return () => {
-        const xAt = tensorPointer(x, "poolingBackward x");
-        const dyAt = tensorPointer(dy, "poolingBackward dy");
-        const dxAt = tensorPointer(dx, "poolingBackward dx");
-        if (special()) return loops()();
-        libs.threads.fit(work, threadRoute.entries);
-        if (kind === "max") {
-          const fwd = s.p.get(`${base} fwd`) ?? buildForward();
-          forwardPointers[0] = xAt;
-          forwardPointers[1] = Deno.UnsafePointer.of(scratch!.y);
-          forwardPointers[2] = Deno.UnsafePointer.of(scratch!.ws);
-          s.p.run(fwd, forwardPointers);
-          pointers[0] = dyAt;
-          pointers[1] = forwardPointers[2];
-          pointers[2] = dxAt;
-        } else {
-          pointers[0] = dyAt;
-          pointers[1] = dxAt;
-        }
-        s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), pointers);
-      };
+      return planBackward(c, kind, x, dy, dx, g, loops) ?? loops();
     },
   };
 }
