@@ -15,7 +15,8 @@ import {
   reduceKernels,
   swapKernel,
 } from "../../lib/engines/kernelc/kernels.ts";
-import { kernelNn } from "../../lib/engines/kernelc/nn.ts";
+import { kernelDevice } from "../../lib/engines/kernelc/templates.ts";
+import { nnKernels } from "../../lib/engines/kernels/nn.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
 import { ops } from "../../lib/elementwise/table.ts";
@@ -106,7 +107,7 @@ function recorded(double: boolean): Map<string, string> {
   lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "rows");
   randomKernel(rt, "uniform", o(8, 1), 0, 1, 0, 1, 1, 2, 3);
   randomKernel(rt, "normal", o(8, 1), 0, 1, -Infinity, Infinity, 1, 2, 3);
-  const nn = kernelNn(rt), tensors = kernelTensors(rt);
+  const nn = nnKernels(kernelDevice(rt)), tensors = kernelTensors(rt);
   nn.softmax!(o(3, 4), o(3, 4), false)();
   nn.softmax!(o(3, 4), o(3, 4), true)();
   nn.gatherColumns!(o(3, 4), Int32Array.of(1, 0), o(3, 2))!();
@@ -197,8 +198,8 @@ Deno.test({
           "conv:bias:parts",
           "pool:max:largest",
           "bn:parts:backward",
-          "softmax-columns:sums",
-          "softmax-entries:true",
+          "t:softmax-columns:sums",
+          "t:softmax-entries:true",
         ]
       ) assert(keys.has(k), `no source for ${k}`);
       let count = 0;

@@ -22,7 +22,8 @@ import {
   reduceKernels,
   swapKernel,
 } from "./kernels.ts";
-import { kernelNn } from "./nn.ts";
+import { kernelDevice } from "./templates.ts";
+import { nnKernels } from "../kernels/nn.ts";
 import { kernelTensors } from "./tensors.ts";
 
 /** What the products need besides their operands: clearing and scaling an output. */
@@ -158,7 +159,7 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
       normal: (a, mu, sigma, s) =>
         randomKernel(rt, "normal", a, mu, sigma, -Infinity, Infinity, s.key0, s.key1, s.offset),
     },
-    nn: kernelNn(rt),
+    nn: nnKernels(kernelDevice(rt)),
     dnn: kernelTensors(rt),
   };
 }

@@ -59,6 +59,10 @@ export interface KernelRuntime {
  * pow(1, NaN) and pow(−1, ±∞) are 1 in C where JavaScript gives NaN.
  */
 export const helpers = `
+FN bool isnan_(T v) { return isnan(v); }
+FN T nan_(T v) { return (T)NAN; }
+FN T inf_(T v) { return (T)INFINITY; }
+FN T sqrt_(T v) { return sqrt(v); }
 FN T keep_(T r, T a) { return isnan(a) ? a : r; }
 FN T max_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmax(a, b); }
 FN T min_(T a, T b) { return isnan(a) ? a : isnan(b) ? b : fmin(a, b); }

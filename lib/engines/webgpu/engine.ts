@@ -15,13 +15,12 @@ import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { randomKernel } from "./random.ts";
-import { softmaxKernel } from "./softmax.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { webgpuConvolution } from "./convolution.ts";
 import { webgpuPooling } from "./pooling.ts";
 import { webgpuBatchNorm } from "./batch_norm.ts";
-import { gatherKernel } from "./gather.ts";
-import { adamKernel } from "./adam.ts";
+import { webgpuDevice } from "./templates.ts";
+import { nnKernels } from "../kernels/nn.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
@@ -62,6 +61,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     return await scalar("max", "id", x, [], out);
   }
 
+  const kernels = webgpuDevice(rt);
   const engine: Engine & { readonly runtime: Runtime } = {
     runtime: rt,
     name: "webgpu",
@@ -127,10 +127,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       normal: (a, mu, sigma, s) => randomKernel(rt, "normal", a, mu, sigma, s),
     },
     nn: {
-      softmax: (a, out, log) => () => softmaxKernel(rt, a, out, log),
-      gatherColumns: (a, indices, out) => () => gatherKernel(rt, a, indices, out),
-      adam: (w, g, m, s, rate, b1, b2, eps) => () =>
-        adamKernel(rt, w, g, m, s, [rate, b1, b2, eps]),
+      ...nnKernels(kernels),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
     },
     dnn: {

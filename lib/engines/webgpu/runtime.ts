@@ -11,15 +11,15 @@
 
 import { KnapError } from "../../core/errors.ts";
 
-/** Bytes of kernel parameters per dispatch: 48 u32 words, then 16 f32 words. */
-const PARAM_BYTES = 256;
+/** Bytes of kernel parameters per dispatch: 96 u32 words, then 32 f32 words. */
+const PARAM_BYTES = 512;
 const RING_SLOTS = 1024;
 
 /** One dispatch's parameters: fill `u` and `f`, then `dispatch`. */
 export interface Params {
-  /** Integer parameters (48). */
+  /** Integer parameters (96). */
   readonly u: Uint32Array;
-  /** Float parameters (16). */
+  /** Float parameters (32; the last is always 0). */
   readonly f: Float32Array;
 }
 
@@ -39,8 +39,8 @@ export class Runtime {
   readonly #ring: GPUBuffer;
   readonly #mirror = new ArrayBuffer(RING_SLOTS * PARAM_BYTES);
   readonly #slots: Params[] = Array.from({ length: RING_SLOTS }, (_, i) => ({
-    u: new Uint32Array(this.#mirror, i * PARAM_BYTES, 48),
-    f: new Float32Array(this.#mirror, i * PARAM_BYTES + 192, 16),
+    u: new Uint32Array(this.#mirror, i * PARAM_BYTES, 96),
+    f: new Float32Array(this.#mirror, i * PARAM_BYTES + 384, 32),
   }));
   #used = 0;
   #graveyard: GPUBuffer[] = [];

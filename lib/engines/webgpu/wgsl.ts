@@ -17,7 +17,7 @@ import type { Params, Runtime } from "./runtime.ts";
  * assume away, and give JavaScript's answers: NaN in, NaN out. expm1, log1p and tanh keep
  * their precision near 0, where exp(x) − 1 and log(1 + x) cancel.
  */
-const helpers = `
+export const helpers = `
 fn isnan_(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 fn keep_(r: f32, a: f32) -> f32 { return select(r, a, isnan_(a)); }
 fn nan_(v: f32) -> f32 { return bitcast<f32>(bitcast<u32>(v) | 0x7fc00000u); }
@@ -101,7 +101,7 @@ export const wgslDialect: Dialect = {
 export const emitWgsl = (e: Expr): string => emit(e, wgslDialect);
 
 /** A float parameter word no kernel sets: 0, but unknown to the compiler. */
-const ZERO = "P.f[3][3]";
+const ZERO = "P.f[7][3]";
 
 /** Integer parameter word i in WGSL. */
 export const U = (i: number): string => `P.u[${i >> 2}][${i & 3}]`;
@@ -184,7 +184,7 @@ export function header(b: Binding): string {
   const decls = b.writable.map((w, s) =>
     `@group(0) @binding(${s + 1}) var<storage, ${w ? "read_write" : "read"}> b${s}: array<f32>;`
   );
-  return `struct Params { u: array<vec4<u32>, 12>, f: array<vec4<f32>, 4> }
+  return `struct Params { u: array<vec4<u32>, 24>, f: array<vec4<f32>, 8> }
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
 ${helpers}`;

@@ -1,0 +1,162 @@
+/**
+ * The kernel templates (`../kernels/`) in C — OpenCL C and CUDA C alike, through the runtime's
+ * prelude — and a C-kernel runtime as a `KernelDevice`. Each operand travels as its buffer and
+ * then its offset and strides, each scalar as itself, and last the work item count; the body
+ * sees them by name.
+ *
+ * @module
+ */
+
+import type { Operand, TensorOperand } from "../../core/engine.ts";
+import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
+import { items, loopBudget, scratchFor } from "./loops.ts";
+import type { Flat, KernelArgs, KernelDevice } from "../kernels/device.ts";
+import { tensorWords } from "../kernels/device.ts";
+import type { KernelTemplate, Lang, OperandKind } from "../kernels/template.ts";
+
+/** The parameters each operand kind takes. */
+const params: Record<OperandKind, (n: string) => string> = {
+  matrix: (n) => `GLOBAL T* ${n}, long ${n}_o, long ${n}_r, long ${n}_c`,
+  tensor: (n) =>
+    `GLOBAL T* ${n}, long ${n}_o, long ${n}_0, long ${n}_1, long ${n}_2, long ${n}_3, long ${n}_4`,
+  vector: (n) => `GLOBAL T* ${n}, long ${n}_o, long ${n}_s`,
+  reals: (n) => `GLOBAL T* ${n}`,
+  ints: (n) => `GLOBAL int* ${n}`,
+};
+
+/** C's side of the template language. */
+export function cLang(t: KernelTemplate): Lang {
+  const kinds = new Map(Object.entries(t.operands).map(([n, d]) => [n, d.kind]));
+  return {
+    dialect: "c",
+    int: (n, v) => `long ${n} = ${v};`,
+    real: (n, v) => `T ${n} = ${v};`,
+    bool: (n, v) => `bool ${n} = ${v};`,
+    uint: (n, v) => `uint ${n} = ${v};`,
+    intVar: (n, v) => `long ${n} = ${v};`,
+    realVar: (n, v) => `T ${n} = ${v};`,
+    uintVar: (n, v) => `uint ${n} = ${v};`,
+    toReal: (e) => `((T)(${e}))`,
+    toInt: (e) => `((long)(${e}))`,
+    toUint: (e) => `((uint)(${e}))`,
+    r: (v) => `((T)${Number.isInteger(v) ? v.toFixed(1) : String(v)})`,
+    negInf: "(-(T)INFINITY)",
+    select: (c, a, b) => `((${c}) ? (${a}) : (${b}))`,
+    min: (a, b) => `((${a}) < (${b}) ? (${a}) : (${b}))`,
+    max: (a, b) => `((${a}) > (${b}) ? (${a}) : (${b}))`,
+    abs: (x) => `fabs(${x})`,
+    for: (i, from, to, body) => `for (long ${i} = ${from}; ${i} < ${to}; ${i}++) { ${body} }`,
+    walk(names, extents, from, to, body) {
+      const last = names.length - 1;
+      let decode = "long q_ = r_;";
+      for (let k = last; k > 0; k--) {
+        decode += ` long ${names[k]} = q_ % ${extents[k]}; q_ /= ${extents[k]};`;
+      }
+      decode += ` long ${names[0]} = q_;`;
+      let carry = `++${names[0]};`;
+      for (let k = 1; k <= last; k++) {
+        carry = `if (++${names[k]} == ${extents[k]}) { ${names[k]} = 0; ${carry} }`;
+      }
+      return `{ long r_ = ${from}; const long end_ = ${to};
+    if (r_ < end_) { ${decode}
+      for (; r_ < end_; r_++) {
+        ${body}
+        ${carry}
+      }
+    } }`;
+    },
+    at(name, ...ix) {
+      switch (kinds.get(name)) {
+        case "matrix":
+          return `${name}[${name}_o + (${ix[0]}) * ${name}_r + (${ix[1]}) * ${name}_c]`;
+        case "tensor":
+          return `${name}[${name}_o + (${ix[0]}) * ${name}_0 + (${ix[1]}) * ${name}_1 + (${
+            ix[2]
+          }) * ${name}_2 + (${ix[3]}) * ${name}_3 + (${ix[4]}) * ${name}_4]`;
+        case "vector":
+          return `${name}[${name}_o + (${ix[0]}) * ${name}_s]`;
+        case "reals":
+        case "ints":
+          return `${name}[${ix[0]}]`;
+        default:
+          throw new TypeError(`kernel ${t.key}: no operand ${name}`);
+      }
+    },
+    mulhi: (a, b) => `MULHI(${a}, ${b})`,
+  };
+}
+
+/** The C source of a template on a runtime. */
+export function renderC(rt: KernelRuntime, t: KernelTemplate): string {
+  const l = cLang(t);
+  const wide = t.wide === true && rt.info.fp64;
+  const list = [
+    ...Object.entries(t.operands).map(([n, d]) => params[d.kind](n)),
+    ...Object.entries(t.scalars).map(([n, type]) =>
+      `${type === "int" ? "long" : type === "uint" ? "uint" : "T"} ${n}`
+    ),
+    "long total",
+  ];
+  return `${rt.prelude(wide)}
+${t.functions?.(l) ?? ""}
+KERNEL k(${list.join(", ")}) {
+  for (long t = GID; t < total; t += GSIZE) {
+    ${t.body(l)}
+  }
+}`;
+}
+
+/** A launch's arguments in the kernel's order. */
+function argsOf(t: KernelTemplate, args: KernelArgs, total: number): KernelArg[] {
+  const out: KernelArg[] = [];
+  for (const [name, d] of Object.entries(t.operands)) {
+    const a = args[name];
+    if (a === undefined || typeof a === "number") {
+      throw new TypeError(`kernel ${t.key}: operand ${name} is missing`);
+    }
+    if (d.kind === "reals" || d.kind === "ints") {
+      out.push((a as Flat).buffer as DeviceBuffer);
+      continue;
+    }
+    const buffer = (a as Operand | TensorOperand).storage.buffer as DeviceBuffer;
+    const words = d.kind === "matrix"
+      ? [(a as Operand).offset, (a as Operand).rowStride, (a as Operand).colStride]
+      : d.kind === "tensor"
+      ? tensorWords(a as TensorOperand)
+      : [(a as TensorOperand).offset, (a as TensorOperand).strides[0] ?? 0];
+    out.push(buffer, ...words.map((v) => ({ long: v })));
+  }
+  for (const [name, type] of Object.entries(t.scalars)) {
+    const v = args[name];
+    if (typeof v !== "number") throw new TypeError(`kernel ${t.key}: scalar ${name} is missing`);
+    out.push(type === "int" ? { long: v } : type === "uint" ? { int: v | 0 } : { real: v });
+  }
+  out.push({ long: total });
+  return out;
+}
+
+/** A C-kernel runtime (OpenCL's, CUDA's) as a device the templates' plans run on. */
+export function kernelDevice(rt: KernelRuntime): KernelDevice {
+  return {
+    realBytes: rt.double ? 8 : 4,
+    get maxBytes() {
+      return rt.info.maxAlloc;
+    },
+    get budget() {
+      return loopBudget.iterations;
+    },
+    turns: (outputs) => Math.max(1, Math.ceil(outputs / Math.max(items(outputs), 1))),
+    run(t, args, total) {
+      if (total === 0) return;
+      const kernel = rt.kernel(`t:${t.key}`, "k", () => renderC(rt, t));
+      rt.launch(kernel, argsOf(t, args, total), items(total));
+    },
+    scratch(purpose, entries, type = "real"): Flat {
+      const bytes = entries * (type === "int" ? 4 : rt.double ? 8 : 4);
+      return { buffer: scratchFor(rt, purpose, bytes), entries };
+    },
+    writeInts(to, data) {
+      rt.write(to.buffer as DeviceBuffer, 0, data);
+    },
+  };
+}
