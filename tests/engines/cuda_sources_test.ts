@@ -11,12 +11,12 @@ import type { DeviceBuffer, KernelArg, KernelRuntime } from "../../lib/engines/k
 import {
   lineSumsKernel,
   mapKernel,
-  randomKernel,
   reduceKernels,
   swapKernel,
 } from "../../lib/engines/kernelc/kernels.ts";
 import { kernelDevice } from "../../lib/engines/kernelc/templates.ts";
 import { nnKernels } from "../../lib/engines/kernels/nn.ts";
+import { rngKernels } from "../../lib/engines/kernels/random.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
 import { ops } from "../../lib/elementwise/table.ts";
@@ -105,9 +105,11 @@ function recorded(double: boolean): Map<string, string> {
   }
   lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "cols");
   lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "rows");
-  randomKernel(rt, "uniform", o(8, 1), 0, 1, 0, 1, 1, 2, 3);
-  randomKernel(rt, "normal", o(8, 1), 0, 1, -Infinity, Infinity, 1, 2, 3);
-  const nn = nnKernels(kernelDevice(rt)), tensors = kernelTensors(rt);
+  const device = kernelDevice(rt);
+  const stream = { key0: 1, key1: 2, offset: 3 };
+  rngKernels(device).uniform(o(8, 1), 0, 1, stream);
+  rngKernels(device).normal(o(8, 1), 0, 1, stream);
+  const nn = nnKernels(device), tensors = kernelTensors(rt);
   nn.softmax!(o(3, 4), o(3, 4), false)();
   nn.softmax!(o(3, 4), o(3, 4), true)();
   nn.gatherColumns!(o(3, 4), Int32Array.of(1, 0), o(3, 2))!();

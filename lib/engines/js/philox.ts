@@ -1,7 +1,8 @@
 /**
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011): a
  * counter-based generator. Any entry's numbers follow from its index alone, so GPU kernels
- * produce the same stream as this reference, in any order.
+ * produce the same stream as this reference, in any order. The rounds are the kernels' own
+ * (kernels/random.ts), rendered into JavaScript.
  *
  * @module
  */
@@ -9,11 +10,8 @@
 import type { Operand, RandomStream } from "../../core/engine.ts";
 import type { HostArray } from "../../core/types.ts";
 import { atOrAbove, below } from "../../core/floats.ts";
-
-const M0 = 0xD2511F53;
-const M1 = 0xCD9E8D57;
-const W0 = 0x9E3779B9;
-const W1 = 0xBB67AE85;
+import type { UintLang } from "../kernels/template.ts";
+import { philoxRounds } from "../kernels/random.ts";
 
 /** The high 32 bits of the 64-bit product of two uint32s, exactly, in doubles. */
 function mulhi(a: number, b: number): number {
@@ -23,8 +21,19 @@ function mulhi(a: number, b: number): number {
   return (a1 * b1 + Math.floor(m1 / 65536) + Math.floor(m2 / 65536)) >>> 0;
 }
 
+/** JavaScript's side of the rounds: numbers kept as uint32 by `>>> 0` after each operation. */
+const jsUint: UintLang = {
+  uint: (n, v) => `const ${n} = ${v};`,
+  for: (i, from, to, body) => `for (let ${i} = ${from}; ${i} < ${to}; ${i}++) { ${body} }`,
+  ulit: (v) => `${v >>> 0}`,
+  mulhi: (a, b) => `mulhi(${a}, ${b})`,
+  umul: (a, b) => `(Math.imul(${a}, ${b}) >>> 0)`,
+  uxor: (...xs) => `((${xs.join(" ^ ")}) >>> 0)`,
+  uadd: (a, b) => `((${a} + ${b}) >>> 0)`,
+};
+
 /** The four uint32 outputs for counter (c0, c1, c2, c3) and key (k0, k1), into `out`. */
-export function philox(
+export const philox: (
   c0: number,
   c1: number,
   c2: number,
@@ -32,23 +41,14 @@ export function philox(
   k0: number,
   k1: number,
   out: Uint32Array,
-): Uint32Array {
-  for (let r = 0; r < 10; r++) {
-    const hi0 = mulhi(M0, c0), lo0 = Math.imul(M0, c0) >>> 0;
-    const hi1 = mulhi(M1, c2), lo1 = Math.imul(M1, c2) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
-    c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
-    c3 = lo0;
-    k0 = (k0 + W0) >>> 0;
-    k1 = (k1 + W1) >>> 0;
-  }
-  out[0] = c0;
-  out[1] = c1;
-  out[2] = c2;
-  out[3] = c3;
-  return out;
-}
+) => Uint32Array = new Function(
+  "mulhi",
+  `return function philox(c0, c1, c2, c3, k0, k1, out) {
+    ${philoxRounds(jsUint)}
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+    return out;
+  };`,
+)(mulhi);
 
 const block = new Uint32Array(4);
 const TWO32 = 4294967296;

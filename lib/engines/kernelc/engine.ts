@@ -12,18 +12,11 @@ import type { ElementwiseOp } from "../../elementwise/table.ts";
 import { type Expr, x } from "../../elementwise/expr.ts";
 import { updates } from "../../elementwise/updates.ts";
 import { denseRun, deviceLevel1, type Fold, packed, spanEnd, unpack } from "../device_level1.ts";
-import { atOrAbove, below } from "../../core/floats.ts";
 import type { DeviceBuffer, KernelRuntime } from "./runtime.ts";
-import {
-  lineSumsKernel,
-  mapKernel,
-  PARTIALS,
-  randomKernel,
-  reduceKernels,
-  swapKernel,
-} from "./kernels.ts";
+import { lineSumsKernel, mapKernel, PARTIALS, reduceKernels, swapKernel } from "./kernels.ts";
 import { kernelDevice } from "./templates.ts";
 import { nnKernels } from "../kernels/nn.ts";
+import { rngKernels } from "../kernels/random.ts";
 import { kernelTensors } from "./tensors.ts";
 
 /** What the products need besides their operands: clearing and scaling an output. */
@@ -101,6 +94,7 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
     }, double ? 1e-290 : 1e-30),
     ...products({ fill, scaleOutput }),
   };
+  const device = kernelDevice(rt);
 
   return {
     runtime: rt,
@@ -150,16 +144,8 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
         mapKernel(rt, op.name, op.f, params, out, xs, ys);
       },
     },
-    rng: {
-      uniform(a, lo, hi, s) {
-        const f32 = !double;
-        const [first, last] = [atOrAbove(lo, f32), below(hi, f32)];
-        randomKernel(rt, "uniform", a, lo, hi, first, last, s.key0, s.key1, s.offset);
-      },
-      normal: (a, mu, sigma, s) =>
-        randomKernel(rt, "normal", a, mu, sigma, -Infinity, Infinity, s.key0, s.key1, s.offset),
-    },
-    nn: nnKernels(kernelDevice(rt)),
+    rng: rngKernels(device),
+    nn: nnKernels(device),
     dnn: kernelTensors(rt),
   };
 }

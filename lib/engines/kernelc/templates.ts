@@ -83,6 +83,13 @@ export function cLang(t: KernelTemplate): Lang {
       }
     },
     mulhi: (a, b) => `MULHI(${a}, ${b})`,
+    ulit: (v) => `${v >>> 0}u`,
+    umul: (a, b) => `(${a} * ${b})`,
+    uxor: (...xs) => `(${xs.join(" ^ ")})`,
+    uadd: (a, b) => `(${a} + ${b})`,
+    wide: (n, v) => `W ${n} = ${v};`,
+    toWide: (e) => `((W)(${e}))`,
+    fromWide: (e) => `((T)(${e}))`,
   };
 }
 
@@ -93,11 +100,12 @@ export function renderC(rt: KernelRuntime, t: KernelTemplate): string {
   const list = [
     ...Object.entries(t.operands).map(([n, d]) => params[d.kind](n)),
     ...Object.entries(t.scalars).map(([n, type]) =>
-      `${type === "int" ? "long" : type === "uint" ? "uint" : "T"} ${n}`
+      `${type === "int" ? "long" : type === "uint" ? "uint" : type === "wide" ? "W" : "T"} ${n}`
     ),
     "long total",
   ];
   return `${rt.prelude(wide)}
+typedef ${wide ? "double" : "T"} W;
 ${t.functions?.(l) ?? ""}
 KERNEL k(${list.join(", ")}) {
   for (long t = GID; t < total; t += GSIZE) {
@@ -107,7 +115,13 @@ KERNEL k(${list.join(", ")}) {
 }
 
 /** A launch's arguments in the kernel's order. */
-function argsOf(t: KernelTemplate, args: KernelArgs, total: number): KernelArg[] {
+function argsOf(
+  rt: KernelRuntime,
+  t: KernelTemplate,
+  args: KernelArgs,
+  total: number,
+): KernelArg[] {
+  const wide = t.wide === true && rt.info.fp64;
   const out: KernelArg[] = [];
   for (const [name, d] of Object.entries(t.operands)) {
     const a = args[name];
@@ -129,7 +143,15 @@ function argsOf(t: KernelTemplate, args: KernelArgs, total: number): KernelArg[]
   for (const [name, type] of Object.entries(t.scalars)) {
     const v = args[name];
     if (typeof v !== "number") throw new TypeError(`kernel ${t.key}: scalar ${name} is missing`);
-    out.push(type === "int" ? { long: v } : type === "uint" ? { int: v | 0 } : { real: v });
+    out.push(
+      type === "int"
+        ? { long: v }
+        : type === "uint"
+        ? { int: v | 0 }
+        : type === "wide" && wide
+        ? { double: v }
+        : { real: v },
+    );
   }
   out.push({ long: total });
   return out;
@@ -149,7 +171,7 @@ export function kernelDevice(rt: KernelRuntime): KernelDevice {
     run(t, args, total) {
       if (total === 0) return;
       const kernel = rt.kernel(`t:${t.key}`, "k", () => renderC(rt, t));
-      rt.launch(kernel, argsOf(t, args, total), items(total));
+      rt.launch(kernel, argsOf(rt, t, args, total), items(total));
     },
     scratch(purpose, entries, type = "real"): Flat {
       const bytes = entries * (type === "int" ? 4 : rt.double ? 8 : 4);

@@ -33,8 +33,11 @@ export interface OperandDecl {
   readonly written?: boolean;
 }
 
-/** A scalar parameter's type: a signed integer, an unsigned 32-bit integer, or a real. */
-export type ScalarType = "int" | "uint" | "real";
+/**
+ * A scalar parameter's type: a signed integer, an unsigned 32-bit integer, a real, or a `wide`
+ * real — double where the template is `wide` and the device has double, else a real.
+ */
+export type ScalarType = "int" | "uint" | "real" | "wide";
 
 /** A kernel written once. */
 export interface KernelTemplate {
@@ -55,7 +58,7 @@ export interface KernelTemplate {
 }
 
 /** What differs between the device languages, as a template's body writes it. */
-export interface Lang {
+export interface Lang extends UintLang {
   /** Which language: for the rare line only one of them needs. */
   readonly dialect: "wgsl" | "c";
   /** `name` ← value, an integer, fixed. */
@@ -64,8 +67,6 @@ export interface Lang {
   real(name: string, value: string): string;
   /** `name` ← value, a boolean, fixed. */
   bool(name: string, value: string): string;
-  /** `name` ← value, an unsigned 32-bit integer, fixed. */
-  uint(name: string, value: string): string;
   /** An integer variable. */
   intVar(name: string, value: string): string;
   /** A real variable. */
@@ -89,8 +90,6 @@ export interface Lang {
   max(a: string, b: string): string;
   /** |x| of a real. */
   abs(x: string): string;
-  /** `body` for each integer `i` in [from, to). */
-  for(i: string, from: string, to: string, body: string): string;
   /**
    * `body` for each r_ in [from, to), with `names` the digits of r_ over `extents` (row-major,
    * the first unbounded) as integer variables, carried rather than divided at every term. The
@@ -105,8 +104,33 @@ export interface Lang {
   ): string;
   /** The entry of operand `name` at the indices its kind takes: an expression to read or assign. */
   at(name: string, ...indices: string[]): string;
+  /** A wide real (see `ScalarType`), fixed. */
+  wide(name: string, value: string): string;
+  /** An integer, unsigned or real as a wide real. */
+  toWide(e: string): string;
+  /** A wide real as a real. */
+  fromWide(e: string): string;
+}
+
+/**
+ * Unsigned 32-bit arithmetic that wraps, as counter-based random numbers need it: the part of
+ * the language JavaScript renders too (js/philox.ts).
+ */
+export interface UintLang {
+  /** `name` ← value, an unsigned 32-bit integer, fixed. */
+  uint(name: string, value: string): string;
+  /** `body` for each integer `i` in [from, to). */
+  for(i: string, from: string, to: string, body: string): string;
+  /** An unsigned literal. */
+  ulit(v: number): string;
   /** The high 32 bits of the 64-bit product of two unsigned 32-bit integers. */
   mulhi(a: string, b: string): string;
+  /** The low 32 bits of a product. */
+  umul(a: string, b: string): string;
+  /** The exclusive or of unsigned integers. */
+  uxor(...xs: string[]): string;
+  /** A sum, modulo 2³². */
+  uadd(a: string, b: string): string;
 }
 
 /** A family of templates made once per variant (a pass, a kind, a flag) and kept. */

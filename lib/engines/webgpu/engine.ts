@@ -14,13 +14,13 @@ import { Runtime } from "./runtime.ts";
 import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
-import { randomKernel } from "./random.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { webgpuConvolution } from "./convolution.ts";
 import { webgpuPooling } from "./pooling.ts";
 import { webgpuBatchNorm } from "./batch_norm.ts";
 import { webgpuDevice } from "./templates.ts";
 import { nnKernels } from "../kernels/nn.ts";
+import { rngKernels } from "../kernels/random.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
@@ -122,10 +122,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
         mapKernel(rt, op.name, op.f, params, out, xs, ys);
       },
     },
-    rng: {
-      uniform: (a, lo, hi, s) => randomKernel(rt, "uniform", a, lo, hi, s),
-      normal: (a, mu, sigma, s) => randomKernel(rt, "normal", a, mu, sigma, s),
-    },
+    rng: rngKernels(kernels),
     nn: {
       ...nnKernels(kernels),
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),

@@ -53,10 +53,8 @@ function layoutOf(t: KernelTemplate): Layout {
   }
   const scalarWord = new Map<string, { word: number; float: boolean }>();
   for (const [name, type] of Object.entries(t.scalars)) {
-    scalarWord.set(
-      name,
-      type === "real" ? { word: f++, float: true } : { word: u++, float: false },
-    );
+    const float = type === "real" || type === "wide";
+    scalarWord.set(name, float ? { word: f++, float: true } : { word: u++, float: false });
   }
   if (u > U_WORDS || f > F_WORDS) {
     throw new RangeError(`webgpu: kernel ${t.key} takes ${u} integer and ${f} float words`);
@@ -128,6 +126,13 @@ function wgslLang(t: KernelTemplate, buffer: (name: string) => string): Lang {
       }
     },
     mulhi: (a, b) => `mulhi_(${a}, ${b})`,
+    ulit: (v) => `${v >>> 0}u`,
+    umul: (a, b) => `(${a} * ${b})`,
+    uxor: (...xs) => `(${xs.join(" ^ ")})`,
+    uadd: (a, b) => `(${a} + ${b})`,
+    wide: (n, v) => `let ${n}: f32 = ${v};`,
+    toWide: (e) => `f32(${e})`,
+    fromWide: (e) => e,
   };
 }
 
