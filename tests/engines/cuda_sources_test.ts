@@ -198,7 +198,7 @@ Deno.test({
         const k of [
           "parts:sum",
           "conv:bias:parts",
-          "pool:max:largest",
+          "t:pool:max:largest",
           "bn:parts:backward",
           "t:softmax-columns:sums",
           "t:softmax-entries:true",

@@ -18,13 +18,13 @@ import type {
   ConvolutionGeometry,
   ConvolutionPass,
   DnnEngine,
-  PoolingGeometry,
-  PoolingKind,
   TensorOperand,
 } from "../../core/engine.ts";
 import { padded3, spatial3 } from "../../tensor/spatial.ts";
 import type { DeviceBuffer, KernelArg, KernelRuntime } from "./runtime.ts";
 import { foldParts, items, partsOf, partsScratch, scratchFor, spans, walkDigits } from "./loops.ts";
+import { kernelDevice } from "./templates.ts";
+import { poolingKernels } from "../kernels/pooling.ts";
 
 /** A tensor as kernel arguments: buffer, offset, then n, c and three spatial strides. */
 function tensorArgs(t: TensorOperand): KernelArg[] {
@@ -183,19 +183,7 @@ KERNEL conv(${tparam("x")}, ${tparam("w")}, ${tparam("y")}, ${tparam("b")}, int 
       };
     },
 
-    poolingForward(kind: PoolingKind, x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
-      return poolingForward(rt, kind, x, y, g);
-    },
-
-    poolingBackward(
-      kind: PoolingKind,
-      x: TensorOperand,
-      dy: TensorOperand,
-      dx: TensorOperand,
-      g: PoolingGeometry,
-    ) {
-      return poolingBackward(rt, kind, x, dy, dx, g);
-    },
+    ...poolingKernels(kernelDevice(rt)),
 
     batchNormalization(pass: BatchNormPass, t: BatchNormOperands, epsilon: number) {
       return batchNorm(rt, pass, t, epsilon);
@@ -254,239 +242,6 @@ KERNEL finish(${tparam("b")}, GLOBAL T* s, long at, long O) {
     ], items(O * parts));
     const at = foldParts(rt, scratch, O, parts, "sum");
     rt.launch(finish, [...tensorArgs(b), scratch, { long: at }, { long: O }], items(O));
-  };
-}
-
-const WINDOW = ["KD", "KH", "KW", "SD", "SH", "SW", "PD", "PH", "PW"];
-const POOL_DIMS = ["N", "C", "ID", "IH", "IW", "OD", "OH", "OW"];
-/** The most windows holding one entry along each dimension. */
-const HOLDING = ["WD", "WH", "WW"];
-
-/** Helpers of the pooling kernels: the taps of a window inside the data along one dimension. */
-const poolHelpers = `
-FN long inside_(long o, long s, long p, long k, long e) {
-  long lo = o * s - p, hi = lo + k;
-  if (lo < 0) lo = 0;
-  if (hi > e) hi = e;
-  return hi > lo ? hi - lo : 0;
-}`;
-
-/** C: the divisor of window (od, oh, ow)'s mean — the whole window, or its taps inside. */
-const divisor = (kind: PoolingKind) =>
-  kind === "avg"
-    ? "(T)(KD * KH * KW)"
-    : "(T)(inside_(od, SD, PD, KD, ID) * inside_(oh, SH, PH, KH, IH) * inside_(ow, SW, PW, KW, IW))";
-
-/** C: tap (kd, kh, kw) of window (od, oh, ow) at input (id, ih, iw), and whether it is inside. */
-const tap = `long id = od * SD - PD + kd, ih = oh * SH - PH + kh, iw = ow * SW - PW + kw;
-      bool in = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;`;
-
-/** C: t over (plane, a, b, c) with plane counted from `plane0`, and its (n, c). */
-const planeEntry = (names: [string, string, string], ext: [string, string, string]) => `
-    long t_ = k;
-    long ${names[2]} = t_ % ${ext[2]}; t_ /= ${ext[2]};
-    long ${names[1]} = t_ % ${ext[1]}; t_ /= ${ext[1]};
-    long ${names[0]} = t_ % ${ext[0]};
-    long plane = t_ / ${ext[0]} + plane0, c = plane % C, n = plane / C;`;
-
-/** C walking the windows (od, oh, ow) that hold input entry (xd, xh, xw), in this span. */
-const holding = (body: string) => {
-  const range = (v: string, i: string, e: string) =>
-    `long ${v}hi = (${i} + P${e}) / S${e}; if (${v}hi > O${e} - 1) ${v}hi = O${e} - 1;
-    long ${v}lo = ${i} + P${e} - K${e} + 1; ${v}lo = ${v}lo <= 0 ? 0 : (${v}lo + S${e} - 1) / S${e};`;
-  return `${range("d", "xd", "D")}
-    ${range("h", "xh", "H")}
-    ${range("w", "xw", "W")}
-    ${
-    span(
-      ["jd", "jh", "jw"],
-      HOLDING,
-      `long od = dlo + jd, oh = hlo + jh, ow = wlo + jw;
-      if (od <= dhi && oh <= hhi && ow <= whi) { ${body} }`,
-    )
-  }`;
-};
-
-/** The arguments every pooling kernel takes after its tensors. */
-function poolingArgs(x: TensorOperand, y: TensorOperand, g: PoolingGeometry): KernelArg[] {
-  const [N, C] = x.shape;
-  const geometry = [...padded3(g.kernel, 1), ...padded3(g.strides, 1), ...padded3(g.padding, 0)];
-  const [ID, IH, IW] = spatial3(x).e, [OD, OH, OW] = spatial3(y).e;
-  const holding = [OD, OH, OW].map((o, i) => Math.min(Math.ceil(geometry[i] / geometry[3 + i]), o));
-  return longArgs([N, C, ID, IH, IW, OD, OH, OW, ...geometry, ...holding]);
-}
-
-const poolingParams = `${longs(POOL_DIMS)}, ${longs(WINDOW)}, ${longs(HOLDING)}`;
-
-function poolingForward(
-  rt: KernelRuntime,
-  kind: PoolingKind,
-  x: TensorOperand,
-  y: TensorOperand,
-  g: PoolingGeometry,
-): () => void {
-  const max = kind === "max";
-  // A max starts below every entry (a window of padding alone is −∞); a mean sums, and the last
-  // span divides.
-  const kernel = rt.kernel(`pool:${kind}:forward`, "pool", () =>
-    `${rt.prelude()}${poolHelpers}
-KERNEL pool(${tparam("x")}, ${tparam("y")}, ${poolingParams}, long plane0, long total, ${SPAN}) {
-  for (long k = GID; k < total; k += GSIZE) {
-    ${planeEntry(["od", "oh", "ow"], ["OD", "OH", "OW"])}
-    T acc = first == 0 ? ${max ? "-INFINITY" : "(T)0"} : ${tat("y", "n", "c", "od", "oh", "ow")};
-    ${
-      span(
-        ["kd", "kh", "kw"],
-        ["KD", "KH", "KW"],
-        `${tap}
-      if (in) { T v = ${tat("x", "n", "c", "id", "ih", "iw")}; acc = ${
-          max ? "max_(acc, v)" : "acc + v"
-        }; }`,
-      )
-    }
-    ${tat("y", "n", "c", "od", "oh", "ow")} = ${
-      max ? "acc" : `last ? acc / ${divisor(kind)} : acc`
-    };
-  }
-}`);
-  const total = y.shape.reduce((n, e) => n * e, 1);
-  const cut = spans(total, g.kernel.reduce((n, e) => n * e, 1));
-  const args = [...tensorArgs(x), ...tensorArgs(y), ...poolingArgs(x, y, g), { long: 0 }, {
-    long: total,
-  }];
-  return () => {
-    if (total === 0) return;
-    cut.forEach((s, i) =>
-      rt.launch(kernel, [...args, ...spanArgs(s, i === cut.length - 1)], items(total))
-    );
-  };
-}
-
-/**
- * dx from dy: each input entry gathers, from the windows that hold it, a mean's share of their
- * error, or for max pooling the error of those whose first largest tap it is — found first, per
- * window, into scratch (values and taps), over chunks of planes the scratch holds.
- */
-function poolingBackward(
-  rt: KernelRuntime,
-  kind: PoolingKind,
-  x: TensorOperand,
-  dy: TensorOperand,
-  dx: TensorOperand,
-  g: PoolingGeometry,
-): () => void {
-  const planes = x.shape[0] * x.shape[1];
-  const count = (t: TensorOperand) => t.shape.reduce((n, e) => n * e, 1);
-  const windows = count(dy) / Math.max(planes, 1), entries = count(dx) / Math.max(planes, 1);
-  const holdingTerms = poolingArgs(x, dy, g).slice(-3).reduce(
-    (n, a) => n * (a as { long: number }).long,
-    1,
-  );
-  const gather = rt.kernel(`pool:${kind}:backward`, "gather", () =>
-    `${rt.prelude()}${poolHelpers}
-KERNEL gather(${tparam("y")}, ${tparam("z")}, GLOBAL long* taps, ${poolingParams}, long plane0,
-              long total, ${SPAN}) {
-  for (long k = GID; k < total; k += GSIZE) {
-    ${planeEntry(["xd", "xh", "xw"], ["ID", "IH", "IW"])}
-    T acc = first == 0 ? (T)0 : ${tat("z", "n", "c", "xd", "xh", "xw")};
-    ${
-      holding(
-        kind === "max"
-          ? `// This entry's tap number in the window, and the window's place in the chunk.
-        long mine = ((xd + PD - od * SD) * KH + (xh + PH - oh * SH)) * KW + (xw + PW - ow * SW);
-        long at = (((plane - plane0) * OD + od) * OH + oh) * OW + ow;
-        if (taps[at] == mine) acc += ${tat("y", "n", "c", "od", "oh", "ow")};`
-          : `acc += ${tat("y", "n", "c", "od", "oh", "ow")} / ${divisor(kind)};`,
-      )
-    }
-    ${tat("z", "n", "c", "xd", "xh", "xw")} = acc;
-  }
-}`);
-  const shape = poolingArgs(x, dy, g);
-  if (kind !== "max") {
-    const total = count(dx), cut = spans(total, holdingTerms);
-    // The taps argument is unused by the means' kernel: any buffer stands in.
-    const args = [
-      ...tensorArgs(dy),
-      ...tensorArgs(dx),
-      dx.storage.buffer as DeviceBuffer,
-      ...shape,
-    ];
-    return () => {
-      if (total === 0) return;
-      cut.forEach((s, i) =>
-        rt.launch(
-          gather,
-          [...args, { long: 0 }, { long: total }, ...spanArgs(s, i === cut.length - 1)],
-          items(total),
-        )
-      );
-    };
-  }
-  const largest = rt.kernel("pool:max:largest", "largest", () =>
-    `${rt.prelude()}
-KERNEL largest(${tparam("x")}, GLOBAL T* values, GLOBAL long* taps, ${poolingParams},
-               long plane0, long total, ${SPAN}) {
-  for (long k = GID; k < total; k += GSIZE) {
-    ${planeEntry(["od", "oh", "ow"], ["OD", "OH", "OW"])}
-    T bv = first == 0 ? (T)0 : values[k];
-    long bi = first == 0 ? -1 : taps[k];
-    ${
-      span(
-        ["kd", "kh", "kw"],
-        ["KD", "KH", "KW"],
-        `${tap}
-      if (in) {
-        T v = ${tat("x", "n", "c", "id", "ih", "iw")};
-        if (bi < 0 || (!isnan(bv) && (isnan(v) || v > bv))) { bv = v; bi = r_; }
-      }`,
-      )
-    }
-    values[k] = bv;
-    taps[k] = bi;
-  }
-}`);
-  // Planes in chunks whose windows' values and taps fit one allocation each.
-  const room = Math.floor(rt.info.maxAlloc / 8);
-  if (windows > room) {
-    throw new RangeError(
-      `poolingBackward: ${windows} windows of one channel need more scratch than the device's ` +
-        `largest allocation (${rt.info.maxAlloc} bytes)`,
-    );
-  }
-  const chunk = Math.max(1, Math.min(planes, Math.floor(room / Math.max(windows, 1))));
-  const windowTaps = g.kernel.reduce((n, e) => n * e, 1);
-  return () => {
-    if (count(dx) === 0) return;
-    const values = scratchFor(rt, "pool-values", windows * chunk * realBytes(rt));
-    const taps = scratchFor(rt, "pool-taps", windows * chunk * 8);
-    for (let p0 = 0; p0 < planes; p0 += chunk) {
-      const n = Math.min(chunk, planes - p0);
-      const w = spans(n * windows, windowTaps);
-      w.forEach((s, i) =>
-        rt.launch(largest, [
-          ...tensorArgs(x),
-          values,
-          taps,
-          ...shape,
-          { long: p0 },
-          { long: n * windows },
-          ...spanArgs(s, i === w.length - 1),
-        ], items(n * windows))
-      );
-      const e = spans(n * entries, holdingTerms);
-      e.forEach((s, i) =>
-        rt.launch(gather, [
-          ...tensorArgs(dy),
-          ...tensorArgs(dx),
-          taps,
-          ...shape,
-          { long: p0 },
-          { long: n * entries },
-          ...spanArgs(s, i === e.length - 1),
-        ], items(n * entries))
-      );
-    }
   };
 }
 

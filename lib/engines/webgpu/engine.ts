@@ -16,11 +16,11 @@ import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { tensorReduction } from "./tensor_reduce.ts";
 import { webgpuConvolution } from "./convolution.ts";
-import { webgpuPooling } from "./pooling.ts";
 import { webgpuBatchNorm } from "./batch_norm.ts";
 import { webgpuDevice } from "./templates.ts";
 import { nnKernels } from "../kernels/nn.ts";
 import { rngKernels } from "../kernels/random.ts";
+import { poolingKernels } from "../kernels/pooling.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
@@ -130,7 +130,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     dnn: {
       reduction: tensorReduction(rt),
       convolution: webgpuConvolution(rt, () => engine.blas),
-      ...webgpuPooling(rt),
+      ...poolingKernels(kernels),
       batchNormalization: webgpuBatchNorm(rt),
     },
   };
