@@ -196,10 +196,10 @@ Deno.test({
       const keys = new Set(sources(false).keys());
       for (
         const k of [
-          "parts:sum",
-          "conv:bias:parts",
+          "t:parts:sum",
+          "t:treduce-parts:sum:1:3",
           "t:pool:max:largest",
-          "bn:parts:backward",
+          "t:bn:parts:backward",
           "t:softmax-columns:sums",
           "t:softmax-entries:true",
         ]

@@ -14,13 +14,13 @@ import { Runtime } from "./runtime.ts";
 import { mapKernel, swapKernel, updates } from "./elementwise.ts";
 import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
-import { tensorReduction } from "./tensor_reduce.ts";
 import { webgpuConvolution } from "./convolution.ts";
-import { webgpuBatchNorm } from "./batch_norm.ts";
 import { webgpuDevice } from "./templates.ts";
 import { nnKernels } from "../kernels/nn.ts";
 import { rngKernels } from "../kernels/random.ts";
 import { poolingKernels } from "../kernels/pooling.ts";
+import { reductionKernels } from "../kernels/reduction.ts";
+import { batchNormKernels } from "../kernels/batch_norm.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
@@ -128,10 +128,10 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       innerProduct: (w, x, b, out, f, params) => layerKernel(rt, w, x, b, out, f, params),
     },
     dnn: {
-      reduction: tensorReduction(rt),
-      convolution: webgpuConvolution(rt, () => engine.blas),
+      reduction: reductionKernels(kernels),
+      convolution: webgpuConvolution(rt, kernels, () => engine.blas),
       ...poolingKernels(kernels),
-      batchNormalization: webgpuBatchNorm(rt),
+      batchNormalization: batchNormKernels(kernels),
     },
   };
   return engine;

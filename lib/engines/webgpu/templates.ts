@@ -42,9 +42,49 @@ interface Layout {
 
 const layouts = new WeakMap<KernelTemplate, Layout>();
 
+/** WGSL's reserved words a template might pick for a name (the language reserves many more). */
+const reserved = new Set([
+  "from",
+  "target",
+  "type",
+  "set",
+  "get",
+  "shared",
+  "filter",
+  "mod",
+  "pass",
+  "self",
+  "of",
+  "in",
+  "as",
+  "do",
+  "use",
+  "with",
+  "where",
+  "match",
+  "new",
+  "null",
+  "static",
+  "this",
+  "yield",
+  "move",
+  "mut",
+  "ref",
+  "impl",
+  "meta",
+  "module",
+  "macro",
+  "layout",
+  "premerge",
+  "regardless",
+]);
+
 function layoutOf(t: KernelTemplate): Layout {
   let l = layouts.get(t);
   if (l !== undefined) return l;
+  for (const name of [...Object.keys(t.operands), ...Object.keys(t.scalars)]) {
+    if (reserved.has(name)) throw new TypeError(`kernel ${t.key}: WGSL reserves the name ${name}`);
+  }
   let u = 1, f = 0;
   const operandWord = new Map<string, number>();
   for (const [name, d] of Object.entries(t.operands)) {
