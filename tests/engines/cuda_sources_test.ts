@@ -8,14 +8,9 @@
  */
 import { cudaPrelude } from "../../lib/engines/cuda/runtime.ts";
 import type { DeviceBuffer, KernelArg, KernelRuntime } from "../../lib/engines/kernelc/runtime.ts";
-import {
-  lineSumsKernel,
-  mapKernel,
-  reduceKernels,
-  swapKernel,
-} from "../../lib/engines/kernelc/kernels.ts";
 import { kernelDevice } from "../../lib/engines/kernelc/templates.ts";
 import { nnKernels } from "../../lib/engines/kernels/nn.ts";
+import { deviceKernels } from "../../lib/engines/kernels/level1.ts";
 import { rngKernels } from "../../lib/engines/kernels/random.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
@@ -85,27 +80,21 @@ function recorded(double: boolean): Map<string, string> {
     const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
     return { storage: buf, offset: 0, shape, strides };
   };
+  const device = kernelDevice(rt);
+  const level1 = deviceKernels(device);
   for (const op of Object.values(ops)) {
-    mapKernel(
-      rt,
-      op.name,
-      op.f,
-      [1, 0, 0, 0],
-      o(4, 4),
-      o(4, 4),
-      op.arity === 2 ? o(4, 4) : undefined,
-    );
+    level1.map(op.name, op.f, [1, 0, 0, 0], o(4, 4), o(4, 4), op.arity === 2 ? o(4, 4) : undefined);
     if (op.df !== undefined) {
-      mapKernel(rt, `${op.name}-d`, op.df, [1, 0, 0, 0], o(4, 4), o(4, 4), o(4, 4));
+      level1.map(`${op.name}-d`, op.df, [1, 0, 0, 0], o(4, 4), o(4, 4), o(4, 4));
     }
   }
-  swapKernel(rt, o(4, 1), o(4, 1));
+  level1.swap(o(4, 1), o(4, 1));
+  // The folds and line sums record their kernels before they wait for a result.
   for (const fold of ["sum", "max", "argmax", "argmin"] as const) {
-    reduceKernels(rt, fold, "id", ops.abs.f, [], { bytes: 4096 }, { bytes: 4096 }, o(8, 1));
+    void level1.scalar(fold, "id", ops.abs.f, [], o(8, 1));
   }
-  lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "cols");
-  lineSumsKernel(rt, { bytes: 4096 }, o(4, 4), "rows");
-  const device = kernelDevice(rt);
+  void level1.lineMax(o(4, 4), "cols");
+  void level1.lineMax(o(4, 4), "rows");
   const stream = { key0: 1, key1: 2, offset: 3 };
   rngKernels(device).uniform(o(8, 1), 0, 1, stream);
   rngKernels(device).normal(o(8, 1), 0, 1, stream);
@@ -202,6 +191,10 @@ Deno.test({
           "t:bn:parts:backward",
           "t:softmax-columns:sums",
           "t:softmax-entries:true",
+          "t:fold:argmin:id:false",
+          "t:fold:argmax:partials",
+          "t:lines:rows",
+          "t:swap",
         ]
       ) assert(keys.has(k), `no source for ${k}`);
       let count = 0;

@@ -26,7 +26,7 @@ import { allFactories, native } from "../_factories.ts";
 import { convolutionRoute } from "../../lib/engines/native/convolution.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { webgpuConvolutionRoute } from "../../lib/engines/webgpu/convolution.ts";
-import { unrolledChunk } from "../../lib/engines/webgpu/im2col.ts";
+import { unrolledChunk } from "../../lib/engines/kernels/im2col.ts";
 
 /** A route whose `force` makes WebGPU's products unroll one sample at a time. */
 const chunked = {

@@ -9,15 +9,14 @@
 import type { BlasEngine, Engine, HostOperand, Operand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
-import { type Expr, x } from "../../elementwise/expr.ts";
 import { updates } from "../../elementwise/updates.ts";
-import { denseRun, deviceLevel1, type Fold, packed, spanEnd, unpack } from "../device_level1.ts";
+import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 import type { DeviceBuffer, KernelRuntime } from "./runtime.ts";
-import { lineSumsKernel, mapKernel, PARTIALS, reduceKernels, swapKernel } from "./kernels.ts";
 import { kernelDevice } from "./templates.ts";
 import { nnKernels } from "../kernels/nn.ts";
 import { rngKernels } from "../kernels/random.ts";
 import { kernelTensors } from "./tensors.ts";
+import { deviceKernels } from "../kernels/level1.ts";
 
 /** What the products need besides their operands: clearing and scaling an output. */
 export interface OutputKernels {
@@ -38,64 +37,19 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
   rt.double = double;
   const size = double ? 8 : 4;
   const Arr = double ? Float64Array : Float32Array;
-  const values = rt.scratch((PARTIALS + 1) * size);
-  const indices = rt.scratch((PARTIALS + 1) * 8);
-  let lines = rt.scratch(1024 * size);
+  const device = kernelDevice(rt);
+  const level1 = deviceKernels(device);
 
-  async function scalar(
-    fold: Fold,
-    kernel: string,
-    f: Expr,
-    params: number[],
-    a: Operand,
-    b?: Operand,
-  ): Promise<number> {
-    if (a.rows * a.cols === 0) return 0;
-    reduceKernels(rt, fold, kernel, f, params, values, indices, a, b);
-    if (fold === "argmax" || fold === "argmin") {
-      const r = await rt.read(indices, PARTIALS * 8, 8);
-      return Number(new BigInt64Array(r.buffer)[0]);
-    }
-    const r = await rt.read(values, PARTIALS * size, size);
-    return new Arr(r.buffer)[0];
-  }
-
-  async function lineMax(a: Operand, along: "cols" | "rows"): Promise<number> {
-    const count = along === "cols" ? a.cols : a.rows;
-    if (count === 0) return 0;
-    if (count * size > lines.bytes) {
-      rt.free(lines);
-      lines = rt.scratch(count * size);
-    }
-    lineSumsKernel(rt, lines, a, along);
-    const line = {
-      storage: { buffer: lines, length: count, released: false },
-      offset: 0,
-      rows: count,
-      cols: 1,
-      rowStride: 1,
-      colStride: count,
-    };
-    return await scalar("max", "id", x, [], line);
-  }
-
-  const fill = (a: Operand, v: number) => mapKernel(rt, "fill", updates.fill, [v], a, a);
+  const fill = (a: Operand, v: number) => level1.map("fill", updates.fill, [v], a, a);
   const scaleOutput = (beta: number, c: Operand) => {
     if (beta === 0) fill(c, 0);
-    else if (beta !== 1) mapKernel(rt, "scale", updates.scale, [beta], c, c);
+    else if (beta !== 1) level1.map("scale", updates.scale, [beta], c, c);
   };
 
   const blas: BlasEngine = {
-    ...deviceLevel1({
-      scalar,
-      lineMax,
-      map: (kernel, f, params, out, xs, ys) => mapKernel(rt, kernel, f, params, out, xs, ys),
-      swap: (xs, ys) => swapKernel(rt, xs, ys),
-    }, double ? 1e-290 : 1e-30),
+    ...deviceLevel1(level1, double ? 1e-290 : 1e-30),
     ...products({ fill, scaleOutput }),
   };
-  const device = kernelDevice(rt);
-
   return {
     runtime: rt,
     name,
@@ -125,7 +79,7 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
         rowStride: 1,
         colStride: dst.rows,
       };
-      mapKernel(rt, "copy", updates.copy, [], dst, from);
+      level1.map("copy", updates.copy, [], dst, from);
       rt.free(staging);
     },
     async read(src: Operand, dst: HostOperand): Promise<void> {
@@ -141,7 +95,7 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
     blas,
     math: {
       map(op: ElementwiseOp, params: readonly number[], out: Operand, xs: Operand, ys?: Operand) {
-        mapKernel(rt, op.name, op.f, params, out, xs, ys);
+        level1.map(op.name, op.f, params, out, xs, ys);
       },
     },
     rng: rngKernels(device),

@@ -13,6 +13,32 @@ import { items, loopBudget, scratchFor } from "./loops.ts";
 import type { Flat, KernelArgs, KernelDevice } from "../kernels/device.ts";
 import { tensorWords } from "../kernels/device.ts";
 import type { KernelTemplate, Lang, OperandKind } from "../kernels/template.ts";
+import { type Dialect, emit } from "../../elementwise/emit.ts";
+
+/** C (OpenCL C and CUDA C alike) for the elementwise table, over `xv`, `yv` and `p0…p3`. */
+export const cDialect: Dialect = {
+  x: "xv",
+  y: "yv",
+  param: (i) => `p${i}`,
+  literal: (v) => `((T)${Number.isInteger(v) ? v.toFixed(1) : String(v)})`,
+  fn1: {
+    sqrt: (a) => `sqrt(${a})`,
+    abs: (a) => `fabs(${a})`,
+    exp: (a) => `exp(${a})`,
+    expm1: (a) => `expm1(${a})`,
+    log: (a) => `log(${a})`,
+    log1p: (a) => `log1p(${a})`,
+    sin: (a) => `sin(${a})`,
+    cos: (a) => `cos(${a})`,
+    tanh: (a) => `tanh(${a})`,
+    sign: (a) => `keep_(sign(${a}), ${a})`,
+    round: (a) => `round(${a})`,
+    floor: (a) => `floor(${a})`,
+    ceil: (a) => `ceil(${a})`,
+  },
+  fn2: (fn, a, b) => `${fn}_(${a}, ${b})`,
+  ifPositive: (c, t, e) => `gt0_(${c}, ${t}, ${e})`,
+};
 
 /** The parameters each operand kind takes. */
 const params: Record<OperandKind, (n: string) => string> = {
@@ -45,7 +71,10 @@ export function cLang(t: KernelTemplate): Lang {
     min: (a, b) => `((${a}) < (${b}) ? (${a}) : (${b}))`,
     max: (a, b) => `((${a}) > (${b}) ? (${a}) : (${b}))`,
     abs: (x) => `fabs(${x})`,
-    for: (i, from, to, body) => `for (long ${i} = ${from}; ${i} < ${to}; ${i}++) { ${body} }`,
+    for: (i, from, to, body, step) =>
+      `for (long ${i} = ${from}; ${i} < ${to}; ${
+        step === undefined ? `${i}++` : `${i} += ${step}`
+      }) { ${body} }`,
     walk(names, extents, from, to, body) {
       const last = names.length - 1;
       let decode = "long q_ = r_;";
@@ -66,6 +95,7 @@ export function cLang(t: KernelTemplate): Lang {
     } }`;
     },
     at(name, ...ix) {
+      if (t.shared?.[name] !== undefined) return `${name}[${ix[0]}]`;
       switch (kinds.get(name)) {
         case "matrix":
           return `${name}[${name}_o + (${ix[0]}) * ${name}_r + (${ix[1]}) * ${name}_c]`;
@@ -90,6 +120,9 @@ export function cLang(t: KernelTemplate): Lang {
     wide: (n, v) => `W ${n} = ${v};`,
     toWide: (e) => `((W)(${e}))`,
     fromWide: (e) => `((T)(${e}))`,
+    expr: (e) => emit(e, cDialect),
+    barrier: () => "SYNC;",
+    intMax: "2147483647",
   };
 }
 
@@ -104,13 +137,21 @@ export function renderC(rt: KernelRuntime, t: KernelTemplate): string {
     ),
     "long total",
   ];
+  const shared = Object.entries(t.shared ?? {}).map(([name, a]) =>
+    `SHARED ${a.type === "int" ? "int" : "T"} ${name}[${a.size}];`
+  );
+  const body = t.grid === "groups"
+    ? `long gid = GID; long lid = LID; long group = GROUP; long gsize = GSIZE;
+  ${shared.join(" ")}
+  ${t.body(l)}`
+    : `for (long t = GID; t < total; t += GSIZE) {
+    ${t.body(l)}
+  }`;
   return `${rt.prelude(wide)}
 typedef ${wide ? "double" : "T"} W;
 ${t.functions?.(l) ?? ""}
-KERNEL k(${list.join(", ")}) {
-  for (long t = GID; t < total; t += GSIZE) {
-    ${t.body(l)}
-  }
+${t.grid === "groups" ? `WG_KERNEL(${t.workgroup ?? 64})` : "KERNEL"} k(${list.join(", ")}) {
+  ${body}
 }`;
 }
 
@@ -172,6 +213,22 @@ export function kernelDevice(rt: KernelRuntime): KernelDevice {
       if (total === 0) return;
       const kernel = rt.kernel(`t:${t.key}`, "k", () => renderC(rt, t));
       rt.launch(kernel, argsOf(rt, t, args, total), items(total));
+    },
+    runGroups(t, args, groups) {
+      const kernel = rt.kernel(`t:${t.key}`, "k", () => renderC(rt, t));
+      const wg = t.workgroup ?? 64;
+      rt.launch(kernel, argsOf(rt, t, args, 0), groups * wg, wg);
+    },
+    async readReals(from, at, count) {
+      const size = rt.double ? 8 : 4;
+      const r = await rt.read(from.buffer as DeviceBuffer, at * size, count * size);
+      return rt.double
+        ? new Float64Array(r.buffer, r.byteOffset, count)
+        : new Float32Array(r.buffer, r.byteOffset, count);
+    },
+    async readInts(from, at, count) {
+      const r = await rt.read(from.buffer as DeviceBuffer, at * 4, count * 4);
+      return new Int32Array(r.buffer, r.byteOffset, count);
     },
     scratch(purpose, entries, type = "real"): Flat {
       const bytes = entries * (type === "int" ? 4 : rt.double ? 8 : 4);

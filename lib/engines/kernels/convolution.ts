@@ -12,7 +12,13 @@
  * @module
  */
 
-import type { ConvolutionPass, DnnEngine, Plan, TensorOperand } from "../../core/engine.ts";
+import type {
+  ConvolutionGeometry,
+  ConvolutionPass,
+  DnnEngine,
+  Plan,
+  TensorOperand,
+} from "../../core/engine.ts";
 import { padded3, spatial3 } from "../../tensor/spatial.ts";
 import { type KernelDevice, spans } from "./device.ts";
 import { kernel, type Lang, scalars, tensor, variants, vector } from "./template.ts";
@@ -20,15 +26,19 @@ import { reductionKernels } from "./reduction.ts";
 
 const WG = 64;
 
-const SHAPE = scalars("int", [
+const SHAPE_NAMES = [
   ...["N", "C", "O", "ID", "IH", "IW", "KD", "KH", "KW", "OD", "OH", "OW"],
   ...["SD", "SH", "SW", "PD", "PH", "PW", "DD", "DH", "DW"],
-  // This launch's span of each entry's terms.
-  ...["first", "span_n"],
-]);
+] as const;
 
-/** t unravelled over (a, b, c, d, e) with the extents of the last four. */
-function entry(l: Lang, names: readonly string[], ext: readonly string[]): string {
+/** A convolution's extents and geometry, as its kernels take them. */
+export type ConvolutionShape = Record<(typeof SHAPE_NAMES)[number], number>;
+
+/** The kernels' integer scalars: the shape, and this launch's span of each entry's terms. */
+export const SHAPE = scalars("int", [...SHAPE_NAMES, "first", "span_n"]);
+
+/** t unravelled over (a, b, c, d, e) with the extents of the last four (im2col.ts shares it). */
+export function entry(l: Lang, names: readonly string[], ext: readonly string[]): string {
   let code = l.intVar("e_", "t");
   for (let k = 4; k > 0; k--) {
     code += ` ${l.int(names[k], `e_ % ${ext[k - 1]}`)} e_ = e_ / ${ext[k - 1]};`;
@@ -37,7 +47,7 @@ function entry(l: Lang, names: readonly string[], ext: readonly string[]): strin
 }
 
 /** The input entry output position (od, oh, ow) reads through tap (kd, kh, kw): 0 in the padding. */
-const tapped = (l: Lang) =>
+export const tapped = (l: Lang) =>
   `${l.int("id", "od * SD - PD + kd * DD")} ${l.int("ih", "oh * SH - PH + kh * DH")}
       ${l.int("iw", "ow * SW - PW + kw * DW")}
       ${l.realVar("xv", l.r(0))}
@@ -131,25 +141,33 @@ export function biasGradient(
   }, "float32");
 }
 
+/** The extents and geometry of a convolution of x by w into y. */
+export function shapeArgs(
+  x: TensorOperand,
+  w: TensorOperand,
+  y: TensorOperand,
+  g: ConvolutionGeometry,
+): ConvolutionShape {
+  const [ID, IH, IW] = spatial3(x).e, [KD, KH, KW] = spatial3(w).e;
+  const [OD, OH, OW] = spatial3(y).e;
+  const [S, P, D] = [padded3(g.strides, 1), padded3(g.padding, 0), padded3(g.dilation, 1)];
+  const [N, C] = x.shape, O = w.shape[0];
+  return {
+    ...{ N, C, O, ID, IH, IW, KD, KH, KW, OD, OH, OW },
+    ...{ SD: S[0], SH: S[1], SW: S[2], PD: P[0], PH: P[1], PW: P[2] },
+    ...{ DD: D[0], DH: D[1], DW: D[2] },
+  };
+}
+
 const count = (t: TensorOperand) => t.shape.reduce((n, e) => n * e, 1);
 
 /** The planned direct convolution passes on a device. */
 export function convolutionKernels(dev: KernelDevice): NonNullable<DnnEngine["convolution"]> {
   const reduce = reductionKernels(dev);
   return (p, x, w, b, y, g): Plan => {
-    const [ID, IH, IW] = spatial3(x).e, [KD, KH, KW] = spatial3(w).e;
-    const [OD, OH, OW] = spatial3(y).e;
-    const [S, P, D] = [padded3(g.strides, 1), padded3(g.padding, 0), padded3(g.dilation, 1)];
-    const [N, C] = x.shape, O = w.shape[0];
-    const args = {
-      x,
-      w,
-      y,
-      b,
-      ...{ N, C, O, ID, IH, IW, KD, KH, KW, OD, OH, OW },
-      ...{ SD: S[0], SH: S[1], SW: S[2], PD: P[0], PH: P[1], PW: P[2] },
-      ...{ DD: D[0], DH: D[1], DW: D[2] },
-    };
+    const shape = shapeArgs(x, w, y, g);
+    const { N, C, O, KD, KH, KW, OD, OH, OW } = shape;
+    const args = { x, w, y, b, ...shape };
     const template = pass(`${p}:${p === "forward" && b !== undefined}`);
     const taps = KD * KH * KW;
     const [total, terms] = p === "forward"

@@ -37,6 +37,12 @@ export interface KernelDevice {
   turns(outputs: number, wg: number): number;
   /** Runs the template over `total` work items (none for 0). */
   run(template: KernelTemplate, args: KernelArgs, total: number): void;
+  /** Runs a template over `groups` (its `grid`) as that many workgroups. */
+  runGroups(template: KernelTemplate, args: KernelArgs, groups: number): void;
+  /** `count` reals of a buffer from entry `at`, once the work queued before has finished. */
+  readReals(from: Flat, at: number, count: number): Promise<ArrayLike<number>>;
+  /** `count` integers of an integer buffer from entry `at`, likewise. */
+  readInts(from: Flat, at: number, count: number): Promise<ArrayLike<number>>;
   /** A buffer of at least `entries` reals or integers kept for one purpose and reused. */
   scratch(purpose: string, entries: number, type?: "real" | "int"): Flat;
   /** Integers into an integer buffer, after the work queued before. */

@@ -8,11 +8,15 @@
  * device.ts); the plans that launch templates are written once too (this folder).
  *
  * A template's body runs once for every t in [0, total), an integer `t` in scope, over a
- * grid-stride loop the renderer writes. Integers are signed (i32 on WebGPU, long in C); reals
- * are the engine's (f32, or C's `T`).
+ * grid-stride loop the renderer writes — or, for a template over `groups`, once per work item
+ * of a number of workgroups, with `gid`, `lid`, `group` and `gsize` in scope and arrays shared
+ * by a workgroup. Integers are signed (i32 on WebGPU, long in C); reals are the engine's (f32,
+ * or C's `T`).
  *
  * @module
  */
+
+import type { Expr } from "../../elementwise/expr.ts";
 
 /** What an operand is, and so how its entries are addressed. */
 export type OperandKind =
@@ -55,6 +59,16 @@ export interface KernelTemplate {
   readonly workgroup?: number;
   /** Whether the body computes in double where the device has it, whatever the engine's reals. */
   readonly wide?: boolean;
+  /**
+   * `items` (the default): the body runs for each t in [0, total). `groups`: once per work item
+   * of the workgroups launched, `workgroup` items each, with `gid` (the item's index), `lid`
+   * (its index in its group), `group` and `gsize` (the items launched) in scope.
+   */
+  readonly grid?: "items" | "groups";
+  /** Arrays a workgroup shares, by name: their entries' type and length. */
+  readonly shared?: Readonly<
+    Record<string, { readonly type: "real" | "int"; readonly size: number }>
+  >;
 }
 
 /** What differs between the device languages, as a template's body writes it. */
@@ -110,6 +124,12 @@ export interface Lang extends UintLang {
   toWide(e: string): string;
   /** A wide real as a real. */
   fromWide(e: string): string;
+  /** An expression of the elementwise table over reals `xv`, `yv` and the real scalars p0…p3. */
+  expr(e: Expr): string;
+  /** Waits for every work item of the workgroup, and for its writes to shared arrays. */
+  barrier(): string;
+  /** The largest integer an index variable holds. */
+  readonly intMax: string;
 }
 
 /**
@@ -119,8 +139,8 @@ export interface Lang extends UintLang {
 export interface UintLang {
   /** `name` ← value, an unsigned 32-bit integer, fixed. */
   uint(name: string, value: string): string;
-  /** `body` for each integer `i` in [from, to). */
-  for(i: string, from: string, to: string, body: string): string;
+  /** `body` for each integer `i` in [from, to), by `step` (1 when left out). */
+  for(i: string, from: string, to: string, body: string, step?: string): string;
   /** An unsigned literal. */
   ulit(v: number): string;
   /** The high 32 bits of the 64-bit product of two unsigned 32-bit integers. */

@@ -9,10 +9,8 @@
 import type { Engine, HostOperand, Operand } from "../../core/engine.ts";
 import type { DType } from "../../core/types.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
-import { type Expr, x } from "../../elementwise/expr.ts";
+import { updates } from "../../elementwise/updates.ts";
 import { Runtime } from "./runtime.ts";
-import { mapKernel, swapKernel, updates } from "./elementwise.ts";
-import { type Fold, lineSums, reduceKernel, SCRATCH } from "./reduce.ts";
 import { gemmKernel, gemvKernel, gerKernel, layerKernel } from "./products.ts";
 import { webgpuConvolution } from "./convolution.ts";
 import { webgpuDevice } from "./templates.ts";
@@ -21,47 +19,15 @@ import { rngKernels } from "../kernels/random.ts";
 import { poolingKernels } from "../kernels/pooling.ts";
 import { reductionKernels } from "../kernels/reduction.ts";
 import { batchNormKernels } from "../kernels/batch_norm.ts";
+import { deviceKernels } from "../kernels/level1.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
 /** Builds the engine over a device. */
 export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Runtime } {
   const rt = new Runtime(device);
-  const scratch = rt.buffer(SCRATCH);
-  let lines = rt.buffer(1024);
-  let linesLength = 1024;
-
-  async function scalar(
-    fold: Fold,
-    name: string,
-    f: Expr,
-    params: number[],
-    a: Operand,
-    b?: Operand,
-  ): Promise<number> {
-    reduceKernel(rt, scratch, name, fold, f, params, a, b);
-    const r = await rt.read(
-      scratch,
-      512 * 4,
-      (fold === "argmax" || fold === "argmin" ? 257 : 1) * 4,
-    );
-    return fold === "argmax" || fold === "argmin" ? new Uint32Array(r.buffer)[256] : r[0];
-  }
-
-  async function lineMax(a: Operand, along: "cols" | "rows"): Promise<number> {
-    const count = along === "cols" ? a.cols : a.rows;
-    if (count === 0) return 0;
-    if (count > linesLength) {
-      rt.free(lines);
-      lines = rt.buffer(count);
-      linesLength = count;
-    }
-    const out = dense(lines, count, 1);
-    lineSums(rt, out, a, along);
-    return await scalar("max", "id", x, [], out);
-  }
-
   const kernels = webgpuDevice(rt);
+  const level1 = deviceKernels(kernels);
   const engine: Engine & { readonly runtime: Runtime } = {
     runtime: rt,
     name: "webgpu",
@@ -86,7 +52,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       // A strided destination: upload densely, then scatter on the device.
       const staging = rt.buffer(n);
       rt.write(staging, 0, data);
-      mapKernel(rt, "copy", updates.copy, [], dst, dense(staging, dst.rows, dst.cols));
+      level1.map("copy", updates.copy, [], dst, dense(staging, dst.rows, dst.cols));
       rt.free(staging);
       rt.flush();
     },
@@ -101,12 +67,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     },
     synchronize: () => rt.synchronize(),
     blas: {
-      ...deviceLevel1({
-        scalar,
-        lineMax,
-        map: (name, f, params, out, xs, ys) => mapKernel(rt, name, f, params, out, xs, ys),
-        swap: (xs, ys) => swapKernel(rt, xs, ys),
-      }, 1e-30),
+      ...deviceLevel1(level1, 1e-30),
       gemv: (alpha, a, xs, beta, ys) => gemvKernel(rt, alpha, a, xs, beta, ys),
       ger: (alpha, xs, ys, a) => gerKernel(rt, alpha, xs, ys, a),
       gemm: (alpha, a, b, beta, c) => gemmKernel(rt, alpha, a, b, beta, c),
@@ -119,7 +80,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
         xs: Operand,
         ys?: Operand,
       ): void {
-        mapKernel(rt, op.name, op.f, params, out, xs, ys);
+        level1.map(op.name, op.f, params, out, xs, ys);
       },
     },
     rng: rngKernels(kernels),
@@ -129,7 +90,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
     },
     dnn: {
       reduction: reductionKernels(kernels),
-      convolution: webgpuConvolution(rt, kernels, () => engine.blas),
+      convolution: webgpuConvolution(kernels, () => engine.blas),
       ...poolingKernels(kernels),
       batchNormalization: batchNormKernels(kernels),
     },

@@ -11,7 +11,8 @@
 
 import type { Operand, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
-import { helpers, loopBudget } from "./wgsl.ts";
+import { helpers, loopBudget, wgslDialect } from "./wgsl.ts";
+import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Flat, KernelArgs, KernelDevice } from "../kernels/device.ts";
 import { tensorWords } from "../kernels/device.ts";
 import type { KernelTemplate, Lang, OperandKind } from "../kernels/template.ts";
@@ -106,6 +107,9 @@ function layoutOf(t: KernelTemplate): Layout {
 
 const word = (array: "u" | "f", w: number) => `P.${array}[${w >> 2}][${w & 3}]`;
 
+/** The elementwise table's WGSL, its parameters the template's scalars p0…p3. */
+const templateDialect: Dialect = { ...wgslDialect, param: (i) => `p${i}` };
+
 /** WGSL's side of the template language, over a launch's binding (`buffer` names each operand's). */
 function wgslLang(t: KernelTemplate, buffer: (name: string) => string): Lang {
   const kinds = new Map(Object.entries(t.operands).map(([n, d]) => [n, d.kind]));
@@ -127,7 +131,10 @@ function wgslLang(t: KernelTemplate, buffer: (name: string) => string): Lang {
     min: (a, b) => `min(${a}, ${b})`,
     max: (a, b) => `max(${a}, ${b})`,
     abs: (x) => `abs(${x})`,
-    for: (i, from, to, body) => `for (var ${i}: i32 = ${from}; ${i} < ${to}; ${i}++) { ${body} }`,
+    for: (i, from, to, body, step) =>
+      `for (var ${i}: i32 = ${from}; ${i} < ${to}; ${
+        step === undefined ? `${i}++` : `${i} += ${step}`
+      }) { ${body} }`,
     walk(names, extents, from, to, body) {
       const last = names.length - 1;
       let decode = `var q_: i32 = r_;`;
@@ -147,6 +154,7 @@ function wgslLang(t: KernelTemplate, buffer: (name: string) => string): Lang {
     } }`;
     },
     at(name, ...ix) {
+      if (t.shared?.[name] !== undefined) return `${name}[${ix[0]}]`;
       const kind = kinds.get(name);
       const b = buffer(name);
       switch (kind) {
@@ -173,6 +181,9 @@ function wgslLang(t: KernelTemplate, buffer: (name: string) => string): Lang {
     wide: (n, v) => `let ${n}: f32 = ${v};`,
     toWide: (e) => `f32(${e})`,
     fromWide: (e) => e,
+    expr: (e) => emit(e, templateDialect),
+    barrier: () => "workgroupBarrier();",
+    intMax: "2147483647",
   };
 }
 
@@ -250,18 +261,28 @@ function render(t: KernelTemplate, b: Binding): string {
         : `let ${name} = bitcast<i32>(${word("u", w)});`,
     );
   }
+  const shared = Object.entries(t.shared ?? {}).map(([name, a]) =>
+    `var<workgroup> ${name}: array<${a.type === "int" ? "i32" : "f32"}, ${a.size}>;`
+  );
+  const body = t.grid === "groups"
+    ? `let gid = i32(gid3.x); let lid = i32(lid3.x); let group = i32(wid3.x);
+  let gsize = i32(nw.x) * ${wg};
+  ${t.body(l)}`
+    : `for (var t: i32 = i32(gid3.x); t < total; t += i32(nw.x) * ${wg}) {
+    ${t.body(l)}
+  }`;
   return `struct Params { u: array<vec4<u32>, 24>, f: array<vec4<f32>, 8> }
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
+${shared.join("\n")}
 ${helpers}${mulhi}
 ${t.functions?.(l) ?? ""}
 @compute @workgroup_size(${wg})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+fn main(@builtin(global_invocation_id) gid3: vec3u, @builtin(local_invocation_id) lid3: vec3u,
+        @builtin(workgroup_id) wid3: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let total = bitcast<i32>(${word("u", 0)});
   ${lets.join("\n  ")}
-  for (var t: i32 = i32(gid.x); t < total; t += i32(nw.x) * ${wg}) {
-    ${t.body(l)}
-  }
+  ${body}
 }`;
 }
 
@@ -309,6 +330,18 @@ export function webgpuDevice(rt: Runtime): KernelDevice {
       const kernel = rt.kernel(`${t.key}|${b.key}`, b.writable, () => render(t, b));
       const wg = t.workgroup ?? 64;
       rt.dispatch(kernel, b.buffers, (p) => fill(t, args, total, p.u, p.f), [rt.groups(total, wg)]);
+    },
+    runGroups(t, args, groups) {
+      const b = bind(t, args);
+      const kernel = rt.kernel(`${t.key}|${b.key}`, b.writable, () => render(t, b));
+      rt.dispatch(kernel, b.buffers, (p) => fill(t, args, 0, p.u, p.f), [groups]);
+    },
+    async readReals(from, at, count) {
+      return await rt.read(from.buffer as GPUBuffer, at * 4, count * 4);
+    },
+    async readInts(from, at, count) {
+      const r = await rt.read(from.buffer as GPUBuffer, at * 4, count * 4);
+      return new Int32Array(r.buffer, r.byteOffset, count);
     },
     scratch(purpose, entries): Flat {
       return { buffer: rt.scratch(purpose, entries), entries };

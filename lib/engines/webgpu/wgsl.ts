@@ -9,7 +9,6 @@
 import type { Expr } from "../../elementwise/expr.ts";
 import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Operand } from "../../core/engine.ts";
-import type { Params, Runtime } from "./runtime.ts";
 
 /**
  * WGSL may assume that no NaN occurs, so its builtins drop NaN as they please (max(NaN, 0) is
@@ -140,7 +139,7 @@ export function block(x: Operand, i: number, j: number, rows: number, cols: numb
  * limit of 65535 and then leaves the loops (a sum over 5·10⁶ columns came back as 131070; the
  * mean of a channel of 300,000 ones as 0.02), and hardware drivers reset a device that computes
  * too long; longer work is split over dispatches that accumulate, or into parts summed in
- * parallel (loops.ts). Tests lower it, so that small shapes are cut as large ones are.
+ * parallel (../cutting.ts). Tests lower it, so that small shapes are cut as large ones are.
  */
 export const loopBudget: { iterations: number } = { iterations: 16384 };
 
@@ -188,42 +187,4 @@ export function header(b: Binding): string {
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
 ${helpers}`;
-}
-
-/** One dispatch of a grid kernel: its entry count, and the parameters beyond the operands. */
-export type GridDispatch = (total: number, set?: (p: Params) => void) => void;
-
-/**
- * A kernel with one invocation per entry it writes, in a grid-stride loop over `total` (word 0):
- * `operands` in their parameter-word order (operand q's offset and strides at words 4 + 3q; an
- * undefined one is absent), those numbered in `writes` written. `body` gets each operand's
- * storage name by number and the entry index `t`. `name` must tell apart every body.
- */
-export function gridKernel(
-  rt: Runtime,
-  name: string,
-  operands: readonly (Operand | undefined)[],
-  writes: readonly number[],
-  body: (slot: (q: number) => string) => string,
-  workgroup = 64,
-): GridDispatch {
-  const present = operands.flatMap((o, q) => (o === undefined ? [] : [q]));
-  // bind() flags its first operands as written: those go first.
-  const order = [...writes, ...present.filter((q) => !writes.includes(q))];
-  const binding = bind(order.map((q) => operands[q]!), writes.length);
-  const slot = (q: number) => `b${binding.slotOf[order.indexOf(q)]}`;
-  const kernel = rt.kernel(`${name}:${binding.key}`, binding.writable, () =>
-    `${header(binding)}
-@compute @workgroup_size(${workgroup})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  for (var t = gid.x; t < ${U(0)}; t += nw.x * ${workgroup}u) {
-${body(slot)}
-  }
-}`);
-  return (total, set) =>
-    rt.dispatch(kernel, binding.buffers, (p) => {
-      for (const q of present) setOperand(p.u, q, operands[q]!);
-      set?.(p);
-      p.u[0] = total;
-    }, [rt.groups(total, workgroup)]);
 }
