@@ -1,7 +1,7 @@
 /**
- * How a kernel's long loops are cut, whatever language the kernel is in (WGSL: webgpu/loops.ts;
- * OpenCL and CUDA C: kernelc/loops.ts): the spans successive dispatches take, and the parts one
- * dispatch sums in parallel and a fold combines.
+ * How a kernel's long loops are cut, whatever device runs it (the plans in kernels/ apply it
+ * through kernels/device.ts; each device says its budget and its grid): the spans successive
+ * dispatches take, and the parts one dispatch sums in parallel and a fold combines.
  *
  * @module
  */
