@@ -1,6 +1,7 @@
 /**
- * knap: vectors, matrices and the BLAS for Deno, on pure TypeScript now and on native and GPU
- * engines as they land — the path of *Deep Learning for Programmers* and Neanderthal.
+ * knap: vectors, matrices, tensors and the BLAS for Deno, and the neural networks of *Deep
+ * Learning for Programmers* (Neanderthal and Deep Diamond's path), on every engine: pure
+ * TypeScript, native OpenBLAS and oneDNN, WebGPU, OpenCL and CUDA.
  *
  * Structures are made by a factory (`jsDouble`, `nativeFloat`, …) or the shortcuts `dv`,
  * `fv`, `dge`, `fge`; functions ending in `_` overwrite their output and allocate nothing.
