@@ -52,11 +52,32 @@ export type {
   ReductionAlg,
   RngEngine,
   Storage,
+  StructuredEngine,
+  StructuredOperand,
   TensorOperand,
 } from "./lib/core/engine.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
 export { col, cols, dia, row, rows, submatrix, subvector, trans, view } from "./lib/core/views.ts";
+export {
+  dt,
+  gb,
+  gd,
+  gt,
+  sb,
+  sp,
+  st,
+  StructuredMatrix,
+  sy,
+  tb,
+  tp,
+  tr,
+  type TriangularOptions,
+  type UploOptions,
+} from "./lib/core/structured.ts";
+export type { Diag, KindShape, MatrixKind, Uplo } from "./lib/core/kinds.ts";
+export { viewSy, viewTr } from "./lib/structured/views.ts";
+export { sv, sv_ } from "./lib/structured/products.ts";
 export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
 export {
   dge,

@@ -14,6 +14,9 @@ import { type ArrayOf, arrayType, type DType, type HostDType, type Loc } from ".
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/registry.ts";
 import { copy_ } from "./blas.ts";
+import { isStructured, type StructuredMatrix } from "./core/structured.ts";
+import { entryStructured, setEntryStructured } from "./structured/access.ts";
+import { fillStructured } from "./structured/level1.ts";
 import { settle } from "./core/settle.ts";
 import { KnapError } from "./core/errors.ts";
 
@@ -35,7 +38,10 @@ export type Later<L extends Loc, T> = L extends "host" ? T : Promise<T>;
 export function entry(x: Vector<"host">, i: number): number;
 /** The entry of a host matrix at row i, column j. */
 export function entry(a: GEMatrix<"host">, i: number, j: number): number;
-export function entry(s: Structure, i: number, j?: number): number {
+/** Entry (i, j) of a host structured matrix: the zeros, mirrors and unit ones its kind reads. */
+export function entry(a: StructuredMatrix<"host">, i: number, j: number): number;
+export function entry(s: Structure | StructuredMatrix, i: number, j?: number): number {
+  if (isStructured(s)) return entryStructured(s, i, j as number);
   return hostBuffer("entry", checked("entry", s, i, j))[position(s, i, j)];
 }
 
@@ -74,7 +80,29 @@ export function entry_<S extends Structure>(x: S, v: number): S;
 export function entry_(x: Vector<"host">, i: number, v: number): Vector<"host">;
 /** Sets entry (i, j) of a host matrix to v. */
 export function entry_(a: GEMatrix<"host">, i: number, j: number, v: number): GEMatrix<"host">;
-export function entry_(s: Structure, ...args: number[]): Structure {
+/** Every stored entry of a structured matrix ← v. */
+export function entry_<S extends StructuredMatrix>(a: S, v: number): S;
+/**
+ * Sets stored entry (i, j) of a host structured matrix; an entry its kind does not store (a
+ * zero triangle, outside a band, a unit diagonal) is a RangeError naming the index.
+ */
+export function entry_(
+  a: StructuredMatrix<"host">,
+  i: number,
+  j: number,
+  v: number,
+): StructuredMatrix<"host">;
+export function entry_(
+  s: Structure | StructuredMatrix,
+  ...args: number[]
+): Structure | StructuredMatrix {
+  if (isStructured(s)) {
+    if (args.length === 1) return fillStructured(s, args[0]);
+    if (args.length !== 3) {
+      throw new TypeError(`entry_: a structured matrix's entry needs (a, i, j, v)`);
+    }
+    return setEntryStructured(s, args[0], args[1], args[2]);
+  }
   if (args.length === 1) {
     live("entry_", s, "x");
     value("entry_", args[0], "value");

@@ -7,6 +7,21 @@
  */
 
 import type { GEMatrix, Structure, Vector } from "./core/structures.ts";
+import { isStructured, type StructuredMatrix } from "./core/structured.ts";
+import {
+  amaxStructured,
+  asumStructured,
+  axpbyStructured,
+  cloneStructured,
+  copyStructured,
+  dotStructured,
+  lineNormStructured,
+  nrm2Structured,
+  scalStructured,
+  sumStructured,
+  swapStructured,
+} from "./structured/level1.ts";
+import { mmStructured, mvStructured } from "./structured/products.ts";
 import {
   compatible,
   live,
@@ -20,7 +35,7 @@ import {
 } from "./core/checks.ts";
 import { alike, ge, vctr } from "./core/construct.ts";
 import { overlap, readable, release } from "./core/overlap.ts";
-import { subvector } from "./core/views.ts";
+import { col, subvector } from "./core/views.ts";
 import { settle } from "./core/settle.ts";
 import type { DType, Loc, Scalar } from "./core/types.ts";
 
@@ -59,7 +74,11 @@ function scaleBy(beta: number, out: Structure): void {
  * if (dot(x, x) !== 14) throw new Error("unexpected");
  * ```
  */
-export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> {
+export function dot<L extends Loc>(
+  x: Structure<L> | StructuredMatrix<L>,
+  y: Structure<L> | StructuredMatrix<L>,
+): Scalar<L> {
+  if (isStructured(x)) return settle("dot", dotStructured(x, structuredArg("dot", y))) as Scalar<L>;
   live("dot", x, "x");
   numeric("dot", x);
   compatible("dot", x, y);
@@ -76,7 +95,8 @@ export function dot<L extends Loc>(x: Structure<L>, y: Structure<L>): Scalar<L> 
  * if (sum(x) !== 2) throw new Error("unexpected");
  * ```
  */
-export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
+export function sum<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("sum", sumStructured(x)) as Scalar<L>;
   live("sum", x, "x");
   numeric("sum", x);
   return settle("sum", x.factory.engine.blas.sum(x)) as Scalar<L>;
@@ -92,7 +112,8 @@ export function sum<L extends Loc>(x: Structure<L>): Scalar<L> {
  * if (asum(x) !== 6) throw new Error("unexpected");
  * ```
  */
-export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
+export function asum<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("asum", asumStructured(x)) as Scalar<L>;
   live("asum", x, "x");
   numeric("asum", x);
   return settle("asum", x.factory.engine.blas.asum(x)) as Scalar<L>;
@@ -108,7 +129,8 @@ export function asum<L extends Loc>(x: Structure<L>): Scalar<L> {
  * if (nrm2(x) !== 5) throw new Error("unexpected");
  * ```
  */
-export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
+export function nrm2<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("nrm2", nrm2Structured(x)) as Scalar<L>;
   live("nrm2", x, "x");
   numeric("nrm2", x);
   return settle("nrm2", x.factory.engine.blas.nrm2(x)) as Scalar<L>;
@@ -124,7 +146,8 @@ export function nrm2<L extends Loc>(x: Structure<L>): Scalar<L> {
  * if (nrm1(a) !== 7) throw new Error("unexpected");
  * ```
  */
-export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
+export function nrm1<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("nrm1", lineNormStructured("nrm1", x)) as Scalar<L>;
   live("nrm1", x, "x");
   numeric("nrm1", x);
   return settle("nrm1", x.factory.engine.blas.nrm1(x)) as Scalar<L>;
@@ -140,10 +163,48 @@ export function nrm1<L extends Loc>(x: Structure<L>): Scalar<L> {
  * if (nrmi(x) !== 5) throw new Error("unexpected");
  * ```
  */
-export function nrmi<L extends Loc>(x: Structure<L>): Scalar<L> {
+export function nrmi<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("nrmi", lineNormStructured("nrmi", x)) as Scalar<L>;
   live("nrmi", x, "x");
   numeric("nrmi", x);
   return settle("nrmi", x.factory.engine.blas.nrmi(x)) as Scalar<L>;
+}
+
+/**
+ * The largest magnitude of any entry (NaN where one is NaN): Neanderthal's `amax`, for vectors,
+ * matrices and structured matrices (a unit diagonal's ones and a symmetric kind's mirror count).
+ *
+ * @example
+ * ```ts
+ * import { amax, dge, jsDouble, tr } from "@knap/knap";
+ * using a = dge(2, 2, [1, -5, 3, 2]);
+ * using u = tr(jsDouble, 2, [0.5, -0.25, 0.5], { diag: "non-unit" });
+ * if (amax(a) !== 5 || amax(u) !== 0.5) throw new Error("unexpected");
+ * ```
+ */
+export function amax<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scalar<L> {
+  if (isStructured(x)) return settle("amax", amaxStructured(x)) as Scalar<L>;
+  live("amax", x, "x");
+  numeric("amax", x);
+  const blas = x.factory.engine.blas;
+  const parts = "dim" in x
+    ? [blas.nrmi(x)]
+    : Array.from({ length: x.n }, (_, j) => blas.nrmi(col(x, j)));
+  const largest = (v: number[]) => v.some(Number.isNaN) ? NaN : Math.max(0, ...v);
+  const r = parts.some((p) => p instanceof Promise)
+    ? Promise.all(parts).then(largest)
+    : largest(parts as number[]);
+  return settle("amax", r) as Scalar<L>;
+}
+
+/** The second argument of an op whose first is a structured matrix: one too. */
+function structuredArg(op: string, y: unknown): StructuredMatrix {
+  if (!isStructured(y)) {
+    throw new TypeError(
+      `${op}: x is a structured matrix and y is not; BLAS defines this op between matrices of one structure`,
+    );
+  }
+  return y;
 }
 
 function nonEmpty(op: string, x: Vector): void {
@@ -196,7 +257,8 @@ export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
  * if (toArray(x).join() !== "3,4") throw new Error("unexpected");
  * ```
  */
-export function swp_<S extends Structure>(x: S, y: S): S {
+export function swp_<S extends Structure | StructuredMatrix>(x: S, y: S): S {
+  if (isStructured(x)) return swapStructured(x, structuredArg("swp_", y)) as S;
   live("swp_", x, "x");
   compatible("swp_", x, y);
   const o = overlap(x, y);
@@ -226,6 +288,8 @@ export function swp_<S extends Structure>(x: S, y: S): S {
  * ```
  */
 export function copy_<S extends Structure>(x: Structure, y: S): S;
+/** y ← x over the stored entries of two structured matrices of one structure. */
+export function copy_<S extends StructuredMatrix>(x: StructuredMatrix, y: S): S;
 /** The form `copy_(x, y, offsetX, length, offsetY)` for vectors; see the first signature. */
 export function copy_<L extends Loc, D extends DType = DType>(
   x: Vector,
@@ -234,7 +298,12 @@ export function copy_<L extends Loc, D extends DType = DType>(
   length: number,
   offsetY: number,
 ): Vector<L, D>;
-export function copy_(x: Structure, y: Structure, ...range: number[]): Structure {
+export function copy_(
+  x: Structure | StructuredMatrix,
+  y: Structure | StructuredMatrix,
+  ...range: number[]
+): Structure | StructuredMatrix {
+  if (isStructured(x)) return copyStructured(x, structuredArg("copy_", y));
   if (range.length > 0) {
     if (range.length !== 3) badArity("copy_", 2 + range.length, "2 or 5");
     liveVector("copy_", x, "x");
@@ -243,6 +312,7 @@ export function copy_(x: Structure, y: Structure, ...range: number[]): Structure
     return y;
   }
   live("copy_", x, "x");
+  live("copy_", y, "y");
   compatible("copy_", x, y);
   if (overlap(x, y) === "same") return y;
   const from = readable(y, x);
@@ -266,7 +336,12 @@ export function copy_(x: Structure, y: Structure, ...range: number[]): Structure
 export function copy<L extends Loc, D extends DType = DType>(x: Vector<L, D>): Vector<L, D>;
 /** A new dense copy of a matrix, in its layout. */
 export function copy<L extends Loc, D extends DType = DType>(x: GEMatrix<L, D>): GEMatrix<L, D>;
-export function copy(x: Structure): Structure {
+/** A new structured matrix of x's structure holding x's stored entries. */
+export function copy<L extends Loc, D extends DType = DType>(
+  x: StructuredMatrix<L, D>,
+): StructuredMatrix<L, D>;
+export function copy(x: Structure | StructuredMatrix): Structure | StructuredMatrix {
+  if (isStructured(x)) return cloneStructured(x);
   live("copy", x, "x");
   const y = alike(x);
   x.factory.engine.blas.copy(x, y);
@@ -283,7 +358,8 @@ export function copy(x: Structure): Structure {
  * if (toArray(scal_(2, x)).join() !== "2,4") throw new Error("unexpected");
  * ```
  */
-export function scal_<S extends Structure>(alpha: number, x: S): S {
+export function scal_<S extends Structure | StructuredMatrix>(alpha: number, x: S): S {
+  if (isStructured(x)) return scalStructured(alpha, x) as S;
   scalar("scal_", alpha, "alpha");
   live("scal_", x, "x");
   numeric("scal_", x);
@@ -326,8 +402,19 @@ export function scal<S extends Structure>(alpha: number, x: S): S {
 export function axpy_<S extends Structure>(alpha: number, x: Structure, y: S): S;
 /** The form `axpy_(x, y)`; see the first signature. */
 export function axpy_<S extends Structure>(x: Structure, y: S): S;
-export function axpy_(...args: [number, Structure, Structure] | [Structure, Structure]): Structure {
-  const [alpha, x, y] = args.length === 3 ? args : [1, args[0], args[1]];
+/** y ← αx + y over the stored entries of two structured matrices of one structure. */
+export function axpy_<S extends StructuredMatrix>(alpha: number, x: StructuredMatrix, y: S): S;
+/** y ← x + y over the stored entries of two structured matrices of one structure. */
+export function axpy_<S extends StructuredMatrix>(x: StructuredMatrix, y: S): S;
+export function axpy_(
+  ...args: [number, Structure, Structure] | [Structure, Structure] | unknown[]
+): Structure | StructuredMatrix {
+  const [alpha, x, y] = (args.length === 3 ? args : [1, args[0], args[1]]) as [
+    number,
+    Structure,
+    Structure,
+  ];
+  if (isStructured(x)) return axpbyStructured("axpy_", alpha, x, 1, structuredArg("axpy_", y));
   scalar("axpy_", alpha, "alpha");
   live("axpy_", x, "x");
   numeric("axpy_", x);
@@ -394,7 +481,14 @@ export function axpby_<S extends Structure>(alpha: number, x: Structure, beta: n
 export function axpby_<S extends Structure>(x: Structure, beta: number, y: S): S;
 /** The form `axpby_(x, y)`: y ← x + y. */
 export function axpby_<S extends Structure>(x: Structure, y: S): S;
-export function axpby_(...args: unknown[]): Structure {
+/** y ← αx + βy over the stored entries of two structured matrices of one structure. */
+export function axpby_<S extends StructuredMatrix>(
+  alpha: number,
+  x: StructuredMatrix,
+  beta: number,
+  y: S,
+): S;
+export function axpby_(...args: unknown[]): Structure | StructuredMatrix {
   const [alpha, x, beta, y] = args.length === 4
     ? args
     : args.length === 3
@@ -402,6 +496,15 @@ export function axpby_(...args: unknown[]): Structure {
     : args.length === 2
     ? [1, args[0], 1, args[1]]
     : badArity("axpby_", args.length, "2, 3 or 4");
+  if (isStructured(x)) {
+    return axpbyStructured(
+      "axpby_",
+      alpha as number,
+      x,
+      beta as number,
+      structuredArg("axpby_", y),
+    );
+  }
   scalar("axpby_", alpha, "alpha");
   scalar("axpby_", beta, "beta");
   live("axpby_", x, "x");
@@ -479,8 +582,28 @@ export function mv_<L extends Loc, D extends DType = DType>(
   x: Vector<L>,
   y: Vector<L, D>,
 ): Vector<L, D>;
+/**
+ * The forms with a structured a (triangular, symmetric, banded, packed, diagonal or
+ * tridiagonal): y ← αAx + βy, through the engine's own routine or A's dense copy.
+ */
+export function mv_<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  a: StructuredMatrix<L>,
+  x: Vector<L>,
+  beta: number,
+  y: Vector<L, D>,
+): Vector<L, D>;
+/** `mv_(a, x, y)` with a structured a: y ← Ax. */
+export function mv_<L extends Loc, D extends DType = DType>(
+  a: StructuredMatrix<L>,
+  x: Vector<L>,
+  y: Vector<L, D>,
+): Vector<L, D>;
 export function mv_(...args: unknown[]): Vector {
   const [alpha, a, x, beta, y] = productArgs("mv_", args);
+  if (isStructured(a)) {
+    return mvStructured(alpha as number, a, x as Vector, beta as number, y as Vector);
+  }
   scalar("mv_", alpha, "alpha");
   scalar("mv_", beta, "beta");
   checkMv("mv_", a, x, y);
@@ -535,6 +658,18 @@ export function mv<L extends Loc, D extends DType = DType>(
   y: Vector<L, D>,
 ): Vector<L, D>;
 export function mv(...args: unknown[]): Vector {
+  const structured = args.find(isStructured);
+  if (structured !== undefined && args.length <= 3) {
+    const [alpha, a, x] = scaledArgs("mv", args, 3);
+    liveVector("mv", x, "x");
+    return mvStructured(
+      alpha as number,
+      a as StructuredMatrix,
+      x,
+      0,
+      vctr(structured.factory, structured.m),
+    );
+  }
   if (args.length >= 4) {
     const [alpha, a, x, beta, y] = args.length === 5 ? args : [...args.slice(0, 3), 1, args[3]];
     liveVector("mv", y, "y");
@@ -713,8 +848,31 @@ export function mm_<L extends Loc, D extends DType = DType>(
   b: GEMatrix<L>,
   c: GEMatrix<L, D>,
 ): GEMatrix<L, D>;
+/** The forms with a structured a or b: C ← αAB + βC. */
+export function mm_<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  a: StructuredMatrix<L> | GEMatrix<L>,
+  b: StructuredMatrix<L> | GEMatrix<L>,
+  beta: number,
+  c: GEMatrix<L, D>,
+): GEMatrix<L, D>;
+/** `mm_(a, b, c)` with a structured a or b: C ← AB. */
+export function mm_<L extends Loc, D extends DType = DType>(
+  a: StructuredMatrix<L> | GEMatrix<L>,
+  b: StructuredMatrix<L> | GEMatrix<L>,
+  c: GEMatrix<L, D>,
+): GEMatrix<L, D>;
 export function mm_(...args: unknown[]): GEMatrix {
   const [alpha, a, b, beta, c] = productArgs("mm_", args);
+  if (isStructured(a) || isStructured(b)) {
+    return mmStructured(
+      alpha as number,
+      a as GEMatrix | StructuredMatrix,
+      b as GEMatrix | StructuredMatrix,
+      beta as number,
+      c as GEMatrix,
+    );
+  }
   scalar("mm_", alpha, "alpha");
   scalar("mm_", beta, "beta");
   checkMm("mm_", a, b, c);

@@ -9,27 +9,45 @@
 import type { ElementwiseOp, OpName } from "./elementwise/table.ts";
 import { derivativeOf, ops, outputDerivativeOf } from "./elementwise/table.ts";
 import type { Structure } from "./core/structures.ts";
+import { isStructured, type StructuredMatrix } from "./core/structured.ts";
+import { mapStructured } from "./structured/level1.ts";
 import { compatible, live, numeric, scalar, value } from "./core/checks.ts";
 import { alike } from "./core/construct.ts";
 import { readable, release } from "./core/overlap.ts";
 
+/** What the elementwise functions take: vectors, matrices and structured matrices. */
+export type Elementwise = Structure | StructuredMatrix;
 /** An allocating elementwise function of one structure. */
-export type Unary = <S extends Structure>(x: S) => S;
+export type Unary = <S extends Elementwise>(x: S) => S;
 /** A destructive elementwise function: writes into y, or into x when y is left out. */
-export type Unary_ = <S extends Structure>(x: S, y?: S) => S;
+export type Unary_ = <S extends Elementwise>(x: S, y?: S) => S;
 /** An allocating elementwise function of two structures of one shape. */
-export type Binary = <S extends Structure>(x: S, y: S) => S;
+export type Binary = <S extends Elementwise>(x: S, y: S) => S;
 /** A destructive elementwise function of two structures: writes into z, or into x. */
-export type Binary_ = <S extends Structure>(x: S, y: Structure, z?: S) => S;
+export type Binary_ = <S extends Elementwise>(x: S, y: Elementwise, z?: S) => S;
 
 function run(
   name: string,
   op: ElementwiseOp,
   params: readonly number[],
-  x: Structure,
-  y: Structure | undefined,
-  out: Structure | "fresh",
-): Structure {
+  x: Elementwise,
+  y: Elementwise | undefined,
+  out: Elementwise | "fresh",
+): Elementwise {
+  if (isStructured(x)) {
+    // On a structured matrix only the stored entries change: a tr's zero triangle stays zero.
+    if (y !== undefined && !isStructured(y)) {
+      throw new TypeError(`${name}: x is a structured matrix and y is not`);
+    }
+    if (out !== "fresh" && !isStructured(out)) {
+      throw new TypeError(`${name}: x is a structured matrix and the output is not`);
+    }
+    for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
+    return mapStructured(name, op, params, x, y as StructuredMatrix | undefined, out);
+  }
+  if (y !== undefined && isStructured(y) || out !== "fresh" && isStructured(out)) {
+    throw new TypeError(`${name}: x is not a structured matrix but another argument is`);
+  }
   live(name, x, "x");
   numeric(name, x);
   if (y !== undefined) compatible(name, x, y, ["x", "y"]);
@@ -51,21 +69,21 @@ function run(
 }
 
 function pure(op: ElementwiseOp): Unary {
-  return <S extends Structure>(x: S): S => run(op.name, op, [], x, undefined, "fresh") as S;
+  return <S extends Elementwise>(x: S): S => run(op.name, op, [], x, undefined, "fresh") as S;
 }
 
 function destructive(op: ElementwiseOp): Unary_ {
   const name = `${op.name}_`;
-  return <S extends Structure>(x: S, y?: S): S => run(name, op, [], x, undefined, y ?? x) as S;
+  return <S extends Elementwise>(x: S, y?: S): S => run(name, op, [], x, undefined, y ?? x) as S;
 }
 
 function pureBinary(op: ElementwiseOp): Binary {
-  return <S extends Structure>(x: S, y: S): S => run(op.name, op, [], x, y, "fresh") as S;
+  return <S extends Elementwise>(x: S, y: S): S => run(op.name, op, [], x, y, "fresh") as S;
 }
 
 function destructiveBinary(op: ElementwiseOp): Binary_ {
   const name = `${op.name}_`;
-  return <S extends Structure>(x: S, y: Structure, z?: S): S =>
+  return <S extends Elementwise>(x: S, y: Elementwise, z?: S): S =>
     run(name, op, [], x, y, z ?? x) as S;
 }
 
@@ -266,8 +284,15 @@ export function linearFrac(
   d?: number,
 ): Structure {
   return y === undefined
-    ? run("linearFrac", ops.linear, [a, b], x, undefined, "fresh")
-    : run("linearFrac", ops.linearFrac, [a, b, c as number, d as number], x, y, "fresh");
+    ? run("linearFrac", ops.linear, [a, b], x, undefined, "fresh") as Structure
+    : run(
+      "linearFrac",
+      ops.linearFrac,
+      [a, b, c as number, d as number],
+      x,
+      y,
+      "fresh",
+    ) as Structure;
 }
 
 /**
@@ -300,8 +325,8 @@ export function linearFrac_(
   d?: number,
 ): Structure {
   return y === undefined
-    ? run("linearFrac_", ops.linear, [a, b], x, undefined, x)
-    : run("linearFrac_", ops.linearFrac, [a, b, c as number, d as number], x, y, x);
+    ? run("linearFrac_", ops.linear, [a, b], x, undefined, x) as Structure
+    : run("linearFrac_", ops.linearFrac, [a, b, c as number, d as number], x, y, x) as Structure;
 }
 
 /**

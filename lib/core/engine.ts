@@ -11,6 +11,7 @@
 
 import type { DType, HostArray, Loc } from "./types.ts";
 import type { ElementwiseOp } from "../elementwise/table.ts";
+import type { KindShape } from "./kinds.ts";
 
 /** Memory owned by one engine; views share it. `released` is set once, when its owner is freed. */
 export interface Storage {
@@ -199,6 +200,40 @@ export interface BatchNormOperands {
   readonly dShift?: TensorOperand;
 }
 
+/**
+ * A structured matrix (triangular, symmetric, banded, packed, diagonal, tridiagonal) as an
+ * engine sees it: its kind's shape (`lib/core/kinds.ts` says where each entry lies) and its
+ * memory.
+ */
+export interface StructuredOperand extends KindShape {
+  /** The memory. */
+  readonly storage: Storage;
+  /** Index of the first stored entry. */
+  readonly offset: number;
+}
+
+/**
+ * Products and solves with a structured matrix, described by its operand rather than by one
+ * method per kind: an engine plans those kinds it has a routine for and declines the rest
+ * (`undefined`), and the public function composes — a dense copy through `gemv`/`gemm`, or, for
+ * a solve, the dense copy's triangle handed back as a `tr`.
+ */
+export interface StructuredEngine {
+  /** y ← αAx + βy. y shares no memory with a or x. */
+  mv?(alpha: number, a: StructuredOperand, x: Operand, beta: number, y: Operand): Plan | undefined;
+  /** C ← αAB + βC (`left`) or αBA + βC (`right`); c shares no memory with a or b. */
+  mm?(
+    side: "left" | "right",
+    alpha: number,
+    a: StructuredOperand,
+    b: Operand,
+    beta: number,
+    c: Operand,
+  ): Plan | undefined;
+  /** B ← A⁻¹B for a triangular or diagonal A (each column of B a right-hand side). */
+  sv?(a: StructuredOperand, b: Operand): Plan | undefined;
+}
+
 /** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */
 export type ReductionAlg = "sum" | "mean" | "max" | "min";
 
@@ -380,4 +415,6 @@ export interface Engine {
   readonly nn?: NnEngine;
   /** Tensor primitives, where the engine has its own. */
   readonly dnn?: DnnEngine;
+  /** Products and solves with structured matrices, where the engine has its own routines. */
+  readonly structured?: StructuredEngine;
 }

@@ -44,7 +44,10 @@ function shownIndices(n: number): (number | null)[] {
   return [...head, null, ...tail];
 }
 
-function unreadable(s: Vector | GEMatrix): string | undefined {
+/** Why a structure's entries cannot be shown, or undefined where they can. */
+export function unreadable(
+  s: { readonly storage: Operand["storage"]; readonly factory: Factory },
+): string | undefined {
   if (s.storage.released) return "(released)";
   if (s.factory.engine.hostArray(s.storage.buffer) === undefined) {
     return `(on ${s.factory.engine.name}: \`await transfer(x)\` reads it)`;
@@ -76,17 +79,31 @@ export function formatVector(x: Vector): string {
 
 /** `#RealGEMatrix[double, mxn:4x2, layout:row, offset:0]` and the entries, row by row. */
 export function formatMatrix(a: GEMatrix): string {
-  const header = matrixHeader(a);
   const note = unreadable(a);
-  if (note !== undefined) return `${header}\n${note}`;
+  if (note !== undefined) return `${matrixHeader(a)}\n${note}`;
   const buf = a.factory.engine.hostArray(a.storage.buffer)!;
-  const rowIdx = shownIndices(a.m);
-  const colIdx = shownIndices(a.n);
+  return formatGrid(
+    matrixHeader(a),
+    a.m,
+    a.n,
+    (i, j) => buf[a.offset + i * a.rowStride + j * a.colStride],
+  );
+}
+
+/** A header and an m×n grid of entries read by `at`, row by row, elided past ten a side. */
+export function formatGrid(
+  header: string,
+  m: number,
+  n: number,
+  at: (i: number, j: number) => number,
+): string {
+  const rowIdx = shownIndices(m);
+  const colIdx = shownIndices(n);
   const cells = rowIdx.map((i) =>
     colIdx.map((j) => {
       if (i === null) return j === null ? "⋱" : "⋮";
       if (j === null) return "⋯";
-      return formatEntry(buf[a.offset + i * a.rowStride + j * a.colStride]);
+      return formatEntry(at(i, j));
     })
   );
   const width = Math.max(1, ...cells.flat().map((c) => c.length));
@@ -105,29 +122,43 @@ function escape(text: string): string {
 export function htmlStructure(s: Vector | GEMatrix): string {
   const isVector = "dim" in s;
   const header = isVector ? vectorHeader(s) : matrixHeader(s);
-  const caption = `<caption style="caption-side:top;text-align:left;font-family:monospace">${
+  const note = unreadable(s);
+  if (note !== undefined) return htmlNote(header, note);
+  const a = s.factory.engine.hostArray(s.storage.buffer)!;
+  const at = (i: number, j: number) =>
+    isVector ? a[s.offset + j * s.rowStride] : a[s.offset + i * s.rowStride + j * s.colStride];
+  return htmlGrid(header, isVector ? 1 : s.rows, isVector ? s.rows : s.cols, at, isVector);
+}
+
+/** A table holding only a note (memory the host cannot read, or released). */
+export function htmlNote(header: string, note: string): string {
+  return `<table>${caption(header)}<tr><td>${escape(note)}</td></tr></table>`;
+}
+
+const caption = (header: string) =>
+  `<caption style="caption-side:top;text-align:left;font-family:monospace">${
     escape(header)
   }</caption>`;
-  const note = unreadable(s);
-  if (note !== undefined) return `<table>${caption}<tr><td>${escape(note)}</td></tr></table>`;
-  const a = s.factory.engine.hostArray(s.storage.buffer)!;
-  const rowIdx = isVector ? [0] : shownIndices(s.rows);
-  const colIdx = shownIndices(isVector ? s.rows : s.cols);
-  const at = (i: number, j: number) =>
-    isVector ? s.offset + j * s.rowStride : s.offset + i * s.rowStride + j * s.colStride;
+
+/** An HTML table of an m×n grid read by `at`, with indices; `flat` leaves out the row index. */
+export function htmlGrid(
+  header: string,
+  m: number,
+  n: number,
+  at: (i: number, j: number) => number,
+  flat = false,
+): string {
+  const rowIdx = flat ? [0] : shownIndices(m);
+  const colIdx = shownIndices(n);
   const th = (v: number | null) =>
     `<th style="color:#888;font-weight:normal">${v === null ? "⋯" : v}</th>`;
   const cell = (i: number | null, j: number | null) => {
-    const text = i === null
-      ? (j === null ? "⋱" : "⋮")
-      : j === null
-      ? "⋯"
-      : formatEntry(a[at(i, j)]);
+    const text = i === null ? (j === null ? "⋱" : "⋮") : j === null ? "⋯" : formatEntry(at(i, j));
     return `<td style="text-align:right;font-family:monospace">${text}</td>`;
   };
-  const head = `<tr>${isVector ? "" : "<th></th>"}${colIdx.map(th).join("")}</tr>`;
+  const head = `<tr>${flat ? "" : "<th></th>"}${colIdx.map(th).join("")}</tr>`;
   const rows = rowIdx.map((i) =>
-    `<tr>${isVector ? "" : th(i)}${colIdx.map((j) => cell(i, j)).join("")}</tr>`
+    `<tr>${flat ? "" : th(i)}${colIdx.map((j) => cell(i, j)).join("")}</tr>`
   );
-  return `<table>${caption}${head}${rows.join("")}</table>`;
+  return `<table>${caption(header)}${head}${rows.join("")}</table>`;
 }

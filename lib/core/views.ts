@@ -6,6 +6,8 @@
  */
 
 import { GEMatrix, Vector } from "./structures.ts";
+import { describe, liveStructured, shapeFields, StructuredMatrix } from "./structured.ts";
+import { entryIndex, transposed } from "./kinds.ts";
 import type { DType, Layout, Loc } from "./types.ts";
 import { count, index, liveMatrix, liveVector } from "./checks.ts";
 
@@ -153,7 +155,20 @@ export function cols<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<
  * if (toArray(dia(a)).join() !== "1,4") throw new Error("unexpected");
  * ```
  */
-export function dia<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D> {
+export function dia<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L, D>;
+/**
+ * Diagonal k of a structured matrix (0 the main one, k > 0 above, k < 0 below) as a vector
+ * view, where the kind stores it.
+ */
+export function dia<L extends Loc, D extends DType>(
+  a: StructuredMatrix<L, D>,
+  k?: number,
+): Vector<L, D>;
+export function dia<L extends Loc, D extends DType>(
+  a: GEMatrix<L, D> | StructuredMatrix<L, D>,
+  k = 0,
+): Vector<L, D> {
+  if (a instanceof StructuredMatrix) return structuredDiagonal(a, k);
   liveMatrix("dia", a);
   return new Vector(a.factory, a.storage, a.offset, a.ld + 1, Math.min(a.m, a.n), false);
 }
@@ -169,7 +184,18 @@ export function dia<L extends Loc, D extends DType>(a: GEMatrix<L, D>): Vector<L
  * if (t.m !== 3 || entry(t, 2, 1) !== 6) throw new Error("unexpected");
  * ```
  */
-export function trans<L extends Loc, D extends DType>(a: GEMatrix<L, D>): GEMatrix<L, D> {
+export function trans<L extends Loc, D extends DType>(a: GEMatrix<L, D>): GEMatrix<L, D>;
+/** The transpose of a structured matrix as a view: the other layout, triangle and band. */
+export function trans<L extends Loc, D extends DType>(
+  a: StructuredMatrix<L, D>,
+): StructuredMatrix<L, D>;
+export function trans<L extends Loc, D extends DType>(
+  a: GEMatrix<L, D> | StructuredMatrix<L, D>,
+): GEMatrix<L, D> | StructuredMatrix<L, D> {
+  if (a instanceof StructuredMatrix) {
+    liveStructured("trans", a);
+    return new StructuredMatrix(a.factory, a.storage, a.offset, transposed(shapeFields(a)), false);
+  }
   liveMatrix("trans", a);
   const layout: Layout = a.layout === "column" ? "row" : "column";
   return new GEMatrix(a.factory, a.storage, a.offset, a.n, a.m, a.ld, layout, false);
@@ -234,4 +260,23 @@ export function vectorAsMatrix<L extends Loc, D extends DType>(
   const layout = options.layout ?? "column";
   const ld = Math.max(layout === "column" ? m : n, 1);
   return new GEMatrix(x.factory, x.storage, x.offset, m, n, ld, layout, false);
+}
+
+function structuredDiagonal<L extends Loc, D extends DType>(
+  a: StructuredMatrix<L, D>,
+  k: number,
+): Vector<L, D> {
+  liveStructured("dia", a);
+  if (!Number.isSafeInteger(k) || k <= -a.m || k >= a.n) {
+    throw new RangeError(`dia: a ${a.m}×${a.n} matrix has no diagonal ${k}`);
+  }
+  const i = Math.max(0, -k), j = Math.max(0, k);
+  const length = Math.min(a.m - i, a.n - j);
+  const first = entryIndex(a, i, j);
+  const step = length > 1 ? entryIndex(a, i + 1, j + 1) - first : 1;
+  const last = entryIndex(a, i + length - 1, j + length - 1);
+  if (first < 0 || step < 1 || last !== first + step * (length - 1)) {
+    throw new RangeError(`dia: a ${describe(a)} does not store diagonal ${k} as a vector`);
+  }
+  return new Vector(a.factory, a.storage, a.offset + first, step, length, false);
 }

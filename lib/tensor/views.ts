@@ -6,6 +6,8 @@
  * @module
  */
 
+import { StructuredMatrix } from "../core/structured.ts";
+import { viewGe as structuredGe } from "../structured/views.ts";
 import type { DType, Layout, Loc } from "../core/types.ts";
 import { GEMatrix, Vector } from "../core/structures.ts";
 import { count } from "../core/checks.ts";
@@ -165,11 +167,16 @@ export function viewGe<L extends Loc, D extends DType>(
  * and the rest, which must form one run in memory, the features.
  */
 export function viewGe<L extends Loc, D extends DType>(t: Tensor<L, D>): GEMatrix<L, D>;
+/** The GE matrix over a dense `tr` or `sy`'s memory (both triangles as stored there). */
 export function viewGe<L extends Loc, D extends DType>(
-  x: Vector<L, D> | Tensor<L, D>,
+  a: StructuredMatrix<L, D>,
+): GEMatrix<L, D>;
+export function viewGe<L extends Loc, D extends DType>(
+  x: Vector<L, D> | Tensor<L, D> | StructuredMatrix<L, D>,
   m?: number,
   n?: number,
   options: { readonly layout?: Layout } = {},
 ): GEMatrix<L, D> {
+  if (x instanceof StructuredMatrix) return structuredGe(x);
   return x instanceof Tensor ? tensorGe(x) : vectorAsMatrix(x, m!, n!, options);
 }

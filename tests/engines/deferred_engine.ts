@@ -8,6 +8,7 @@ import {
   type Factory,
   jsDouble,
   type Operand,
+  type StructuredOperand,
   type TensorOperand,
 } from "../../mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
@@ -24,6 +25,10 @@ const inner = (o: Operand): Operand => ({
 const innerTensor = (t: TensorOperand): TensorOperand => ({
   ...t,
   storage: { ...t.storage, buffer: (t.storage.buffer as DeviceMemory).array },
+});
+const innerStructured = (a: StructuredOperand): StructuredOperand => ({
+  ...a,
+  storage: { ...a.storage, buffer: (a.storage.buffer as DeviceMemory).array },
 });
 const later = <T>(v: T): Promise<T> => Promise.resolve().then(() => v);
 
@@ -74,6 +79,10 @@ const engine: Engine = {
   nn: {
     softmax: (x, o, log) => js.nn!.softmax!(inner(x), inner(o), log),
     adam: (w, g, m, s, ...p) => js.nn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
+  },
+  // A device's structured group: a triangular solve, the products composed by the caller.
+  structured: {
+    sv: (a, b) => js.structured!.sv!(innerStructured(a), inner(b)),
   },
   dnn: {
     batchNormalization: (pass, t, epsilon, dtype) =>

@@ -12,6 +12,7 @@ import * as blas1 from "./blas1.ts";
 import { gemv, ger } from "./blas2.ts";
 import { gemm } from "./gemm.ts";
 import { mapKernel } from "./emit.ts";
+import { jsStructured } from "./structured.ts";
 import { plan } from "../../core/walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
@@ -103,4 +104,5 @@ export const jsEngine: Engine = {
     poolingBackward: poolTensorBackward,
     batchNormalization: batchNormTensor,
   },
+  structured: jsStructured((buffer) => buffer as HostArray),
 };

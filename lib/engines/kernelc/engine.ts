@@ -17,6 +17,7 @@ import { nnKernels } from "../kernels/nn.ts";
 import { rngKernels } from "../kernels/random.ts";
 import { kernelTensors } from "./tensors.ts";
 import { deviceKernels } from "../kernels/level1.ts";
+import { structuredKernels } from "../kernels/structured.ts";
 
 /** What the products need besides their operands: clearing and scaling an output. */
 export interface OutputKernels {
@@ -101,5 +102,6 @@ export function kernelEngine<R extends KernelRuntime & { double: boolean }>(
     rng: rngKernels(device),
     nn: nnKernels(device),
     dnn: kernelTensors(rt),
+    structured: structuredKernels(device, name),
   };
 }

@@ -20,6 +20,7 @@ import { poolingKernels } from "../kernels/pooling.ts";
 import { reductionKernels } from "../kernels/reduction.ts";
 import { batchNormKernels } from "../kernels/batch_norm.ts";
 import { deviceKernels } from "../kernels/level1.ts";
+import { structuredKernels } from "../kernels/structured.ts";
 import { dense } from "./wgsl.ts";
 import { denseRun, deviceLevel1, packed, spanEnd, unpack } from "../device_level1.ts";
 
@@ -94,6 +95,7 @@ export function webgpuEngine(device: GPUDevice): Engine & { readonly runtime: Ru
       ...poolingKernels(kernels),
       batchNormalization: batchNormKernels(kernels),
     },
+    structured: structuredKernels(kernels, "webgpu"),
   };
   return engine;
 }
