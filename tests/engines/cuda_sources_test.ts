@@ -11,6 +11,7 @@ import type { DeviceBuffer, KernelArg, KernelRuntime } from "../../lib/engines/k
 import { kernelDevice } from "../../lib/engines/kernelc/templates.ts";
 import { nnKernels } from "../../lib/engines/kernels/nn.ts";
 import { deviceKernels } from "../../lib/engines/kernels/level1.ts";
+import { structuredKernels } from "../../lib/engines/kernels/structured.ts";
 import { rngKernels } from "../../lib/engines/kernels/random.ts";
 import { kernelTensors } from "../../lib/engines/kernelc/tensors.ts";
 import { loopBudget } from "../../lib/engines/kernelc/loops.ts";
@@ -99,6 +100,10 @@ function recorded(double: boolean): Map<string, string> {
   rngKernels(device).uniform(o(8, 1), 0, 1, stream);
   rngKernels(device).normal(o(8, 1), 0, 1, stream);
   const nn = nnKernels(device), tensors = kernelTensors(rt);
+  const square = { ...o(2, 2), kind: "tr", m: 2, n: 2, ld: 2, layout: "column", diag: "non-unit" };
+  for (const uplo of ["upper", "lower"] as const) {
+    structuredKernels(device, "cuda").sv!({ ...square, uplo, kl: 0, ku: 1 } as never, o(2, 2))!();
+  }
   nn.softmax!(o(3, 4), o(3, 4), false)();
   nn.softmax!(o(3, 4), o(3, 4), true)();
   nn.gatherColumns!(o(3, 4), Int32Array.of(1, 0), o(3, 2))!();
@@ -195,6 +200,8 @@ Deno.test({
           "t:fold:argmax:partials",
           "t:lines:rows",
           "t:swap",
+          "t:trsv:true",
+          "t:trsv:false",
         ]
       ) assert(keys.has(k), `no source for ${k}`);
       let count = 0;
