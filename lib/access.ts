@@ -14,9 +14,11 @@ import { type ArrayOf, arrayType, type DType, type HostDType, type Loc } from ".
 import { hostOperand } from "./core/host.ts";
 import { defaultDouble, defaultFloat } from "./engines/registry.ts";
 import { copy_ } from "./blas.ts";
-import { isStructured, type StructuredMatrix } from "./core/structured.ts";
+import { isStructured, liveStructured, type StructuredMatrix } from "./core/structured.ts";
 import { entryStructured, setEntryStructured } from "./structured/access.ts";
 import { fillStructured } from "./structured/level1.ts";
+import { sameStructure, segmentOperand } from "./structured/pieces.ts";
+import { segments, storageLength } from "./core/kinds.ts";
 import { settle } from "./core/settle.ts";
 import { KnapError } from "./core/errors.ts";
 
@@ -198,7 +200,21 @@ export function transfer_<A extends Loc, S extends Structure>(
   src: Structure<A>,
   dst: S,
 ): Later<A, S>;
-export function transfer_(src: Structure, dst: Structure): Structure | Promise<Structure> {
+/**
+ * Copies the stored entries of a structured matrix into one of the same structure on another
+ * factory; a promise when src lives on a device.
+ */
+export function transfer_<A extends Loc, S extends StructuredMatrix>(
+  src: StructuredMatrix<A>,
+  dst: S,
+): Later<A, S>;
+export function transfer_(
+  src: Structure | StructuredMatrix,
+  dst: Structure | StructuredMatrix,
+): Structure | StructuredMatrix | Promise<Structure | StructuredMatrix> {
+  if (isStructured(src) || isStructured(dst)) {
+    return transferStructured(src as StructuredMatrix, dst as StructuredMatrix);
+  }
   live("transfer_", src, "src");
   live("transfer_", dst, "dst");
   sameShape("transfer_", src, dst, ["src", "dst"]);
@@ -229,6 +245,34 @@ export function transfer_(src: Structure, dst: Structure): Structure | Promise<S
   // From host memory (bfloat16) the copy is done now, as the host signature promises.
   if (!(done instanceof Promise)) return finish();
   return settle("transfer_", done.then(finish));
+}
+
+/**
+ * A structured transfer as vector transfers: the whole stored span at once where both store
+ * their entries alike, else one per run of stored entries.
+ */
+function transferStructured(
+  src: StructuredMatrix,
+  dst: StructuredMatrix,
+): StructuredMatrix | Promise<StructuredMatrix> {
+  liveStructured("transfer_", src, "src");
+  liveStructured("transfer_", dst, "dst");
+  sameStructure("transfer_", src, dst, false);
+  const view = (a: StructuredMatrix, offset: number, stride: number, n: number) =>
+    new Vector(a.factory, a.storage, offset, stride, n, false);
+  const alike = src.layout === dst.layout && src.ld === dst.ld;
+  const length = storageLength(src);
+  const pairs: [Vector, Vector][] = alike
+    ? [[view(src, src.offset, 1, length), view(dst, dst.offset, 1, length)]]
+    : segments(src).map((s) => {
+      const [a, b] = [segmentOperand("transfer_", src, s), segmentOperand("transfer_", dst, s)];
+      return [
+        view(src, a.offset, a.rowStride, s.length),
+        view(dst, b.offset, b.rowStride, s.length),
+      ];
+    });
+  const done = pairs.map(([a, b]) => transfer_(a, b));
+  return done.some((d) => d instanceof Promise) ? Promise.all(done).then(() => dst) : dst;
 }
 
 function hostCopyTarget(src: Structure): HostOperand {

@@ -15,6 +15,7 @@ import {
   cloneStructured,
   copyStructured,
   dotStructured,
+  largest,
   lineNormStructured,
   nrm2Structured,
   scalStructured,
@@ -22,6 +23,7 @@ import {
   swapStructured,
 } from "./structured/level1.ts";
 import { mmStructured, mvStructured } from "./structured/products.ts";
+import { combine } from "./structured/pieces.ts";
 import {
   compatible,
   live,
@@ -35,7 +37,7 @@ import {
 } from "./core/checks.ts";
 import { alike, ge, vctr } from "./core/construct.ts";
 import { overlap, readable, release } from "./core/overlap.ts";
-import { col, subvector } from "./core/views.ts";
+import { col, row, subvector } from "./core/views.ts";
 import { settle } from "./core/settle.ts";
 import type { DType, Loc, Scalar } from "./core/types.ts";
 
@@ -187,14 +189,27 @@ export function amax<L extends Loc>(x: Structure<L> | StructuredMatrix<L>): Scal
   live("amax", x, "x");
   numeric("amax", x);
   const blas = x.factory.engine.blas;
-  const parts = "dim" in x
-    ? [blas.nrmi(x)]
-    : Array.from({ length: x.n }, (_, j) => blas.nrmi(col(x, j)));
-  const largest = (v: number[]) => v.some(Number.isNaN) ? NaN : Math.max(0, ...v);
-  const r = parts.some((p) => p instanceof Promise)
-    ? Promise.all(parts).then(largest)
-    : largest(parts as number[]);
+  // A gapless matrix is one vector of its entries; a view with gaps goes line by line.
+  const n = x.rows * x.cols;
+  const r = "dim" in x ? blas.nrmi(x) : x.ld === (x.layout === "column" ? x.m : x.n)
+    ? blas.nrmi({
+      storage: x.storage,
+      offset: x.offset,
+      rows: n,
+      cols: 1,
+      rowStride: 1,
+      colStride: n,
+    })
+    : combine(lines(x).map((v) => blas.nrmi(v)), (v) => largest(v, 0));
   return settle("amax", r) as Scalar<L>;
+}
+
+/** The major lines of a matrix: its columns in column layout, its rows in row layout. */
+function lines(a: GEMatrix): Vector[] {
+  return Array.from(
+    { length: a.layout === "column" ? a.n : a.m },
+    (_, k) => a.layout === "column" ? col(a, k) : row(a, k),
+  );
 }
 
 /** The second argument of an op whose first is a structured matrix: one too. */

@@ -34,6 +34,8 @@ function run(
   y: Elementwise | undefined,
   out: Elementwise | "fresh",
 ): Elementwise {
+  if (op === ops.clamp) bounds(name, params[0], params[1]);
+  else for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
   if (isStructured(x)) {
     // On a structured matrix only the stored entries change: a tr's zero triangle stays zero.
     if (y !== undefined && !isStructured(y)) {
@@ -42,7 +44,6 @@ function run(
     if (out !== "fresh" && !isStructured(out)) {
       throw new TypeError(`${name}: x is a structured matrix and the output is not`);
     }
-    for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
     return mapStructured(name, op, params, x, y as StructuredMatrix | undefined, out);
   }
   if (y !== undefined && isStructured(y) || out !== "fresh" && isStructured(out)) {
@@ -51,8 +52,6 @@ function run(
   live(name, x, "x");
   numeric(name, x);
   if (y !== undefined) compatible(name, x, y, ["x", "y"]);
-  if (op === ops.clamp) bounds(name, params[0], params[1]);
-  else for (let i = 0; i < params.length; i++) scalar(name, params[i], op.params[i]);
   if (out !== "fresh") compatible(name, x, out, ["x", "the output"]);
   if (out === "fresh") {
     const o = alike(x);

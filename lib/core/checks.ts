@@ -7,7 +7,7 @@
 
 import { KnapError } from "./errors.ts";
 import { GEMatrix, type Structure, Vector } from "./structures.ts";
-import { checkFactoryLive } from "./factory.ts";
+import { checkFactoryLive, type Factory } from "./factory.ts";
 
 /** `vector(3)` or `matrix(4×2)`, for messages. */
 export function shapeOf(s: Structure): string {
@@ -57,7 +57,7 @@ export function liveMatrix(op: string, s: unknown, name = "a"): asserts s is GEM
  * those bits as numbers, so they take part only in transfers, copies, fills and as factors of
  * float32 products.
  */
-export function numeric(op: string, s: Structure): void {
+export function numeric(op: string, s: { readonly factory: Factory }): void {
   if (s.factory.dtype === "bfloat16") {
     throw new KnapError(
       `${op}: bfloat16 structures (${s.factory.name}) take part only in transfers, copies, ` +
@@ -68,7 +68,7 @@ export function numeric(op: string, s: Structure): void {
 }
 
 /** Throws a TypeError unless all structures share one factory. */
-export function sameFactory(op: string, ...ss: Structure[]): void {
+export function sameFactory(op: string, ...ss: { readonly factory: Factory }[]): void {
   const f = ss[0].factory;
   for (const s of ss) {
     if (s.factory !== f) {

@@ -14,7 +14,7 @@ import type { DType, Layout, Loc } from "./types.ts";
 import { dtypeName } from "./types.ts";
 import { allocate, OwnedStorage, release } from "./structures.ts";
 import { hostOperand, numbers } from "./host.ts";
-import { count } from "./checks.ts";
+import { count, numeric } from "./checks.ts";
 import { KnapError } from "./errors.ts";
 import { formatGrid, htmlGrid, htmlNote, unreadable } from "./print.ts";
 import {
@@ -174,10 +174,13 @@ export function describe(s: KindShape): string {
   return `${s.kind}${tri ? ` ${s.uplo}` : ""}${isTriangular(s.kind) ? ` ${s.diag}` : ""}${band}`;
 }
 
-const header = (a: StructuredMatrix) =>
-  `#${typeName[a.kind]}[${dtypeName(a.factory.dtype)}, type:${a.kind}, mxn:${a.m}x${a.n}, ${
-    describe(a).slice(a.kind.length + 1)
-  }${describe(a) === a.kind ? "" : ", "}layout:${a.layout}, offset:${a.offset}]`;
+function header(a: StructuredMatrix): string {
+  // describe() after the kind's name: the triangle, the diagonal, the band.
+  const traits = describe(a).slice(a.kind.length + 1);
+  return `#${typeName[a.kind]}[${dtypeName(a.factory.dtype)}, type:${a.kind}, mxn:${a.m}x${a.n}, ${
+    traits === "" ? "" : `${traits}, `
+  }layout:${a.layout}, offset:${a.offset}]`;
+}
 
 /** Entry (i, j) of a host matrix, as its kind reads it. */
 function reader(a: StructuredMatrix): (i: number, j: number) => number {
@@ -271,6 +274,7 @@ function make<L extends Loc, D extends DType>(
   data: Data | undefined,
 ): StructuredMatrix<L, D> {
   checkFactory(op, factory);
+  numeric(op, { factory });
   checkShape(op, shape);
   const length = storageLength(shape);
   const a = new StructuredMatrix(factory, allocate(op, factory, length), 0, shape, true);

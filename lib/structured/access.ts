@@ -10,6 +10,18 @@ import { entryIndex, ONE, ZERO } from "../core/kinds.ts";
 import { describe, liveStructured, type StructuredMatrix } from "../core/structured.ts";
 import { index, value } from "../core/checks.ts";
 import { hostArrayOf } from "../core/structures.ts";
+import type { HostArray } from "../core/types.ts";
+
+/** The host array behind a, or a TypeError saying how a device's matrix is read. */
+function hostOf(op: string, a: StructuredMatrix): HostArray {
+  if (a.factory.engine.hostArray(a.storage.buffer) === undefined) {
+    throw new TypeError(
+      `${op}: this ${describe(a)} lives on ${a.factory.engine.name}, which the host cannot read; ` +
+        "`await transfer_(a, b)` copies it into b, a matrix of the same structure on a host factory",
+    );
+  }
+  return hostArrayOf(op, a);
+}
 
 /** Entry (i, j) of a host structured matrix: zeros, mirrors and unit ones included. */
 export function entryStructured(a: StructuredMatrix, i: number, j: number): number {
@@ -17,9 +29,8 @@ export function entryStructured(a: StructuredMatrix, i: number, j: number): numb
   index("entry", i, a.m, "row");
   index("entry", j, a.n, "column");
   const k = entryIndex(a, i, j);
-  if (k === ZERO) return 0;
-  if (k === ONE) return 1;
-  return hostArrayOf("entry", a)[a.offset + k];
+  const host = hostOf("entry", a);
+  return k === ZERO ? 0 : k === ONE ? 1 : host[a.offset + k];
 }
 
 /** Sets stored entry (i, j) of a host structured matrix (a symmetric kind's mirror sets its twin). */
@@ -41,6 +52,6 @@ export function setEntryStructured(
       }`,
     );
   }
-  hostArrayOf("entry_", a)[a.offset + k] = v;
+  hostOf("entry_", a)[a.offset + k] = v;
   return a;
 }

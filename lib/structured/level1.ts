@@ -10,19 +10,24 @@
 import type { Deferred, Operand } from "../core/engine.ts";
 import type { ElementwiseOp } from "../elementwise/table.ts";
 import { isTriangular, segments } from "../core/kinds.ts";
-import {
-  alikeStructured,
-  liveStructured,
-  shapeFields,
-  type StructuredMatrix,
-} from "../core/structured.ts";
+import { alikeStructured, liveStructured, type StructuredMatrix } from "../core/structured.ts";
 import { combine, densify, sameStructure, segmentOperand } from "./pieces.ts";
-import { numeric, scalar, value } from "../core/checks.ts";
+import { scalar, value } from "../core/checks.ts";
 
 /** The operands of x's segments, and of y's along the same entries. */
 function paired(op: string, x: StructuredMatrix, y: StructuredMatrix): [Operand, Operand][] {
   sameStructure(op, x, y);
   return segments(x).map((s) => [segmentOperand(op, x, s), segmentOperand(op, y, s)]);
+}
+
+/** The largest of the values and `floor`, NaN where any is NaN (no spread: runs may be many). */
+export function largest(values: readonly number[], floor: number): number {
+  let m = floor;
+  for (const v of values) {
+    if (Number.isNaN(v)) return NaN;
+    if (v > m) m = v;
+  }
+  return m;
 }
 
 /** Whether two structured matrices are the very same entries. */
@@ -116,12 +121,16 @@ export function mapStructured(
   out: StructuredMatrix | "fresh",
 ): StructuredMatrix {
   liveStructured(op, x, "x");
-  if (y !== undefined) liveStructured(op, y, "y");
+  if (y !== undefined) {
+    liveStructured(op, y, "y");
+    sameStructure(op, x, y);
+  }
+  if (out !== "fresh") {
+    liveStructured(op, out, "the output");
+    sameStructure(op, x, out);
+  }
   const o = out === "fresh" ? alikeStructured(x) : out;
-  liveStructured(op, o, "the output");
   const xs = readable(op, o, x), ys = y === undefined ? undefined : readable(op, o, y);
-  if (ys !== undefined) sameStructure(op, xs, ys);
-  sameStructure(op, xs, o);
   for (const s of segments(o)) {
     x.factory.engine.math.map(
       f,
@@ -156,7 +165,6 @@ function total(
 export function dotStructured(x: StructuredMatrix, y: StructuredMatrix): Deferred<number> {
   liveStructured("dot", x, "x");
   liveStructured("dot", y, "y");
-  numeric("dot", x as never);
   const pairs = paired("dot", x, y), segs = segments(x);
   const parts = pairs.map(([a, b]) => x.factory.engine.blas.dot(a, b));
   return combine(
@@ -184,8 +192,8 @@ export function nrm2Structured(x: StructuredMatrix): Deferred<number> {
   const parts = segs.map((s) => x.factory.engine.blas.nrm2(segmentOperand("nrm2", x, s)));
   return combine(parts, (v) => {
     const ones = unitOnes(x);
-    const big = Math.max(ones > 0 ? 1 : 0, ...v);
-    if (big === 0 || !Number.isFinite(big)) return Number.isNaN(big) ? NaN : big;
+    const big = largest(v, ones > 0 ? 1 : 0);
+    if (big === 0 || !Number.isFinite(big)) return big;
     const ss = v.reduce((a, p, k) => a + (segs[k].twice ? 2 : 1) * (p / big) ** 2, 0);
     return big * Math.sqrt(ss + ones / (big * big));
   });
@@ -195,8 +203,7 @@ export function nrm2Structured(x: StructuredMatrix): Deferred<number> {
 export function amaxStructured(x: StructuredMatrix): Deferred<number> {
   liveStructured("amax", x, "x");
   const parts = segments(x).map((s) => x.factory.engine.blas.nrmi(segmentOperand("amax", x, s)));
-  const ones = unitOnes(x) > 0 ? 1 : 0;
-  return combine(parts, (v) => v.some(Number.isNaN) ? NaN : Math.max(ones, ...v));
+  return combine(parts, (v) => largest(v, unitOnes(x) > 0 ? 1 : 0));
 }
 
 /** The 1-norm (largest column sum of |x|) or the ∞-norm (row), of a dense copy. */
@@ -215,5 +222,3 @@ export function cloneStructured(x: StructuredMatrix): StructuredMatrix {
   liveStructured("copy", x, "x");
   return copyStructured(x, alikeStructured(x));
 }
-
-export { shapeFields };

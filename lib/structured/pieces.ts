@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Operand } from "../core/engine.ts";
-import type { Deferred } from "../core/engine.ts";
-import { entryIndex, isTriangular, type KindShape, type Segment, segments } from "../core/kinds.ts";
+import type { Deferred, Operand } from "../core/engine.ts";
+import { entryIndex, isTriangular, type Segment, segments } from "../core/kinds.ts";
+import { sameFactory } from "../core/checks.ts";
 import { describe, type StructuredMatrix } from "../core/structured.ts";
 import type { GEMatrix } from "../core/structures.ts";
 import { ge } from "../core/construct.ts";
@@ -56,11 +56,16 @@ export function geSegment(g: GEMatrix, s: Segment, mirror = false): Operand {
   };
 }
 
-/** The segments of a kind's shape. */
-export const pieces = (a: KindShape): Segment[] => segments(a);
-
-/** Throws unless x and y are matrices of one structure (kind, shape, triangle, band, diagonal). */
-export function sameStructure(op: string, x: StructuredMatrix, y: StructuredMatrix): void {
+/**
+ * Throws unless x and y are matrices of one structure (kind, shape, triangle, band, diagonal)
+ * and, unless told otherwise (transfers), of one factory.
+ */
+export function sameStructure(
+  op: string,
+  x: StructuredMatrix,
+  y: StructuredMatrix,
+  oneFactory = true,
+): void {
   const kind = (k: string) => (k === "dt" ? "gt" : k);
   if (
     kind(x.kind) !== kind(y.kind) || x.m !== y.m || x.n !== y.n || x.uplo !== y.uplo ||
@@ -69,14 +74,10 @@ export function sameStructure(op: string, x: StructuredMatrix, y: StructuredMatr
     throw new RangeError(
       `${op}: x is a ${x.m}×${x.n} ${describe(x)}, y a ${y.m}×${y.n} ${
         describe(y)
-      }; level 1 needs one structure`,
+      }: ${op} needs matrices of one structure`,
     );
   }
-  if (x.factory.engine !== y.factory.engine) {
-    throw new TypeError(
-      `${op}: x lives on ${x.factory.name}, y on ${y.factory.name}; transfer one first`,
-    );
-  }
+  if (oneFactory) sameFactory(op, x, y);
 }
 
 /**

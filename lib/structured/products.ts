@@ -48,10 +48,7 @@ export function mvStructured(
       `mv_: a is a ${a.m}×${a.n} ${describe(a)}, x has ${x.dim} entries, y ${y.dim}`,
     );
   }
-  sameFactory("mv_", x, y);
-  if (a.factory.engine !== x.factory.engine) {
-    throw new TypeError(`mv_: a lives on ${a.factory.name}, x on ${x.factory.name}`);
-  }
+  sameFactory("mv_", a, x, y);
   if (a.storage === y.storage) apart("mv_", y, structuredArea(a));
   apart("mv_", y, x);
   const engine = y.factory.engine;
@@ -96,10 +93,7 @@ export function mmStructured(
       }, c is ${c.m}×${c.n}`,
     );
   }
-  sameFactory("mm_", g, c);
-  if (s.factory.engine !== c.factory.engine) {
-    throw new TypeError(`mm_: the factors live on ${s.factory.name} and ${c.factory.name}`);
-  }
+  sameFactory("mm_", s, g, c);
   if (s.storage === c.storage) apart("mm_", c, structuredArea(s));
   apart("mm_", c, g);
   const engine = c.factory.engine;
@@ -134,9 +128,7 @@ export function svStructured<B extends Vector | GEMatrix>(a: StructuredMatrix, b
   if (b.rows !== a.n) {
     throw new RangeError(`sv_: a is a ${a.n}×${a.n} ${describe(a)}, b has ${b.rows} rows`);
   }
-  if (a.factory.engine !== b.factory.engine) {
-    throw new TypeError(`sv_: a lives on ${a.factory.name}, b on ${b.factory.name}`);
-  }
+  sameFactory("sv_", a, b);
   if (a.storage === b.storage) apart("sv_", b, structuredArea(a));
   const engine = b.factory.engine;
   const own = engine.structured?.sv?.(a as StructuredOperand, b);

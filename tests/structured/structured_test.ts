@@ -39,6 +39,7 @@ import {
   tr,
   trans,
   transfer,
+  transfer_,
   vctr,
 } from "../../mod.ts";
 import { dataOrder } from "../../lib/core/structured.ts";
@@ -122,6 +123,17 @@ for (const f of factories) {
       // The entries every engine stores.
       const A = await dense(a);
       for (let i = 0; i < m; i++) closeAll(A[i], R[i], tol, `${name} row ${i}`);
+      // transfer_ to the host: the whole stored span, and run by run into the other layout.
+      using back = make(jsDouble) as StructuredMatrix<"host">;
+      await transfer_(a, back);
+      using other = tr(jsDouble, 5, undefined, { layout: "row" });
+      if (name === "tr upper") await transfer_(a, other);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          close(entry(back, i, j), R[i][j], tol, `${name} transfer_ (${i}, ${j})`);
+          if (name === "tr upper") close(entry(other, i, j), R[i][j], tol, `tr row transfer_`);
+        }
+      }
       // Reductions of the matrix the kind represents.
       const all = R.flat();
       close(await sum(a), all.reduce((s, v) => s + v, 0), tol * 10, `${name} sum`);
@@ -235,7 +247,7 @@ Deno.test("structured matrices refuse what their structure does not hold, naming
   using s = sy(jsDouble, 3);
   throws(
     () => axpy_(1, l, s),
-    /axpy_: x is a 3×3 tr lower non-unit, y a 3×3 sy upper; level 1 needs one structure/,
+    /axpy_: x is a 3×3 tr lower non-unit, y a 3×3 sy upper: axpy_ needs matrices of one structure/,
   );
   using g = ge(jsDouble, 3, 3);
   throws(() => axpy_(1, l, g as never), /structured matrix and y is not/);

@@ -20,6 +20,7 @@ import {
   matrix,
   reals,
   scalars,
+  variants,
 } from "./template.ts";
 
 const WG = 256;
@@ -155,31 +156,21 @@ function firstPass(f: Fold, name: string, e: Expr, two: boolean): KernelTemplate
 }
 
 /** The second pass: one workgroup folds `n` partials into pv[PARTIALS] (pi[PARTIALS]). */
-const partials = (() => {
-  const made = new Map<Fold, KernelTemplate>();
-  return (f: Fold) => {
-    let t = made.get(f);
-    if (t === undefined) {
-      made.set(
-        f,
-        t = kernel({
-          key: `fold:${f}:partials`,
-          operands: { pv: reals(true), pi: ints(true) },
-          scalars: { n: "int" },
-          workgroup: WG,
-          grid: "groups",
-          shared,
-          body: (l) =>
-            `${share(l, f, `${l.real("v", l.at("pv", "k"))} ${l.int("i", l.at("pi", "k"))}`, "n")}
+const partials = variants((f: Fold) =>
+  kernel({
+    key: `fold:${f}:partials`,
+    operands: { pv: reals(true), pi: ints(true) },
+    scalars: { n: "int" },
+    workgroup: WG,
+    grid: "groups",
+    shared,
+    body: (l) =>
+      `${share(l, f, `${l.real("v", l.at("pv", "k"))} ${l.int("i", l.at("pi", "k"))}`, "n")}
   if (lid == 0) { ${l.at("pv", `${PARTIALS}`)} = ${l.at("sv", "0")}; ${
-              l.at("pi", `${PARTIALS}`)
-            } = ${l.at("si", "0")}; }`,
-        }),
-      );
-    }
-    return t;
-  };
-})();
+        l.at("pi", `${PARTIALS}`)
+      } = ${l.at("si", "0")}; }`,
+  })
+);
 
 /** A span of each line's sum of magnitudes into s[line], added to what the spans before left. */
 const lineSums = (along: "cols" | "rows") =>
