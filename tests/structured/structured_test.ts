@@ -19,6 +19,7 @@ import {
   ge,
   gt,
   jsDouble,
+  jsFloat,
   mm_,
   mv_,
   nrm1,
@@ -256,6 +257,12 @@ Deno.test("structured matrices refuse what their structure does not hold, naming
     /mv_: a is a 3×3 tr lower non-unit, x has 2 entries, y 3/,
   );
   throws(() => sv_(s, vctr(jsDouble, 3)), /sv_: a sy upper has no triangular solve/);
+  using lf = tr(jsFloat, 3, undefined, { uplo: "lower" });
+  throws(
+    () => mv_(lf, vctr(jsDouble, 3), vctr(jsDouble, 3)),
+    /different factories \(jsFloat and jsDouble\)/,
+  );
+  throws(() => axpy_(1, lf, l), /different factories/);
   using u = tr(jsDouble, 2, [2], { diag: "unit" });
   throws(() => entry_(u, 1, 1, 3), /unit diagonal reads 1/);
   assertEquals(entry(u, 1, 1), 1);
