@@ -15,6 +15,18 @@ export const CblasColMajor = 102;
 export const CblasNoTrans = 111;
 /** op(A) = Aᵀ. */
 export const CblasTrans = 112;
+/** The upper triangle. */
+export const CblasUpper = 121;
+/** The lower triangle. */
+export const CblasLower = 122;
+/** A diagonal that is stored. */
+export const CblasNonUnit = 131;
+/** A diagonal of ones, not read. */
+export const CblasUnit = 132;
+/** The structured factor on the left. */
+export const CblasLeft = 141;
+/** The structured factor on the right. */
+export const CblasRight = 142;
 
 /** Where OpenBLAS lives on each platform. */
 const openblasSpec: LibrarySpec = {
@@ -31,6 +43,76 @@ const openblasSpec: LibrarySpec = {
   },
   install: "Debian/Ubuntu: apt install libopenblas0-pthread; Homebrew: brew install openblas",
 };
+
+/** A CBLAS signature: i32 and buffer arguments with F (f32 or f64) for the scalars. */
+type Real = "f32" | "f64";
+const sig = <const P extends readonly Deno.NativeType[]>(parameters: P) =>
+  ({ parameters, result: "void" }) as const;
+const I = "i32", B = "buffer";
+
+// Structured level 2 and 3 (BLAS's names). Triangular ones work in place on x or b.
+// trmv/trsv (order, uplo, trans, diag, n, a, lda, x, incx)
+const trmv = sig([I, I, I, I, I, B, I, B, I]);
+// tbmv/tbsv (order, uplo, trans, diag, n, k, a, lda, x, incx)
+const tbmv = sig([I, I, I, I, I, I, B, I, B, I]);
+// tpmv/tpsv (order, uplo, trans, diag, n, ap, x, incx)
+const tpmv = sig([I, I, I, I, I, B, B, I]);
+// symv (order, uplo, n, alpha, a, lda, x, incx, beta, y, incy)
+const symv = <F extends Real>(f: F) => sig([I, I, I, f, B, I, B, I, f, B, I]);
+// sbmv (order, uplo, n, k, alpha, a, lda, x, incx, beta, y, incy)
+const sbmv = <F extends Real>(f: F) => sig([I, I, I, I, f, B, I, B, I, f, B, I]);
+// spmv (order, uplo, n, alpha, ap, x, incx, beta, y, incy)
+const spmv = <F extends Real>(f: F) => sig([I, I, I, f, B, B, I, f, B, I]);
+// gbmv (order, trans, m, n, kl, ku, alpha, a, lda, x, incx, beta, y, incy)
+const gbmv = <F extends Real>(f: F) => sig([I, I, I, I, I, I, f, B, I, B, I, f, B, I]);
+// trmm/trsm (order, side, uplo, transa, diag, m, n, alpha, a, lda, b, ldb)
+const trmm = <F extends Real>(f: F) => sig([I, I, I, I, I, I, I, f, B, I, B, I]);
+// symm (order, side, uplo, m, n, alpha, a, lda, b, ldb, beta, c, ldc)
+const symm = <F extends Real>(f: F) => sig([I, I, I, I, I, f, B, I, B, I, f, B, I]);
+// syrk (order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc)
+const syrk = <F extends Real>(f: F) => sig([I, I, I, I, I, f, B, I, f, B, I]);
+// syr (order, uplo, n, alpha, x, incx, a, lda)
+const syr = <F extends Real>(f: F) => sig([I, I, I, f, B, I, B, I]);
+// rot (n, x, incx, y, incy, c, s); rotm (n, x, incx, y, incy, param)
+const rot = <F extends Real>(f: F) => sig([I, B, I, B, I, f, f]);
+const rotm = sig([I, B, I, B, I, B]);
+
+const structuredSymbols = {
+  cblas_strmv: trmv,
+  cblas_dtrmv: trmv,
+  cblas_strsv: trmv,
+  cblas_dtrsv: trmv,
+  cblas_stbmv: tbmv,
+  cblas_dtbmv: tbmv,
+  cblas_stbsv: tbmv,
+  cblas_dtbsv: tbmv,
+  cblas_stpmv: tpmv,
+  cblas_dtpmv: tpmv,
+  cblas_stpsv: tpmv,
+  cblas_dtpsv: tpmv,
+  cblas_ssymv: symv("f32"),
+  cblas_dsymv: symv("f64"),
+  cblas_ssbmv: sbmv("f32"),
+  cblas_dsbmv: sbmv("f64"),
+  cblas_sspmv: spmv("f32"),
+  cblas_dspmv: spmv("f64"),
+  cblas_sgbmv: gbmv("f32"),
+  cblas_dgbmv: gbmv("f64"),
+  cblas_strmm: trmm("f32"),
+  cblas_dtrmm: trmm("f64"),
+  cblas_strsm: trmm("f32"),
+  cblas_dtrsm: trmm("f64"),
+  cblas_ssymm: symm("f32"),
+  cblas_dsymm: symm("f64"),
+  cblas_ssyrk: syrk("f32"),
+  cblas_dsyrk: syrk("f64"),
+  cblas_ssyr: syr("f32"),
+  cblas_dsyr: syr("f64"),
+  cblas_srot: rot("f32"),
+  cblas_drot: rot("f64"),
+  cblas_srotm: rotm,
+  cblas_drotm: rotm,
+} as const;
 
 /**
  * The symbols knap binds. Level 1 takes (n, x, incx[, y, incy]); blasint is 32-bit in the
@@ -162,6 +244,7 @@ const openblasSymbols = {
     ],
     result: "void",
   },
+  ...structuredSymbols,
   openblas_get_num_threads: { parameters: [], result: "i32" },
   openblas_set_num_threads: { parameters: ["i32"], result: "void" },
   openblas_get_config: { parameters: [], result: "pointer" },

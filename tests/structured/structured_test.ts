@@ -182,8 +182,40 @@ for (const f of factories) {
           close(right[i + j * 2], w, tol * 10, `${name} mm_ right (${i}, ${j})`);
         }
       }
+      // Row-major operands and β ≠ 0: C ← 2AB + 0.5C on the left, C ← 2BA + 0.5C on the right.
+      for (const side of ["left", "right"] as const) {
+        const [p, q] = side === "left" ? [n, 3] : [3, m];
+        const [cm, cn] = side === "left" ? [m, 3] : [3, n];
+        const bData = Array.from({ length: p * q }, (_, k) => Math.sin(2 * k + 1));
+        const c0 = Array.from({ length: cm * cn }, (_, k) => 0.1 * k - 1);
+        using br = ge(f, p, q, bData, { layout: "row" });
+        using cr = ge(f, cm, cn, c0, { layout: "row" });
+        if (side === "left") mm_(2, a, br, 0.5, cr);
+        else mm_(2, br, a, 0.5, cr);
+        const got = toArray(await transfer(cr));
+        for (let i = 0; i < cm; i++) {
+          for (let j = 0; j < cn; j++) {
+            let acc = 0;
+            for (let k = 0; k < (side === "left" ? n : m); k++) {
+              acc += side === "left" ? R[i][k] * bData[k * q + j] : bData[i * q + k] * R[k][j];
+            }
+            const w = 2 * acc + 0.5 * c0[i * cn + j];
+            close(got[i * cn + j], w, tol * 10, `${name} mm_ ${side} row-major β (${i}, ${j})`);
+          }
+        }
+      }
       // Solves with triangular and diagonal kinds: A x = b gives back b.
       if (/^(tr|tb|tp|gd)/.test(name)) {
+        const rhsRows = Array.from({ length: 3 * n }, (_, k) => Math.cos(k) + 1);
+        using br = ge(f, n, 3, rhsRows, { layout: "row" });
+        sv_(a, br);
+        const solR = toArray(await transfer(br));
+        for (let j = 0; j < 3; j++) {
+          for (let i = 0; i < n; i++) {
+            const back = R[i].reduce((s, v, k) => s + v * solR[k * 3 + j], 0);
+            close(back, rhsRows[i * 3 + j], tol * 100, `${name} sv_ row-major (${i}, ${j})`);
+          }
+        }
         using bs = ge(f, n, 2, Array.from({ length: 2 * n }, (_, k) => k - 2));
         const rhs = toArray(await transfer(bs));
         sv_(a, bs);

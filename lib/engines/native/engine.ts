@@ -1,5 +1,5 @@
 /**
- * The native engine: OpenBLAS for BLAS, oneDNN for float32 elementwise math and large float
+ * The native engine: OpenBLAS for BLAS and the structured routines, oneDNN for float32 elementwise math and large float
  * products, over the same typed arrays as the js engine (so reading, writing and random fills
  * are the js engine's, and moving data between the two is a plain copy).
  *
@@ -12,6 +12,7 @@ import { nativeBlas } from "./blas.ts";
 import { nativeMath } from "./eltwise.ts";
 import { nativeDnn } from "./dnn.ts";
 import { nativeLibraries } from "./libraries.ts";
+import { nativeStructured } from "./structured.ts";
 
 let engine: Engine | undefined;
 
@@ -27,6 +28,7 @@ export function nativeEngine(): Engine {
     maxEntries: 2 ** 31 - 1,
     blas,
     math,
+    structured: nativeStructured(libs.blas, jsEngine.structured!, blas),
     ...nativeDnn(libs, blas, math),
   };
   return engine;
