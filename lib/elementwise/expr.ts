@@ -20,10 +20,30 @@ export type Fn1 =
   | "sign"
   | "round"
   | "floor"
-  | "ceil";
+  | "ceil"
+  | "tan"
+  | "asin"
+  | "acos"
+  | "atan"
+  | "sinh"
+  | "cosh"
+  | "asinh"
+  | "acosh"
+  | "atanh"
+  | "cbrt"
+  | "log10"
+  | "erf"
+  | "erfc"
+  | "erfInv"
+  | "erfcInv"
+  | "gamma"
+  | "lgamma"
+  | "trunc"
+  | "frac"
+  | "cdfNorm";
 
 /** Functions of two arguments the emitters know. */
-export type Fn2 = "pow" | "max" | "min";
+export type Fn2 = "pow" | "max" | "min" | "atan2" | "hypot" | "fmod" | "frem" | "copysign";
 
 /** A node of an elementwise expression. */
 export type Expr =

@@ -107,7 +107,37 @@ export type OpName =
   | "fmin"
   | "linearFrac"
   | "clamp"
-  | "sigmoidCrossentropy";
+  | "sigmoidCrossentropy"
+  | "tan"
+  | "asin"
+  | "acos"
+  | "atan"
+  | "atan2"
+  | "sinh"
+  | "cosh"
+  | "asinh"
+  | "acosh"
+  | "atanh"
+  | "hypot"
+  | "cbrt"
+  | "invCbrt"
+  | "invSqrt"
+  | "pow23"
+  | "pow32"
+  | "log10"
+  | "erf"
+  | "erfc"
+  | "erfInv"
+  | "erfcInv"
+  | "cdfNorm"
+  | "cdfNormInv"
+  | "gamma"
+  | "lgamma"
+  | "trunc"
+  | "frac"
+  | "copySign"
+  | "fmod"
+  | "frem";
 
 /**
  * The table. `sigmoid` is 1/(1 + e⁻ˣ): where e⁻ˣ overflows the result is 0, as it should be,
@@ -187,6 +217,62 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
     { ...reals, awayFromZero: true, note: "c·y + d ≠ 0" },
     undefined,
     ["a", "b", "c", "d"],
+    2,
+  ),
+  // The rest of Neanderthal's vect-math. Domains are where the conformance tests draw inputs
+  // (tests/elementwise/accuracy_test.ts measures each function over its whole domain).
+  tan: op("tan", fn1("tan", x), { lo: -1.5, hi: 1.5, note: "x ≠ π/2 + kπ" }),
+  asin: op("asin", fn1("asin", x), { lo: -1, hi: 1, note: "−1 ≤ x ≤ 1" }),
+  acos: op("acos", fn1("acos", x), { lo: -1, hi: 1, note: "−1 ≤ x ≤ 1" }),
+  atan: op("atan", fn1("atan", x), reals),
+  atan2: op("atan2", fn2("atan2", x, y), reals, undefined, [], 2),
+  sinh: op("sinh", fn1("sinh", x), reals, fn1("cosh", x)),
+  cosh: op("cosh", fn1("cosh", x), reals, fn1("sinh", x)),
+  asinh: op("asinh", fn1("asinh", x), reals),
+  acosh: op("acosh", fn1("acosh", x), { lo: 1, hi: 100, note: "x ≥ 1" }),
+  atanh: op("atanh", fn1("atanh", x), { lo: -0.99, hi: 0.99, note: "−1 < x < 1" }),
+  hypot: op("hypot", fn2("hypot", x, y), reals, undefined, [], 2),
+  cbrt: op("cbrt", fn1("cbrt", x), reals),
+  invCbrt: op(
+    "invCbrt",
+    div(1, fn1("cbrt", x)),
+    { ...reals, awayFromZero: true, note: "x ≠ 0" },
+  ),
+  invSqrt: op("invSqrt", div(1, fn1("sqrt", x)), positive),
+  // x^(2/3) as cbrt(x)², defined for negative x as Neanderthal's (MKL's) pow2o3 is.
+  pow23: op("pow23", mul(fn1("cbrt", x), fn1("cbrt", x)), reals),
+  pow32: op("pow32", mul(x, fn1("sqrt", x)), { lo: 0, hi: 100, note: "x ≥ 0" }),
+  log10: op("log10", fn1("log10", x), positive),
+  erf: op("erf", fn1("erf", x), { lo: -5, hi: 5, note: "all reals" }),
+  erfc: op("erfc", fn1("erfc", x), { lo: -5, hi: 9, note: "all reals" }),
+  erfInv: op("erfInv", fn1("erfInv", x), { lo: -0.999, hi: 0.999, note: "−1 ≤ x ≤ 1" }),
+  erfcInv: op("erfcInv", fn1("erfcInv", x), { lo: 0.001, hi: 1.999, note: "0 ≤ x ≤ 2" }),
+  cdfNorm: op("cdfNorm", fn1("cdfNorm", x), { lo: -10, hi: 8, note: "all reals" }),
+  // Φ⁻¹(p) = −√2·erfcInv(2p): 2p is exact, so no digit of a small p is lost.
+  cdfNormInv: op(
+    "cdfNormInv",
+    mul(-Math.SQRT2, fn1("erfcInv", mul(2, x))),
+    { lo: 0.001, hi: 0.999, note: "0 ≤ x ≤ 1" },
+  ),
+  gamma: op("gamma", fn1("gamma", x), { lo: 0.1, hi: 30, note: "x ≠ 0, −1, −2, …" }),
+  lgamma: op("lgamma", fn1("lgamma", x), { lo: 0.1, hi: 100, note: "x ≠ 0, −1, −2, …" }),
+  trunc: op("trunc", fn1("trunc", x), reals, num(0)),
+  frac: op("frac", fn1("frac", x), reals),
+  copySign: op("copySign", fn2("copysign", x, y), reals, undefined, [], 2),
+  fmod: op(
+    "fmod",
+    fn2("fmod", x, y),
+    { ...reals, awayFromZero: true, note: "y ≠ 0" },
+    undefined,
+    [],
+    2,
+  ),
+  frem: op(
+    "frem",
+    fn2("frem", x, y),
+    { ...reals, awayFromZero: true, note: "y ≠ 0" },
+    undefined,
+    [],
     2,
   ),
 };

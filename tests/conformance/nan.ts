@@ -5,6 +5,7 @@
  * against the js engine of its dtype. A NaN must come out as NaN wherever the reference's does.
  */
 import * as k from "../../mod.ts";
+import * as vm from "../../lib/vect_math/mod.ts";
 import type { ElementwiseOp, Factory, OpName, Structure, Vector } from "../../mod.ts";
 import { assert } from "./assert.ts";
 import { values } from "./fixtures.ts";
@@ -87,7 +88,9 @@ function apply(
       return x;
     }
     default: {
-      const f = (k as unknown as Record<string, (a: Vector, b?: Vector) => Vector>)[`${name}_`];
+      const f = ({ ...k, ...vm } as unknown as Record<string, (a: Vector, b?: Vector) => Vector>)[
+        `${name}_`
+      ];
       return op.arity === 2 ? f(x, y) : f(x);
     }
   }

@@ -8,6 +8,7 @@ import type { Expr } from "../../elementwise/expr.ts";
 import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { ElementwiseOp } from "../../elementwise/table.ts";
 import type { HostArray } from "../../core/types.ts";
+import * as special from "../../elementwise/special.ts";
 
 const call = (f: string) => (a: string) => `${f}(${a})`;
 
@@ -32,8 +33,40 @@ export const jsDialect: Dialect = {
     round: call("((v) => Math.sign(v) * Math.round(Math.abs(v)))"),
     floor: call("Math.floor"),
     ceil: call("Math.ceil"),
+    tan: call("Math.tan"),
+    asin: call("Math.asin"),
+    acos: call("Math.acos"),
+    atan: call("Math.atan"),
+    sinh: call("Math.sinh"),
+    cosh: call("Math.cosh"),
+    asinh: call("Math.asinh"),
+    acosh: call("Math.acosh"),
+    atanh: call("Math.atanh"),
+    cbrt: call("Math.cbrt"),
+    log10: call("Math.log10"),
+    trunc: call("Math.trunc"),
+    // Math lacks these: the kernels see special.ts as S.
+    erf: call("S.erf"),
+    erfc: call("S.erfc"),
+    erfInv: call("S.erfInv"),
+    erfcInv: call("S.erfcInv"),
+    gamma: call("S.gamma"),
+    lgamma: call("S.lgamma"),
+    frac: call("S.frac"),
+    cdfNorm: call("S.cdfNorm"),
   },
-  fn2: (fn, a, b) => `Math.${fn}(${a}, ${b})`,
+  fn2: (fn, a, b) => {
+    switch (fn) {
+      case "fmod":
+        return `(${a} % ${b})`;
+      case "frem":
+        return `S.frem(${a}, ${b})`;
+      case "copysign":
+        return `S.copySign(${a}, ${b})`;
+      default:
+        return `Math.${fn}(${a}, ${b})`;
+    }
+  },
   // A NaN condition is neither side: the result is NaN, as for every other function.
   ifPositive: (c, t, e) => `(${c} > 0 ? ${t} : ${c} <= 0 ? ${e} : NaN)`,
 };
@@ -77,8 +110,9 @@ export function mapKernel(op: ElementwiseOp): MapKernel {
     const yReadFast = op.arity === 2 ? "const yv = y[yo + i];" : "";
     // A unit-stride branch lets V8 keep the hot loop free of stride arithmetic.
     k = new Function(
-      "o, oo, os1, os2, x, xo, xs1, xs2, y, yo, ys1, ys2, n1, n2, p0, p1, p2, p3",
+      "S",
       `"use strict";
+      return function (o, oo, os1, os2, x, xo, xs1, xs2, y, yo, ys1, ys2, n1, n2, p0, p1, p2, p3) {
       if (n2 === 1 && os1 === 1 && xs1 === 1 && (ys1 === 1 || ${op.arity} === 1)) {
         for (let i = 0; i < n1; i++) { const xv = x[xo + i]; ${yReadFast} o[oo + i] = ${body}; }
         return;
@@ -90,8 +124,9 @@ export function mapKernel(op: ElementwiseOp): MapKernel {
           o[io] = ${body};
           io += os1; ix += xs1; iy += ys1;
         }
-      }`,
-    ) as MapKernel;
+      }
+      };`,
+    )(special) as MapKernel;
     kernels.set(op, k);
   }
   return k;

@@ -55,6 +55,66 @@ export interface KernelRuntime {
 }
 
 /**
+ * The rest of vect-math. A float kernel computes these in double where the device has it (CUDA
+ * always, OpenCL with cl_khr_fp64), so each float result is the double one rounded: within an
+ * ulp, where OpenCL allows a float erf or tgamma 16. The inverse error functions, which neither
+ * OpenCL C nor C has, take Newton's method on erf, or on log erfc in the tail.
+ */
+const special = `
+#ifdef cl_khr_fp64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+#if defined(cl_khr_fp64) || defined(__CUDACC__) || defined(__CUDACC_RTC__)
+typedef double S_;
+#define S_EPS 1e-16
+#else
+typedef T S_;
+#define S_EPS 1e-7
+#endif
+#define S1_(f) FN T f##_(T a) { return (T)f((S_)a); }
+S1_(tan) S1_(asin) S1_(acos) S1_(atan) S1_(sinh) S1_(cosh) S1_(asinh) S1_(acosh) S1_(atanh)
+S1_(cbrt) S1_(log10) S1_(erf) S1_(erfc) S1_(tgamma) S1_(lgamma) S1_(trunc)
+#define S2_(f, g) FN T f##_(T a, T b) { return (T)g((S_)a, (S_)b); }
+S2_(atan2, atan2) S2_(hypot, hypot) S2_(fmod, fmod) S2_(frem, remainder) S2_(copysign, copysign)
+FN T cdfNorm_(T v) { return (T)((S_)0.5 * erfc(-(S_)v * (S_)0.7071067811865476)); }
+FN T frac_(T v) { return isinf(v) ? copysign((T)0, v) : copysign(v - trunc(v), v); }
+FN S_ erfinv_half_(S_ y) {
+  if (y == (S_)0) return y;
+  S_ x = (S_)0.886226925452758 * y * ((S_)1 + (S_)0.2617993877991494 * y * y);
+  for (int i = 0; i < 8; i++) {
+    S_ f = erf(x) - y, df = (S_)1.1283791670955126 * exp(-x * x);
+    S_ st = f / (df * ((S_)1 + x * f / df));
+    x -= st;
+    if (fabs(st) <= (S_)S_EPS * fabs(x)) break;
+  }
+  return x;
+}
+FN S_ erfcinv_s_(S_ q) {
+  if (isnan(q) || q < (S_)0 || q > (S_)2) return (S_)NAN;
+  if (q == (S_)0) return (S_)INFINITY;
+  if (q == (S_)2) return -(S_)INFINITY;
+  S_ s = (S_)1;
+  if (q > (S_)1) { q = (S_)2 - q; s = (S_)-1; }
+  if (q >= (S_)0.5) return s * erfinv_half_((S_)1 - q);
+  S_ lq = log(q), x = sqrt(-lq);
+  x = sqrt(fmax(-log(q * (S_)1.7724538509055159 * x), (S_)0.25));
+  for (int i = 0; i < 30; i++) {
+    S_ e = erfc(x), st = (log(e) - lq) / ((S_)-1.1283791670955126 * exp(-x * x) / e);
+    x -= st;
+    if (fabs(st) <= (S_)S_EPS * x) break;
+  }
+  return s * x;
+}
+FN T erfcInv_(T q) { return (T)erfcinv_s_((S_)q); }
+FN T erfInv_(T y) {
+  S_ v = (S_)y;
+  if (isnan(v) || fabs(v) > (S_)1) return (T)NAN;
+  if (fabs(v) <= (S_)0.5) return (T)erfinv_half_(v);
+  return (T)copysign(erfcinv_s_((S_)1 - fabs(v)), v);
+}
+`;
+
+/**
  * NaN in, NaN out, as JavaScript computes: C's fmax and fmin (and OpenCL's sign) drop NaN, and
  * pow(1, NaN) and pow(−1, ±∞) are 1 in C where JavaScript gives NaN.
  */
@@ -73,4 +133,4 @@ FN T pow_(T x, T p) {
   if (fabs(x) == (T)1 && isinf(p)) return (T)NAN;
   return pow(x, p);
 }
-`;
+${special}`;

@@ -12,6 +12,7 @@
 import type { Operand, TensorOperand } from "../../core/engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { helpers, loopBudget, wgslDialect } from "./wgsl.ts";
+import { specialWgsl, usesSpecial } from "./wgsl_special.ts";
 import { type Dialect, emit } from "../../elementwise/emit.ts";
 import type { Flat, KernelArgs, KernelDevice } from "../kernels/device.ts";
 import { tensorWords } from "../kernels/device.ts";
@@ -275,7 +276,7 @@ function render(t: KernelTemplate, b: Binding): string {
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
 ${shared.join("\n")}
-${helpers}${mulhi}
+${helpers}${usesSpecial(body) ? specialWgsl : ""}${mulhi}
 ${t.functions?.(l) ?? ""}
 @compute @workgroup_size(${wg})
 fn main(@builtin(global_invocation_id) gid3: vec3u, @builtin(local_invocation_id) lid3: vec3u,
