@@ -120,6 +120,7 @@ export {
   type CudaOptions,
 } from "./lib/engines/cuda/mod.ts";
 export * from "./lib/blas.ts";
+export * from "./lib/rotations.ts";
 export * from "./lib/math.ts";
 export * from "./lib/random.ts";
 export * from "./lib/access.ts";

@@ -261,6 +261,41 @@ export function iamin<L extends Loc>(x: Vector<L>): Scalar<L> {
 }
 
 /**
+ * The index of the first largest entry (signed: −5 is smaller than 1), or of the first NaN —
+ * Neanderthal's `imax`.
+ *
+ * @example
+ * ```ts
+ * import { dv, imax } from "@knap/knap";
+ * using x = dv(1, -5, 3);
+ * if (imax(x) !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function imax<L extends Loc>(x: Vector<L>): Scalar<L> {
+  liveVector("imax", x);
+  numeric("imax", x);
+  nonEmpty("imax", x);
+  return settle("imax", x.factory.engine.blas.imax(x)) as Scalar<L>;
+}
+
+/**
+ * The index of the first smallest entry (signed), or of the first NaN — Neanderthal's `imin`.
+ *
+ * @example
+ * ```ts
+ * import { dv, imin } from "@knap/knap";
+ * using x = dv(1, -5, 3);
+ * if (imin(x) !== 1) throw new Error("unexpected");
+ * ```
+ */
+export function imin<L extends Loc>(x: Vector<L>): Scalar<L> {
+  liveVector("imin", x);
+  numeric("imin", x);
+  nonEmpty("imin", x);
+  return settle("imin", x.factory.engine.blas.imin(x)) as Scalar<L>;
+}
+
+/**
  * Swaps the entries of x and y; returns x.
  *
  * @example

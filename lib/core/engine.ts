@@ -70,6 +70,10 @@ export interface BlasEngine {
   iamax(x: Operand): Deferred<number>;
   /** Index of the first entry of smallest |x| in a vector (n×1 operand). */
   iamin(x: Operand): Deferred<number>;
+  /** Index of the first largest entry of a vector (signed: −5 < 1), or of its first NaN. */
+  imax(x: Operand): Deferred<number>;
+  /** Index of the first smallest entry of a vector (signed), or of its first NaN. */
+  imin(x: Operand): Deferred<number>;
   /** y ← x. */
   copy(x: Operand, y: Operand): void;
   /** x ↔ y. */

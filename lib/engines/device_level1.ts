@@ -72,6 +72,8 @@ export function deviceLevel1(
     nrmi: (a) => a.cols === 1 ? k.scalar("max", "abs", absX, [], a) : k.lineMax(a, "rows"),
     iamax: (a) => k.scalar("argmax", "abs", absX, [], a),
     iamin: (a) => k.scalar("argmin", "abs", absX, [], a),
+    imax: (a) => k.scalar("argmax", "id", x, [], a),
+    imin: (a) => k.scalar("argmin", "id", x, [], a),
     copy: (a, b) => k.map("copy", updates.copy, [], b, a),
     swap: (a, b) => k.swap(a, b),
     scal: (alpha, a) => k.map("scale", updates.scale, [alpha], a, a),

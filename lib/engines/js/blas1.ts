@@ -117,6 +117,23 @@ export function iamax(x: Operand, smallest = false): number {
   return best;
 }
 
+/** Index of the first largest (`smallest`: smallest) entry, signed, or of the first NaN. */
+export function imax(x: Operand, smallest = false): number {
+  const a = buf(x);
+  let best = 0;
+  let bestV = x.rows > 0 ? a[x.offset] : 0;
+  if (bestV !== bestV) return 0;
+  for (let i = 1, k = x.offset + x.rowStride; i < x.rows; i++, k += x.rowStride) {
+    const v = a[k];
+    if (v !== v) return i;
+    if (smallest ? v < bestV : v > bestV) {
+      best = i;
+      bestV = v;
+    }
+  }
+  return best;
+}
+
 /** y ← x. */
 export function copy(x: Operand, y: Operand): void {
   const w = plan(y, x);

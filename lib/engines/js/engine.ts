@@ -81,6 +81,8 @@ export const jsEngine: Engine = {
     nrmi: blas1.nrmi,
     iamax: (x) => blas1.iamax(x),
     iamin: (x) => blas1.iamax(x, true),
+    imax: (x) => blas1.imax(x),
+    imin: (x) => blas1.imax(x, true),
     copy: blas1.copy,
     swap: blas1.swap,
     scal: blas1.scal,

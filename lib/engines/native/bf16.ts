@@ -82,6 +82,8 @@ const blas: BlasEngine = {
   nrmi: unsupported("nrmi"),
   iamax: unsupported("iamax"),
   iamin: unsupported("iamin"),
+  imax: unsupported("imax"),
+  imin: unsupported("imin"),
   // Bit patterns move as they are.
   copy: js.copy,
   swap: js.swap,

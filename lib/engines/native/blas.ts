@@ -62,6 +62,9 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
     },
     iamax: (x) => l1.largest(blas, inside1(x, "iamax"), false),
     iamin: (x) => l1.largest(blas, inside1(x, "iamin"), true),
+    // CBLAS has no signed arg-max: the js loop over the same memory.
+    imax: (x) => js.imax(x),
+    imin: (x) => js.imax(x, true),
     copy: (x, y) => l1.copy(level1, inside1(x, "copy: x"), inside1(y, "copy: y")),
     swap: (x, y) =>
       l1.each2(
