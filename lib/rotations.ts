@@ -48,9 +48,11 @@ export function rotg(a: number, b: number): Givens {
 
 /** A modified Givens rotation: the scaled factors and H as BLAS's five parameters. */
 export interface ModifiedGivens {
-  /** The new scale factors d₁, d₂ and first coordinate x₁. */
+  /** The new first scale factor d₁. */
   readonly d1: number;
+  /** The new second scale factor d₂. */
   readonly d2: number;
+  /** The new first coordinate x₁ (the second is zeroed). */
   readonly x1: number;
   /** [flag, h11, h21, h12, h22]: flag −1 full H, 0 unit diagonal, 1 unit off-diagonal, −2 H = I. */
   readonly param: Float64Array;
