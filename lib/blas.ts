@@ -23,6 +23,7 @@ import {
   swapStructured,
 } from "./structured/level1.ts";
 import { mmStructured, mvStructured } from "./structured/products.ts";
+import { rkSymmetric } from "./structured/rank.ts";
 import { combine } from "./structured/pieces.ts";
 import {
   compatible,
@@ -779,7 +780,51 @@ export function rk_<L extends Loc, D extends DType = DType>(
   y: Vector<L>,
   a: GEMatrix<L, D>,
 ): GEMatrix<L, D>;
-export function rk_(...args: unknown[]): GEMatrix {
+/**
+ * The symmetric rank-one update A ← αxxᵀ + A of a `sy` A (BLAS's syr): only the stored triangle
+ * is written. `rk_(x, a)` has α = 1.
+ *
+ * @example
+ * ```ts
+ * import { entry, jsDouble, rk_, sy, vctr } from "@knap/knap";
+ * using a = sy(jsDouble, 2, [1, 0, 1], { uplo: "lower" }); // the identity
+ * using x = vctr(jsDouble, [1, 3]);
+ * rk_(2, x, a);
+ * if (entry(a, 0, 1) !== 6 || entry(a, 1, 1) !== 19) throw new Error("unexpected");
+ * ```
+ */
+export function rk_<S extends StructuredMatrix>(alpha: number, x: Vector, a: S): S;
+/** The form `rk_(x, a)` of the symmetric rank-one update. */
+export function rk_<S extends StructuredMatrix>(x: Vector, a: S): S;
+/**
+ * The symmetric rank-k update C ← αBBᵀ + βC of a `sy` C (BLAS's syrk; β = 0 overwrites):
+ * only the stored triangle is written.
+ *
+ * @example
+ * ```ts
+ * import { entry, ge, jsDouble, rk_, sy } from "@knap/knap";
+ * using b = ge(jsDouble, 2, 2, [1, 2, 3, 4]); // [[1, 3], [2, 4]]
+ * using c = sy(jsDouble, 2);
+ * rk_(1, b, 0, c); // B·Bᵀ = [[10, 14], [14, 20]]
+ * if (entry(c, 1, 0) !== 14 || entry(c, 1, 1) !== 20) throw new Error("unexpected");
+ * ```
+ */
+export function rk_<S extends StructuredMatrix>(
+  alpha: number,
+  b: GEMatrix,
+  beta: number,
+  c: S,
+): S;
+export function rk_(...args: unknown[]): GEMatrix | StructuredMatrix {
+  const last = args[args.length - 1];
+  if (isStructured(last)) {
+    if (args.length === 4) {
+      return rkSymmetric("rk_", args[0] as number, args[1] as GEMatrix, args[2] as number, last);
+    }
+    const [alpha, x] = args.length === 3 ? [args[0], args[1]] : [1, args[0]];
+    if (args.length !== 2 && args.length !== 3) badArity("rk_", args.length, "2 to 4");
+    return rkSymmetric("rk_", alpha as number, x as Vector, 1, last);
+  }
   const [alpha, x, y, a] = scaledArgs("rk_", args, 4);
   scalar("rk_", alpha, "alpha");
   checkRk("rk_", x, y, a);

@@ -236,6 +236,11 @@ export interface StructuredEngine {
   ): Plan | undefined;
   /** B ← A⁻¹B for a triangular or diagonal A (each column of B a right-hand side). */
   sv?(a: StructuredOperand, b: Operand): Plan | undefined;
+  /**
+   * C ← αBBᵀ + βC on the stored triangle of a symmetric `sy` C (B n×k; a vector is n×1): BLAS's
+   * syrk, and syr for k = 1. β = 0 overwrites. b shares no memory with c.
+   */
+  rk?(alpha: number, b: Operand, beta: number, c: StructuredOperand): Plan | undefined;
 }
 
 /** How a reduction folds the entries it reduces: their sum, mean, largest or smallest. */

@@ -74,6 +74,23 @@ export function jsStructured(host: Host): StructuredEngine {
         }
       };
     },
+    rk(alpha, b, beta, c) {
+      if (c.kind !== "sy") return undefined;
+      return () => {
+        const bs = host(b.storage.buffer), cs = host(c.storage.buffer);
+        const col = c.layout === "column", upper = (c.uplo === "upper") === col;
+        for (let j = 0; j < c.n; j++) {
+          // The stored triangle in the column reading: rows 0…j above, j…n − 1 below.
+          const [i0, i1] = upper ? [0, j + 1] : [j, c.n];
+          for (let i = i0; i < i1; i++) {
+            let acc = 0;
+            for (let k = 0; k < b.cols; k++) acc += at(bs, b, i, k) * at(bs, b, j, k);
+            const q = c.offset + i + j * c.ld;
+            cs[q] = beta === 0 ? alpha * acc : alpha * acc + beta * cs[q];
+          }
+        }
+      };
+    },
     sv(a, b) {
       if (!isTriangular(a.kind) && a.kind !== "gd") return undefined;
       return () => {

@@ -284,6 +284,37 @@ export function nativeStructured(
         }
       };
     },
+    rk(alpha, b, beta, c): Plan | undefined {
+      if (c.kind !== "sy") return undefined;
+      return () => {
+        inside(b, "rk: b");
+        const s = banded(c, false), n = s.c.n, k = b.cols;
+        if (n === 0) return;
+        // OpenBLAS's syrk scales C by β even at 0: the stored triangle is zeroed first.
+        if (beta === 0) {
+          for (let j = 0; j < n; j++) {
+            const [i0, i1] = s.c.uplo === "upper" ? [0, j + 1] : [j, n];
+            s.mem.fill(0, i0 + j * s.c.ld, i1 + j * s.c.ld);
+          }
+        }
+        // B column-major is taken as it is; row-major (a strided vector too), as its
+        // column-major transpose.
+        const sb = blasStorage(b, "native");
+        (s.float ? blas.cblas_ssyrk : blas.cblas_dsyrk)(
+          CblasColMajor,
+          uplo(s.c),
+          sb.rowMajor ? CblasTrans : CblasNoTrans,
+          n,
+          k,
+          alpha,
+          ptr(b),
+          sb.ld,
+          beta,
+          s.mem,
+          Math.max(s.c.ld, 1),
+        );
+      };
+    },
     sv(a, b): Plan | undefined {
       if (!isTriangular(a.kind) && a.kind !== "gd") return undefined;
       return () => {
