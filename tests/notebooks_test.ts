@@ -1,5 +1,5 @@
 /**
- * The book's chapters 1, 6 and 14 as notebooks, executed by Jupyter with Deno's kernel
+ * The book's chapters 1, 6 and 14, and chapter 33's structured matrices, as notebooks, executed by Jupyter with Deno's kernel
  * (`jupyter nbconvert --execute`): each runs to the end and prints the book's numbers; the
  * structures, the network and the curve display richly. Skipped, with the reason, where Jupyter
  * or the kernel is missing — unless KNAP_REQUIRE_ENGINES names jupyter, as CI does.
@@ -76,6 +76,12 @@ async function execute(name: string): Promise<{ text: string; mimes: string[] }>
 const cases: [string, string[], string[]][] = [
   ["01_representing_layers.ipynb", ["[ 0.63 1.83 3.60 0.90 ]", "y = 1.84"], ["text/html"]],
   ["06_gpu_computing.ipynb", [": 0.44 0.44"], []],
+  ["33_structured_matrices.ipynb", [
+    "[ 1.00 2.00 1.40 ]",
+    "[ 7.00 4.00 7.00 ]",
+    "[ 0.06 0.25 0.38 0.25 0.06 ]",
+    "[ 0.50 ]",
+  ], ["text/html"]],
   ["14_regression.ipynb", ["10000 samples on", "after 4000 epochs"], [
     "text/html",
     "image/svg+xml",

@@ -40,6 +40,21 @@ function expectInOrder(text: string, lines: string[]): void {
 }
 
 for (const engine of engines) {
+  Deno.test(`tutorial 33 solves, multiplies and steps structured matrices (${engine})`, async () => {
+    expectInOrder(await run("33_structured_matrices.ts", `--backend=${engine}`), [
+      "[ 1.00 2.00 1.40 ]",
+      "[ 2.00 7.00 9.00 ]",
+      "[ 7.00 4.00 7.00 ]",
+      "S(0, 2) = 4, S(2, 2) = 7",
+      "u after step 1 (total 1.00)",
+      "[ 0.00 0.25 0.50 0.25 0.00 ]",
+      "u after step 2 (total 1.00)",
+      "[ 0.06 0.25 0.38 0.25 0.06 ]",
+      "Φ at [-1.96 0 1.96]: 0.025 0.500 0.975",
+      "Φ⁻¹ of those, back again: -1.960 0.000 1.960",
+    ]);
+  });
+
   Deno.test(`tutorial 01 prints h1 and y (${engine})`, async () => {
     expectInOrder(await run("01_representing_layers.ts", `--backend=${engine}`), [
       "[ 0.63 1.83 3.60 0.90 ]",
