@@ -100,9 +100,30 @@ function recorded(double: boolean): Map<string, string> {
   rngKernels(device).uniform(o(8, 1), 0, 1, stream);
   rngKernels(device).normal(o(8, 1), 0, 1, stream);
   const nn = nnKernels(device), tensors = kernelTensors(rt);
-  const square = { ...o(2, 2), kind: "tr", m: 2, n: 2, ld: 2, layout: "column", diag: "non-unit" };
-  for (const uplo of ["upper", "lower"] as const) {
-    structuredKernels(device, "cuda").sv!({ ...square, uplo, kl: 0, ku: 1 } as never, o(2, 2))!();
+  // Every kind's products and solves, in both layouts (the reading differs by kind and triangle).
+  const structured = structuredKernels(device, "cuda");
+  const kinds = ["tr", "gb", "sb", "tb", "tp", "sp", "gd", "gt", "dt", "st"] as const;
+  for (const kind of kinds) {
+    for (const layout of ["column", "row"] as const) {
+      for (const uplo of ["upper", "lower"] as const) {
+        const a = {
+          storage: buf,
+          offset: 0,
+          kind,
+          m: 2,
+          n: 2,
+          ld: 2,
+          layout,
+          uplo,
+          diag: kind === "tb" ? "unit" : "non-unit",
+          kl: uplo === "lower" ? 1 : 0,
+          ku: uplo === "upper" ? 1 : 0,
+        } as const;
+        structured.mv!(2, a, o(2, 1), 0.5, o(2, 1))!();
+        structured.mm!("right", 1, a, o(3, 2), 0, o(3, 2))!();
+        structured.sv?.(a, o(2, 2))?.();
+      }
+    }
   }
   nn.softmax!(o(3, 4), o(3, 4), false)();
   nn.softmax!(o(3, 4), o(3, 4), true)();
@@ -200,8 +221,10 @@ Deno.test({
           "t:fold:argmax:partials",
           "t:lines:rows",
           "t:swap",
-          "t:trsv:true",
-          "t:trsv:false",
+          "t:structured-sv:tr:u:d:N",
+          "t:structured-sv:tb:l:1:T",
+          "t:structured-mm:gt:u:d:N:L",
+          "t:structured-mm:sp:l:d:T:R",
         ]
       ) assert(keys.has(k), `no source for ${k}`);
       let count = 0;

@@ -82,8 +82,13 @@ const engine: Engine = {
     softmax: (x, o, log) => js.nn!.softmax!(inner(x), inner(o), log),
     adam: (w, g, m, s, ...p) => js.nn!.adam!(inner(w), inner(g), inner(m), inner(s), ...p),
   },
-  // A device's structured group: a triangular solve, the products composed by the caller.
+  // A device's structured group: products and solves in the structure's own storage (as the
+  // device kernels run them), rank updates composed by the caller.
   structured: {
+    mv: (alpha, a, x, beta, y) =>
+      js.structured!.mv!(alpha, innerStructured(a), inner(x), beta, inner(y)),
+    mm: (side, alpha, a, b, beta, c) =>
+      js.structured!.mm!(side, alpha, innerStructured(a), inner(b), beta, inner(c)),
     sv: (a, b) => js.structured!.sv!(innerStructured(a), inner(b)),
   },
   dnn: {

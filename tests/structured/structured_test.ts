@@ -44,7 +44,7 @@ import {
   vctr,
 } from "../../mod.ts";
 import { dataOrder } from "../../lib/core/structured.ts";
-import { entryIndex } from "../../lib/core/kinds.ts";
+import { entryIndex, ZERO } from "../../lib/core/kinds.ts";
 import { densify } from "../../lib/structured/pieces.ts";
 import { allFactories } from "../_factories.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
@@ -161,6 +161,20 @@ for (const f of factories) {
       mv_(2, a, xs, 0.5, ys);
       const want = R.map((r, i) => 2 * r.reduce((s, v, j) => s + v * x[j], 0) + 0.5 * y0[i]);
       closeAll(toArray(await transfer(ys)), want, tol * 10, `${name} mv_`);
+      // A NaN in x is multiplied in only where the structure stores an entry, as BLAS does.
+      for (const j of [0, n - 1]) {
+        using xn = vctr(f, x.map((v, q) => (q === j ? NaN : v)));
+        using yn = vctr(f, m);
+        mv_(1, a, xn, 0, yn);
+        const got = toArray(await transfer(yn));
+        for (let i = 0; i < m; i++) {
+          const touches = entryIndex(a, i, j) !== ZERO;
+          assert(
+            Number.isNaN(got[i]) === touches,
+            `${name} mv_ with NaN at x[${j}]: y[${i}] is ${got[i]}`,
+          );
+        }
+      }
       using b = ge(f, n, 2, Array.from({ length: 2 * n }, (_, k) => Math.sin(k + 1)));
       using c = ge(f, m, 2);
       mm_(a, b, c);
