@@ -708,6 +708,29 @@ export function mv<L extends Loc, D extends DType = DType>(
   x: Vector<L>,
   y: Vector<L, D>,
 ): Vector<L, D>;
+/**
+ * A new vector αAx for a structured A (α = 1 with two arguments), through the structure's own
+ * routine.
+ *
+ * @example
+ * ```ts
+ * import { jsDouble, mv, toArray, tr, vctr } from "@knap/knap";
+ * using l = tr(jsDouble, 2, [2, 1, 4], { uplo: "lower" }); // [[2, 0], [1, 4]]
+ * using x = vctr(jsDouble, [1, 1]);
+ * using y = mv(l, x);
+ * if (toArray(y).join() !== "2,5") throw new Error("unexpected");
+ * ```
+ */
+export function mv<L extends Loc, D extends DType = DType>(
+  alpha: number,
+  a: StructuredMatrix<L, D>,
+  x: Vector<L>,
+): Vector<L, D>;
+/** The form `mv(a, x)` for a structured A. */
+export function mv<L extends Loc, D extends DType = DType>(
+  a: StructuredMatrix<L, D>,
+  x: Vector<L>,
+): Vector<L, D>;
 export function mv(...args: unknown[]): Vector {
   const structured = args.find(isStructured);
   if (structured !== undefined && args.length <= 3) {
