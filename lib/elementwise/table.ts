@@ -248,10 +248,11 @@ export const ops: Readonly<Record<OpName, ElementwiseOp>> = {
   erfInv: op("erfInv", fn1("erfInv", x), { lo: -0.999, hi: 0.999, note: "−1 ≤ x ≤ 1" }),
   erfcInv: op("erfcInv", fn1("erfcInv", x), { lo: 0.001, hi: 1.999, note: "0 ≤ x ≤ 2" }),
   cdfNorm: op("cdfNorm", fn1("cdfNorm", x), { lo: -10, hi: 8, note: "all reals" }),
-  // Φ⁻¹(p) = −√2·erfcInv(2p): 2p is exact, so no digit of a small p is lost.
+  // Φ⁻¹(p) = −√2·erfcInv(2p): 2p is exact, so no digit of a small p is lost; 0 − v rather than
+  // −v, so Φ⁻¹(½) is +0.
   cdfNormInv: op(
     "cdfNormInv",
-    mul(-Math.SQRT2, fn1("erfcInv", mul(2, x))),
+    sub(0, mul(Math.SQRT2, fn1("erfcInv", mul(2, x)))),
     { lo: 0.001, hi: 0.999, note: "0 ≤ x ≤ 1" },
   ),
   gamma: op("gamma", fn1("gamma", x), { lo: 0.1, hi: 30, note: "x ≠ 0, −1, −2, …" }),

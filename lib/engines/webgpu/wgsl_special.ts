@@ -408,7 +408,12 @@ fn gamma_(x: f32) -> f32 {
 }
 fn lgammaPos_(x: f32) -> f32 {
   if (x < 0.5) { let u = x; return x * ${horner(LGAMMA1, "u")} - log(x); }
-  if (x < 1.5) { let u = x - 1.0; return u * ${horner(LGAMMA1, "u")}; }
+  if (x < 1.5) {
+    let u = x - 1.0;
+    // lgamma(1) is +0; u times the negative series would make it −0.
+    if (u == 0.0) { return 0.0; }
+    return u * ${horner(LGAMMA1, "u")};
+  }
   if (x < 2.5) { let u = x - 2.0; return u * ${horner(LGAMMA2, "u")}; }
   if (x < 8.0) {
     var p = 1.0;
