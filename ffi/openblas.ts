@@ -28,8 +28,8 @@ export const CblasLeft = 141;
 /** The structured factor on the right. */
 export const CblasRight = 142;
 
-/** Where OpenBLAS lives on each platform. */
-const openblasSpec: LibrarySpec = {
+/** Where OpenBLAS lives on each platform (its LAPACK too: ffi/lapack.ts). */
+export const openblasSpec: LibrarySpec = {
   name: "OpenBLAS",
   env: "KNAP_OPENBLAS",
   names: {

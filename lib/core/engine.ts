@@ -12,6 +12,7 @@
 import type { DType, HostArray, Loc } from "./types.ts";
 import type { ElementwiseOp } from "../elementwise/table.ts";
 import type { KindShape } from "./kinds.ts";
+import type { LinalgEngine } from "./linalg_engine.ts";
 
 /** Memory owned by one engine; views share it. `released` is set once, when its owner is freed. */
 export interface Storage {
@@ -426,4 +427,6 @@ export interface Engine {
   readonly dnn?: DnnEngine;
   /** Products and solves with structured matrices, where the engine has its own routines. */
   readonly structured?: StructuredEngine;
+  /** LAPACK's factorizations and solves: host engines (`linalg_engine.ts`). */
+  readonly linalg?: LinalgEngine;
 }

@@ -13,6 +13,7 @@ import { gemv, ger } from "./blas2.ts";
 import { gemm } from "./gemm.ts";
 import { mapKernel } from "./emit.ts";
 import { jsStructured } from "./structured.ts";
+import { jsLapack } from "./lapack.ts";
 import { plan } from "../../core/walk.ts";
 import { normal, uniform } from "./philox.ts";
 import { softmaxColumns } from "./softmax.ts";
@@ -107,4 +108,5 @@ export const jsEngine: Engine = {
     batchNormalization: batchNormTensor,
   },
   structured: jsStructured((buffer) => buffer as HostArray),
+  linalg: jsLapack(gemm),
 };

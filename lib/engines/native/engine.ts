@@ -13,6 +13,7 @@ import { nativeMath } from "./eltwise.ts";
 import { nativeDnn } from "./dnn.ts";
 import { nativeLibraries } from "./libraries.ts";
 import { nativeStructured } from "./structured.ts";
+import { nativeLapack } from "./lapack.ts";
 
 let engine: Engine | undefined;
 
@@ -29,6 +30,7 @@ export function nativeEngine(): Engine {
     blas,
     math,
     structured: nativeStructured(libs.blas, jsEngine.structured!, blas),
+    linalg: nativeLapack(libs.lapack),
     ...nativeDnn(libs, blas, math),
   };
   return engine;

@@ -6,6 +6,7 @@
  */
 
 import { type OpenBLAS, openOpenBLAS } from "../../../ffi/openblas.ts";
+import { type Lapack, openLapack } from "../../../ffi/lapack.ts";
 import { type DNNL, openDNNL } from "../../../ffi/dnnl.ts";
 import { envVar } from "../../core/env.ts";
 import { KnapError } from "../../core/errors.ts";
@@ -15,6 +16,8 @@ import { openmpThreads, presetThreads, type Threads } from "./threads.ts";
 export interface NativeLibraries {
   readonly blas: OpenBLAS["symbols"];
   readonly dnnl: DNNL["symbols"];
+  /** OpenBLAS's LAPACK (the same library, its Fortran symbols). */
+  readonly lapack: Lapack["symbols"];
   readonly threads: Threads;
 }
 
@@ -57,7 +60,7 @@ export function nativeLibraries(): NativeLibraries {
     if (envVar("OPENBLAS_NUM_THREADS") === undefined) {
       blas.openblas_set_num_threads(Number(envVar("KNAP_OPENBLAS_THREADS") ?? 1));
     }
-    opened = { blas, dnnl, threads: openmpThreads() };
+    opened = { blas, dnnl, lapack: openLapack().symbols, threads: openmpThreads() };
     return opened;
   } catch (e) {
     failure = e as Error;

@@ -1,0 +1,47 @@
+/**
+ * LAPACK through OpenBLAS, which exports it with the Fortran ABI (`dgetrf_` and friends): every
+ * argument by address, and after them one hidden length (a size_t) per character argument, as
+ * gfortran passes them. Signatures from LAPACK's reference sources; symbol tables only, the
+ * checks are `lib/engines/native/lapack.ts`'s.
+ *
+ * @module
+ */
+
+import { openLibrary } from "./load.ts";
+import { openblasSpec } from "./openblas.ts";
+
+const B = "buffer", L = "usize";
+const fn = <const P extends readonly Deno.NativeType[]>(parameters: P) =>
+  ({ parameters, result: "void" }) as const;
+
+// getrf (m, n, a, lda, ipiv, info)
+const getrf = fn([B, B, B, B, B, B]);
+// getrs (trans, n, nrhs, a, lda, ipiv, b, ldb, info; len(trans))
+const getrs = fn([B, B, B, B, B, B, B, B, B, L]);
+// potrf (uplo, n, a, lda, info; len(uplo))
+const potrf = fn([B, B, B, B, B, L]);
+// potrs (uplo, n, nrhs, a, lda, b, ldb, info; len(uplo))
+const potrs = fn([B, B, B, B, B, B, B, B, L]);
+// getri (n, a, lda, ipiv, work, lwork, info)
+const getri = fn([B, B, B, B, B, B, B]);
+
+const lapackSymbols = {
+  sgetrf_: getrf,
+  dgetrf_: getrf,
+  sgetrs_: getrs,
+  dgetrs_: getrs,
+  spotrf_: potrf,
+  dpotrf_: potrf,
+  spotrs_: potrs,
+  dpotrs_: potrs,
+  sgetri_: getri,
+  dgetri_: getri,
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** OpenBLAS's LAPACK. */
+export type Lapack = Deno.DynamicLibrary<typeof lapackSymbols>;
+
+/** Opens OpenBLAS's LAPACK symbols; throws a KnapError if the library is missing. */
+export function openLapack(): Lapack {
+  return openLibrary(openblasSpec, lapackSymbols);
+}

@@ -1,0 +1,28 @@
+/**
+ * The LAPACK routines an engine computes: host engines only (a device's structures are factored
+ * on the host, `lib/linalg/`'s job). Operands are column-major (row stride 1, `colStride` the
+ * leading dimension): the public functions hand a row-major matrix over as its transpose and
+ * remember that they did.
+ *
+ * @module
+ */
+
+import type { Operand } from "./engine.ts";
+
+/** LU and Cholesky factorizations and their solves, in place, as LAPACK defines them. */
+export interface LinalgEngine {
+  /**
+   * A = P·L·U in place (?getrf): L unit lower below the diagonal, U on and above; `ipiv[i]` the
+   * 0-based row swapped with row i. Returns LAPACK's info: 0, or k > 0 when U(k−1, k−1) is 0.
+   */
+  getrf(a: Operand, ipiv: Int32Array): number;
+  /** B ← A⁻¹B, or A⁻ᵀB when `transpose`, from getrf's factors (?getrs). */
+  getrs(lu: Operand, ipiv: Int32Array, b: Operand, transpose: boolean): void;
+  /**
+   * A = L·Lᵀ (`upper` false) or Uᵀ·U in place on that triangle (?potrf). Returns info: 0, or
+   * k > 0 when the leading minor of order k is not positive definite.
+   */
+  potrf(a: Operand, upper: boolean): number;
+  /** B ← A⁻¹B from potrf's factor (?potrs). */
+  potrs(f: Operand, upper: boolean, b: Operand): void;
+}

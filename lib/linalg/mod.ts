@@ -1,0 +1,24 @@
+/**
+ * `@knap/knap/linalg`: LAPACK as Neanderthal's `linalg` namespace keeps it — factorizations that
+ * keep their pivots and solve, invert and estimate their condition. On the js engine in
+ * TypeScript, on the native engine through OpenBLAS's LAPACK; a device's matrices are factored on
+ * the host (one transfer each way), so those calls return Promises.
+ *
+ * @example Solve a system and check the residual
+ * ```ts
+ * import { ge, jsDouble, mv, nrm2, axpy_, vctr } from "@knap/knap";
+ * import { sv } from "@knap/knap/linalg";
+ * using a = ge(jsDouble, 3, 3, [4, 1, 0, 1, 4, 1, 0, 1, 4]);
+ * using b = vctr(jsDouble, [1, 2, 3]);
+ * using x = sv(a, b);
+ * using r = mv(a, x);
+ * axpy_(-1, b, r);
+ * if (nrm2(r) > 1e-14) throw new Error("unexpected");
+ * ```
+ *
+ * @module
+ */
+
+export { Cholesky, Factors, LU } from "./factors.ts";
+export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
+export { con, det, type Factorization, type Home, sv, sv_, tri, trs, trs_ } from "./solve.ts";
