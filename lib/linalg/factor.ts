@@ -19,7 +19,7 @@ import { columnReading } from "../core/kinds.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
 import { hostFactory } from "../engines/registry.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
-import { copy, nrm1, nrmi } from "../blas.ts";
+import { copy } from "../blas.ts";
 import { Cholesky, LU } from "./factors.ts";
 
 /** The LAPACK of a host factory's engine, or a TypeError naming what lacks it. */
@@ -44,7 +44,6 @@ export function columnMajor(a: Operand): { op: Operand; transposed: boolean } | 
 /** LU of a host matrix in its own memory (a strided one through a column-major copy). */
 function luHost(op: string, a: GEMatrix<"host">, home: Factory, owned: boolean): LU {
   const lapack = lapackOf(op, a.factory);
-  const norms = { one: nrm1(a), inf: nrmi(a) };
   let cm = columnMajor(a), held: GEMatrix | undefined = owned ? a : undefined;
   if (cm === undefined) {
     // Neither layout: a column-major copy is factored, and the factors copied back.
@@ -57,7 +56,6 @@ function luHost(op: string, a: GEMatrix<"host">, home: Factory, owned: boolean):
   return new LU({
     factors: cm.op,
     transposed: cm.transposed,
-    norms,
     lapack,
     owned: held,
     home,
@@ -132,7 +130,7 @@ function choleskyHost(
   owned?: Disposable,
 ): Cholesky {
   const lapack = lapackOf(op, a.factory);
-  const c = columnReading(a), norm = nrm1(a) as number;
+  const c = columnReading(a);
   const f: Operand = {
     storage: a.storage,
     offset: a.offset,
@@ -154,7 +152,6 @@ function choleskyHost(
   return new Cholesky({
     factors: f,
     transposed: false,
-    norms: { one: norm, inf: norm },
     lapack,
     owned,
     home,

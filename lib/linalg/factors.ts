@@ -20,8 +20,6 @@ interface Held {
   readonly factors: Operand;
   /** Whether the factors are of Aᵀ (a row-major A factored in place). */
   readonly transposed: boolean;
-  /** A's 1-norm and ∞-norm, for the condition number. */
-  readonly norms: { readonly one: number; readonly inf: number };
   /** The host engine's LAPACK. */
   readonly lapack: LinalgEngine;
   /** A copy the factorization owns (released with it), if any. */
@@ -43,8 +41,6 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
   readonly factors: Operand;
   /** Whether the factors are of Aᵀ (a row-major A factored in place). */
   readonly transposed: boolean;
-  /** A's 1-norm and ∞-norm before it was factored, for the condition number. */
-  readonly norms: { readonly one: number; readonly inf: number };
   /** The host engine's LAPACK, which solves with the factors. */
   readonly lapack: LinalgEngine;
   /** The factory of the matrix that was factored. */
@@ -57,7 +53,6 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
   constructor(h: Held) {
     this.factors = h.factors;
     this.transposed = h.transposed;
-    this.norms = h.norms;
     this.lapack = h.lapack;
     this.home = h.home as Factory<L>;
     this.#owned = h.owned;

@@ -274,25 +274,32 @@ export function tri<L extends Loc>(f: Factorization<L>): Later<L, GEMatrix<L>> {
 
 /**
  * An estimate of the reciprocal condition number 1/(‖A‖·‖A⁻¹‖) in the 1-norm (`"1"`) or the
- * ∞-norm (`"inf"`), as LAPACK's gecon and pocon give it: ‖A⁻¹‖ by Hager's and Higham's
- * estimator from a few solves, so O(n²) after the factorization. 0 for a singular matrix; near
- * machine epsilon, the matrix is numerically singular.
+ * ∞-norm (`"inf"`), as LAPACK's gecon and pocon give it and Neanderthal's `con` takes it:
+ * `anorm` is ‖A‖ in that norm, of the matrix before it was factored (`nrm1(a)` or `nrmi(a)`,
+ * taken before `trf_` overwrites a); ‖A⁻¹‖ comes from Hager's and Higham's estimator, a few
+ * solves, so O(n²) after the factorization. 0 for a singular matrix; near machine epsilon, the
+ * matrix is numerically singular.
  *
  * @example
  * ```ts
- * import { ge, jsDouble } from "@knap/knap";
+ * import { ge, jsDouble, nrm1 } from "@knap/knap";
  * import { con, trf } from "@knap/knap/linalg";
  * using a = ge(jsDouble, 2, 2, [1, 0, 0, 1e-8]);
  * using lu = trf(a);
- * if (Math.abs(con(lu) - 1e-8) > 1e-20) throw new Error("unexpected");
+ * if (Math.abs(con(lu, nrm1(a)) - 1e-8) > 1e-20) throw new Error("unexpected");
  * ```
  */
-export function con(f: Factorization, norm: "1" | "inf" = "1"): number {
+export function con(f: Factorization, anorm: number, norm: "1" | "inf" = "1"): number {
   f.check("con");
+  if (typeof anorm !== "number" || !(anorm >= 0)) {
+    throw new RangeError(`con: anorm must be ‖A‖ (a number ≥ 0), got ${String(anorm)}`);
+  }
+  if (norm !== "1" && norm !== "inf") {
+    throw new RangeError(`con: the norm is "1" or "inf", got ${String(norm)}`);
+  }
   if (f instanceof LU && f.singular >= 0) return 0;
   const n = f.n;
   if (n === 0) return Infinity;
-  const anorm = norm === "1" ? f.norms.one : f.norms.inf;
   if (anorm === 0) return 0;
   if (!Number.isFinite(anorm)) return NaN;
   // ‖A⁻¹‖₁ from solves with A, ‖A⁻¹‖∞ = ‖A⁻ᵀ‖₁ from solves with Aᵀ.

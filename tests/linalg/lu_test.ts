@@ -108,7 +108,7 @@ for (const f of await allFactories()) {
       const norm1 = (M: number[][]) =>
         Math.max(...M[0].map((_, j) => M.reduce((s, r) => s + Math.abs(r[j]), 0)));
       const exact = 1 / (norm1(want) * norm1(I));
-      const est = con(lu);
+      const est = con(lu, norm1(want));
       assert(est >= exact * (1 - 1e-3) && est <= exact * 10, `${n}×${n} con ${est} vs ${exact}`);
       if (n <= 5) {
         const d = det(lu);
@@ -180,7 +180,7 @@ for (const f of await allFactories()) {
     using s = ge(f, 3, 3, [4, 2, 1, 8, 4, 2, 0, 1, 1]);
     using lu = await trf(s);
     assert(lu.singular >= 0, "a singular matrix factors, its zero pivot named");
-    assert(det(lu) === 0 && con(lu) === 0, "det and con of a singular matrix are 0");
+    assert(det(lu) === 0 && con(lu, 14) === 0, "det and con of a singular matrix are 0");
     using b = vctr(f, [1, 1, 1]);
     let error: unknown;
     try {
@@ -192,6 +192,13 @@ for (const f of await allFactories()) {
       error instanceof KnapError && /singular: U\(\d, \d\) is exactly zero/.test(error.message),
       String(error),
     );
+    let bad: unknown;
+    try {
+      con(lu, -1);
+    } catch (e) {
+      bad = e;
+    }
+    assert(bad instanceof RangeError && /anorm must be/.test(bad.message), String(bad));
     using npd = sy(f, 3, [1, 0, 0, -1, 0, 1], { uplo: "lower" }); // diag(1, −1, 1) stored lower
     error = undefined;
     try {
