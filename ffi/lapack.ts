@@ -24,6 +24,10 @@ const potrf = fn([B, B, B, B, B, L]);
 const potrs = fn([B, B, B, B, B, B, B, B, L]);
 // getri (n, a, lda, ipiv, work, lwork, info)
 const getri = fn([B, B, B, B, B, B, B]);
+// geqrf (m, n, a, lda, tau, work, lwork, info)
+const geqrf = fn([B, B, B, B, B, B, B, B]);
+// ormqr (side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork, info; len(side), len(trans))
+const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 
 const lapackSymbols = {
   sgetrf_: getrf,
@@ -36,6 +40,10 @@ const lapackSymbols = {
   dpotrs_: potrs,
   sgetri_: getri,
   dgetri_: getri,
+  sgeqrf_: geqrf,
+  dgeqrf_: geqrf,
+  sormqr_: ormqr,
+  dormqr_: ormqr,
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** OpenBLAS's LAPACK. */

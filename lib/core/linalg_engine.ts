@@ -25,4 +25,20 @@ export interface LinalgEngine {
   potrf(a: Operand, upper: boolean): number;
   /** B ← A⁻¹B from potrf's factor (?potrs). */
   potrs(f: Operand, upper: boolean, b: Operand): void;
+  /**
+   * A = Q·R in place by Householder reflections (?geqrf): R on and above the diagonal, the
+   * reflectors' vectors below it, their scalars in `tau` (min(m, n) of them).
+   */
+  geqrf(a: Operand, tau: Float64Array): void;
+  /**
+   * C ← Q·C, Qᵀ·C (`left`), C·Q or C·Qᵀ from geqrf's reflectors (?ormqr); Q is m×m for a left
+   * product (m = C's rows), n×n for a right one.
+   */
+  ormqr(
+    side: "left" | "right",
+    transpose: boolean,
+    qr: Operand,
+    tau: Float64Array,
+    c: Operand,
+  ): void;
 }

@@ -90,5 +90,52 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
         1n,
       );
     },
+    geqrf(a, tau) {
+      columnMajor(a, "geqrf: a");
+      const k = Math.min(a.rows, a.cols);
+      if (tau.length < k) throw new RangeError("geqrf: tau is too short");
+      if (k === 0) return;
+      const float = isFloat(a), t = float ? new Float32Array(k) : tau;
+      const info = int(0), f = float ? l.sgeqrf_ : l.dgeqrf_;
+      const query = float ? new Float32Array(1) : new Float64Array(1);
+      f(int(a.rows), int(a.cols), at(a), ld(a), t, query, int(-1), info);
+      const work = float
+        ? new Float32Array(Math.max(1, query[0]))
+        : new Float64Array(Math.max(1, query[0]));
+      f(int(a.rows), int(a.cols), at(a), ld(a), t, work, int(work.length), info);
+      if (float) tau.set(t);
+    },
+    ormqr(side, transpose, qr, tau, c) {
+      columnMajor(qr, "ormqr: the reflectors");
+      columnMajor(c, "ormqr: c");
+      const k = tau.length;
+      if (c.rows === 0 || c.cols === 0 || k === 0) return;
+      const order = side === "left" ? c.rows : c.cols;
+      if (qr.rows !== order || k > order) {
+        throw new RangeError(
+          `ormqr: reflectors of length ${qr.rows} against a ${c.rows}×${c.cols} c`,
+        );
+      }
+      const float = isFloat(c), t = float ? Float32Array.from(tau) : tau;
+      const info = int(0), f = float ? l.sormqr_ : l.dormqr_;
+      const args = [
+        char(side === "left" ? "L" : "R"),
+        char(transpose ? "T" : "N"),
+        int(c.rows),
+        int(c.cols),
+        int(k),
+        at(qr),
+        ld(qr),
+        t,
+        at(c),
+        ld(c),
+      ] as const;
+      const query = float ? new Float32Array(1) : new Float64Array(1);
+      f(...args, query, int(-1), info, 1n, 1n);
+      const work = float
+        ? new Float32Array(Math.max(1, query[0]))
+        : new Float64Array(Math.max(1, query[0]));
+      f(...args, work, int(work.length), info, 1n, 1n);
+    },
   };
 }
