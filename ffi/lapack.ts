@@ -28,6 +28,10 @@ const getri = fn([B, B, B, B, B, B, B]);
 const geqrf = fn([B, B, B, B, B, B, B, B]);
 // ormqr (side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork, info; len(side), len(trans))
 const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
+// syevd (jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info; len(jobz), len(uplo))
+const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
+// gesdd (jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork, info; len(jobz))
+const gesdd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L]);
 
 const lapackSymbols = {
   sgetrf_: getrf,
@@ -44,6 +48,10 @@ const lapackSymbols = {
   dgeqrf_: geqrf,
   sormqr_: ormqr,
   dormqr_: ormqr,
+  ssyevd_: syevd,
+  dsyevd_: syevd,
+  sgesdd_: gesdd,
+  dgesdd_: gesdd,
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** OpenBLAS's LAPACK. */

@@ -41,4 +41,16 @@ export interface LinalgEngine {
     tau: Float64Array,
     c: Operand,
   ): void;
+  /**
+   * The eigenvalues of a symmetric A (the triangle `upper` or lower read) into w, ascending
+   * (?syevd); with `vectors`, A is overwritten by orthonormal eigenvectors, one per column. Returns
+   * info: 0, or > 0 when the iteration failed to converge.
+   */
+  syevd(a: Operand, upper: boolean, w: Float64Array, vectors: boolean): number;
+  /**
+   * The singular values of A into s, descending (?gesdd); with u (m×k) and vt (k×n), k = min(m,
+   * n), the thin singular vectors too. A is destroyed. Returns info: 0, or > 0 when it failed to
+   * converge.
+   */
+  gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): number;
 }

@@ -10,6 +10,7 @@
 import type { BlasEngine, Operand } from "../../core/engine.ts";
 import type { LinalgEngine } from "../../core/linalg_engine.ts";
 import type { HostArray } from "../../core/types.ts";
+import { gesdd, syevd } from "./eigen.ts";
 
 const NB = 64;
 
@@ -269,5 +270,8 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
         }
       }
     },
+
+    syevd,
+    gesdd,
   };
 }

@@ -137,5 +137,82 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
         : new Float64Array(Math.max(1, query[0]));
       f(...args, work, int(work.length), info, 1n, 1n);
     },
+    syevd(a, upper, w, vectors) {
+      columnMajor(a, "syevd: a");
+      const n = a.rows;
+      if (w.length < n) throw new RangeError("syevd: w is too short");
+      if (n === 0) return 0;
+      const float = isFloat(a), f = float ? l.ssyevd_ : l.dsyevd_;
+      const ws = float ? new Float32Array(n) : w;
+      const info = int(0), job = char(vectors ? "V" : "N"), up = char(upper ? "U" : "L");
+      const q = float ? new Float32Array(1) : new Float64Array(1), qi = int(0);
+      f(job, up, int(n), at(a), ld(a), ws, q, int(-1), qi, int(-1), info, 1n, 1n);
+      const work = float
+        ? new Float32Array(Math.max(1, q[0]))
+        : new Float64Array(Math.max(1, q[0]));
+      const iwork = new Int32Array(Math.max(1, qi[0]));
+      f(
+        job,
+        up,
+        int(n),
+        at(a),
+        ld(a),
+        ws,
+        work,
+        int(work.length),
+        iwork,
+        int(iwork.length),
+        info,
+        1n,
+        1n,
+      );
+      if (float) w.set(ws);
+      return info[0];
+    },
+    gesdd(a, s, u, vt) {
+      columnMajor(a, "gesdd: a");
+      const m = a.rows, n = a.cols, k = Math.min(m, n);
+      if (s.length < k) throw new RangeError("gesdd: s is too short");
+      if (k === 0) return 0;
+      const vectors = u !== undefined && vt !== undefined;
+      if (vectors) {
+        columnMajor(u, "gesdd: u");
+        columnMajor(vt, "gesdd: vt");
+        if (u.rows !== m || u.cols !== k || vt.rows !== k || vt.cols !== n) {
+          throw new RangeError(`gesdd: u must be ${m}×${k} and vt ${k}×${n}`);
+        }
+      }
+      const float = isFloat(a), f = float ? l.sgesdd_ : l.dgesdd_;
+      const ss = float ? new Float32Array(k) : s;
+      const dummy = float ? new Float32Array(1) : new Float64Array(1);
+      const [U, ldu, VT, ldvt] = vectors
+        ? [at(u), ld(u), at(vt), ld(vt)]
+        : [dummy, int(1), dummy, int(1)];
+      const info = int(0), job = char(vectors ? "S" : "N"), iwork = new Int32Array(8 * k);
+      const q = float ? new Float32Array(1) : new Float64Array(1);
+      f(job, int(m), int(n), at(a), ld(a), ss, U, ldu, VT, ldvt, q, int(-1), iwork, info, 1n);
+      const work = float
+        ? new Float32Array(Math.max(1, q[0]))
+        : new Float64Array(Math.max(1, q[0]));
+      f(
+        job,
+        int(m),
+        int(n),
+        at(a),
+        ld(a),
+        ss,
+        U,
+        ldu,
+        VT,
+        ldvt,
+        work,
+        int(work.length),
+        iwork,
+        info,
+        1n,
+      );
+      if (float) s.set(ss);
+      return info[0];
+    },
   };
 }
