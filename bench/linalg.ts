@@ -11,8 +11,8 @@
  * ```
  */
 import { ge, jsDouble, nativeDouble, sy } from "../mod.ts";
-import { ptrf, ptrf_, trf, trf_ } from "../lib/linalg/mod.ts";
-import type { Cholesky, LU } from "../lib/linalg/mod.ts";
+import { evd, ptrf, ptrf_, qrf_, svd, trf, trf_ } from "../lib/linalg/mod.ts";
+import type { Cholesky, Eigen, LU, QR, SVD } from "../lib/linalg/mod.ts";
 import { openLapack } from "../ffi/lapack.ts";
 import { openOpenBLAS } from "../ffi/openblas.ts";
 
@@ -26,14 +26,14 @@ for (let j = 0; j < n; j++) {
 }
 
 using a = ge(nativeDouble, n, n, data);
-using s = sy(nativeDouble, n, undefined, { uplo: "lower" });
-(s.storage.buffer as Float64Array).set(spd);
+using sm = sy(nativeDouble, n, undefined, { uplo: "lower" });
+(sm.storage.buffer as Float64Array).set(spd);
 const lapack = openLapack().symbols;
 const threads = openOpenBLAS().symbols.openblas_get_num_threads();
 
 const work = new Float64Array(n * n), ipiv = new Int32Array(n), info = Int32Array.of(0);
 const N = Int32Array.of(n), L = Uint8Array.of(76);
-const aMem = a.storage.buffer as Float64Array, sMem = s.storage.buffer as Float64Array;
+const aMem = a.storage.buffer as Float64Array, sMem = sm.storage.buffer as Float64Array;
 const rawLU = () => {
   work.set(data);
   lapack.dgetrf_(N, N, work, N, ipiv, info);
@@ -42,6 +42,48 @@ const rawChol = () => {
   work.set(spd);
   lapack.dpotrf_(L, N, work, N, info, 1n);
 };
+const tau = new Float64Array(n), s = new Float64Array(n), w = new Float64Array(n);
+const u = new Float64Array(n * n), vt = new Float64Array(n * n), iwork = new Int32Array(8 * n);
+/** A LAPACK routine's optimal workspace, asked for once (lwork = −1), as knap asks. */
+const query = (call: (work: Float64Array, lwork: Int32Array) => void) => {
+  const q = new Float64Array(1);
+  call(q, Int32Array.of(-1));
+  return new Float64Array(Math.max(1, q[0]));
+};
+const V = Uint8Array.of(86), S = Uint8Array.of(83);
+const rawQR = () => {
+  work.set(data);
+  const ws = query((wk, lw) => lapack.dgeqrf_(N, N, work, N, tau, wk, lw, info));
+  lapack.dgeqrf_(N, N, work, N, tau, ws, Int32Array.of(ws.length), info);
+};
+const rawSVD = () => {
+  work.set(data);
+  const ws = query((wk, lw) =>
+    lapack.dgesdd_(S, N, N, work, N, s, u, N, vt, N, wk, lw, iwork, info, 1n)
+  );
+  lapack.dgesdd_(S, N, N, work, N, s, u, N, vt, N, ws, Int32Array.of(ws.length), iwork, info, 1n);
+};
+const rawEVD = () => {
+  work.set(spd);
+  const q = new Float64Array(1), qi = Int32Array.of(0);
+  lapack.dsyevd_(V, L, N, work, N, w, q, Int32Array.of(-1), qi, Int32Array.of(-1), info, 1n, 1n);
+  const ws = new Float64Array(q[0]), wi = new Int32Array(qi[0]);
+  lapack.dsyevd_(
+    V,
+    L,
+    N,
+    work,
+    N,
+    w,
+    ws,
+    Int32Array.of(ws.length),
+    wi,
+    Int32Array.of(wi.length),
+    info,
+    1n,
+    1n,
+  );
+};
 const cases: [string, () => void, () => void][] = [
   ["trf_ (dgetrf)", () => {
     aMem.set(data);
@@ -49,10 +91,16 @@ const cases: [string, () => void, () => void][] = [
   }, rawLU],
   ["ptrf_ (dpotrf)", () => {
     sMem.set(spd);
-    (ptrf_(s) as Cholesky)[Symbol.dispose]();
+    (ptrf_(sm) as Cholesky)[Symbol.dispose]();
   }, rawChol],
   ["trf, a copy", () => (trf(a) as LU)[Symbol.dispose](), rawLU],
-  ["ptrf, a copy", () => (ptrf(s) as Cholesky)[Symbol.dispose](), rawChol],
+  ["ptrf, a copy", () => (ptrf(sm) as Cholesky)[Symbol.dispose](), rawChol],
+  ["qrf_ (dgeqrf)", () => {
+    aMem.set(data);
+    (qrf_(a) as QR)[Symbol.dispose]();
+  }, rawQR],
+  ["svd (dgesdd)", () => (svd(a, { vectors: true }) as SVD)[Symbol.dispose](), rawSVD],
+  ["evd (dsyevd)", () => (evd(sm, { vectors: true }) as Eigen)[Symbol.dispose](), rawEVD],
 ];
 
 let scipy: Record<string, number> = {};
@@ -84,7 +132,8 @@ for (const [name, knap, raw] of cases) {
     tk.push(performance.now() - t);
   }
   const K = median(tk), R = median(tr);
-  const S = scipy[name.startsWith("trf") ? "trf" : "potrf"] * 1e3;
+  const key = name.startsWith("trf") ? "trf" : name.startsWith("ptrf") ? "potrf" : name.slice(0, 3);
+  const S = scipy[key] * 1e3;
   aMem.set(data);
   sMem.set(spd);
   console.log(

@@ -15,7 +15,9 @@ spd = np.asfortranarray(a.T @ a + n * np.eye(n))
 calls = {
     "trf": lambda: sl.lu_factor(a, check_finite=False),
     "potrf": lambda: sl.cho_factor(spd, lower=True, check_finite=False),
-    "numpy solve": lambda: np.linalg.solve(a, np.ones(n)),
+    "qrf": lambda: sl.qr(a, mode="raw", check_finite=False),
+    "svd": lambda: sl.svd(a, full_matrices=False, lapack_driver="gesdd", check_finite=False),
+    "evd": lambda: sl.eigh(spd, driver="evd", check_finite=False),
 }
 out = {}
 for name, f in calls.items():

@@ -182,6 +182,45 @@ Deno.test("tutorials 15–17: weight decay helps the noisy fit; momentum and ada
 const boston = await sharedData("boston-housing.csv");
 const imdb = await sharedData("imdb_master.csv.gz");
 
+const linalgData = boston !== undefined
+  ? await sharedData("mnist/t10k-images-idx3-ubyte.gz")
+  : undefined;
+for (const engine of engines) {
+  Deno.test({
+    name: linalgData
+      ? `tutorial 34 solves, fits Boston housing and draws MNIST's principal components (${engine})`
+      : `tutorial 34 skipped (${engine}): ../shared/data lacks Boston housing or MNIST's test set`,
+    ignore: linalgData === undefined,
+    async fn() {
+      const svg = await Deno.makeTempFile({ suffix: ".svg" });
+      const out = await run(
+        "34_linear_algebra.ts",
+        `--backend=${engine}`,
+        "--images=200",
+        `--svg=${svg}`,
+      );
+      expectInOrder(out, [
+        "x solving A·x = [3 4 6 3]: 1.000000 1.000000 1.000000 1.000000",
+        "det A = 230.00",
+        "reciprocal condition number ≈ 0.19",
+        "least squares on 404 houses, 14 coefficients",
+        "PCA of 200 test digits",
+      ]);
+      const [mae] = numbers(out, /test mean absolute error: ([\d.]+)/g);
+      assert(mae > 2 && mae < 4, `least-squares MAE ${mae}`);
+      const shares = out.match(/first 2 components hold ([\d.]+)%.*the first 10 ([\d.]+)%/);
+      const [two, ten] = [Number(shares?.[1]), Number(shares?.[2])];
+      assert(two > 10 && two < ten && ten < 100, `variance shares ${two}, ${ten}`);
+      const picture = await Deno.readTextFile(svg);
+      await Deno.remove(svg);
+      assert(
+        picture.startsWith("<svg") && (picture.match(/<circle/g) ?? []).length === 200,
+        "the SVG",
+      );
+    },
+  });
+}
+
 Deno.test({
   name: boston
     ? "tutorial 18: Boston housing's test error"

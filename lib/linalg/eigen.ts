@@ -12,6 +12,7 @@ import type { HostArray, Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
 import { live } from "../core/checks.ts";
 import { ge, vctr } from "../core/construct.ts";
+import { trans } from "../core/views.ts";
 import { KnapError } from "../core/errors.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
 import { hostFactory } from "../engines/registry.ts";
@@ -146,9 +147,12 @@ export function evd<L extends Loc>(
 
 function svdHost<L extends Loc>(a: GEMatrix<"host">, home: Factory<L>, vectors: boolean) {
   const lapack = lapackOf("svd", a.factory);
-  const m = a.m, n = a.n, k = Math.min(m, n);
+  // A wide matrix goes in as its transpose, Aᵀ = V·Σ·Uᵀ: OpenBLAS 0.3.21's dgesdd fails to
+  // converge on some wide inputs with vectors (784×1000 centered MNIST digits) that it
+  // decomposes as tall ones, as numpy's row-major call does.
+  const wide = a.m < a.n, m = wide ? a.n : a.m, n = wide ? a.m : a.n, k = Math.min(m, n);
   using work = ge(a.factory, m, n) as GEMatrix<"host">;
-  a.factory.engine.blas.copy(a, work);
+  a.factory.engine.blas.copy(wide ? trans(a) : a, work);
   finite("svd", work);
   const s = new Float64Array(k);
   const u = vectors ? (ge(a.factory, m, k) as GEMatrix<"host">) : undefined;
@@ -159,7 +163,15 @@ function svdHost<L extends Loc>(a: GEMatrix<"host">, home: Factory<L>, vectors: 
     vt?.[Symbol.dispose]();
     throw new KnapError(`svd: the iteration did not converge (info ${info})`, "no-convergence");
   }
-  return result(home, ["s", s], [["u", u], ["vt", vt]]) as unknown as SVD<L>;
+  if (!wide || !vectors) return result(home, ["s", s], [["u", u], ["vt", vt]]) as unknown as SVD<L>;
+  // A's U is (Aᵀ's Vᵀ)ᵀ and A's Vᵀ is (Aᵀ's U)ᵀ.
+  const ua = ge(a.factory, a.m, k) as GEMatrix<"host">,
+    vta = ge(a.factory, k, a.n) as GEMatrix<"host">;
+  a.factory.engine.blas.copy(trans(vt!), ua);
+  a.factory.engine.blas.copy(trans(u!), vta);
+  u![Symbol.dispose]();
+  vt![Symbol.dispose]();
+  return result(home, ["s", s], [["u", ua], ["vt", vta]]) as unknown as SVD<L>;
 }
 
 /**
