@@ -1,5 +1,5 @@
 /**
- * The book's chapters 1, 6 and 14, and chapter 33's structured matrices, as notebooks, executed by Jupyter with Deno's kernel
+ * The book's chapters 1, 6 and 14, and chapters 33 and 34 (structured matrices, linear algebra), as notebooks, executed by Jupyter with Deno's kernel
  * (`jupyter nbconvert --execute`): each runs to the end and prints the book's numbers; the
  * structures, the network and the curve display richly. Skipped, with the reason, where Jupyter
  * or the kernel is missing — unless KNAP_REQUIRE_ENGINES names jupyter, as CI does.
@@ -76,6 +76,11 @@ async function execute(name: string): Promise<{ text: string; mimes: string[] }>
 const cases: [string, string[], string[]][] = [
   ["01_representing_layers.ipynb", ["[ 0.63 1.83 3.60 0.90 ]", "y = 1.84"], ["text/html"]],
   ["06_gpu_computing.ipynb", [": 0.44 0.44"], []],
+  ["34_linear_algebra.ipynb", [
+    "[ 1.00 1.00 1.00 1.00 ]",
+    "det A = 230.00",
+    "the first 10 components hold",
+  ], ["image/svg+xml"]],
   ["33_structured_matrices.ipynb", [
     "[ 1.00 2.00 1.40 ]",
     "[ 7.00 4.00 7.00 ]",

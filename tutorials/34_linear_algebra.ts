@@ -26,7 +26,7 @@ import {
   type Vector,
 } from "../mod.ts";
 import { con, det, ls, sv, svd, trf } from "../lib/linalg/mod.ts";
-import { bostonHousing, normalize_, readIdx, scaling } from "../lib/data/mod.ts";
+import { bostonHousing, mnist, normalize_, readIdx, scaling } from "../lib/data/mod.ts";
 import { mulberry32, shuffle } from "../lib/core/seeded.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
@@ -102,16 +102,19 @@ const host = async (x: Vector | GEMatrix) => toArray(await transfer(jsDouble, x 
 //    784 × n data matrix; U's first columns are the components, Σ² their variance.
 {
   const count = numberFlag("images", 1000);
-  const dir = (await dataOptions()).data ?? ".";
-  const [im, lab] = await orExit(
+  // MNIST's test split: from the local folder, else through the data registry (downloaded once).
+  const options = await dataOptions();
+  const local = Promise.all(
+    ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].map((n) =>
+      readIdx(`${options.data ?? "."}/mnist/${n}`)
+    ),
+  ).then(([i, l]) => ({ images: i.data, labels: l.data }));
+  const digits = await orExit(
     "MNIST's test set",
     "34_linear_algebra.ts",
-    Promise.all(
-      ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].map((n) =>
-        readIdx(`${dir}/mnist/${n}`)
-      ),
-    ),
+    local.catch(() => mnist(options).then((m) => m.test)),
   );
+  const im = { data: digits.images }, lab = { data: digits.labels };
   const pixels = new Float64Array(784 * count), mean = new Float64Array(784);
   for (let j = 0; j < count; j++) {
     for (let i = 0; i < 784; i++) mean[i] += im.data[j * 784 + i] / 255 / count;
