@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Operand } from "./engine.ts";
+import type { Operand } from "./operand.ts";
 
 /** LU and Cholesky factorizations and their solves, in place, as LAPACK defines them. */
 export interface LinalgEngine {
