@@ -32,6 +32,8 @@ const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // gesdd (jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork, info; len(jobz))
 const gesdd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L]);
+// geev (jobvl, jobvr, n, a, lda, wr, wi, vl, ldvl, vr, ldvr, work, lwork, info; 2 lengths)
+const geev = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 
 const lapackSymbols = {
   sgetrf_: getrf,
@@ -52,6 +54,8 @@ const lapackSymbols = {
   dsyevd_: syevd,
   sgesdd_: gesdd,
   dgesdd_: gesdd,
+  sgeev_: geev,
+  dgeev_: geev,
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** OpenBLAS's LAPACK. */

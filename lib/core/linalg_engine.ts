@@ -53,4 +53,12 @@ export interface LinalgEngine {
    * converge.
    */
   gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): number;
+  /**
+   * The eigenvalues wr + i·wi of a general square A (?geev), and with vr (n×n) the right
+   * eigenvectors as LAPACK lays them out (a complex pair's real and imaginary parts in two
+   * columns). A is destroyed. Returns info: 0, or > 0 when the QR iteration failed.
+   */
+  geev(a: Operand, wr: Float64Array, wi: Float64Array, vr?: Operand): number;
+  /** Whether `geev` computes eigenvectors (the js engine's computes values only). */
+  readonly geevVectors: boolean;
 }

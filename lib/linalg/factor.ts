@@ -17,7 +17,7 @@ import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { columnReading } from "../core/kinds.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
-import { hostFactory } from "../engines/registry.ts";
+import { lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { copy } from "../blas.ts";
 import { Cholesky, LU } from "./factors.ts";
@@ -88,7 +88,7 @@ export function trf_<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>> {
     return luHost("trf_", a as GEMatrix<"host">, a.factory, false) as Later<L, LU<L>>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(a.factory.dtype), a as GEMatrix);
+    const h = await transfer(lapackHost(a.factory.dtype), a as GEMatrix);
     const lu = luHost("trf_", h, a.factory, true);
     transfer_(h, a as GEMatrix);
     return lu;
@@ -117,7 +117,7 @@ export function trf<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>> {
     return luHost("trf", c as GEMatrix<"host">, a.factory, true) as Later<L, LU<L>>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(a.factory.dtype), a as GEMatrix);
+    const h = await transfer(lapackHost(a.factory.dtype), a as GEMatrix);
     return luHost("trf", h, a.factory, true);
   })() as Later<L, LU<L>>;
 }
@@ -191,7 +191,7 @@ export function ptrf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<
     return choleskyHost("ptrf_", a, a.factory) as Later<L, Cholesky<L>>;
   }
   return (async () => {
-    const h = symmetricLike(hostFactory(a.factory.dtype), a);
+    const h = symmetricLike(lapackHost(a.factory.dtype), a);
     await transfer_(a as StructuredMatrix, h);
     const c = choleskyHost("ptrf_", h, a.factory, h);
     transfer_(h, a as StructuredMatrix);
@@ -213,10 +213,9 @@ export function ptrf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<
  */
 export function ptrf<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<L>> {
   symmetric("ptrf", a);
-  const host =
-    (a.factory.location === "host" ? a.factory : hostFactory(a.factory.dtype)) as Factory<
-      "host"
-    >;
+  const host = (a.factory.location === "host" ? a.factory : lapackHost(a.factory.dtype)) as Factory<
+    "host"
+  >;
   const h = symmetricLike(host, a);
   // The copy is the factorization's, released with it (choleskyHost releases it on failure).
   const done = () => choleskyHost("ptrf", h, a.factory, h);

@@ -22,5 +22,13 @@
 export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
 export { ls, ls_, org, qmm_, type QOptions, QR, qrf, qrf_ } from "./qr.ts";
-export { type Eigen, evd, type SVD, svd, type VectorsOption } from "./eigen.ts";
+export {
+  type Eigen,
+  ev,
+  evd,
+  type GeneralEigen,
+  type SVD,
+  svd,
+  type VectorsOption,
+} from "./eigen.ts";
 export { con, det, type Factorization, type Home, sv, sv_, tri, trs, trs_ } from "./solve.ts";

@@ -14,7 +14,7 @@ import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { submatrix, trans } from "../core/views.ts";
-import { hostFactory } from "../engines/registry.ts";
+import { lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { viewTr } from "../structured/views.ts";
 import { svStructured } from "../structured/products.ts";
@@ -82,7 +82,7 @@ export function qrf_<L extends Loc>(a: GEMatrix<L>): Later<L, QR<L>> {
     return qrHost(a as GEMatrix<"host">, a.factory, false) as Later<L, QR<L>>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(a.factory.dtype), a as GEMatrix);
+    const h = await transfer(lapackHost(a.factory.dtype), a as GEMatrix);
     const qr = qrHost(h, a.factory, true);
     transfer_(h, a as GEMatrix);
     return qr;
@@ -110,7 +110,7 @@ export function qrf<L extends Loc>(a: GEMatrix<L>): Later<L, QR<L>> {
     return qrHost(c, a.factory, true) as Later<L, QR<L>>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(a.factory.dtype), a as GEMatrix);
+    const h = await transfer(lapackHost(a.factory.dtype), a as GEMatrix);
     return qrHost(h, a.factory, true);
   })() as Later<L, QR<L>>;
 }
@@ -200,7 +200,7 @@ export function qmm_<M extends GEMatrix>(f: QR, c: M, options: QOptions = {}): L
     return c as Later<Home<M>, M>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(c.factory.dtype), c as GEMatrix);
+    const h = await transfer(lapackHost(c.factory.dtype), c as GEMatrix);
     run(h);
     transfer_(h, c as GEMatrix);
     h[Symbol.dispose]();
@@ -288,7 +288,7 @@ export function ls_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): Later<L, GEM
     return b as Later<L, GEMatrix<L>>;
   }
   return (async () => {
-    const host = hostFactory(a.factory.dtype);
+    const host = lapackHost(a.factory.dtype);
     const ha = await transfer(host, a as GEMatrix), hb = await transfer(host, b as GEMatrix);
     try {
       lsHost(ha, hb, "ls_");

@@ -15,7 +15,7 @@ import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { isStructured, type StructuredMatrix } from "../core/structured.ts";
 import { isTriangular } from "../core/kinds.ts";
-import { hostFactory } from "../engines/registry.ts";
+import { lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { svStructured } from "../structured/products.ts";
 import { copy } from "../blas.ts";
@@ -105,7 +105,7 @@ export function trs_<B extends Vector | GEMatrix>(f: Factorization, b: B): Later
     return b as Later<L, B>;
   }
   return (async () => {
-    const h = await transfer(hostFactory(b.factory.dtype), b as GEMatrix);
+    const h = await transfer(lapackHost(b.factory.dtype), b as GEMatrix);
     try {
       solveHost(f, h, false);
       transfer_(h, b as GEMatrix);
@@ -260,7 +260,7 @@ export function det(f: Factorization): number {
 export function tri<L extends Loc>(f: Factorization<L>): Later<L, GEMatrix<L>> {
   ready("tri", f);
   const n = f.n;
-  const host = (f.home.location === "host" ? f.home : hostFactory(f.dtype)) as Factory<"host">;
+  const host = (f.home.location === "host" ? f.home : lapackHost(f.dtype)) as Factory<"host">;
   const inv = ge(host, n, n);
   const buf = inv.storage.buffer as HostArray;
   for (let i = 0; i < n; i++) buf[inv.offset + i + i * n] = 1;

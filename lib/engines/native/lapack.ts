@@ -214,5 +214,50 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
       if (float) s.set(ss);
       return info[0];
     },
+    geev(a, wr, wi, vr) {
+      columnMajor(a, "geev: a");
+      const n = a.rows;
+      if (a.cols !== n) throw new RangeError(`geev: a is ${a.rows}×${a.cols}, not square`);
+      if (wr.length < n || wi.length < n) throw new RangeError("geev: wr or wi is too short");
+      if (vr !== undefined) {
+        columnMajor(vr, "geev: vr");
+        if (vr.rows !== n || vr.cols !== n) throw new RangeError(`geev: vr must be ${n}×${n}`);
+      }
+      if (n === 0) return 0;
+      const float = isFloat(a), f = float ? l.sgeev_ : l.dgeev_;
+      const [r, i] = float ? [new Float32Array(n), new Float32Array(n)] : [wr, wi];
+      const dummy = float ? new Float32Array(1) : new Float64Array(1);
+      const info = int(0), jobl = char("N"), jobr = char(vr ? "V" : "N");
+      const [V, ldv] = vr ? [at(vr), ld(vr)] : [dummy, int(1)];
+      const q = float ? new Float32Array(1) : new Float64Array(1);
+      f(jobl, jobr, int(n), at(a), ld(a), r, i, dummy, int(1), V, ldv, q, int(-1), info, 1n, 1n);
+      const work = float
+        ? new Float32Array(Math.max(1, q[0]))
+        : new Float64Array(Math.max(1, q[0]));
+      f(
+        jobl,
+        jobr,
+        int(n),
+        at(a),
+        ld(a),
+        r,
+        i,
+        dummy,
+        int(1),
+        V,
+        ldv,
+        work,
+        int(work.length),
+        info,
+        1n,
+        1n,
+      );
+      if (float) {
+        wr.set(r);
+        wi.set(i);
+      }
+      return info[0];
+    },
+    geevVectors: true,
   };
 }
