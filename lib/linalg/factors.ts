@@ -84,6 +84,14 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
     }
   }
 
+  /**
+   * Marks the factorization used up (its factors overwritten on purpose, as by `tri_`): later
+   * uses throw, as after release.
+   */
+  consume(): void {
+    this[Symbol.dispose]();
+  }
+
   /** Releases what the factorization owns. */
   [Symbol.dispose](): void {
     if (this.#released) return;

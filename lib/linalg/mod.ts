@@ -21,6 +21,7 @@
 
 export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
+export { laswp_, srt_, tri_ } from "./helpers.ts";
 export { ls, ls_, org, qmm_, type QOptions, QR, qrf, qrf_ } from "./qr.ts";
 export {
   type Eigen,
