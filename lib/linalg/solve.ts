@@ -12,8 +12,10 @@ import type { GEMatrix, Vector } from "../core/structures.ts";
 import type { HostArray, Loc } from "../core/types.ts";
 import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
+import { trans } from "../core/views.ts";
 import { KnapError } from "../core/errors.ts";
-import { isStructured, type StructuredMatrix } from "../core/structured.ts";
+import { dt, gt, isStructured, st, type StructuredMatrix } from "../core/structured.ts";
+import { tridiagonalSolve } from "./tridiagonal.ts";
 import { isTriangular } from "../core/kinds.ts";
 import { lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
@@ -136,9 +138,10 @@ export function trs<B extends Vector | GEMatrix>(f: Factorization, b: B): Later<
 }
 
 /**
- * Solves A X = B in place (LAPACK's gesv, posv; Neanderthal's `sv!`): a general a is factored
- * in place by LU, a symmetric `sy` by LU of its dense copy (a untouched), a triangular or
- * diagonal one solved directly; b becomes the solution. Returns b.
+ * Solves A X = B in place (LAPACK's gesv, gtsv; Neanderthal's `sv!`): a general a is factored
+ * in place by LU, a symmetric `sy` by LU of its dense copy (a untouched), a tridiagonal `gt`,
+ * `dt` or `st` in O(n) with partial pivoting (a untouched), a triangular or diagonal one solved
+ * directly; b becomes the solution. Returns b.
  *
  * @example
  * ```ts
@@ -157,6 +160,7 @@ export function sv_<B extends Vector | GEMatrix>(
   type L = Home<B>;
   if (isStructured(a)) {
     if (isTriangular(a.kind) || a.kind === "gd") return svStructured(a, b) as Later<L, B>;
+    if (a.kind === "gt" || a.kind === "dt" || a.kind === "st") return tridiagonal(a, b);
     if (a.kind !== "sy") {
       throw new TypeError(
         `sv_: a ${a.kind} is solved through its dense copy: densify it with copy`,
@@ -188,6 +192,43 @@ export function sv_<B extends Vector | GEMatrix>(
   } finally {
     f[Symbol.dispose]();
   }
+}
+
+/** A tridiagonal solve on the host, a device's a and b brought there and b written back. */
+function tridiagonal<B extends Vector | GEMatrix>(a: StructuredMatrix, b: B): Later<Home<B>, B> {
+  live("sv_", b, "b");
+  numeric("sv_", b);
+  if (b.rows !== a.n) {
+    throw new RangeError(`sv_: a is ${a.n}×${a.n}, b has ${b.rows} rows`);
+  }
+  if (a.factory !== b.factory) {
+    throw new TypeError(`sv_: a is on ${a.factory.name}, b on ${b.factory.name}`);
+  }
+  if (a.factory.location === "host") {
+    tridiagonalSolve("sv_", a, b);
+    return b as Later<Home<B>, B>;
+  }
+  return (async () => {
+    const f = lapackHost(a.factory.dtype);
+    // A row-layout matrix (a transposed view) is read into the transposed view of a host one.
+    using h0 = sameKind(f, a);
+    const h = a.layout === "row" ? trans(h0) : h0;
+    await transfer_(a, h);
+    const hb = await transfer(f, b as GEMatrix);
+    try {
+      tridiagonalSolve("sv_", h, hb);
+      transfer_(hb, b as GEMatrix);
+    } finally {
+      hb[Symbol.dispose]();
+    }
+    return b;
+  })() as Later<Home<B>, B>;
+}
+
+/** An empty host matrix of a's tridiagonal kind and order, in column layout. */
+function sameKind(f: Factory<"host">, a: StructuredMatrix): StructuredMatrix<"host"> {
+  const make = a.kind === "gt" ? gt : a.kind === "dt" ? dt : st;
+  return make(f, a.n) as StructuredMatrix<"host">;
 }
 
 /**
