@@ -17,7 +17,7 @@ import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { columnReading } from "../core/kinds.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
-import { lapackHost } from "./host.ts";
+import { isColumnMajor, lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { copy } from "../blas.ts";
 import { Cholesky, LU } from "./factors.ts";
@@ -31,7 +31,7 @@ export function lapackOf(op: string, f: Factory): LinalgEngine {
 
 /** a as a column-major operand: itself, or its transpose (then `transposed`). */
 export function columnMajor(a: Operand): { op: Operand; transposed: boolean } | undefined {
-  if (a.rowStride === 1 || a.rows <= 1) return { op: a, transposed: false };
+  if (isColumnMajor(a)) return { op: a, transposed: false };
   if (a.colStride === 1 || a.cols <= 1) {
     return {
       op: { ...a, rows: a.cols, cols: a.rows, rowStride: 1, colStride: a.rowStride },

@@ -1,15 +1,48 @@
 /**
- * Where a device's matrices are decomposed: the best host engine of their dtype — native where
- * it loads (OpenBLAS's LAPACK), else js.
+ * Where LAPACK's routines run: a device's matrices on the best host engine of their dtype —
+ * native where it loads (OpenBLAS's LAPACK), else js — and every operand column-major.
  *
  * @module
  */
 
+import type { Operand } from "../core/engine.ts";
 import type { Factory } from "../core/factory.ts";
+import type { GEMatrix, Vector } from "../core/structures.ts";
+import { ge, vctr } from "../core/construct.ts";
+import { overlap } from "../core/overlap.ts";
 import type { DType } from "../core/types.ts";
 import { defaultDouble, defaultFloat } from "../engines/registry.ts";
 
 /** The default host factory of a dtype (float32 for float32 and bfloat16). */
 export function lapackHost(dtype: DType): Factory<"host", "float32" | "float64"> {
   return dtype === "float64" ? defaultDouble() : defaultFloat();
+}
+
+/** Whether an operand is column-major, as LAPACK reads it (a single row is, at any stride). */
+export const isColumnMajor = (x: Operand): boolean => x.rowStride === 1 || x.rows <= 1;
+
+/**
+ * Runs `work` on x itself when it is column-major, else on a column-major copy that is written
+ * back after.
+ */
+export function inColumnMajor<S extends Vector<"host"> | GEMatrix<"host">>(
+  x: S,
+  work: (cm: S) => void,
+): void {
+  if (isColumnMajor(x)) return work(x);
+  const c = ("dim" in x ? vctr(x.factory, x.dim) : ge(x.factory, x.m, x.n)) as S;
+  try {
+    x.factory.engine.blas.copy(x, c);
+    work(c);
+    x.factory.engine.blas.copy(c, x);
+  } finally {
+    c[Symbol.dispose]();
+  }
+}
+
+/** Throws unless x and y share no memory: a routine that reads one while writing the other. */
+export function apart(op: string, x: Operand, y: Operand, names: string): void {
+  if (x.storage === y.storage && overlap(x, y) !== "none") {
+    throw new RangeError(`${op}: ${names} share memory`);
+  }
 }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { Operand } from "../core/engine.ts";
 import type { LinalgEngine } from "../core/linalg_engine.ts";
 import type { GEMatrix } from "../core/structures.ts";
 import type { HostArray, Loc } from "../core/types.ts";
@@ -14,7 +13,7 @@ import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { submatrix, trans } from "../core/views.ts";
-import { lapackHost } from "./host.ts";
+import { apart, inColumnMajor, isColumnMajor, lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { viewTr } from "../structured/views.ts";
 import { svStructured } from "../structured/products.ts";
@@ -45,13 +44,10 @@ export class QR<L extends Loc = Loc> extends Factors<L> {
   }
 }
 
-/** Whether a GE matrix is column-major, as LAPACK reads it. */
-const columnMajor = (a: Operand) => a.rowStride === 1 || a.rows <= 1;
-
 /** QR of a host matrix: in its memory when column-major, else of a copy written back. */
 function qrHost(a: GEMatrix<"host">, home: Factory, owned: boolean): QR {
   const lapack = lapackOf("qrf_", a.factory);
-  const m = columnMajor(a) ? a : (ge(a.factory, a.m, a.n) as GEMatrix<"host">);
+  const m = isColumnMajor(a) ? a : (ge(a.factory, a.m, a.n) as GEMatrix<"host">);
   if (m !== a) a.factory.engine.blas.copy(a, m);
   const tau = new Float64Array(Math.min(a.m, a.n));
   lapack.geqrf(m, tau);
@@ -186,15 +182,9 @@ export function qmm_<M extends GEMatrix>(f: QR, c: M, options: QOptions = {}): L
   if (c.factory.dtype !== f.dtype) {
     throw new TypeError(`qmm_: the factors are ${f.dtype}, c is ${c.factory.dtype}`);
   }
-  const run = (x: GEMatrix<"host">) => {
-    const cm = columnMajor(x) ? x : (ge(x.factory, x.m, x.n) as GEMatrix<"host">);
-    if (cm !== x) x.factory.engine.blas.copy(x, cm);
-    f.lapack.ormqr(side, t, f.matrix, f.tau, cm);
-    if (cm !== x) {
-      x.factory.engine.blas.copy(cm, x);
-      cm[Symbol.dispose]();
-    }
-  };
+  apart("qmm_", c, f.matrix, "c and the factors");
+  const run = (x: GEMatrix<"host">) =>
+    inColumnMajor(x, (cm) => f.lapack.ormqr(side, t, f.matrix, f.tau, cm));
   if (c.factory.location === "host") {
     run(c as GEMatrix<"host">);
     return c as Later<Home<M>, M>;
@@ -274,17 +264,9 @@ export function ls_<L extends Loc>(a: GEMatrix<L>, b: GEMatrix<L>): Later<L, GEM
   if (a.factory !== b.factory) {
     throw new TypeError(`ls_: a is on ${a.factory.name}, b on ${b.factory.name}`);
   }
+  apart("ls_", a, b, "a and b");
   if (a.factory.location === "host") {
-    const bb = columnMajor(b) ? b : (ge(b.factory, b.m, b.n) as GEMatrix<"host">);
-    if (bb !== b) b.factory.engine.blas.copy(b, bb);
-    try {
-      lsHost(a as GEMatrix<"host">, bb as GEMatrix<"host">, "ls_");
-    } finally {
-      if (bb !== b) {
-        b.factory.engine.blas.copy(bb, b);
-        bb[Symbol.dispose]();
-      }
-    }
+    inColumnMajor(b as GEMatrix<"host">, (bb) => lsHost(a as GEMatrix<"host">, bb, "ls_"));
     return b as Later<L, GEMatrix<L>>;
   }
   return (async () => {

@@ -17,7 +17,7 @@ import { KnapError } from "../core/errors.ts";
 import { dt, gt, isStructured, st, type StructuredMatrix } from "../core/structured.ts";
 import { tridiagonalSolve } from "./tridiagonal.ts";
 import { isTriangular } from "../core/kinds.ts";
-import { lapackHost } from "./host.ts";
+import { apart, inColumnMajor, isColumnMajor, lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { svStructured } from "../structured/products.ts";
 import { copy } from "../blas.ts";
@@ -54,33 +54,17 @@ function ready(op: string, f: Factorization, b?: Vector | GEMatrix): void {
   if (b.factory.dtype !== f.dtype) {
     throw new TypeError(`${op}: the factors are ${f.dtype}, b is ${b.factory.dtype}`);
   }
+  apart(op, b, f.factors, "b and the factors");
 }
 
 /** B ← A⁻¹B (A⁻ᵀB when `transpose`) over host memory: b itself, or a column-major copy. */
 function solveHost(f: Factorization, b: Operand, transpose: boolean): void {
-  const cm = b.rowStride === 1 || b.rows <= 1 ? b : undefined;
   const run = (x: Operand) => {
     if (f instanceof LU) f.lapack.getrs(f.factors, f.ipiv, x, f.transposed !== transpose);
     else f.lapack.potrs(f.factors, f.upper, x);
   };
-  if (cm !== undefined) return run(cm);
-  const T = b.storage.buffer instanceof Float32Array ? Float32Array : Float64Array;
-  const buf = b.storage.buffer as HostArray, tmp = new T(b.rows * b.cols);
-  const at = (i: number, j: number) => b.offset + i * b.rowStride + j * b.colStride;
-  for (let j = 0; j < b.cols; j++) {
-    for (let i = 0; i < b.rows; i++) tmp[i + j * b.rows] = buf[at(i, j)];
-  }
-  run({
-    storage: { buffer: tmp, length: tmp.length, released: false },
-    offset: 0,
-    rows: b.rows,
-    cols: b.cols,
-    rowStride: 1,
-    colStride: Math.max(b.rows, 1),
-  });
-  for (let j = 0; j < b.cols; j++) {
-    for (let i = 0; i < b.rows; i++) buf[at(i, j)] = tmp[i + j * b.rows];
-  }
+  if (isColumnMajor(b)) return run(b);
+  inColumnMajor(b as Vector<"host"> | GEMatrix<"host">, run);
 }
 
 /**

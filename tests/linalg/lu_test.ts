@@ -5,6 +5,7 @@
  * the errors: singular, not positive definite, overwritten, released.
  */
 import {
+  col,
   entry_,
   type Factory,
   ge,
@@ -13,13 +14,14 @@ import {
   KnapError,
   nativeAvailability,
   nativeDouble,
+  submatrix,
   sy,
   toArray,
   transfer,
   transfer_,
   vctr,
 } from "../../mod.ts";
-import { con, det, ptrf, ptrf_, sv, trf, trf_, tri, trs_ } from "../../lib/linalg/mod.ts";
+import { con, det, ls_, ptrf, ptrf_, sv, trf, trf_, tri, trs_ } from "../../lib/linalg/mod.ts";
 import type { LU } from "../../lib/linalg/mod.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
@@ -222,6 +224,18 @@ for (const f of await allFactories()) {
         error = e;
       }
       assert(error instanceof KnapError && /overwritten/.test(error.message), String(error));
+      // A right-hand side inside the factored matrix, or a least-squares b inside a: refused.
+      using m = ge(f, 3, 3, [4, 1, 0, 1, 4, 1, 0, 1, 4]);
+      using mlu = trf_(m) as LU;
+      for (const run of [() => trs_(mlu, col(m, 1)), () => ls_(m, submatrix(m, 0, 2, 3, 1))]) {
+        error = undefined;
+        try {
+          run();
+        } catch (e) {
+          error = e;
+        }
+        assert(error instanceof RangeError && /share memory/.test(error.message), String(error));
+      }
       const c = ge(f, 2, 2, [4, 2, 3, 1]);
       const lu3 = trf_(c) as LU;
       c[Symbol.dispose]();
