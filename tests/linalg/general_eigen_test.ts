@@ -15,17 +15,9 @@ import {
 } from "../../mod.ts";
 import { det, ev, trf } from "../../lib/linalg/mod.ts";
 import type { GeneralEigen } from "../../lib/linalg/mod.ts";
+import { close, random } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
-
-function random(count: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: count }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
-}
-
-function close(got: number, want: number, tol: number, what: string) {
-  assert(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
-}
 
 /** Eigenvalues as [re, im] pairs, sorted. */
 async function values(e: GeneralEigen): Promise<[number, number][]> {

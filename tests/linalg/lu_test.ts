@@ -23,18 +23,9 @@ import {
 } from "../../mod.ts";
 import { con, det, ls_, ptrf, ptrf_, sv, trf, trf_, tri, trs_ } from "../../lib/linalg/mod.ts";
 import type { LU } from "../../lib/linalg/mod.ts";
+import { close, random, rows } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
-
-/** Seeded entries in (−1, 1). */
-function random(count: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: count }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
-}
-
-/** Column-major m×n entries as rows. */
-const rows = (d: ArrayLike<number>, m: number, n: number) =>
-  Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => d[i + j * m]));
 
 /** The factors' entries as a column-major host array (the transpose where they are of Aᵀ). */
 function factorsOf(f: LU | { factors: LU["factors"] }): number[][] {
@@ -66,10 +57,6 @@ function reassemble(f: LU): number[][] {
 }
 
 const tolOf = (f: Factory) => (f.dtype === "float32" ? 2e-4 : 1e-11);
-
-function close(got: number, want: number, tol: number, what: string) {
-  assert(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
-}
 
 for (const f of await allFactories()) {
   if (f.dtype === "bfloat16") continue;

@@ -5,28 +5,12 @@
  */
 import { type Factory, ge, type GEMatrix, KnapError, toArray, transfer } from "../../mod.ts";
 import { ls, ls_, org, qmm_, qrf } from "../../lib/linalg/mod.ts";
+import { close, product, random, rows, transpose } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
 
-function random(count: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: count }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
-}
-
-/** Column-major entries as rows. */
-const rows = (d: ArrayLike<number>, m: number, n: number) =>
-  Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => d[i + j * m]));
-
-const product = (A: number[][], B: number[][]) =>
-  A.map((r) => B[0].map((_, j) => r.reduce((s, v, q) => s + v * B[q][j], 0)));
-const transpose = (A: number[][]) => A[0].map((_, j) => A.map((r) => r[j]));
-
 async function entries(x: GEMatrix): Promise<number[][]> {
   return rows(toArray(await transfer(x)), x.m, x.n);
-}
-
-function close(got: number, want: number, tol: number, what: string) {
-  assert(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
 }
 
 /** Solves a small square system by Gaussian elimination with pivoting (the test's own). */

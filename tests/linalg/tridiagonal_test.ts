@@ -17,12 +17,9 @@ import {
   vctr,
 } from "../../mod.ts";
 import { sv, sv_ } from "../../lib/linalg/mod.ts";
+import { close } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
-
-function close(got: number, want: number, tol: number, what: string) {
-  assert(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
-}
 
 for (const f of await allFactories()) {
   if (f.dtype === "bfloat16") continue;
