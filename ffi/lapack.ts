@@ -34,6 +34,9 @@ const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
 const gesdd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L]);
 // geev (jobvl, jobvr, n, a, lda, wr, wi, vl, ldvl, vr, ldvr, work, lwork, info; 2 lengths)
 const geev = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
+// gees (jobvs, sort, select, n, a, lda, sdim, wr, wi, vs, ldvs, work, lwork, bwork, info;
+// len(jobvs), len(sort)); select is a function pointer LAPACK reads only when sorting.
+const gees = fn([B, B, "pointer", B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 
 const lapackSymbols = {
   sgetrf_: getrf,
@@ -56,6 +59,8 @@ const lapackSymbols = {
   dgesdd_: gesdd,
   sgeev_: geev,
   dgeev_: geev,
+  sgees_: gees,
+  dgees_: gees,
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** OpenBLAS's LAPACK. */

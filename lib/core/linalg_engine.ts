@@ -54,11 +54,16 @@ export interface LinalgEngine {
    */
   gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): number;
   /**
-   * The eigenvalues wr + i·wi of a general square A (?geev), and with vr (n×n) the right
-   * eigenvectors as LAPACK lays them out (a complex pair's real and imaginary parts in two
-   * columns). A is destroyed. Returns info: 0, or > 0 when the QR iteration failed.
+   * The eigenvalues wr + i·wi of a general square A (?geev), with vl and vr (n×n) the left and
+   * right eigenvectors as LAPACK lays them out and normalizes them (a complex pair's real and
+   * imaginary parts in two columns, each vector of length 1 with its largest component real). A
+   * is destroyed. Returns info: 0, or > 0 when the QR iteration failed.
    */
-  geev(a: Operand, wr: Float64Array, wi: Float64Array, vr?: Operand): number;
-  /** Whether `geev` computes eigenvectors (the js engine's computes values only). */
-  readonly geevVectors: boolean;
+  geev(a: Operand, wr: Float64Array, wi: Float64Array, vl?: Operand, vr?: Operand): number;
+  /**
+   * The real Schur form (?gees, unsorted): A ← T = ZᵀAZ, upper quasi-triangular with its 2×2
+   * blocks in standard form; the eigenvalues in T's order into wr + i·wi, and with vs (n×n) the
+   * Schur vectors Z. Returns info: 0, or > 0 when the QR iteration failed.
+   */
+  gees(a: Operand, wr: Float64Array, wi: Float64Array, vs?: Operand): number;
 }

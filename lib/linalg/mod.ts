@@ -23,13 +23,15 @@ export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
 export { laswp_, srt_, tri_ } from "./helpers.ts";
 export { ls, ls_, org, qmm_, type QOptions, QR, qrf, qrf_ } from "./qr.ts";
+export { type Eigen, evd, type SVD, svd, type VectorsOption } from "./eigen.ts";
 export {
-  type Eigen,
+  type EigenvectorsOption,
+  es,
+  es_,
   ev,
-  evd,
+  ev_,
   type GeneralEigen,
-  type SVD,
-  svd,
-  type VectorsOption,
-} from "./eigen.ts";
+  type Schur,
+  type SchurForm,
+} from "./general.ts";
 export { con, det, type Factorization, type Home, sv, sv_, tri, trs, trs_ } from "./solve.ts";

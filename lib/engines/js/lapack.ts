@@ -11,7 +11,7 @@ import type { BlasEngine, Operand } from "../../core/engine.ts";
 import type { LinalgEngine } from "../../core/linalg_engine.ts";
 import type { HostArray } from "../../core/types.ts";
 import { gesdd, syevd } from "./eigen.ts";
-import { geev } from "./nonsymmetric.ts";
+import { gees, geev } from "./nonsymmetric.ts";
 
 const NB = 64;
 
@@ -274,12 +274,7 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
 
     syevd,
     gesdd,
-    geev(a, wr, wi, vr) {
-      if (vr !== undefined) {
-        throw new TypeError("geev: the js engine computes a general matrix's eigenvalues only");
-      }
-      return geev(a, wr, wi);
-    },
-    geevVectors: false,
+    geev,
+    gees,
   };
 }

@@ -214,50 +214,79 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
       if (float) s.set(ss);
       return info[0];
     },
-    geev(a, wr, wi, vr) {
+    geev(a, wr, wi, vl, vr) {
       columnMajor(a, "geev: a");
       const n = a.rows;
       if (a.cols !== n) throw new RangeError(`geev: a is ${a.rows}×${a.cols}, not square`);
       if (wr.length < n || wi.length < n) throw new RangeError("geev: wr or wi is too short");
-      if (vr !== undefined) {
-        columnMajor(vr, "geev: vr");
-        if (vr.rows !== n || vr.cols !== n) throw new RangeError(`geev: vr must be ${n}×${n}`);
+      for (const [v, name] of [[vl, "vl"], [vr, "vr"]] as const) {
+        if (v === undefined) continue;
+        columnMajor(v, `geev: ${name}`);
+        if (v.rows !== n || v.cols !== n) throw new RangeError(`geev: ${name} must be ${n}×${n}`);
       }
       if (n === 0) return 0;
       const float = isFloat(a), f = float ? l.sgeev_ : l.dgeev_;
       const [r, i] = float ? [new Float32Array(n), new Float32Array(n)] : [wr, wi];
       const dummy = float ? new Float32Array(1) : new Float64Array(1);
-      const info = int(0), jobl = char("N"), jobr = char(vr ? "V" : "N");
-      const [V, ldv] = vr ? [at(vr), ld(vr)] : [dummy, int(1)];
+      const info = int(0), jobl = char(vl ? "V" : "N"), jobr = char(vr ? "V" : "N");
+      const [VL, ldl] = vl ? [at(vl), ld(vl)] : [dummy, int(1)];
+      const [VR, ldr] = vr ? [at(vr), ld(vr)] : [dummy, int(1)];
+      const call = (work: HostArray, lwork: number) =>
+        f(jobl, jobr, int(n), at(a), ld(a), r, i, VL, ldl, VR, ldr, work, int(lwork), info, 1n, 1n);
       const q = float ? new Float32Array(1) : new Float64Array(1);
-      f(jobl, jobr, int(n), at(a), ld(a), r, i, dummy, int(1), V, ldv, q, int(-1), info, 1n, 1n);
-      const work = float
-        ? new Float32Array(Math.max(1, q[0]))
-        : new Float64Array(Math.max(1, q[0]));
-      f(
-        jobl,
-        jobr,
-        int(n),
-        at(a),
-        ld(a),
-        r,
-        i,
-        dummy,
-        int(1),
-        V,
-        ldv,
-        work,
-        int(work.length),
-        info,
-        1n,
-        1n,
-      );
+      call(q, -1);
+      const lwork = Math.max(1, q[0]);
+      call(float ? new Float32Array(lwork) : new Float64Array(lwork), lwork);
       if (float) {
         wr.set(r);
         wi.set(i);
       }
       return info[0];
     },
-    geevVectors: true,
+    gees(a, wr, wi, vs) {
+      columnMajor(a, "gees: a");
+      const n = a.rows;
+      if (a.cols !== n) throw new RangeError(`gees: a is ${a.rows}×${a.cols}, not square`);
+      if (wr.length < n || wi.length < n) throw new RangeError("gees: wr or wi is too short");
+      if (vs !== undefined) {
+        columnMajor(vs, "gees: vs");
+        if (vs.rows !== n || vs.cols !== n) throw new RangeError(`gees: vs must be ${n}×${n}`);
+      }
+      if (n === 0) return 0;
+      const float = isFloat(a), f = float ? l.sgees_ : l.dgees_;
+      const [r, i] = float ? [new Float32Array(n), new Float32Array(n)] : [wr, wi];
+      const dummy = float ? new Float32Array(1) : new Float64Array(1);
+      const info = int(0), sdim = int(0), bwork = new Int32Array(1);
+      const [VS, ldv] = vs ? [at(vs), ld(vs)] : [dummy, int(1)];
+      const call = (work: HostArray, lwork: number) =>
+        f(
+          char(vs ? "V" : "N"),
+          char("N"),
+          null,
+          int(n),
+          at(a),
+          ld(a),
+          sdim,
+          r,
+          i,
+          VS,
+          ldv,
+          work,
+          int(lwork),
+          bwork,
+          info,
+          1n,
+          1n,
+        );
+      const q = float ? new Float32Array(1) : new Float64Array(1);
+      call(q, -1);
+      const lwork = Math.max(1, 3 * n, q[0]);
+      call(float ? new Float32Array(lwork) : new Float64Array(lwork), lwork);
+      if (float) {
+        wr.set(r);
+        wi.set(i);
+      }
+      return info[0];
+    },
   };
 }
