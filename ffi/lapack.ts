@@ -32,6 +32,8 @@ const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // gesdd (jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork, info; len(jobz))
 const gesdd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L]);
+// gesvd (jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, info; 2 lengths)
+const gesvd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // geev (jobvl, jobvr, n, a, lda, wr, wi, vl, ldvl, vr, ldvr, work, lwork, info; 2 lengths)
 const geev = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // gees (jobvs, sort, select, n, a, lda, sdim, wr, wi, vs, ldvs, work, lwork, bwork, info;
@@ -57,6 +59,8 @@ const lapackSymbols = {
   dsyevd_: syevd,
   sgesdd_: gesdd,
   dgesdd_: gesdd,
+  sgesvd_: gesvd,
+  dgesvd_: gesvd,
   sgeev_: geev,
   dgeev_: geev,
   sgees_: gees,

@@ -53,6 +53,8 @@ export interface LinalgEngine {
    * converge.
    */
   gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): number;
+  /** As gesdd, by the QR iteration (?gesvd): the same outputs from LAPACK's other algorithm. */
+  gesvd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): number;
   /**
    * The eigenvalues wr + i·wi of a general square A (?geev), with vl and vr (n×n) the left and
    * right eigenvectors as LAPACK lays them out and normalizes them (a complex pair's real and

@@ -1,7 +1,7 @@
 /**
  * The symmetric eigenproblem and the SVD on every engine: A·Z = Z·diag(w) with ZᵀZ = I and w
  * ascending; U·diag(s)·Vᵀ = A with orthonormal U and V and s descending, on tall, wide and square
- * shapes; native values against js; NaN refused before any iteration.
+ * shapes, thin and full, by gesdd and gesvd; native values against js; NaN refused before any iteration.
  */
 import {
   entry_,
@@ -15,7 +15,7 @@ import {
   transfer,
   transfer_,
 } from "../../mod.ts";
-import { evd, svd } from "../../lib/linalg/mod.ts";
+import { evd, sdd_, svd, svd_ } from "../../lib/linalg/mod.ts";
 import { close, product, random, rows, transpose } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
@@ -92,6 +92,42 @@ for (const f of await allFactories()) {
       using v = await svd(a);
       const s2 = toArray(await transfer(jsDouble, v.s));
       s.forEach((x, i) => close(s2[i], x, tol * 10, `${m}×${n}: values alone [${i}]`));
+    }
+  });
+
+  Deno.test(`[${f.name}] svd, sdd_ and svd_ with full U and Vᵀ: square, orthogonal, U·Σ·Vᵀ = A`, async () => {
+    for (const [op, name] of [[svd, "svd"], [sdd_, "sdd_"], [svd_, "svd_"]] as const) {
+      for (const [m, n] of [[0, 3], [1, 1], [6, 3], [3, 6], [5, 5]]) {
+        const data = random(m * n, m * 3 + n + name.length);
+        using a = ge(f, m, n, data);
+        using r = await op(a, { vectors: true, full: true });
+        const k = Math.min(m, n);
+        assert(
+          r.u!.m === m && r.u!.n === m && r.vt!.m === n && r.vt!.n === n,
+          `${name} ${m}×${n}: shapes`,
+        );
+        if (m === 0) continue;
+        const s = Array.from(toArray(await transfer(jsDouble, r.s)));
+        const U = await entries(r.u!), Vt = await entries(r.vt!);
+        const USVt = product(
+          U.map((row) => row.slice(0, k).map((v, j) => v * s[j])),
+          Vt.slice(0, k),
+        );
+        const A = rows(data, m, n);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            close(USVt[i][j], A[i][j], tol * 10, `${name} ${m}×${n}: UΣVᵀ(${i}, ${j})`);
+          }
+        }
+        for (const [Q, d] of [[U, m], [Vt, n]] as const) {
+          const QtQ = product(transpose(Q), Q);
+          for (let i = 0; i < d; i++) {
+            for (let j = 0; j < d; j++) {
+              close(QtQ[i][j], i === j ? 1 : 0, tol * 10, `${name} ${m}×${n}: orthogonal`);
+            }
+          }
+        }
+      }
     }
   });
 

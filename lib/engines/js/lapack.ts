@@ -274,6 +274,8 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
 
     syevd,
     gesdd,
+    // One-sided Jacobi serves both of LAPACK's SVD routines.
+    gesvd: gesdd,
     geev,
     gees,
   };

@@ -29,6 +29,81 @@ const ld = (x: Operand) => int(Math.max(x.colStride, x.rows, 1));
 
 /** The native engine's LAPACK over OpenBLAS. */
 export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
+  /** gesdd or gesvd for the thin U and Vᵀ (or none): the checks and the workspace query shared. */
+  function svd(
+    a: Operand,
+    s: Float64Array,
+    u: Operand | undefined,
+    vt: Operand | undefined,
+    routine: "gesdd" | "gesvd",
+  ): number {
+    columnMajor(a, `${routine}: a`);
+    const m = a.rows, n = a.cols, k = Math.min(m, n);
+    if (s.length < k) throw new RangeError(`${routine}: s is too short`);
+    if (k === 0) return 0;
+    const vectors = u !== undefined && vt !== undefined;
+    if (vectors) {
+      columnMajor(u, `${routine}: u`);
+      columnMajor(vt, `${routine}: vt`);
+      if (u.rows !== m || u.cols !== k || vt.rows !== k || vt.cols !== n) {
+        throw new RangeError(`${routine}: u must be ${m}×${k} and vt ${k}×${n}`);
+      }
+    }
+    const float = isFloat(a);
+    const ss = float ? new Float32Array(k) : s;
+    const dummy = float ? new Float32Array(1) : new Float64Array(1);
+    const [U, ldu, VT, ldvt] = vectors
+      ? [at(u), ld(u), at(vt), ld(vt)]
+      : [dummy, int(1), dummy, int(1)];
+    const info = int(0), job = char(vectors ? "S" : "N");
+    const call = routine === "gesdd"
+      ? (work: HostArray, lwork: number) => {
+        const iwork = new Int32Array(8 * k);
+        (float ? l.sgesdd_ : l.dgesdd_)(
+          job,
+          int(m),
+          int(n),
+          at(a),
+          ld(a),
+          ss,
+          U,
+          ldu,
+          VT,
+          ldvt,
+          work,
+          int(lwork),
+          iwork,
+          info,
+          1n,
+        );
+      }
+      : (work: HostArray, lwork: number) =>
+        (float ? l.sgesvd_ : l.dgesvd_)(
+          job,
+          job,
+          int(m),
+          int(n),
+          at(a),
+          ld(a),
+          ss,
+          U,
+          ldu,
+          VT,
+          ldvt,
+          work,
+          int(lwork),
+          info,
+          1n,
+          1n,
+        );
+    const q = float ? new Float32Array(1) : new Float64Array(1);
+    call(q, -1);
+    const lwork = Math.max(1, q[0]);
+    call(float ? new Float32Array(lwork) : new Float64Array(lwork), lwork);
+    if (float) s.set(ss);
+    return info[0];
+  }
+
   return {
     getrf(a, ipiv) {
       columnMajor(a, "getrf: a");
@@ -170,49 +245,10 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
       return info[0];
     },
     gesdd(a, s, u, vt) {
-      columnMajor(a, "gesdd: a");
-      const m = a.rows, n = a.cols, k = Math.min(m, n);
-      if (s.length < k) throw new RangeError("gesdd: s is too short");
-      if (k === 0) return 0;
-      const vectors = u !== undefined && vt !== undefined;
-      if (vectors) {
-        columnMajor(u, "gesdd: u");
-        columnMajor(vt, "gesdd: vt");
-        if (u.rows !== m || u.cols !== k || vt.rows !== k || vt.cols !== n) {
-          throw new RangeError(`gesdd: u must be ${m}×${k} and vt ${k}×${n}`);
-        }
-      }
-      const float = isFloat(a), f = float ? l.sgesdd_ : l.dgesdd_;
-      const ss = float ? new Float32Array(k) : s;
-      const dummy = float ? new Float32Array(1) : new Float64Array(1);
-      const [U, ldu, VT, ldvt] = vectors
-        ? [at(u), ld(u), at(vt), ld(vt)]
-        : [dummy, int(1), dummy, int(1)];
-      const info = int(0), job = char(vectors ? "S" : "N"), iwork = new Int32Array(8 * k);
-      const q = float ? new Float32Array(1) : new Float64Array(1);
-      f(job, int(m), int(n), at(a), ld(a), ss, U, ldu, VT, ldvt, q, int(-1), iwork, info, 1n);
-      const work = float
-        ? new Float32Array(Math.max(1, q[0]))
-        : new Float64Array(Math.max(1, q[0]));
-      f(
-        job,
-        int(m),
-        int(n),
-        at(a),
-        ld(a),
-        ss,
-        U,
-        ldu,
-        VT,
-        ldvt,
-        work,
-        int(work.length),
-        iwork,
-        info,
-        1n,
-      );
-      if (float) s.set(ss);
-      return info[0];
+      return svd(a, s, u, vt, "gesdd");
+    },
+    gesvd(a, s, u, vt) {
+      return svd(a, s, u, vt, "gesvd");
     },
     geev(a, wr, wi, vl, vr) {
       columnMajor(a, "geev: a");
