@@ -30,6 +30,9 @@ const geqrf = fn([B, B, B, B, B, B, B, B]);
 const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // syevd (jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info; len(jobz), len(uplo))
 const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
+// syevr (jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, m, w, z, ldz, isuppz, work, lwork,
+// iwork, liwork, info; 3 lengths)
+const syevr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L, L]);
 // gesdd (jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork, info; len(jobz))
 const gesdd = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L]);
 // gesvd (jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, info; 2 lengths)
@@ -57,6 +60,8 @@ const lapackSymbols = {
   dormqr_: ormqr,
   ssyevd_: syevd,
   dsyevd_: syevd,
+  ssyevr_: syevr,
+  dsyevr_: syevr,
   sgesdd_: gesdd,
   dgesdd_: gesdd,
   sgesvd_: gesvd,

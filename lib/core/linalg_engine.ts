@@ -9,6 +9,14 @@
 
 import type { Operand } from "./operand.ts";
 
+/**
+ * Which eigenvalues syevr computes: those with 0-based indices lo..hi in ascending order, or those
+ * in the half-open interval (lo, hi].
+ */
+export type EigenRange =
+  | { readonly index: readonly [number, number] }
+  | { readonly value: readonly [number, number] };
+
 /** LU and Cholesky factorizations and their solves, in place, as LAPACK defines them. */
 export interface LinalgEngine {
   /**
@@ -47,6 +55,17 @@ export interface LinalgEngine {
    * info: 0, or > 0 when the iteration failed to converge.
    */
   syevd(a: Operand, upper: boolean, w: Float64Array, vectors: boolean): number;
+  /**
+   * The eigenvalues of a symmetric A in `range`, ascending, into w[0, count) (?syevr), and with z
+   * (n×k, k at least their count) their eigenvectors. A is destroyed.
+   */
+  syevr(
+    a: Operand,
+    upper: boolean,
+    range: EigenRange,
+    w: Float64Array,
+    z?: Operand,
+  ): { info: number; count: number };
   /**
    * The singular values of A into s, descending (?gesdd); with u (m×k) and vt (k×n), k = min(m,
    * n), the thin singular vectors too. A is destroyed. Returns info: 0, or > 0 when it failed to

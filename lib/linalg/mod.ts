@@ -23,7 +23,16 @@ export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
 export { laswp_, srt_, tri_ } from "./helpers.ts";
 export { ls, ls_, org, qmm_, type QOptions, QR, qrf, qrf_ } from "./qr.ts";
-export { type Eigen, evd, type VectorsOption } from "./eigen.ts";
+export {
+  type Eigen,
+  type EigenOptions,
+  evd,
+  evd_,
+  evr,
+  evr_,
+  type VectorsOption,
+} from "./eigen.ts";
+export type { EigenRange } from "../core/linalg_engine.ts";
 export { sdd_, type SVD, svd, svd_, type SVDOptions } from "./svd.ts";
 export {
   type EigenvectorsOption,

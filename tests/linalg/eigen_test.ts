@@ -15,7 +15,17 @@ import {
   transfer,
   transfer_,
 } from "../../mod.ts";
-import { evd, sdd_, svd, svd_ } from "../../lib/linalg/mod.ts";
+import {
+  type Eigen,
+  type EigenOptions,
+  evd,
+  evd_,
+  evr,
+  evr_,
+  sdd_,
+  svd,
+  svd_,
+} from "../../lib/linalg/mod.ts";
 import { close, product, random, rows, transpose } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
@@ -63,6 +73,61 @@ for (const f of await allFactories()) {
         }
       }
     }
+  });
+
+  Deno.test(`[${f.name}] evr by index and by value, evd_ and evr_ in a's memory`, async () => {
+    const n = 9;
+    const { A, a } = await symmetric(f, n, 77);
+    using all = await evd(a);
+    const w = Array.from(toArray(await transfer(jsDouble, all.w)));
+    const check = async (e: Eigen, want: number[], what: string) => {
+      const got = Array.from(toArray(await transfer(jsDouble, e.w)));
+      assert(got.length === want.length, `${what}: ${got.length} eigenvalues, not ${want.length}`);
+      got.forEach((v, i) => close(v, want[i], tol * n, `${what}: λ ${i}`));
+      if (!e.z) return;
+      assert(e.z.m === n && e.z.n === want.length, `${what}: z is ${e.z.m}×${e.z.n}`);
+      const Z = await entries(e.z), AZ = product(A, Z);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < want.length; j++) {
+          close(AZ[i][j], Z[i][j] * got[j], tol * n, `${what}: (AZ − Zw)(${i}, ${j})`);
+        }
+      }
+    };
+    {
+      using e = await evr(a, { index: [2, 5], vectors: true });
+      await check(e, w.slice(2, 6), "index [2, 5]");
+    }
+    {
+      // Between eigenvalues, so that rounding cannot move one across an end.
+      const lo = (w[0] + w[1]) / 2, hi = (w[6] + w[7]) / 2;
+      using e = await evr(a, { value: [lo, hi], vectors: true });
+      await check(e, w.slice(1, 7), "value range");
+      using none = await evr(a, { value: [w[n - 1] + 1, w[n - 1] + 2] });
+      await check(none, [], "an empty value range");
+    }
+    for (
+      const [bad, pattern] of [[{ index: [3, 2] }, /0 ≤ lo ≤ hi < n/], [{ index: [0, n] }, /< n/], [
+        { value: [1, 1] },
+        /is empty/,
+      ]] as const
+    ) {
+      let error: unknown;
+      try {
+        await evr(a, bad as EigenOptions);
+      } catch (e) {
+        error = e;
+      }
+      assert(error instanceof RangeError && pattern.test(error.message), String(error));
+    }
+    {
+      using e = await evr_(a, { index: [0, 0], vectors: true });
+      await check(e, w.slice(0, 1), "evr_");
+    }
+    a[Symbol.dispose]();
+    const again = await symmetric(f, n, 77);
+    using e = await evd_(again.a, { vectors: true });
+    again.a[Symbol.dispose]();
+    await check(e, w, "evd_");
   });
 
   Deno.test(`[${f.name}] svd: U·diag(s)·Vᵀ = A, orthonormal U and V, s descending`, async () => {

@@ -10,6 +10,7 @@
 
 import type { Operand } from "../../core/engine.ts";
 import type { HostArray } from "../../core/types.ts";
+import type { EigenRange } from "../../core/linalg_engine.ts";
 
 const EPS = 2 ** -52;
 
@@ -254,4 +255,41 @@ export function gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): n
     }
   }
   return 0;
+}
+
+/**
+ * The eigenvalues of a symmetric a in a range (LAPACK's syevr states the result): all of them by
+ * syevd, then the range kept — the js engine has no bisection or MRRR to compute only some.
+ */
+export function syevr(
+  a: Operand,
+  upper: boolean,
+  range: EigenRange,
+  w: Float64Array,
+  z?: Operand,
+): { info: number; count: number } {
+  const n = a.rows, all = new Float64Array(n);
+  const info = syevd(a, upper, all, z !== undefined);
+  if (info > 0) return { info, count: 0 };
+  let lo: number, hi: number;
+  if ("index" in range) [lo, hi] = range.index;
+  else {
+    const [below, top] = range.value;
+    lo = all.findIndex((v) => v > below);
+    if (lo < 0) lo = n;
+    hi = lo - 1;
+    while (hi + 1 < n && all[hi + 1] <= top) hi++;
+  }
+  const count = Math.max(0, hi - lo + 1);
+  w.set(all.subarray(lo, lo + count));
+  if (z) {
+    const A = a.storage.buffer as HostArray, Z = z.storage.buffer as HostArray;
+    for (let j = 0; j < count; j++) {
+      for (let i = 0; i < n; i++) {
+        Z[z.offset + i * z.rowStride + j * z.colStride] =
+          A[a.offset + i * a.rowStride + (lo + j) * a.colStride];
+      }
+    }
+  }
+  return { info: 0, count };
 }

@@ -10,7 +10,7 @@
 import type { BlasEngine, Operand } from "../../core/engine.ts";
 import type { LinalgEngine } from "../../core/linalg_engine.ts";
 import type { HostArray } from "../../core/types.ts";
-import { gesdd, syevd } from "./eigen.ts";
+import { gesdd, syevd, syevr } from "./eigen.ts";
 import { gees, geev } from "./nonsymmetric.ts";
 
 const NB = 64;
@@ -273,6 +273,7 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
     },
 
     syevd,
+    syevr,
     gesdd,
     // One-sided Jacobi serves both of LAPACK's SVD routines.
     gesvd: gesdd,

@@ -244,6 +244,68 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
       if (float) w.set(ws);
       return info[0];
     },
+    syevr(a, upper, range, w, z) {
+      columnMajor(a, "syevr: a");
+      const n = a.rows;
+      if (w.length < n) throw new RangeError("syevr: w is too short");
+      const byIndex = "index" in range;
+      const [lo, hi] = byIndex ? range.index : range.value;
+      if (byIndex && !(0 <= lo && lo <= hi && hi < n)) {
+        throw new RangeError(`syevr: the index range [${lo}, ${hi}] against n = ${n}`);
+      }
+      const room = byIndex ? hi - lo + 1 : n;
+      if (z !== undefined) {
+        columnMajor(z, "syevr: z");
+        if (z.rows !== n || z.cols < room) {
+          throw new RangeError(`syevr: z is ${z.rows}×${z.cols}, it needs ${n}×${room}`);
+        }
+      }
+      if (n === 0) return { info: 0, count: 0 };
+      const float = isFloat(a), f = float ? l.ssyevr_ : l.dsyevr_;
+      const real = (v: number) => (float ? Float32Array.of(v) : Float64Array.of(v));
+      const ws = float ? new Float32Array(n) : w;
+      const dummy = float ? new Float32Array(1) : new Float64Array(1);
+      const [Z, ldz] = z ? [at(z), ld(z)] : [dummy, int(1)];
+      const info = int(0), found = int(0), isuppz = new Int32Array(2 * Math.max(1, room));
+      const call = (work: HostArray, lwork: number, iwork: Int32Array, liwork: number) =>
+        f(
+          char(z ? "V" : "N"),
+          char(byIndex ? "I" : "V"),
+          char(upper ? "U" : "L"),
+          int(n),
+          at(a),
+          ld(a),
+          real(byIndex ? 0 : lo),
+          real(byIndex ? 0 : hi),
+          int(byIndex ? lo + 1 : 0),
+          int(byIndex ? hi + 1 : 0),
+          real(0),
+          found,
+          ws,
+          Z,
+          ldz,
+          isuppz,
+          work,
+          int(lwork),
+          iwork,
+          int(liwork),
+          info,
+          1n,
+          1n,
+          1n,
+        );
+      const q = float ? new Float32Array(1) : new Float64Array(1), qi = new Int32Array(1);
+      call(q, -1, qi, -1);
+      const lwork = Math.max(1, q[0]), liwork = Math.max(1, qi[0]);
+      call(
+        float ? new Float32Array(lwork) : new Float64Array(lwork),
+        lwork,
+        new Int32Array(liwork),
+        liwork,
+      );
+      if (float) w.set(ws.subarray(0, found[0]));
+      return { info: info[0], count: found[0] };
+    },
     gesdd(a, s, u, vt) {
       return svd(a, s, u, vt, "gesdd");
     },
