@@ -45,3 +45,4 @@ export {
   type SchurForm,
 } from "./general.ts";
 export { con, det, type Factorization, type Home, sv, sv_, tri, trs, trs_ } from "./solve.ts";
+export { type GaussMarkov, gls, gls_, lse, lse_ } from "./constrained.ts";

@@ -45,7 +45,7 @@ export class QR<L extends Loc = Loc> extends Factors<L> {
 }
 
 /** QR of a host matrix: in its memory when column-major, else of a copy written back. */
-function qrHost(a: GEMatrix<"host">, home: Factory, owned: boolean): QR {
+export function qrHost(a: GEMatrix<"host">, home: Factory, owned: boolean): QR {
   const lapack = lapackOf("qrf_", a.factory);
   const m = isColumnMajor(a) ? a : (ge(a.factory, a.m, a.n) as GEMatrix<"host">);
   if (m !== a) a.factory.engine.blas.copy(a, m);
@@ -198,13 +198,19 @@ export function qmm_<M extends GEMatrix>(f: QR, c: M, options: QOptions = {}): L
   })() as Later<Home<M>, M>;
 }
 
-/** x ← R⁻¹x (or R⁻ᵀx) with the n×n upper triangle R of a QR's matrix. */
-function solveR(f: QR, x: GEMatrix, transpose: boolean, op: string): void {
+/**
+ * x ← R⁻¹x (or R⁻ᵀx) with the n×n upper triangle R of a QR's matrix; a zero on R's diagonal is a
+ * KnapError naming the matrix that was factored (`name`).
+ */
+export function solveR(f: QR, x: GEMatrix, transpose: boolean, op: string, name = "A"): void {
   const n = f.matrix.n;
   const buf = f.matrix.storage.buffer as HostArray;
   for (let i = 0; i < n; i++) {
     if (buf[f.matrix.offset + i + i * f.matrix.colStride] === 0) {
-      throw new KnapError(`${op}: A is rank-deficient: R(${i}, ${i}) is exactly zero`, "singular");
+      throw new KnapError(
+        `${op}: ${name} is rank-deficient: R(${i}, ${i}) is exactly zero`,
+        "singular",
+      );
     }
   }
   using r = viewTr(submatrix(f.matrix, 0, 0, n, n), { uplo: "upper" });
@@ -215,7 +221,7 @@ function solveR(f: QR, x: GEMatrix, transpose: boolean, op: string): void {
 }
 
 /** The least-squares solution on the host, a and b host and column-major where needed. */
-function lsHost(a: GEMatrix<"host">, b: GEMatrix<"host">, op: string): void {
+export function lsHost(a: GEMatrix<"host">, b: GEMatrix<"host">, op: string): void {
   const m = a.m, n = a.n;
   if (m >= n) {
     // min ‖Ax − b‖: A = QR, x = R⁻¹·(Qᵀb)[0, n).
