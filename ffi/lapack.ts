@@ -24,9 +24,12 @@ const potrf = fn([B, B, B, B, B, L]);
 const potrs = fn([B, B, B, B, B, B, B, B, L]);
 // getri (n, a, lda, ipiv, work, lwork, info)
 const getri = fn([B, B, B, B, B, B, B]);
-// geqrf (m, n, a, lda, tau, work, lwork, info)
+// geqrf, gelqf, geqlf, gerqf (m, n, a, lda, tau, work, lwork, info)
 const geqrf = fn([B, B, B, B, B, B, B, B]);
-// ormqr (side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork, info; len(side), len(trans))
+// geqp3 (m, n, a, lda, jpvt, tau, work, lwork, info)
+const geqp3 = fn([B, B, B, B, B, B, B, B, B]);
+// ormqr, ormlq, ormql, ormrq (side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork, info;
+// len(side), len(trans))
 const ormqr = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // syevd (jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info; len(jobz), len(uplo))
 const syevd = fn([B, B, B, B, B, B, B, B, B, B, B, L, L]);
@@ -56,8 +59,22 @@ const lapackSymbols = {
   dgetri_: getri,
   sgeqrf_: geqrf,
   dgeqrf_: geqrf,
+  sgelqf_: geqrf,
+  dgelqf_: geqrf,
+  sgeqlf_: geqrf,
+  dgeqlf_: geqrf,
+  sgerqf_: geqrf,
+  dgerqf_: geqrf,
+  sgeqp3_: geqp3,
+  dgeqp3_: geqp3,
   sormqr_: ormqr,
   dormqr_: ormqr,
+  sormlq_: ormqr,
+  dormlq_: ormqr,
+  sormql_: ormqr,
+  dormql_: ormqr,
+  sormrq_: ormqr,
+  dormrq_: ormqr,
   ssyevd_: syevd,
   dsyevd_: syevd,
   ssyevr_: syevr,

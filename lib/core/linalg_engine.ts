@@ -17,6 +17,9 @@ export type EigenRange =
   | { readonly index: readonly [number, number] }
   | { readonly value: readonly [number, number] };
 
+/** Which Householder factorization: A = Q·R, L·Q, Q·L or R·Q. */
+export type OrthogonalForm = "qr" | "lq" | "ql" | "rq";
+
 /** LU and Cholesky factorizations and their solves, in place, as LAPACK defines them. */
 export interface LinalgEngine {
   /**
@@ -34,20 +37,28 @@ export interface LinalgEngine {
   /** B ← A⁻¹B from potrf's factor (?potrs). */
   potrs(f: Operand, upper: boolean, b: Operand): void;
   /**
-   * A = Q·R in place by Householder reflections (?geqrf): R on and above the diagonal, the
-   * reflectors' vectors below it, their scalars in `tau` (min(m, n) of them).
+   * A = Q·R (`form` "qr", the default), L·Q, Q·L or R·Q in place by Householder reflections
+   * (?geqrf, ?gelqf, ?geqlf, ?gerqf), stored as LAPACK stores each: the triangle or trapezoid on
+   * one side, the reflectors' vectors on the other, their min(m, n) scalars in `tau`.
    */
-  geqrf(a: Operand, tau: Float64Array): void;
+  geqrf(a: Operand, tau: Float64Array, form?: OrthogonalForm): void;
   /**
-   * C ← Q·C, Qᵀ·C (`left`), C·Q or C·Qᵀ from geqrf's reflectors (?ormqr); Q is m×m for a left
-   * product (m = C's rows), n×n for a right one.
+   * A·P = Q·R with column pivoting (?geqp3): at each step the remaining column of largest norm
+   * comes first; `jpvt[j]` is the 0-based column of A now at j.
+   */
+  geqp3(a: Operand, jpvt: Int32Array, tau: Float64Array): void;
+  /**
+   * C ← Q·C, Qᵀ·C (`left`), C·Q or C·Qᵀ with the Q of geqrf's factorization of that `form`
+   * (?ormqr, ?ormlq, ?ormql, ?ormrq); Q is m×m for "qr" and "ql" (m = the factored rows), n×n for
+   * "lq" and "rq" (n = its columns), and must match C's rows (left) or columns (right).
    */
   ormqr(
     side: "left" | "right",
     transpose: boolean,
-    qr: Operand,
+    f: Operand,
     tau: Float64Array,
     c: Operand,
+    form?: OrthogonalForm,
   ): void;
   /**
    * The eigenvalues of a symmetric A (the triangle `upper` or lower read) into w, ascending

@@ -23,7 +23,8 @@ import { ge, vctr } from "../core/construct.ts";
 import { submatrix, trans } from "../core/views.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { lapackHost } from "./host.ts";
-import { lsHost, qmm_, qrHost, solveR } from "./qr.ts";
+import { qmm_, qrHost } from "./qr.ts";
+import { lsHost, solveR } from "./least_squares.ts";
 
 type Host = Factory<"host">;
 

@@ -222,7 +222,7 @@ export function evd_<L extends Loc>(
  * ```ts
  * import { jsDouble, sy, toArray } from "@knap/knap";
  * import { evr } from "@knap/knap/linalg";
- * using a = sy(jsDouble, 3, [3, 0, 0, 1, 0, 2]); // diagonal 3, 1, 2
+ * using a = sy(jsDouble, 3, [3, 0, 1, 0, 0, 2]); // diagonal 3, 1, 2
  * using e = evr(a, { index: [0, 1], vectors: true });
  * if (toArray(e.w).join() !== "1,2" || e.z?.n !== 2) throw new Error("unexpected");
  * ```
@@ -241,7 +241,7 @@ export function evr<L extends Loc>(
  * ```ts
  * import { jsDouble, sy, toArray } from "@knap/knap";
  * import { evr_ } from "@knap/knap/linalg";
- * using a = sy(jsDouble, 3, [3, 0, 0, 1, 0, 2]);
+ * using a = sy(jsDouble, 3, [3, 0, 1, 0, 0, 2]);
  * using e = evr_(a, { value: [0, 2.5] });
  * if (toArray(e.w).join() !== "1,2") throw new Error("unexpected");
  * ```

@@ -22,7 +22,25 @@
 export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
 export { laswp_, srt_, tri_ } from "./helpers.ts";
-export { ls, ls_, org, qmm_, type QOptions, QR, qrf, qrf_ } from "./qr.ts";
+export {
+  lqf,
+  lqf_,
+  org,
+  org_,
+  qlf,
+  qlf_,
+  qmm_,
+  type QOptions,
+  qpf,
+  qpf_,
+  QR,
+  qrf,
+  qrf_,
+  rqf,
+  rqf_,
+} from "./qr.ts";
+export type { OrthogonalForm } from "../core/linalg_engine.ts";
+export { ls, ls_ } from "./least_squares.ts";
 export {
   type Eigen,
   type EigenOptions,

@@ -12,6 +12,7 @@ import type { LinalgEngine } from "../../core/linalg_engine.ts";
 import type { HostArray } from "../../core/types.ts";
 import { gesdd, syevd, syevr } from "./eigen.ts";
 import { gees, geev } from "./nonsymmetric.ts";
+import { geqp3, geqrf, ormqr } from "./householder.ts";
 
 const NB = 64;
 
@@ -209,68 +210,9 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
       }
     },
 
-    geqrf(a, tau) {
-      const A = a.storage.buffer as HostArray, o = a.offset, ld = a.colStride;
-      const m = a.rows, n = a.cols, k = Math.min(m, n);
-      for (let j = 0; j < k; j++) {
-        const c = o + j * ld;
-        // ‖x‖ of the column below the diagonal, scaled so no square overflows.
-        let big = 0;
-        for (let i = j + 1; i < m; i++) big = Math.max(big, Math.abs(A[c + i]));
-        let ss = 0;
-        if (big > 0) { for (let i = j + 1; i < m; i++) ss += (A[c + i] / big) ** 2; }
-        const xnorm = big * Math.sqrt(ss), alpha = A[c + j];
-        if (xnorm === 0 && !Number.isNaN(xnorm)) {
-          tau[j] = 0;
-          continue;
-        }
-        const h = Math.hypot(alpha, xnorm), beta = alpha >= 0 ? -h : h;
-        const t = (tau[j] = (beta - alpha) / beta), scale = 1 / (alpha - beta);
-        for (let i = j + 1; i < m; i++) A[c + i] *= scale;
-        A[c + j] = beta;
-        // H = I − τ·v·vᵀ (v₀ = 1) on the columns to the right.
-        for (let q = j + 1; q < n; q++) {
-          const cq = o + q * ld;
-          let w = A[cq + j];
-          for (let i = j + 1; i < m; i++) w += A[c + i] * A[cq + i];
-          w *= t;
-          A[cq + j] -= w;
-          for (let i = j + 1; i < m; i++) A[cq + i] -= w * A[c + i];
-        }
-      }
-    },
-
-    ormqr(side, transpose, qr, tau, c) {
-      const A = qr.storage.buffer as HostArray, o = qr.offset, ld = qr.colStride, m = qr.rows;
-      const C = c.storage.buffer as HostArray, rs = c.rowStride, cs = c.colStride;
-      const k = tau.length;
-      // QᵀC and CQ apply H₁ first; QC and CQᵀ apply Hₖ first.
-      const ascending = side === "left" ? transpose : !transpose;
-      for (let s = 0; s < k; s++) {
-        const j = ascending ? s : k - 1 - s, t = tau[j];
-        if (t === 0) continue;
-        const v = o + j * ld;
-        if (side === "left") {
-          for (let col = 0; col < c.cols; col++) {
-            const e = c.offset + col * cs;
-            let w = C[e + j * rs];
-            for (let i = j + 1; i < m; i++) w += A[v + i] * C[e + i * rs];
-            w *= t;
-            C[e + j * rs] -= w;
-            for (let i = j + 1; i < m; i++) C[e + i * rs] -= w * A[v + i];
-          }
-        } else {
-          for (let r = 0; r < c.rows; r++) {
-            const e = c.offset + r * rs;
-            let w = C[e + j * cs];
-            for (let i = j + 1; i < m; i++) w += C[e + i * cs] * A[v + i];
-            w *= t;
-            C[e + j * cs] -= w;
-            for (let i = j + 1; i < m; i++) C[e + i * cs] -= w * A[v + i];
-          }
-        }
-      }
-    },
+    geqrf,
+    geqp3,
+    ormqr,
 
     syevd,
     syevr,

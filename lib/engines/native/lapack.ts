@@ -165,13 +165,19 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
         1n,
       );
     },
-    geqrf(a, tau) {
-      columnMajor(a, "geqrf: a");
+    geqrf(a, tau, form = "qr") {
+      columnMajor(a, `ge${form}f: a`);
       const k = Math.min(a.rows, a.cols);
-      if (tau.length < k) throw new RangeError("geqrf: tau is too short");
+      if (tau.length < k) throw new RangeError(`ge${form}f: tau is too short`);
       if (k === 0) return;
       const float = isFloat(a), t = float ? new Float32Array(k) : tau;
-      const info = int(0), f = float ? l.sgeqrf_ : l.dgeqrf_;
+      const f = {
+        qr: [l.sgeqrf_, l.dgeqrf_],
+        lq: [l.sgelqf_, l.dgelqf_],
+        ql: [l.sgeqlf_, l.dgeqlf_],
+        rq: [l.sgerqf_, l.dgerqf_],
+      }[form][float ? 0 : 1];
+      const info = int(0);
       const query = float ? new Float32Array(1) : new Float64Array(1);
       f(int(a.rows), int(a.cols), at(a), ld(a), t, query, int(-1), info);
       const work = float
@@ -180,26 +186,62 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
       f(int(a.rows), int(a.cols), at(a), ld(a), t, work, int(work.length), info);
       if (float) tau.set(t);
     },
-    ormqr(side, transpose, qr, tau, c) {
-      columnMajor(qr, "ormqr: the reflectors");
-      columnMajor(c, "ormqr: c");
+    geqp3(a, jpvt, tau) {
+      columnMajor(a, "geqp3: a");
+      const k = Math.min(a.rows, a.cols);
+      if (tau.length < k) throw new RangeError("geqp3: tau is too short");
+      if (jpvt.length < a.cols) throw new RangeError("geqp3: jpvt is too short");
+      jpvt.fill(0, 0, a.cols);
+      if (a.rows === 0 || a.cols === 0) {
+        for (let j = 0; j < a.cols; j++) jpvt[j] = j;
+        return;
+      }
+      const float = isFloat(a), t = float ? new Float32Array(k) : tau;
+      const f = float ? l.sgeqp3_ : l.dgeqp3_, info = int(0);
+      const query = float ? new Float32Array(1) : new Float64Array(1);
+      f(int(a.rows), int(a.cols), at(a), ld(a), jpvt, t, query, int(-1), info);
+      const work = float
+        ? new Float32Array(Math.max(1, query[0]))
+        : new Float64Array(Math.max(1, query[0]));
+      f(int(a.rows), int(a.cols), at(a), ld(a), jpvt, t, work, int(work.length), info);
+      for (let j = 0; j < a.cols; j++) jpvt[j] -= 1;
+      if (float) tau.set(t);
+    },
+    ormqr(side, transpose, qr, tau, c, form = "qr") {
+      const name = `orm${form}`;
+      columnMajor(qr, `${name}: the reflectors`);
+      columnMajor(c, `${name}: c`);
       const k = tau.length;
       if (c.rows === 0 || c.cols === 0 || k === 0) return;
       const order = side === "left" ? c.rows : c.cols;
-      if (qr.rows !== order || k > order) {
+      // Q's order: the factored rows for qr and ql, its columns for lq and rq.
+      const q = form === "qr" || form === "ql" ? qr.rows : qr.cols;
+      if (q !== order || k > order || k > Math.min(qr.rows, qr.cols)) {
         throw new RangeError(
-          `ormqr: reflectors of length ${qr.rows} against a ${c.rows}×${c.cols} c`,
+          `${name}: a ${qr.rows}×${qr.cols} factorization against a ${c.rows}×${c.cols} c`,
         );
       }
+      // ormql reads the reflectors in the last k columns, ormrq in the last k rows.
+      const first = form === "ql"
+        ? (qr.cols - k) * qr.colStride
+        : form === "rq"
+        ? (qr.rows - k) * qr.rowStride
+        : 0;
       const float = isFloat(c), t = float ? Float32Array.from(tau) : tau;
-      const info = int(0), f = float ? l.sormqr_ : l.dormqr_;
+      const f = {
+        qr: [l.sormqr_, l.dormqr_],
+        lq: [l.sormlq_, l.dormlq_],
+        ql: [l.sormql_, l.dormql_],
+        rq: [l.sormrq_, l.dormrq_],
+      }[form][float ? 0 : 1];
+      const info = int(0);
       const args = [
         char(side === "left" ? "L" : "R"),
         char(transpose ? "T" : "N"),
         int(c.rows),
         int(c.cols),
         int(k),
-        at(qr),
+        at(qr).subarray(first),
         ld(qr),
         t,
         at(c),
