@@ -46,7 +46,56 @@ const geev = fn([B, B, B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 // len(jobvs), len(sort)); select is a function pointer LAPACK reads only when sorting.
 const gees = fn([B, B, "pointer", B, B, B, B, B, B, B, B, B, B, B, B, L, L]);
 
+// gbtrf (m, n, kl, ku, ab, ldab, ipiv, info)
+const gbtrf = fn([B, B, B, B, B, B, B, B]);
+// gbtrs (trans, n, kl, ku, nrhs, ab, ldab, ipiv, b, ldb, info; len(trans))
+const gbtrs = fn([B, B, B, B, B, B, B, B, B, B, B, L]);
+// gttrf (n, dl, d, du, du2, ipiv, info)
+const gttrf = fn([B, B, B, B, B, B, B]);
+// gttrs (trans, n, nrhs, dl, d, du, du2, ipiv, b, ldb, info; len(trans))
+const gttrs = fn([B, B, B, B, B, B, B, B, B, B, B, L]);
+// pptrf (uplo, n, ap, info; len(uplo))
+const pptrf = fn([B, B, B, B, L]);
+// pptrs (uplo, n, nrhs, ap, b, ldb, info; len(uplo))
+const pptrs = fn([B, B, B, B, B, B, B, L]);
+// pbtrf (uplo, n, kd, ab, ldab, info; len(uplo))
+const pbtrf = fn([B, B, B, B, B, B, L]);
+// pbtrs (uplo, n, kd, nrhs, ab, ldab, b, ldb, info; len(uplo))
+const pbtrs = fn([B, B, B, B, B, B, B, B, B, L]);
+// pttrf (n, d, e, info)
+const pttrf = fn([B, B, B, B]);
+// pttrs (n, nrhs, d, e, b, ldb, info)
+const pttrs = fn([B, B, B, B, B, B, B]);
+// sytrf (uplo, n, a, lda, ipiv, work, lwork, info; len(uplo))
+const sytrf = fn([B, B, B, B, B, B, B, B, L]);
+// sytrs (uplo, n, nrhs, a, lda, ipiv, b, ldb, info; len(uplo))
+const sytrs = fn([B, B, B, B, B, B, B, B, B, L]);
+
 const lapackSymbols = {
+  sgbtrf_: gbtrf,
+  dgbtrf_: gbtrf,
+  sgbtrs_: gbtrs,
+  dgbtrs_: gbtrs,
+  sgttrf_: gttrf,
+  dgttrf_: gttrf,
+  sgttrs_: gttrs,
+  dgttrs_: gttrs,
+  spptrf_: pptrf,
+  dpptrf_: pptrf,
+  spptrs_: pptrs,
+  dpptrs_: pptrs,
+  spbtrf_: pbtrf,
+  dpbtrf_: pbtrf,
+  spbtrs_: pbtrs,
+  dpbtrs_: pbtrs,
+  spttrf_: pttrf,
+  dpttrf_: pttrf,
+  spttrs_: pttrs,
+  dpttrs_: pttrs,
+  ssytrf_: sytrf,
+  dsytrf_: sytrf,
+  ssytrs_: sytrs,
+  dsytrs_: sytrs,
   sgetrf_: getrf,
   dgetrf_: getrf,
   sgetrs_: getrs,

@@ -8,6 +8,7 @@
  */
 
 import type { Operand } from "./operand.ts";
+import type { StructuredLinalg } from "./structured_lapack.ts";
 
 /**
  * Which eigenvalues syevr computes: those with 0-based indices lo..hi in ascending order, or those
@@ -21,7 +22,7 @@ export type EigenRange =
 export type OrthogonalForm = "qr" | "lq" | "ql" | "rq";
 
 /** LU and Cholesky factorizations and their solves, in place, as LAPACK defines them. */
-export interface LinalgEngine {
+export interface LinalgEngine extends StructuredLinalg {
   /**
    * A = P·L·U in place (?getrf): L unit lower below the diagonal, U on and above; `ipiv[i]` the
    * 0-based row swapped with row i. Returns LAPACK's info: 0, or k > 0 when U(k−1, k−1) is 0.

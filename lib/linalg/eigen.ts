@@ -17,11 +17,10 @@ import { columnReading } from "../core/kinds.ts";
 import type { Factory } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
-import { lapackHost } from "./host.ts";
+import { lapackHost, lapackOf } from "./host.ts";
 import { type Later, transfer_ } from "../access.ts";
 import { result } from "./results.ts";
 import { densify } from "../structured/pieces.ts";
-import { lapackOf } from "./factor.ts";
 
 /** Eigenvalues ascending, and their eigenvectors as columns when asked for. */
 export interface Eigen<L extends Loc = Loc> extends Disposable {

@@ -8,7 +8,6 @@
  */
 
 import type { Operand } from "../core/engine.ts";
-import type { LinalgEngine } from "../core/linalg_engine.ts";
 import type { GEMatrix } from "../core/structures.ts";
 import type { Loc } from "../core/types.ts";
 import type { Factory } from "../core/factory.ts";
@@ -16,18 +15,18 @@ import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { columnReading } from "../core/kinds.ts";
-import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
-import { isColumnMajor, lapackHost } from "./host.ts";
+import {
+  describe,
+  isStructured,
+  liveStructured,
+  type StructuredMatrix,
+  sy,
+} from "../core/structured.ts";
+import { factorStructured, type StructuredFactors } from "./structured_factor.ts";
+import { isColumnMajor, lapackHost, lapackOf } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { copy } from "../blas.ts";
 import { Cholesky, LU } from "./factors.ts";
-
-/** The LAPACK of a host factory's engine, or a TypeError naming what lacks it. */
-export function lapackOf(op: string, f: Factory): LinalgEngine {
-  const l = f.engine.linalg;
-  if (l === undefined) throw new TypeError(`${op}: the ${f.name} engine has no LAPACK`);
-  return l;
-}
 
 /** a as a column-major operand: itself, or its transpose (then `transposed`). */
 export function columnMajor(a: Operand): { op: Operand; transposed: boolean } | undefined {
@@ -81,7 +80,12 @@ function luHost(op: string, a: GEMatrix<"host">, home: Factory, owned: boolean):
  * if (toArray(b).join() !== "1,2" || det(lu) !== -2) throw new Error("unexpected");
  * ```
  */
-export function trf_<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>> {
+export function trf_<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>>;
+export function trf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, StructuredFactors<L>>;
+export function trf_<L extends Loc>(
+  a: GEMatrix<L> | StructuredMatrix<L>,
+): Later<L, LU<L>> | Later<L, StructuredFactors<L>> {
+  if (isStructured(a)) return factorStructured("trf_", a, true, !generalKinds.has(a.kind));
   live("trf_", a, "a");
   numeric("trf_", a);
   if (a.factory.location === "host") {
@@ -108,7 +112,12 @@ export function trf_<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>> {
  * if (Math.abs(det(lu) + 2) > 1e-15) throw new Error("unexpected");
  * ```
  */
-export function trf<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>> {
+export function trf<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>>;
+export function trf<L extends Loc>(a: StructuredMatrix<L>): Later<L, StructuredFactors<L>>;
+export function trf<L extends Loc>(
+  a: GEMatrix<L> | StructuredMatrix<L>,
+): Later<L, LU<L>> | Later<L, StructuredFactors<L>> {
+  if (isStructured(a)) return factorStructured("trf", a, false, !generalKinds.has(a.kind));
   live("trf", a, "a");
   numeric("trf", a);
   if (a.factory.location === "host") {
@@ -159,6 +168,17 @@ function choleskyHost(
   });
 }
 
+/** The kinds `trf` factors by LU or Bunch–Kaufman rather than Cholesky. */
+const generalKinds = new Set<string>(["gb", "gt", "dt", "sy", "tr", "tb", "tp", "gd"]);
+
+/** Whether a kind other than sy factors by Cholesky, or a TypeError naming what it is. */
+function cholesky(kind: string, op: string): boolean {
+  if (kind === "sp" || kind === "sb" || kind === "st") return true;
+  throw new TypeError(
+    `${op}: a Cholesky factorization of a ${kind}: it takes a symmetric sy, sp, sb or st`,
+  );
+}
+
 /** Throws unless a is a live `sy`. */
 function symmetric(op: string, a: unknown): asserts a is StructuredMatrix {
   liveStructured(op, a, "a");
@@ -185,7 +205,12 @@ function symmetric(op: string, a: unknown): asserts a is StructuredMatrix {
  * if (toArray(b).join() !== "1,1") throw new Error("unexpected");
  * ```
  */
-export function ptrf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<L>> {
+export function ptrf_<L extends Loc>(
+  a: StructuredMatrix<L>,
+): Later<L, Cholesky<L>> | Later<L, StructuredFactors<L>> {
+  if (isStructured(a) && a.kind !== "sy" && cholesky(a.kind, "ptrf_")) {
+    return factorStructured("ptrf_", a, true, true);
+  }
   symmetric("ptrf_", a);
   if (a.factory.location === "host") {
     return choleskyHost("ptrf_", a, a.factory) as Later<L, Cholesky<L>>;
@@ -211,7 +236,12 @@ export function ptrf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<
  * if (Math.abs(det(c) - 4) > 1e-14) throw new Error("unexpected");
  * ```
  */
-export function ptrf<L extends Loc>(a: StructuredMatrix<L>): Later<L, Cholesky<L>> {
+export function ptrf<L extends Loc>(
+  a: StructuredMatrix<L>,
+): Later<L, Cholesky<L>> | Later<L, StructuredFactors<L>> {
+  if (isStructured(a) && a.kind !== "sy" && cholesky(a.kind, "ptrf")) {
+    return factorStructured("ptrf", a, false, true);
+  }
   symmetric("ptrf", a);
   const host = (a.factory.location === "host" ? a.factory : lapackHost(a.factory.dtype)) as Factory<
     "host"

@@ -14,8 +14,8 @@ import type { HostArray, Loc } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
 import type { Factory } from "../core/factory.ts";
 
-/** What both factorizations hold. */
-interface Held {
+/** What every factorization holds. */
+export interface Held {
   /** The factors, column-major on the host. */
   readonly factors: Operand;
   /** Whether the factors are of Aᵀ (a row-major A factored in place). */
@@ -26,6 +26,10 @@ interface Held {
   readonly owned?: Disposable;
   /** The factory of the matrix that was factored: where `tri` puts the inverse. */
   readonly home: Factory;
+  /** The order, where the factors' operand does not tell it (band, packed, tridiagonal storage). */
+  readonly n?: number;
+  /** The entries whose change means the factors were overwritten (default: the diagonal). */
+  readonly fingerprint?: () => number[];
 }
 
 /** The diagonal of the factors, to tell later whether they were overwritten. */
@@ -46,6 +50,8 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
   /** The factory of the matrix that was factored. */
   readonly home: Factory<L>;
   readonly #owned?: Disposable;
+  readonly #n?: number;
+  readonly #read: () => number[];
   readonly #fingerprint: number[];
   #released = false;
 
@@ -56,12 +62,14 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
     this.lapack = h.lapack;
     this.home = h.home as Factory<L>;
     this.#owned = h.owned;
-    this.#fingerprint = diagonal(h.factors);
+    this.#n = h.n;
+    this.#read = h.fingerprint ?? (() => diagonal(h.factors));
+    this.#fingerprint = this.#read();
   }
 
   /** The order n of the factored matrix (its rows, for a rectangular LU). */
   get n(): number {
-    return this.factors.rows;
+    return this.#n ?? this.factors.rows;
   }
 
   /** The factors' element type. */
@@ -75,7 +83,7 @@ export abstract class Factors<L extends Loc = Loc> implements Disposable {
     if (this.factors.storage.released) {
       throw new KnapError(`${op}: the factored matrix was released`, "released");
     }
-    const now = diagonal(this.factors);
+    const now = this.#read();
     if (now.some((v, i) => !Object.is(v, this.#fingerprint[i]))) {
       throw new KnapError(
         `${op}: the factored matrix was overwritten after the factorization`,

@@ -14,9 +14,8 @@ import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
-import { inColumnMajor, lapackHost } from "./host.ts";
+import { inColumnMajor, lapackHost, lapackOf } from "./host.ts";
 import { finite, result } from "./results.ts";
-import { lapackOf } from "./factor.ts";
 import type { VectorsOption } from "./eigen.ts";
 
 /** A general matrix's eigenvalues wr + i·wi, and its eigenvectors when asked for. */

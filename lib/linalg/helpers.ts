@@ -12,14 +12,15 @@ import { live, numeric } from "../core/checks.ts";
 import { row } from "../core/views.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { swp_ } from "../blas.ts";
-import { LU } from "./factors.ts";
+import { Cholesky, LU } from "./factors.ts";
 import { type Factorization, tri } from "./solve.ts";
 import { lapackHost } from "./host.ts";
 
 /**
- * Overwrites the factored matrix with its inverse (LAPACK's getri, Neanderthal's `tri!`): the
- * factorization is used up. For factorizations `trf_` or `ptrf_` made in a host matrix's own
- * memory; a copy's or a device matrix's inverse comes from `tri`. Returns the factorization's
+ * Overwrites the factored matrix with its inverse (LAPACK's getri and potri, Neanderthal's
+ * `tri!`): the factorization is used up. For an LU or a Cholesky factor of a `sy` that `trf_` or
+ * `ptrf_` made in a host matrix's own memory (a `sy` gets the whole inverse, both triangles); a
+ * copy's, a device matrix's or a structured storage's inverse comes from `tri`. Returns the factorization's
  * factors, now the inverse, as the matrix it was given.
  *
  * @example
@@ -36,9 +37,9 @@ export function tri_(f: Factorization): void {
   if (f.home.location !== "host") {
     throw new TypeError("tri_: the factors of a device matrix live in a host copy: use tri");
   }
-  if (!(f instanceof LU)) {
+  if (!(f instanceof LU) && !(f instanceof Cholesky)) {
     throw new TypeError(
-      "tri_: a Cholesky factor's inverse over its triangle is not built: use tri",
+      `tri_: a ${f.routine} factorization's storage cannot hold the dense inverse: use tri`,
     );
   }
   const inv = tri(f) as GEMatrix<"host">;

@@ -11,6 +11,7 @@ import type { GEMatrix, Vector } from "../core/structures.ts";
 import { ge, vctr } from "../core/construct.ts";
 import { overlap } from "../core/overlap.ts";
 import type { DType } from "../core/types.ts";
+import type { LinalgEngine } from "../core/linalg_engine.ts";
 import { defaultDouble, defaultFloat } from "../engines/registry.ts";
 
 /** The default host factory of a dtype (float32 for float32 and bfloat16). */
@@ -45,4 +46,11 @@ export function apart(op: string, x: Operand, y: Operand, names: string): void {
   if (x.storage === y.storage && overlap(x, y) !== "none") {
     throw new RangeError(`${op}: ${names} share memory`);
   }
+}
+
+/** The LAPACK of a host factory's engine, or a TypeError naming what lacks it. */
+export function lapackOf(op: string, f: Factory): LinalgEngine {
+  const l = f.engine.linalg;
+  if (l === undefined) throw new TypeError(`${op}: the ${f.name} engine has no LAPACK`);
+  return l;
 }

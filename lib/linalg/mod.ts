@@ -64,3 +64,4 @@ export {
 } from "./general.ts";
 export { con, det, type Factorization, type Home, sv, sv_, tri, trs, trs_ } from "./solve.ts";
 export { type GaussMarkov, gls, gls_, lse, lse_ } from "./constrained.ts";
+export { type StructuredFactors, type StructuredRoutine } from "./structured_factor.ts";

@@ -14,10 +14,9 @@ import type { Factory } from "../core/factory.ts";
 import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { submatrix } from "../core/views.ts";
-import { apart, inColumnMajor, isColumnMajor, lapackHost } from "./host.ts";
+import { apart, inColumnMajor, isColumnMajor, lapackHost, lapackOf } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { Factors } from "./factors.ts";
-import { lapackOf } from "./factor.ts";
 import type { Home } from "./solve.ts";
 
 /** How an orthogonal factorization came about, besides its factors. */

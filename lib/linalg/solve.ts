@@ -21,12 +21,12 @@ import { apart, inColumnMajor, isColumnMajor, lapackHost } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { svStructured } from "../structured/products.ts";
 import { copy } from "../blas.ts";
-import { densify } from "../structured/pieces.ts";
 import { Cholesky, LU } from "./factors.ts";
-import { trf_ } from "./factor.ts";
+import { trf, trf_ } from "./factor.ts";
+import { StructuredFactors } from "./structured_factor.ts";
 
 /** Any factorization `trs_` solves with. */
-export type Factorization<L extends Loc = Loc> = LU<L> | Cholesky<L>;
+export type Factorization<L extends Loc = Loc> = LU<L> | Cholesky<L> | StructuredFactors<L>;
 
 /** Where a vector or matrix lives: `"host"` or `"device"`. */
 export type Home<S> = S extends Vector<infer L> ? L : S extends GEMatrix<infer L> ? L : Loc;
@@ -34,9 +34,15 @@ export type Home<S> = S extends Vector<infer L> ? L : S extends GEMatrix<infer L
 /** Throws unless f may solve b: square, unchanged, not singular, of b's rows and dtype. */
 function ready(op: string, f: Factorization, b?: Vector | GEMatrix): void {
   f.check(op);
-  if (f.factors.rows !== f.factors.cols) {
+  if (f instanceof StructuredFactors ? !f.square : f.factors.rows !== f.factors.cols) {
     throw new RangeError(
-      `${op}: the LU of a ${f.factors.rows}×${f.factors.cols} matrix solves nothing`,
+      `${op}: the LU of a rectangular matrix solves nothing`,
+    );
+  }
+  if (f instanceof StructuredFactors && f.singular >= 0) {
+    throw new KnapError(
+      `${op}: the matrix is singular: ${f.routine}'s pivot ${f.singular} is exactly zero`,
+      "singular",
     );
   }
   if (f instanceof LU && f.singular >= 0) {
@@ -61,6 +67,7 @@ function ready(op: string, f: Factorization, b?: Vector | GEMatrix): void {
 function solveHost(f: Factorization, b: Operand, transpose: boolean): void {
   const run = (x: Operand) => {
     if (f instanceof LU) f.lapack.getrs(f.factors, f.ipiv, x, f.transposed !== transpose);
+    else if (f instanceof StructuredFactors) f.solveHost(x, transpose);
     else f.lapack.potrs(f.factors, f.upper, x);
   };
   if (isColumnMajor(b)) return run(b);
@@ -122,10 +129,12 @@ export function trs<B extends Vector | GEMatrix>(f: Factorization, b: B): Later<
 }
 
 /**
- * Solves A X = B in place (LAPACK's gesv, gtsv; Neanderthal's `sv!`): a general a is factored
- * in place by LU, a symmetric `sy` by LU of its dense copy (a untouched), a tridiagonal `gt`,
- * `dt` or `st` in O(n) with partial pivoting (a untouched), a triangular or diagonal one solved
- * directly; b becomes the solution. Returns b.
+ * Solves A X = B in place (LAPACK's gesv, sysv, gbsv, ppsv, pbsv, gtsv; Neanderthal's `sv!`): a
+ * general a is factored in place by LU; a symmetric `sy` by Bunch–Kaufman, a banded `gb` by
+ * banded LU, a positive definite packed `sp` or banded `sb` by Cholesky, each in a copy (a
+ * untouched; an `sp` or `sb` that is not positive definite is a KnapError); a tridiagonal `gt`,
+ * `dt` or `st` in O(n) with partial pivoting (a untouched); a triangular or diagonal one solved
+ * directly. b becomes the solution. Returns b.
  *
  * @example
  * ```ts
@@ -145,21 +154,22 @@ export function sv_<B extends Vector | GEMatrix>(
   if (isStructured(a)) {
     if (isTriangular(a.kind) || a.kind === "gd") return svStructured(a, b) as Later<L, B>;
     if (a.kind === "gt" || a.kind === "dt" || a.kind === "st") return tridiagonal(a, b);
-    if (a.kind !== "sy") {
-      throw new TypeError(
-        `sv_: a ${a.kind} is solved through its dense copy: densify it with copy`,
-      );
+    // sy by Bunch–Kaufman, gb by banded LU, sp and sb by Cholesky: each factored in a copy.
+    const f = trf(a);
+    if (f instanceof Promise) {
+      return f.then(async (g) => {
+        try {
+          return await trs_(g, b);
+        } finally {
+          g[Symbol.dispose]();
+        }
+      }) as Later<L, B>;
     }
-    const d = densify(a) as GEMatrix<L>;
-    const done = (x: B | Promise<B>) => Promise.resolve(x).finally(() => d[Symbol.dispose]());
-    if (a.factory.location === "host") {
-      try {
-        return sv_(d, b);
-      } finally {
-        d[Symbol.dispose]();
-      }
+    try {
+      return trs_(f as StructuredFactors, b);
+    } finally {
+      (f as StructuredFactors)[Symbol.dispose]();
     }
-    return done(sv_(d, b) as Promise<B>) as unknown as Later<L, B>;
   }
   const f = trf_(a);
   if (f instanceof Promise) {
@@ -258,6 +268,10 @@ export function sv<B extends Vector | GEMatrix>(
  */
 export function det(f: Factorization): number {
   f.check("det");
+  if (f instanceof StructuredFactors) {
+    if (!f.square) throw new RangeError("det: the factored matrix is not square");
+    return f.determinant();
+  }
   const { factors: x } = f, buf = x.storage.buffer as HostArray, n = Math.min(x.rows, x.cols);
   if (x.rows !== x.cols) throw new RangeError(`det: the matrix is ${x.rows}×${x.cols}`);
   let d = 1;
@@ -322,7 +336,7 @@ export function con(f: Factorization, anorm: number, norm: "1" | "inf" = "1"): n
   if (norm !== "1" && norm !== "inf") {
     throw new RangeError(`con: the norm is "1" or "inf", got ${String(norm)}`);
   }
-  if (f instanceof LU && f.singular >= 0) return 0;
+  if ((f instanceof LU || f instanceof StructuredFactors) && f.singular >= 0) return 0;
   const n = f.n;
   if (n === 0) return Infinity;
   if (anorm === 0) return 0;

@@ -16,9 +16,8 @@ import { ge } from "../core/construct.ts";
 import { submatrix, trans } from "../core/views.ts";
 import { KnapError } from "../core/errors.ts";
 import { type Later, transfer } from "../access.ts";
-import { isColumnMajor, lapackHost } from "./host.ts";
+import { isColumnMajor, lapackHost, lapackOf } from "./host.ts";
 import { finite, result } from "./results.ts";
-import { lapackOf } from "./factor.ts";
 
 /** Singular values descending, and the singular vectors when asked for. */
 export interface SVD<L extends Loc = Loc> extends Disposable {

@@ -13,6 +13,7 @@ import type { HostArray } from "../../core/types.ts";
 import { gesdd, syevd, syevr } from "./eigen.ts";
 import { gees, geev } from "./nonsymmetric.ts";
 import { geqp3, geqrf, ormqr } from "./householder.ts";
+import { jsStructuredLapack } from "./structured_lapack.ts";
 
 const NB = 64;
 
@@ -28,6 +29,7 @@ const view = (a: Operand, i: number, j: number, rows: number, cols: number): Ope
 /** The js engine's LAPACK; `gemm` is its BLAS's, for the trailing updates. */
 export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
   return {
+    ...jsStructuredLapack,
     getrf(a, ipiv) {
       const A = a.storage.buffer as HostArray, o = a.offset, ld = a.colStride;
       const m = a.rows, n = a.cols, k = Math.min(m, n);

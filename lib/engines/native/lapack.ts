@@ -11,6 +11,7 @@ import type { LinalgEngine } from "../../core/linalg_engine.ts";
 import type { HostArray } from "../../core/types.ts";
 import type { Lapack } from "../../../ffi/lapack.ts";
 import { inside } from "./operands.ts";
+import { nativeStructuredLapack } from "./structured_lapack.ts";
 
 const int = (v: number) => Int32Array.of(v);
 const char = (c: string) => Uint8Array.of(c.charCodeAt(0));
@@ -105,6 +106,7 @@ export function nativeLapack(l: Lapack["symbols"]): LinalgEngine {
   }
 
   return {
+    ...nativeStructuredLapack(l),
     getrf(a, ipiv) {
       columnMajor(a, "getrf: a");
       if (ipiv.length < Math.min(a.rows, a.cols)) throw new RangeError("getrf: ipiv is too short");
