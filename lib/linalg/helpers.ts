@@ -85,42 +85,55 @@ export function laswp_<M extends GEMatrix>(
   return a;
 }
 
+/** Sorts n entries at `offset`, `stride` apart, in place: increasing, or decreasing, NaN last. */
+function sortRun(buf: HostArray, offset: number, stride: number, n: number, increasing: boolean) {
+  const v = Float64Array.from({ length: n }, (_, i) => buf[offset + i * stride]);
+  v.sort();
+  if (!increasing) {
+    // Decreasing with NaN still last: the numbers reversed in front of them.
+    const k = v.findIndex((e) => Number.isNaN(e));
+    v.subarray(0, k < 0 ? n : k).reverse();
+  }
+  for (let i = 0; i < n; i++) buf[offset + i * stride] = v[i];
+}
+
 /**
- * Sorts a vector's entries in place, increasing (or decreasing), NaN last either way (LAPACK's
- * lasrt, Neanderthal's `srt!`). A device vector is sorted on the host: a Promise.
+ * Sorts a vector's entries, or each column of a matrix, in place: increasing (or decreasing),
+ * NaN last either way (LAPACK's lasrt, Neanderthal's `srt!`). A device one is sorted on the host:
+ * a Promise.
  *
  * @example
  * ```ts
- * import { dv, toArray } from "@knap/knap";
+ * import { dv, ge, jsDouble, toArray } from "@knap/knap";
  * import { srt_ } from "@knap/knap/linalg";
  * using x = dv(3, -1, 2);
  * srt_(x);
- * if (toArray(x).join() !== "-1,2,3") throw new Error("unexpected");
+ * using a = ge(jsDouble, 2, 2, [2, 1, 0, 5]); // columns (2, 1) and (0, 5)
+ * srt_(a, false);
+ * if (toArray(x).join() !== "-1,2,3" || toArray(a).join() !== "2,1,5,0") throw new Error();
  * ```
  */
-export function srt_<L extends Loc, V extends Vector<L>>(x: V, increasing = true): Later<L, V> {
+export function srt_<L extends Loc, S extends Vector<L> | GEMatrix<L>>(
+  x: S,
+  increasing = true,
+): Later<L, S> {
   live("srt_", x, "x");
   numeric("srt_", x);
-  const sort = (h: Vector<"host">) => {
-    const buf = h.storage.buffer as HostArray, n = h.dim;
-    const v = Float64Array.from({ length: n }, (_, i) => buf[h.offset + i * h.stride]);
-    v.sort();
-    if (!increasing) {
-      // Decreasing with NaN still last: the numbers reversed in front of them.
-      const k = v.findIndex((e) => Number.isNaN(e));
-      const end = k < 0 ? n : k;
-      v.subarray(0, end).reverse();
+  const sort = (h: Vector<"host"> | GEMatrix<"host">) => {
+    const buf = h.storage.buffer as HostArray;
+    if ("dim" in h) return sortRun(buf, h.offset, h.stride, h.dim, increasing);
+    for (let j = 0; j < h.n; j++) {
+      sortRun(buf, h.offset + j * h.colStride, h.rowStride, h.m, increasing);
     }
-    for (let i = 0; i < n; i++) buf[h.offset + i * h.stride] = v[i];
   };
   if (x.factory.location === "host") {
-    sort(x as Vector<"host">);
-    return x as Later<L, V>;
+    sort(x as Vector<"host"> | GEMatrix<"host">);
+    return x as Later<L, S>;
   }
   return (async () => {
-    using h = await transfer(lapackHost(x.factory.dtype), x as Vector);
+    using h = await transfer(lapackHost(x.factory.dtype), x as GEMatrix);
     sort(h);
-    transfer_(h, x as Vector);
+    transfer_(h, x as GEMatrix);
     return x;
-  })() as Later<L, V>;
+  })() as Later<L, S>;
 }

@@ -1,11 +1,24 @@
 /**
  * LAPACK's helpers on every engine: laswp_ applies an LU's row swaps so that P·A = L·U, srt_
- * sorts with NaN last either way, and tri_ leaves the inverse in the factored matrix (both
- * layouts), using up its factorization.
+ * sorts a vector or each column of a matrix with NaN last either way, and tri_ leaves the inverse
+ * in the factored matrix (an LU in both layouts, a Cholesky factor's sy in both triangles), using
+ * up its factorization, and refuses a structured storage.
  */
-import { entry, ge, jsDouble, KnapError, toArray, transfer, vctr } from "../../mod.ts";
-import { laswp_, srt_, trf, trf_, tri, tri_ } from "../../lib/linalg/mod.ts";
-import type { LU } from "../../lib/linalg/mod.ts";
+import {
+  entry,
+  ge,
+  jsDouble,
+  KnapError,
+  st,
+  type StructuredMatrix,
+  sy,
+  toArray,
+  transfer,
+  transfer_,
+  vctr,
+} from "../../mod.ts";
+import { laswp_, ptrf_, srt_, trf, trf_, tri, tri_ } from "../../lib/linalg/mod.ts";
+import type { Cholesky, LU, StructuredFactors } from "../../lib/linalg/mod.ts";
 import { close } from "./_helpers.ts";
 import { allFactories } from "../_factories.ts";
 import { assert } from "../conformance/assert.ts";
@@ -37,6 +50,19 @@ for (const f of await allFactories()) {
     await srt_(x, false);
     const down = Array.from(toArray(await transfer(jsDouble, x)));
     assert(down.slice(0, 4).join() === "3,2,-1,-7" && Number.isNaN(down[4]), `decreasing: ${down}`);
+    // A matrix's columns, each on its own, row-major too.
+    for (const layout of ["column", "row"] as const) {
+      using m = ge(f, 3, 2, [5, NaN, 1, 0, -2, 4], { layout });
+      await srt_(m);
+      using c = ge(jsDouble, 3, 2);
+      await transfer_(m, c);
+      const cols = [0, 1].map((j) => [0, 1, 2].map((i) => entry(c, i, j)));
+      const want = layout === "column" ? [[1, 5, NaN], [-2, 0, 4]] : [[-2, 1, 5], [0, 4, NaN]];
+      assert(
+        cols.every((col, j) => col.every((v, i) => Object.is(v, want[j][i]))),
+        `${layout} columns sorted: ${JSON.stringify(cols)}`,
+      );
+    }
   });
 
   if (f.location === "host") {
@@ -62,6 +88,30 @@ for (const f of await allFactories()) {
         }
         assert(error instanceof KnapError, "a used-up factorization refuses");
       }
+      // A Cholesky factor's sy gets the whole inverse; a structured storage cannot hold it.
+      for (const uplo of ["lower", "upper"] as const) {
+        using s = sy(f, 2, [4, 2, 5], { uplo }); // [[4, 2], [2, 5]]: inverse [[5, −2], [−2, 4]]/16
+        tri_(ptrf_(s) as Cholesky);
+        const want = [[5 / 16, -2 / 16], [-2 / 16, 4 / 16]];
+        for (let i = 0; i < 2; i++) {
+          for (let j = 0; j < 2; j++) {
+            close(
+              entry(s as StructuredMatrix<"host">, i, j),
+              want[i][j],
+              tol,
+              `${uplo} (${i}, ${j})`,
+            );
+          }
+        }
+      }
+      using t = st(f, 2, [2, 2, 1]);
+      let error: unknown;
+      try {
+        tri_(trf(t) as StructuredFactors);
+      } catch (e) {
+        error = e;
+      }
+      assert(error instanceof TypeError && /use tri/.test(error.message), String(error));
     });
   }
 }
