@@ -81,6 +81,24 @@ function luHost(op: string, a: GEMatrix<"host">, home: Factory, owned: boolean):
  * ```
  */
 export function trf_<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>>;
+/**
+ * Factors a structured matrix in its own storage: a `gb` by banded LU (gbtrf; its factors in a
+ * band copy with the kl rows of room gbtrf fills, a left as it was), a `gt` or `dt` by tridiagonal
+ * LU (gttrf), a symmetric indefinite `sy` by Bunch–Kaufman (sytrf), a positive definite `sp`,
+ * `sb` or `st` by Cholesky (pptrf, pbtrf, pttrf). A device matrix is factored on the host and
+ * the factors written back: a Promise.
+ *
+ * @example A symmetric indefinite system
+ * ```ts
+ * import { jsDouble, sy, toArray, vctr } from "@knap/knap";
+ * import { det, trf_, trs_ } from "@knap/knap/linalg";
+ * using a = sy(jsDouble, 2, [0, 1, 0]); // [[0, 1], [1, 0]]: one 2×2 pivot
+ * using f = trf_(a);
+ * using b = vctr(jsDouble, [2, 3]);
+ * trs_(f, b);
+ * if (toArray(b).join() !== "3,2" || det(f) !== -1) throw new Error("unexpected");
+ * ```
+ */
 export function trf_<L extends Loc>(a: StructuredMatrix<L>): Later<L, StructuredFactors<L>>;
 export function trf_<L extends Loc>(
   a: GEMatrix<L> | StructuredMatrix<L>,
@@ -113,6 +131,20 @@ export function trf_<L extends Loc>(
  * ```
  */
 export function trf<L extends Loc>(a: GEMatrix<L>): Later<L, LU<L>>;
+/**
+ * A new factorization of a structured matrix, as `trf_` makes it, a untouched.
+ *
+ * @example A banded system
+ * ```ts
+ * import { gb, jsDouble, toArray, vctr } from "@knap/knap";
+ * import { trf, trs } from "@knap/knap/linalg";
+ * using a = gb(jsDouble, 2, 2, 1, 0, [2, 1, 4]); // [[2, 0], [1, 4]]
+ * using lu = trf(a);
+ * using b = vctr(jsDouble, [2, 5]);
+ * using x = trs(lu, b);
+ * if (toArray(x).join() !== "1,1") throw new Error("unexpected");
+ * ```
+ */
 export function trf<L extends Loc>(a: StructuredMatrix<L>): Later<L, StructuredFactors<L>>;
 export function trf<L extends Loc>(
   a: GEMatrix<L> | StructuredMatrix<L>,
