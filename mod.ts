@@ -97,6 +97,7 @@ export {
   defaultFloat,
   type HostEngine,
   hostEngines,
+  type LibraryState,
   registerHostEngine,
 } from "./lib/engines/registry.ts";
 export {

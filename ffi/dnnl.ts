@@ -1,31 +1,39 @@
 /**
  * oneDNN (DNNL) through Deno FFI: the C API symbols knap calls, the constants it needs, and
- * how the library is found. oneDNN 2.x (Debian 12 ships 2.6) is supported; the 3.x API
- * replaced the operation descriptors used here, so a 3.x library is refused with a clear
- * message until its path is added (everything version-specific lives in this file).
+ * how the library is found. Both of today's APIs: 2.x (Debian 12 ships 2.6), with operation
+ * descriptors and memory descriptors as structs knap allocates, and 3.x (3.0 through 3.9, what
+ * Homebrew, Fedora, Arch and newer Debian and Ubuntu ship), with opaque memory descriptors and
+ * primitive descriptors made directly — its symbols in `dnnl3.ts`. The version is read when the
+ * library loads; `lib/engines/native/dnnl_api.ts` hides the difference from the routes.
  *
  * @module
  */
 
 import { KnapError } from "../lib/core/errors.ts";
 import { type LibrarySpec, openLibrary } from "./load.ts";
+import { dnnl3Symbols } from "./dnnl3.ts";
 
 /** Where oneDNN lives on each platform. */
 const dnnlSpec: LibrarySpec = {
   name: "oneDNN",
   env: "KNAP_DNNL",
   names: {
-    linux: ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"],
+    linux: ["libdnnl.so.3", "libdnnl.so.2", "libdnnl.so"],
     darwin: [
+      "/opt/homebrew/lib/libdnnl.3.dylib",
+      "/opt/homebrew/lib/libdnnl.dylib",
+      "/usr/local/lib/libdnnl.3.dylib",
+      "/usr/local/lib/libdnnl.dylib",
       "/opt/homebrew/opt/onednn/lib/libdnnl.dylib",
       "/usr/local/opt/onednn/lib/libdnnl.dylib",
+      "libdnnl.3.dylib",
       "libdnnl.dylib",
     ],
     windows: ["dnnl.dll"],
   },
-  // Homebrew and most distributions now ship oneDNN 3.x, whose C API knap does not bind.
-  install:
-    "Debian/Ubuntu: apt install libdnnl2; elsewhere a oneDNN 2.x build (knap binds the 2.x C API)",
+  install: "Debian/Ubuntu: apt install libdnnl2 (or libdnnl3); Fedora: dnf install onednn; " +
+    "Arch: pacman -S onednn; Homebrew: brew install onednn; conda: conda install -c " +
+    "conda-forge onednn",
 };
 
 /** dnnl_status_t's success. */
@@ -172,8 +180,12 @@ export function dnnlDims(v: readonly number[]): Uint8Array {
   return new Uint8Array(a.buffer);
 }
 
-/** The symbols knap binds (oneDNN 2.x C API). */
+/**
+ * The symbols knap binds: those both APIs share, 2.x's (the memory-descriptor ones taking
+ * knap's struct buffers; its operation descriptors optional), and 3.x's under their own keys.
+ */
 const dnnlSymbols = {
+  ...dnnl3Symbols,
   dnnl_version: { parameters: [], result: "pointer" },
   dnnl_engine_create: { parameters: ["buffer", "i32", "usize"], result: "i32" },
   dnnl_stream_create: { parameters: ["buffer", "pointer", "u32"], result: "i32" },
@@ -181,11 +193,13 @@ const dnnlSymbols = {
   dnnl_memory_desc_init_by_strides: {
     parameters: ["buffer", "i32", "buffer", "i32", "buffer"],
     result: "i32",
+    optional: true,
   },
   // (md, ndims, dims, data type, format tag)
   dnnl_memory_desc_init_by_tag: {
     parameters: ["buffer", "i32", "buffer", "i32", "i32"],
     result: "i32",
+    optional: true,
   },
   dnnl_memory_desc_get_size: { parameters: ["buffer"], result: "usize" },
   dnnl_memory_desc_equal: { parameters: ["buffer", "buffer"], result: "i32" },
@@ -342,6 +356,7 @@ const dnnlSymbols = {
   dnnl_primitive_desc_create: {
     parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
     result: "i32",
+    optional: true,
   },
   // (pd, src md, src engine, dst md, dst engine, attr or null)
   dnnl_reorder_primitive_desc_create: {
@@ -377,33 +392,43 @@ const dnnlSymbols = {
 export type DNNL = Deno.DynamicLibrary<typeof dnnlSymbols>;
 
 /** The library's version triple. */
-function dnnlVersion(lib: DNNL): [number, number, number] {
-  const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
+export function dnnlVersion(symbols: DNNL["symbols"]): [number, number, number] {
+  const v = new Deno.UnsafePointerView(symbols.dnnl_version()!);
   return [v.getInt32(0), v.getInt32(4), v.getInt32(8)];
 }
 
-/** Opens oneDNN 2.x (KNAP_DNNL, then the platform's names); throws a KnapError otherwise. */
+/**
+ * Opens oneDNN 2.x or 3.x (KNAP_DNNL, then the platform's names); throws a KnapError for a
+ * missing library or another major version.
+ */
 export function openDNNL(): DNNL {
   const lib = openLibrary(dnnlSpec, dnnlSymbols);
-  const [major, minor, patch] = dnnlVersion(lib);
-  if (major !== 2 || lib.symbols.dnnl_eltwise_forward_desc_init === null) {
+  const [major, minor, patch] = dnnlVersion(lib.symbols);
+  const complete = major === 2
+    ? lib.symbols.dnnl_eltwise_forward_desc_init !== null &&
+      lib.symbols.dnnl_primitive_desc_create !== null
+    : major === 3
+    ? lib.symbols.dnnl_eltwise_forward_primitive_desc_create !== null &&
+      lib.symbols.dnnl_memory_desc_create_with_strides3 !== null
+    : false;
+  if (!complete) {
     lib.close();
     throw new KnapError(
-      `oneDNN ${major}.${minor}.${patch} is not supported: knap binds the 2.x C API ` +
-        "(Debian 12's libdnnl2). Set KNAP_DNNL to a 2.x library.",
+      `oneDNN ${major}.${minor}.${patch} is not supported: knap binds the 2.x and 3.x C APIs. ` +
+        "Set KNAP_DNNL to a 2.x or 3.x library.",
       "unsupported-version",
     );
   }
   return lib;
 }
 
-/** dnnl_status_t's values after success, as oneDNN 2.6's dnnl_types.h numbers them. */
+/** dnnl_status_t's values after success, as oneDNN numbers them (3.x's graph ones after). */
 const statusNames = [
   "success",
   "out of memory",
   "invalid arguments",
   "unimplemented",
-  "iterator ends",
+  "no more implementations",
   "runtime error",
   "not required",
 ];

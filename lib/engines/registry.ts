@@ -12,11 +12,24 @@ import type { Factory } from "../core/factory.ts";
 import type { DType } from "../core/types.ts";
 import { jsDouble, jsFloat } from "./js/mod.ts";
 
-/** Whether an engine runs on this machine, and if not, why. */
-export type Availability = { readonly available: true } | {
-  readonly available: false;
-  readonly reason: string;
-};
+/** One library an engine loads: whether it did, and its version or why not. */
+export interface LibraryState {
+  /** The library: "OpenBLAS", "oneDNN". */
+  readonly name: string;
+  /** Whether it loaded. */
+  readonly loaded: boolean;
+  /** Its version or build where it loaded, why not where it did not. */
+  readonly detail: string;
+}
+
+/** Whether an engine runs on this machine, and if not, why; with its libraries, each apart. */
+export type Availability =
+  | { readonly available: true; readonly libraries?: readonly LibraryState[] }
+  | {
+    readonly available: false;
+    readonly reason: string;
+    readonly libraries?: readonly LibraryState[];
+  };
 
 /** A host engine's entry in the registry. */
 export interface HostEngine {

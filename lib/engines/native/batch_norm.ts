@@ -8,8 +8,6 @@
  */
 
 import {
-  check,
-  descBytes,
   DNNL_ARG_DIFF_DST,
   DNNL_ARG_DIFF_SCALE,
   DNNL_ARG_DIFF_SHIFT,
@@ -23,11 +21,11 @@ import {
   dnnl_backward,
   dnnl_forward_inference,
   dnnl_forward_training,
-  normalizationFlags,
 } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
+import type { NormalizationFlags } from "./dnnl_spec.ts";
 import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { batchNormTensor } from "../js/batch_norm.ts";
@@ -44,12 +42,11 @@ export function nativeBatchNorm(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): NonNullable<DnnEngine["batchNormalization"]> {
-  const d = libs.dnnl;
   return (pass, t, epsilon, dtype) => {
     const loops = () => batchNormTensor(pass, t, epsilon);
     if (
       dtype !== "float32" || batchNormRoute.force === "js" ||
-      d.dnnl_batch_normalization_forward_desc_init === null ||
+      !libs.dnnlApi?.has("batchNorm") ||
       // oneDNN takes one descriptor for the error and dx, and one for x and y (it writes y in
       // x's order whatever y's own): tensors in other orders take the loops.
       (pass === "backward" ? !sameOrder(t.y, t.dx!) : !sameOrder(t.x, t.y))
@@ -59,15 +56,8 @@ export function nativeBatchNorm(
     const md = (o: TensorOperand) => p.memoryDesc(o.shape, o.strides.map((s) => Math.max(s, 1)));
     const xMd = md(t.x), yMd = md(t.y);
     const stat = (o: TensorOperand) => md(o);
-    const { scale, shift, globalStats } = normalizationFlags;
-    const forwardDesc = (prop: number, flags: number) => {
-      const desc = new Uint8Array(descBytes.batchNormalization);
-      check(
-        d.dnnl_batch_normalization_forward_desc_init!(desc, prop, xMd, epsilon, flags),
-        "batch_normalization_forward_desc_init",
-      );
-      return desc;
-    };
+    const forwardDesc = (prop: number, flags: NormalizationFlags) =>
+      p.api.batchNormForward(prop, xMd, epsilon, flags);
     const key = `bnorm ${pass} x[${t.x.shape}][${t.x.strides}] y[${t.y.strides}] ` +
       `dx[${t.dx?.strides ?? "-"}] ${epsilon}`;
     // Operands and their arguments in the primitive's order.
@@ -96,29 +86,19 @@ export function nativeBatchNorm(
     if (pass === "backward") mds[6] = md(t.dx!);
     const build = (): Primitive => {
       if (pass !== "backward") {
-        const flags = scale | shift | (pass === "inference" ? globalStats : 0);
+        const flags = { scale: true, shift: true, globalStats: pass === "inference" };
         const prop = pass === "inference" ? dnnl_forward_inference : dnnl_forward_training;
         return p.create(key, forwardDesc(prop, flags), mds, args.map(([, a]) => a));
       }
-      const hint = p.primitiveDesc(forwardDesc(dnnl_forward_training, scale | shift));
+      const both = { scale: true, shift: true };
+      const hint = p.primitiveDesc(forwardDesc(dnnl_forward_training, both));
       try {
-        const desc = new Uint8Array(descBytes.batchNormalization);
-        check(
-          d.dnnl_batch_normalization_backward_desc_init!(
-            desc,
-            dnnl_backward,
-            mds[6],
-            xMd,
-            epsilon,
-            scale | shift,
-          ),
-          "batch_normalization_backward_desc_init",
-        );
+        const spec = p.api.batchNormBackward(dnnl_backward, mds[6], xMd, epsilon, both);
         // The error's descriptor is the diff data's: oneDNN takes one for both.
         mds[3] = mds[6];
-        return p.create(key, desc, mds, args.map(([, a]) => a), hint);
+        return p.create(key, spec, mds, args.map(([, a]) => a), hint);
       } finally {
-        check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+        p.destroyPd(hint);
       }
     };
     try {

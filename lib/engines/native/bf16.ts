@@ -101,6 +101,12 @@ const blas: BlasEngine = {
  * them), js loops to and from float64.
  */
 export function bfloat16Engine(libs: NativeLibraries): Engine {
+  if (libs.dnnl === undefined) {
+    throw new KnapError(
+      `nativeBfloat16 needs oneDNN, which converts and multiplies bfloat16 (${libs.dnnlMissing})`,
+      "missing-library",
+    );
+  }
   let prims: Primitives | undefined;
   const shape = (x: Operand) => `${x.rows}:${x.cols}:${x.rowStride}:${x.colStride}`;
   /** dst ← src through a oneDNN reorder between float32 and bfloat16 operands. */

@@ -8,14 +8,7 @@
  * @module
  */
 
-import {
-  check,
-  descBytes,
-  DNNL_ARG_DST,
-  DNNL_ARG_SRC,
-  DNNL_ARG_WEIGHTS,
-  dnnl_bf16,
-} from "../../../ffi/dnnl.ts";
+import { DNNL_ARG_DST, DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, dnnl_bf16 } from "../../../ffi/dnnl.ts";
 import type { BlasEngine, Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
@@ -76,12 +69,8 @@ export function bfloat16Products(
     let prim = p.get(key);
     if (prim === undefined) {
       const mds = [md(p, a, dnnl_bf16), md(p, b, dnnl_bf16), md(p, c)];
-      const desc = new Uint8Array(descBytes.matmul);
-      check(
-        libs.dnnl.dnnl_matmul_desc_init!(desc, mds[0], mds[1], null, mds[2]),
-        "matmul_desc_init",
-      );
-      prim = p.create(key, desc, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
+      const spec = p.api.matmul(mds[0], mds[1], mds[2]);
+      prim = p.create(key, spec, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
     }
     p.run(prim, [
       pointerAt(a, "bfloat16 product: A"),
@@ -93,7 +82,7 @@ export function bfloat16Products(
   return {
     isBfloat16,
     run(alpha, a, b, beta, c) {
-      if (libs.dnnl.dnnl_matmul_desc_init === null) {
+      if (!libs.dnnlApi?.has("matmul")) {
         throw new TypeError("mm_: bfloat16 products need oneDNN's matmul (oneDNN 2.1 or later)");
       }
       prims ??= dnnlPrimitives(libs, CACHE_LIMIT);

@@ -24,7 +24,7 @@ import { bfloat16Products } from "./bf16_products.ts";
 import { inside } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import * as l1 from "./level1.ts";
-import { doubleGemm, doubleGemv, doubleGer, floatGemm, floatGer } from "./products.ts";
+import { blasGemm, doubleGemv, doubleGer, floatGemm, floatGer } from "./products.ts";
 
 const { at, isFloat, reduce1 } = l1;
 const inside1 = (x: Operand, what: string): Operand => (inside(x, what), x);
@@ -107,7 +107,7 @@ export function nativeBlas(libs: NativeLibraries): BlasEngine {
       }
       // oneDNN writes C without reading it at β = 0.
       if (isFloat(c)) return floatGemm(products, alpha, a, b, beta, c);
-      doubleGemm(blas, alpha, a, b, beta, c);
+      blasGemm(blas, alpha, a, b, beta, c);
     },
   };
 }

@@ -11,8 +11,6 @@
  */
 
 import {
-  check,
-  descBytes,
   DNNL_ARG_BIAS,
   DNNL_ARG_DIFF_BIAS,
   DNNL_ARG_DIFF_DST,
@@ -21,9 +19,7 @@ import {
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
   DNNL_ARG_WEIGHTS,
-  dnnl_convolution_direct,
   dnnl_f32,
-  dnnl_format_tag_any,
   dnnl_forward_inference,
   dnnl_forward_training,
   dnnlDims,
@@ -38,6 +34,7 @@ import type {
 } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
+import type { MemoryDesc, OpSpec } from "./dnnl_spec.ts";
 import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { convolveTensor } from "../js/convolution.ts";
@@ -57,7 +54,6 @@ interface Role {
 
 /** A convolution pass being planned: its operands, its geometry in oneDNN's terms, its key. */
 interface ConvPlan {
-  readonly d: NativeLibraries["dnnl"];
   readonly p: Primitives;
   readonly pass: ConvolutionPass;
   readonly x: TensorOperand;
@@ -67,7 +63,7 @@ interface ConvPlan {
   readonly geometry: readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   readonly key: string;
   readonly roles: readonly Role[];
-  readonly bMd: Uint8Array | undefined;
+  readonly bMd: MemoryDesc | undefined;
 }
 
 /** oneDNN wants a positive stride on every dimension, even one of extent 1. */
@@ -121,95 +117,61 @@ function geometryOf(
 }
 
 /** A memory descriptor that lets oneDNN choose t's layout. */
-function anyMd(d: ConvPlan["d"], t: TensorOperand): Uint8Array {
-  const md = new Uint8Array(descBytes.memory);
-  check(
-    d.dnnl_memory_desc_init_by_tag(
-      md,
-      t.shape.length,
-      dnnlDims(t.shape),
-      dnnl_f32,
-      dnnl_format_tag_any,
-    ),
-    "memory_desc_init_by_tag",
-  );
-  return md;
-}
+const anyMd = (p: Primitives, t: TensorOperand): MemoryDesc => p.api.anyDesc(t.shape, dnnl_f32);
 
 /**
- * The op descriptor over memory descriptors for x, w and y: the pass's own, or (`hint`) the
- * training forward pass a backward primitive is made against.
+ * The op spec over memory descriptors for x, w and y: the pass's own, or (`hint`) the training
+ * forward pass a backward primitive is made against.
  */
-function opDesc(c: ConvPlan, mds: Map<TensorOperand, Uint8Array>, hint = false): Uint8Array {
-  const { d, geometry } = c;
-  const desc = new Uint8Array(descBytes.convolution);
+function opDesc(c: ConvPlan, mds: Map<TensorOperand, MemoryDesc>, hint = false): OpSpec {
+  const { geometry } = c, api = c.p.api;
   const [xm, wm, ym] = [mds.get(c.x)!, mds.get(c.w)!, mds.get(c.y)!];
-  const bPointer = c.bMd === undefined ? null : Deno.UnsafePointer.of(c.bMd);
   const what = hint ? "forward" : c.pass;
-  const status = what === "forward"
-    ? d.dnnl_dilated_convolution_forward_desc_init!(
-      desc,
+  return what === "forward"
+    ? api.convolutionForward(
       hint ? dnnl_forward_training : dnnl_forward_inference,
-      dnnl_convolution_direct,
       xm,
       wm,
-      bPointer,
+      c.bMd,
       ym,
-      ...geometry,
+      geometry,
     )
     : what === "backwardData"
-    ? d.dnnl_dilated_convolution_backward_data_desc_init!(
-      desc,
-      dnnl_convolution_direct,
-      xm,
-      wm,
-      ym,
-      ...geometry,
-    )
-    : d.dnnl_dilated_convolution_backward_weights_desc_init!(
-      desc,
-      dnnl_convolution_direct,
-      xm,
-      wm,
-      bPointer,
-      ym,
-      ...geometry,
-    );
-  check(status, `convolution ${what} desc_init`);
-  return desc;
+    ? api.convolutionBackwardData(xm, wm, ym, geometry)
+    : api.convolutionBackwardWeights(xm, wm, c.bMd, ym, geometry);
 }
 
 /** A backward pass's hint (the training forward pass), destroyed after f. */
 function withHint<T>(
   c: ConvPlan,
-  mds: Map<TensorOperand, Uint8Array>,
+  mds: Map<TensorOperand, MemoryDesc>,
   f: (hint: Deno.PointerValue) => T,
 ): T {
   const hint = c.pass === "forward" ? null : c.p.primitiveDesc(opDesc(c, mds, true));
   try {
     return f(hint);
   } finally {
-    if (hint !== null) check(c.d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+    if (hint !== null) c.p.destroyPd(hint);
   }
 }
 
 /** The memory descriptors oneDNN chooses for the pass's tensors, given `any` for each. */
 function chosenLayouts(
   c: ConvPlan,
-  any: Map<TensorOperand, Uint8Array>,
-): Map<TensorOperand, Uint8Array> {
+  any: Map<TensorOperand, MemoryDesc>,
+): Map<TensorOperand, MemoryDesc> {
   return withHint(c, any, (hint) => {
     const pd = c.p.primitiveDesc(opDesc(c, any), hint);
     try {
       return new Map(c.roles.map((r) => [r.t, c.p.queryMd(pd, r.query)]));
     } finally {
-      check(c.d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+      c.p.destroyPd(pd);
     }
   });
 }
 
 /** Builds and caches the convolution primitive over these memory descriptors. */
-function create(c: ConvPlan, mds: Map<TensorOperand, Uint8Array>): Primitive {
+function create(c: ConvPlan, mds: Map<TensorOperand, MemoryDesc>): Primitive {
   return withHint(c, mds, (hint) => {
     const list = c.roles.map((r) => mds.get(r.t)!), ids = c.roles.map((r) => r.arg);
     if (c.bMd !== undefined) {
@@ -236,7 +198,7 @@ function planPass(
   const plain = new Map(roles.map((r) => [r.t, p.memoryDesc(r.t.shape, positive(r.t))]));
   let mds = plain;
   try {
-    const any = new Map(roles.map((r) => [r.t, anyMd(c.d, r.t)]));
+    const any = new Map(roles.map((r) => [r.t, anyMd(p, r.t)]));
     try {
       mds = chosenLayouts(c, any);
     } catch {
@@ -247,9 +209,7 @@ function planPass(
     if (convolutionRoute.force === "dnnl") throw e;
     return undefined;
   }
-  const staged = roles.filter((r) =>
-    c.d.dnnl_memory_desc_equal(mds.get(r.t)!, plain.get(r.t)!) === 0
-  )
+  const staged = roles.filter((r) => !p.api.equal(mds.get(r.t)!, plain.get(r.t)!))
     .map((r) => {
       const md = mds.get(r.t)!;
       const scratch = new Float32Array(Math.ceil(p.sizeOf(md) / 4));
@@ -298,7 +258,6 @@ export function nativeConvolution(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): NonNullable<DnnEngine["convolution"]> {
-  const d = libs.dnnl;
   const screen = finiteScreen(nativeReduction(libs, primitives));
   return (pass, x, w, b, y, g, dtype) => {
     // Planned only where taken: the data gradient's loops hold a float64 copy of x.
@@ -306,14 +265,13 @@ export function nativeConvolution(
     const loops = () => planned ??= convolveTensor(pass, x, w, b, y, g);
     if (
       dtype !== "float32" || convolutionRoute.force === "js" ||
-      d.dnnl_dilated_convolution_forward_desc_init === null
+      !libs.dnnlApi?.has("convolution")
     ) return loops();
     const p = primitives();
     const key = `conv ${pass} x[${x.shape}][${positive(x)}] w[${w.shape}][${positive(w)}] ` +
       `b${b === undefined ? "-" : b.strides[0]} y[${y.shape}][${positive(y)}] ` +
       `${g.strides}/${g.padding}/${g.dilation}`;
     const c: ConvPlan = {
-      d,
       p,
       pass,
       x,

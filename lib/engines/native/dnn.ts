@@ -54,7 +54,9 @@ export function nativeDnn(
       ...nativePooling(libs, primitives),
       batchNormalization: nativeBatchNorm(libs, primitives),
       reorder(src, dst, dtype: DType) {
-        if (dtype === "float64" || src.shape.includes(0)) return undefined;
+        if (dtype === "float64" || src.shape.includes(0) || libs.dnnl === undefined) {
+          return undefined;
+        }
         const type = dtype === "bfloat16" ? dnnl_bf16 : dnnl_f32;
         // oneDNN wants a positive stride on every dimension, even one of extent 1.
         const strides = (t: TensorOperand) => t.strides.map((s) => Math.max(s, 1));

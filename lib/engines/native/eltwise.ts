@@ -14,8 +14,6 @@ import type { MathEngine, Operand } from "../../core/engine.ts";
 import type { ElementwiseOp, OpName } from "../../elementwise/table.ts";
 import {
   binaryAlg,
-  check,
-  descBytes,
   DNNL_ARG_DIFF_DST,
   DNNL_ARG_DIFF_SRC,
   DNNL_ARG_DST,
@@ -23,9 +21,8 @@ import {
   DNNL_ARG_SRC_1,
   dnnl_forward_inference,
   dnnl_forward_training,
-  eltwiseAlg,
-  eltwiseUseDstAlg,
 } from "../../../ffi/dnnl.ts";
+import type { EltwiseAlgorithm, EltwiseName, MemoryDesc, OpSpec, UseDstName } from "./dnnl_spec.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitive, type Primitives } from "./primitives.ts";
 import { plan } from "../../core/walk.ts";
@@ -36,10 +33,13 @@ import { ops } from "../../elementwise/table.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
-  | { kind: "eltwise"; alg: number; ab: (p: readonly number[]) => [number, number] }
+  | { kind: "eltwise"; alg: EltwiseName; ab: (p: readonly number[]) => [number, number] }
   | { kind: "binary"; alg: number };
 
-const eltwise = (alg: number, ab: (p: readonly number[]) => [number, number] = () => [0, 0]) => ({
+const eltwise = (
+  alg: EltwiseName,
+  ab: (p: readonly number[]) => [number, number] = () => [0, 0],
+) => ({
   kind: "eltwise" as const,
   alg,
   ab,
@@ -47,18 +47,18 @@ const eltwise = (alg: number, ab: (p: readonly number[]) => [number, number] = (
 
 /** The functions oneDNN computes; the rest fall back to js loops. */
 export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
-  relu: eltwise(eltwiseAlg.relu),
-  tanh: eltwise(eltwiseAlg.tanh),
-  sigmoid: eltwise(eltwiseAlg.logistic),
-  elu: eltwise(eltwiseAlg.elu, (p) => [p[0], 0]),
-  sqr: eltwise(eltwiseAlg.square),
-  abs: eltwise(eltwiseAlg.abs),
-  sqrt: eltwise(eltwiseAlg.sqrt),
-  exp: eltwise(eltwiseAlg.exp),
-  log: eltwise(eltwiseAlg.log),
-  linear: eltwise(eltwiseAlg.linear, (p) => [p[0], p[1]]),
-  powx: eltwise(eltwiseAlg.pow, (p) => [1, p[0]]),
-  clamp: eltwise(eltwiseAlg.clip, (p) => [p[0], p[1]]),
+  relu: eltwise("relu"),
+  tanh: eltwise("tanh"),
+  sigmoid: eltwise("logistic"),
+  elu: eltwise("elu", (p) => [p[0], 0]),
+  sqr: eltwise("square"),
+  abs: eltwise("abs"),
+  sqrt: eltwise("sqrt"),
+  exp: eltwise("exp"),
+  log: eltwise("log"),
+  linear: eltwise("linear", (p) => [p[0], p[1]]),
+  powx: eltwise("pow", (p) => [1, p[0]]),
+  clamp: eltwise("clip", (p) => [p[0], p[1]]),
   add: { kind: "binary", alg: binaryAlg.add },
   sub: { kind: "binary", alg: binaryAlg.sub },
   mul: { kind: "binary", alg: binaryAlg.mul },
@@ -86,11 +86,11 @@ const derivativeDropsNaN: ReadonlySet<string> = new Set([
 ]);
 
 /** The use-dst backward algorithms, for derivatives taken from the activation's output. */
-const fromOutputAlg: Partial<Record<OpName, number>> = {
-  relu: eltwiseUseDstAlg.relu,
-  tanh: eltwiseUseDstAlg.tanh,
-  elu: eltwiseUseDstAlg.elu,
-  sigmoid: eltwiseUseDstAlg.logistic,
+const fromOutputAlg: Partial<Record<OpName, UseDstName>> = {
+  relu: "relu",
+  tanh: "tanh",
+  elu: "elu",
+  sigmoid: "logistic",
 };
 
 const CACHE_LIMIT = 512;
@@ -166,16 +166,16 @@ const memoryDesc = (c: MathContext, n: number) => c.prims.memoryDesc([n], [1]);
 const create = (
   c: MathContext,
   key: string,
-  desc: Uint8Array,
-  md: Uint8Array,
+  spec: OpSpec,
+  md: MemoryDesc,
   argIds: number[],
   hint?: Deno.PointerValue,
-) => c.prims.create(key, desc, argIds.map(() => md), argIds, hint);
+) => c.prims.create(key, spec, argIds.map(() => md), argIds, hint);
 
 /** dst ← f(src) over n entries. */
 function eltwisePrimitive(
   c: MathContext,
-  alg: number,
+  alg: EltwiseName,
   alpha: number,
   beta: number,
   n: number,
@@ -184,43 +184,31 @@ function eltwisePrimitive(
   const hit = c.prims.get(key);
   if (hit) return hit;
   const md = memoryDesc(c, n);
-  const desc = new Uint8Array(descBytes.eltwise);
-  check(
-    c.libs.dnnl.dnnl_eltwise_forward_desc_init!(desc, dnnl_forward_inference, alg, md, alpha, beta),
-    "eltwise_forward_desc_init",
-  );
-  return create(c, key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
+  const spec = c.prims.api.eltwiseForward(dnnl_forward_inference, { name: alg }, md, alpha, beta);
+  return create(c, key, spec, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
 }
 
 /** diff_src ← f'(src) ⊙ diff_dst: the activation's derivative times the error, fused. */
 function backwardPrimitive(
   c: MathContext,
-  alg: number,
+  alg: EltwiseAlgorithm,
   alpha: number,
   beta: number,
   n: number,
   dataArg = DNNL_ARG_SRC,
 ): Primitive {
-  const d = c.libs.dnnl;
-  const key = `g${alg}:${alpha}:${beta}:${n}`;
+  const key = `g${alg.name}${alg.useDst ? "(a)" : ""}:${alpha}:${beta}:${n}`;
   const hit = c.prims.get(key);
   if (hit) return hit;
-  const md = memoryDesc(c, n);
-  const forward = new Uint8Array(descBytes.eltwise);
-  check(
-    d.dnnl_eltwise_forward_desc_init!(forward, dnnl_forward_training, alg, md, alpha, beta),
-    "eltwise_forward_desc_init",
-  );
-  const hint = c.prims.primitiveDesc(forward);
-  const desc = new Uint8Array(descBytes.eltwise);
-  check(
-    d.dnnl_eltwise_backward_desc_init!(desc, alg, md, md, alpha, beta),
-    "eltwise_backward_desc_init",
+  const md = memoryDesc(c, n), api = c.prims.api;
+  const hint = c.prims.primitiveDesc(
+    api.eltwiseForward(dnnl_forward_training, alg, md, alpha, beta),
   );
   try {
-    return create(c, key, desc, md, [dataArg, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
+    const spec = api.eltwiseBackward(alg, md, alpha, beta);
+    return create(c, key, spec, md, [dataArg, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC], hint);
   } finally {
-    check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+    c.prims.destroyPd(hint);
   }
 }
 
@@ -230,9 +218,11 @@ function binaryPrimitive(c: MathContext, alg: number, n: number): Primitive {
   const hit = c.prims.get(key);
   if (hit) return hit;
   const md = memoryDesc(c, n);
-  const desc = new Uint8Array(descBytes.binary);
-  check(c.libs.dnnl.dnnl_binary_desc_init!(desc, alg, md, md, md), "binary_desc_init");
-  return create(c, key, desc, md, [DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST]);
+  return create(c, key, c.prims.api.binary(alg, md, md, md), md, [
+    DNNL_ARG_SRC,
+    DNNL_ARG_SRC_1,
+    DNNL_ARG_DST,
+  ]);
 }
 
 /** Runs p over the operands, each checked before its pointer crosses. */
@@ -306,7 +296,8 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const alpha = op.gradOf === "elu" ? params[0] : 0;
-    return run(c, backwardPrimitive(c, alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
+    const fromOutput = { name: alg, useDst: true };
+    return run(c, backwardPrimitive(c, fromOutput, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
   }
   if (op.gradOf !== undefined) {
     const g = dnnlMappings[op.gradOf as OpName];
@@ -315,7 +306,7 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const [alpha, beta] = g.ab(params);
-    return run(c, backwardPrimitive(c, g.alg, alpha, beta, n), [x, y!, out]);
+    return run(c, backwardPrimitive(c, { name: g.alg }, alpha, beta, n), [x, y!, out]);
   }
   const m = dnnlMappings[op.name as OpName];
   const n = m === undefined ? -1 : flat(op, out, x, y ?? x);
@@ -332,6 +323,8 @@ function map(
 
 /** A MathEngine that runs what oneDNN can and hands the rest to `fallback`. */
 export function nativeMath(libs: NativeLibraries, fallback: MathEngine): MathEngine {
+  // Without oneDNN, the js loops over the same memory.
+  if (libs.dnnlApi === undefined) return fallback;
   const c: MathContext = {
     libs,
     prims: dnnlPrimitives(libs, CACHE_LIMIT),

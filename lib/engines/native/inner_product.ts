@@ -9,8 +9,6 @@
  */
 
 import {
-  check,
-  descBytes,
   DNNL_ARG_BIAS,
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
@@ -22,6 +20,7 @@ import { type OpName, ops } from "../../elementwise/table.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
 import { dnnlMappings } from "./eltwise.ts";
+import type { EltwiseName, MemoryDesc } from "./dnnl_spec.ts";
 import { pointerAt, strides } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 
@@ -60,47 +59,23 @@ export function nativeInnerProduct(
   blas: BlasEngine,
   math: MathEngine,
 ): InnerProduct {
-  const d = libs.dnnl;
   const declined = new Set<string>();
   const pointers: Deno.PointerValue[] = [null, null, null, null];
-  const out64 = new BigUint64Array(1);
-  const outBytes = new Uint8Array(out64.buffer);
 
   function build(
     p: Primitives,
     key: string,
-    mds: Uint8Array[],
-    mapping: { alg: number; alpha: number; beta: number } | undefined,
+    mds: MemoryDesc[],
+    mapping: { alg: EltwiseName; alpha: number; beta: number } | undefined,
   ): Primitive | undefined {
-    const desc = new Uint8Array(descBytes.innerProduct);
     const [src, weights, bias, dst] = mds;
-    let attr: Deno.PointerValue = null, postOps: Deno.PointerValue = null;
+    let attr: Deno.PointerValue = null;
     try {
-      check(
-        d.dnnl_inner_product_forward_desc_init!(
-          desc,
-          dnnl_forward_inference,
-          src,
-          weights,
-          bias,
-          dst,
-        ),
-        "inner_product_forward_desc_init",
-      );
-      if (mapping !== undefined) {
-        check(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
-        postOps = Deno.UnsafePointer.create(out64[0]);
-        check(
-          d.dnnl_post_ops_append_eltwise!(postOps, 1, mapping.alg, mapping.alpha, mapping.beta),
-          "post_ops_append_eltwise",
-        );
-        check(d.dnnl_primitive_attr_create!(outBytes), "primitive_attr_create");
-        attr = Deno.UnsafePointer.create(out64[0]);
-        check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
-      }
+      const spec = p.api.innerProduct(dnnl_forward_inference, src, weights, bias, dst);
+      if (mapping !== undefined) attr = p.api.postOpAttr(mapping.alg, mapping.alpha, mapping.beta);
       return p.create(
         key,
-        desc,
+        spec,
         mds,
         [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST],
         null,
@@ -112,8 +87,7 @@ export function nativeInnerProduct(
       declined.add(key);
       return undefined;
     } finally {
-      if (attr !== null) d.dnnl_primitive_attr_destroy!(attr);
-      if (postOps !== null) d.dnnl_post_ops_destroy!(postOps);
+      if (attr !== null) p.api.destroyAttr(attr);
     }
   }
 
@@ -150,14 +124,14 @@ export function nativeInnerProduct(
     const route = innerProductRoute.force;
     // oneDNN takes no empty dimension, and a product over k = 0 is the bias alone.
     if (
-      k === 0 || route === "compose" || (route === undefined && !innerProductRoute.fused(m, k, n))
+      k === 0 || route === "compose" || libs.dnnlApi === undefined ||
+      (route === undefined && !innerProductRoute.fused(m, k, n))
     ) {
       return composed(w, x, b, out, f, params);
     }
     const name = f === undefined ? "linear" : f.name;
     if (
-      !isFloat32(w) || !isFloat32(x) || !isFloat32(b) || !isFloat32(out) ||
-      d.dnnl_inner_product_forward_desc_init === null || !fusible.has(name)
+      !isFloat32(w) || !isFloat32(x) || !isFloat32(b) || !isFloat32(out) || !fusible.has(name)
     ) {
       return composed(w, x, b, out, f, params);
     }

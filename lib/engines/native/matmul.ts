@@ -10,13 +10,7 @@
  * @module
  */
 
-import {
-  check,
-  descBytes,
-  DNNL_ARG_DST,
-  DNNL_ARG_SRC,
-  DNNL_ARG_WEIGHTS,
-} from "../../../ffi/dnnl.ts";
+import { DNNL_ARG_DST, DNNL_ARG_SRC, DNNL_ARG_WEIGHTS } from "../../../ffi/dnnl.ts";
 import type { Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
@@ -44,7 +38,7 @@ export interface RowMajor {
 export function nativeMatmul(
   libs: NativeLibraries,
 ): (m: number, n: number, k: number, a: RowMajor, b: RowMajor, c: RowMajor) => boolean {
-  if (libs.dnnl.dnnl_matmul_desc_init === null) return () => false;
+  if (!libs.dnnlApi?.has("matmul")) return () => false;
   // Made on the first product that comes here, so programs without one build nothing.
   let prims: Primitives | undefined;
 
@@ -65,12 +59,8 @@ export function nativeMatmul(
       prims.memoryDesc([k, n], [b.ld, 1]),
       prims.memoryDesc([m, n], [c.ld, 1]),
     ];
-    const desc = new Uint8Array(descBytes.matmul);
-    check(
-      libs.dnnl.dnnl_matmul_desc_init!(desc, mds[0], mds[1], null, mds[2]),
-      "matmul_desc_init",
-    );
-    return prims.create(key, desc, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
+    const spec = prims.api.matmul(mds[0], mds[1], mds[2]);
+    return prims.create(key, spec, mds, [DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST]);
   }
 
   /** The factor's first entry, after checking that its rows × cols lie in its storage. */

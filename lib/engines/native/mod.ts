@@ -95,13 +95,16 @@ export const nativeBfloat16: Factory<"host", "bfloat16"> = new EngineFactory(
 );
 
 /**
- * Whether the native engine's libraries load on this machine; the reason when they do not.
+ * Whether the native engine loads on this machine (it needs OpenBLAS; oneDNN speeds its
+ * float32 and DNN work where present), the reason when it does not, and each library's state:
+ * its version, or why it did not load.
  *
  * @example
  * ```ts
  * import { nativeAvailability } from "@knap/knap";
  * const a = nativeAvailability();
  * console.log(a.available ? "native engine ready" : `js engine only: ${a.reason}`);
+ * for (const l of a.libraries ?? []) console.log(l.name, l.loaded ? l.detail : `missing: ${l.detail}`);
  * ```
  */
 export function nativeAvailability(): Availability {
@@ -111,9 +114,25 @@ export function nativeAvailability(): Availability {
   }
   try {
     nativeEngine();
-    return { available: true };
+    const libs = nativeLibraries();
+    const config = libs.blas.openblas_get_config();
+    const blas = config === null ? "" : new Deno.UnsafePointerView(config).getCString();
+    return {
+      available: true,
+      libraries: [
+        { name: "OpenBLAS", loaded: true, detail: blas },
+        libs.dnnlApi
+          ? { name: "oneDNN", loaded: true, detail: libs.dnnlApi.version.join(".") }
+          : { name: "oneDNN", loaded: false, detail: libs.dnnlMissing ?? "" },
+      ],
+    };
   } catch (e) {
-    return { available: false, reason: (e as Error).message };
+    const reason = (e as Error).message;
+    return {
+      available: false,
+      reason,
+      libraries: [{ name: "OpenBLAS", loaded: false, detail: reason }],
+    };
   }
 }
 

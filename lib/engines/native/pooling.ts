@@ -9,8 +9,6 @@
  */
 
 import {
-  check,
-  descBytes,
   DNNL_ARG_DIFF_DST,
   DNNL_ARG_DIFF_SRC,
   DNNL_ARG_DST,
@@ -20,7 +18,6 @@ import {
   dnnl_forward_training,
   dnnl_query_workspace_md,
   dnnlDims,
-  poolingAlg,
 } from "../../../ffi/dnnl.ts";
 import type {
   DnnEngine,
@@ -31,6 +28,7 @@ import type {
 } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitive, Primitives } from "./primitives.ts";
+import type { MemoryDesc, PoolingName } from "./dnnl_spec.ts";
 import { tensorPointer } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { poolTensor, poolTensorBackward } from "../js/pooling.ts";
@@ -49,7 +47,7 @@ interface PoolingContext {
 
 /** Shared by both passes: descriptors, the geometry, and the forward op descriptor. */
 function setup(c: PoolingContext, x: TensorOperand, y: TensorOperand, g: PoolingGeometry) {
-  const d = c.libs.dnnl, p = c.primitives();
+  const p = c.primitives();
   // oneDNN wants a positive stride on every dimension, even one of extent 1.
   const md = (t: TensorOperand) => p.memoryDesc(t.shape, t.strides.map((s) => Math.max(s, 1)));
   const right = g.kernel.map((k, s) =>
@@ -62,14 +60,8 @@ function setup(c: PoolingContext, x: TensorOperand, y: TensorOperand, g: Pooling
     dnnlDims(right),
   ] as const;
   const xMd = md(x), yMd = md(y);
-  const forward = (alg: number, prop: number, dst = yMd) => {
-    const desc = new Uint8Array(descBytes.pooling);
-    check(
-      d.dnnl_pooling_forward_desc_init!(desc, prop, alg, xMd, dst, ...geometry),
-      "pooling_forward_desc_init",
-    );
-    return desc;
-  };
+  const forward = (alg: PoolingName, prop: number, dst = yMd) =>
+    p.api.poolingForward(prop, alg, xMd, dst, geometry);
   return { p, md, geometry, xMd, yMd, forward };
 }
 
@@ -96,7 +88,7 @@ function planForward(
   const key = `pool ${kind} x[${x.shape}][${x.strides}] y[${y.strides}] ${g.kernel}/` +
     `${g.strides}/${g.padding}`;
   const build = () =>
-    s.p.create(key, s.forward(poolingAlg[kind], dnnl_forward_inference), [s.xMd, s.yMd], [
+    s.p.create(key, s.forward(kind, dnnl_forward_inference), [s.xMd, s.yMd], [
       DNNL_ARG_SRC,
       DNNL_ARG_DST,
     ]);
@@ -127,20 +119,19 @@ function planBackward(
   g: PoolingGeometry,
   loops: () => Plan,
 ): Plan | undefined {
-  const d = c.libs.dnnl;
   const s = setup(c, x, dy, g);
   const dxMd = s.md(dx);
-  const alg = poolingAlg[kind];
+  const alg = kind;
   const base = `poolb ${kind} x[${x.shape}][${x.strides}] dy[${dy.strides}] ` +
     `dx[${dx.strides}] ${g.kernel}/${g.strides}/${g.padding}`;
   // Max pooling's training forward pass, into scratch: its output and its workspace.
   const training = () => s.forward(alg, dnnl_forward_training);
-  const workspace = (): Uint8Array => {
+  const workspace = (): MemoryDesc => {
     const pd = s.p.primitiveDesc(training());
     try {
       return s.p.queryMd(pd, dnnl_query_workspace_md);
     } finally {
-      check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+      s.p.destroyPd(pd);
     }
   };
   const wsMd = kind === "max" ? attempt(workspace) : undefined;
@@ -160,18 +151,14 @@ function planBackward(
   const buildBackward = (): Primitive => {
     const hint = s.p.primitiveDesc(training());
     try {
-      const desc = new Uint8Array(descBytes.pooling);
-      check(
-        d.dnnl_pooling_backward_desc_init!(desc, alg, dxMd, s.yMd, ...s.geometry),
-        "pooling_backward_desc_init",
-      );
+      const spec = s.p.api.poolingBackward(alg, dxMd, s.yMd, s.geometry);
       const mds = kind === "max" ? [s.yMd, wsMd!, dxMd] : [s.yMd, dxMd];
       const ids = kind === "max"
         ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]
         : [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC];
-      return s.p.create(`${base} bwd`, desc, mds, ids, hint);
+      return s.p.create(`${base} bwd`, spec, mds, ids, hint);
     } finally {
-      check(d.dnnl_primitive_desc_destroy(hint), "primitive_desc_destroy");
+      s.p.destroyPd(hint);
     }
   };
   const ready = attempt(() => {
@@ -211,14 +198,13 @@ export function nativePooling(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward">> {
-  const d = libs.dnnl;
   const c: PoolingContext = {
     libs,
     primitives,
     screen: finiteScreen(nativeReduction(libs, primitives)),
   };
   const applies = (dtype: string) =>
-    dtype === "float32" && poolingRoute.force !== "js" && d.dnnl_pooling_forward_desc_init !== null;
+    dtype === "float32" && poolingRoute.force !== "js" && libs.dnnlApi?.has("pooling") === true;
   return {
     poolingForward(kind, x, y, g, dtype) {
       let planned: Plan | undefined;
@@ -229,7 +215,7 @@ export function nativePooling(
     poolingBackward(kind, x, dy, dx, g, dtype) {
       let planned: Plan | undefined;
       const loops = () => planned ??= poolTensorBackward(kind, x, dy, dx, g);
-      if (!applies(dtype) || d.dnnl_pooling_backward_desc_init === null) return loops();
+      if (!applies(dtype)) return loops();
       return planBackward(c, kind, x, dy, dx, g, loops) ?? loops();
     },
   };

@@ -8,19 +8,19 @@
 
 import {
   check,
-  descBytes,
   DNNL_ARG_DST,
   DNNL_ARG_SRC,
   type dnnl_bf16,
   dnnl_cpu,
   dnnl_f32,
   dnnl_stream_in_order,
-  memoryDescSize,
 } from "../../../ffi/dnnl.ts";
+import type { NativeLibraries } from "./libraries.ts";
+import { KnapError } from "../../core/errors.ts";
+import type { DnnlApi, MemoryDesc, OpSpec } from "./dnnl_spec.ts";
 
 /** The data types knap hands oneDNN: float32, or bfloat16. */
 type DataType = typeof dnnl_f32 | typeof dnnl_bf16;
-import type { NativeLibraries } from "./libraries.ts";
 
 /** A built primitive, its memory objects in argument order, and its dnnl_exec_arg_t array. */
 export interface Primitive {
@@ -33,41 +33,48 @@ export interface Primitive {
 export interface Primitives {
   /** The engine, for descriptors that need one (a backward primitive's forward hint). */
   readonly engine: Deno.PointerValue;
+  /** The version layer: descriptors of every primitive, the same on oneDNN 2.x and 3.x. */
+  readonly api: DnnlApi;
   /** A memory descriptor of these dimensions and strides (float32 unless told). */
-  memoryDesc(dims: readonly number[], strides: readonly number[], type?: DataType): Uint8Array;
+  memoryDesc(dims: readonly number[], strides: readonly number[], type?: DataType): MemoryDesc;
   /** The cached primitive for key, now the most recently used. */
   get(key: string): Primitive | undefined;
   /**
-   * Builds, caches and returns the primitive of an op descriptor; mds in argument order, with
+   * Builds, caches and returns the primitive of an op spec; mds in argument order, with
    * attributes (post-ops) where given.
    */
   create(
     key: string,
-    opDesc: Uint8Array,
-    mds: readonly Uint8Array[],
+    spec: OpSpec,
+    mds: readonly MemoryDesc[],
     argIds: readonly number[],
     hint?: Deno.PointerValue,
     attr?: Deno.PointerValue,
   ): Primitive;
   /** A reorder (a copy converting layout or type) from src to dst, built once per key. */
-  reorder(key: string, src: Uint8Array, dst: Uint8Array): Primitive;
-  /** Creates a primitive descriptor (the caller destroys it). */
+  reorder(key: string, src: MemoryDesc, dst: MemoryDesc): Primitive;
+  /** Creates a primitive descriptor (the caller destroys it with `destroyPd`). */
   primitiveDesc(
-    opDesc: Uint8Array,
+    spec: OpSpec,
     hint?: Deno.PointerValue,
     attr?: Deno.PointerValue,
   ): Deno.PointerValue;
+  /** Destroys a primitive descriptor `primitiveDesc` made. */
+  destroyPd(pd: Deno.PointerValue): void;
   /** Runs p on memory at the first `count` pointers, in argument order, and waits for it. */
   run(p: Primitive, pointers: readonly Deno.PointerValue[], count?: number): void;
   /** A copy of the memory descriptor a primitive descriptor has for a role (a dnnl_query_t). */
-  queryMd(pd: Deno.PointerValue, query: number): Uint8Array;
+  queryMd(pd: Deno.PointerValue, query: number): MemoryDesc;
   /** The bytes memory of this descriptor takes. */
-  sizeOf(md: Uint8Array): number;
+  sizeOf(md: MemoryDesc): number;
 }
 
 /** An engine, a stream and a cache of at most `limit` primitives. */
 export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives {
-  const d = libs.dnnl;
+  if (libs.dnnl === undefined || libs.dnnlApi === undefined) {
+    throw new KnapError(`oneDNN is not loaded: ${libs.dnnlMissing}`, "missing-library");
+  }
+  const d = libs.dnnl, api = libs.dnnlApi;
   const out = new BigUint64Array(1);
   const outBytes = new Uint8Array(out.buffer);
   const pointerOut = (status: number, what: string): Deno.PointerValue => {
@@ -82,27 +89,21 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
   const cache = new Map<string, Primitive>();
 
   const primitiveDesc = (
-    opDesc: Uint8Array,
+    spec: OpSpec,
     hint: Deno.PointerValue = null,
     attr: Deno.PointerValue = null,
-  ) =>
-    pointerOut(
-      d.dnnl_primitive_desc_create(outBytes, opDesc, attr, engine, hint),
-      "primitive_desc_create",
-    );
+  ) => spec(engine, hint, attr);
 
   /** Builds the primitive of pd (which it destroys), its memories, and caches it under key. */
   function adopt(
     key: string,
     pd: Deno.PointerValue,
-    mds: readonly Uint8Array[],
+    mds: readonly MemoryDesc[],
     argIds: readonly number[],
   ): Primitive {
     const prim = pointerOut(d.dnnl_primitive_create(outBytes, pd), "primitive_create");
     check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-    const memories = mds.map((md) =>
-      pointerOut(d.dnnl_memory_create(outBytes, md, engine, null), "memory_create")
-    );
+    const memories = mds.map((md) => api.memoryCreate(md, engine));
     // dnnl_exec_arg_t is { int arg; dnnl_memory_t memory; }: 16 bytes with padding.
     const args = new Uint8Array(16 * argIds.length);
     const view = new DataView(args.buffer);
@@ -123,24 +124,10 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
 
   return {
     engine,
+    api,
     primitiveDesc,
-    memoryDesc(dims, strides, type = dnnl_f32) {
-      const md = new Uint8Array(descBytes.memory);
-      const ds = new BigInt64Array(12), ss = new BigInt64Array(12);
-      dims.forEach((v, i) => ds[i] = BigInt(v));
-      strides.forEach((v, i) => ss[i] = BigInt(v));
-      check(
-        d.dnnl_memory_desc_init_by_strides(
-          md,
-          dims.length,
-          new Uint8Array(ds.buffer),
-          type,
-          new Uint8Array(ss.buffer),
-        ),
-        "memory_desc_init_by_strides",
-      );
-      return md;
-    },
+    destroyPd: (pd) => check(d.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy"),
+    memoryDesc: (dims, strides, type = dnnl_f32) => api.memoryDesc(dims, strides, type),
     get(key) {
       const hit = cache.get(key);
       if (hit !== undefined) {
@@ -149,26 +136,16 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
       }
       return hit;
     },
-    create(key, opDesc, mds, argIds, hint = null, attr = null) {
-      return adopt(key, primitiveDesc(opDesc, hint, attr), mds, argIds);
+    create(key, spec, mds, argIds, hint = null, attr = null) {
+      return adopt(key, primitiveDesc(spec, hint, attr), mds, argIds);
     },
     reorder(key, src, dst) {
       const hit = this.get(key);
       if (hit) return hit;
-      const pd = pointerOut(
-        d.dnnl_reorder_primitive_desc_create(outBytes, src, engine, dst, engine, null),
-        "reorder_primitive_desc_create",
-      );
-      return adopt(key, pd, [src, dst], [DNNL_ARG_SRC, DNNL_ARG_DST]);
+      return adopt(key, api.reorder(src, dst, engine), [src, dst], [DNNL_ARG_SRC, DNNL_ARG_DST]);
     },
-    queryMd(pd, query) {
-      const at = d.dnnl_primitive_desc_query_md(pd, query, 0);
-      if (at === null) throw new Error(`oneDNN has no memory descriptor for query ${query}`);
-      const md = new Uint8Array(descBytes.memory);
-      md.set(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(at, memoryDescSize)));
-      return md;
-    },
-    sizeOf: (md) => Number(d.dnnl_memory_desc_get_size(md)),
+    queryMd: (pd, query) => api.queryMd(pd, query),
+    sizeOf: (md) => api.sizeOf(md),
     run(p, pointers, count = pointers.length) {
       for (let i = 0; i < count; i++) {
         check(d.dnnl_memory_set_data_handle(p.memories[i], pointers[i]), "memory_set_data_handle");

@@ -37,6 +37,9 @@ export function floatGemm(
   beta: number,
   c: Operand,
 ): void {
+  const dnnl = p.libs.dnnl;
+  // Without oneDNN, OpenBLAS's sgemm.
+  if (dnnl === undefined) return blasGemm(p.libs.blas, alpha, a, b, beta, c);
   p.libs.threads.fit(c.rows * c.cols * a.cols, threadRoute.products);
   const sa = storage(a), sb = storage(b), sc = storage(c);
   // A column-major C is the row-major Cᵀ = BᵀAᵀ: swap the factors and flip their orders.
@@ -52,7 +55,7 @@ export function floatGemm(
     alpha === 1 && beta === 0 && X.rowMajor && Y.rowMajor &&
     p.matmul(rows, cols, a.cols, { x, ld: X.ld }, { x: y, ld: Y.ld }, { x: c, ld: sc.ld })
   ) return;
-  const status = p.libs.dnnl.dnnl_sgemm(
+  const status = dnnl.dnnl_sgemm(
     X.rowMajor ? N : T,
     Y.rowMajor ? N : T,
     BigInt(rows),
@@ -115,8 +118,8 @@ export function doubleGer(blas: Cblas, alpha: number, x: Operand, y: Operand, a:
   );
 }
 
-/** C ← αAB + βC in float64. */
-export function doubleGemm(
+/** C ← αAB + βC in float64, or float32 (OpenBLAS's sgemm, where oneDNN is missing). */
+export function blasGemm(
   blas: Cblas,
   alpha: number,
   a: Operand,
@@ -130,7 +133,7 @@ export function doubleGemm(
   const order = sc.rowMajor ? CblasRowMajor : CblasColMajor;
   const ta = sa.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
   const tb = sb.rowMajor === sc.rowMajor ? CblasNoTrans : CblasTrans;
-  blas.cblas_dgemm(
+  (a.storage.buffer instanceof Float32Array ? blas.cblas_sgemm : blas.cblas_dgemm)(
     order,
     ta,
     tb,

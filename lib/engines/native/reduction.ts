@@ -8,7 +8,7 @@
  * @module
  */
 
-import { check, descBytes, DNNL_ARG_DST, DNNL_ARG_SRC, reductionAlg } from "../../../ffi/dnnl.ts";
+import { DNNL_ARG_DST, DNNL_ARG_SRC, reductionAlg } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitives } from "./primitives.ts";
@@ -58,7 +58,6 @@ export function nativeReduction(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): NonNullable<DnnEngine["reduction"]> {
-  const d = libs.dnnl;
   return (alg, x, out, dtype) => {
     // Planned only where taken: the loops may hold float64 accumulators of out's size.
     let planned: (() => void) | undefined;
@@ -66,7 +65,7 @@ export function nativeReduction(
     const entries = x.shape.reduce((n, e) => n * e, 1);
     const runs = fold(x.shape, x.strides);
     const gapless = runs.length === 1 && runs[0].stride === 1;
-    const applies = dtype === "float32" && d.dnnl_reduction_desc_init !== null &&
+    const applies = dtype === "float32" && libs.dnnlApi?.has("reduction") === true &&
       reductionRoute.force !== "js" &&
       (reductionRoute.force === "dnnl" ||
         (entries >= reductionRoute.from && rowMajor(x) && reducedInnermost(x, out))) &&
@@ -77,11 +76,11 @@ export function nativeReduction(
     const key = `reduction ${alg} [${x.shape}] [${strides(x)}] → [${out.shape}] [${strides(out)}]`;
     const p = primitives();
     const xMd = p.memoryDesc(x.shape, strides(x)), outMd = p.memoryDesc(out.shape, strides(out));
-    const build = () => {
-      const desc = new Uint8Array(descBytes.reduction);
-      check(d.dnnl_reduction_desc_init!(desc, reductionAlg[alg], xMd, outMd, 0, 0), "reduction");
-      return p.create(key, desc, [xMd, outMd], [DNNL_ARG_SRC, DNNL_ARG_DST]);
-    };
+    const build = () =>
+      p.create(key, p.api.reduction(reductionAlg[alg], xMd, outMd), [xMd, outMd], [
+        DNNL_ARG_SRC,
+        DNNL_ARG_DST,
+      ]);
     try {
       if (p.get(key) === undefined) build();
     } catch {

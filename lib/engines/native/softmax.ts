@@ -7,13 +7,7 @@
  * @module
  */
 
-import {
-  check,
-  descBytes,
-  DNNL_ARG_DST,
-  DNNL_ARG_SRC,
-  dnnl_forward_inference,
-} from "../../../ffi/dnnl.ts";
+import { DNNL_ARG_DST, DNNL_ARG_SRC, dnnl_forward_inference } from "../../../ffi/dnnl.ts";
 import type { Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import type { Primitives } from "./primitives.ts";
@@ -35,14 +29,13 @@ export function nativeSoftmax(
   libs: NativeLibraries,
   primitives: () => Primitives,
 ): (x: Operand, out: Operand, log: boolean) => void {
-  const d = libs.dnnl;
   const pointers: Deno.PointerValue[] = [null, null];
   return (x, out, log) => {
     const m = x.rows, n = x.cols, entries = m * n;
     const [xr, xc] = strides(x), [or, oc] = strides(out);
     const applies = x.storage.buffer instanceof Float32Array &&
       out.storage.buffer instanceof Float32Array && xr === or && xc === oc && entries > 0 &&
-      d.dnnl_softmax_forward_desc_init !== null && softmaxRoute.force !== "js" &&
+      libs.dnnlApi?.has("softmax") === true && softmaxRoute.force !== "js" &&
       (softmaxRoute.force === "dnnl" || entries >= softmaxRoute.from);
     // The finiteness check reads one gapless run: a dense column-major or row-major matrix.
     const gapless = (xr === 1 && xc === m) || (xc === 1 && xr === n);
@@ -60,10 +53,8 @@ export function nativeSoftmax(
     if (prim === undefined) {
       // oneDNN sees samples as rows: data n×m, the softmax along axis 1.
       const md = p.memoryDesc([n, m], [xc, xr]);
-      const desc = new Uint8Array(descBytes.softmax);
-      const init = log ? d.dnnl_logsoftmax_forward_desc_init! : d.dnnl_softmax_forward_desc_init!;
-      check(init(desc, dnnl_forward_inference, md, 1), "softmax_forward_desc_init");
-      prim = p.create(key, desc, [md, md], [DNNL_ARG_SRC, DNNL_ARG_DST]);
+      const spec = p.api.softmax(log, dnnl_forward_inference, md, 1);
+      prim = p.create(key, spec, [md, md], [DNNL_ARG_SRC, DNNL_ARG_DST]);
     }
     libs.threads.fit(entries, threadRoute.entries);
     p.run(prim, pointers);

@@ -1,0 +1,295 @@
+/**
+ * `DnnlApi` over oneDNN 2.x: memory descriptors are dnnl_memory_desc_t structs in buffers knap
+ * allocates, each primitive an operation descriptor filled by its `*_desc_init` and turned into
+ * a primitive descriptor by `dnnl_primitive_desc_create`.
+ *
+ * @module
+ */
+
+import {
+  check,
+  descBytes,
+  type DNNL,
+  dnnl_format_tag_any,
+  eltwiseAlg,
+  eltwiseUseDstAlg,
+  memoryDescSize,
+  normalizationFlags,
+} from "../../../ffi/dnnl.ts";
+import {
+  type DnnlApi,
+  type EltwiseAlgorithm,
+  type MemoryDesc,
+  type NormalizationFlags,
+  type OpSpec,
+  poolingAlgorithm,
+} from "./dnnl_spec.ts";
+
+const dims = (v: readonly number[]) => {
+  const a = new BigInt64Array(12);
+  v.forEach((e, i) => a[i] = BigInt(e));
+  return new Uint8Array(a.buffer);
+};
+
+/** A 2.x memory descriptor: the struct, and its address for pointer parameters. */
+const wrap = (bytes: Uint8Array): MemoryDesc => ({ bytes, ptr: Deno.UnsafePointer.of(bytes) });
+
+const bytesOf = (md: MemoryDesc) => md.bytes!;
+
+/** 2.x's numbers for the batch normalization flags. */
+const flagsOf = (f: NormalizationFlags) =>
+  (f.globalStats ? normalizationFlags.globalStats : 0) |
+  (f.scale ? normalizationFlags.scale : 0) | (f.shift ? normalizationFlags.shift : 0);
+
+const eltwiseOf = (a: EltwiseAlgorithm) =>
+  a.useDst ? eltwiseUseDstAlg[a.name as keyof typeof eltwiseUseDstAlg] : eltwiseAlg[a.name];
+
+/** The 2.x layer over an opened library. */
+export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): DnnlApi {
+  const out = new BigUint64Array(1), outBytes = new Uint8Array(out.buffer);
+  const pointerOut = (status: number, what: string): Deno.PointerValue => {
+    check(status, what);
+    return Deno.UnsafePointer.create(out[0]);
+  };
+  /** An operation descriptor filled by init, as an OpSpec. */
+  const spec = (size: number, what: string, init: (desc: Uint8Array) => number): OpSpec => {
+    const desc = new Uint8Array(size);
+    check(init(desc), what);
+    return (engine, hint, attr) =>
+      pointerOut(d.dnnl_primitive_desc_create!(outBytes, desc, attr, engine, hint), what);
+  };
+
+  const present = {
+    matmul: d.dnnl_matmul_desc_init,
+    innerProduct: d.dnnl_inner_product_forward_desc_init,
+    softmax: d.dnnl_softmax_forward_desc_init,
+    reduction: d.dnnl_reduction_desc_init,
+    convolution: d.dnnl_dilated_convolution_forward_desc_init,
+    pooling: d.dnnl_pooling_forward_desc_init,
+    batchNorm: d.dnnl_batch_normalization_forward_desc_init,
+  };
+  return {
+    version,
+    has: (primitive) => present[primitive] !== null,
+    memoryDesc(shape, strides, type) {
+      const md = new Uint8Array(descBytes.memory);
+      check(
+        d.dnnl_memory_desc_init_by_strides!(md, shape.length, dims(shape), type, dims(strides)),
+        "memory_desc_init_by_strides",
+      );
+      return wrap(md);
+    },
+    anyDesc(shape, type) {
+      const md = new Uint8Array(descBytes.memory);
+      check(
+        d.dnnl_memory_desc_init_by_tag!(md, shape.length, dims(shape), type, dnnl_format_tag_any),
+        "memory_desc_init_by_tag",
+      );
+      return wrap(md);
+    },
+    queryMd(pd, query) {
+      const at = d.dnnl_primitive_desc_query_md(pd, query, 0);
+      if (at === null) throw new Error(`oneDNN has no memory descriptor for query ${query}`);
+      const md = new Uint8Array(descBytes.memory);
+      md.set(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(at, memoryDescSize)));
+      return wrap(md);
+    },
+    equal: (a, b) => d.dnnl_memory_desc_equal(bytesOf(a), bytesOf(b)) !== 0,
+    sizeOf: (md) => Number(d.dnnl_memory_desc_get_size(bytesOf(md))),
+    memoryCreate: (md, engine) =>
+      pointerOut(d.dnnl_memory_create(outBytes, bytesOf(md), engine, null), "memory_create"),
+    reorder: (src, dst, engine) =>
+      pointerOut(
+        d.dnnl_reorder_primitive_desc_create(
+          outBytes,
+          bytesOf(src),
+          engine,
+          bytesOf(dst),
+          engine,
+          null,
+        ),
+        "reorder_primitive_desc_create",
+      ),
+    postOpAttr(alg, alpha, beta) {
+      const postOps = pointerOut(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
+      try {
+        check(
+          d.dnnl_post_ops_append_eltwise!(postOps, 1, eltwiseAlg[alg], alpha, beta),
+          "post_ops_append_eltwise",
+        );
+        const attr = pointerOut(d.dnnl_primitive_attr_create!(outBytes), "primitive_attr_create");
+        check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
+        return attr;
+      } finally {
+        // The attributes keep their own copy of the post-ops.
+        d.dnnl_post_ops_destroy!(postOps);
+      }
+    },
+    destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
+    eltwiseForward: (prop, alg, md, alpha, beta) =>
+      spec(
+        descBytes.eltwise,
+        "eltwise_forward_desc_init",
+        (desc) =>
+          d.dnnl_eltwise_forward_desc_init!(desc, prop, eltwiseOf(alg), bytesOf(md), alpha, beta),
+      ),
+    eltwiseBackward: (alg, md, alpha, beta) =>
+      spec(
+        descBytes.eltwise,
+        "eltwise_backward_desc_init",
+        (desc) =>
+          d.dnnl_eltwise_backward_desc_init!(
+            desc,
+            eltwiseOf(alg),
+            bytesOf(md),
+            bytesOf(md),
+            alpha,
+            beta,
+          ),
+      ),
+    binary: (alg, a, b, dst) =>
+      spec(
+        descBytes.binary,
+        "binary_desc_init",
+        (desc) => d.dnnl_binary_desc_init!(desc, alg, bytesOf(a), bytesOf(b), bytesOf(dst)),
+      ),
+    matmul: (src, weights, dst) =>
+      spec(
+        descBytes.matmul,
+        "matmul_desc_init",
+        (desc) =>
+          d.dnnl_matmul_desc_init!(desc, bytesOf(src), bytesOf(weights), null, bytesOf(dst)),
+      ),
+    innerProduct: (prop, src, weights, bias, dst) =>
+      spec(
+        descBytes.innerProduct,
+        "inner_product_forward_desc_init",
+        (desc) =>
+          d.dnnl_inner_product_forward_desc_init!(
+            desc,
+            prop,
+            bytesOf(src),
+            bytesOf(weights),
+            bytesOf(bias),
+            bytesOf(dst),
+          ),
+      ),
+    softmax: (log, prop, md, axis) =>
+      spec(
+        descBytes.softmax,
+        "softmax_forward_desc_init",
+        (desc) =>
+          (log ? d.dnnl_logsoftmax_forward_desc_init! : d.dnnl_softmax_forward_desc_init!)(
+            desc,
+            prop,
+            bytesOf(md),
+            axis,
+          ),
+      ),
+    reduction: (alg, src, dst) =>
+      spec(
+        descBytes.reduction,
+        "reduction_desc_init",
+        (desc) => d.dnnl_reduction_desc_init!(desc, alg, bytesOf(src), bytesOf(dst), 0, 0),
+      ),
+    convolutionForward: (prop, src, weights, bias, dst, g) =>
+      spec(
+        descBytes.convolution,
+        "convolution forward desc_init",
+        (desc) =>
+          d.dnnl_dilated_convolution_forward_desc_init!(
+            desc,
+            prop,
+            0x1,
+            bytesOf(src),
+            bytesOf(weights),
+            bias === undefined ? null : bias.ptr,
+            bytesOf(dst),
+            ...g,
+          ),
+      ),
+    convolutionBackwardData: (diffSrc, weights, diffDst, g) =>
+      spec(
+        descBytes.convolution,
+        "convolution backwardData desc_init",
+        (desc) =>
+          d.dnnl_dilated_convolution_backward_data_desc_init!(
+            desc,
+            0x1,
+            bytesOf(diffSrc),
+            bytesOf(weights),
+            bytesOf(diffDst),
+            ...g,
+          ),
+      ),
+    convolutionBackwardWeights: (src, diffWeights, diffBias, diffDst, g) =>
+      spec(
+        descBytes.convolution,
+        "convolution backwardWeights desc_init",
+        (desc) =>
+          d.dnnl_dilated_convolution_backward_weights_desc_init!(
+            desc,
+            0x1,
+            bytesOf(src),
+            bytesOf(diffWeights),
+            diffBias === undefined ? null : diffBias.ptr,
+            bytesOf(diffDst),
+            ...g,
+          ),
+      ),
+    poolingForward: (prop, alg, src, dst, g) =>
+      spec(
+        descBytes.pooling,
+        "pooling_forward_desc_init",
+        (desc) =>
+          d.dnnl_pooling_forward_desc_init!(
+            desc,
+            prop,
+            poolingAlgorithm[alg],
+            bytesOf(src),
+            bytesOf(dst),
+            ...g,
+          ),
+      ),
+    poolingBackward: (alg, diffSrc, diffDst, g) =>
+      spec(
+        descBytes.pooling,
+        "pooling_backward_desc_init",
+        (desc) =>
+          d.dnnl_pooling_backward_desc_init!(
+            desc,
+            poolingAlgorithm[alg],
+            bytesOf(diffSrc),
+            bytesOf(diffDst),
+            ...g,
+          ),
+      ),
+    batchNormForward: (prop, md, epsilon, flags) =>
+      spec(
+        descBytes.batchNormalization,
+        "batch_normalization_forward_desc_init",
+        (desc) =>
+          d.dnnl_batch_normalization_forward_desc_init!(
+            desc,
+            prop,
+            bytesOf(md),
+            epsilon,
+            flagsOf(flags),
+          ),
+      ),
+    batchNormBackward: (prop, diff, md, epsilon, flags) =>
+      spec(
+        descBytes.batchNormalization,
+        "batch_normalization_backward_desc_init",
+        (desc) =>
+          d.dnnl_batch_normalization_backward_desc_init!(
+            desc,
+            prop,
+            bytesOf(diff),
+            bytesOf(md),
+            epsilon,
+            flagsOf(flags),
+          ),
+      ),
+  };
+}

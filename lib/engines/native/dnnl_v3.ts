@@ -1,0 +1,342 @@
+/**
+ * `DnnlApi` over oneDNN 3.x: memory descriptors are opaque handles (destroyed when their wrapper
+ * is collected), each primitive descriptor made by the primitive's own `*_primitive_desc_create`
+ * from memory descriptors, a forward hint and attributes.
+ *
+ * @module
+ */
+
+import { check, type DNNL, dnnl_format_tag_any } from "../../../ffi/dnnl.ts";
+import {
+  eltwiseAlg3,
+  eltwiseUseDstAlg3,
+  normalizationFlags3,
+  softmaxAlg3,
+} from "../../../ffi/dnnl3.ts";
+import {
+  type DnnlApi,
+  type EltwiseAlgorithm,
+  type MemoryDesc,
+  type NormalizationFlags,
+  type OpSpec,
+  poolingAlgorithm,
+} from "./dnnl_spec.ts";
+
+const dims = (v: readonly number[]) => {
+  const a = new BigInt64Array(12);
+  v.forEach((e, i) => a[i] = BigInt(e));
+  return new Uint8Array(a.buffer);
+};
+
+/** 3.0's dilation argument of pooling: no gaps. */
+const noDilation = dims([]);
+
+const flagsOf = (f: NormalizationFlags) =>
+  (f.globalStats ? normalizationFlags3.globalStats : 0) |
+  (f.scale ? normalizationFlags3.scale : 0) | (f.shift ? normalizationFlags3.shift : 0);
+
+const eltwiseOf = (a: EltwiseAlgorithm) =>
+  a.useDst ? eltwiseUseDstAlg3[a.name as keyof typeof eltwiseUseDstAlg3] : eltwiseAlg3[a.name];
+
+/** The 3.x layer over an opened library. */
+export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): DnnlApi {
+  const out = new BigUint64Array(1), outBytes = new Uint8Array(out.buffer);
+  const pointerOut = (status: number, what: string): Deno.PointerValue => {
+    check(status, what);
+    return Deno.UnsafePointer.create(out[0]);
+  };
+  // A handle lives as long as its wrapper: memory objects and primitives keep their own copies.
+  const handles = new FinalizationRegistry<bigint>((h) =>
+    d.dnnl_memory_desc_destroy3!(Deno.UnsafePointer.create(h))
+  );
+  const wrap = (ptr: Deno.PointerValue): MemoryDesc => {
+    const md = { ptr };
+    handles.register(md, BigInt(Deno.UnsafePointer.value(ptr)));
+    return md;
+  };
+  const spec = (
+    what: string,
+    make: (engine: Deno.PointerValue, hint: Deno.PointerValue, attr: Deno.PointerValue) => number,
+  ): OpSpec =>
+  (engine, hint, attr) => pointerOut(make(engine, hint, attr), what);
+
+  return {
+    version,
+    // 3.0 has every primitive knap uses.
+    has: () => true,
+    memoryDesc: (shape, strides, type) =>
+      wrap(
+        pointerOut(
+          d.dnnl_memory_desc_create_with_strides3!(
+            outBytes,
+            shape.length,
+            dims(shape),
+            type,
+            dims(strides),
+          ),
+          "memory_desc_create_with_strides",
+        ),
+      ),
+    anyDesc: (shape, type) =>
+      wrap(
+        pointerOut(
+          d.dnnl_memory_desc_create_with_tag3!(
+            outBytes,
+            shape.length,
+            dims(shape),
+            type,
+            dnnl_format_tag_any,
+          ),
+          "memory_desc_create_with_tag",
+        ),
+      ),
+    queryMd(pd, query) {
+      const at = d.dnnl_primitive_desc_query_md(pd, query, 0);
+      if (at === null) throw new Error(`oneDNN has no memory descriptor for query ${query}`);
+      // The descriptor belongs to pd: a clone outlives it.
+      return wrap(pointerOut(d.dnnl_memory_desc_clone3!(outBytes, at), "memory_desc_clone"));
+    },
+    equal: (a, b) => d.dnnl_memory_desc_equal3!(a.ptr, b.ptr) !== 0,
+    sizeOf: (md) => Number(d.dnnl_memory_desc_get_size3!(md.ptr)),
+    memoryCreate: (md, engine) =>
+      pointerOut(d.dnnl_memory_create3!(outBytes, md.ptr, engine, null), "memory_create"),
+    reorder: (src, dst, engine) =>
+      pointerOut(
+        d.dnnl_reorder_primitive_desc_create3!(outBytes, src.ptr, engine, dst.ptr, engine, null),
+        "reorder_primitive_desc_create",
+      ),
+    postOpAttr(alg, alpha, beta) {
+      const postOps = pointerOut(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
+      try {
+        check(
+          d.dnnl_post_ops_append_eltwise3!(postOps, eltwiseAlg3[alg], alpha, beta),
+          "post_ops_append_eltwise",
+        );
+        const attr = pointerOut(d.dnnl_primitive_attr_create!(outBytes), "primitive_attr_create");
+        check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
+        return attr;
+      } finally {
+        d.dnnl_post_ops_destroy!(postOps);
+      }
+    },
+    destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
+    eltwiseForward: (prop, alg, md, alpha, beta) =>
+      spec(
+        "eltwise_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_eltwise_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            eltwiseOf(alg),
+            md.ptr,
+            md.ptr,
+            alpha,
+            beta,
+            attr,
+          ),
+      ),
+    eltwiseBackward: (alg, md, alpha, beta) =>
+      spec(
+        "eltwise_backward_primitive_desc_create",
+        (engine, hint, attr) =>
+          d.dnnl_eltwise_backward_primitive_desc_create!(
+            outBytes,
+            engine,
+            eltwiseOf(alg),
+            md.ptr,
+            md.ptr,
+            md.ptr,
+            alpha,
+            beta,
+            hint,
+            attr,
+          ),
+      ),
+    binary: (alg, a, b, dst) =>
+      spec(
+        "binary_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_binary_primitive_desc_create!(outBytes, engine, alg, a.ptr, b.ptr, dst.ptr, attr),
+      ),
+    matmul: (src, weights, dst) =>
+      spec(
+        "matmul_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_matmul_primitive_desc_create!(
+            outBytes,
+            engine,
+            src.ptr,
+            weights.ptr,
+            null,
+            dst.ptr,
+            attr,
+          ),
+      ),
+    innerProduct: (prop, src, weights, bias, dst) =>
+      spec(
+        "inner_product_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_inner_product_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            src.ptr,
+            weights.ptr,
+            bias.ptr,
+            dst.ptr,
+            attr,
+          ),
+      ),
+    softmax: (log, prop, md, axis) =>
+      spec(
+        "softmax_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_softmax_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            log ? softmaxAlg3.log : softmaxAlg3.accurate,
+            md.ptr,
+            md.ptr,
+            axis,
+            attr,
+          ),
+      ),
+    reduction: (alg, src, dst) =>
+      spec(
+        "reduction_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_reduction_primitive_desc_create!(
+            outBytes,
+            engine,
+            alg,
+            src.ptr,
+            dst.ptr,
+            0,
+            0,
+            attr,
+          ),
+      ),
+    convolutionForward: (prop, src, weights, bias, dst, g) =>
+      spec(
+        "convolution_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_convolution_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            0x1,
+            src.ptr,
+            weights.ptr,
+            bias === undefined ? null : bias.ptr,
+            dst.ptr,
+            ...g,
+            attr,
+          ),
+      ),
+    convolutionBackwardData: (diffSrc, weights, diffDst, g) =>
+      spec(
+        "convolution_backward_data_primitive_desc_create",
+        (engine, hint, attr) =>
+          d.dnnl_convolution_backward_data_primitive_desc_create!(
+            outBytes,
+            engine,
+            0x1,
+            diffSrc.ptr,
+            weights.ptr,
+            diffDst.ptr,
+            ...g,
+            hint,
+            attr,
+          ),
+      ),
+    convolutionBackwardWeights: (src, diffWeights, diffBias, diffDst, g) =>
+      spec(
+        "convolution_backward_weights_primitive_desc_create",
+        (engine, hint, attr) =>
+          d.dnnl_convolution_backward_weights_primitive_desc_create!(
+            outBytes,
+            engine,
+            0x1,
+            src.ptr,
+            diffWeights.ptr,
+            diffBias === undefined ? null : diffBias.ptr,
+            diffDst.ptr,
+            ...g,
+            hint,
+            attr,
+          ),
+      ),
+    poolingForward: (prop, alg, src, dst, [strides, kernel, padL, padR]) =>
+      spec(
+        "pooling_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_pooling_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            poolingAlgorithm[alg],
+            src.ptr,
+            dst.ptr,
+            strides,
+            kernel,
+            noDilation,
+            padL,
+            padR,
+            attr,
+          ),
+      ),
+    poolingBackward: (alg, diffSrc, diffDst, [strides, kernel, padL, padR]) =>
+      spec(
+        "pooling_backward_primitive_desc_create",
+        (engine, hint, attr) =>
+          d.dnnl_pooling_backward_primitive_desc_create!(
+            outBytes,
+            engine,
+            poolingAlgorithm[alg],
+            diffSrc.ptr,
+            diffDst.ptr,
+            strides,
+            kernel,
+            noDilation,
+            padL,
+            padR,
+            hint,
+            attr,
+          ),
+      ),
+    batchNormForward: (prop, md, epsilon, flags) =>
+      spec(
+        "batch_normalization_forward_primitive_desc_create",
+        (engine, _hint, attr) =>
+          d.dnnl_batch_normalization_forward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            md.ptr,
+            md.ptr,
+            epsilon,
+            flagsOf(flags),
+            attr,
+          ),
+      ),
+    batchNormBackward: (prop, diff, md, epsilon, flags) =>
+      spec(
+        "batch_normalization_backward_primitive_desc_create",
+        (engine, hint, attr) =>
+          d.dnnl_batch_normalization_backward_primitive_desc_create!(
+            outBytes,
+            engine,
+            prop,
+            diff.ptr,
+            diff.ptr,
+            md.ptr,
+            epsilon,
+            flagsOf(flags),
+            hint,
+            attr,
+          ),
+      ),
+  };
+}
