@@ -24,8 +24,27 @@ import { deferredDouble, deferredFloat } from "./engines/deferred_engine.ts";
 /** Whether the native engine loads here. */
 export const native: boolean = nativeAvailability().available;
 
+/**
+ * Whether oneDNN loaded under the native engine, and why not (the engine runs on OpenBLAS alone
+ * without it): tests of oneDNN's own routes and of bfloat16 skip with this reason.
+ */
+export const dnnl: { readonly available: boolean; readonly reason: string } = (() => {
+  const a = nativeAvailability();
+  if (!a.available) return { available: false, reason: a.reason };
+  const d = a.libraries?.find((l) => l.name === "oneDNN");
+  return d?.loaded
+    ? { available: true, reason: "" }
+    : { available: false, reason: `oneDNN did not load (${d?.detail.split(". ")[0]})` };
+})();
+
+/**
+ * `KNAP_TEST_ENGINES=host` runs the engine suites on the host factories alone: CI's repeat runs
+ * of the native engine on another oneDNN, or on OpenBLAS alone, need no device again.
+ */
+const hostOnly = Deno.env.get("KNAP_TEST_ENGINES") === "host";
+
 /** Whether WebGPU runs here. */
-export const gpu: boolean = (await webgpuAvailability()).available;
+export const gpu: boolean = !hostOnly && (await webgpuAvailability()).available;
 
 /** The host factories: js float32 and float64, and native ones where present. */
 export const hostFactories: readonly Factory<"host">[] = [
@@ -35,10 +54,14 @@ export const hostFactories: readonly Factory<"host">[] = [
 ];
 
 /** Whether OpenCL runs here (PoCL in CI). */
-export const opencl = await openclAvailability();
+export const opencl: Awaited<ReturnType<typeof openclAvailability>> = hostOnly
+  ? { available: false, reason: "KNAP_TEST_ENGINES=host" }
+  : await openclAvailability();
 
 /** Whether CUDA runs here (never in CI: it has no GPU). */
-export const cuda = await cudaAvailability();
+export const cuda: Awaited<ReturnType<typeof cudaAvailability>> = hostOnly
+  ? { available: false, reason: "KNAP_TEST_ENGINES=host" }
+  : await cudaAvailability();
 let cudaFactories: Factory<"device">[] | undefined;
 
 let webgpu: Factory<"device"> | undefined;
@@ -51,6 +74,7 @@ export async function allFactories(): Promise<Factory[]> {
     openclFactories ??= [await openclFloat(), ...(opencl.fp64 ? [await openclDouble()] : [])];
   }
   if (cuda.available) cudaFactories ??= [await cudaFloat(), await cudaDouble()];
+  if (hostOnly) return [...hostFactories];
   return [
     ...hostFactories,
     deferredFloat,
@@ -63,5 +87,5 @@ export async function allFactories(): Promise<Factory[]> {
 
 /** Every factory, nativeBfloat16 too (it takes part only in transfers, copies and products). */
 export async function everyFactory(): Promise<Factory[]> {
-  return [...await allFactories(), ...(native ? [nativeBfloat16] : [])];
+  return [...await allFactories(), ...(dnnl.available ? [nativeBfloat16] : [])];
 }

@@ -21,7 +21,7 @@ import {
 import { innerProductRoute } from "../../lib/engines/native/inner_product.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, readColumns, steered } from "../conformance/fixtures.ts";
-import { allFactories } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 
 const activations: LayerActivation[] = ["linear", "sigmoid", "tanh", "relu", "elu", "softmax"];
@@ -180,12 +180,11 @@ for (const f of await allFactories()) {
   });
 }
 
-const native = nativeAvailability();
 Deno.test({
-  name: native.available
+  name: dnnl.available
     ? "[nativeFloat] innerProduct_ runs a small 16→16 tanh layer as one fused oneDNN primitive"
-    : `[nativeFloat] fused inner product test skipped: ${native.reason}`,
-  ignore: !native.available,
+    : `[nativeFloat] fused inner product test skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const lib = new URL("../../mod.ts", import.meta.url).href;
     const script = `

@@ -83,7 +83,10 @@ Deno.test("[native] every operand's extent is checked before a pointer crosses i
   assertThrows(() => blas.dot(ok, forged), RangeError, "dot", "overruns");
   assertThrows(() => blas.axpby(1, ok, 1, forged), RangeError, "axpby", "overruns");
   assertThrows(() => blas.iamax(forged), RangeError, "iamax", "overruns");
-  assertThrows(() => k.nativeFloat.engine.math.map(k.ops.tanh, [], forged, forged), RangeError);
+  // Without oneDNN the elementwise work is the js loops': no pointer crosses.
+  if (k.nativeAvailability().libraries?.find((l) => l.name === "oneDNN")?.loaded) {
+    assertThrows(() => k.nativeFloat.engine.math.map(k.ops.tanh, [], forged, forged), RangeError);
+  }
 });
 
 Deno.test("an allocation the machine cannot make is a KnapError naming the op and the size", () => {

@@ -11,7 +11,6 @@ import {
   KnapError,
   logSoftmax,
   logSoftmax_,
-  nativeAvailability,
   nativeBfloat16,
   randUniform_,
   softmax,
@@ -22,7 +21,7 @@ import {
 } from "../../mod.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, readColumns, steered } from "../conformance/fixtures.ts";
-import { allFactories } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { softmaxRoute } from "../../lib/engines/native/softmax.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 
@@ -146,18 +145,17 @@ Deno.test("softmax_ refuses what it cannot compute", () => {
   assertThrows(() => softmax_(a, b), RangeError);
   // @ts-expect-error: a vector has no columns
   assertThrows(() => softmax_(toArray(a)), TypeError);
-  if (nativeAvailability().available) {
+  if (dnnl.available) {
     using h = ge(nativeBfloat16, 2, 2);
     assertThrows(() => softmax(h), KnapError, "bfloat16");
   }
 });
 
-const native = nativeAvailability();
 Deno.test({
-  name: native.available
+  name: dnnl.available
     ? "[nativeFloat] softmax_ of MNIST's 10×128 outputs runs oneDNN's softmax primitive"
-    : `[nativeFloat] oneDNN softmax test skipped: ${native.reason}`,
-  ignore: !native.available,
+    : `[nativeFloat] oneDNN softmax test skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const lib = new URL("../../mod.ts", import.meta.url).href;
     const { log, last } = await withDnnlLog(`

@@ -9,6 +9,7 @@ import { sigmoid32, tanh32 } from "../../lib/engines/native/fast_loops.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { assert } from "../conformance/assert.ts";
 import { withDnnlLog } from "./dnnl_log.ts";
+import { dnnl } from "../_factories.ts";
 
 const native = nativeAvailability();
 if (native.available) {
@@ -17,10 +18,10 @@ if (native.available) {
 }
 
 Deno.test({
-  name: native.available
+  name: dnnl.available
     ? "[nativeFloat] elementwise calls take oneDNN from 2048 entries, js loops below"
-    : `[nativeFloat] elementwise route test skipped: ${native.reason}`,
-  ignore: !native.available,
+    : `[nativeFloat] elementwise route test skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const script = (n: number) => `
       import { nativeFloat, relu_, vctr } from "${new URL("../../mod.ts", import.meta.url)}";

@@ -18,6 +18,7 @@ import { submatrix } from "../../lib/core/views.ts";
 import { randUniform_ } from "../../lib/random.ts";
 import { assert } from "../conformance/assert.ts";
 import { withDnnlLog } from "./dnnl_log.ts";
+import { dnnl } from "../_factories.ts";
 
 const native = nativeAvailability();
 const layouts: Layout[] = ["column", "row"];
@@ -75,10 +76,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: native.available
+  name: dnnl.available
     ? "[nativeFloat] a batch through IMDB's first layer runs as oneDNN matmul and matches js"
-    : `[nativeFloat] matmul route test skipped: ${native.reason}`,
-  ignore: !native.available,
+    : `[nativeFloat] matmul route test skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const script = `
       import { ge, mm_, nativeFloat } from "${new URL("../../mod.ts", import.meta.url)}";

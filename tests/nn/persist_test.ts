@@ -11,13 +11,13 @@ import {
   jsDouble,
   jsFloat,
   KnapError,
-  nativeAvailability,
   nativeBfloat16,
   toArray,
   transfer,
 } from "../../mod.ts";
 import { fullyConnected, infer, inferenceNetwork, init_, load, save } from "../../lib/nn/mod.ts";
 import { readSafetensors, writeSafetensors } from "../../lib/data/mod.ts";
+import { dnnl } from "../_factories.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
 import { learningFactories } from "./_factories.ts";
 import { expectations, fixtures, fixturesPresent } from "../data/_fixtures.ts";
@@ -132,12 +132,11 @@ for (const make of factories) {
   });
 }
 
-const native = nativeAvailability();
 Deno.test({
-  name: native.available
+  name: dnnl.available
     ? "save and load keep a bfloat16 network's bits (nativeBfloat16)"
-    : `bfloat16 save and load skipped: ${native.reason}`,
-  ignore: !native.available,
+    : `bfloat16 save and load skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const bits = (values: number[]) =>
       new Uint8Array(

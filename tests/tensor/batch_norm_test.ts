@@ -19,7 +19,7 @@ import {
 } from "../../mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
-import { allFactories, native } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { batchNormRoute } from "../../lib/engines/native/batch_norm.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { valuesOf } from "./_values.ts";
@@ -150,10 +150,10 @@ Deno.test("batch normalization refuses what it cannot do, naming the operation",
 });
 
 Deno.test({
-  name: native
+  name: dnnl.available
     ? "[nativeFloat] batch normalization runs oneDNN's primitive; bfloat16 tensors are refused"
-    : "[nativeFloat] native batch normalization tests skipped: the native engine does not load here",
-  ignore: !native,
+    : `[nativeFloat] native batch normalization tests skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     using h = tensor(nativeBfloat16, [2, 1]), s = tensor(nativeBfloat16, [1]);
     assertThrows(

@@ -22,7 +22,7 @@ import {
 } from "../../mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
-import { allFactories, native } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { convolutionRoute } from "../../lib/engines/native/convolution.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { webgpuConvolutionRoute } from "../../lib/engines/webgpu/convolution.ts";
@@ -273,10 +273,10 @@ Deno.test("convolutions refuse what they cannot do, naming the operation", () =>
 });
 
 Deno.test({
-  name: native
+  name: dnnl.available
     ? "[nativeFloat] convolution runs oneDNN's primitives; bfloat16 tensors are refused"
-    : "[nativeFloat] native convolution tests skipped: the native engine does not load here",
-  ignore: !native,
+    : `[nativeFloat] native convolution tests skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     using h = tensor(nativeBfloat16, [1, 1, 3, 3]);
     assertThrows(() => convolution(h, h, undefined, h), TypeError, "bfloat16");

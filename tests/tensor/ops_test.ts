@@ -14,7 +14,6 @@ import {
   jsDouble,
   jsFloat,
   KnapError,
-  nativeAvailability,
   nativeBfloat16,
   reduction,
   type ReductionAlg,
@@ -24,7 +23,7 @@ import {
 } from "../../mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
-import { allFactories, native } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { reductionRoute } from "../../lib/engines/native/reduction.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { valuesOf } from "./_values.ts";
@@ -248,12 +247,11 @@ Deno.test("tensor operations refuse what they cannot do, naming the operation", 
   assertThrows(() => plan.run(), KnapError, "released");
 });
 
-const availability = nativeAvailability();
 Deno.test({
-  name: availability.available
+  name: dnnl.available
     ? "[nativeFloat] bfloat16 tensors are refused; per-sample sums run oneDNN's reduction"
-    : `[nativeFloat] native tensor operation tests skipped: ${availability.reason}`,
-  ignore: !native,
+    : `[nativeFloat] native tensor operation tests skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     using h = tensor(nativeBfloat16, [2, 3]);
     assertThrows(() => eltwise(h, h, "relu"), TypeError, "bfloat16");

@@ -21,7 +21,7 @@ import {
 } from "../../mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
-import { allFactories, native } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 import { poolingRoute } from "../../lib/engines/native/pooling.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { valuesOf } from "./_values.ts";
@@ -145,10 +145,10 @@ Deno.test("pooling refuses what it cannot do, naming the operation", () => {
 });
 
 Deno.test({
-  name: native
+  name: dnnl.available
     ? "[nativeFloat] pooling runs oneDNN's primitives; bfloat16 tensors are refused"
-    : "[nativeFloat] native pooling tests skipped: the native engine does not load here",
-  ignore: !native,
+    : `[nativeFloat] native pooling tests skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     using h = tensor(nativeBfloat16, [1, 1, 2, 2]);
     assertThrows(() => pooling(h, h, "max", 1), TypeError, "bfloat16");

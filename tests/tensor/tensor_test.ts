@@ -32,7 +32,7 @@ import {
 } from "../../mod.ts";
 import { iota, valuesOf } from "./_values.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
-import { allFactories, native } from "../_factories.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 
 const rank4: TensorLayout[] = ["nchw", "nhwc", "chwn", "oihw", "hwio", "ohwi"];
 
@@ -190,10 +190,10 @@ Deno.test("tensor printing shows the shape, the layout and the first entries", (
 });
 
 Deno.test({
-  name: native
+  name: dnnl.available
     ? "tensor: toArray of a tensor the host cannot read says how to read it"
-    : "tensor toArray of bfloat16 skipped: the native libraries are not here",
-  ignore: !native,
+    : `tensor toArray of bfloat16 skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   fn() {
     using t = tensor(nativeBfloat16, [2]);
     assertThrows(() => t.toArray(), TypeError, "native-bfloat16", "transformer(");
@@ -207,10 +207,10 @@ Deno.test("tensor: a float64 tensor keeps float64 entries through transformers",
 });
 
 Deno.test({
-  name: native
+  name: dnnl.available
     ? "native: layout changes run oneDNN's reorder for float32 and bfloat16, matrix copies for float64"
-    : "native reorder skipped: the native libraries are not here",
-  ignore: !native,
+    : `native reorder skipped: ${dnnl.reason}`,
+  ignore: !dnnl.available,
   async fn() {
     const data = iota(3 * 4 * 5 * 2).map((v) => v / 4); // exact in bfloat16
     for (const f of [nativeFloat, nativeBfloat16, nativeDouble] as Factory<"host">[]) {

@@ -68,8 +68,11 @@ export function nativeBatchNorm(
         [t.variance, DNNL_ARG_VARIANCE],
         [t.y, DNNL_ARG_DIFF_DST],
         [t.scale, DNNL_ARG_SCALE],
-        // oneDNN 2.6 asks for β in the backward pass too, though the gradients do not read it.
-        [t.shift, DNNL_ARG_SHIFT],
+        // oneDNN 2.6 asks for β in the backward pass too, though the gradients do not read it;
+        // 3.x counts it as one argument too many.
+        ...(libs.dnnlApi!.version[0] < 3
+          ? [[t.shift, DNNL_ARG_SHIFT] as [TensorOperand, number]]
+          : []),
         [t.dx!, DNNL_ARG_DIFF_SRC],
         [t.dScale!, DNNL_ARG_DIFF_SCALE],
         [t.dShift!, DNNL_ARG_DIFF_SHIFT],
@@ -83,7 +86,9 @@ export function nativeBatchNorm(
         [t.y, DNNL_ARG_DST],
       ];
     const mds = args.map(([o]) => (o === t.x ? xMd : o === t.y ? yMd : stat(o)));
-    if (pass === "backward") mds[6] = md(t.dx!);
+    const dxAt = args.findIndex(([, a]) => a === DNNL_ARG_DIFF_SRC);
+    const dyAt = args.findIndex(([, a]) => a === DNNL_ARG_DIFF_DST);
+    if (pass === "backward") mds[dxAt] = md(t.dx!);
     const build = (): Primitive => {
       if (pass !== "backward") {
         const flags = { scale: true, shift: true, globalStats: pass === "inference" };
@@ -93,9 +98,9 @@ export function nativeBatchNorm(
       const both = { scale: true, shift: true };
       const hint = p.primitiveDesc(forwardDesc(dnnl_forward_training, both));
       try {
-        const spec = p.api.batchNormBackward(dnnl_backward, mds[6], xMd, epsilon, both);
+        const spec = p.api.batchNormBackward(dnnl_backward, mds[dxAt], xMd, epsilon, both);
         // The error's descriptor is the diff data's: oneDNN takes one for both.
-        mds[3] = mds[6];
+        mds[dyAt] = mds[dxAt];
         return p.create(key, spec, mds, args.map(([, a]) => a), hint);
       } finally {
         p.destroyPd(hint);

@@ -222,11 +222,10 @@ function planPass(
   const work = y.shape.reduce((n, e) => n * e, 1) * w.shape.slice(1).reduce((n, e) => n * e, 1);
   const user = (t: TensorOperand) => tensorPointer(t, `convolution ${pass}`);
   // oneDNN skips the padding, where PyTorch multiplies its zeros into the weights (forward) or
-  // the error (weights' gradient): with a NaN or ∞ there, the call takes the loops.
+  // the error (weights' gradient); 3.9's data gradient multiplies padding into the weights
+  // where PyTorch's does not: with a NaN or ∞ there, the call takes the loops.
   const padded = g.padding.some((p) => p > 0);
-  const special = !padded || pass === "backwardData"
-    ? () => false
-    : screen(pass === "forward" ? w : y);
+  const special = !padded ? () => false : screen(pass === "backwardWeights" ? y : w);
   return () => {
     // Every operand's extent is checked before its pointer crosses into C.
     roles.forEach((r, i) => {
