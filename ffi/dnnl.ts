@@ -14,7 +14,8 @@ import { type LibrarySpec, openLibrary } from "./load.ts";
 import { dnnl3Symbols } from "./dnnl3.ts";
 
 /** Where oneDNN lives on each platform. */
-const dnnlSpec: LibrarySpec = {
+/** Where oneDNN lives on each platform: 3.x's names first, then 2.x's. */
+export const dnnlSpec: LibrarySpec = {
   name: "oneDNN",
   env: "KNAP_DNNL",
   names: {

@@ -21,15 +21,25 @@ export interface LibrarySpec {
   readonly install: string;
 }
 
+/**
+ * The paths tried for a library, in order: the environment variable's alone when it is set,
+ * else the platform's names.
+ */
+export function candidates(
+  spec: LibrarySpec,
+  os: typeof Deno.build.os = Deno.build.os,
+  explicit: string | undefined = envVar(spec.env),
+): string[] {
+  return explicit ? [explicit] : [...(spec.names[os] ?? [])];
+}
+
 /** Opens the first candidate that loads, or throws a KnapError listing what was tried. */
 export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   spec: LibrarySpec,
   symbols: S,
 ): Deno.DynamicLibrary<S> {
-  const explicit = envVar(spec.env);
-  const candidates = explicit ? [explicit] : [...(spec.names[Deno.build.os] ?? [])];
   const failures: string[] = [];
-  for (const path of candidates) {
+  for (const path of candidates(spec)) {
     try {
       return Deno.dlopen(path, symbols);
     } catch (e) {

@@ -34,14 +34,19 @@ export const openblasSpec: LibrarySpec = {
   env: "KNAP_OPENBLAS",
   names: {
     linux: ["libopenblas.so.0", "libopenblas.so"],
+    // Homebrew keeps OpenBLAS keg-only (under opt/openblas), conda in the environment's lib.
     darwin: [
       "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
       "/usr/local/opt/openblas/lib/libopenblas.dylib",
+      "/opt/homebrew/lib/libopenblas.dylib",
+      "/usr/local/lib/libopenblas.dylib",
       "libopenblas.dylib",
     ],
     windows: ["libopenblas.dll", "openblas.dll"],
   },
-  install: "Debian/Ubuntu: apt install libopenblas0-pthread; Homebrew: brew install openblas",
+  install: "Debian/Ubuntu: apt install libopenblas0-pthread; Fedora: dnf install " +
+    "openblas-threads; Arch: pacman -S openblas; Homebrew: brew install openblas; conda: conda " +
+    "install -c conda-forge openblas",
 };
 
 /** A CBLAS signature: i32 and buffer arguments with F (f32 or f64) for the scalars. */
