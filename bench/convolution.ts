@@ -90,11 +90,12 @@ if (!nativeAvailability().available) {
       own.set(current, { conv: 0, reorder: 0, runs: 0 });
       continue;
     }
-    const f = line.split(",");
-    if (f[1] !== "exec" || current === "") continue;
+    // 2.x logs "dnnl_verbose,exec,cpu,kind,…,ms", 3.x "onednn_verbose,v1,primitive,exec,cpu,kind,…".
+    const f = line.split(","), at = f.indexOf("exec");
+    if (at < 0 || current === "") continue;
     const entry = own.get(current)!;
     const ms = Number(f[f.length - 1]);
-    if (f[3] === "reorder") entry.reorder += ms;
+    if (f[at + 2] === "reorder") entry.reorder += ms;
     else {
       entry.conv += ms;
       entry.runs++;
