@@ -11,6 +11,7 @@
 import type { Factory } from "../core/factory.ts";
 import type { DType } from "../core/types.ts";
 import { jsDouble, jsFloat } from "./js/mod.ts";
+import { envReadable, envVar } from "../core/env.ts";
 
 /** One library an engine loads: whether it did, and its version or why not. */
 export interface LibraryState {
@@ -100,9 +101,31 @@ export function hostEngines(): readonly HostEngine[] {
   return [...engines];
 }
 
-/** The best-ranked engine that runs here (the js engine always does). */
+let told = false;
+
+/**
+ * The best-ranked engine that runs here (the js engine always does). The first time a better
+ * one does not, one line on stderr says which engine computes and why (`KNAP_QUIET=1` silences
+ * it): a fallback 10–25× slower is not made silently.
+ */
 function best(): HostEngine {
-  return engines.find((e) => e.availability().available) ?? engines[engines.length - 1];
+  const chosen = engines.find((e) => e.availability().available) ?? engines[engines.length - 1];
+  const passed = engines.slice(0, engines.indexOf(chosen));
+  if (!told && passed.length > 0) {
+    told = true;
+    if (envVar("KNAP_QUIET") !== "1") {
+      const why = passed.map((e) => {
+        const a = e.availability();
+        return `the ${e.name} engine did not load: ${a.available ? "" : a.reason}`;
+      });
+      const quiet = envReadable("KNAP_QUIET") ? "" : " with --allow-env=KNAP_QUIET";
+      console.error(
+        `knap: computing on the ${chosen.name} engine (${why.join("; ")}). KNAP_QUIET=1${quiet} ` +
+          "silences this; engines() lists every engine.",
+      );
+    }
+  }
+  return chosen;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { type OpenBLAS, openOpenBLAS } from "../../../ffi/openblas.ts";
 import { type Lapack, openLapack } from "../../../ffi/lapack.ts";
 import { type DNNL, openDNNL } from "../../../ffi/dnnl.ts";
-import { envVar } from "../../core/env.ts";
+import { envReadable, envVar } from "../../core/env.ts";
 import { KnapError } from "../../core/errors.ts";
 import { openmpThreads, presetThreads, type Threads } from "./threads.ts";
 import { dnnlApi } from "./dnnl_api.ts";
@@ -37,8 +37,8 @@ function warnMissing(): void {
   console.error(
     "knap: oneDNN did not load, so the native engine runs products on OpenBLAS and float32 " +
       "elementwise and DNN work on the js loops (nativeAvailability() says why). Get oneDNN " +
-      "from your distribution (libdnnl2 or libdnnl3, onednn) or set KNAP_DNNL; KNAP_QUIET=1 " +
-      "silences this.",
+      "from your distribution (libdnnl2 or libdnnl3, onednn) or set KNAP_DNNL; KNAP_QUIET=1" +
+      `${envReadable("KNAP_QUIET") ? "" : " with --allow-env=KNAP_QUIET"} silences this.`,
   );
 }
 
