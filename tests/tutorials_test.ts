@@ -290,6 +290,33 @@ Deno.test({
   },
 });
 
+Deno.test("tutorials' flags: one parser, --backend js and --backend=js alike, unknown flags and values refused with the usage", async () => {
+  for (const form of [["--backend", "js"], ["--backend=js"]]) {
+    const text = await run("01_representing_layers.ts", ...form);
+    assert(text.includes("RealBlockVector"), `${form.join(" ")}: ${text}`);
+  }
+  for (
+    const [flags, message] of [
+      [["--bogus"], "Unknown option '--bogus'"],
+      [["--backend=quantum"], "--backend=quantum: choose one of default, native, js"],
+      [["--epochs=ten"], "--epochs=ten: not a number"],
+    ] as const
+  ) {
+    const script = flags[0] === "--epochs=ten"
+      ? "22_mnist_metrics.ts"
+      : "01_representing_layers.ts";
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `tutorials/${script}`, ...flags],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert(out.code === 2, `${flags}: exit code ${out.code}\n${err}`);
+    assert(err.includes(message) && err.includes(`usage: deno run -A tutorials/${script}`), err);
+    assert(err.includes("--backend=default|native|js|webgpu|cuda|opencl"), err);
+  }
+});
+
 Deno.test("a tutorial that cannot get its data exits with an error and the command that fixes it", async () => {
   const cache = await Deno.makeTempDir();
   const out = await new Deno.Command(Deno.execPath(), {

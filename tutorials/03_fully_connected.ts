@@ -23,6 +23,11 @@ import {
   type Vector,
 } from "../mod.ts";
 import { backend, show } from "./_backend.ts";
+import { booleanFlag, declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "no-bench": { type: "boolean", help: "skip the micro benchmark" },
+});
 
 /** An activation that also takes the bias: x ← activation(x − bias). */
 type Activation = (bias: Vector, x: Vector) => Vector;
@@ -84,7 +89,7 @@ using x = vctr(f, [0.3, 0.9]);
   await show(layer2(layer1(x)));
 }
 
-if (!Deno.args.includes("--no-bench")) {
+if (!booleanFlag("no-bench")) {
   // The book's micro benchmark: 10000 → 5000 → 1000 → 10, one input, float.
   using l1 = fullyConnected(float, tanhBias, 10000, 5000);
   using l2 = fullyConnected(float, sigmoidBias, 5000, 1000);

@@ -23,6 +23,12 @@ import {
   type Vector,
 } from "../mod.ts";
 import { backend, show } from "./_backend.ts";
+import { booleanFlag, declareFlags, numberFlag } from "./_flags.ts";
+
+declareFlags({
+  "no-bench": { type: "boolean", help: "skip the micro benchmark" },
+  "batch": { type: "string", help: "inputs in the benchmark's batch (10000)" },
+});
 
 /** A layer over a batch: a ← activation(w x − bias·onesᵀ), all in place. */
 interface BatchLayer extends Disposable {
@@ -72,10 +78,9 @@ console.log(`Chapter 4 on the ${name} engine\n`);
   await show(layer2(layer1(x, ones), ones));
 }
 
-if (!Deno.args.includes("--no-bench")) {
+if (!booleanFlag("no-bench")) {
   // The book's micro benchmark on a batch: 10000 inputs through 10000 → 5000 → 1000 → 10.
-  const batchFlag = Deno.args.find((a) => a.startsWith("--batch="));
-  const batch = batchFlag === undefined ? 10000 : Number(batchFlag.slice("--batch=".length));
+  const batch = numberFlag("batch", 10000);
   using x = randUniform_(ge(f, 10000, batch), { seed: 1 });
   using ones = vctr(f, Array(batch).fill(1));
   using l1 = fullyConnected(f, tanh_, 10000, 5000, batch);

@@ -38,6 +38,12 @@ import {
   webgpuFloat,
 } from "../mod.ts";
 import { numberFlag, show } from "./_backend.ts";
+import { booleanFlag, declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "no-bench": { type: "boolean", help: "skip the micro benchmark" },
+  "batch": { type: "string", help: "inputs in the benchmark's batch" },
+});
 
 /** A batch layer: a ← activation(w x − bias·onesᵀ). */
 interface Layer extends Disposable {
@@ -163,7 +169,7 @@ if (opencl !== undefined) {
   await show(layer2(hidden, onesThere));
 }
 
-if (webgpu !== undefined && !Deno.args.includes("--no-bench")) {
+if (webgpu !== undefined && !booleanFlag("no-bench")) {
   // The batch micro benchmark, 10000 → 5000 → 1000 → 10, on a batch of 10000. A software
   // adapter (Mesa's llvmpipe) gets a network a quarter as wide and a batch of 64: its buffers
   // are limited to 128 MB and it computes on the CPU.

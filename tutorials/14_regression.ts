@@ -23,6 +23,13 @@ import {
 } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { regression } from "./_regression.ts";
+import { booleanFlag, declareFlags, stringFlag } from "./_flags.ts";
+
+declareFlags({
+  "samples": { type: "string", help: "training samples (10000)" },
+  "long": { type: "boolean", help: "train longer, to a lower cost" },
+  "plot": { type: "string", help: "where to write the plot (regression.svg)" },
+});
 
 function network(fac: Factory, widths: number[], activations: Activation[], seed: number) {
   const specs = widths.map((w, i) => fullyConnected(w, activations[i]));
@@ -61,7 +68,7 @@ const test = regression(fac, 1000, 2);
   using training = trainingNetwork(net, train.x);
   const costs = await sgd(training, train.y, quadraticCost_, [[10, 0.05], [90, 0.05], [400, 0.05]]);
   console.log(`  costs ${costs.map((c) => c.toFixed(4)).join(", ")}`);
-  if (Deno.args.includes("--long")) {
+  if (booleanFlag("long")) {
     const start = performance.now();
     const cost = await sgd(training, train.y, quadraticCost_, 40000, 0.05, { progress: 5000 });
     console.log(
@@ -101,7 +108,7 @@ const test = regression(fac, 1000, 2);
     `  over ${errors.length} test samples: 90% within ±${sorted[899].toFixed(2)}, ` +
       `all within ±${sorted[999].toFixed(2)}`,
   );
-  const plot = Deno.args.find((a) => a.startsWith("--plot="))?.slice(7) ?? "regression.svg";
+  const plot = stringFlag("plot") ?? "regression.svg";
   await Deno.writeTextFile(
     plot,
     trainingCurveSvg(curve, { title: "4-8-8-1 regression: cost by epoch" }),

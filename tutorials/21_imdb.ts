@@ -32,6 +32,14 @@ import {
 } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
+import { booleanFlag, declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "epochs": { type: "string", help: "epochs to train (20)" },
+  "eta": { type: "string", help: "learning rate (1e-4)" },
+  "bfloat16": { type: "boolean", help: "hold the inputs in bfloat16" },
+  "variants": { type: "boolean", help: "also train the chapter's variants" },
+});
 
 const { name, float: f } = await backend();
 console.log(`Chapter 21 on the ${name} engine\n`);
@@ -39,7 +47,7 @@ const path = await orExit("IMDB", "21_imdb.ts", imdbSource(await dataOptions()))
 // --bfloat16 keeps the inputs in bfloat16 from the start (native only): half the memory. On a
 // device the reviews (25,000 × 10,000 words, 1 GB a split) stay in host memory: sgdTrain moves
 // each minibatch there, and infer the test set in pieces.
-const inputs = Deno.args.includes("--bfloat16")
+const inputs = booleanFlag("bfloat16")
   ? nativeBfloat16
   : f.location === "device"
   ? defaultFloat()
@@ -117,7 +125,7 @@ if (inputs === nativeBfloat16 && f.name !== "nativeFloat") {
   const bf16 = inputs === nativeBfloat16 ? ", inputs in bfloat16" : "";
   await train(`Adam${bf16}`, adam());
   console.log("(the book: 0.883 in 5.4 s on its CPU)");
-  if (Deno.args.includes("--variants")) {
+  if (booleanFlag("variants")) {
     await train(`RMSprop${bf16}`, rmsprop());
     console.log("(the book: 0.876)");
     await train(`Adam with dropout 0.5${bf16}`, adam(), quadraticCost_, 0.5);

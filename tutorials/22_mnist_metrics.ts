@@ -27,6 +27,16 @@ import {
 } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { mnistSplits } from "./_data.ts";
+import { declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "epochs": { type: "string", help: "epochs to train (10)" },
+  "hidden": { type: "string", help: "hidden units (512)" },
+  "test-set-only": {
+    type: "boolean",
+    help: "use MNIST's test images alone (no download of the training set)",
+  },
+});
 
 const epochs = numberFlag("epochs", 10), hidden = numberFlag("hidden", 512);
 

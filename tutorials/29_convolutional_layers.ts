@@ -25,6 +25,11 @@ import {
 import { adam, categoricalCrossentropyCost_ } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { showTensor } from "./_tensors.ts";
+import { declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "batch": { type: "string", help: "images in a batch (64)" },
+});
 
 const { name, float: f } = await backend();
 const batch = numberFlag("batch", 64);

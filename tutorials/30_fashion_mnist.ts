@@ -17,6 +17,13 @@ import { metricsTable } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
 import { fashionLayers, fashionRun, predictions } from "./_cnn.ts";
+import { declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "epochs": { type: "string", help: "epochs to train (10)" },
+  "samples": { type: "string", help: "training images to use (60000)" },
+  "test": { type: "string", help: "test images to score (10000)" },
+});
 
 const epochs = numberFlag("epochs", 10), samples = numberFlag("samples", 60000);
 const scored = numberFlag("test", 10000);

@@ -11,15 +11,18 @@
  */
 import { fashionMnist } from "../lib/data/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
+import { declareFlags } from "./_flags.ts";
 import { dataOptions, orExit } from "./_data.ts";
 import { fashionRun } from "./_cnn.ts";
 
+declareFlags({
+  epochs: { type: "string", help: "epochs to train (10)" },
+  samples: { type: "string", help: "training images to use (60000)" },
+  test: { type: "string", help: "test images to score (10000)" },
+});
 const epochs = numberFlag("epochs", 10), samples = numberFlag("samples", 60000);
 const scored = numberFlag("test", 10000);
-const args = Deno.args.some((a) => a.startsWith("--backend="))
-  ? Deno.args
-  : [...Deno.args, "--backend=webgpu"];
-const { name, float: f } = await backend(args);
+const { name, float: f } = await backend("webgpu");
 const adapter = f.location === "device"
   ? ` (${(await navigator.gpu?.requestAdapter())?.info?.description || "an adapter"})`
   : "";

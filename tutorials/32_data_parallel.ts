@@ -26,6 +26,11 @@ import {
 } from "../lib/nn/mod.ts";
 import { numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
+import { declareFlags } from "./_flags.ts";
+
+declareFlags({
+  "epochs": { type: "string", help: "epochs to train (50)" },
+});
 
 const comm = communicator();
 const epochs = numberFlag("epochs", 50), batch = 16;

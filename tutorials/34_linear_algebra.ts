@@ -30,6 +30,12 @@ import { bostonHousing, mnist, normalize_, readIdx, scaling } from "../lib/data/
 import { mulberry32, shuffle } from "../lib/core/seeded.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
+import { declareFlags, stringFlag } from "./_flags.ts";
+
+declareFlags({
+  "images": { type: "string", help: "MNIST test images in the PCA (1000)" },
+  "svg": { type: "string", help: "where to write the scatter (pca.svg)" },
+});
 
 const { name, double: f } = await backend();
 console.log(`Chapter 34 on the ${name} engine\n`);
@@ -139,7 +145,7 @@ const host = async (x: Vector | GEMatrix) => toArray(await transfer(jsDouble, x 
   const c = await host(coords);
   const k = Math.min(784, count);
   const u = await host(d.u!);
-  const file = Deno.args.find((a) => a.startsWith("--svg="))?.slice(6) ?? "pca.svg";
+  const file = stringFlag("svg") ?? "pca.svg";
   await Deno.writeTextFile(file, picture(mean, u, c, k, count, lab.data));
   console.log(`the mean digit, the first 8 components and the digits on the first two: ${file}`);
 }

@@ -22,9 +22,16 @@ import {
   type Vector,
   webgpuFloat,
 } from "../mod.ts";
+import { declareFlags, numberFlag, stringFlag } from "./_flags.ts";
 
 /** The engines a tutorial can run on, and those still to come. */
 export const backends = ["default", "native", "js", "webgpu", "cuda", "opencl"] as const;
+
+declareFlags({
+  backend: { type: "string", help: "the engine to run on", choices: backends },
+});
+
+export { numberFlag };
 
 /** One engine's factories; on WebGPU `double` is float32 too (WGSL has no float64). */
 export interface Backend {
@@ -34,24 +41,22 @@ export interface Backend {
 }
 
 /**
- * The backend named by `--backend=NAME` in args (default: the best CPU engine present). An
- * engine this machine lacks (no GPU, no driver, no library) ends the tutorial with the reason and
- * exit code 1, not a stack trace.
+ * The backend named by `--backend NAME` (default: `fallback`, the best CPU engine present unless
+ * a tutorial says otherwise). An engine this machine lacks (no GPU, no driver, no library) ends the
+ * tutorial with the reason and exit code 1, not a stack trace.
  */
-export async function backend(args: readonly string[] = Deno.args): Promise<Backend> {
+export async function backend(fallback: (typeof backends)[number] = "default"): Promise<Backend> {
+  const name = stringFlag("backend") ?? fallback;
   try {
-    return await chosen(args);
+    return await chosen(name);
   } catch (e) {
     if (!(e instanceof KnapError)) throw e;
-    const flag = args.find((a) => a.startsWith("--backend=")) ?? "--backend=default";
-    console.error(`${flag}: this engine cannot run here: ${e.message}`);
+    console.error(`--backend=${name}: this engine cannot run here: ${e.message}`);
     Deno.exit(1);
   }
 }
 
-async function chosen(args: readonly string[]): Promise<Backend> {
-  const flag = args.find((a) => a.startsWith("--backend="));
-  const name = flag === undefined ? "default" : flag.slice("--backend=".length);
+async function chosen(name: string): Promise<Backend> {
   switch (name) {
     case "default": {
       const double = defaultDouble();
@@ -80,21 +85,6 @@ async function chosen(args: readonly string[]): Promise<Backend> {
     default:
       throw new Error(`--backend=${name}: unknown; choose one of ${backends.join(", ")}`);
   }
-}
-
-/** The number given as `--name=N`, or `fallback` without one; anything but a number is an error. */
-export function numberFlag(
-  name: string,
-  fallback: number,
-  args: readonly string[] = Deno.args,
-): number {
-  const given = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  if (given === undefined) return fallback;
-  const v = Number(given);
-  if (given.trim() === "" || !Number.isFinite(v)) {
-    throw new Error(`--${name}=${given}: not a number`);
-  }
-  return v;
 }
 
 /** Prints a structure as the book shows it, reading it back from a device first. */

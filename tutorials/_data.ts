@@ -5,10 +5,13 @@
  */
 import { KnapError } from "../mod.ts";
 import { type DatasetOptions, type ImageSplit, mnist, readIdx } from "../lib/data/mod.ts";
+import { booleanFlag, declareFlags, stringFlag } from "./_flags.ts";
+
+declareFlags({ data: { type: "string", help: "a folder holding the data set's files" } });
 
 /** The data-set options the tutorials pass: a local folder when there is one. */
 export async function dataOptions(): Promise<DatasetOptions> {
-  const flag = Deno.args.find((a) => a.startsWith("--data="))?.slice(7);
+  const flag = stringFlag("data");
   const shared = new URL("../../shared/data", import.meta.url).pathname;
   const beside = await Deno.stat(shared).then(() => shared, () => undefined);
   return { data: flag ?? beside };
@@ -40,7 +43,7 @@ export async function mnistSplits(
   script: string,
 ): Promise<{ train: ImageSplit; test: ImageSplit; from: number }> {
   const options = await dataOptions();
-  if (!Deno.args.includes("--test-set-only")) {
+  if (!booleanFlag("test-set-only")) {
     const { train, test } = await orExit("MNIST", script, mnist(options));
     return { train, test, from: 0 };
   }

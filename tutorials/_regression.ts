@@ -12,6 +12,9 @@ import {
   sgd,
   trainingNetwork,
 } from "../lib/nn/mod.ts";
+import { declareFlags, stringFlag } from "./_flags.ts";
+
+declareFlags({ data: { type: "string", help: "a folder holding the data set's files" } });
 
 /** f(x) = sin x₀ + cos x₁ + tanh x₂ + x₃², the function chapter 14 learns. */
 export const target = (x0: number, x1: number, x2: number, x3: number): number =>
@@ -38,7 +41,7 @@ export function regression(
 
 /** The shared data folder: --data=DIR, else $KNAP_DATA, else ../shared/data beside the repository. */
 export async function dataFile(name: string): Promise<string | undefined> {
-  const flag = Deno.args.find((a) => a.startsWith("--data="))?.slice(7);
+  const flag = stringFlag("data");
   const dirs = [
     flag,
     Deno.env.get("KNAP_DATA"),
