@@ -17,7 +17,8 @@ async function run(flags: string[], env: Record<string, string> = {}) {
   await Deno.writeTextFile(file, script);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...flags, file],
-    env: { ...env, XDG_RUNTIME_DIR: Deno.env.get("XDG_RUNTIME_DIR") ?? "/tmp" },
+    // KNAP_QUIET from the parent's run would silence what the loud cases look for.
+    env: { KNAP_QUIET: "0", ...env, XDG_RUNTIME_DIR: Deno.env.get("XDG_RUNTIME_DIR") ?? "/tmp" },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -63,7 +63,8 @@ Deno.test({
      console.log("default", k.defaultFloat().name);
      for (const l of k.nativeAvailability().libraries ?? []) console.log(l.name, l.loaded, l.detail);
      try { k.vctr(k.nativeBfloat16, 2); } catch (e) { console.log(e.name, e.message); }`;
-    const r = await run(code, { KNAP_DNNL: "/nonexistent/libdnnl.so.2" });
+    // KNAP_QUIET=0: a parent run that silences the notice (CI's OpenBLAS-alone run) must not here.
+    const r = await run(code, { KNAP_DNNL: "/nonexistent/libdnnl.so.2", KNAP_QUIET: "0" });
     assert(r.ok, r.stderr);
     // [[1, 3, 5], [2, 4, 6]]·[[1, 1], [0, 1], [0, 1]] = [[1, 9], [2, 12]], column-major.
     for (
