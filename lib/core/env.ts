@@ -15,3 +15,28 @@ export function envVar(name: string): string | undefined {
 export function envReadable(name: string): boolean {
   return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
 }
+
+/**
+ * The variable's value, asking for the permission to read it as Deno asks for files and the
+ * network — where the program runs on a terminal and the permission is still to be decided —
+ * so a variable the user set is not ignored in silence. Without a terminal, or refused, undefined.
+ */
+export function envAsk(name: string): string | undefined {
+  if (envReadable(name)) return Deno.env.get(name);
+  const state = Deno.permissions.querySync({ name: "env", variable: name }).state;
+  if (state !== "prompt" || !Deno.stdin.isTerminal()) return undefined;
+  return Deno.permissions.requestSync({ name: "env", variable: name }).state === "granted"
+    ? Deno.env.get(name)
+    : undefined;
+}
+
+/**
+ * A sentence naming the variables the program may not read, for an error that might have gone
+ * otherwise with them; empty where it reads them all.
+ */
+export function unreadNote(names: readonly string[]): string {
+  const unread = names.filter((n) => !envReadable(n));
+  if (unread.length === 0) return "";
+  return ` (knap could not read ${unread.join(" or ")}: run with --allow-env=${unread.join(",")} ` +
+    `to use ${unread.length > 1 ? "them" : "it"})`;
+}

@@ -9,7 +9,7 @@
  */
 
 import { KnapError } from "../core/errors.ts";
-import { envVar } from "../core/env.ts";
+import { envAsk, unreadNote } from "../core/env.ts";
 import type { Factory } from "../core/factory.ts";
 import type { DType, Loc } from "../core/types.ts";
 import { type DatasetFile, fetchDataset, type FetchOptions } from "./download.ts";
@@ -31,13 +31,30 @@ async function present(path: string): Promise<boolean> {
   return await Deno.stat(path).then((s) => s.isFile || s.isDirectory, () => false);
 }
 
-/** The first of `names` in the local folders, or undefined. */
+/** Whether a plain file is at path. */
+async function isFile(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((s) => s.isFile, () => false);
+}
+
+/**
+ * The first of `names` in the local folders, or undefined. `data` may name the file itself: a
+ * file of one of `names`, or any file for a data set of one file; other files are refused.
+ */
 async function local(
   source: DatasetSource,
   names: readonly string[],
   options: DatasetOptions,
 ): Promise<string | undefined> {
-  const dirs = [options.data, envVar("KNAP_DATA"), ...(source.system ?? [])];
+  if (options.data !== undefined && await isFile(options.data)) {
+    const base = options.data.split(/[\\/]/).pop()!;
+    if (names.includes(base) || source.files.length === 1) return options.data;
+    throw new KnapError(
+      `${source.name}: { data: "${options.data}" } is a file; give the folder that holds ` +
+        `${source.files.map((f) => f.name).join(", ")}`,
+      "not-a-folder",
+    );
+  }
+  const dirs = [options.data, envAsk("KNAP_DATA"), ...(source.system ?? [])];
   for (const dir of dirs) {
     if (dir === undefined) continue;
     for (const name of names) {
@@ -71,7 +88,7 @@ async function localOrFetched(
     return await fetchDataset(remote, options);
   } catch (e) {
     if (!(e instanceof KnapError) || e.code === "permission") throw e;
-    const looked = [options.data, envVar("KNAP_DATA"), ...(source.system ?? [])]
+    const looked = [options.data, envAsk("KNAP_DATA"), ...(source.system ?? [])]
       .filter((d): d is string => d !== undefined);
     const folders = looked.length === 0
       ? "no folder was given ({ data } or KNAP_DATA)"
@@ -80,7 +97,7 @@ async function localOrFetched(
       `${source.name}: ${folders}, and downloading ${file.name} failed (${e.message}). A folder ` +
         `given by { data } or KNAP_DATA must hold ${
           source.files.map((f) => f.name).join(", ")
-        }; download ${remote.url} by hand into one`,
+        }; download ${remote.url} by hand into one${unreadNote(["KNAP_DATA", "KNAP_CACHE"])}`,
       e.code,
     );
   }

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { statfsSync } from "node:fs";
 import { KnapError } from "../core/errors.ts";
-import { envReadable, envVar } from "../core/env.ts";
+import { envAsk, envReadable, envVar } from "../core/env.ts";
 import { ProgressBar } from "../core/progress.ts";
 
 /**
@@ -77,7 +77,20 @@ export interface FetchOptions {
    * than the disk holds): a longer body is refused as soon as it passes them.
    */
   readonly maxBytes?: number;
+  /**
+   * How many times a download that broke off — a dropped connection, a stall, a server error
+   * (HTTP 5xx) — is tried again (default 3), waiting `retryDelay` ms (default 1000) before the
+   * first retry and twice as long before each next one.
+   */
+  readonly retries?: number;
+  /** Milliseconds before the first retry (default 1000), doubled for each next one. */
+  readonly retryDelay?: number;
 }
+
+/** Whether a failed download may succeed when tried again. */
+const transient = (e: unknown) =>
+  e instanceof KnapError &&
+  (["network", "truncated", "stalled"].includes(e.code) || /^http-5\d\d$/.test(e.code));
 
 /** Checks a duration in ms: positive, Infinity for none. */
 function duration(name: string, ms: unknown, fallback: number): number {
@@ -145,7 +158,7 @@ async function removeStale(dir: string, name: string, age: number): Promise<void
 
 /** The cache folder: `$KNAP_CACHE`, else the platform's user cache folder joined with "knap". */
 export function cacheDir(): string {
-  const explicit = envVar("KNAP_CACHE");
+  const explicit = envAsk("KNAP_CACHE");
   if (explicit) return explicit;
   const home = envVar("HOME") ?? envVar("USERPROFILE") ?? (envReadable("HOME") ? "." : undefined);
   if (home === undefined) {
@@ -238,12 +251,25 @@ async function fetchVerified(file: DatasetFile, options: FetchOptions): Promise<
           bar!.total = total ?? file.bytes;
           bar!.update(received);
         };
-        await download(
-          file.url,
-          temp,
-          { stall, deadline, declared, name: file.name, dir },
-          options.onProgress ?? show,
-        );
+        const retries = options.retries ?? 3, delay = options.retryDelay ?? 1000;
+        if (!(Number.isInteger(retries) && retries >= 0)) {
+          throw new RangeError(`fetchDataset: retries must be a whole number ≥ 0, got ${retries}`);
+        }
+        for (let attempt = 0;; attempt++) {
+          try {
+            await download(
+              file.url,
+              temp,
+              { stall, deadline, declared, name: file.name, dir },
+              options.onProgress ?? show,
+            );
+            break;
+          } catch (e) {
+            if (!transient(e) || attempt >= retries) throw e;
+            // Backing off: a dropped connection often holds for a moment.
+            await new Promise((r) => setTimeout(r, delay * 2 ** attempt));
+          }
+        }
       } finally {
         bar?.finish();
       }

@@ -14,7 +14,7 @@ const goodHash = Array.from(
   (b) => b.toString(16).padStart(2, "0"),
 ).join("");
 
-let requests = 0;
+let requests = 0, flaky = 0;
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
   requests++;
   const path = new URL(req.url).pathname;
@@ -33,6 +33,20 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (re
       },
     });
     return new Response(body, { headers: { "content-length": String(good.length) } });
+  }
+  if (path === "/flaky.csv") {
+    // Drops the connection mid-body on the first two requests, then serves the file.
+    flaky++;
+    if (flaky <= 2) {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(good.slice(0, 1000));
+          c.error(new Error("connection dropped"));
+        },
+      });
+      return new Response(body, { headers: { "content-length": String(good.length) } });
+    }
+    return new Response(good);
   }
   if (path === "/gzipped.csv") {
     // A valid compressed response: fetch decompresses it; its length counts compressed bytes.
@@ -112,6 +126,7 @@ for (
     try {
       await fetchDataset({ name: "data.csv", url: `${base}/${kind}.csv`, sha256: goodHash }, {
         cache,
+        retryDelay: 5,
       });
     } catch (e) {
       error = e;
@@ -166,6 +181,24 @@ Deno.test("a gzip-encoded response is accepted; the checksum vouches for it", as
   assertEquals(await Deno.readFile(await fetchDataset(file, { cache })), good);
 });
 
+Deno.test("a dropped connection is tried again with backoff; retries: 0 gives up at once", async () => {
+  const file = { name: "f.csv", url: `${base}/flaky.csv`, sha256: goodHash };
+  flaky = 0;
+  const start = performance.now();
+  const path = await fetchDataset(file, { cache: await Deno.makeTempDir(), retryDelay: 20 });
+  assertEquals(await Deno.readFile(path), good);
+  assertEquals(flaky, 3, "two dropped, the third served");
+  assert(performance.now() - start >= 20 + 40, "waits 20 ms, then 40 ms");
+  flaky = 0;
+  let error: unknown;
+  try {
+    await fetchDataset(file, { cache: await Deno.makeTempDir(), retries: 0 });
+  } catch (e) {
+    error = e;
+  }
+  assert(KnapErrorLike(error, "truncated") && flaky === 1, `${String(error)}, ${flaky} requests`);
+});
+
 Deno.test("a stalled download ends with a KnapError and leaves nothing behind", async () => {
   const cache = await Deno.makeTempDir();
   let error: unknown;
@@ -173,6 +206,8 @@ Deno.test("a stalled download ends with a KnapError and leaves nothing behind", 
     await fetchDataset({ name: "s.csv", url: `${base}/stalls.csv`, sha256: goodHash }, {
       cache,
       stallTimeout: 300,
+      retries: 1,
+      retryDelay: 5,
     });
   } catch (e) {
     error = e;
