@@ -58,7 +58,7 @@ export type {
 } from "./lib/core/engine.ts";
 export type { LinalgEngine } from "./lib/core/linalg_engine.ts";
 export type { StructuredLinalg } from "./lib/core/structured_lapack.ts";
-export { engines, type EngineState } from "./lib/engines/engines.ts";
+export { engines, type EngineState } from "./lib/engines/overview/mod.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
 export { col, cols, dia, row, rows, submatrix, subvector, trans, view } from "./lib/core/views.ts";

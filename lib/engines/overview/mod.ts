@@ -5,11 +5,11 @@
  * @module
  */
 
-import { hostEngines } from "./registry.ts";
-import { nativeAvailability } from "./native/mod.ts";
-import { webgpuAvailability } from "./webgpu/mod.ts";
-import { openclAvailability } from "./opencl/mod.ts";
-import { cudaAvailability } from "./cuda/mod.ts";
+import { hostEngines } from "../registry.ts";
+import { nativeAvailability } from "../native/mod.ts";
+import { webgpuAvailability } from "../webgpu/mod.ts";
+import { openclAvailability } from "../opencl/mod.ts";
+import { cudaAvailability } from "../cuda/mod.ts";
 
 /** One engine as `engines()` reports it. */
 export interface EngineState {
