@@ -26,6 +26,75 @@ const view = (a: Operand, i: number, j: number, rows: number, cols: number): Ope
   colStride: a.colStride,
 });
 
+/** A column-major triangular factor: its buffer, offset, leading dimension and order. */
+interface Triangle {
+  readonly A: HostArray;
+  readonly o: number;
+  readonly ld: number;
+  readonly n: number;
+}
+
+const triangle = (x: Operand): Triangle => ({
+  A: x.storage.buffer as HostArray,
+  o: x.offset,
+  ld: x.colStride,
+  n: x.rows,
+});
+
+/** Runs f on each column of b: entry i of the column as a buffer index. */
+function eachColumn(b: Operand, f: (at: (i: number) => number) => void): void {
+  for (let col = 0; col < b.cols; col++) {
+    const e = b.offset + col * b.colStride, rs = b.rowStride;
+    f((i) => e + i * rs);
+  }
+}
+
+// The four triangular sweeps getrs and potrs are made of. Like reference BLAS, the column forms
+// skip a zero multiplier, so the native engine and this one agree on what a NaN in the factors
+// reaches.
+
+/** L·y = b down L's columns (L's diagonal ones when `unit`). */
+function lowerColumns(t: Triangle, B: HostArray, at: (i: number) => number, unit: boolean) {
+  const { A, o, ld, n } = t;
+  for (let k = 0; k < n; k++) {
+    const c = o + k * ld, v = unit ? B[at(k)] : (B[at(k)] /= A[c + k]);
+    if (v === 0) continue;
+    for (let i = k + 1; i < n; i++) B[at(i)] -= A[c + i] * v;
+  }
+}
+
+/** U·x = y down U's columns. */
+function upperColumns(t: Triangle, B: HostArray, at: (i: number) => number) {
+  const { A, o, ld, n } = t;
+  for (let k = n - 1; k >= 0; k--) {
+    const c = o + k * ld, v = (B[at(k)] /= A[c + k]);
+    if (v === 0) continue;
+    for (let i = 0; i < k; i++) B[at(i)] -= A[c + i] * v;
+  }
+}
+
+/** Uᵀ·y = b as dot products down U's columns. */
+function upperDots(t: Triangle, B: HostArray, at: (i: number) => number) {
+  const { A, o, ld, n } = t;
+  for (let k = 0; k < n; k++) {
+    const c = o + k * ld;
+    let s = B[at(k)];
+    for (let i = 0; i < k; i++) s -= A[c + i] * B[at(i)];
+    B[at(k)] = s / A[c + k];
+  }
+}
+
+/** Lᵀ·x = y as dot products down L's columns (L's diagonal ones when `unit`). */
+function lowerDots(t: Triangle, B: HostArray, at: (i: number) => number, unit: boolean) {
+  const { A, o, ld, n } = t;
+  for (let k = n - 1; k >= 0; k--) {
+    const c = o + k * ld;
+    let s = B[at(k)];
+    for (let i = k + 1; i < n; i++) s -= A[c + i] * B[at(i)];
+    B[at(k)] = unit ? s : s / A[c + k];
+  }
+}
+
 /** The js engine's LAPACK; `gemm` is its BLAS's, for the trailing updates. */
 export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
   return {
@@ -99,49 +168,24 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
     },
 
     getrs(lu, ipiv, b, transpose) {
-      const A = lu.storage.buffer as HostArray, o = lu.offset, ld = lu.colStride, n = lu.rows;
-      const B = b.storage.buffer as HostArray, rs = b.rowStride;
-      for (let col = 0; col < b.cols; col++) {
-        const e = b.offset + col * b.colStride;
-        const at = (i: number) => e + i * rs;
+      const t = triangle(lu), B = b.storage.buffer as HostArray;
+      const swap = (at: (i: number) => number, i: number) => {
+        const p = ipiv[i];
+        if (p !== i) [B[at(i)], B[at(p)]] = [B[at(p)], B[at(i)]];
+      };
+      eachColumn(b, (at) => {
         if (!transpose) {
-          for (let i = 0; i < n; i++) {
-            const p = ipiv[i];
-            if (p !== i) [B[at(i)], B[at(p)]] = [B[at(p)], B[at(i)]];
-          }
-          // L·y = Pb, then U·x = y, each down the factor's columns.
-          for (let k = 0; k < n; k++) {
-            const v = B[at(k)];
-            if (v === 0) continue;
-            const c = o + k * ld;
-            for (let i = k + 1; i < n; i++) B[at(i)] -= A[c + i] * v;
-          }
-          for (let k = n - 1; k >= 0; k--) {
-            const c = o + k * ld;
-            const v = (B[at(k)] /= A[c + k]);
-            if (v === 0) continue;
-            for (let i = 0; i < k; i++) B[at(i)] -= A[c + i] * v;
-          }
+          // P·b, then L·y = Pb and U·x = y down the factor's columns.
+          for (let i = 0; i < t.n; i++) swap(at, i);
+          lowerColumns(t, B, at, true);
+          upperColumns(t, B, at);
         } else {
-          // Uᵀ·y = b, then Lᵀ·z = y, each a dot product down a column; then the swaps backwards.
-          for (let k = 0; k < n; k++) {
-            const c = o + k * ld;
-            let s = B[at(k)];
-            for (let i = 0; i < k; i++) s -= A[c + i] * B[at(i)];
-            B[at(k)] = s / A[c + k];
-          }
-          for (let k = n - 1; k >= 0; k--) {
-            const c = o + k * ld;
-            let s = B[at(k)];
-            for (let i = k + 1; i < n; i++) s -= A[c + i] * B[at(i)];
-            B[at(k)] = s;
-          }
-          for (let i = n - 1; i >= 0; i--) {
-            const p = ipiv[i];
-            if (p !== i) [B[at(i)], B[at(p)]] = [B[at(p)], B[at(i)]];
-          }
+          // Uᵀ·y = b, then Lᵀ·z = y as dot products down the columns; then the swaps backwards.
+          upperDots(t, B, at);
+          lowerDots(t, B, at, true);
+          for (let i = t.n - 1; i >= 0; i--) swap(at, i);
         }
-      }
+      });
     },
 
     potrf(a, upper) {
@@ -177,39 +221,18 @@ export function jsLapack(gemm: BlasEngine["gemm"]): LinalgEngine {
     },
 
     potrs(f, upper, b) {
-      const A = f.storage.buffer as HostArray, o = f.offset, ld = f.colStride, n = f.rows;
-      const B = b.storage.buffer as HostArray, rs = b.rowStride;
-      for (let col = 0; col < b.cols; col++) {
-        const e = b.offset + col * b.colStride;
-        const at = (i: number) => e + i * rs;
+      const t = triangle(f), B = b.storage.buffer as HostArray;
+      eachColumn(b, (at) => {
         if (!upper) {
           // L·y = b down the columns, then Lᵀ·x = y as dot products down them.
-          for (let k = 0; k < n; k++) {
-            const c = o + k * ld, v = (B[at(k)] /= A[c + k]);
-            if (v === 0) continue;
-            for (let i = k + 1; i < n; i++) B[at(i)] -= A[c + i] * v;
-          }
-          for (let k = n - 1; k >= 0; k--) {
-            const c = o + k * ld;
-            let s = B[at(k)];
-            for (let i = k + 1; i < n; i++) s -= A[c + i] * B[at(i)];
-            B[at(k)] = s / A[c + k];
-          }
+          lowerColumns(t, B, at, false);
+          lowerDots(t, B, at, false);
         } else {
           // Uᵀ·y = b as dot products down U's columns, then U·x = y down them.
-          for (let k = 0; k < n; k++) {
-            const c = o + k * ld;
-            let s = B[at(k)];
-            for (let i = 0; i < k; i++) s -= A[c + i] * B[at(i)];
-            B[at(k)] = s / A[c + k];
-          }
-          for (let k = n - 1; k >= 0; k--) {
-            const c = o + k * ld, v = (B[at(k)] /= A[c + k]);
-            if (v === 0) continue;
-            for (let i = 0; i < k; i++) B[at(i)] -= A[c + i] * v;
-          }
+          upperDots(t, B, at);
+          upperColumns(t, B, at);
         }
-      }
+      });
     },
 
     geqrf,
