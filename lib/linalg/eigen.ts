@@ -13,11 +13,10 @@ import type { Operand } from "../core/operand.ts";
 import type { EigenRange } from "../core/linalg_engine.ts";
 import { ge } from "../core/construct.ts";
 import { submatrix } from "../core/views.ts";
-import { columnReading } from "../core/kinds.ts";
 import type { Factory } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
 import { describe, liveStructured, type StructuredMatrix, sy } from "../core/structured.ts";
-import { lapackHost, lapackOf } from "./host.ts";
+import { lapackHost, lapackOf, symmetricOperand } from "./host.ts";
 import { type Later, transfer_ } from "../access.ts";
 import { result } from "./results.ts";
 import { densify } from "../structured/pieces.ts";
@@ -42,20 +41,6 @@ export interface EigenOptions extends VectorsOption {
 export interface VectorsOption {
   /** Whether to compute the vectors too (default false). */
   readonly vectors?: boolean;
-}
-
-/** A symmetric host matrix's operand in its own memory, column-major, and the triangle it holds. */
-function ownMemory(a: StructuredMatrix<"host">): [Operand, boolean] {
-  const c = columnReading(a);
-  const op: Operand = {
-    storage: a.storage,
-    offset: a.offset,
-    rows: a.n,
-    cols: a.n,
-    rowStride: 1,
-    colStride: Math.max(c.ld, 1),
-  };
-  return [op, c.uplo === "upper"];
 }
 
 /** Throws unless the triangle LAPACK reads holds finite numbers only. */
@@ -108,7 +93,7 @@ function evdHost<L extends Loc>(
   const copy = destroy ? undefined : (densify(a) as GEMatrix<"host">);
   const owned: Disposable[] = copy ? [copy] : [];
   try {
-    const [work, upper] = copy ? [copy as Operand, false] : ownMemory(a);
+    const { op: work, upper } = copy ? { op: copy as Operand, upper: false } : symmetricOperand(a);
     finiteTriangle(op, work, upper);
     const w = new Float64Array(n);
     let z: GEMatrix<"host"> | undefined, count = n, info: number;

@@ -14,7 +14,6 @@ import type { Factory } from "../core/factory.ts";
 import { live, numeric } from "../core/checks.ts";
 import { ge } from "../core/construct.ts";
 import { KnapError } from "../core/errors.ts";
-import { columnReading } from "../core/kinds.ts";
 import {
   describe,
   isStructured,
@@ -23,7 +22,7 @@ import {
   sy,
 } from "../core/structured.ts";
 import { factorStructured, type StructuredFactors } from "./structured_factor.ts";
-import { isColumnMajor, lapackHost, lapackOf } from "./host.ts";
+import { isColumnMajor, lapackHost, lapackOf, symmetricOperand } from "./host.ts";
 import { type Later, transfer, transfer_ } from "../access.ts";
 import { copy } from "../blas.ts";
 import { Cholesky, LU } from "./factors.ts";
@@ -171,16 +170,7 @@ function choleskyHost(
   owned?: Disposable,
 ): Cholesky {
   const lapack = lapackOf(op, a.factory);
-  const c = columnReading(a);
-  const f: Operand = {
-    storage: a.storage,
-    offset: a.offset,
-    rows: a.n,
-    cols: a.n,
-    rowStride: 1,
-    colStride: Math.max(c.ld, 1),
-  };
-  const upper = c.uplo === "upper";
+  const { op: f, upper } = symmetricOperand(a as StructuredMatrix<"host">);
   const info = lapack.potrf(f, upper);
   if (info > 0) {
     owned?.[Symbol.dispose]();

@@ -12,6 +12,8 @@ import { ge, vctr } from "../core/construct.ts";
 import { overlap } from "../core/overlap.ts";
 import type { DType } from "../core/types.ts";
 import type { LinalgEngine } from "../core/linalg_engine.ts";
+import type { StructuredMatrix } from "../core/structured.ts";
+import { columnReading } from "../core/kinds.ts";
 import { defaultDouble, defaultFloat } from "../engines/registry.ts";
 
 /** The default host factory of a dtype (float32 for float32 and bfloat16). */
@@ -53,4 +55,21 @@ export function lapackOf(op: string, f: Factory): LinalgEngine {
   const l = f.engine.linalg;
   if (l === undefined) throw new TypeError(`${op}: the ${f.name} engine has no LAPACK`);
   return l;
+}
+
+/**
+ * A host sy's dense storage as the column-major operand LAPACK reads, and whether it holds the
+ * upper triangle (a row-layout sy is its transpose's column reading: the other triangle).
+ */
+export function symmetricOperand(a: StructuredMatrix<"host">): { op: Operand; upper: boolean } {
+  const c = columnReading(a);
+  const op: Operand = {
+    storage: a.storage,
+    offset: a.offset,
+    rows: a.n,
+    cols: a.n,
+    rowStride: 1,
+    colStride: Math.max(c.ld, 1),
+  };
+  return { op, upper: c.uplo === "upper" };
 }

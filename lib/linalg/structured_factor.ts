@@ -28,7 +28,7 @@ import {
 import { trans } from "../core/views.ts";
 import { type Later, transfer_ } from "../access.ts";
 import { cloneStructured } from "../structured/level1.ts";
-import { lapackHost, lapackOf } from "./host.ts";
+import { lapackHost, lapackOf, symmetricOperand } from "./host.ts";
 import { Factors, type Held } from "./factors.ts";
 
 /** The LAPACK routine that made a structured factorization. */
@@ -218,15 +218,7 @@ export function structuredHost(
       });
     }
     case "sy": {
-      const upper = c.uplo === "upper";
-      const a: Operand = {
-        storage: h.storage,
-        offset: o,
-        rows: n,
-        cols: n,
-        rowStride: 1,
-        colStride: c.ld,
-      };
+      const { op: a, upper } = symmetricOperand(h);
       const ipiv = new Int32Array(n);
       const info = lapack.sytrf(a, upper, ipiv);
       const at = (i: number, j: number) =>
