@@ -446,3 +446,21 @@ export function check(status: number, what: string): void {
     );
   }
 }
+
+/**
+ * Where a C function that makes a handle writes it (`bytes`, its out-parameter), and `take`,
+ * which checks the function's status and reads the handle.
+ */
+export function handleSlot(): {
+  readonly bytes: Uint8Array;
+  take(status: number, what: string): Deno.PointerValue;
+} {
+  const out = new BigUint64Array(1);
+  return {
+    bytes: new Uint8Array(out.buffer),
+    take(status, what) {
+      check(status, what);
+      return Deno.UnsafePointer.create(out[0]);
+    },
+  };
+}

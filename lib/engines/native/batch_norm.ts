@@ -68,11 +68,7 @@ export function nativeBatchNorm(
         [t.variance, DNNL_ARG_VARIANCE],
         [t.y, DNNL_ARG_DIFF_DST],
         [t.scale, DNNL_ARG_SCALE],
-        // oneDNN 2.6 asks for β in the backward pass too, though the gradients do not read it;
-        // 3.x counts it as one argument too many.
-        ...(libs.dnnlApi!.version[0] < 3
-          ? [[t.shift, DNNL_ARG_SHIFT] as [TensorOperand, number]]
-          : []),
+        ...(p.api.shiftInBackward ? [[t.shift, DNNL_ARG_SHIFT] as [TensorOperand, number]] : []),
         [t.dx!, DNNL_ARG_DIFF_SRC],
         [t.dScale!, DNNL_ARG_DIFF_SCALE],
         [t.dShift!, DNNL_ARG_DIFF_SHIFT],

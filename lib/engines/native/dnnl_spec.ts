@@ -78,6 +78,11 @@ export interface DnnlApi {
   readonly version: readonly [number, number, number];
   /** Whether the library has a primitive (early 2.x releases lack some; 3.x has them all). */
   has(primitive: PrimitiveName): boolean;
+  /**
+   * Whether batch normalization's backward pass takes β (DNNL_ARG_SHIFT): 2.x asks for it though
+   * the gradients do not read it, 3.x counts it one argument too many.
+   */
+  readonly shiftInBackward: boolean;
   /** A memory descriptor of these dimensions, strides and data type. */
   memoryDesc(dims: readonly number[], strides: readonly number[], type: number): MemoryDesc;
   /** A memory descriptor that lets the primitive choose the layout (format tag any). */
@@ -178,14 +183,11 @@ export interface DnnlApi {
   ): OpSpec;
 }
 
-/** Pooling's algorithm numbers, the same in both versions. */
-export const poolingAlgorithm: Readonly<Record<PoolingName, number>> = {
-  max: 0x1ff,
-  avg: 0x2ff,
-  "avg-exclude-padding": 0x3ff,
-};
-
-/** Reads the pointer a C function wrote to `out` after checking its status. */
-export function pointerFrom(out: BigUint64Array): Deno.PointerValue {
-  return Deno.UnsafePointer.create(out[0]);
+/** A version's numbers for batch normalization's flags. */
+export function flagBits(
+  f: NormalizationFlags,
+  bits: { readonly globalStats: number; readonly scale: number; readonly shift: number },
+): number {
+  return (f.globalStats ? bits.globalStats : 0) | (f.scale ? bits.scale : 0) |
+    (f.shift ? bits.shift : 0);
 }

@@ -11,46 +11,33 @@ import {
   descBytes,
   type DNNL,
   dnnl_format_tag_any,
+  dnnlDims,
   eltwiseAlg,
   eltwiseUseDstAlg,
+  handleSlot,
   memoryDescSize,
   normalizationFlags,
+  poolingAlg,
 } from "../../../ffi/dnnl.ts";
 import {
   type DnnlApi,
   type EltwiseAlgorithm,
+  flagBits,
   type MemoryDesc,
-  type NormalizationFlags,
   type OpSpec,
-  poolingAlgorithm,
 } from "./dnnl_spec.ts";
-
-const dims = (v: readonly number[]) => {
-  const a = new BigInt64Array(12);
-  v.forEach((e, i) => a[i] = BigInt(e));
-  return new Uint8Array(a.buffer);
-};
 
 /** A 2.x memory descriptor: the struct, and its address for pointer parameters. */
 const wrap = (bytes: Uint8Array): MemoryDesc => ({ bytes, ptr: Deno.UnsafePointer.of(bytes) });
 
 const bytesOf = (md: MemoryDesc) => md.bytes!;
 
-/** 2.x's numbers for the batch normalization flags. */
-const flagsOf = (f: NormalizationFlags) =>
-  (f.globalStats ? normalizationFlags.globalStats : 0) |
-  (f.scale ? normalizationFlags.scale : 0) | (f.shift ? normalizationFlags.shift : 0);
-
 const eltwiseOf = (a: EltwiseAlgorithm) =>
   a.useDst ? eltwiseUseDstAlg[a.name as keyof typeof eltwiseUseDstAlg] : eltwiseAlg[a.name];
 
 /** The 2.x layer over an opened library. */
 export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): DnnlApi {
-  const out = new BigUint64Array(1), outBytes = new Uint8Array(out.buffer);
-  const pointerOut = (status: number, what: string): Deno.PointerValue => {
-    check(status, what);
-    return Deno.UnsafePointer.create(out[0]);
-  };
+  const { bytes: outBytes, take: pointerOut } = handleSlot();
   /** An operation descriptor filled by init, as an OpSpec. */
   const spec = (size: number, what: string, init: (desc: Uint8Array) => number): OpSpec => {
     const desc = new Uint8Array(size);
@@ -71,10 +58,17 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
   return {
     version,
     has: (primitive) => present[primitive] !== null,
+    shiftInBackward: true,
     memoryDesc(shape, strides, type) {
       const md = new Uint8Array(descBytes.memory);
       check(
-        d.dnnl_memory_desc_init_by_strides!(md, shape.length, dims(shape), type, dims(strides)),
+        d.dnnl_memory_desc_init_by_strides!(
+          md,
+          shape.length,
+          dnnlDims(shape),
+          type,
+          dnnlDims(strides),
+        ),
         "memory_desc_init_by_strides",
       );
       return wrap(md);
@@ -82,7 +76,13 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
     anyDesc(shape, type) {
       const md = new Uint8Array(descBytes.memory);
       check(
-        d.dnnl_memory_desc_init_by_tag!(md, shape.length, dims(shape), type, dnnl_format_tag_any),
+        d.dnnl_memory_desc_init_by_tag!(
+          md,
+          shape.length,
+          dnnlDims(shape),
+          type,
+          dnnl_format_tag_any,
+        ),
         "memory_desc_init_by_tag",
       );
       return wrap(md);
@@ -245,7 +245,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
           d.dnnl_pooling_forward_desc_init!(
             desc,
             prop,
-            poolingAlgorithm[alg],
+            poolingAlg[alg],
             bytesOf(src),
             bytesOf(dst),
             ...g,
@@ -258,7 +258,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
         (desc) =>
           d.dnnl_pooling_backward_desc_init!(
             desc,
-            poolingAlgorithm[alg],
+            poolingAlg[alg],
             bytesOf(diffSrc),
             bytesOf(diffDst),
             ...g,
@@ -274,7 +274,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
             prop,
             bytesOf(md),
             epsilon,
-            flagsOf(flags),
+            flagBits(flags, normalizationFlags),
           ),
       ),
     batchNormBackward: (prop, diff, md, epsilon, flags) =>
@@ -288,7 +288,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
             bytesOf(diff),
             bytesOf(md),
             epsilon,
-            flagsOf(flags),
+            flagBits(flags, normalizationFlags),
           ),
       ),
   };

@@ -6,7 +6,14 @@
  * @module
  */
 
-import { check, type DNNL, dnnl_format_tag_any } from "../../../ffi/dnnl.ts";
+import {
+  check,
+  type DNNL,
+  dnnl_format_tag_any,
+  dnnlDims,
+  handleSlot,
+  poolingAlg,
+} from "../../../ffi/dnnl.ts";
 import {
   eltwiseAlg3,
   eltwiseUseDstAlg3,
@@ -16,35 +23,20 @@ import {
 import {
   type DnnlApi,
   type EltwiseAlgorithm,
+  flagBits,
   type MemoryDesc,
-  type NormalizationFlags,
   type OpSpec,
-  poolingAlgorithm,
 } from "./dnnl_spec.ts";
 
-const dims = (v: readonly number[]) => {
-  const a = new BigInt64Array(12);
-  v.forEach((e, i) => a[i] = BigInt(e));
-  return new Uint8Array(a.buffer);
-};
-
 /** 3.0's dilation argument of pooling: no gaps. */
-const noDilation = dims([]);
-
-const flagsOf = (f: NormalizationFlags) =>
-  (f.globalStats ? normalizationFlags3.globalStats : 0) |
-  (f.scale ? normalizationFlags3.scale : 0) | (f.shift ? normalizationFlags3.shift : 0);
+const noDilation = dnnlDims([]);
 
 const eltwiseOf = (a: EltwiseAlgorithm) =>
   a.useDst ? eltwiseUseDstAlg3[a.name as keyof typeof eltwiseUseDstAlg3] : eltwiseAlg3[a.name];
 
 /** The 3.x layer over an opened library. */
 export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): DnnlApi {
-  const out = new BigUint64Array(1), outBytes = new Uint8Array(out.buffer);
-  const pointerOut = (status: number, what: string): Deno.PointerValue => {
-    check(status, what);
-    return Deno.UnsafePointer.create(out[0]);
-  };
+  const { bytes: outBytes, take: pointerOut } = handleSlot();
   // A handle lives as long as its wrapper: memory objects and primitives keep their own copies.
   const handles = new FinalizationRegistry<bigint>((h) =>
     d.dnnl_memory_desc_destroy3!(Deno.UnsafePointer.create(h))
@@ -64,15 +56,16 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
     version,
     // 3.0 has every primitive knap uses.
     has: () => true,
+    shiftInBackward: false,
     memoryDesc: (shape, strides, type) =>
       wrap(
         pointerOut(
           d.dnnl_memory_desc_create_with_strides3!(
             outBytes,
             shape.length,
-            dims(shape),
+            dnnlDims(shape),
             type,
-            dims(strides),
+            dnnlDims(strides),
           ),
           "memory_desc_create_with_strides",
         ),
@@ -83,7 +76,7 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
           d.dnnl_memory_desc_create_with_tag3!(
             outBytes,
             shape.length,
-            dims(shape),
+            dnnlDims(shape),
             type,
             dnnl_format_tag_any,
           ),
@@ -276,7 +269,7 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
             outBytes,
             engine,
             prop,
-            poolingAlgorithm[alg],
+            poolingAlg[alg],
             src.ptr,
             dst.ptr,
             strides,
@@ -294,7 +287,7 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
           d.dnnl_pooling_backward_primitive_desc_create!(
             outBytes,
             engine,
-            poolingAlgorithm[alg],
+            poolingAlg[alg],
             diffSrc.ptr,
             diffDst.ptr,
             strides,
@@ -317,7 +310,7 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
             md.ptr,
             md.ptr,
             epsilon,
-            flagsOf(flags),
+            flagBits(flags, normalizationFlags3),
             attr,
           ),
       ),
@@ -333,7 +326,7 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
             diff.ptr,
             md.ptr,
             epsilon,
-            flagsOf(flags),
+            flagBits(flags, normalizationFlags3),
             hint,
             attr,
           ),

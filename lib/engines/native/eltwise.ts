@@ -33,15 +33,15 @@ import { ops } from "../../elementwise/table.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
-  | { kind: "eltwise"; alg: EltwiseName; ab: (p: readonly number[]) => [number, number] }
+  | { kind: "eltwise"; alg: EltwiseAlgorithm; ab: (p: readonly number[]) => [number, number] }
   | { kind: "binary"; alg: number };
 
 const eltwise = (
-  alg: EltwiseName,
+  name: EltwiseName,
   ab: (p: readonly number[]) => [number, number] = () => [0, 0],
 ) => ({
   kind: "eltwise" as const,
-  alg,
+  alg: { name },
   ab,
 });
 
@@ -86,11 +86,12 @@ const derivativeDropsNaN: ReadonlySet<string> = new Set([
 ]);
 
 /** The use-dst backward algorithms, for derivatives taken from the activation's output. */
-const fromOutputAlg: Partial<Record<OpName, UseDstName>> = {
-  relu: "relu",
-  tanh: "tanh",
-  elu: "elu",
-  sigmoid: "logistic",
+const fromOutput = (name: UseDstName): EltwiseAlgorithm => ({ name, useDst: true });
+const fromOutputAlg: Partial<Record<OpName, EltwiseAlgorithm>> = {
+  relu: fromOutput("relu"),
+  tanh: fromOutput("tanh"),
+  elu: fromOutput("elu"),
+  sigmoid: fromOutput("logistic"),
 };
 
 const CACHE_LIMIT = 512;
@@ -175,16 +176,16 @@ const create = (
 /** dst ← f(src) over n entries. */
 function eltwisePrimitive(
   c: MathContext,
-  alg: EltwiseName,
+  alg: EltwiseAlgorithm,
   alpha: number,
   beta: number,
   n: number,
 ): Primitive {
-  const key = `e${alg}:${alpha}:${beta}:${n}`;
+  const key = `e${alg.name}:${alpha}:${beta}:${n}`;
   const hit = c.prims.get(key);
   if (hit) return hit;
   const md = memoryDesc(c, n);
-  const spec = c.prims.api.eltwiseForward(dnnl_forward_inference, { name: alg }, md, alpha, beta);
+  const spec = c.prims.api.eltwiseForward(dnnl_forward_inference, alg, md, alpha, beta);
   return create(c, key, spec, md, [DNNL_ARG_SRC, DNNL_ARG_DST]);
 }
 
@@ -296,8 +297,7 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const alpha = op.gradOf === "elu" ? params[0] : 0;
-    const fromOutput = { name: alg, useDst: true };
-    return run(c, backwardPrimitive(c, fromOutput, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
+    return run(c, backwardPrimitive(c, alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
   }
   if (op.gradOf !== undefined) {
     const g = dnnlMappings[op.gradOf as OpName];
@@ -306,7 +306,7 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const [alpha, beta] = g.ab(params);
-    return run(c, backwardPrimitive(c, { name: g.alg }, alpha, beta, n), [x, y!, out]);
+    return run(c, backwardPrimitive(c, g.alg, alpha, beta, n), [x, y!, out]);
   }
   const m = dnnlMappings[op.name as OpName];
   const n = m === undefined ? -1 : flat(op, out, x, y ?? x);

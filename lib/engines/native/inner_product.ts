@@ -141,7 +141,7 @@ export function nativeInnerProduct(
     const mapping = name === "linear" && alpha === 1 && beta === 0
       ? undefined
       : eltwise?.kind === "eltwise"
-      ? { alg: eltwise.alg, alpha, beta }
+      ? { alg: eltwise.alg.name, alpha, beta }
       : undefined;
     // oneDNN sees samples as rows: src n×k, weights m×k, dst n×m.
     const [xr, xc] = strides(x), [wr, wc] = strides(w), [or, oc] = strides(out);

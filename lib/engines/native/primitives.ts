@@ -14,6 +14,7 @@ import {
   dnnl_cpu,
   dnnl_f32,
   dnnl_stream_in_order,
+  handleSlot,
 } from "../../../ffi/dnnl.ts";
 import type { NativeLibraries } from "./libraries.ts";
 import { KnapError } from "../../core/errors.ts";
@@ -75,12 +76,7 @@ export function dnnlPrimitives(libs: NativeLibraries, limit: number): Primitives
     throw new KnapError(`oneDNN is not loaded: ${libs.dnnlMissing}`, "missing-library");
   }
   const d = libs.dnnl, api = libs.dnnlApi;
-  const out = new BigUint64Array(1);
-  const outBytes = new Uint8Array(out.buffer);
-  const pointerOut = (status: number, what: string): Deno.PointerValue => {
-    check(status, what);
-    return Deno.UnsafePointer.create(out[0]);
-  };
+  const { bytes: outBytes, take: pointerOut } = handleSlot();
   const engine = pointerOut(d.dnnl_engine_create(outBytes, dnnl_cpu, 0n), "engine_create");
   const stream = pointerOut(
     d.dnnl_stream_create(outBytes, engine, dnnl_stream_in_order),

@@ -6,7 +6,8 @@
  */
 
 import { hostEngines } from "../registry.ts";
-import { nativeAvailability } from "../native/mod.ts";
+// Importing the native engine registers it, so hostEngines() lists it.
+import "../native/mod.ts";
 import { webgpuAvailability } from "../webgpu/mod.ts";
 import { openclAvailability } from "../opencl/mod.ts";
 import { cudaAvailability } from "../cuda/mod.ts";
@@ -41,7 +42,7 @@ const ffiGranted = () => Deno.permissions.querySync({ name: "ffi" }).state === "
  */
 export async function engines(): Promise<EngineState[]> {
   const host: EngineState[] = hostEngines().map((e) => {
-    const a = e.name === "native" ? nativeAvailability() : e.availability();
+    const a = e.availability();
     const detail = !a.available
       ? a.reason
       : a.libraries
