@@ -1,6 +1,6 @@
 /**
  * The IMDB reviews from their home: the aclImdb_v1.tar.gz archive (read as a stream — gunzip,
- * then tar through npm's tar-stream) or a folder it was extracted to. The labeled reviews
+ * then knap's own tar reader) or a folder it was extracted to. The labeled reviews
  * `aclImdb/{train,test}/{pos,neg}/<id>_<rating>.txt` come out in the book's order, the order of
  * its imdb_master.csv: test before train, neg before pos, files by name — so either source
  * yields the same 50,000 rows.
@@ -8,9 +8,8 @@
  * @module
  */
 
-import tar from "npm:tar-stream@^3.1.7";
-import { Readable } from "node:stream";
 import { KnapError } from "../core/errors.ts";
+import { tarFiles } from "./tar.ts";
 
 /** One labeled review. */
 export interface Review {
@@ -75,25 +74,11 @@ export async function* archiveReviews(
     }),
   );
   const tarBytes = counted.pipeThrough(new DecompressionStream("gzip"));
-  const extract = tar.extract();
-  Readable.fromWeb(tarBytes as Parameters<typeof Readable.fromWeb>[0]).pipe(extract);
   const entries: Entry[] = [];
   const decoder = new TextDecoder();
   try {
-    for await (const entry of extract) {
-      const m = PATH.exec(entry.header.name);
-      if (entry.header.type !== "file" || m === null) {
-        entry.resume();
-        continue;
-      }
-      const parts: Uint8Array[] = [];
-      for await (const chunk of entry) parts.push(chunk as Uint8Array);
-      const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        bytes.set(p, at);
-        at += p.length;
-      }
+    for await (const { name, bytes } of tarFiles(tarBytes, (name) => PATH.test(name))) {
+      const m = PATH.exec(name)!;
       entries.push({
         type: m[1] as Entry["type"],
         label: m[2] as Entry["label"],

@@ -95,9 +95,16 @@ export async function* readCsv(
         if (done || stopped) break;
         if (!parser.write(decoder.decode(value, { stream: true }))) {
           // A parser destroyed meanwhile (an early break) drains no more: it closes.
-          await new Promise((resolve) => {
-            parser.once("drain", resolve);
-            parser.once("close", resolve);
+          await new Promise<void>((resolve) => {
+            // Whichever comes first takes both listeners away: one left behind per drain would
+            // pile up to Node's MaxListenersExceededWarning on a long file.
+            const done = () => {
+              parser.off("drain", done);
+              parser.off("close", done);
+              resolve();
+            };
+            parser.once("drain", done);
+            parser.once("close", done);
           });
         }
       }

@@ -4,7 +4,7 @@
  * computed by the js engine on separate copies of the inputs. The op must give that answer or
  * refuse; a swap of partly overlapping views must refuse.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4.3.0";
 import * as k from "../../mod.ts";
 import type { Factory, GEMatrix, Layout, Operand, Structure, Vector } from "../../mod.ts";
 import { assertAllClose, RUNS, tolerance, values } from "./fixtures.ts";

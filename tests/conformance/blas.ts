@@ -2,7 +2,7 @@
  * The BLAS conformance suite: every BLAS function on one factory against naive references on
  * random shapes, layouts, strides and offsets. Each engine's test file calls it.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4.3.0";
 import { assert, assertEquals } from "./assert.ts";
 import * as k from "../../mod.ts";
 import type { Factory } from "../../mod.ts";

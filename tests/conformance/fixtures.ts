@@ -3,7 +3,7 @@
  * any factory, filled with known values inside a parent full of a sentinel, so a test can
  * check both the result and that nothing outside the view was touched.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4.3.0";
 import {
   type Factory,
   ge,

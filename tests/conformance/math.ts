@@ -2,7 +2,7 @@
  * The vect-math conformance suite: every function of the elementwise table, through its
  * public allocating and destructive forms, against Math on random structures of every layout.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4.3.0";
 import { assert, assertEquals } from "./assert.ts";
 import * as k from "../../mod.ts";
 import * as vm from "../../lib/vect_math/mod.ts";

@@ -6,7 +6,6 @@
  */
 import { assert, assertEquals } from "../conformance/assert.ts";
 import { KnapError, nativeAvailability, nativeBfloat16, toArray, transfer } from "../../mod.ts";
-import tar from "npm:tar-stream@^3.1.7";
 import {
   bostonHousing,
   fashionMnist,
@@ -150,22 +149,30 @@ Deno.test({
   },
 });
 
-/** A .tar.gz in aclImdb's layout of the given reviews, files named as the archive names them. */
+/**
+ * A .tar.gz in aclImdb's layout of the given reviews, files named as the archive names them,
+ * written by the system's GNU tar as the real archive was.
+ */
 async function archive(
   rows: { type: string; label: string; file: string; text: string }[],
 ): Promise<Uint8Array> {
-  const pack = tar.pack();
-  pack.entry({ name: "aclImdb/README" }, "not a review");
+  const dir = await Deno.makeTempDir();
+  const files = new Map<string, string>([["aclImdb/README", "not a review"]]);
   // The archive's own order is not the book's: write them backwards.
-  for (const r of [...rows].reverse()) {
-    pack.entry({ name: `aclImdb/${r.type}/${r.label}/${r.file}` }, r.text);
+  for (const r of [...rows].reverse()) files.set(`aclImdb/${r.type}/${r.label}/${r.file}`, r.text);
+  files.set("aclImdb/train/unsup/0_0.txt", "unlabeled");
+  for (const [name, text] of files) {
+    await Deno.mkdir(`${dir}/${name.slice(0, name.lastIndexOf("/"))}`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/${name}`, text);
   }
-  pack.entry({ name: "aclImdb/train/unsup/0_0.txt" }, "unlabeled");
-  pack.finalize();
-  const chunks: Uint8Array[] = [];
-  for await (const c of pack) chunks.push(c as Uint8Array);
-  const gz = new Blob(chunks as BlobPart[]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(gz).arrayBuffer());
+  await Deno.writeTextFile(`${dir}/list`, [...files.keys()].join("\n"));
+  const tar = await new Deno.Command("tar", {
+    args: ["-C", dir, "--no-recursion", "-czf", `${dir}/a.tar.gz`, "-T", `${dir}/list`],
+  }).output();
+  assert(tar.success, new TextDecoder().decode(tar.stderr));
+  const bytes = await Deno.readFile(`${dir}/a.tar.gz`);
+  await Deno.remove(dir, { recursive: true });
+  return bytes;
 }
 
 Deno.test("IMDB from an aclImdb archive: the book's CSV rows, in its order", async () => {

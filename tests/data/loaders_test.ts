@@ -3,6 +3,7 @@
  * that is not the data set they load, naming the file, the row and the column.
  */
 import { assert, assertEquals } from "../conformance/assert.ts";
+import process from "node:process";
 import { KnapError } from "../../mod.ts";
 import { loadBoston, loadImdb, readCsv, reviews } from "../../lib/data/mod.ts";
 
@@ -24,6 +25,33 @@ Deno.test("readCsv takes a path as a path: % and # are characters of the name", 
   await Deno.writeTextFile(`${dir}/b#c.csv`, "x\n3\n");
   assertEquals(await Array.fromAsync(readCsv(`${dir}/a%41.csv`)), [["x"], ["1"]]);
   assertEquals(await Array.fromAsync(readCsv(`${dir}/b#c.csv`)), [["x"], ["3"]]);
+});
+
+Deno.test("readCsv of a long file read slowly leaves no listeners behind (no Node warning)", async () => {
+  const warnings: string[] = [];
+  const heard = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on("warning", heard);
+  try {
+    // Small chunks and a reader that yields to the event loop on every record: the parser's
+    // buffer fills and drains hundreds of times.
+    const text = new TextEncoder().encode("a,b\n" + "12345,67890\n".repeat(60_000));
+    let at = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (at >= text.length) return c.close();
+        c.enqueue(text.slice(at, at += 4096));
+      },
+    });
+    let rows = 0;
+    for await (const _ of readCsv(source)) {
+      if (++rows % 64 === 0) await new Promise((r) => setTimeout(r, 0));
+    }
+    assertEquals(rows, 60_001);
+    await new Promise((r) => setTimeout(r, 10)); // Node emits warnings on a later tick
+  } finally {
+    process.off("warning", heard);
+  }
+  assertEquals(warnings, []);
 });
 
 // The test sanitizer fails a test that leaves a file open.

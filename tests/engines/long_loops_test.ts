@@ -16,7 +16,7 @@
  *   that large ones take — including pooling windows that hold an entry 65,536 times over,
  *   which no test could afford at full size.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4.3.0";
 import {
   batchNorm,
   batchNormBackward,
