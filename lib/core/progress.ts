@@ -23,10 +23,13 @@ function bytes(n: number): string {
 }
 
 function count(n: number, unit: ProgressUnit): string {
-  return unit === "bytes" ? bytes(n) : `${Math.round(n)} ${unit}`;
+  if (unit === "bytes") return bytes(n);
+  // A slow rate (a long epoch a second) keeps two digits rather than rounding to 0.
+  return `${n > 0 && n < 10 && !Number.isInteger(n) ? n.toPrecision(2) : Math.round(n)} ${unit}`;
 }
 
-function clock(seconds: number): string {
+/** A duration as m:ss or h:mm:ss; "?" when not known. */
+export function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
   const s = Math.round(seconds);
   const m = Math.floor(s / 60);
@@ -51,11 +54,19 @@ export function formatProgress(
     return `${label} ${count(done, unit)}, ${count(rate, unit)}/s`;
   }
   const f = Math.min(1, done / total);
-  const filled = Math.round(f * WIDTH);
   const left = rate > 0 ? (total - done) / rate : Infinity;
-  return `${label} [${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${
-    (f * 100).toFixed(0).padStart(3)
-  }% ${count(done, unit)} of ${count(total, unit)}, ${count(rate, unit)}/s, ${clock(left)} left`;
+  return `${label} ${bar(f)} ${count(done, unit)} of ${count(total, unit)}, ${
+    count(rate, unit)
+  }/s, ${clock(left)} left`;
+}
+
+/** A bar filled to the share f (0 to 1) and the share in percent. */
+export function bar(f: number): string {
+  const share = Math.min(1, Math.max(0, f));
+  const filled = Math.round(share * WIDTH);
+  return `[${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${
+    (share * 100).toFixed(0).padStart(3)
+  }%`;
 }
 
 /** Whether bars draw: on a terminal, unless asked to be quiet. */
@@ -117,7 +128,23 @@ export class ProgressBar {
       this.#unit,
       (now - this.#started) / 1000,
     );
-    this.#write(`\r\x1b[2K${text}${note ? `  ${note}` : ""}`);
+    this.#show(`${text}${note ? `  ${note}` : ""}`);
+  }
+
+  /**
+   * Draws a line of the caller's own in the bar's place (a finer-grained view of the same
+   * work), at most every 100 ms like `update`.
+   */
+  draw(line: string): void {
+    if (!this.#shown) return;
+    const now = performance.now();
+    if (now - this.#drawn < REDRAW_MS) return;
+    this.#drawn = now;
+    this.#show(line);
+  }
+
+  #show(line: string): void {
+    this.#write(`\r\x1b[2K${line}`);
     this.#visible = true;
   }
 

@@ -22,7 +22,7 @@ import type { Learner } from "./learner.ts";
 import type { Minibatches, MinibatchOptions } from "./minibatches.ts";
 import { jobCost, jobReads, reportingOn } from "./shares.ts";
 import { StagedCollectives } from "./staged_collectives.ts";
-import { minibatchEpoch, runEpochs } from "./epochs.ts";
+import { type BatchTick, minibatchEpoch, runEpochs } from "./epochs.ts";
 
 /** Trains batch b of the epoch with step eta; its cost when `read`. */
 type BatchStep = (b: number, eta: number, read: boolean) => Deferred<number> | undefined;
@@ -109,15 +109,15 @@ export function trainLanes<L extends Loc>(
     ? oneLane(schedule, learners[0], cost, comm)
     : shards(schedule, learners, cost);
   // One epoch in a fresh order; when read, the mean of its batches' costs.
-  const epoch = (eta: number, wanted: boolean): Deferred<number> | undefined => {
+  const epoch = (eta: number, wanted: boolean, tick?: BatchTick): Deferred<number> | undefined => {
     const read = jobReads(comm, wanted);
     schedule.shuffle();
-    return minibatchEpoch(schedule.count, host, read, (b, r) => step(b, eta, r), inTurn);
+    return minibatchEpoch(schedule.count, host, read, (b, r) => step(b, eta, r), inTurn, tick);
   };
   let costs: number[] | Promise<number[]>;
   try {
     const watched = reportingOn(schedule.share, options);
-    const run = () => runEpochs(op, host, [[epochs, options.eta]], watched, epoch);
+    const run = () => runEpochs(op, host, [[epochs, options.eta]], watched, epoch, schedule.size);
     costs = !inTurn ? run() : (async () => {
       // Rank 0's parameters first, through host copies of them.
       const first = parameters();

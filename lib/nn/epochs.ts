@@ -8,7 +8,7 @@
  */
 
 import type { Deferred } from "../core/engine.ts";
-import { ProgressBar } from "../core/progress.ts";
+import { bar as barOf, clock, ProgressBar } from "../core/progress.ts";
 import { CostWatch } from "./watch.ts";
 
 /** What `onEpoch` is told after each epoch. */
@@ -48,6 +48,33 @@ export interface WatchOptions {
 /** One stretch of training: this many epochs at this learning rate. */
 export type Stretch = readonly [epochs: number, eta: number];
 
+/** Told after each batch of an epoch on the host: `done` of its `count` batches have trained. */
+export type BatchTick = (done: number, count: number) => void;
+
+/** Seconds into an epoch after which the bar follows its batches instead of the epochs. */
+const LONG_EPOCH_S = 1;
+
+/**
+ * The line drawn inside a long epoch: the epoch, a bar over its batches, the samples per second,
+ * the time left in the epoch and in the whole run (at this epoch's pace).
+ */
+export function formatBatchProgress(
+  op: string,
+  epoch: number,
+  epochs: number,
+  done: number,
+  count: number,
+  samplesPerBatch: number,
+  seconds: number,
+): string {
+  const f = done / count;
+  const perEpoch = f > 0 ? seconds / f : Infinity;
+  const left = perEpoch * (1 - f), all = left + perEpoch * (epochs - epoch);
+  const rate = seconds > 0 ? Math.round(done * samplesPerBatch / seconds) : 0;
+  return `${op} epoch ${epoch} of ${epochs} ${barOf(f)} batch ${done} of ${count}, ${rate} ` +
+    `samples/s, ${clock(left)} left${epochs > epoch ? ` (${clock(all)} in all)` : ""}`;
+}
+
 /** The progress option, checked: a whole number of epochs, 0 for none. */
 function progressEvery(op: string, options: WatchOptions): number {
   const every = options.progress ?? 0;
@@ -67,11 +94,23 @@ export function runEpochs(
   host: boolean,
   stretches: readonly Stretch[],
   options: WatchOptions,
-  epoch: (eta: number, read: boolean) => Deferred<number> | undefined,
+  epoch: (eta: number, read: boolean, tick?: BatchTick) => Deferred<number> | undefined,
+  samplesPerBatch = 0,
 ): number[] | Promise<number[]> {
   const every = progressEvery(op, options);
   const total = stretches.reduce((n, [e]) => n + e, 0);
   const bar = new ProgressBar(op, total, "epochs", options.quiet);
+  // Inside an epoch that runs past LONG_EPOCH_S the bar follows its batches; a short epoch's
+  // batches cost one clock read each, and none at all where no bar is drawn.
+  let epochBegan = 0;
+  const tick: BatchTick | undefined = host && bar.shown && samplesPerBatch > 0
+    ? (done, count) => {
+      const s = (performance.now() - epochBegan) / 1000;
+      if (s >= LONG_EPOCH_S) {
+        bar.draw(formatBatchProgress(op, n, total, done, count, samplesPerBatch, s));
+      }
+    }
+    : undefined;
   const watch = new CostWatch(op, options.checkFinite ?? true, host);
   const began = performance.now();
   const seconds = () => (performance.now() - began) / 1000;
@@ -98,7 +137,8 @@ export function runEpochs(
           n++;
           const due = every > 0 && n % every === 0;
           const read = e === epochs || due || watch.due() || onEpoch !== undefined || bar.shown;
-          const c = epoch(eta, read) as number | undefined;
+          epochBegan = performance.now();
+          const c = epoch(eta, read, tick) as number | undefined;
           if (c === undefined) continue;
           last = c;
           const verdict = after(c, eta, due);
@@ -154,15 +194,22 @@ export function minibatchEpoch(
   read: boolean,
   batch: (b: number, read: boolean) => Deferred<number> | undefined,
   inTurn = false,
+  tick?: BatchTick,
 ): Deferred<number> | undefined {
   if (inTurn) return batchesInTurn(count, read, batch);
   if (!read) {
-    for (let b = 0; b < count; b++) batch(b, false);
+    for (let b = 0; b < count; b++) {
+      batch(b, false);
+      if (host) tick?.(b + 1, count);
+    }
     return undefined;
   }
   if (host) {
     let sum = 0;
-    for (let b = 0; b < count; b++) sum += batch(b, true) as number;
+    for (let b = 0; b < count; b++) {
+      sum += batch(b, true) as number;
+      tick?.(b + 1, count);
+    }
     return sum / count;
   }
   const costs: Deferred<number>[] = [];

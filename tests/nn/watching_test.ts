@@ -5,6 +5,7 @@
 import { assert, assertEquals } from "../conformance/assert.ts";
 import { ge, jsDouble, randUniform_, transfer } from "../../mod.ts";
 import { formatProgress } from "../../lib/core/progress.ts";
+import { formatBatchProgress } from "../../lib/nn/epochs.ts";
 import {
   fullyConnected,
   inferenceNetwork,
@@ -79,10 +80,16 @@ Deno.test("onEpoch on the host must not return a promise", () => {
 Deno.test("progress lines carry a bar, the rate and the time left; nothing is drawn off a terminal", async () => {
   const line = formatProgress("sgdTrain", 5, 20, "epochs", 2);
   assert(line.startsWith("sgdTrain [██████░░░░"), line);
-  assert(line.includes(" 25% 5 epochs of 20 epochs, 3 epochs/s, 0:06 left"), line);
+  assert(line.includes(" 25% 5 epochs of 20 epochs, 2.5 epochs/s, 0:06 left"), line);
   assertEquals(
     formatProgress("download", 2_500_000, undefined, "bytes", 1),
     "download 2.5 MB, 2.5 MB/s",
+  );
+  // Inside epoch 2 of 5: 30 of 120 batches of 64 in 6 s, so 24 s an epoch.
+  assertEquals(
+    formatBatchProgress("train", 2, 5, 30, 120, 64, 6),
+    `train epoch 2 of 5 [██████${"░".repeat(18)}]  25% batch 30 of 120, 320 samples/s, ` +
+      "0:18 left (1:30 in all)",
   );
   // A child process whose standard error is a pipe trains with the bar on by default: silent.
   const script = `
@@ -151,10 +158,49 @@ Deno.test({
     };
     const bar = await drawn("0");
     assert(
-      /sgdTrain \[█+░*\] +\d+% \d+ epochs of 2000 epochs, \d+ epochs\/s, 0:\d\d left/.test(bar),
+      /sgdTrain \[█+░*\] +\d+% \d+ epochs of 2000 epochs, [\d.]+ epochs\/s, 0:\d\d left/.test(bar),
       bar,
     );
     assert(!(await drawn("1")).includes("sgdTrain ["), "KNAP_QUIET=1 draws nothing");
+    await Deno.remove(file);
+  },
+});
+
+Deno.test({
+  name: script
+    ? "on a terminal, an epoch longer than a second draws a bar over its batches"
+    : "the batch bar test skipped: util-linux's script is missing",
+  ignore: script === undefined,
+  async fn() {
+    const file = await Deno.makeTempFile({ suffix: ".ts" });
+    // One epoch of 8,000 samples through 784-400-10 on the js engine, 200 batches of 40: a few
+    // seconds here.
+    await Deno.writeTextFile(
+      file,
+      `import { ge, jsFloat } from "${new URL("../../mod.ts", import.meta.url)}";
+       import { fullyConnected, inferenceNetwork, init_, quadraticCost_, sgdTrain } from "${new URL(
+        "../../lib/nn/mod.ts",
+        import.meta.url,
+      )}";
+       using net = init_(inferenceNetwork(jsFloat, 784, [fullyConnected(400, "relu"),
+         fullyConnected(10, "linear")]), { seed: 1 });
+       using x = ge(jsFloat, 784, 8000), y = ge(jsFloat, 10, 8000);
+       sgdTrain(net, x, y, quadraticCost_, 1, { batch: 40, eta: 0.01 });`,
+    );
+    const out = await new Deno.Command(script!, {
+      args: ["-qc", `${Deno.execPath()} run -A ${file}`, "/dev/null"],
+      env: { KNAP_QUIET: "0" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const drawn = new TextDecoder().decode(out.stdout);
+    assert(out.success, drawn);
+    assert(
+      /sgdTrain epoch 1 of 1 \[█*░*\] +\d+% batch \d+ of 200, \d+ samples\/s, 0:\d\d left/.test(
+        drawn,
+      ),
+      drawn,
+    );
     await Deno.remove(file);
   },
 });
