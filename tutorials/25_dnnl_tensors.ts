@@ -48,8 +48,13 @@ const gb = (2 * 4 * shape.reduce((a, b) => a * b)) / 1e9;
 console.log(`${ms.toFixed(1)} ms a run, ${(gb / (ms / 1000)).toFixed(1)} GB/s read and written`);
 
 // The same images through planned elementwise work and reductions, on any layouts.
-using data = tensor(jsDouble, shape, "nchw");
-(data.storage.buffer as Float64Array).forEach((_, k, a) => a[k] = Math.sin(k) * 2);
+const count = shape.reduce((a, b) => a * b);
+using data = tensor(
+  jsDouble,
+  shape,
+  "nchw",
+  Array.from({ length: count }, (_, k) => Math.sin(k) * 2),
+);
 await transformer(data, x).run();
 using bias = tensor(f, [1, 64, 1, 1], "nchw");
 using b64 = tensor(jsDouble, [1, 64, 1, 1], "nchw", Array.from({ length: 64 }, (_, c) => c / 64));

@@ -11,7 +11,7 @@
 import type { Factory } from "../core/factory.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import type { GEMatrix } from "../core/structures.ts";
-import type { Loc } from "../core/types.ts";
+import type { DType, Loc } from "../core/types.ts";
 import { KnapError } from "../core/errors.ts";
 import { viewGe } from "../tensor/views.ts";
 import { checkShape, entries, type TensorDesc } from "../tensor/desc.ts";
@@ -51,22 +51,22 @@ function describe(l: FeatureLayer): string {
 
 /**
  * A network over tensors: its input's sample shape, its tensor layers, and the dense layers
- * (a matrix network) that end it.
+ * (a matrix network) that end it; typed by its location and dtype, as its outputs are.
  */
-export class TensorNetwork<L extends Loc = Loc> implements Disposable {
+export class TensorNetwork<L extends Loc = Loc, D extends DType = DType> implements Disposable {
   /** The shape of one input sample (the input descriptor without its batch dimension). */
   readonly sample: readonly number[];
   /** The tensor layers — convolutions, pooling, … — with their parameters; none in a dense network. */
   readonly features: FeatureStack<L>;
   /** The dense layers, weights and buffers, shared with `@knap/knap/nn`. */
-  readonly layers: InferenceNetwork<L>;
+  readonly layers: InferenceNetwork<L, D>;
   #released = false;
 
   /** Internal: use {@linkcode network}. */
   constructor(
     sample: readonly number[],
     features: FeatureStack<L>,
-    layers: InferenceNetwork<L>,
+    layers: InferenceNetwork<L, D>,
   ) {
     this.sample = sample;
     this.features = features;
@@ -74,7 +74,7 @@ export class TensorNetwork<L extends Loc = Loc> implements Disposable {
   }
 
   /** The factory of every weight. */
-  get factory(): Factory<L> {
+  get factory(): Factory<L, D> {
     return this.layers.factory;
   }
 
@@ -179,11 +179,11 @@ function split(
  * }
  * ```
  */
-export function network<L extends Loc>(
-  f: Factory<L>,
+export function network<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
   input: TensorDesc | readonly number[],
   layers: readonly NetworkLayerSpec[],
-): TensorNetwork<L> {
+): TensorNetwork<L, D> {
   checkFactoryLive("network", f);
   const shape = Array.isArray(input) ? input : (input as TensorDesc).shape;
   if (shape.length < 2) {
@@ -225,10 +225,10 @@ export function network<L extends Loc>(
  * if (net.layers.layers[0].weights.toArray().every((w) => w === 0)) throw new Error();
  * ```
  */
-export function init_<L extends Loc>(
-  net: TensorNetwork<L>,
+export function init_<L extends Loc, D extends DType>(
+  net: TensorNetwork<L, D>,
   options?: InitOptions,
-): TensorNetwork<L> {
+): TensorNetwork<L, D> {
   liveTensorNetwork("init_", net);
   initMatrix(net.layers, options);
   net.features.init_(options);
@@ -287,7 +287,10 @@ export function batchMatrix<L extends Loc>(
  * if (y.shape.join() !== "2,4" || y.toArray()[0] !== 0.25) throw new Error("unexpected");
  * ```
  */
-export function infer<L extends Loc>(net: TensorNetwork<L>, x: Tensor<L>): Tensor<L> {
+export function infer<L extends Loc, D extends DType>(
+  net: TensorNetwork<L, D>,
+  x: Tensor<L>,
+): Tensor<L, D> {
   let xs: GEMatrix<L>;
   if (net.features.layers.length === 0) {
     xs = batchMatrix("infer", net, x);
@@ -300,5 +303,5 @@ export function infer<L extends Loc>(net: TensorNetwork<L>, x: Tensor<L>): Tenso
   }
   const a = inferMatrix(net.layers, xs);
   // Column j of the outputs is sample j: as a tensor [n, outputs] with strides [ld, 1].
-  return new Tensor(a.factory, a.storage, a.offset, [a.n, a.m], [a.ld, 1], false);
+  return new Tensor<L, D>(a.factory, a.storage, a.offset, [a.n, a.m], [a.ld, 1], false);
 }

@@ -85,10 +85,10 @@ export async function save<L extends Loc>(
  * await Deno.remove(path);
  * ```
  */
-export async function load<L extends Loc>(
-  net: TensorNetwork<L>,
+export async function load<N extends TensorNetwork>(
+  net: N,
   path: string | URL,
-): Promise<TensorNetwork<L>> {
+): Promise<N> {
   liveTensorNetwork("load", net);
   await loadEntries(entriesOf(net), path);
   return net;

@@ -7,7 +7,7 @@
 
 import { entry_ } from "../access.ts";
 import { randNormal_ } from "../random.ts";
-import type { Loc } from "../core/types.ts";
+import type { DType, Loc } from "../core/types.ts";
 import { type InferenceNetwork, liveNetwork } from "./network.ts";
 import { seed as checkSeed } from "../core/checks.ts";
 import { derivedSeed } from "../core/seeded.ts";
@@ -39,10 +39,10 @@ export interface InitOptions {
  * if (nrm2(net.layers[0].weights) === 0) throw new Error("unexpected");
  * ```
  */
-export function init_<L extends Loc>(
-  net: InferenceNetwork<L>,
+export function init_<L extends Loc, D extends DType>(
+  net: InferenceNetwork<L, D>,
   options: InitOptions = {},
-): InferenceNetwork<L> {
+): InferenceNetwork<L, D> {
   liveNetwork("init_", net);
   const method = options.method ?? "small";
   if (options.seed !== undefined) checkSeed("init_", options.seed);

@@ -15,7 +15,7 @@ import { innerProduct_ } from "../inner_product.ts";
 import { submatrix, view } from "../core/views.ts";
 import { transfer_ } from "../access.ts";
 import { movesBatches } from "./host_batches.ts";
-import type { Loc } from "../core/types.ts";
+import type { DType, Loc } from "../core/types.ts";
 import { type Activation, activations } from "./activation.ts";
 
 /** A layer's description: its width and activation; the network supplies its input width. */
@@ -67,11 +67,11 @@ export function fullyConnected(
 }
 
 /** A fully connected layer: z = W x + b, a = f(z). W is outDim×inDim, b has outDim entries. */
-export interface Layer<L extends Loc = Loc> {
+export interface Layer<L extends Loc = Loc, D extends DType = DType> {
   /** The weights, outDim×inDim. */
-  readonly weights: GEMatrix<L>;
+  readonly weights: GEMatrix<L, D>;
   /** The biases. */
-  readonly bias: Vector<L>;
+  readonly bias: Vector<L, D>;
   /** The activation. */
   readonly activation: Activation;
   /** Inputs. */
@@ -83,9 +83,9 @@ export interface Layer<L extends Loc = Loc> {
 }
 
 /** The buffers a network evaluates batches of one size in, made on first use of that size. */
-export interface BatchBuffers<L extends Loc> {
+export interface BatchBuffers<L extends Loc, D extends DType = DType> {
   /** Each layer's output, outDim × batch. */
-  readonly outputs: GEMatrix<L>[];
+  readonly outputs: GEMatrix<L, D>[];
 }
 
 /** How many batch sizes' evaluation buffers a network keeps: a bounded cache, not one per size. */
@@ -95,19 +95,23 @@ function releaseBuffers<L extends Loc>(w: BatchBuffers<L>): void {
   for (const o of w.outputs) o[Symbol.dispose]();
 }
 
-/** A stack of fully connected layers on one factory. Dispose it to release everything it owns. */
-export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
+/**
+ * A stack of fully connected layers on one factory, typed by its location and its dtype (so
+ * `toArray(infer(net, x))` is a Float32Array for a float32 network). Dispose it to release
+ * everything it owns.
+ */
+export class InferenceNetwork<L extends Loc = Loc, D extends DType = DType> implements Disposable {
   /** The factory of every layer. */
-  readonly factory: Factory<L>;
+  readonly factory: Factory<L, D>;
   /** Width of the input. */
   readonly inDim: number;
   /** The layers, input to output. */
-  readonly layers: readonly Layer<L>[];
-  readonly #work = new Map<number, BatchBuffers<L>>();
+  readonly layers: readonly Layer<L, D>[];
+  readonly #work = new Map<number, BatchBuffers<L, D>>();
   #released = false;
 
   /** Internal: use {@linkcode inferenceNetwork}. */
-  constructor(factory: Factory<L>, inDim: number, layers: Layer<L>[]) {
+  constructor(factory: Factory<L, D>, inDim: number, layers: Layer<L, D>[]) {
     this.factory = factory;
     this.inDim = inDim;
     this.layers = layers;
@@ -127,7 +131,7 @@ export class InferenceNetwork<L extends Loc = Loc> implements Disposable {
    * The evaluation buffers for a batch size, made on its first use. The buffers of the last
    * four sizes used are kept; an older size's are released.
    */
-  work(batch: number): BatchBuffers<L> {
+  work(batch: number): BatchBuffers<L, D> {
     let w = this.#work.get(batch);
     if (w !== undefined) {
       this.#work.delete(batch); // most recently used last
@@ -204,20 +208,20 @@ export function liveNetwork(op: string, net: InferenceNetwork): void {
  * using net = init_(inferenceNetwork(defaultDouble(), 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]), { seed: 1 });
  * using x = dge(4, 3);
  * const y = infer(net, x);
- * if (y.m !== 1 || y.n !== 3 || !Number.isFinite(entry(y as typeof x, 0, 0))) throw new Error();
+ * if (y.m !== 1 || y.n !== 3 || !Number.isFinite(entry(y, 0, 0))) throw new Error();
  * ```
  */
-export function inferenceNetwork<L extends Loc>(
-  f: Factory<L>,
+export function inferenceNetwork<L extends Loc, D extends DType>(
+  f: Factory<L, D>,
   inDim: number,
   specs: readonly LayerSpec[],
-): InferenceNetwork<L> {
+): InferenceNetwork<L, D> {
   checkFactoryLive("inferenceNetwork", f);
   count("inferenceNetwork", inDim, "the input width");
   if (specs.length === 0) {
     throw new RangeError("inferenceNetwork: a network needs at least one layer");
   }
-  const layers: Layer<L>[] = [];
+  const layers: Layer<L, D>[] = [];
   let width = inDim;
   for (const s of specs) {
     const valid = fullyConnected(s.outDim, s.activation, { dropout: s.dropout });
@@ -246,13 +250,13 @@ export function inferenceNetwork<L extends Loc>(
  * import { fullyConnected, infer, inferenceNetwork } from "@knap/knap/nn";
  * using net = inferenceNetwork(defaultDouble(), 2, [fullyConnected(1, "sigmoid")]);
  * using x = dge(2, 2, [1, 2, 3, 4]);
- * if (toArray(infer(net, x) as typeof x).join() !== "0.5,0.5") throw new Error();
+ * if (toArray(infer(net, x)).join() !== "0.5,0.5") throw new Error();
  * ```
  */
-export function infer<L extends Loc>(
-  net: InferenceNetwork<L>,
+export function infer<L extends Loc, D extends DType>(
+  net: InferenceNetwork<L, D>,
   x: GEMatrix<L> | GEMatrix<"host">,
-): GEMatrix<L> {
+): GEMatrix<L, D> {
   liveNetwork("infer", net);
   liveMatrix("infer", x, "x");
   const moved = movesBatches(x, net.factory);
@@ -267,7 +271,7 @@ export function infer<L extends Loc>(
     const z = w.outputs[i];
     a = innerProduct_(l.weights, a, l.bias, z, l.activation);
   });
-  return view(a);
+  return view(a) as GEMatrix<L, D>;
 }
 
 /** Entries of host data moved to a device at a time by {@linkcode infer}. */
@@ -277,16 +281,16 @@ const MOVED = 2 ** 22;
  * Host data through a network on a device: its columns in chunks moved into one device buffer,
  * each chunk's outputs written into their columns of the layers' outputs.
  */
-function inferMoved<L extends Loc>(
-  net: InferenceNetwork<L>,
+function inferMoved<L extends Loc, D extends DType>(
+  net: InferenceNetwork<L, D>,
   x: GEMatrix<"host">,
-  outputs: readonly GEMatrix<L>[],
-): GEMatrix<L> {
+  outputs: readonly GEMatrix<L, D>[],
+): GEMatrix<L, D> {
   const chunk = Math.max(1, Math.min(x.n, Math.floor(MOVED / Math.max(x.m, 1))));
   using staged = ge(net.factory, x.m, chunk);
   for (let j = 0; j < x.n; j += chunk) {
     const c = Math.min(chunk, x.n - j);
-    let a = submatrix(staged, 0, 0, x.m, c);
+    let a: GEMatrix<L> = submatrix(staged, 0, 0, x.m, c);
     transfer_(submatrix(x, 0, j, x.m, c), a);
     net.layers.forEach((l, i) => {
       a = innerProduct_(

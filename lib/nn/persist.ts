@@ -212,10 +212,10 @@ export async function save<L extends Loc>(
  * await Deno.remove(path);
  * ```
  */
-export async function load<L extends Loc>(
-  net: InferenceNetwork<L>,
+export async function load<N extends InferenceNetwork>(
+  net: N,
   path: string | URL,
-): Promise<InferenceNetwork<L>> {
+): Promise<N> {
   liveNetwork("load", net);
   await loadEntries(layerEntries(net), path);
   return net;
