@@ -23,12 +23,12 @@ export interface LibrarySpec {
 
 /**
  * The paths tried for a library, in order: the environment variable's alone when it is set,
- * else the platform's names.
+ * else the platform's names. `explicit` stands for the variable (null: as if unset).
  */
 export function candidates(
   spec: LibrarySpec,
   os: typeof Deno.build.os = Deno.build.os,
-  explicit: string | undefined = envVar(spec.env),
+  explicit: string | null = envVar(spec.env) ?? null,
 ): string[] {
   return explicit ? [explicit] : [...(spec.names[os] ?? [])];
 }
@@ -49,7 +49,9 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
           "permission",
         );
       }
-      failures.push(`${path}: ${(e as Error).message.split("\n")[0]}`);
+      // Deno's message repeats its own prefix ("Could not open library: Could not open …").
+      const why = (e as Error).message.split("\n")[0].replace(/^(Could not open library: )+/, "");
+      failures.push(`${path}: ${why}`);
     }
   }
   const unread = envReadable(spec.env)

@@ -472,7 +472,9 @@ Deno.test("tutorial 29: convolutional layers plan, train and match the js refere
       "channel 0:",
       "after training: 24 of 24 right",
     ]);
-    if (engine !== "js") expectInOrder(out, ["js reference", "(|difference| < 0.001)"]);
+    // The comparison is printed where another engine than js computed.
+    const onJs = engine === "js" || (engine === "default" && !nativeAvailability().available);
+    if (!onJs) expectInOrder(out, ["js reference", "(|difference| < 0.001)"]);
   }
 });
 

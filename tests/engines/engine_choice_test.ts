@@ -5,6 +5,7 @@
  * what it runs on or why not. Each case runs in a fresh process, as a user's program would.
  */
 import { assert } from "../conformance/assert.ts";
+import { webgpuAvailability } from "../../mod.ts";
 
 const script = `import * as k from "${new URL("../../mod.ts", import.meta.url)}";
 using x = k.dv(3, 4);
@@ -72,4 +73,44 @@ Deno.test("where the native engine loads, it computes and nothing is said", asyn
   assert(r.stdout.includes("on nativeDouble nativeFloat"), r.stdout);
   assert(notices(r.stderr).length === 0, r.stderr);
   assert(/engine native host true .*OpenBLAS/.test(r.stdout), r.stdout);
+});
+
+const gpu = await webgpuAvailability();
+Deno.test({
+  name: gpu.available
+    ? "WebGPU without XDG_RUNTIME_DIR: no driver noise, and the private folder is gone at exit"
+    : `the XDG_RUNTIME_DIR test skipped: ${gpu.reason}`,
+  ignore: !gpu.available,
+  async fn() {
+    const file = await Deno.makeTempFile({ suffix: ".ts" });
+    await Deno.writeTextFile(
+      file,
+      `import { webgpuFloat, vctr, transfer } from "${new URL("../../mod.ts", import.meta.url)}";
+       using f = await webgpuFloat();
+       using x = vctr(f, [1, 2]);
+       using back = await transfer(x);
+       console.log("dir", Deno.env.get("XDG_RUNTIME_DIR"), back.toArray().join());`,
+    );
+    // A clean environment: no XDG_RUNTIME_DIR, as on a server or in a container.
+    const env: Record<string, string> = { KNAP_QUIET: "1" };
+    for (const k of ["PATH", "HOME", "DENO_DIR", "DENO_WEBGPU_BACKEND", "TMPDIR"]) {
+      const v = Deno.env.get(k);
+      if (v !== undefined) env[k] = v;
+    }
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", file],
+      clearEnv: true,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert(out.success, stderr);
+    assert(!stderr.includes("XDG_RUNTIME_DIR"), `driver noise on stderr:\n${stderr}`);
+    const [, dir, values] = stdout.trim().split(" ");
+    assert(values === "1,2" && dir.includes("knap-runtime-"), stdout);
+    assert(!(await Deno.stat(dir).then(() => true, () => false)), `${dir} left behind`);
+    await Deno.remove(file);
+  },
 });

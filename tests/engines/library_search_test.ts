@@ -10,7 +10,7 @@ import { dnnlSpec } from "../../ffi/dnnl.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
 
 Deno.test("library search: Homebrew's paths on macOS, oneDNN 3.x before 2.x, KNAP_* alone when set", () => {
-  const macDnnl = candidates(dnnlSpec, "darwin", undefined);
+  const macDnnl = candidates(dnnlSpec, "darwin", null);
   for (
     const path of [
       "/opt/homebrew/lib/libdnnl.3.dylib",
@@ -20,7 +20,7 @@ Deno.test("library search: Homebrew's paths on macOS, oneDNN 3.x before 2.x, KNA
     ]
   ) assert(macDnnl.includes(path), `${path} in ${macDnnl}`);
   assert(macDnnl.every((p) => p.endsWith(".dylib")), `only .dylib names: ${macDnnl}`);
-  const macBlas = candidates(openblasSpec, "darwin", undefined);
+  const macBlas = candidates(openblasSpec, "darwin", null);
   for (
     const path of [
       "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
@@ -29,9 +29,9 @@ Deno.test("library search: Homebrew's paths on macOS, oneDNN 3.x before 2.x, KNA
       "/usr/local/lib/libopenblas.dylib",
     ]
   ) assert(macBlas.includes(path), `${path} in ${macBlas}`);
-  const linux = candidates(dnnlSpec, "linux", undefined);
+  const linux = candidates(dnnlSpec, "linux", null);
   assert(linux.indexOf("libdnnl.so.3") < linux.indexOf("libdnnl.so.2"), `3.x first: ${linux}`);
-  assertEquals(candidates(openblasSpec, "linux", undefined), [
+  assertEquals(candidates(openblasSpec, "linux", null), [
     "libopenblas.so.0",
     "libopenblas.so",
   ]);

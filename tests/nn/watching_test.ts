@@ -106,7 +106,10 @@ Deno.test("progress lines carry a bar, the rate and the time left; nothing is dr
     stderr: "piped",
   }).output();
   assert(out.success, new TextDecoder().decode(out.stderr));
-  assertEquals(new TextDecoder().decode(out.stderr), "", "no bar on a pipe");
+  // Only the notice of which engine computes, where native is missing: no bar on a pipe.
+  const drawn = new TextDecoder().decode(out.stderr).split("\n")
+    .filter((l) => l !== "" && !l.startsWith("knap: "));
+  assertEquals(drawn, [], "no bar on a pipe");
 });
 
 Deno.test("training and validation curves together; a curve displays as SVG in notebooks", () => {

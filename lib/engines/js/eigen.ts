@@ -195,6 +195,12 @@ export function gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): n
     }
     V[j + j * n] = 1;
   }
+  // A column whose norm is under ε·‖A‖ is rounding noise (a rank-deficient A has many): turning
+  // it against another changes nothing above A's backward error, and its noise, never orthogonal
+  // to other noise to relative precision, would keep the sweeps from converging.
+  let frobenius2 = 0;
+  for (let i = 0; i < m * n; i++) frobenius2 += W[i] * W[i];
+  const negligible = EPS * EPS * frobenius2;
   let converged = false;
   for (let sweep = 0; sweep < 60 && !converged; sweep++) {
     converged = true;
@@ -208,6 +214,7 @@ export function gesdd(a: Operand, s: Float64Array, u?: Operand, vt?: Operand): n
           beta += y * y;
           gamma += x * y;
         }
+        if (alpha <= negligible || beta <= negligible) continue;
         if (Math.abs(gamma) <= EPS * Math.sqrt(alpha * beta) || gamma === 0) continue;
         converged = false;
         const zeta = (beta - alpha) / (2 * gamma);

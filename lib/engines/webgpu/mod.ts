@@ -25,6 +25,7 @@
 import { EngineFactory, type Factory } from "../../core/factory.ts";
 import { KnapError } from "../../core/errors.ts";
 import { webgpuEngine } from "./engine.ts";
+import { quietWindowSystem } from "./window_system.ts";
 
 /** Options of {@linkcode webgpuFloat}. */
 export interface WebGPUOptions {
@@ -61,6 +62,7 @@ export async function webgpuFloat(
     if (gpu === undefined) {
       throw new KnapError("webgpuFloat: this runtime has no WebGPU (navigator.gpu)", "no-webgpu");
     }
+    quietWindowSystem();
     const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
     if (adapter === null) {
       throw new KnapError(
@@ -110,6 +112,7 @@ export async function webgpuFloat(
 export async function webgpuAvailability(): Promise<WebGPUAvailability> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) return { available: false, reason: "this runtime has no navigator.gpu" };
+  quietWindowSystem();
   const adapter = await gpu.requestAdapter();
   if (adapter === null) {
     return {
