@@ -3,6 +3,7 @@
  */
 import { assert, assertEquals } from "./conformance/assert.ts";
 import { sharedData } from "./data/_helpers.ts";
+import { svgElements } from "./_svg.ts";
 import {
   cudaAvailability,
   nativeAvailability,
@@ -19,15 +20,37 @@ const engines = [
   ...((await openclAvailability()).available ? ["opencl"] : []),
 ];
 
+// Tutorials run in a folder of their own, where the pictures they write by default land.
+const workDir = await Deno.makeTempDir({ prefix: "knap-tutorials-" });
+
 async function run(script: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `tutorials/${script}`, ...args],
+    args: ["run", "-A", new URL(`../tutorials/${script}`, import.meta.url).pathname, ...args],
+    cwd: workDir,
     stdout: "piped",
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   assert(out.success, `${script} failed:\n${new TextDecoder().decode(out.stderr)}`);
   return text;
+}
+
+/**
+ * The pictures a classification tutorial names in its output: a 10-class heat map (100 cells)
+ * and a grid of `images` test images with a caption each, well-formed SVG.
+ */
+async function checkPictures(out: string, prefix: string, images: number): Promise<void> {
+  const named = /pictures: (\S+) \(the confusion heat map\), (\S+) \((\d+) test images\)/.exec(out);
+  assert(named !== null, `the pictures are named in:\n${out}`);
+  assert(named[1] === `./${prefix}_confusion.svg` && named[3] === String(images), named[0]);
+  const heat = svgElements(await Deno.readTextFile(`${workDir}/${named[1]}`));
+  assertEquals(heat.get("rect"), 1 + 100, "a background and 10×10 cells");
+  const grid = svgElements(await Deno.readTextFile(`${workDir}/${named[2]}`));
+  assertEquals(
+    [grid.get("image"), grid.get("text")],
+    [images, images + 1],
+    "images, captions, title",
+  );
 }
 
 function expectInOrder(text: string, lines: string[]): void {
@@ -358,6 +381,7 @@ Deno.test({
     ]);
     const [accuracy] = numbers(out, /accuracy ([\d.]+)/g);
     assert(accuracy >= (native ? 0.92 : 0.85), `accuracy ${accuracy}\n${out}`);
+    await checkPictures(out, "mnist", 32);
   },
 });
 
@@ -504,6 +528,7 @@ Deno.test({
       "hardest class:",
       "saved and loaded: the same predictions on every test image",
     ]);
+    await checkPictures(out, "fashion", 32);
     const [accuracy] = numbers(out, /test accuracy ([\d.]+)/g);
     assert(
       accuracy > (native ? 0.7 : 0.4),

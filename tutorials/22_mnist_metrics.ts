@@ -6,7 +6,8 @@
  * categorical cross-entropy says how likely each digit is. Accuracy alone hides which digits it
  * confuses: the confusion matrix shows them, and precision, recall and F1 score every class.
  * Run: `deno run -A tutorials/22_mnist_metrics.ts [--backend=native|js|webgpu] [--data=DIR]
- * [--epochs=10] [--hidden=512] [--test-set-only]`. The 60,000 training images are downloaded
+ * [--epochs=10] [--hidden=512] [--test-set-only] [--pictures=DIR]`. It writes the confusion
+ * matrix as a heat map and the first 32 test images with their predictions as SVG files. The 60,000 training images are downloaded
  * once (torchvision's mirror, checked) unless `--data=DIR` or `$KNAP_DATA` holds them;
  * `--test-set-only` needs only the 10,000 test images: it trains on 8,000 and scores the rest.
  */
@@ -28,6 +29,7 @@ import {
 import { backend, numberFlag } from "./_backend.ts";
 import { mnistSplits } from "./_data.ts";
 import { declareFlags } from "./_flags.ts";
+import { writePictures } from "./_pictures.ts";
 
 declareFlags({
   "epochs": { type: "string", help: "epochs to train (10)" },
@@ -76,3 +78,5 @@ console.log("confusion matrix: true digits down, predictions across");
 console.log(String(cm));
 console.log();
 console.log(metricsTable(classificationMetrics(cm)));
+const digits = Array.from({ length: 10 }, (_, d) => String(d));
+await writePictures("mnist", "MNIST", cm, test, from, predicted, digits);

@@ -7,8 +7,9 @@
  * the confusion matrix and each class's precision, recall and F1 — and the trained network is
  * saved in PyTorch's names and loaded back.
  * Run: `deno run -A tutorials/30_fashion_mnist.ts [--backend=native|js|webgpu] [--epochs=10]
- * [--samples=60000] [--test=10000] [--data=DIR]` (Fashion-MNIST from Debian's dataset-fashion-mnist, a folder,
- * or downloaded once).
+ * [--samples=60000] [--test=10000] [--data=DIR] [--pictures=DIR]` (Fashion-MNIST from Debian's
+ * dataset-fashion-mnist, a folder, or downloaded once). It writes the confusion matrix as a heat
+ * map and the first 32 test images with their predictions as SVG files.
  */
 import { desc } from "../mod.ts";
 import { fashionMnist } from "../lib/data/mod.ts";
@@ -18,6 +19,7 @@ import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
 import { fashionLayers, fashionRun, predictions } from "./_cnn.ts";
 import { declareFlags } from "./_flags.ts";
+import { writePictures } from "./_pictures.ts";
 
 declareFlags({
   "epochs": { type: "string", help: "epochs to train (10)" },
@@ -59,6 +61,7 @@ console.log(metricsTable(run.metrics));
 const f1 = run.metrics.perClass.map((c) => c.f1);
 const worst = f1.indexOf(Math.min(...f1));
 console.log(`\nhardest class: ${classes[worst]} (F1 ${f1[worst].toFixed(3)})`);
+await writePictures("fashion", "Fashion-MNIST", run.confusion, test, 0, run.predicted, classes);
 
 // Saved in PyTorch's names (0.weight is the first convolution's OIHW weights) and loaded into a
 // fresh network of the same layers: the same predictions.

@@ -44,6 +44,8 @@ export interface FashionRun {
   readonly seconds: number[];
   readonly cost: number;
   readonly confusion: ConfusionMatrix;
+  /** The predicted class of each scored test image. */
+  readonly predicted: ArrayLike<number>;
   readonly metrics: ClassificationMetrics;
 }
 
@@ -99,10 +101,7 @@ export async function fashionRun(
     },
   });
   const first = { ...test, count: scored };
-  const confusion = confusionMatrix(
-    test.labels.subarray(0, scored),
-    await predictions(net, f, first),
-    10,
-  );
-  return { net, seconds, cost, confusion, metrics: classificationMetrics(confusion) };
+  const predicted = await predictions(net, f, first);
+  const confusion = confusionMatrix(test.labels.subarray(0, scored), predicted, 10);
+  return { net, seconds, cost, confusion, predicted, metrics: classificationMetrics(confusion) };
 }

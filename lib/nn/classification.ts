@@ -5,6 +5,7 @@
  * @module
  */
 
+import { confusionMatrixSvg, type HeatmapOptions } from "../pictures/heatmap.ts";
 import type { GEMatrix } from "../core/structures.ts";
 import type { Loc } from "../core/types.ts";
 import type { Later } from "../access.ts";
@@ -56,6 +57,19 @@ export class ConfusionMatrix {
   /** The console shows the table. */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
+  }
+
+  /**
+   * The matrix as a heat map (SVG text): each cell shaded by its share of its row and labeled
+   * with its count; `labels` name the classes.
+   */
+  svg(options: HeatmapOptions = {}): string {
+    return confusionMatrixSvg(this.counts, this.classes, options);
+  }
+
+  /** In `deno jupyter`: the heat map. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "image/svg+xml": this.svg(), "text/plain": this.toString() };
   }
 }
 

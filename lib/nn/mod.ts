@@ -50,6 +50,8 @@ export {
   type RmspropOptions,
 } from "./optimizer.ts";
 export { type PlotOptions, TrainingCurve, trainingCurve, trainingCurveSvg } from "./plot.ts";
+export { confusionMatrixSvg, type HeatmapOptions } from "../pictures/heatmap.ts";
+export { type ImageGridOptions, imageGridSvg } from "../pictures/image_grid.ts";
 export { binaryAccuracy } from "./metrics.ts";
 export {
   type ClassificationMetrics,
