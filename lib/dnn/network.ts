@@ -106,6 +106,37 @@ export class TensorNetwork<L extends Loc = Loc, D extends DType = DType> impleme
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
+
+  /**
+   * In `deno jupyter`: a table of the layers — what each is, its output's sample shape and its
+   * parameters.
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const cell = (v: string | number) => `<td style="text-align:right">${v}</td>`;
+    const rows: [string, string, number][] = this.features.layers.map((l) => [
+      describe(l),
+      `[${l.output.join(" ")}]`,
+      l.parameters.reduce((n, p) => n + p.tensor.size, 0),
+    ]);
+    for (const l of this.layers.layers) {
+      rows.push([
+        `${l.outDim} ${l.activation}${l.dropout > 0 ? ` (dropout ${l.dropout})` : ""}`,
+        `[${l.outDim}]`,
+        l.outDim * l.inDim + l.outDim,
+      ]);
+    }
+    const total = rows.reduce((n, r) => n + r[2], 0);
+    const body = rows.map(([what, shape, params], i) =>
+      `<tr>${cell(i + 1)}<td>${what}</td>${cell(shape)}${cell(params)}</tr>`
+    ).join("");
+    return {
+      "text/html":
+        `<table><caption style="caption-side:top;text-align:left">tensor network on ${this.factory.name}, input [${
+          this.sample.join(" ")
+        }], ${total} parameters</caption><tr><th>layer</th><th>what</th><th>output</th><th>parameters</th></tr>${body}</table>`,
+      "text/plain": this.toString(),
+    };
+  }
 }
 
 /** Throws unless the network and its factory are alive. */

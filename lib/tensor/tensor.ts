@@ -13,6 +13,7 @@ import { hostArrayOf, OwnedStorage, release } from "../core/structures.ts";
 import { checkFactoryLive } from "../core/factory.ts";
 import { KnapError } from "../core/errors.ts";
 import { formatEntry } from "../core/print.ts";
+import { imageGridSvg } from "../pictures/image_grid.ts";
 import { checkShape, desc, entries, layoutOf, type TensorDesc, type TensorLayout } from "./desc.ts";
 
 /**
@@ -161,11 +162,38 @@ export class Tensor<L extends Loc = Loc, D extends DType = DType> {
     return formatTensor(this);
   }
 
-  /** In `deno jupyter`: the printed form. */
+  /**
+   * In `deno jupyter`: the printed form, and a batch of grayscale images in host memory
+   * ([n, 1, h, w]) as a grid of its first 32 images.
+   */
   [jupyter](): Record<string, string> {
-    return { "text/plain": formatTensor(this) };
+    const shown: Record<string, string> = { "text/plain": formatTensor(this) };
+    const [n, c, h, w] = this.shape;
+    const host = this.factory.engine.hostArray(this.storage.buffer) !== undefined;
+    if (
+      this.shape.length === 4 && c === 1 && host && !this.storage.released && h <= 512 && w <= 512
+    ) {
+      const count = Math.min(n, GRID_IMAGES);
+      const first = new Tensor(
+        this.factory,
+        this.storage,
+        this.offset,
+        [count, 1, h, w],
+        this.strides,
+        false,
+      );
+      shown["image/svg+xml"] = imageGridSvg(first.toArray(), count, {
+        width: w,
+        height: h,
+        title: count < n ? `the first ${count} of ${n} images` : `${n} images`,
+      });
+    }
+    return shown;
   }
 }
+
+/** How many images of a batch a notebook shows. */
+const GRID_IMAGES = 32;
 
 /** Calls visit with the memory index of every entry, in logical row-major order. */
 export function walk(

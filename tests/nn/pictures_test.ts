@@ -7,6 +7,8 @@ import { assert, assertEquals } from "../conformance/assert.ts";
 import { confusionMatrix, confusionMatrixSvg, imageGridSvg } from "../../lib/nn/mod.ts";
 import { grayPng } from "../../lib/pictures/png.ts";
 import { svgElements } from "../_svg.ts";
+import { jsFloat, tensor } from "../../mod.ts";
+import { convo, dense, flatten, network } from "../../lib/dnn/mod.ts";
 
 Deno.test("confusion heat map: one shaded cell and one count per pair of classes, names escaped", () => {
   const cm = confusionMatrix([0, 1, 2, 2, 1, 0, 2], [0, 1, 2, 1, 1, 2, 2], 3);
@@ -113,5 +115,38 @@ Deno.test("the SVG reader refuses what is not well-formed", () => {
       threw = true;
     }
     assert(threw, `accepted ${bad}`);
+  }
+});
+
+const display = (x: unknown) =>
+  (x as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+
+Deno.test("notebooks: a batch of images shows as a grid, a tensor network as a table", () => {
+  using images = tensor(jsFloat, [40, 1, 6, 5], "nchw", Array.from({ length: 1200 }, Math.sin));
+  const shown = display(images);
+  assert(shown["text/plain"].includes("40 1 6 5"), shown["text/plain"]);
+  const grid = svgElements(shown["image/svg+xml"]);
+  assertEquals(grid.get("image"), 32, "the first 32 of 40");
+  using plain = tensor(jsFloat, [2, 3], "nc");
+  assertEquals(Object.keys(display(plain)), ["text/plain"], "no picture of a matrix");
+  using net = network(jsFloat, [8, 1, 6, 6], [
+    convo(2, [3, 3], "relu"),
+    flatten(),
+    dense(3, "softmax"),
+  ]);
+  const table = display(net)["text/html"];
+  // convo: 2·1·3·3 + 2 = 20; dense: 3·32 + 3 = 99.
+  for (
+    const want of [
+      "2 3×3 relu conv",
+      "[2 4 4]",
+      ">20<",
+      "flatten",
+      "[32]",
+      ">99<",
+      "119 parameters",
+    ]
+  ) {
+    assert(table.includes(want), `"${want}" in ${table}`);
   }
 });
