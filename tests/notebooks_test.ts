@@ -1,6 +1,7 @@
 /**
- * The book's chapters 1, 6 and 14, and chapters 33 and 34 (structured matrices, linear algebra), as notebooks, executed by Jupyter with Deno's kernel
- * (`jupyter nbconvert --execute`): each runs to the end and prints the book's numbers; the
+ * The book's chapters 1, 6, 14, 22 (MNIST) and 30 (a CNN), and chapters 33 and 34 (structured
+ * matrices, linear algebra), as notebooks importing `@knap/knap`, executed by Jupyter with Deno's
+ * kernel (`jupyter nbconvert --execute`): each runs to the end and prints the book's numbers; the
  * structures, the network and the curve display richly. Skipped, with the reason, where Jupyter
  * or the kernel is missing — unless KNAP_REQUIRE_ENGINES names jupyter, as CI does.
  */
@@ -73,7 +74,31 @@ async function execute(name: string): Promise<{ text: string; mimes: string[] }>
   return { text, mimes };
 }
 
+// Chapters 22 and 30 need their data: MNIST's test set beside the repository (or in KNAP_DATA),
+// Fashion-MNIST from Debian's dataset-fashion-mnist (or KNAP_DATA).
+const dataDir = Deno.env.get("KNAP_DATA") ?? new URL("../../shared/data", import.meta.url).pathname;
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+const mnistHere = await exists(`${dataDir}/mnist/t10k-images-idx3-ubyte.gz`);
+const fashionHere = await exists("/usr/share/datasets/fashion-mnist") ||
+  await exists(`${dataDir}/fashion-mnist`);
+const needs: Record<string, string | undefined> = {
+  "22_mnist.ipynb": mnistHere
+    ? undefined
+    : "MNIST's test set is not in ../shared/data or KNAP_DATA",
+  "30_cnn.ipynb": fashionHere
+    ? undefined
+    : "Fashion-MNIST is absent (apt install dataset-fashion-mnist)",
+};
+
 const cases: [string, string[], string[]][] = [
+  ["22_mnist.ipynb", ["8000 images to train on, 2000 to score", "accuracy 0.9", "macro"], [
+    "text/html",
+    "image/svg+xml",
+  ]],
+  ["30_cnn.ipynb", ["training images on", "→ 16 3×3 relu conv →", "test accuracy"], [
+    "text/html",
+    "image/svg+xml",
+  ]],
   ["01_representing_layers.ipynb", ["[ 0.63 1.83 3.60 0.90 ]", "y = 1.84"], ["text/html"]],
   ["06_gpu_computing.ipynb", [": 0.44 0.44"], []],
   ["34_linear_algebra.ipynb", [
@@ -93,11 +118,14 @@ const cases: [string, string[], string[]][] = [
   ]],
 ];
 for (const [name, printed, shown] of cases) {
+  const absent = needs[name];
   Deno.test({
-    name: why === undefined || required
+    name: absent !== undefined
+      ? `notebook ${name} skipped: ${absent}`
+      : why === undefined || required
       ? `notebook ${name} runs and prints the book's numbers`
       : `notebook ${name} skipped: ${why}`,
-    ignore: why !== undefined && !required,
+    ignore: absent !== undefined || (why !== undefined && !required),
     async fn() {
       if (why !== undefined) throw new Error(`required by KNAP_REQUIRE_ENGINES: ${why}`);
       let { text, mimes } = await execute(name);
@@ -112,6 +140,10 @@ for (const [name, printed, shown] of cases) {
         assert(text.includes(p), `${name} printed:\n${text}\nlacking "${p}"`);
       }
       for (const m of shown) assert(mimes.includes(m), `${name} displayed ${mimes}, not ${m}`);
+      if (name.startsWith("30")) {
+        const accuracy = Number(text.match(/test accuracy ([\d.]+)/)![1]);
+        assert(accuracy > (text.includes("on native") ? 0.7 : 0.2), `chapter 30's ${accuracy}`);
+      }
       if (name.startsWith("14")) {
         const cost = Number(text.match(/cost ([\d.]+) after/)![1]);
         assert(cost < 0.01, `chapter 14's cost ${cost}`);
@@ -119,3 +151,24 @@ for (const [name, printed, shown] of cases) {
     },
   });
 }
+
+Deno.test("every notebook imports knap by its package name and is committed with its outputs", async () => {
+  for await (const entry of Deno.readDir(notebooks)) {
+    if (!entry.name.endsWith(".ipynb")) continue;
+    const nb = JSON.parse(await Deno.readTextFile(new URL(entry.name, notebooks)));
+    const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+    const source = code.map((c: { source: string[] }) => c.source.join("")).join("\n");
+    // A copy elsewhere works with `deno add jsr:@knap/knap`; a path into this checkout would not.
+    assert(!/from "\.\.?\//.test(source), `${entry.name} imports by path`);
+    assert(source.includes('from "@knap/knap'), `${entry.name} does not import @knap/knap`);
+    const outputs = code.reduce(
+      (n: number, c: { outputs?: unknown[] }) => n + (c.outputs?.length ?? 0),
+      0,
+    );
+    assert(outputs > 0, `${entry.name} is committed without its outputs`);
+    assert(
+      cases.some(([name]) => name === entry.name),
+      `${entry.name} is not executed by this test`,
+    );
+  }
+});

@@ -12,6 +12,8 @@ import type { Later } from "../access.ts";
 import { toArray, transfer_ } from "../access.ts";
 import { ge } from "../core/construct.ts";
 import { liveMatrix } from "../core/checks.ts";
+import { liveTensor, Tensor } from "../tensor/tensor.ts";
+import { viewGe } from "../tensor/views.ts";
 import { hostFactory } from "../engines/registry.ts";
 
 /**
@@ -195,6 +197,8 @@ export function classificationMetrics(cm: ConfusionMatrix): ClassificationMetric
  * output holding NaN predicts nothing: it is refused, naming the sample, rather than counted as
  * some class.
  *
+ * A tensor network's outputs, an [n, classes] tensor, are taken as they are: one row a sample.
+ *
  * @example
  * ```ts
  * import { dge } from "@knap/knap";
@@ -203,7 +207,34 @@ export function classificationMetrics(cm: ConfusionMatrix): ClassificationMetric
  * if (predictedClasses(a).join() !== "1,0") throw new Error("unexpected");
  * ```
  */
-export function predictedClasses<L extends Loc>(a: GEMatrix<L>): Later<L, Int32Array> {
+export function predictedClasses<L extends Loc>(a: GEMatrix<L>): Later<L, Int32Array>;
+/**
+ * The class each sample (row) of a tensor network's [n, classes] outputs predicts.
+ *
+ * @example
+ * ```ts
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { predictedClasses } from "@knap/knap/nn";
+ * using p = tensor(jsFloat, [2, 3], "nc", [0.1, 0.7, 0.2, 0.5, 0.4, 0.1]);
+ * if (predictedClasses(p).join() !== "1,0") throw new Error("unexpected");
+ * ```
+ */
+export function predictedClasses<L extends Loc>(a: Tensor<L>): Later<L, Int32Array>;
+export function predictedClasses<L extends Loc>(
+  outputs: GEMatrix<L> | Tensor<L>,
+): Later<L, Int32Array> {
+  let a: GEMatrix<L>;
+  if (outputs instanceof Tensor) {
+    liveTensor("predictedClasses", outputs, "a");
+    if (outputs.shape.length !== 2) {
+      throw new RangeError(
+        `predictedClasses: a tensor of outputs is [n, classes], got [${outputs.shape.join(", ")}]`,
+      );
+    }
+    a = viewGe(outputs); // classes × n: a column per sample
+  } else {
+    a = outputs;
+  }
   liveMatrix("predictedClasses", a, "a");
   const { m, n } = a;
   const columns = ge(hostFactory("float64"), m, n);
