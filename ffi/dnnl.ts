@@ -464,3 +464,24 @@ export function handleSlot(): {
     },
   };
 }
+
+/**
+ * Primitive attributes holding one eltwise post-op, which `append` adds to the post-ops (2.x
+ * and 3.x name and number that call differently; the rest is one sequence). The attributes keep
+ * their own copy of the post-ops, which are released here.
+ */
+export function eltwisePostOpAttr(
+  d: DNNL["symbols"],
+  append: (postOps: Deno.PointerValue) => number,
+): Deno.PointerValue {
+  const slot = handleSlot();
+  const postOps = slot.take(d.dnnl_post_ops_create!(slot.bytes), "post_ops_create");
+  try {
+    check(append(postOps), "post_ops_append_eltwise");
+    const attr = slot.take(d.dnnl_primitive_attr_create!(slot.bytes), "primitive_attr_create");
+    check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
+    return attr;
+  } finally {
+    d.dnnl_post_ops_destroy!(postOps);
+  }
+}

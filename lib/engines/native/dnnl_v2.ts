@@ -13,6 +13,7 @@ import {
   dnnl_format_tag_any,
   dnnlDims,
   eltwiseAlg,
+  eltwisePostOpAttr,
   eltwiseUseDstAlg,
   handleSlot,
   memoryDescSize,
@@ -110,21 +111,11 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
         ),
         "reorder_primitive_desc_create",
       ),
-    postOpAttr(alg, alpha, beta) {
-      const postOps = pointerOut(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
-      try {
-        check(
-          d.dnnl_post_ops_append_eltwise!(postOps, 1, eltwiseAlg[alg], alpha, beta),
-          "post_ops_append_eltwise",
-        );
-        const attr = pointerOut(d.dnnl_primitive_attr_create!(outBytes), "primitive_attr_create");
-        check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
-        return attr;
-      } finally {
-        // The attributes keep their own copy of the post-ops.
-        d.dnnl_post_ops_destroy!(postOps);
-      }
-    },
+    postOpAttr: (alg, alpha, beta) =>
+      eltwisePostOpAttr(
+        d,
+        (postOps) => d.dnnl_post_ops_append_eltwise!(postOps, 1, eltwiseAlg[alg], alpha, beta),
+      ),
     destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
     eltwiseForward: (prop, alg, md, alpha, beta) =>
       spec(

@@ -11,6 +11,7 @@ import {
   type DNNL,
   dnnl_format_tag_any,
   dnnlDims,
+  eltwisePostOpAttr,
   handleSlot,
   poolingAlg,
 } from "../../../ffi/dnnl.ts";
@@ -98,20 +99,11 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
         d.dnnl_reorder_primitive_desc_create3!(outBytes, src.ptr, engine, dst.ptr, engine, null),
         "reorder_primitive_desc_create",
       ),
-    postOpAttr(alg, alpha, beta) {
-      const postOps = pointerOut(d.dnnl_post_ops_create!(outBytes), "post_ops_create");
-      try {
-        check(
-          d.dnnl_post_ops_append_eltwise3!(postOps, eltwiseAlg3[alg], alpha, beta),
-          "post_ops_append_eltwise",
-        );
-        const attr = pointerOut(d.dnnl_primitive_attr_create!(outBytes), "primitive_attr_create");
-        check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
-        return attr;
-      } finally {
-        d.dnnl_post_ops_destroy!(postOps);
-      }
-    },
+    postOpAttr: (alg, alpha, beta) =>
+      eltwisePostOpAttr(
+        d,
+        (postOps) => d.dnnl_post_ops_append_eltwise3!(postOps, eltwiseAlg3[alg], alpha, beta),
+      ),
     destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
     eltwiseForward: (prop, alg, md, alpha, beta) =>
       spec(
