@@ -5,20 +5,13 @@
  * which also proves that knap needs no import map of the user's.
  */
 import { assert } from "./conformance/assert.ts";
+import { knapImports, userProject } from "./_project.ts";
 
 const root = new URL("../", import.meta.url);
-const entry = (path: string) => new URL(path, root).href;
 
 Deno.test("a project outside the repository imports every entry point of knap and runs the README", async () => {
-  const project = await Deno.makeTempDir({ prefix: "knap-user-" });
-  // Every entry point deno.json exports, as `deno add` maps them.
-  const { exports } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
-  const imports = Object.fromEntries(
-    Object.entries(exports as Record<string, string>).map((
-      [key, path],
-    ) => [key === "." ? "@knap/knap" : `@knap/knap${key.slice(1)}`, entry(path)]),
-  );
-  await Deno.writeTextFile(`${project}/deno.json`, JSON.stringify({ imports }));
+  const project = await userProject();
+  const imports = await knapImports();
   const readme = await Deno.readTextFile(new URL("README.md", root));
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert(blocks.length >= 3, `README examples: ${blocks.length}`);

@@ -4,6 +4,7 @@
  * nn.Sequential with Debian's python3-torch and compares the outputs.
  */
 import { assert } from "./conformance/assert.ts";
+import { userProject } from "./_project.ts";
 
 const root = new URL("../", import.meta.url);
 const python = "/usr/bin/python3";
@@ -21,14 +22,7 @@ Deno.test({
     const ts = /```ts ignore\n([\s\S]*?)```/.exec(section)?.[1];
     const py = /```python\n([\s\S]*?)```/.exec(section)?.[1];
     assert(ts !== undefined && py !== undefined, "the interop section's two examples");
-    const dir = await Deno.makeTempDir({ prefix: "knap-interop-" });
-    const { exports } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
-    const imports = Object.fromEntries(
-      Object.entries(exports as Record<string, string>).map((
-        [key, path],
-      ) => [key === "." ? "@knap/knap" : `@knap/knap${key.slice(1)}`, new URL(path, root).href]),
-    );
-    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
+    const dir = await userProject("knap-interop-");
     await Deno.writeTextFile(`${dir}/save.ts`, ts);
     await Deno.writeTextFile(`${dir}/load.py`, py);
     const decoder = new TextDecoder();

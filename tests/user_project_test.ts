@@ -6,22 +6,9 @@
  * offline — or, missing, says every way to supply it.
  */
 import { assert } from "./conformance/assert.ts";
+import { userProject } from "./_project.ts";
 
-const root = new URL("../", import.meta.url);
 const decoder = new TextDecoder();
-
-/** A fresh project folder whose import map names knap's entry points by path. */
-async function project(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "knap-user-" });
-  const { exports } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
-  const imports = Object.fromEntries(
-    Object.entries(exports as Record<string, string>).map((
-      [key, path],
-    ) => [key === "." ? "@knap/knap" : `@knap/knap${key.slice(1)}`, new URL(path, root).href]),
-  );
-  await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
-  return dir;
-}
 
 /** Runs deno with args in the project; the environment given replaces knap's variables. */
 async function deno(dir: string, args: string[], env: Record<string, string> = {}) {
@@ -69,7 +56,7 @@ console.log("total", total.toFixed(3), probabilities.length, reloaded.length, su
 `;
 
 Deno.test("a user's script type-checks with no casts, and runs; a wrong dtype does not check", async () => {
-  const dir = await project();
+  const dir = await userProject();
   await Deno.writeTextFile(`${dir}/main.ts`, typedScript);
   const checked = await deno(dir, ["check", "main.ts"]);
   assert(checked.ok, `deno check of a user's script:\n${checked.stderr}`);
@@ -92,7 +79,7 @@ Deno.test("a user's script type-checks with no casts, and runs; a wrong dtype do
 });
 
 Deno.test("a user's program without --allow-ffi hears which engine computes and how to get native", async () => {
-  const dir = await project();
+  const dir = await userProject();
   await Deno.writeTextFile(
     `${dir}/main.ts`,
     `import { dv, nrm2 } from "@knap/knap";
@@ -110,7 +97,7 @@ Deno.test("a user's program without --allow-ffi hears which engine computes and 
 });
 
 Deno.test("offline, a user's data set comes from a local file, or says every way to supply it", async () => {
-  const dir = await project();
+  const dir = await userProject();
   // A Boston-shaped file of the user's own: the loader takes any file with the data set's columns.
   const header = "crim,zn,indus,chas,nox,rm,age,dis,rad,tax,ptratio,b,lstat,medv";
   const rows = Array.from(
