@@ -132,40 +132,49 @@ Deno.test("training and validation curves together; a curve displays as SVG in n
 });
 
 const script = await Deno.stat("/usr/bin/script").then(() => "/usr/bin/script", () => undefined);
+const mod = new URL("../../mod.ts", import.meta.url),
+  nn = new URL("../../lib/nn/mod.ts", import.meta.url);
+
+/**
+ * What a training program (`body`, with knap's root and nn modules imported as k and nn) draws
+ * on a terminal: script(1) gives it a pseudo-terminal and copies what it draws.
+ */
+async function onTerminal(body: string, quiet: "0" | "1"): Promise<string> {
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(
+    file,
+    `import * as k from "${mod}";\nimport * as nn from "${nn}";\n${body}`,
+  );
+  try {
+    const out = await new Deno.Command(script!, {
+      args: ["-qc", `${Deno.execPath()} run -A ${file}`, "/dev/null"],
+      env: { KNAP_QUIET: quiet },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const drawn = new TextDecoder().decode(out.stdout);
+    assert(out.success, drawn);
+    return drawn;
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
 Deno.test({
   name: script
     ? "on a terminal, training draws a bar with the rate and the time left; KNAP_QUIET=1 hides it"
     : "the terminal bar test skipped: util-linux's script is missing",
   ignore: script === undefined,
   async fn() {
-    const file = await Deno.makeTempFile({ suffix: ".ts" });
-    await Deno.writeTextFile(
-      file,
-      `import { dge } from "${new URL("../../mod.ts", import.meta.url)}";
-       import { fullyConnected, inferenceNetwork, quadraticCost_, sgdTrain } from "${new URL(
-        "../../lib/nn/mod.ts",
-        import.meta.url,
-      )}";
-       using net = inferenceNetwork(dge(1, 1).factory, 1, [fullyConnected(1, "linear")]);
-       sgdTrain(net, dge(1, 64), dge(1, 64), quadraticCost_, 2000, { batch: 2, eta: 0.01 });`,
-    );
-    // script(1) gives the child a pseudo-terminal and copies what it draws.
-    const drawn = async (quiet: string) => {
-      const out = await new Deno.Command(script!, {
-        args: ["-qc", `${Deno.execPath()} run -A ${file}`, "/dev/null"],
-        env: { KNAP_QUIET: quiet },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      return new TextDecoder().decode(out.stdout);
-    };
-    const bar = await drawn("0");
+    const body =
+      `using net = nn.inferenceNetwork(k.dge(1, 1).factory, 1, [nn.fullyConnected(1, "linear")]);
+      nn.sgdTrain(net, k.dge(1, 64), k.dge(1, 64), nn.quadraticCost_, 2000, { batch: 2, eta: 0.01 });`;
+    const bar = await onTerminal(body, "0");
     assert(
       /sgdTrain \[█+░*\] +\d+% \d+ epochs of 2000 epochs, [\d.]+ epochs\/s, 0:\d\d left/.test(bar),
       bar,
     );
-    assert(!(await drawn("1")).includes("sgdTrain ["), "KNAP_QUIET=1 draws nothing");
-    await Deno.remove(file);
+    assert(!(await onTerminal(body, "1")).includes("sgdTrain ["), "KNAP_QUIET=1 draws nothing");
   },
 });
 
@@ -175,35 +184,20 @@ Deno.test({
     : "the batch bar test skipped: util-linux's script is missing",
   ignore: script === undefined,
   async fn() {
-    const file = await Deno.makeTempFile({ suffix: ".ts" });
     // One epoch of 8,000 samples through 784-400-10 on the js engine, 200 batches of 40: a few
     // seconds here.
-    await Deno.writeTextFile(
-      file,
-      `import { ge, jsFloat } from "${new URL("../../mod.ts", import.meta.url)}";
-       import { fullyConnected, inferenceNetwork, init_, quadraticCost_, sgdTrain } from "${new URL(
-        "../../lib/nn/mod.ts",
-        import.meta.url,
-      )}";
-       using net = init_(inferenceNetwork(jsFloat, 784, [fullyConnected(400, "relu"),
-         fullyConnected(10, "linear")]), { seed: 1 });
-       using x = ge(jsFloat, 784, 8000), y = ge(jsFloat, 10, 8000);
-       sgdTrain(net, x, y, quadraticCost_, 1, { batch: 40, eta: 0.01 });`,
+    const drawn = await onTerminal(
+      `using net = nn.init_(nn.inferenceNetwork(k.jsFloat, 784, [nn.fullyConnected(400, "relu"),
+         nn.fullyConnected(10, "linear")]), { seed: 1 });
+       using x = k.ge(k.jsFloat, 784, 8000), y = k.ge(k.jsFloat, 10, 8000);
+       nn.sgdTrain(net, x, y, nn.quadraticCost_, 1, { batch: 40, eta: 0.01 });`,
+      "0",
     );
-    const out = await new Deno.Command(script!, {
-      args: ["-qc", `${Deno.execPath()} run -A ${file}`, "/dev/null"],
-      env: { KNAP_QUIET: "0" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const drawn = new TextDecoder().decode(out.stdout);
-    assert(out.success, drawn);
     assert(
       /sgdTrain epoch 1 of 1 \[█*░*\] +\d+% batch \d+ of 200, \d+ samples\/s, 0:\d\d left/.test(
         drawn,
       ),
       drawn,
     );
-    await Deno.remove(file);
   },
 });
