@@ -70,9 +70,11 @@ export function imageGridSvg(
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < width * height; i++) {
       const v = pixels[from + i];
+      if (!Number.isFinite(v)) continue; // drawn black, and not let to flatten the rest
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    if (lo > hi) lo = hi = 0; // nothing finite
     const span = hi > lo ? hi - lo : 1;
     for (let i = 0; i < width * height; i++) {
       const v = pixels[from + i];

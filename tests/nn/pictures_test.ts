@@ -150,3 +150,20 @@ Deno.test("notebooks: a batch of images shows as a grid, a tensor network as a t
     assert(table.includes(want), `"${want}" in ${table}`);
   }
 });
+
+Deno.test("an image with NaN or ∞ pixels: those are black, the finite ones keep their range", async () => {
+  const pixels = [0, 1, 2, 3, NaN, Infinity];
+  const svg = imageGridSvg(pixels, 1, { width: 3, height: 2 });
+  const b64 = /base64,([^"]+)"/.exec(svg)![1];
+  const png = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const at = 8 + 12 + 13 + 8; // signature, IHDR chunk, IDAT's length and type
+  const length = new DataView(png.buffer).getUint32(at - 8);
+  const raw = new Uint8Array(
+    await new Response(
+      new Blob([png.slice(at, at + length)]).stream().pipeThrough(
+        new DecompressionStream("deflate"),
+      ),
+    ).arrayBuffer(),
+  );
+  assertEquals(Array.from(raw), [0, 0, 85, 170, 0, 255, 0, 0]);
+});
