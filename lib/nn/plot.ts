@@ -5,6 +5,8 @@
  * @module
  */
 
+import { escapeXml } from "../pictures/svg.ts";
+
 /** Options of {@linkcode trainingCurveSvg}. */
 export interface PlotOptions {
   /** Shown above the plot. */
@@ -18,8 +20,6 @@ export interface PlotOptions {
   /** The two curves' names in the legend (default "training" and "validation"). */
   readonly labels?: readonly [string, string];
 }
-
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The curve through (epoch, cost) points as SVG text, ready to write to a `.svg` file.
@@ -66,7 +66,7 @@ export function trainingCurveSvg(
     return `<line x1="${x}" x2="${x + 20}" y1="${y}" y2="${y}" stroke="${
       colors[i]
     }" stroke-width="2"/><text x="${x + 26}" y="${y}" dominant-baseline="middle">${
-      escape(name)
+      escapeXml(name)
     }</text>`;
   }).join("\n");
   const polylines = curves.map((c, i) =>
@@ -76,7 +76,7 @@ export function trainingCurveSvg(
   ).join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>
 ${ticks.join("\n")}
 <line x1="${pad.left}" x2="${pad.left}" y1="${pad.top}" y2="${pad.top + h}" stroke="black"/>
 <line x1="${pad.left}" x2="${pad.left + w}" y1="${pad.top + h}" y2="${pad.top + h}" stroke="black"/>
