@@ -7,7 +7,6 @@
  */
 
 import {
-  check,
   type DNNL,
   dnnl_format_tag_any,
   dnnlDims,
