@@ -31,7 +31,7 @@ export const CLBLAST = {
   TRANS: 112,
 } as const;
 
-/** CLBlast's own status codes beyond OpenCL's, for messages. */
+/** CLBlast's own status codes beyond OpenCL's, for messages (`clblast_c.h` of CLBlast 1.5.3). */
 export const clblastErrors: ReadonlyMap<number, string> = new Map([
   [-1024, "CLBlastNotImplemented"],
   [-1022, "CLBlastInvalidMatrixA"],
@@ -50,18 +50,23 @@ export const clblastErrors: ReadonlyMap<number, string> = new Map([
   [-1009, "CLBlastInsufficientMemoryC"],
   [-1008, "CLBlastInsufficientMemoryX"],
   [-1007, "CLBlastInsufficientMemoryY"],
-  [-2049, "CLBlastInsufficientMemoryTemp"],
-  [-2048, "CLBlastInvalidBatchCount"],
-  [-2047, "CLBlastInvalidOverrideKernel"],
-  [-2046, "CLBlastMissingOverrideParameter"],
-  [-2045, "CLBlastInvalidLocalMemUsage"],
-  [-2044, "CLBlastNoHalfPrecision"],
-  [-2043, "CLBlastNoDoublePrecision"],
-  [-2042, "CLBlastInvalidVectorScalar"],
-  [-2041, "CLBlastInsufficientMemoryScalar"],
-  [-2040, "CLBlastDatabaseError"],
-  [-2039, "CLBlastUnknownError"],
-  [-2038, "CLBlastUnexpectedError"],
+  [-2050, "CLBlastInsufficientMemoryTemp"],
+  [-2049, "CLBlastInvalidBatchCount"],
+  [-2048, "CLBlastInvalidOverrideKernel"],
+  [-2047, "CLBlastMissingOverrideParameter"],
+  [-2046, "CLBlastInvalidLocalMemUsage"],
+  [-2045, "CLBlastNoHalfPrecision"],
+  [-2044, "CLBlastNoDoublePrecision"],
+  [-2043, "CLBlastInvalidVectorScalar"],
+  [-2042, "CLBlastInsufficientMemoryScalar"],
+  [-2041, "CLBlastDatabaseError"],
+  [-2040, "CLBlastUnknownError"],
+  // An exception CLBlast did not expect (std::bad_alloc, a failed parse); CLBlast prints its text
+  // on stderr as "CLBlast (unexpected): …".
+  [-2039, "CLBlastUnexpectedError"],
+  [-2038, "CLBlastInvalidVectorZ"],
+  [-2037, "CLBlastInvalidIncrementZ"],
+  [-2036, "CLBlastInsufficientMemoryZ"],
 ]);
 
 const gemm = (real: "f32" | "f64") => ({

@@ -7,6 +7,7 @@ import type { ClRuntime } from "../../lib/engines/opencl/runtime.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { openclAvailability, openclDouble, openclFloat } from "../../lib/engines/opencl/mod.ts";
 import { allConformance, missingEngine } from "../conformance/suites.ts";
+import { clblastErrors } from "../../ffi/clblast.ts";
 
 const cl = await openclAvailability();
 if (cl.available) {
@@ -73,4 +74,16 @@ Deno.test("[opencl] a missing ICD loader or CLBlast is a KnapError naming it and
       else Deno.env.set(variable, saved[i]!);
     });
   }
+});
+
+Deno.test("CLBlast's status codes are named as clblast_c.h numbers them", () => {
+  // Spot checks across CLBlast's own range, where a shift by one once named -2039 UnknownError.
+  assertEquals(clblastErrors.get(-1024), "CLBlastNotImplemented");
+  assertEquals(clblastErrors.get(-1007), "CLBlastInsufficientMemoryY");
+  assertEquals(clblastErrors.get(-2050), "CLBlastInsufficientMemoryTemp");
+  assertEquals(clblastErrors.get(-2041), "CLBlastDatabaseError");
+  assertEquals(clblastErrors.get(-2040), "CLBlastUnknownError");
+  assertEquals(clblastErrors.get(-2039), "CLBlastUnexpectedError");
+  assertEquals(clblastErrors.get(-2036), "CLBlastInsufficientMemoryZ");
+  assertEquals(new Set(clblastErrors.values()).size, clblastErrors.size);
 });

@@ -12,17 +12,30 @@ import {
   webgpuFloat,
 } from "../../mod.ts";
 
+/**
+ * `KNAP_TEST_ENGINES=host` keeps CI's repeat runs of the engine suites on the host factories, as
+ * `../_factories.ts` does: the device engines run once, in the full run.
+ */
+const hostOnly = Deno.env.get("KNAP_TEST_ENGINES") === "host";
+const notHere = { available: false, reason: "KNAP_TEST_ENGINES=host" } as const;
+
 /** Whether WebGPU runs here, and whether on a software adapter. */
-export const gpu = await webgpuAvailability();
+export const gpu: { available: boolean; reason?: string; software?: boolean } = hostOnly
+  ? notHere
+  : await webgpuAvailability();
 
 /** Whether OpenCL runs here (PoCL in CI). */
-export const opencl = await openclAvailability();
+export const opencl: { available: boolean; reason?: string } = hostOnly
+  ? notHere
+  : await openclAvailability();
 
 let openclShared: Promise<Factory> | undefined;
 let cudaShared: Promise<Factory> | undefined;
 
 /** Whether CUDA runs here (never in CI). */
-export const cuda = await cudaAvailability();
+export const cuda: { available: boolean; reason?: string } = hostOnly
+  ? notHere
+  : await cudaAvailability();
 
 /** js float64, then `alsoOnJs`, then native float32, WebGPU and OpenCL where present. */
 export function learningFactories(...alsoOnJs: Factory[]): (() => Promise<Factory>)[] {
