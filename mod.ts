@@ -32,32 +32,6 @@ export type {
 } from "./lib/core/types.ts";
 export { KnapError } from "./lib/core/errors.ts";
 export type { Factory } from "./lib/core/factory.ts";
-export type {
-  BatchNormOperands,
-  BatchNormPass,
-  BlasEngine,
-  ConvolutionGeometry,
-  ConvolutionPass,
-  Deferred,
-  DnnEngine,
-  Engine,
-  HostOperand,
-  MathEngine,
-  NnEngine,
-  Operand,
-  Plan,
-  PoolingGeometry,
-  PoolingKind,
-  RandomStream,
-  ReductionAlg,
-  RngEngine,
-  Storage,
-  StructuredEngine,
-  StructuredOperand,
-  TensorOperand,
-} from "./lib/core/engine.ts";
-export type { LinalgEngine } from "./lib/core/linalg_engine.ts";
-export type { StructuredLinalg } from "./lib/core/structured_lapack.ts";
 export { engines, type EngineState } from "./lib/engines/overview/mod.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
@@ -92,15 +66,7 @@ export {
   nativeDouble,
   nativeFloat,
 } from "./lib/engines/native/mod.ts";
-export {
-  type Availability,
-  defaultDouble,
-  defaultFloat,
-  type HostEngine,
-  hostEngines,
-  type LibraryState,
-  registerHostEngine,
-} from "./lib/engines/registry.ts";
+export { type Availability, defaultDouble, defaultFloat } from "./lib/engines/registry.ts";
 export {
   type WebGPUAvailability,
   webgpuAvailability,
@@ -124,12 +90,8 @@ export {
   type CudaOptions,
 } from "./lib/engines/cuda/mod.ts";
 export * from "./lib/blas.ts";
-export * from "./lib/rotations.ts";
-export * from "./lib/math.ts";
 export * from "./lib/random.ts";
 export * from "./lib/access.ts";
-export { type Domain, type ElementwiseOp, type OpName, ops } from "./lib/elementwise/table.ts";
-export type { Expr, Fn1, Fn2 } from "./lib/elementwise/expr.ts";
 export {
   desc,
   type Run,
@@ -141,35 +103,6 @@ export { dataType, layout, shape, Tensor } from "./lib/tensor/tensor.ts";
 export { tensor } from "./lib/tensor/construct.ts";
 export { batchOf, viewGe, viewTz, viewVctr } from "./lib/tensor/views.ts";
 export { Transformer, transformer } from "./lib/tensor/transformer.ts";
-export { TensorOp } from "./lib/tensor/operation.ts";
-export {
-  binary,
-  type BinaryOp,
-  eltwise,
-  eltwiseBackward,
-  type EltwiseFunction,
-} from "./lib/tensor/eltwise.ts";
-export { reduction } from "./lib/tensor/reduction.ts";
-export {
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  type ConvolutionOptions,
-  convolutionShape,
-} from "./lib/tensor/convolution.ts";
-export {
-  pooling,
-  poolingBackward,
-  type PoolingOptions,
-  poolingShape,
-} from "./lib/tensor/pooling.ts";
-export {
-  batchNorm,
-  batchNormBackward,
-  type BatchNormGradients,
-  type BatchNormOptions,
-  type BatchNormParameters,
-} from "./lib/tensor/batch_norm.ts";
 export { logSoftmax, logSoftmax_, softmax, softmax_ } from "./lib/softmax.ts";
 export {
   Batcher,
@@ -180,6 +113,3 @@ export {
   Shuffler,
   shuffler,
 } from "./lib/tensor/batching.ts";
-export { gatherColumns_ } from "./lib/gather.ts";
-export { adamUpdate_ } from "./lib/adam.ts";
-export { innerProduct_, type LayerActivation } from "./lib/inner_product.ts";

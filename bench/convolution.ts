@@ -8,24 +8,26 @@
  * `deno run -A bench/convolution.ts [--webgpu]`
  */
 import {
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  convolutionShape,
   type Factory,
   ge,
   mm_,
   nativeAvailability,
   nativeFloat,
-  pooling,
-  poolingBackward,
-  poolingShape,
   synchronize,
   tensor,
-  type TensorOp,
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
+import {
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  convolutionShape,
+  pooling,
+  poolingBackward,
+  poolingShape,
+  type TensorOp,
+} from "../lib/ops/mod.ts";
 
 const layers = [
   { name: "conv 1→32, 28×28", x: [128, 1, 28, 28], w: [32, 1, 3, 3] },

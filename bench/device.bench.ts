@@ -9,10 +9,6 @@
  */
 import {
   asum,
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  convolutionShape,
   dot,
   type Factory,
   ge,
@@ -20,18 +16,24 @@ import {
   nrm1,
   openclAvailability,
   openclFloat,
-  pooling,
-  poolingBackward,
-  poolingShape,
   randUniform_,
   softmax_,
   swp_,
-  tanh_,
   tensor,
   vctr,
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
+import {
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  convolutionShape,
+  pooling,
+  poolingBackward,
+  poolingShape,
+} from "../lib/ops/mod.ts";
+import { tanh_ } from "../lib/vect_math/mod.ts";
 
 const factories: Factory[] = [
   ...((await webgpuAvailability()).available ? [await webgpuFloat()] : []),

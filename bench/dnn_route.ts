@@ -9,16 +9,14 @@
  */
 import {
   ge,
-  innerProduct_,
-  type LayerActivation,
   nativeAvailability,
   nativeFloat,
   randUniform_,
-  reduction,
   softmax_,
   tensor,
   vctr,
 } from "../mod.ts";
+import { innerProduct_, type LayerActivation, reduction } from "../lib/ops/mod.ts";
 import { reductionRoute } from "../lib/engines/native/reduction.ts";
 import { innerProductRoute } from "../lib/engines/native/inner_product.ts";
 import { softmaxRoute } from "../lib/engines/native/softmax.ts";

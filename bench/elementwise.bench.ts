@@ -2,16 +2,8 @@
  * Elementwise activations on 10⁶ floats: the native engine's oneDNN primitives against the js
  * engine's generated loops. `deno bench -A bench/elementwise.bench.ts`.
  */
-import {
-  jsFloat,
-  nativeAvailability,
-  nativeFloat,
-  randUniform_,
-  relu_,
-  sigmoid_,
-  tanh_,
-  vctr,
-} from "../mod.ts";
+import { jsFloat, nativeAvailability, nativeFloat, randUniform_, vctr } from "../mod.ts";
+import { relu_, sigmoid_, tanh_ } from "../lib/vect_math/mod.ts";
 
 const n = 1_000_000;
 const factories = nativeAvailability().available ? [jsFloat, nativeFloat] : [jsFloat];

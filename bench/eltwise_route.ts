@@ -6,8 +6,8 @@
  *
  * `deno run -A bench/eltwise_route.ts`
  */
-import { nativeAvailability, nativeFloat, ops, randUniform_, vctr } from "../mod.ts";
-import type { OpName } from "../mod.ts";
+import { nativeAvailability, nativeFloat, randUniform_, vctr } from "../mod.ts";
+import { type OpName, ops } from "../lib/engine/mod.ts";
 import { dnnlMappings, eltwiseRoute } from "../lib/engines/native/eltwise.ts";
 import { derivativeOf, outputDerivativeOf } from "../lib/elementwise/table.ts";
 

@@ -20,11 +20,10 @@ import {
   nativeFloat,
   randUniform_,
   rk_,
-  sigmoid_,
-  tanh_,
   vctr,
   type Vector,
 } from "../mod.ts";
+import { sigmoid_, tanh_ } from "../lib/vect_math/mod.ts";
 import { openOpenBLAS } from "../ffi/openblas.ts";
 import { openDNNL } from "../ffi/dnnl.ts";
 

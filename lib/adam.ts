@@ -22,7 +22,8 @@ const names = ["w", "g", "m", "s"] as const;
  *
  * @example
  * ```ts
- * import { adamUpdate_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { adamUpdate_ } from "@knap/knap/ops";
  * using w = dv(1, 1), g = dv(0.5, -0.5), m = dv(2), s = dv(2);
  * adamUpdate_(w, g, m, s, 0.1, 0.9, 0.999, 1e-8);
  * // m = 0.05, −0.05 and s = 0.00025 each: the step is 0.1 · m / (√s + ε) = ±0.316.

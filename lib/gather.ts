@@ -17,7 +17,8 @@ import { col } from "./core/views.ts";
  *
  * @example
  * ```ts
- * import { dge, gatherColumns_, toArray } from "@knap/knap";
+ * import { dge, toArray } from "@knap/knap";
+ * import { gatherColumns_ } from "@knap/knap/ops";
  * using x = dge(2, 3, [1, 2, 3, 4, 5, 6]);
  * using out = dge(2, 2);
  * gatherColumns_(x, [2, 0], out);

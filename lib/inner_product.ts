@@ -51,7 +51,8 @@ const op = "innerProduct_";
  *
  * @example
  * ```ts
- * import { dge, dv, innerProduct_, toArray } from "@knap/knap";
+ * import { dge, dv, toArray } from "@knap/knap";
+ * import { innerProduct_ } from "@knap/knap/ops";
  * using w = dge(2, 2, [1, 0, 0, 1]), x = dge(2, 2, [1, -2, 3, -4]), b = dv(0.5, 1);
  * using out = dge(2, 2);
  * innerProduct_(w, x, b, out, "relu");

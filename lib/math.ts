@@ -32,7 +32,8 @@ export type { Binary, Binary_, Elementwise, Unary, Unary_ };
  *
  * @example
  * ```ts
- * import { derivative_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { derivative_ } from "@knap/knap/math";
  * using z = dv(0, 2);
  * using delta = dv(1, 1);
  * derivative_("tanh", z, delta); // 1 − tanh²(z)
@@ -66,7 +67,8 @@ export function derivative_<S extends Structure>(
  *
  * @example
  * ```ts
- * import { dv, outputDerivative_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { outputDerivative_ } from "@knap/knap/math";
  * using a = dv(0.5, 0.9); // sigmoid outputs
  * using delta = dv(1, 2);
  * outputDerivative_("sigmoid", a, delta);
@@ -102,7 +104,8 @@ export function outputDerivative_<S extends Structure>(
  *
  * @example
  * ```ts
- * import { clamp, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { clamp } from "@knap/knap/math";
  * using y = clamp(dv(-2, 0.5, 3), 0, 1);
  * if (toArray(y).join() !== "0,0.5,1") throw new Error("unexpected");
  * ```
@@ -116,7 +119,8 @@ export function clamp<S extends Structure>(x: S, lo: number, hi: number): S {
  *
  * @example
  * ```ts
- * import { clamp_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { clamp_ } from "@knap/knap/math";
  * using x = dv(-2, 0.5, 3);
  * if (toArray(clamp_(x, -1, 1)).join() !== "-1,0.5,1") throw new Error("unexpected");
  * ```
@@ -130,7 +134,8 @@ export function clamp_<S extends Structure>(x: S, lo: number, hi: number, y?: S)
  *
  * @example
  * ```ts
- * import { dv, elu, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { elu } from "@knap/knap/math";
  * using y = elu(dv(2, 0), 0.5);
  * if (toArray(y).join() !== "2,0") throw new Error("unexpected");
  * ```
@@ -144,7 +149,8 @@ export function elu<S extends Structure>(x: S, alpha = 1): S {
  *
  * @example
  * ```ts
- * import { dv, elu_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { elu_ } from "@knap/knap/math";
  * using x = dv(3, 0);
  * if (toArray(elu_(x)).join() !== "3,0") throw new Error("unexpected");
  * ```
@@ -158,7 +164,8 @@ export function elu_<S extends Structure>(x: S, alpha = 1, y?: S): S {
  *
  * @example
  * ```ts
- * import { dv, pow, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { pow } from "@knap/knap/math";
  * using y = pow(dv(2, 3), 2);
  * using z = pow(dv(2, 3), dv(3, 1));
  * if (toArray(y).join() !== "4,9" || toArray(z).join() !== "8,3") throw new Error("unexpected");
@@ -175,7 +182,8 @@ export function pow<S extends Structure>(x: S, p: number | Structure): S {
  *
  * @example
  * ```ts
- * import { dv, pow_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { pow_ } from "@knap/knap/math";
  * using x = dv(2, 3);
  * if (toArray(pow_(x, 3)).join() !== "8,27") throw new Error("unexpected");
  * ```
@@ -191,7 +199,8 @@ export function pow_<S extends Structure>(x: S, p: number | Structure, z?: S): S
  *
  * @example
  * ```ts
- * import { dv, linearFrac, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { linearFrac } from "@knap/knap/math";
  * using y = linearFrac(2, dv(1, 2), 1);
  * using z = linearFrac(1, dv(1, 2), 1, 2, dv(0, 1), 1);
  * if (toArray(y).join() !== "3,5" || toArray(z).join() !== "2,1") throw new Error("unexpected");
@@ -233,7 +242,8 @@ export function linearFrac(
  *
  * @example
  * ```ts
- * import { dv, linearFrac_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { linearFrac_ } from "@knap/knap/math";
  * using x = dv(1, 2);
  * if (toArray(linearFrac_(2, x, 1)).join() !== "3,5") throw new Error("unexpected");
  * ```
@@ -266,7 +276,8 @@ export function linearFrac_(
  *
  * @example
  * ```ts
- * import { sqr, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sqr } from "@knap/knap/math";
  * using y = sqr(dv(1, -2));
  * if (toArray(y).join() !== [1, 4].join()) throw new Error("unexpected");
  * ```
@@ -278,7 +289,8 @@ export const sqr: Unary = pure(ops.sqr);
  *
  * @example
  * ```ts
- * import { sqr_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sqr_ } from "@knap/knap/math";
  * using x = dv(1, -2);
  * if (sqr_(x) !== x || toArray(x).join() !== [1, 4].join()) throw new Error("unexpected");
  * ```
@@ -290,7 +302,8 @@ export const sqr_: Unary_ = destructive(ops.sqr);
  *
  * @example
  * ```ts
- * import { sqrt, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sqrt } from "@knap/knap/math";
  * using y = sqrt(dv(1, 9));
  * if (toArray(y).join() !== [1, 3].join()) throw new Error("unexpected");
  * ```
@@ -302,7 +315,8 @@ export const sqrt: Unary = pure(ops.sqrt);
  *
  * @example
  * ```ts
- * import { sqrt_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sqrt_ } from "@knap/knap/math";
  * using x = dv(1, 9);
  * if (sqrt_(x) !== x || toArray(x).join() !== [1, 3].join()) throw new Error("unexpected");
  * ```
@@ -314,7 +328,8 @@ export const sqrt_: Unary_ = destructive(ops.sqrt);
  *
  * @example
  * ```ts
- * import { abs, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { abs } from "@knap/knap/math";
  * using y = abs(dv(-1, 2));
  * if (toArray(y).join() !== [1, 2].join()) throw new Error("unexpected");
  * ```
@@ -326,7 +341,8 @@ export const abs: Unary = pure(ops.abs);
  *
  * @example
  * ```ts
- * import { abs_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { abs_ } from "@knap/knap/math";
  * using x = dv(-1, 2);
  * if (abs_(x) !== x || toArray(x).join() !== [1, 2].join()) throw new Error("unexpected");
  * ```
@@ -338,7 +354,8 @@ export const abs_: Unary_ = destructive(ops.abs);
  *
  * @example
  * ```ts
- * import { exp, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { exp } from "@knap/knap/math";
  * using y = exp(dv(0, 0));
  * if (toArray(y).join() !== [1, 1].join()) throw new Error("unexpected");
  * ```
@@ -350,7 +367,8 @@ export const exp: Unary = pure(ops.exp);
  *
  * @example
  * ```ts
- * import { exp_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { exp_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (exp_(x) !== x || toArray(x).join() !== [1, 1].join()) throw new Error("unexpected");
  * ```
@@ -362,7 +380,8 @@ export const exp_: Unary_ = destructive(ops.exp);
  *
  * @example
  * ```ts
- * import { expm1, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { expm1 } from "@knap/knap/math";
  * using y = expm1(dv(0, 0));
  * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -374,7 +393,8 @@ export const expm1: Unary = pure(ops.expm1);
  *
  * @example
  * ```ts
- * import { expm1_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { expm1_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (expm1_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -386,7 +406,8 @@ export const expm1_: Unary_ = destructive(ops.expm1);
  *
  * @example
  * ```ts
- * import { log, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { log } from "@knap/knap/math";
  * using y = log(dv(1, 1));
  * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -398,7 +419,8 @@ export const log: Unary = pure(ops.log);
  *
  * @example
  * ```ts
- * import { log_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { log_ } from "@knap/knap/math";
  * using x = dv(1, 1);
  * if (log_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -410,7 +432,8 @@ export const log_: Unary_ = destructive(ops.log);
  *
  * @example
  * ```ts
- * import { log1p, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { log1p } from "@knap/knap/math";
  * using y = log1p(dv(0, 0));
  * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -422,7 +445,8 @@ export const log1p: Unary = pure(ops.log1p);
  *
  * @example
  * ```ts
- * import { log1p_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { log1p_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (log1p_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -434,7 +458,8 @@ export const log1p_: Unary_ = destructive(ops.log1p);
  *
  * @example
  * ```ts
- * import { sin, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sin } from "@knap/knap/math";
  * using y = sin(dv(0, 0));
  * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -446,7 +471,8 @@ export const sin: Unary = pure(ops.sin);
  *
  * @example
  * ```ts
- * import { sin_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sin_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (sin_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -458,7 +484,8 @@ export const sin_: Unary_ = destructive(ops.sin);
  *
  * @example
  * ```ts
- * import { cos, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { cos } from "@knap/knap/math";
  * using y = cos(dv(0, 0));
  * if (toArray(y).join() !== [1, 1].join()) throw new Error("unexpected");
  * ```
@@ -470,7 +497,8 @@ export const cos: Unary = pure(ops.cos);
  *
  * @example
  * ```ts
- * import { cos_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { cos_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (cos_(x) !== x || toArray(x).join() !== [1, 1].join()) throw new Error("unexpected");
  * ```
@@ -482,7 +510,8 @@ export const cos_: Unary_ = destructive(ops.cos);
  *
  * @example
  * ```ts
- * import { tanh, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { tanh } from "@knap/knap/math";
  * using y = tanh(dv(0, 0));
  * if (toArray(y).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -494,7 +523,8 @@ export const tanh: Unary = pure(ops.tanh);
  *
  * @example
  * ```ts
- * import { tanh_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { tanh_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (tanh_(x) !== x || toArray(x).join() !== [0, 0].join()) throw new Error("unexpected");
  * ```
@@ -506,7 +536,8 @@ export const tanh_: Unary_ = destructive(ops.tanh);
  *
  * @example
  * ```ts
- * import { sigmoid, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sigmoid } from "@knap/knap/math";
  * using y = sigmoid(dv(0, 0));
  * if (toArray(y).join() !== [0.5, 0.5].join()) throw new Error("unexpected");
  * ```
@@ -518,7 +549,8 @@ export const sigmoid: Unary = pure(ops.sigmoid);
  *
  * @example
  * ```ts
- * import { sigmoid_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sigmoid_ } from "@knap/knap/math";
  * using x = dv(0, 0);
  * if (sigmoid_(x) !== x || toArray(x).join() !== [0.5, 0.5].join()) throw new Error("unexpected");
  * ```
@@ -530,7 +562,8 @@ export const sigmoid_: Unary_ = destructive(ops.sigmoid);
  *
  * @example
  * ```ts
- * import { relu, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { relu } from "@knap/knap/math";
  * using y = relu(dv(-1, 2));
  * if (toArray(y).join() !== [0, 2].join()) throw new Error("unexpected");
  * ```
@@ -542,7 +575,8 @@ export const relu: Unary = pure(ops.relu);
  *
  * @example
  * ```ts
- * import { relu_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { relu_ } from "@knap/knap/math";
  * using x = dv(-1, 2);
  * if (relu_(x) !== x || toArray(x).join() !== [0, 2].join()) throw new Error("unexpected");
  * ```
@@ -554,7 +588,8 @@ export const relu_: Unary_ = destructive(ops.relu);
  *
  * @example
  * ```ts
- * import { signum, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { signum } from "@knap/knap/math";
  * using y = signum(dv(-3, 3));
  * if (toArray(y).join() !== [-1, 1].join()) throw new Error("unexpected");
  * ```
@@ -566,7 +601,8 @@ export const signum: Unary = pure(ops.signum);
  *
  * @example
  * ```ts
- * import { signum_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { signum_ } from "@knap/knap/math";
  * using x = dv(-3, 3);
  * if (signum_(x) !== x || toArray(x).join() !== [-1, 1].join()) throw new Error("unexpected");
  * ```
@@ -578,7 +614,8 @@ export const signum_: Unary_ = destructive(ops.signum);
  *
  * @example
  * ```ts
- * import { round, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { round } from "@knap/knap/math";
  * using y = round(dv(2.5, -2.5));
  * if (toArray(y).join() !== [3, -3].join()) throw new Error("unexpected");
  * ```
@@ -590,7 +627,8 @@ export const round: Unary = pure(ops.round);
  *
  * @example
  * ```ts
- * import { round_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { round_ } from "@knap/knap/math";
  * using x = dv(2.5, -2.5);
  * if (round_(x) !== x || toArray(x).join() !== [3, -3].join()) throw new Error("unexpected");
  * ```
@@ -602,7 +640,8 @@ export const round_: Unary_ = destructive(ops.round);
  *
  * @example
  * ```ts
- * import { floor, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { floor } from "@knap/knap/math";
  * using y = floor(dv(1.5, -1.5));
  * if (toArray(y).join() !== [1, -2].join()) throw new Error("unexpected");
  * ```
@@ -614,7 +653,8 @@ export const floor: Unary = pure(ops.floor);
  *
  * @example
  * ```ts
- * import { floor_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { floor_ } from "@knap/knap/math";
  * using x = dv(1.5, -1.5);
  * if (floor_(x) !== x || toArray(x).join() !== [1, -2].join()) throw new Error("unexpected");
  * ```
@@ -626,7 +666,8 @@ export const floor_: Unary_ = destructive(ops.floor);
  *
  * @example
  * ```ts
- * import { ceil, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { ceil } from "@knap/knap/math";
  * using y = ceil(dv(1.5, -1.5));
  * if (toArray(y).join() !== [2, -1].join()) throw new Error("unexpected");
  * ```
@@ -638,7 +679,8 @@ export const ceil: Unary = pure(ops.ceil);
  *
  * @example
  * ```ts
- * import { ceil_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { ceil_ } from "@knap/knap/math";
  * using x = dv(1.5, -1.5);
  * if (ceil_(x) !== x || toArray(x).join() !== [2, -1].join()) throw new Error("unexpected");
  * ```
@@ -650,7 +692,8 @@ export const ceil_: Unary_ = destructive(ops.ceil);
  *
  * @example
  * ```ts
- * import { inv, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { inv } from "@knap/knap/math";
  * using y = inv(dv(2, -0.25));
  * if (toArray(y).join() !== [0.5, -4].join()) throw new Error("unexpected");
  * ```
@@ -662,7 +705,8 @@ export const inv: Unary = pure(ops.inv);
  *
  * @example
  * ```ts
- * import { inv_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { inv_ } from "@knap/knap/math";
  * using x = dv(2, -0.25);
  * if (inv_(x) !== x || toArray(x).join() !== [0.5, -4].join()) throw new Error("unexpected");
  * ```
@@ -674,7 +718,8 @@ export const inv_: Unary_ = destructive(ops.inv);
  *
  * @example
  * ```ts
- * import { mul, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { mul } from "@knap/knap/math";
  * using z = mul(dv(3, 4), dv(1, 2));
  * if (toArray(z).join() !== [3, 8].join()) throw new Error("unexpected");
  * ```
@@ -686,7 +731,8 @@ export const mul: Binary = pureBinary(ops.mul);
  *
  * @example
  * ```ts
- * import { mul_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { mul_ } from "@knap/knap/math";
  * using x = dv(3, 4);
  * using y = dv(1, 2);
  * if (mul_(x, y) !== x || toArray(x).join() !== [3, 8].join()) throw new Error("unexpected");
@@ -699,7 +745,8 @@ export const mul_: Binary_ = destructiveBinary(ops.mul);
  *
  * @example
  * ```ts
- * import { div, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { div } from "@knap/knap/math";
  * using z = div(dv(3, 4), dv(1, 2));
  * if (toArray(z).join() !== [3, 2].join()) throw new Error("unexpected");
  * ```
@@ -711,7 +758,8 @@ export const div: Binary = pureBinary(ops.div);
  *
  * @example
  * ```ts
- * import { div_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { div_ } from "@knap/knap/math";
  * using x = dv(3, 4);
  * using y = dv(1, 2);
  * if (div_(x, y) !== x || toArray(x).join() !== [3, 2].join()) throw new Error("unexpected");
@@ -724,7 +772,8 @@ export const div_: Binary_ = destructiveBinary(ops.div);
  *
  * @example
  * ```ts
- * import { fmax, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { fmax } from "@knap/knap/math";
  * using z = fmax(dv(3, 4), dv(1, 2));
  * if (toArray(z).join() !== [3, 4].join()) throw new Error("unexpected");
  * ```
@@ -736,7 +785,8 @@ export const fmax: Binary = pureBinary(ops.fmax);
  *
  * @example
  * ```ts
- * import { fmax_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { fmax_ } from "@knap/knap/math";
  * using x = dv(3, 4);
  * using y = dv(1, 2);
  * if (fmax_(x, y) !== x || toArray(x).join() !== [3, 4].join()) throw new Error("unexpected");
@@ -751,7 +801,8 @@ export const fmax_: Binary_ = destructiveBinary(ops.fmax);
  *
  * @example
  * ```ts
- * import { dv, sigmoidCrossentropy, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sigmoidCrossentropy } from "@knap/knap/math";
  * using c = sigmoidCrossentropy(dv(40, 0), dv(0, 1));
  * const [far, even] = toArray(c);
  * if (Math.abs(far - 40) > 1e-12 || Math.abs(even - Math.LN2) > 1e-12) throw new Error("unexpected");
@@ -765,7 +816,8 @@ export const sigmoidCrossentropy: Binary = pureBinary(ops.sigmoidCrossentropy);
  *
  * @example
  * ```ts
- * import { dv, sigmoidCrossentropy_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { sigmoidCrossentropy_ } from "@knap/knap/math";
  * using z = dv(-40, 0);
  * using y = dv(1, 0);
  * if (sigmoidCrossentropy_(z, y) !== z || Math.abs(toArray(z)[0] - 40) > 1e-12) throw new Error();
@@ -778,7 +830,8 @@ export const sigmoidCrossentropy_: Binary_ = destructiveBinary(ops.sigmoidCrosse
  *
  * @example
  * ```ts
- * import { fmin, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { fmin } from "@knap/knap/math";
  * using z = fmin(dv(3, 4), dv(1, 2));
  * if (toArray(z).join() !== [1, 2].join()) throw new Error("unexpected");
  * ```
@@ -790,7 +843,8 @@ export const fmin: Binary = pureBinary(ops.fmin);
  *
  * @example
  * ```ts
- * import { fmin_, dv, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { fmin_ } from "@knap/knap/math";
  * using x = dv(3, 4);
  * using y = dv(1, 2);
  * if (fmin_(x, y) !== x || toArray(x).join() !== [1, 2].join()) throw new Error("unexpected");

@@ -29,7 +29,7 @@ export interface Givens {
  *
  * @example
  * ```ts
- * import { rotg } from "@knap/knap";
+ * import { rotg } from "@knap/knap/linalg";
  * const { r, c, s } = rotg(3, 4);
  * if (r !== 5 || c !== 0.6 || s !== 0.8) throw new Error("unexpected");
  * ```
@@ -66,7 +66,7 @@ const GAM = 4096, GAMSQ = GAM * GAM, RGAMSQ = 1 / GAMSQ;
  *
  * @example
  * ```ts
- * import { rotmg } from "@knap/knap";
+ * import { rotmg } from "@knap/knap/linalg";
  * const { d1, x1, param } = rotmg(1, 1, 3, 4);
  * // d₁·x₁² keeps the squared length 3² + 4².
  * if (Math.abs(d1 * x1 * x1 - 25) > 1e-12 || param.length !== 5) throw new Error("unexpected");
@@ -159,7 +159,8 @@ function apply2(x: Vector, y: Vector, h11: number, h12: number, h21: number, h22
  *
  * @example
  * ```ts
- * import { dv, rot_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { rot_ } from "@knap/knap/linalg";
  * using x = dv(1, 0), y = dv(0, 1);
  * rot_(x, y, 0, 1); // a quarter turn
  * if (toArray(x).join() !== "0,1" || toArray(y).join() !== "-1,0") throw new Error("unexpected");
@@ -179,7 +180,8 @@ export function rot_<V extends Vector>(x: V, y: Vector, c: number, s: number): V
  *
  * @example
  * ```ts
- * import { dv, rotm_, toArray } from "@knap/knap";
+ * import { dv, toArray } from "@knap/knap";
+ * import { rotm_ } from "@knap/knap/linalg";
  * using x = dv(1, 2), y = dv(3, 4);
  * rotm_(x, y, [-1, 2, 0, 0, 1]); // H = diag(2, 1)
  * if (toArray(x).join() !== "2,4" || toArray(y).join() !== "3,4") throw new Error("unexpected");

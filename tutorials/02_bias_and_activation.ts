@@ -6,21 +6,8 @@
  * operations, all destructive, and ends with a two-layer network.
  * Run: `deno run -A tutorials/02_bias_and_activation.ts [--backend=js]`.
  */
-import {
-  axpy_,
-  exp,
-  fmax_,
-  ge,
-  type GEMatrix,
-  linearFrac_,
-  mv,
-  scal_,
-  signum_,
-  tanh_,
-  vctr,
-  type Vector,
-  zero,
-} from "../mod.ts";
+import { axpy_, ge, type GEMatrix, mv, scal_, vctr, type Vector, zero } from "../mod.ts";
+import { exp, fmax_, linearFrac_, signum_, tanh_ } from "../lib/vect_math/mod.ts";
 import { backend, entries, show } from "./_backend.ts";
 
 const { name, double: f, float } = await backend();

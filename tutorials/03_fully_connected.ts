@@ -12,16 +12,15 @@ import {
   type Factory,
   ge,
   type GEMatrix,
-  linearFrac_,
   mv_,
   randUniform_,
   scal_,
   synchronize,
-  tanh_,
   transfer_,
   vctr,
   type Vector,
 } from "../mod.ts";
+import { linearFrac_, tanh_ } from "../lib/vect_math/mod.ts";
 import { backend, show } from "./_backend.ts";
 import { booleanFlag, declareFlags } from "./_flags.ts";
 

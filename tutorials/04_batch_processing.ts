@@ -15,13 +15,12 @@ import {
   mm_,
   randUniform_,
   rk_,
-  sigmoid_,
   synchronize,
-  tanh_,
   transfer_,
   vctr,
   type Vector,
 } from "../mod.ts";
+import { sigmoid_, tanh_ } from "../lib/vect_math/mod.ts";
 import { backend, show } from "./_backend.ts";
 import { booleanFlag, declareFlags, numberFlag } from "./_flags.ts";
 

@@ -13,14 +13,13 @@ import {
   type GEMatrix,
   mm_,
   rk_,
-  sigmoid_,
   subvector,
-  tanh_,
   transfer_,
   vctr,
   type Vector,
   viewGe,
 } from "../mod.ts";
+import { sigmoid_, tanh_ } from "../lib/vect_math/mod.ts";
 import { backend, show } from "./_backend.ts";
 
 type Activation = (a: GEMatrix) => GEMatrix;

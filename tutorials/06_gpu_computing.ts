@@ -28,15 +28,14 @@ import {
   openclFloat,
   randUniform_,
   rk_,
-  sigmoid_,
   synchronize,
-  tanh_,
   transfer_,
   vctr,
   type Vector,
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
+import { sigmoid_, tanh_ } from "../lib/vect_math/mod.ts";
 import { numberFlag, show } from "./_backend.ts";
 import { booleanFlag, declareFlags } from "./_flags.ts";
 

@@ -7,7 +7,8 @@
  * (σ' = a(1 − a), tanh' = 1 − a²), so training needs to keep only a.
  * Run: `deno run -A tutorials/09_activation_derivative.ts [--backend=js|native|webgpu]`.
  */
-import { derivative_, entry_, outputDerivative_, relu, sigmoid, tanh, vctr } from "../mod.ts";
+import { entry_, vctr } from "../mod.ts";
+import { derivative_, outputDerivative_, relu, sigmoid, tanh } from "../lib/vect_math/mod.ts";
 import { backend, entries } from "./_backend.ts";
 
 const { name, double: f } = await backend();

@@ -7,7 +7,8 @@
  * vanishing or exploding (`init_` offers "small", "xavier" and "he").
  * Run: `deno run -A tutorials/13_initializing_weights.ts [--backend=js|native|webgpu]`.
  */
-import { ge, mm_, randUniform_, tanh_ } from "../mod.ts";
+import { ge, mm_, randUniform_ } from "../mod.ts";
+import { tanh_ } from "../lib/vect_math/mod.ts";
 import {
   fullyConnected,
   inferenceNetwork,

@@ -10,12 +10,8 @@
  * Run: `deno run -A tutorials/25_dnnl_tensors.ts [--backend=native|js|webgpu]`
  */
 import {
-  binary,
-  eltwise,
-  eltwiseBackward,
   ge,
   jsDouble,
-  reduction,
   softmax_,
   synchronize,
   tensor,
@@ -23,6 +19,7 @@ import {
   transfer,
   transformer,
 } from "../mod.ts";
+import { binary, eltwise, eltwiseBackward, reduction } from "../lib/ops/mod.ts";
 import { backend } from "./_backend.ts";
 
 const { name, float: f } = await backend();

@@ -8,17 +8,14 @@
  * window's largest entry, and the gradients a network learns from.
  * Run: `deno run -A tutorials/28_convolution.ts [--backend=native|js|webgpu]`
  */
+import { jsDouble, synchronize, tensor, transformer } from "../mod.ts";
 import {
   convolution,
   convolutionBackwardWeights,
   convolutionShape,
-  jsDouble,
   pooling,
   poolingBackward,
-  synchronize,
-  tensor,
-  transformer,
-} from "../mod.ts";
+} from "../lib/ops/mod.ts";
 import { backend } from "./_backend.ts";
 import { showTensor } from "./_tensors.ts";
 

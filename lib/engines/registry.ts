@@ -60,7 +60,8 @@ const engines: HostEngine[] = [{
  *
  * @example
  * ```ts
- * import { defaultFloat, jsDouble, jsFloat, registerHostEngine } from "@knap/knap";
+ * import { defaultFloat, jsDouble, jsFloat } from "@knap/knap";
+ * import { registerHostEngine } from "@knap/knap/engine";
  * const remove = registerHostEngine({
  *   name: "mine", rank: 100, float: jsFloat, double: jsDouble,
  *   availability: () => ({ available: false, reason: "not on this machine" }),
@@ -93,7 +94,7 @@ export function registerHostEngine(engine: HostEngine): () => void {
  *
  * @example
  * ```ts
- * import { hostEngines } from "@knap/knap";
+ * import { hostEngines } from "@knap/knap/engine";
  * if (hostEngines().at(-1)?.name !== "js") throw new Error("js is always there, last");
  * ```
  */

@@ -1,6 +1,7 @@
 /**
  * `@knap/knap/linalg`: LAPACK as Neanderthal's `linalg` namespace keeps it — factorizations that
- * keep their pivots and solve, invert and estimate their condition. On the js engine in
+ * keep their pivots and solve, invert and estimate their condition, and BLAS's plane rotations
+ * (`rotg`, `rot_`, `rotmg`, `rotm_`) that Givens-based algorithms are built from. On the js engine in
  * TypeScript, on the native engine through OpenBLAS's LAPACK; a device's matrices are factored on
  * the host (one transfer each way), so those calls return Promises.
  *
@@ -19,6 +20,7 @@
  * @module
  */
 
+export * from "../rotations.ts";
 export { Cholesky, Factors, LU } from "./factors.ts";
 export { ptrf, ptrf_, trf, trf_ } from "./factor.ts";
 export { laswp_, srt_, tri_ } from "./helpers.ts";

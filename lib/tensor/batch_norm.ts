@@ -106,7 +106,8 @@ function plan<L extends Loc>(
  *
  * @example
  * ```ts
- * import { batchNorm, jsDouble, tensor } from "@knap/knap";
+ * import { jsDouble, tensor } from "@knap/knap";
+ * import { batchNorm } from "@knap/knap/ops";
  * using x = tensor(jsDouble, [2, 1, 1, 2], "nchw", [1, 2, 3, 6]);
  * using y = tensor(jsDouble, [2, 1, 1, 2], "nchw");
  * using scale = tensor(jsDouble, [1], "x", [1]), shift = tensor(jsDouble, [1], "x", [0]);
@@ -142,7 +143,8 @@ export function batchNorm<L extends Loc>(
  *
  * @example
  * ```ts
- * import { batchNormBackward, jsDouble, tensor } from "@knap/knap";
+ * import { jsDouble, tensor } from "@knap/knap";
+ * import { batchNormBackward } from "@knap/knap/ops";
  * using x = tensor(jsDouble, [2, 1], "nc", [1, 3]), dy = tensor(jsDouble, [2, 1], "nc", [1, 1]);
  * using dx = tensor(jsDouble, [2, 1], "nc");
  * using scale = tensor(jsDouble, [1], "x", [1]);

@@ -39,7 +39,7 @@ function geometry(op: string, spatial: number, o: ConvolutionOptions = {}): Conv
  *
  * @example
  * ```ts
- * import { convolutionShape } from "@knap/knap";
+ * import { convolutionShape } from "@knap/knap/ops";
  * const y = convolutionShape([2, 1, 28, 28], [8, 1, 3, 3], { padding: 1 });
  * if (y.join() !== "2,8,28,28") throw new Error("unexpected");
  * ```
@@ -148,7 +148,8 @@ function plan<L extends Loc>(
  *
  * @example A 3×3 kernel over one 4×4 image, padded
  * ```ts
- * import { convolution, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { convolution } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 1, 4, 4], "nchw", Array.from({ length: 16 }, (_, i) => i));
  * using w = tensor(jsFloat, [1, 1, 3, 3], "oihw", [0, 0, 0, 0, 1, 0, 0, 0, 0]);
  * using y = tensor(jsFloat, [1, 1, 4, 4], "nhwc");
@@ -172,7 +173,8 @@ export function convolution<L extends Loc>(
  *
  * @example
  * ```ts
- * import { convolutionBackwardData, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { convolutionBackwardData } from "@knap/knap/ops";
  * using dy = tensor(jsFloat, [1, 1, 2, 2], "nchw", [1, 1, 1, 1]);
  * using w = tensor(jsFloat, [1, 1, 2, 2], "oihw", [1, 2, 3, 4]);
  * using dx = tensor(jsFloat, [1, 1, 3, 3], "nchw");
@@ -195,7 +197,8 @@ export function convolutionBackwardData<L extends Loc>(
  *
  * @example
  * ```ts
- * import { convolutionBackwardWeights, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { convolutionBackwardWeights } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 1, 3, 3], "nchw", [1, 2, 3, 4, 5, 6, 7, 8, 9]);
  * using dy = tensor(jsFloat, [1, 1, 2, 2], "nchw", [1, 0, 0, 0]);
  * using dw = tensor(jsFloat, [1, 1, 2, 2], "oihw");

@@ -105,7 +105,8 @@ function planMap<L extends Loc>(
  *
  * @example ReLU from nchw into nhwc
  * ```ts
- * import { eltwise, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { eltwise } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 2, 1, 2], "nchw", [-1, 2, 3, -4]);
  * using y = tensor(jsFloat, [1, 2, 1, 2], "nhwc");
  * eltwise(x, y, "relu").run();
@@ -134,7 +135,8 @@ export function eltwise<L extends Loc>(
  *
  * @example
  * ```ts
- * import { eltwiseBackward, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { eltwiseBackward } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [2, 2], "nc", [-1, 2, 3, -4]);
  * using dy = tensor(jsFloat, [2, 2], "nc", [5, 6, 7, 8]);
  * using dx = tensor(jsFloat, [2, 2], "nc");
@@ -171,7 +173,8 @@ export function eltwiseBackward<L extends Loc>(
  *
  * @example A bias per channel
  * ```ts
- * import { binary, jsFloat, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { binary } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 2, 1, 2], "nchw", [1, 2, 3, 4]);
  * using b = tensor(jsFloat, [1, 2, 1, 1], "nchw", [10, 20]);
  * binary("add", x, b, x).run();

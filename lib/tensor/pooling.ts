@@ -46,7 +46,7 @@ function geometry(
  *
  * @example
  * ```ts
- * import { poolingShape } from "@knap/knap";
+ * import { poolingShape } from "@knap/knap/ops";
  * if (poolingShape([8, 16, 28, 28], [2, 2]).join() !== "8,16,14,14") throw new Error("unexpected");
  * ```
  */
@@ -99,7 +99,8 @@ function checked<L extends Loc>(
  *
  * @example 2×2 max pooling
  * ```ts
- * import { jsFloat, pooling, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { pooling } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 1, 2, 4], "nchw", [1, 5, 2, 0, 3, 4, 8, 6]);
  * using y = tensor(jsFloat, [1, 1, 1, 2], "nchw");
  * pooling(x, y, "max", 2).run();
@@ -137,7 +138,8 @@ export function pooling<L extends Loc>(
  *
  * @example
  * ```ts
- * import { jsFloat, poolingBackward, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { poolingBackward } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 1, 1, 4], "nchw", [1, 5, 8, 6]);
  * using dy = tensor(jsFloat, [1, 1, 1, 2], "nchw", [10, 20]);
  * using dx = tensor(jsFloat, [1, 1, 1, 4], "nchw");

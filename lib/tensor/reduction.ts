@@ -68,7 +68,8 @@ function composed(alg: ReductionAlg, x: Tensor, out: Tensor): { run: () => void;
  *
  * @example Each channel's mean over a batch of images
  * ```ts
- * import { jsFloat, reduction, tensor } from "@knap/knap";
+ * import { jsFloat, tensor } from "@knap/knap";
+ * import { reduction } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [2, 2, 1, 2], "nchw", [1, 2, 3, 4, 5, 6, 7, 8]);
  * using m = tensor(jsFloat, [1, 2, 1, 1], "nchw");
  * reduction("mean", x, m).run();

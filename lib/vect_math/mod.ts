@@ -1,6 +1,6 @@
 /**
  * `@knap/knap/math`: Neanderthal's vect-math namespace — every elementwise function knap has,
- * the book's 26 (also in the root module, where the chapters import them) and the rest:
+ * the book's 26 and the rest:
  * trigonometric and hyperbolic functions and their inverses, roots and powers, the error
  * function family and the normal distribution, gamma and lgamma, and the rounding and remainder
  * functions. Each comes allocating (`erf`) and destructive (`erf_`).
@@ -26,6 +26,7 @@ export {
   clamp_,
   cos,
   cos_,
+  derivative_,
   div,
   div_,
   elu,
@@ -50,6 +51,7 @@ export {
   log_,
   mul,
   mul_,
+  outputDerivative_,
   pow,
   pow_,
   relu,
@@ -58,6 +60,8 @@ export {
   round_,
   sigmoid,
   sigmoid_,
+  sigmoidCrossentropy,
+  sigmoidCrossentropy_,
   signum,
   signum_,
   sin,

@@ -4,9 +4,11 @@
  */
 import fc from "npm:fast-check@^4.3.0";
 import { assert, assertEquals } from "./assert.ts";
-import * as k from "../../mod.ts";
+import * as knap from "../../mod.ts";
+import * as engineApi from "../../lib/engine/mod.ts";
 import * as vm from "../../lib/vect_math/mod.ts";
-import type { ElementwiseOp, Factory, OpName, Structure } from "../../mod.ts";
+import type { Factory, Structure } from "../../mod.ts";
+import type { ElementwiseOp, OpName } from "../../lib/engine/mod.ts";
 import * as special from "../../lib/elementwise/special.ts";
 import {
   assertAllClose,
@@ -23,6 +25,9 @@ import {
   values,
   vecSpec,
 } from "./fixtures.ts";
+
+/** knap's root module with the vect-math, engine, linalg and ops names these checks reach. */
+const k = { ...knap, ...vm, ...engineApi };
 
 type Ref = (x: number, y: number) => number;
 
@@ -184,7 +189,7 @@ export function mathConformance(f: Factory, note = ""): void {
             fc.tuple(vecSpec(fc.constant(d)), vecSpec(fc.constant(d)), vecSpec(fc.constant(d)))
           ),
           matSpec(),
-          fc.constantFrom<k.Layout>("column", "row"),
+          fc.constantFrom<knap.Layout>("column", "row"),
           fc.integer({ min: 0, max: 2 ** 31 }),
           async ([sx, sy, so], sa, lb, s) => {
             // vectors
@@ -194,7 +199,7 @@ export function mathConformance(f: Factory, note = ""): void {
             const x = makeVector(f, sx, xs),
               y = makeVector(f, sy, ys),
               o = makeVector(f, so, xs.map(() => 0));
-            using fresh = forms.pure(x.v, y.v) as k.Vector;
+            using fresh = forms.pure(x.v, y.v) as knap.Vector;
             assertAllClose(await readVector(fresh), want, tol, `${name}(x)`);
             const before = await sentinels(o.parent);
             assert(forms.destructive(x.v, y.v, o.v) === o.v, `${name}_ returns its output`);
@@ -220,11 +225,16 @@ export function mathConformance(f: Factory, note = ""): void {
             );
             const a = makeMatrix(f, sa, ma),
               b = makeMatrix(f, { ...sa, layout: lb, transposed: !sa.transposed }, mb);
-            using mfresh = forms.pure(a.a, b.a) as k.GEMatrix;
+            using mfresh = forms.pure(a.a, b.a) as knap.GEMatrix;
             const mwant = ma.flatMap((r, i) => r.map((v, j) => ref(v, mb[i][j])));
             assertAllClose((await readMatrix(mfresh)).flat(), mwant, tol, `${name}(a)`);
             forms.inPlace(a.a, b.a);
-            assertAllClose((await readMatrix(a.a as k.GEMatrix)).flat(), mwant, tol, `${name}_(a)`);
+            assertAllClose(
+              (await readMatrix(a.a as knap.GEMatrix)).flat(),
+              mwant,
+              tol,
+              `${name}_(a)`,
+            );
             a.parent[Symbol.dispose]();
             b.parent[Symbol.dispose]();
           },

@@ -3,7 +3,6 @@
  * formula in float64, with the weights and the state in different layouts, over three steps.
  */
 import {
-  adamUpdate_,
   type Factory,
   ge,
   type GEMatrix,
@@ -14,6 +13,7 @@ import {
   transfer,
   transfer_,
 } from "../../mod.ts";
+import { adamUpdate_ } from "../../lib/ops/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { jsEngine } from "../../lib/engines/js/engine.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";

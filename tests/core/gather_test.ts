@@ -1,14 +1,6 @@
 /** gatherColumns_ on every engine, nativeBfloat16 included: the columns asked for, in order. */
-import {
-  copy_,
-  gatherColumns_,
-  ge,
-  type GEMatrix,
-  jsDouble,
-  submatrix,
-  toArray,
-  transfer,
-} from "../../mod.ts";
+import { copy_, ge, type GEMatrix, jsDouble, submatrix, toArray, transfer } from "../../mod.ts";
+import { gatherColumns_ } from "../../lib/ops/mod.ts";
 import { assertEquals, assertThrows } from "../conformance/assert.ts";
 import { everyFactory } from "../_factories.ts";
 

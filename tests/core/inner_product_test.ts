@@ -8,9 +8,7 @@ import {
   type Factory,
   ge,
   type GEMatrix,
-  innerProduct_,
   jsDouble,
-  type LayerActivation,
   nativeAvailability,
   randUniform_,
   trans,
@@ -18,6 +16,7 @@ import {
   transfer_,
   vctr,
 } from "../../mod.ts";
+import { innerProduct_, type LayerActivation } from "../../lib/ops/mod.ts";
 import { innerProductRoute } from "../../lib/engines/native/inner_product.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, readColumns, steered } from "../conformance/fixtures.ts";

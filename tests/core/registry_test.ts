@@ -2,14 +2,13 @@
 import {
   defaultDouble,
   defaultFloat,
-  hostEngines,
   jsDouble,
   jsFloat,
   nativeAvailability,
   nativeDouble,
   nativeFloat,
-  registerHostEngine,
 } from "../../mod.ts";
+import { hostEngines, registerHostEngine } from "../../lib/engine/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { jsEngine } from "../../lib/engines/js/engine.ts";
 import { assertEquals, assertThrows } from "../conformance/assert.ts";

@@ -4,15 +4,20 @@
  * with long dimensions cost nothing, and memory stays alive while any view of it is reachable.
  */
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
-import * as k from "../../mod.ts";
+import * as knap from "../../mod.ts";
+import * as vectMath from "../../lib/vect_math/mod.ts";
+import * as engineApi from "../../lib/engine/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { hostFactories } from "../_factories.ts";
+
+/** knap's root module with the vect-math, engine, linalg and ops names these checks reach. */
+const k = { ...knap, ...vectMath, ...engineApi };
 
 for (const f of hostFactories) {
   Deno.test(`[${f.name}] constructors refuse memory they cannot address`, () => {
     using x = k.vctr(f, [1, 2, 3]);
-    const V = k.Vector as unknown as new (...a: unknown[]) => k.Vector<"host">;
-    const M = k.GEMatrix as unknown as new (...a: unknown[]) => k.GEMatrix;
+    const V = knap.Vector as unknown as new (...a: unknown[]) => knap.Vector<"host">;
+    const M = knap.GEMatrix as unknown as new (...a: unknown[]) => knap.GEMatrix;
     // The audit's crash: 100000 entries over 3, then asum ran off the end of the buffer.
     assertThrows(() => new V(f, x.storage, 0, 1, 100000, false), RangeError, "Vector", "3");
     assertThrows(() => new V(f, x.storage, 2, 1, 2, false), RangeError, "Vector");
@@ -69,7 +74,7 @@ Deno.test("[native] dimensions past 2³¹ − 1 are refused up front, not by eve
 
 Deno.test("[native] every operand's extent is checked before a pointer crosses into C", () => {
   if (!k.nativeAvailability().available) return;
-  const forged: k.Operand = {
+  const forged: engineApi.Operand = {
     storage: { buffer: new Float32Array(3), length: 100000, released: false },
     offset: 0,
     rows: 100000,
@@ -92,7 +97,7 @@ Deno.test("[native] every operand's extent is checked before a pointer crosses i
 Deno.test("an allocation the machine cannot make is a KnapError naming the op and the size", () => {
   // Whether 2³² − 1 doubles (32 GiB) fit depends on the machine: a js engine whose typed
   // arrays fail as V8's do when memory runs out stands in for one that is full.
-  const full: k.Engine = {
+  const full: engineApi.Engine = {
     ...k.jsDouble.engine,
     alloc() {
       throw new RangeError("Array buffer allocation failed");
@@ -100,7 +105,7 @@ Deno.test("an allocation the machine cannot make is a KnapError naming the op an
   };
   const f = new EngineFactory("fullDouble", "float64", "host", full);
   const e = assertThrows(() => k.vctr(f, 2 ** 32 - 1), k.KnapError, "vctr", "32.0 GiB");
-  assertEquals((e as k.KnapError).code, "out-of-memory");
+  assertEquals((e as knap.KnapError).code, "out-of-memory");
 });
 
 Deno.test("a view of released memory says that its owner was released", () => {

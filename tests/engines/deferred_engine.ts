@@ -3,14 +3,8 @@
  * that arrive asynchronously — the contract a GPU engine must meet. Running the whole
  * conformance suite on it proves the public API and the suite never assume host memory.
  */
-import {
-  type Engine,
-  type Factory,
-  jsDouble,
-  type Operand,
-  type StructuredOperand,
-  type TensorOperand,
-} from "../../mod.ts";
+import { type Factory, jsDouble } from "../../mod.ts";
+import type { Engine, Operand, StructuredOperand, TensorOperand } from "../../lib/engine/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 
 class DeviceMemory {

@@ -18,13 +18,6 @@
  */
 import fc from "npm:fast-check@^4.3.0";
 import {
-  batchNorm,
-  batchNormBackward,
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  type ConvolutionOptions,
-  convolutionShape,
   type Factory,
   ge,
   jsDouble,
@@ -33,12 +26,6 @@ import {
   mv,
   nrm1,
   nrmi,
-  pooling,
-  poolingBackward,
-  type PoolingKind,
-  type PoolingOptions,
-  poolingShape,
-  reduction,
   softmax_,
   tensor,
   type TensorLayout,
@@ -46,6 +33,21 @@ import {
   transformer,
   vctr,
 } from "../../mod.ts";
+import {
+  batchNorm,
+  batchNormBackward,
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  type ConvolutionOptions,
+  convolutionShape,
+  pooling,
+  poolingBackward,
+  type PoolingOptions,
+  poolingShape,
+  reduction,
+} from "../../lib/ops/mod.ts";
+import type { PoolingKind } from "../../lib/engine/mod.ts";
 import { assertAllClose } from "../conformance/fixtures.ts";
 import { gpu, opencl } from "../_factories.ts";
 import { missingEngine } from "../conformance/suites.ts";

@@ -2,7 +2,8 @@
  * The OpenCL engine (PoCL on the CPU in CI): the conformance suites in float32 and float64, its
  * kernels compiled once, its errors, and its own limits.
  */
-import { entry_, jsDouble, jsFloat, KnapError, tanh_, transfer, vctr } from "../../mod.ts";
+import { entry_, jsDouble, jsFloat, KnapError, transfer, vctr } from "../../mod.ts";
+import { tanh_ } from "../../lib/vect_math/mod.ts";
 import type { ClRuntime } from "../../lib/engines/opencl/runtime.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { openclAvailability, openclDouble, openclFloat } from "../../lib/engines/opencl/mod.ts";

@@ -5,11 +5,11 @@ import {
   KnapError,
   scal_,
   sum,
-  tanh_,
   transfer,
   vctr,
   type Vector,
 } from "../../mod.ts";
+import { tanh_ } from "../../lib/vect_math/mod.ts";
 import * as k from "../../mod.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { webgpuAvailability, webgpuFloat } from "../../lib/engines/webgpu/mod.ts";

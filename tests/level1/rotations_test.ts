@@ -2,20 +2,8 @@
  * BLAS's rotations and signed arg-max on every engine: rot_ and rotm_ against the formulas,
  * imax and imin with ties and NaN, rotg and rotmg by the properties that define them.
  */
-import {
-  dv,
-  ge,
-  imax,
-  imin,
-  rot_,
-  rotg,
-  rotm_,
-  rotmg,
-  row,
-  toArray,
-  transfer,
-  vctr,
-} from "../../mod.ts";
+import { dv, ge, imax, imin, row, toArray, transfer, vctr } from "../../mod.ts";
+import { rot_, rotg, rotm_, rotmg } from "../../lib/linalg/mod.ts";
 import { allFactories } from "../_factories.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
 

@@ -1,7 +1,6 @@
 /** Minibatch SGD and accuracy, on every engine present. */
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import {
-  type Engine,
   type Factory,
   ge,
   type GEMatrix,
@@ -10,6 +9,7 @@ import {
   transfer,
   transfer_,
 } from "../../mod.ts";
+import type { Engine } from "../../lib/engine/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { learningFactories } from "./_factories.ts";
 import {

@@ -5,7 +5,6 @@
  */
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import {
-  type Engine,
   entry_,
   type Factory,
   ge,
@@ -17,6 +16,7 @@ import {
   transfer,
   transfer_,
 } from "../../mod.ts";
+import type { Engine } from "../../lib/engine/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { learningFactories } from "./_factories.ts";
 import {

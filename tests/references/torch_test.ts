@@ -8,16 +8,6 @@
  * engine, float64 to 1e-12 and float32 to its precision.
  */
 import {
-  batchNorm,
-  batchNormBackward,
-  binary,
-  type BinaryOp,
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  eltwise,
-  eltwiseBackward,
-  type EltwiseFunction,
   type Factory,
   ge,
   type GEMatrix,
@@ -25,12 +15,6 @@ import {
   logSoftmax_,
   mm,
   mv,
-  outputDerivative_,
-  pooling,
-  poolingBackward,
-  type PoolingKind,
-  reduction,
-  type ReductionAlg,
   softmax_,
   tensor,
   type TensorLayout,
@@ -41,6 +25,23 @@ import {
   transformer,
   vctr,
 } from "../../mod.ts";
+import {
+  batchNorm,
+  batchNormBackward,
+  binary,
+  type BinaryOp,
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  eltwise,
+  eltwiseBackward,
+  type EltwiseFunction,
+  pooling,
+  poolingBackward,
+  reduction,
+} from "../../lib/ops/mod.ts";
+import { outputDerivative_ } from "../../lib/vect_math/mod.ts";
+import type { PoolingKind, ReductionAlg } from "../../lib/engine/mod.ts";
 import { valuesOf } from "../tensor/_values.ts";
 import {
   type Activation,

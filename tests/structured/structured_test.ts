@@ -33,7 +33,6 @@ import {
   sum,
   sv_,
   sy,
-  tanh_,
   tb,
   toArray,
   tp,
@@ -43,6 +42,7 @@ import {
   transfer_,
   vctr,
 } from "../../mod.ts";
+import { tanh_ } from "../../lib/vect_math/mod.ts";
 import { dataOrder } from "../../lib/core/structured.ts";
 import { entryIndex, ZERO } from "../../lib/core/kinds.ts";
 import { densify } from "../../lib/structured/pieces.ts";

@@ -5,8 +5,6 @@
  * tests/references/torch_test.ts checks the js engine against PyTorch.
  */
 import {
-  batchNorm,
-  batchNormBackward,
   type Factory,
   jsDouble,
   jsFloat,
@@ -17,6 +15,7 @@ import {
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
+import { batchNorm, batchNormBackward } from "../../lib/ops/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";

@@ -6,11 +6,6 @@
  * natively; and the errors.
  */
 import {
-  convolution,
-  convolutionBackwardData,
-  convolutionBackwardWeights,
-  type ConvolutionOptions,
-  convolutionShape,
   type Factory,
   jsDouble,
   jsFloat,
@@ -20,6 +15,13 @@ import {
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
+import {
+  convolution,
+  convolutionBackwardData,
+  convolutionBackwardWeights,
+  type ConvolutionOptions,
+  convolutionShape,
+} from "../../lib/ops/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";

@@ -5,21 +5,17 @@
  * compute, and the gradients of weights, biases, γ and β over it are 0; a sum of nothing is 0
  * and a mean NaN; a largest of nothing, and convolutions without channels, are refused.
  */
+import { type Factory, jsDouble, tensor, type TensorLayout, transformer } from "../../mod.ts";
 import {
   batchNorm,
   batchNormBackward,
   convolution,
   convolutionBackwardData,
   convolutionBackwardWeights,
-  type Factory,
-  jsDouble,
   pooling,
   poolingBackward,
   reduction,
-  tensor,
-  type TensorLayout,
-  transformer,
-} from "../../mod.ts";
+} from "../../lib/ops/mod.ts";
 import { convo, dense, infer, init_, network, pooling as poolingLayer } from "../../lib/dnn/mod.ts";
 import { batchNorm as batchNormLayer } from "../../lib/dnn/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";

@@ -6,21 +6,17 @@
  */
 import {
   batchOf,
-  binary,
-  type BinaryOp,
-  eltwise,
-  eltwiseBackward,
   type Factory,
   jsDouble,
   jsFloat,
   KnapError,
   nativeBfloat16,
-  reduction,
-  type ReductionAlg,
   tensor,
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
+import { binary, type BinaryOp, eltwise, eltwiseBackward, reduction } from "../../lib/ops/mod.ts";
+import type { ReductionAlg } from "../../lib/engine/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";

@@ -10,15 +10,12 @@ import {
   jsFloat,
   KnapError,
   nativeBfloat16,
-  pooling,
-  poolingBackward,
-  type PoolingKind,
-  type PoolingOptions,
-  poolingShape,
   tensor,
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
+import { pooling, poolingBackward, type PoolingOptions, poolingShape } from "../../lib/ops/mod.ts";
+import type { PoolingKind } from "../../lib/engine/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";

@@ -6,14 +6,10 @@
  * and flatten order they will stand on.
  */
 import {
-  binary,
-  convolution,
-  eltwise,
   type Factory,
   ge,
   jsDouble,
   mm_,
-  pooling,
   tensor,
   type TensorLayout,
   transfer,
@@ -21,6 +17,7 @@ import {
   viewGe,
   viewTz,
 } from "../../mod.ts";
+import { binary, convolution, eltwise, pooling } from "../../lib/ops/mod.ts";
 import { readSafetensors, tensorValues } from "../../lib/data/mod.ts";
 import { expectations, fixtures, fixturesPresent } from "../data/_fixtures.ts";
 import { assert } from "../conformance/assert.ts";
