@@ -54,7 +54,6 @@ export {
 } from "./lib/core/structured.ts";
 export type { Diag, KindShape, MatrixKind, Uplo } from "./lib/core/kinds.ts";
 export { viewSy, viewTr } from "./lib/structured/views.ts";
-export { sv, sv_ } from "./lib/structured/products.ts";
 export { jsDouble, jsFloat } from "./lib/engines/js/mod.ts";
 export {
   dge,

@@ -16,7 +16,7 @@ import {
   init_,
   quadraticCost_,
   sgd,
-  sgdTrain,
+  train,
   trainingNetwork,
 } from "../lib/nn/mod.ts";
 import { regression } from "../tutorials/_regression.ts";
@@ -64,9 +64,9 @@ async function measure(workload: Workload, engine: EngineName): Promise<number> 
     { method: "he", seed: 2 },
   );
   const options = { batch: 512, eta: 1e-4, optimizer: adam(), shuffle: "batches" as const };
-  sgdTrain(net, x, y, quadraticCost_, 1, options);
+  train(net, x, y, quadraticCost_, 1, options);
   const epochs = 3, start = performance.now();
-  sgdTrain(net, x, y, quadraticCost_, epochs, options);
+  train(net, x, y, quadraticCost_, epochs, options);
   return (performance.now() - start) / 1000 / epochs;
 }
 

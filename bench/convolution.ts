@@ -23,8 +23,8 @@ import {
   convolutionBackwardData,
   convolutionBackwardWeights,
   convolutionShape,
-  pooling,
   poolingBackward,
+  poolingForward,
   poolingShape,
   type TensorOp,
 } from "../lib/ops/mod.ts";
@@ -52,7 +52,7 @@ function plans(f: Factory): { name: string; op: TensorOp; macs: number }[] {
   }
   const px = tensor(f, [128, 64, 24, 24], "nhwc"),
     py = tensor(f, poolingShape(px.shape, 2), "nhwc");
-  out.push({ name: "max pool 2×2 forward", op: pooling(px, py, "max", 2), macs: 0 });
+  out.push({ name: "max pool 2×2 forward", op: poolingForward(px, py, "max", 2), macs: 0 });
   const dx = tensor(f, px.shape, "nhwc");
   out.push({ name: "max pool 2×2 backward", op: poolingBackward(px, py, dx, "max", 2), macs: 0 });
   return out;

@@ -17,7 +17,7 @@ import {
   inferenceNetwork,
   init_,
   predictedClasses,
-  sgdTrain,
+  train,
 } from "../lib/nn/mod.ts";
 
 const dir = Deno.args[0] ?? new URL("../../shared/data/mnist", import.meta.url).pathname;
@@ -36,9 +36,9 @@ async function knap(): Promise<{ ms: number; accuracy: number }> {
   );
   const options = { batch: 128, eta: 0.001, optimizer: adam(), seed: 2, quiet: true };
   // One warm-up epoch, then five timed, as the PyTorch script does.
-  sgdTrain(net, x, y, categoricalCrossentropyCost_, 1, options);
+  train(net, x, y, categoricalCrossentropyCost_, 1, options);
   const epochs = 5, start = performance.now();
-  sgdTrain(net, x, y, categoricalCrossentropyCost_, epochs, options);
+  train(net, x, y, categoricalCrossentropyCost_, epochs, options);
   const ms = (performance.now() - start) / epochs;
   const cm = confusionMatrix(split.labels.subarray(8000), predictedClasses(infer(net, xs)), 10);
   return { ms, accuracy: classificationMetrics(cm).accuracy };

@@ -16,13 +16,13 @@ import {
   sb,
   sp,
   type StructuredMatrix,
-  sv_,
   sy,
   tb,
   tp,
   tr,
   vctr,
 } from "../mod.ts";
+import { sv_ } from "../lib/linalg/mod.ts";
 import {
   CblasColMajor,
   CblasLeft,

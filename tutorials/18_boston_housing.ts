@@ -17,7 +17,7 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
+  train,
 } from "../lib/nn/mod.ts";
 import { mulberry32, shuffle } from "../lib/core/seeded.ts";
 import { backend } from "./_backend.ts";
@@ -40,12 +40,12 @@ console.log(`Chapter 18 on the ${name} engine\n`);
     });
     return { x, y, n: ids.length };
   };
-  const train = split(order.slice(0, 404)), test = split(order.slice(404));
-  const s = scaling(train.x, 13);
-  normalize_(train.x, s);
+  const trainSet = split(order.slice(0, 404)), test = split(order.slice(404));
+  const s = scaling(trainSet.x, 13);
+  normalize_(trainSet.x, s);
   normalize_(test.x, s);
   console.log(
-    `${b.count} houses, ${b.features.length} features; training on ${train.n}, testing on ${test.n}`,
+    `${b.count} houses, ${b.features.length} features; training on ${trainSet.n}, testing on ${test.n}`,
   );
 
   const onFactory = (d: { x: Float64Array; y: Float64Array; n: number }) => {
@@ -55,7 +55,7 @@ console.log(`Chapter 18 on the ${name} engine\n`);
     transfer_(hy, y);
     return { x, y };
   };
-  const tr = onFactory(train), te = onFactory(test);
+  const tr = onFactory(trainSet), te = onFactory(test);
   using net = init_(
     inferenceNetwork(f, 13, [
       fullyConnected(64, "relu"),
@@ -65,7 +65,7 @@ console.log(`Chapter 18 on the ${name} engine\n`);
     { method: "he", seed: 2 },
   );
   const start = performance.now();
-  const cost = await sgdTrain(net, tr.x, tr.y, quadraticCost_, 200, {
+  const cost = await train(net, tr.x, tr.y, quadraticCost_, 200, {
     batch: 16,
     eta: 0.001,
     optimizer: adam(),

@@ -3,7 +3,7 @@
  *
  * A full pass over 10000 samples buys one step. Minibatches of 100 buy a hundred steps for the
  * same work, each from a noisy but unbiased estimate of the gradient; reshuffling every epoch
- * keeps the batches from repeating. `sgdTrain` makes every buffer once, the batch included.
+ * keeps the batches from repeating. `train` makes every buffer once, the batch included.
  * Run: `deno run -A tutorials/20_minibatch_sgd.ts [--backend=js|native|webgpu]`.
  */
 import {
@@ -12,7 +12,7 @@ import {
   init_,
   quadraticCost_,
   sgd,
-  sgdTrain,
+  train,
   trainingNetwork,
 } from "../lib/nn/mod.ts";
 import { backend } from "./_backend.ts";
@@ -45,7 +45,7 @@ const network = () =>
 {
   using net = network();
   const start = performance.now();
-  const cost = await sgdTrain(net, x, y, quadraticCost_, 20, { batch: 100, eta: 0.05, seed: 1 });
+  const cost = await train(net, x, y, quadraticCost_, 20, { batch: 100, eta: 0.05, seed: 1 });
   console.log(
     `minibatches of 100, 20 epochs (2000 steps): cost ${cost.toFixed(4)} in ${
       ((performance.now() - start) / 1000).toFixed(2)

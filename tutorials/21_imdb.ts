@@ -27,8 +27,8 @@ import {
   type Optimizer,
   quadraticCost_,
   rmsprop,
-  sgdTrain,
   sigmoidCrossentropyCost_,
+  train,
 } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
@@ -45,7 +45,7 @@ const { name, float: f } = await backend();
 console.log(`Chapter 21 on the ${name} engine\n`);
 const path = await orExit("IMDB", "21_imdb.ts", imdbSource(await dataOptions()));
 // --bfloat16 keeps the inputs in bfloat16 from the start (native only): half the memory. On a
-// device the reviews (25,000 × 10,000 words, 1 GB a split) stay in host memory: sgdTrain moves
+// device the reviews (25,000 × 10,000 words, 1 GB a split) stay in host memory: train moves
 // each minibatch there, and infer the test set in pieces.
 const inputs = booleanFlag("bfloat16")
   ? nativeBfloat16
@@ -81,7 +81,7 @@ if (inputs === nativeBfloat16 && f.name !== "nativeFloat") {
     a.factory === yTest.factory ? a : await transfer(yTest.factory, a);
 
   /** Trains a fresh 10000-16-16-1 network; returns its test accuracy. */
-  const train = async (
+  const variant = async (
     label: string,
     optimizer: Optimizer,
     cost: Cost = quadraticCost_,
@@ -106,7 +106,7 @@ if (inputs === nativeBfloat16 && f.name !== "nativeFloat") {
     // a new order every epoch, with no copying. The step is η = 1e-4, a tenth of Adam's usual:
     // at 1e-3 this network peaks at 0.880 after 2 epochs and overfits to 0.851 by the 20th;
     // at 1e-4 it climbs to 0.878 and stays there.
-    await sgdTrain(net, x, yTrain, cost, epochs, {
+    await train(net, x, yTrain, cost, epochs, {
       batch: 512,
       eta,
       optimizer,
@@ -123,14 +123,14 @@ if (inputs === nativeBfloat16 && f.name !== "nativeFloat") {
   };
 
   const bf16 = inputs === nativeBfloat16 ? ", inputs in bfloat16" : "";
-  await train(`Adam${bf16}`, adam());
+  await variant(`Adam${bf16}`, adam());
   console.log("(the book: 0.883 in 5.4 s on its CPU)");
   if (booleanFlag("variants")) {
-    await train(`RMSprop${bf16}`, rmsprop());
+    await variant(`RMSprop${bf16}`, rmsprop());
     console.log("(the book: 0.876)");
-    await train(`Adam with dropout 0.5${bf16}`, adam(), quadraticCost_, 0.5);
+    await variant(`Adam with dropout 0.5${bf16}`, adam(), quadraticCost_, 0.5);
     console.log("(the book: 0.877)");
-    await train(`Adam with the cross-entropy cost${bf16}`, adam(), sigmoidCrossentropyCost_);
+    await variant(`Adam with the cross-entropy cost${bf16}`, adam(), sigmoidCrossentropyCost_);
     console.log("(the book: 0.882)");
   }
   if (f.name === "nativeFloat" && inputs === f) {

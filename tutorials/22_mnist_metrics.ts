@@ -24,7 +24,7 @@ import {
   init_,
   metricsTable,
   predictedClasses,
-  sgdTrain,
+  train,
 } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { mnistSplits } from "./_data.ts";
@@ -45,15 +45,17 @@ const epochs = numberFlag("epochs", 10), hidden = numberFlag("hidden", 512);
 const { name, float: f } = await backend();
 console.log(`Chapter 22 on the ${name} engine\n`);
 
-const { train, test, from } = await mnistSplits("22_mnist_metrics.ts");
+const { train: trainSet, test, from } = await mnistSplits("22_mnist_metrics.ts");
 const scored = test.count - from;
-console.log(`${train.count} training images, ${scored} scored, ${train.rows}×${train.cols} pixels`);
+console.log(
+  `${trainSet.count} training images, ${scored} scored, ${trainSet.rows}×${trainSet.cols} pixels`,
+);
 
 // On a device the training set stays in host memory (its buffers may be smaller than the 188 MB
-// of 60,000 images): sgdTrain moves each minibatch there.
+// of 60,000 images): train moves each minibatch there.
 const data = f.location === "device" ? defaultFloat() : f;
-using x = imageColumns(data, train);
-using y = oneHot(data, train.labels.subarray(0, train.count), 10);
+using x = imageColumns(data, trainSet);
+using y = oneHot(data, trainSet.labels.subarray(0, trainSet.count), 10);
 using xTest = imageColumns(f, test, from, scored);
 using net = init_(
   inferenceNetwork(f, 784, [fullyConnected(hidden, "relu"), fullyConnected(10, "softmax")]),
@@ -62,7 +64,7 @@ using net = init_(
 console.log(`${net}: Adam, minibatches of 128, ${epochs} epochs`);
 
 const start = performance.now();
-const cost = await sgdTrain(net, x, y, categoricalCrossentropyCost_, epochs, {
+const cost = await train(net, x, y, categoricalCrossentropyCost_, epochs, {
   batch: 128,
   eta: 0.001,
   optimizer: adam(),

@@ -13,8 +13,8 @@ import {
   convolution,
   convolutionBackwardWeights,
   convolutionShape,
-  pooling,
   poolingBackward,
+  poolingForward,
 } from "../lib/ops/mod.ts";
 import { backend } from "./_backend.ts";
 import { showTensor } from "./_tensors.ts";
@@ -71,7 +71,7 @@ for (
 using padded = tensor(f, convolutionShape(x.shape, w.shape, { padding: 1 }), "nchw");
 convolution(x, w, undefined, padded, { padding: 1 }).run();
 using pooled = tensor(f, [1, 1, 2, 2], "nchw");
-pooling(padded, pooled, "max", 2).run();
+poolingForward(padded, pooled, "max", 2).run();
 console.log("\n2×2 max pooling of the padded output (5×5 → 2×2, the last row and column dropped):");
 await showTensor(pooled);
 

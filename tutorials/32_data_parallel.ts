@@ -22,7 +22,7 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
+  train,
 } from "../lib/nn/mod.ts";
 import { numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
@@ -57,7 +57,7 @@ const weights = (net: InferenceNetwork<"host">) =>
 
 using net = network();
 const start = performance.now();
-const cost = sgdTrain(net, xs, ys, quadraticCost_, epochs, { ...options, communicator: comm });
+const cost = train(net, xs, ys, quadraticCost_, epochs, { ...options, communicator: comm });
 const seconds = (performance.now() - start) / 1000;
 console.log(
   `rank ${comm.rank}: ${batch / comm.size} of every ${batch} samples, ${epochs} epochs in ${
@@ -68,7 +68,7 @@ console.log(
 if (comm.rank === 0) {
   // The same training in one process, whole batches: the reference the ranks must reproduce.
   using alone = network();
-  const single = sgdTrain(alone, xs, ys, quadraticCost_, epochs, options);
+  const single = train(alone, xs, ys, quadraticCost_, epochs, options);
   const a = weights(net), s = weights(alone);
   const largest = a.reduce((m, w, i) => Math.max(m, Math.abs(w - s[i])), 0);
   console.log(`\none process: cost ${single.toFixed(4)}`);
@@ -80,7 +80,7 @@ if (comm.rank === 0) {
     // One process that splits every batch as the ranks do and sums the shards' gradients in
     // rank order: over two ranks, the same bits.
     using sharded = network();
-    sgdTrain(sharded, xs, ys, quadraticCost_, epochs, { ...options, shards: comm.size });
+    train(sharded, xs, ys, quadraticCost_, epochs, { ...options, shards: comm.size });
     const d = weights(sharded);
     const same = a.every((w, i) => w === d[i]);
     const off = a.reduce((m, w, i) => Math.max(m, Math.abs(w - d[i])), 0);

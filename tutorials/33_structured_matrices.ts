@@ -19,12 +19,12 @@ import {
   rk_,
   st,
   type StructuredMatrix,
-  sv,
   sy,
   tr,
   transfer_,
   vctr,
 } from "../mod.ts";
+import { sv } from "../lib/linalg/mod.ts";
 import type { Factory } from "../mod.ts";
 import { cdfNorm, cdfNormInv } from "../lib/vect_math/mod.ts";
 import { backend, entries, show } from "./_backend.ts";
@@ -48,7 +48,7 @@ function onEngine(make: (f: Factory) => StructuredMatrix): StructuredMatrix {
   console.log("L, lower triangular:");
   using l = onEngine((g) => tr(g, 3, [2, 1, 4, 3, -1, 5], { uplo: "lower" }));
   using b = vctr(f, [2, 7, 9]);
-  using x = sv(l, b);
+  using x = await sv(l, b);
   console.log("x solving L·x = [2 7 9]:");
   await show(x);
   using back = mv(l, x);

@@ -28,8 +28,8 @@ import {
   convolutionBackwardWeights,
   convolutionShape,
 } from "../tensor/convolution.ts";
-import { pooling, poolingBackward, poolingShape } from "../tensor/pooling.ts";
-import { batchNorm, batchNormBackward } from "../tensor/batch_norm.ts";
+import { poolingBackward, poolingForward, poolingShape } from "../tensor/pooling.ts";
+import { batchNormBackward, batchNormForward } from "../tensor/batch_norm.ts";
 import { type RankSync, syncedBatchNorm } from "./sync_batch_norm.ts";
 import { eltwise, eltwiseBackward } from "../tensor/eltwise.ts";
 import type { NamedTensor } from "../nn/persist.ts";
@@ -255,7 +255,7 @@ class Pooling<L extends Loc> implements FeatureLayer<L> {
     const f = x.factory as Factory<L>, s = this.spec, shape = batchShape(x, this.output);
     const y = tensor(f, shape);
     const dy = training ? tensor(f, shape) : undefined;
-    const forward = pooling(x, y, s.algorithm, s.kernel, s);
+    const forward = poolingForward(x, y, s.algorithm, s.kernel, s);
     const backward = dy !== undefined && dx !== undefined
       ? poolingBackward(x, dy, dx, s.algorithm, s.kernel, s)
       : undefined;
@@ -308,7 +308,7 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
     const linear = s.activation === "linear";
     const y = linear || !training ? z : tensor(f, shape);
     if (!training) {
-      const norm = batchNorm(
+      const norm = batchNormForward(
         x,
         z,
         { scale, shift, mean: running, variance: runningVariance },
@@ -331,7 +331,7 @@ class BatchNormalization<L extends Loc> implements FeatureLayer<L> {
     const dy = tensor(f, shape);
     const dScale = tensor(f, [c]), dShift = tensor(f, [c]);
     const act = activation(s.activation, z, y, dy);
-    const norm = batchNorm(x, z, { scale, shift, mean, variance }, { epsilon });
+    const norm = batchNormForward(x, z, { scale, shift, mean, variance }, { epsilon });
     const back = batchNormBackward(x, dy, dx ?? dy, {
       scale,
       mean,

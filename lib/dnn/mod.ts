@@ -17,8 +17,8 @@
  * @module
  */
 
-export { infer, init_, liveTensorNetwork, network, TensorNetwork } from "./network.ts";
-export { train } from "./train.ts";
+export { infer, init_, load, save, train } from "../networks.ts";
+export { liveTensorNetwork, network, TensorNetwork } from "./network.ts";
 export {
   batchNorm,
   type BatchNormLayerOptions,
@@ -41,4 +41,3 @@ export {
 export type { FeatureLayer, Gradient, LayerPass, Parameter } from "./layers.ts";
 export { FeaturePlan, FeatureStack, FeatureUpdate } from "./features.ts";
 export type { RankSync } from "./sync_batch_norm.ts";
-export { load, save } from "./persist.ts";

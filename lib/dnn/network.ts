@@ -22,10 +22,9 @@ import {
   infer as inferMatrix,
   type InferenceNetwork,
   inferenceNetwork,
-  init_ as initMatrix,
-  type InitOptions,
   type LayerSpec,
-} from "../nn/mod.ts";
+} from "../nn/network.ts";
+import { init_ as initMatrix, type InitOptions } from "../nn/init.ts";
 import { type FeatureLayer, featureLayer } from "./layers.ts";
 import { FeatureStack } from "./features.ts";
 import { type FeatureSpec, isFeature, type NetworkLayerSpec } from "./specs.ts";
@@ -188,10 +187,12 @@ function split(
 }
 
 /**
- * A network for inputs described by `input` (its first dimension the batch, the rest one
- * sample: [n, 784], [n, 1, 28, 28], …) with the given layers — tensor layers (`convo`,
- * `pooling`, `batchNorm`, `dropout`, `flatten`) first, then `dense` layers — weights zero
- * until `init_`.
+ * A network for inputs described by `input` — its first dimension the batch, the rest one
+ * sample: `[null, 784]`, `[null, 1, 28, 28]`, or a descriptor — with the given layers: tensor
+ * layers (`convo`, `pooling`, `batchNorm`, `dropout`, `flatten`) first, then `dense` layers;
+ * weights zero until `init_`. The batch is not part of the network: `infer` and `train` take
+ * any number of samples, and a number in its place (`[128, 1, 28, 28]`, Deep Diamond's form)
+ * only says which batch the caller has in mind.
  *
  * @example A small convolutional network for 28×28 images
  * ```ts
@@ -212,18 +213,28 @@ function split(
  */
 export function network<L extends Loc, D extends DType>(
   f: Factory<L, D>,
-  input: TensorDesc | readonly number[],
+  input: TensorDesc | readonly (number | null)[],
   layers: readonly NetworkLayerSpec[],
 ): TensorNetwork<L, D> {
   checkFactoryLive("network", f);
-  const shape = Array.isArray(input) ? input : (input as TensorDesc).shape;
-  if (shape.length < 2) {
+  const given: readonly (number | null)[] = Array.isArray(input)
+    ? input
+    : (input as TensorDesc).shape;
+  if (given.length < 2) {
     throw new RangeError(
-      `network: the input [${shape.join(", ")}] needs a batch dimension and a sample shape`,
+      `network: the input [${
+        given.map(String).join(", ")
+      }] needs a batch dimension (null for any) and a sample shape`,
     );
   }
-  checkShape("network", shape);
-  const sample = shape.slice(1);
+  const shape = [given[0] ?? 1, ...given.slice(1)];
+  if (given.slice(1).includes(null)) {
+    throw new RangeError(
+      `network: only the batch may be null; the input is [${given.map(String).join(", ")}]`,
+    );
+  }
+  checkShape("network", shape as number[]);
+  const sample = shape.slice(1) as number[];
   if (sample.includes(0)) {
     throw new RangeError(`network: a sample [${sample.join(", ")}] has an empty dimension`);
   }

@@ -23,7 +23,7 @@ import { vctr } from "../core/construct.ts";
 import { subvector } from "../core/views.ts";
 import { axpby_, axpy_, copy_, scal_ } from "../blas.ts";
 import { div_, linearFrac_, mul_, sqrt_ } from "../math.ts";
-import { batchNorm } from "../tensor/batch_norm.ts";
+import { batchNormForward } from "../tensor/batch_norm.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/construct.ts";
 import { tensorVctr } from "../tensor/views.ts";
@@ -88,7 +88,7 @@ export function syncedBatchNorm<L extends Loc>(
   const [sigmaV, aV, bV] = [tensorVctr(sigma), tensorVctr(a), tensorVctr(b)];
   const owned: Disposable[] = [both, sigma, a, b];
   try {
-    const normalize = batchNorm(t.x, t.z, {
+    const normalize = batchNormForward(t.x, t.z, {
       scale: t.scale,
       shift: t.shift,
       mean: t.mean,
@@ -97,7 +97,7 @@ export function syncedBatchNorm<L extends Loc>(
       training: false,
       epsilon,
     });
-    const correction = t.dx === undefined ? undefined : batchNorm(
+    const correction = t.dx === undefined ? undefined : batchNormForward(
       t.x,
       t.z,
       { scale: b, shift: a, mean: t.mean, variance: t.variance },

@@ -25,6 +25,9 @@ export type { MinibatchOptions } from "./minibatches.ts";
 /**
  * Trains `net` on inputs x (inDim × n) and targets y (outDim × n) for `epochs` epochs of
  * minibatches; returns the last epoch's cost, the mean over its batches (a promise on a GPU).
+ * `train` does this for a matrix network and takes tensor networks too.
+ *
+ * @deprecated Use `train`, one function for both kinds of network (its errors name `train`).
  *
  * @example
  * ```ts
@@ -45,7 +48,7 @@ export function sgdTrain<L extends Loc>(
   epochs: number,
   options: MinibatchOptions,
 ): Scalar<L> {
-  const op = "sgdTrain";
+  const op = "train";
   liveNetwork(op, net);
   liveMatrix(op, data, "x");
   liveMatrix(op, targets, "y");

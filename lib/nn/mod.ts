@@ -23,17 +23,17 @@ export {
   quadraticCost_,
   sigmoidCrossentropyCost_,
 } from "./cost.ts";
+export { infer, init_, load, save, train } from "../networks.ts";
 export {
   type BatchBuffers,
   fullyConnected,
-  infer,
   InferenceNetwork,
   inferenceNetwork,
   type Layer,
   type LayerOptions,
   type LayerSpec,
 } from "./network.ts";
-export { init_, type InitOptions } from "./init.ts";
+export type { InitOptions } from "./init.ts";
 export { TrainingNetwork, trainingNetwork, type TrainingOptions } from "./training.ts";
 export { sgd, type SgdOptions, type Stretch } from "./sgd.ts";
 export type { EpochInfo, WatchOptions } from "./epochs.ts";
@@ -63,5 +63,5 @@ export {
   metricsTable,
   predictedClasses,
 } from "./classification.ts";
-export { load, type NamedTensor, save, type SaveOptions } from "./persist.ts";
+export type { NamedTensor, SaveOptions } from "./persist.ts";
 export { type MinibatchOptions, sgdTrain } from "./minibatch.ts";

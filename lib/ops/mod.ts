@@ -3,8 +3,9 @@
  * Diamond's tensor primitives (convolution, pooling and batch normalization with their backward
  * passes, elementwise, binary and reduction operations over tensors) and the fused matrix kernels
  * training runs on (the inner product with its activation, Adam's update, the minibatch gather).
- * The layers of `@knap/knap/dnn` (`convo`, `pooling`, `batchNorm`) are built on these; the
- * operations live here so that each name in a module means one thing.
+ * The layers of `@knap/knap/dnn` (`convo`, `pooling`, `batchNorm`) are built on these
+ * (`convolution`, `poolingForward`, `batchNormForward` and their backward passes), and no name
+ * here is also a layer's: each of knap's names means one thing.
  *
  * @example A 3×3 convolution of a 28×28 image, planned once and run
  * ```ts
@@ -36,10 +37,15 @@ export {
   type ConvolutionOptions,
   convolutionShape,
 } from "../tensor/convolution.ts";
-export { pooling, poolingBackward, type PoolingOptions, poolingShape } from "../tensor/pooling.ts";
 export {
-  batchNorm,
+  poolingBackward,
+  poolingForward,
+  type PoolingOptions,
+  poolingShape,
+} from "../tensor/pooling.ts";
+export {
   batchNormBackward,
+  batchNormForward,
   type BatchNormGradients,
   type BatchNormOptions,
   type BatchNormParameters,

@@ -168,7 +168,8 @@ export function svStructured<B extends Vector | GEMatrix>(a: StructuredMatrix, b
  *
  * @example A lower triangular system by forward substitution
  * ```ts
- * import { jsDouble, sv_, toArray, tr, vctr } from "@knap/knap";
+ * import { jsDouble, toArray, tr, vctr } from "@knap/knap";
+ * import { sv_ } from "@knap/knap/linalg";
  * using l = tr(jsDouble, 2, [2, 1, 4], { uplo: "lower" }); // [[2, 0], [1, 4]]
  * using b = vctr(jsDouble, [4, 6]);
  * sv_(l, b);
@@ -184,7 +185,8 @@ export function sv_<B extends Vector | GEMatrix>(a: StructuredMatrix, b: B): B {
  *
  * @example
  * ```ts
- * import { gd, jsDouble, sv, toArray, vctr } from "@knap/knap";
+ * import { gd, jsDouble, toArray, vctr } from "@knap/knap";
+ * import { sv } from "@knap/knap/linalg";
  * using d = gd(jsDouble, 2, [2, 4]);
  * using b = vctr(jsDouble, [2, 2]);
  * using x = sv(d, b);

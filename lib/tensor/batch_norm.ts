@@ -107,16 +107,16 @@ function plan<L extends Loc>(
  * @example
  * ```ts
  * import { jsDouble, tensor } from "@knap/knap";
- * import { batchNorm } from "@knap/knap/ops";
+ * import { batchNormForward } from "@knap/knap/ops";
  * using x = tensor(jsDouble, [2, 1, 1, 2], "nchw", [1, 2, 3, 6]);
  * using y = tensor(jsDouble, [2, 1, 1, 2], "nchw");
  * using scale = tensor(jsDouble, [1], "x", [1]), shift = tensor(jsDouble, [1], "x", [0]);
  * using mean = tensor(jsDouble, [1]), variance = tensor(jsDouble, [1]);
- * batchNorm(x, y, { scale, shift, mean, variance }, { epsilon: 0 }).run();
+ * batchNormForward(x, y, { scale, shift, mean, variance }, { epsilon: 0 }).run();
  * if (mean.toArray()[0] !== 3 || variance.toArray()[0] !== 3.5) throw new Error("statistics");
  * ```
  */
-export function batchNorm<L extends Loc>(
+export function batchNormForward<L extends Loc>(
   x: Tensor<L>,
   y: Tensor<L>,
   parameters: BatchNormParameters<L>,
@@ -125,7 +125,7 @@ export function batchNorm<L extends Loc>(
   const training = options.training ?? true;
   const { scale, shift, mean, variance } = parameters;
   return plan(
-    training ? "batchNorm" : "batchNorm (inference)",
+    training ? "batchNormForward" : "batchNormForward (inference)",
     training ? "training" : "inference",
     { x, y, scale, shift, mean, variance },
     options.epsilon ?? 1e-5,

@@ -100,14 +100,14 @@ function checked<L extends Loc>(
  * @example 2×2 max pooling
  * ```ts
  * import { jsFloat, tensor } from "@knap/knap";
- * import { pooling } from "@knap/knap/ops";
+ * import { poolingForward } from "@knap/knap/ops";
  * using x = tensor(jsFloat, [1, 1, 2, 4], "nchw", [1, 5, 2, 0, 3, 4, 8, 6]);
  * using y = tensor(jsFloat, [1, 1, 1, 2], "nchw");
- * pooling(x, y, "max", 2).run();
+ * poolingForward(x, y, "max", 2).run();
  * if (y.toArray().join() !== "5,8") throw new Error("unexpected");
  * ```
  */
-export function pooling<L extends Loc>(
+export function poolingForward<L extends Loc>(
   x: Tensor<L>,
   y: Tensor<L>,
   kind: PoolingKind,

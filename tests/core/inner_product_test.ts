@@ -186,8 +186,10 @@ Deno.test({
   ignore: !dnnl.available,
   async fn() {
     const lib = new URL("../../mod.ts", import.meta.url).href;
+    const ops = new URL("../../lib/ops/mod.ts", import.meta.url).href;
     const script = `
-      import { ge, innerProduct_, nativeFloat, randUniform_, vctr } from "${lib}";
+      import { ge, nativeFloat, randUniform_, vctr } from "${lib}";
+      import { innerProduct_ } from "${ops}";
       const w = randUniform_(ge(nativeFloat, 16, 16), { seed: 1, lo: -1, hi: 1 });
       const x = randUniform_(ge(nativeFloat, 16, 512), { seed: 2 });
       const b = randUniform_(vctr(nativeFloat, 16), { seed: 3 });

@@ -26,7 +26,7 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
+  train,
 } from "../../lib/nn/mod.ts";
 import { deferredFloat } from "../engines/deferred_engine.ts";
 
@@ -53,7 +53,7 @@ using device = vctr(deferredFloat, 3);
 const not = (v: unknown) => v as never;
 
 /** A small regression network of `hidden` units, trained data-parallel for `epochs`. */
-function train(hidden: number, epochs: number, extra: Record<string, unknown> = {}) {
+function trainRun(hidden: number, epochs: number, extra: Record<string, unknown> = {}) {
   using net = inferenceNetwork(jsDouble, 2, [
     fullyConnected(hidden, "tanh"),
     fullyConnected(1, "linear"),
@@ -61,7 +61,7 @@ function train(hidden: number, epochs: number, extra: Record<string, unknown> = 
   init_(net, { seed: 3 });
   using xs = ge(jsDouble, 2, 8, Array.from({ length: 16 }, (_, k) => Math.sin(k)));
   using ys = ge(jsDouble, 1, 8, Array.from({ length: 8 }, (_, k) => Math.cos(k)));
-  sgdTrain(net, xs, ys, quadraticCost_, epochs, {
+  train(net, xs, ys, quadraticCost_, epochs, {
     batch: 4,
     eta: 0.1,
     communicator: comm,
@@ -127,8 +127,8 @@ if (mode === "mismatch") {
     ["calls", () => r === 0 ? comm.barrier() : comm.reduceNumber(1)],
     ["one rank's mistake", () => comm.allReduce_(r === 0 ? dv([1]) : released)],
     ["large lengths", () => comm.startAllReduce(ge(jsFloat, 128, r === 0 ? 64 : 65)).wait()],
-    ["networks", () => train(r === 0 ? 4 : 6, 2)],
-    ["epochs", () => train(4, r === 0 ? 2 : 3)],
+    ["networks", () => trainRun(r === 0 ? 4 : 6, 2)],
+    ["epochs", () => trainRun(4, r === 0 ? 2 : 3)],
     ["agreed values", () => comm.agree("custom", [1, r])],
     ["agreed counts", () => comm.agree("custom", r === 0 ? [1] : [1, 2])],
   ];
@@ -137,7 +137,7 @@ if (mode === "mismatch") {
   out.mismatch = seen;
   // Rank 0 alone reads its cost every epoch (progress), and nobody checks it for being finite:
   // the epochs that reduce the cost must still be the same on both ranks.
-  out.reads = train(4, 3, { progress: 1, checkFinite: false, quiet: comm.rank !== 0 });
+  out.reads = trainRun(4, 3, { progress: 1, checkFinite: false, quiet: comm.rank !== 0 });
 }
 
 await Deno.writeTextFile(

@@ -41,7 +41,6 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
 } from "../../lib/nn/mod.ts";
 
 const [dir, mode = "train"] = Deno.args;
@@ -66,7 +65,7 @@ using net = init_(
   inferenceNetwork(jsDouble, 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]),
   { seed: 3 + comm.rank },
 );
-const cost = sgdTrain(net, x, y, quadraticCost_, 10, {
+const cost = train(net, x, y, quadraticCost_, 10, {
   batch: 32,
   eta: 0.01,
   optimizer: adam(),
@@ -86,7 +85,7 @@ using exactNet = init_(
   ]),
   { seed: 9 + comm.rank },
 );
-const exactCost = sgdTrain(exactNet, x, y, quadraticCost_, 6, {
+const exactCost = train(exactNet, x, y, quadraticCost_, 6, {
   batch: 32,
   eta: 0.01,
   optimizer: adam(),
@@ -219,7 +218,7 @@ for (const [engine, make] of devices) {
     inferenceNetwork(f, 4, [fullyConnected(8, "tanh"), fullyConnected(1, "linear")]),
     { seed: 3 + comm.rank },
   );
-  const cost = await sgdTrain(dnet, dx, dy, quadraticCost_, 4, {
+  const cost = await train(dnet, dx, dy, quadraticCost_, 4, {
     batch: 32,
     eta: 0.01,
     optimizer: adam(),

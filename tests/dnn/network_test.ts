@@ -26,7 +26,6 @@ import {
   inferenceNetwork,
   init_ as initMatrix,
   quadraticCost_,
-  sgdTrain,
 } from "../../lib/nn/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { learningFactories } from "../nn/_factories.ts";
@@ -73,7 +72,7 @@ for (const make of learningFactories()) {
     );
     using mx = transfer(f, ge(jsDouble, 4, 256, x));
     using my = transfer(f, ge(jsDouble, 1, 256, y));
-    const mcost = await sgdTrain(mnet, mx as GEMatrix, my as GEMatrix, quadraticCost_, 20, options);
+    const mcost = await train(mnet, mx as GEMatrix, my as GEMatrix, quadraticCost_, 20, options);
     assertEquals(tcost, mcost, "cost");
     assert(tcost < 0.05, `it learns: cost ${tcost}`);
     const tout = await hostValues(infer(tnet, tx));

@@ -22,7 +22,8 @@ const dnn = new URL("../../lib/dnn/mod.ts", import.meta.url).href;
 const nn = new URL("../../lib/nn/mod.ts", import.meta.url).href;
 
 const script = `
-  import { ge, innerProduct_, nativeAvailability, nativeFloat, randUniform_, tensor, vctr } from "${lib}";
+  import { ge, nativeAvailability, nativeFloat, randUniform_, tensor, vctr } from "${lib}";
+  import { innerProduct_ } from "${new URL("../../lib/ops/mod.ts", import.meta.url).href}";
   import { batchNorm, convo, dense, flatten, network, pooling, train } from "${dnn}";
   import { adam, categoricalCrossentropyCost_ } from "${nn}";
   const v = nativeAvailability().libraries?.find((l) => l.name === "oneDNN");

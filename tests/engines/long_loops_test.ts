@@ -34,15 +34,15 @@ import {
   vctr,
 } from "../../mod.ts";
 import {
-  batchNorm,
   batchNormBackward,
+  batchNormForward,
   convolution,
   convolutionBackwardData,
   convolutionBackwardWeights,
   type ConvolutionOptions,
   convolutionShape,
-  pooling,
   poolingBackward,
+  poolingForward,
   type PoolingOptions,
   poolingShape,
   reduction,
@@ -137,7 +137,7 @@ async (f: Factory) => {
   if (poison >= 0) xv[poison % xv.length] = NaN;
   using x = await make(f, xv, xs);
   using y = tensor(f, ys, rowMajor[ys.length]);
-  pooling(x, y, kind, kernel, options).run();
+  poolingForward(x, y, kind, kernel, options).run();
   using dy = await make(f, ints(count(ys), 2), ys);
   using dx = tensor(f, xs, rowMajor[xs.length]);
   poolingBackward(x, dy, dx, kind, kernel, options).run();
@@ -155,7 +155,7 @@ const batchNormPasses = (shape: number[], poison = -1) => async (f: Factory) => 
   using shift = await make(f, ints(c, 4), [c]);
   using mean = tensor(f, [c], "x"), variance = tensor(f, [c], "x");
   using y = tensor(f, shape, rowMajor[shape.length]);
-  batchNorm(x, y, { scale, shift, mean, variance }).run();
+  batchNormForward(x, y, { scale, shift, mean, variance }).run();
   using dx = tensor(f, shape, rowMajor[shape.length]);
   using dScale = tensor(f, [c], "x"), dShift = tensor(f, [c], "x");
   batchNormBackward(x, dy, dx, { scale, mean, variance, dScale, dShift }).run();

@@ -37,7 +37,7 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
+  train,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
@@ -232,7 +232,7 @@ test("a network trains on bfloat16 inputs as on float32 ones, by views and by co
       ]),
       { seed: 5 },
     );
-    sgdTrain(net, inputs, y, quadraticCost_, 60, {
+    train(net, inputs, y, quadraticCost_, 60, {
       batch: 64,
       eta: 0.01,
       optimizer: adam(),
@@ -251,7 +251,7 @@ test("a network trains on bfloat16 inputs as on float32 ones, by views and by co
   using y16 = transfer(nativeBfloat16, y);
   using net = inferenceNetwork(nativeFloat, features, [fullyConnected(1, "sigmoid")]);
   assertThrows(
-    () => sgdTrain(net, x16, y16, quadraticCost_, 1, { batch: 64, eta: 0.1 }),
+    () => train(net, x16, y16, quadraticCost_, 1, { batch: 64, eta: 0.1 }),
     TypeError,
     "different factories",
   );

@@ -24,7 +24,8 @@ Deno.test({
   ignore: !dnnl.available,
   async fn() {
     const script = (n: number) => `
-      import { nativeFloat, relu_, vctr } from "${new URL("../../mod.ts", import.meta.url)}";
+      import { nativeFloat, vctr } from "${new URL("../../mod.ts", import.meta.url)}";
+      import { relu_ } from "${new URL("../../lib/vect_math/mod.ts", import.meta.url)}";
       const x = vctr(nativeFloat, Array.from({ length: ${n} }, (_, i) => i % 5 - 2));
       relu_(x);
       console.log(JSON.stringify(Array.from(x.toArray().slice(0, 5))));

@@ -15,7 +15,11 @@ async function run(
   const script = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(
     script,
-    `import * as k from "${new URL("../../mod.ts", import.meta.url)}";\n${code}`,
+    `import * as k from "${new URL("../../mod.ts", import.meta.url)}";\n` +
+      `import { sigmoid } from "${new URL(
+        "../../lib/vect_math/mod.ts",
+        import.meta.url,
+      )}";\n${code}`,
   );
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...(allowFfi ? ["--allow-ffi"] : []), ...flags, script],
@@ -58,7 +62,7 @@ Deno.test({
     const code = `using a = k.ge(k.nativeFloat, 2, 3, [1, 2, 3, 4, 5, 6]);
      using b = k.ge(k.nativeFloat, 3, 2, [1, 0, 0, 1, 1, 1]);
      using c = k.mm(a, b);
-     using s = k.sigmoid(k.vctr(k.nativeFloat, [0]));
+     using s = sigmoid(k.vctr(k.nativeFloat, [0]));
      console.log("mm", Array.from(k.toArray(c)).join(), "sigmoid", k.toArray(s)[0]);
      console.log("default", k.defaultFloat().name);
      for (const l of k.nativeAvailability().libraries ?? []) console.log(l.name, l.loaded, l.detail);

@@ -2,7 +2,7 @@
  * A data set in host memory for a network on a device — the way a data set larger than the
  * device's buffers trains: each minibatch is gathered on the host and moved over. The weights
  * equal those of the same training from device data, bit for bit, in both shuffle modes, for
- * dense networks (sgdTrain) and convolutional ones (train), on every device engine; inference
+ * dense networks (train) and convolutional ones (train), on every device engine; inference
  * of host data in pieces gives the outputs of the whole on the device (to float32's rounding:
  * a product over fewer columns may sum in another order).
  */
@@ -25,9 +25,9 @@ import {
   infer,
   inferenceNetwork,
   init_,
-  sgdTrain,
+  train,
 } from "../../lib/nn/mod.ts";
-import { convo, dense, init_ as initTensor, network, pooling, train } from "../../lib/dnn/mod.ts";
+import { convo, dense, init_ as initTensor, network, pooling } from "../../lib/dnn/mod.ts";
 import { assert, assertEquals } from "../conformance/assert.ts";
 import { assertAllClose } from "../conformance/fixtures.ts";
 import { allFactories } from "../_factories.ts";
@@ -51,7 +51,7 @@ async function weightsOf(layers: readonly { weights: GEMatrix }[]) {
 }
 
 for (const f of devices) {
-  Deno.test(`[${f.name}] sgdTrain from host data moves each batch: the weights of device data`, async () => {
+  Deno.test(`[${f.name}] train from host data moves each batch: the weights of device data`, async () => {
     const n = 48;
     for (const shuffle of ["samples", "batches"] as const) {
       const run = async (where: Factory) => {
@@ -61,7 +61,7 @@ for (const f of devices) {
         );
         using x = ge(where, 5, n, wave(5 * n, 0.3));
         using y = ge(where, 3, n, classes(n));
-        await sgdTrain(net, x, y, categoricalCrossentropyCost_, 3, {
+        await train(net, x, y, categoricalCrossentropyCost_, 3, {
           batch: 16,
           eta: 0.01,
           optimizer: adam(),
@@ -151,7 +151,7 @@ Deno.test({
       n,
       Float32Array.from({ length: 10 * n }, (_, k) => k % 10 === (k / 10 | 0) % 10 ? 1 : 0),
     );
-    const cost = await sgdTrain(net, x, y, categoricalCrossentropyCost_, 1, {
+    const cost = await train(net, x, y, categoricalCrossentropyCost_, 1, {
       batch: 2048,
       eta: 0.01,
       optimizer: adam(),

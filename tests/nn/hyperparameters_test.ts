@@ -14,7 +14,7 @@ import {
   quadraticCost_,
   rmsprop,
   sgd,
-  sgdTrain,
+  train,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
 import { defaultDouble } from "../../mod.ts";
@@ -42,9 +42,9 @@ Deno.test("learning rates and seeds outside what training takes are refused up f
   for (const eta of [NaN, Infinity, -0.1]) {
     assertThrows(() => sgd(t, y, quadraticCost_, 1, eta), RangeError, "sgd", "eta");
     assertThrows(
-      () => sgdTrain(net, x, y, quadraticCost_, 1, { batch: 2, eta }),
+      () => train(net, x, y, quadraticCost_, 1, { batch: 2, eta }),
       RangeError,
-      "sgdTrain",
+      "train",
       "eta",
     );
   }
@@ -53,9 +53,9 @@ Deno.test("learning rates and seeds outside what training takes are refused up f
     assertThrows(() => init_(net, { seed }), RangeError, "init_", "seed");
     assertThrows(() => trainingNetwork(net, x, undefined, { seed }), RangeError, "trainingNetwork");
     assertThrows(
-      () => sgdTrain(net, x, y, quadraticCost_, 1, { batch: 2, eta: 0.1, seed }),
+      () => train(net, x, y, quadraticCost_, 1, { batch: 2, eta: 0.1, seed }),
       RangeError,
-      "sgdTrain",
+      "train",
       "seed",
     );
     let caught: unknown;
@@ -74,7 +74,7 @@ Deno.test("any seed in [0, 2⁵³) trains with dropout: Date.now() no longer fai
       { seed },
     );
     using x = dge(2, 6, [0, 1, 1, 0, 1, 1, 0, 0, 2, 1, 1, 2]), y = dge(1, 6, [1, 1, 2, 0, 3, 3]);
-    const cost = sgdTrain(net, x, y, quadraticCost_, 50, { batch: 3, eta: 0.01, seed });
+    const cost = train(net, x, y, quadraticCost_, 50, { batch: 3, eta: 0.01, seed });
     assert(Number.isFinite(cost), `seed ${seed}: cost ${cost}`);
   }
 });

@@ -19,7 +19,7 @@ import {
   inferenceNetwork,
   init_,
   quadraticCost_,
-  sgdTrain,
+  train,
 } from "../../lib/nn/mod.ts";
 
 const factories = learningFactories();
@@ -36,7 +36,7 @@ function task(f: Factory, n: number): { x: GEMatrix; y: GEMatrix } {
 
 for (const make of factories) {
   const label = (await make()).name;
-  Deno.test(`[${label}] sgdTrain learns with shuffled samples and with shuffled batch views, a partial batch included`, async () => {
+  Deno.test(`[${label}] train learns with shuffled samples and with shuffled batch views, a partial batch included`, async () => {
     const base = await make();
     let allocs = 0;
     const e: Engine = base.engine;
@@ -57,7 +57,7 @@ for (const make of factories) {
     ) {
       using net = init_(inferenceNetwork(f, 2, [fullyConnected(1, "linear")]), { seed: 1 });
       const before = allocs;
-      const cost = await sgdTrain(net, x, y, quadraticCost_, epochs, {
+      const cost = await train(net, x, y, quadraticCost_, epochs, {
         batch: 16,
         eta: 0.05,
         optimizer: adam(),
@@ -85,14 +85,14 @@ for (const make of factories) {
   });
 }
 
-Deno.test("sgdTrain with one seed repeats itself; another seed shuffles differently", () => {
+Deno.test("train with one seed repeats itself; another seed shuffles differently", () => {
   const { x, y } = task(jsDouble, 50);
   const run = (seed: number) => {
     using net = init_(
       inferenceNetwork(jsDouble, 2, [fullyConnected(3, "tanh"), fullyConnected(1, "linear")]),
       { seed: 1 },
     );
-    return sgdTrain(net, x, y, quadraticCost_, 3, { batch: 8, eta: 0.1, seed });
+    return train(net, x, y, quadraticCost_, 3, { batch: 8, eta: 0.1, seed });
   };
   assertEquals(run(5), run(5));
   assert(run(5) !== run(6), "different orders give different costs");
@@ -100,7 +100,7 @@ Deno.test("sgdTrain with one seed repeats itself; another seed shuffles differen
 
 for (const make of factories) {
   const label = (await make()).name;
-  Deno.test(`[${label}] sgdTrain in shards takes each batch's mean gradient as one batch does`, async () => {
+  Deno.test(`[${label}] train in shards takes each batch's mean gradient as one batch does`, async () => {
     const f = await make();
     const { x, y } = task(f, 96);
     const weights = async (options: { shards?: number; shuffle?: "samples" | "batches" }) => {
@@ -108,7 +108,7 @@ for (const make of factories) {
         inferenceNetwork(f, 2, [fullyConnected(6, "tanh"), fullyConnected(1, "linear")]),
         { seed: 3 },
       );
-      const cost = await sgdTrain(net, x, y, quadraticCost_, 4, {
+      const cost = await train(net, x, y, quadraticCost_, 4, {
         batch: 24,
         eta: 0.02,
         optimizer: adam(),
@@ -146,14 +146,14 @@ for (const make of factories) {
   });
 }
 
-Deno.test("sgdTrain refuses shards that do not split the batch, or fewer than one", () => {
+Deno.test("train refuses shards that do not split the batch, or fewer than one", () => {
   const { x, y } = task(jsDouble, 20);
   using net = inferenceNetwork(jsDouble, 2, [fullyConnected(1, "linear")]);
-  const train = (shards: number) =>
-    sgdTrain(net, x, y, quadraticCost_, 1, { batch: 10, eta: 0.1, shards, quiet: true });
-  assertThrows(() => train(3), RangeError, "a batch of 10 does not split evenly into 3 shards");
-  assertThrows(() => train(0), RangeError, "shards must be at least 1");
-  assertThrows(() => train(1.5), RangeError, "shards must be a non-negative integer");
+  const trainIn = (shards: number) =>
+    train(net, x, y, quadraticCost_, 1, { batch: 10, eta: 0.1, shards, quiet: true });
+  assertThrows(() => trainIn(3), RangeError, "a batch of 10 does not split evenly into 3 shards");
+  assertThrows(() => trainIn(0), RangeError, "shards must be at least 1");
+  assertThrows(() => trainIn(1.5), RangeError, "shards must be a non-negative integer");
   x[Symbol.dispose]();
   y[Symbol.dispose]();
 });

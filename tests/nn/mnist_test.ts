@@ -17,7 +17,7 @@ import {
   init_,
   predictedClasses,
   quadraticCost_,
-  sgdTrain,
+  train,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
@@ -34,22 +34,22 @@ async function testSet(): Promise<ImageSplit> {
   return { images: im.data, labels: lab.data, count: 10000, rows: 28, cols: 28 };
 }
 
-/** Trains 784-hidden-10 (relu, softmax) on images 0…train−1 and scores images 8000…9999. */
+/** Trains 784-hidden-10 (relu, softmax) on images 0…count−1 and scores images 8000…9999. */
 async function trainAndScore(
   f: Factory,
   split: ImageSplit,
   hidden: number,
-  train: number,
+  count: number,
   epochs: number,
 ): Promise<ConfusionMatrix> {
-  using x = imageColumns(f, split, 0, train);
-  using y = oneHot(f, split.labels.subarray(0, train), 10);
+  using x = imageColumns(f, split, 0, count);
+  using y = oneHot(f, split.labels.subarray(0, count), 10);
   using xt = imageColumns(f, split, 8000, 2000);
   using net = init_(
     inferenceNetwork(f, 784, [fullyConnected(hidden, "relu"), fullyConnected(10, "softmax")]),
     { seed: 1 },
   );
-  const cost = await sgdTrain(net, x, y, categoricalCrossentropyCost_, epochs, {
+  const cost = await train(net, x, y, categoricalCrossentropyCost_, epochs, {
     batch: 128,
     eta: 0.003,
     optimizer: adam(),
@@ -114,14 +114,14 @@ Deno.test("softmax trains only as the output layer, with the categorical cross-e
   });
   using y = oneHot(jsFloat, [0, 2], 3);
   assertThrows(
-    () => sgdTrain(net, x, y, quadraticCost_, 1, { batch: 2, eta: 0.1 }),
+    () => train(net, x, y, quadraticCost_, 1, { batch: 2, eta: 0.1 }),
     TypeError,
     "categoricalCrossentropyCost_",
   );
   assertThrows(() => trainingNetwork(hidden, x), TypeError, "layer 1 is softmax");
   using sig = inferenceNetwork(jsFloat, 4, [fullyConnected(3, "sigmoid")]);
   assertThrows(
-    () => sgdTrain(sig, x, y, categoricalCrossentropyCost_, 1, { batch: 2, eta: 0.1 }),
+    () => train(sig, x, y, categoricalCrossentropyCost_, 1, { batch: 2, eta: 0.1 }),
     TypeError,
     "softmax output layer",
   );

@@ -19,8 +19,8 @@ import {
   init_,
   quadraticCost_,
   sgd,
-  sgdTrain,
   sigmoidCrossentropyCost_,
+  train,
   trainingNetwork,
 } from "../../lib/nn/mod.ts";
 
@@ -60,8 +60,8 @@ for (const make of learningFactories()) {
     const ce = await sgd(t, y, sigmoidCrossentropyCost_, 1, 0.1, { checkFinite: false });
     assert(Number.isNaN(ce), `cross-entropy of a NaN output reads ${ce}`);
     await rejects(
-      () => sgdTrain(net, x, y, quadraticCost_, 5, { batch: 16, eta: 0.1 }),
-      "sgdTrain",
+      () => train(net, x, y, quadraticCost_, 5, { batch: 16, eta: 0.1 }),
+      "train",
       "epoch 1",
     );
     x[Symbol.dispose]();

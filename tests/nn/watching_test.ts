@@ -1,5 +1,5 @@
 /**
- * Training you can watch: sgdTrain's cost is the epoch's mean, onEpoch sees every epoch and may
+ * Training you can watch: train's cost is the epoch's mean, onEpoch sees every epoch and may
  * stop training, progress bars draw only on a terminal, and curves show themselves.
  */
 import { assert, assertEquals } from "../conformance/assert.ts";
@@ -12,7 +12,7 @@ import {
   init_,
   quadraticCost_,
   sgd,
-  sgdTrain,
+  train,
   trainingCurve,
   trainingCurveSvg,
   trainingNetwork,
@@ -22,7 +22,7 @@ import { learningFactories } from "./_factories.ts";
 
 for (const make of learningFactories()) {
   const label = (await make()).name;
-  Deno.test(`[${label}] sgdTrain returns the epoch's mean cost; onEpoch sees each epoch and can stop`, async () => {
+  Deno.test(`[${label}] train returns the epoch's mean cost; onEpoch sees each epoch and can stop`, async () => {
     const f = await make();
     using hx = randUniform_(ge(jsDouble, 2, 64), { lo: -1, hi: 1, seed: 1 });
     using hy = randUniform_(ge(jsDouble, 1, 64), { seed: 2 });
@@ -33,7 +33,7 @@ for (const make of learningFactories()) {
     );
     // With η = 0 nothing changes: four batches of 16 partition the data, so the mean of their
     // costs is the whole set's, which sgd reads over the full batch.
-    const mean = await sgdTrain(net, x, y, quadraticCost_, 1, { batch: 16, eta: 0 });
+    const mean = await train(net, x, y, quadraticCost_, 1, { batch: 16, eta: 0 });
     using t = trainingNetwork(net, x);
     const whole = await sgd(t, y, quadraticCost_, 1, 0);
     assert(Math.abs(mean - whole) <= 1e-6 * Math.max(1, whole), `mean ${mean}, whole ${whole}`);
@@ -49,7 +49,7 @@ for (const make of learningFactories()) {
     const onEpoch = f.location === "host"
       ? watch
       : (info: EpochInfo) => Promise.resolve(watch(info));
-    const stopped = await sgdTrain(net, x, y, quadraticCost_, 20, {
+    const stopped = await train(net, x, y, quadraticCost_, 20, {
       batch: 16,
       eta: 0.05,
       onEpoch,
@@ -66,7 +66,7 @@ Deno.test("onEpoch on the host must not return a promise", () => {
   using x = ge(jsDouble, 1, 4, [0, 1, 2, 3]), y = ge(jsDouble, 1, 4, [0, 1, 2, 3]);
   let error: unknown;
   try {
-    sgdTrain(net, x, y, quadraticCost_, 2, {
+    train(net, x, y, quadraticCost_, 2, {
       batch: 2,
       eta: 0.1,
       onEpoch: () => Promise.resolve(),
@@ -78,8 +78,8 @@ Deno.test("onEpoch on the host must not return a promise", () => {
 });
 
 Deno.test("progress lines carry a bar, the rate and the time left; nothing is drawn off a terminal", async () => {
-  const line = formatProgress("sgdTrain", 5, 20, "epochs", 2);
-  assert(line.startsWith("sgdTrain [██████░░░░"), line);
+  const line = formatProgress("train", 5, 20, "epochs", 2);
+  assert(line.startsWith("train [██████░░░░"), line);
   assert(line.includes(" 25% 5 epochs of 20 epochs, 2.5 epochs/s, 0:06 left"), line);
   assertEquals(
     formatProgress("download", 2_500_000, undefined, "bytes", 1),
@@ -94,12 +94,12 @@ Deno.test("progress lines carry a bar, the rate and the time left; nothing is dr
   // A child process whose standard error is a pipe trains with the bar on by default: silent.
   const script = `
     import { dge } from "${new URL("../../mod.ts", import.meta.url)}";
-    import { fullyConnected, inferenceNetwork, quadraticCost_, sgdTrain } from "${new URL(
+    import { fullyConnected, inferenceNetwork, quadraticCost_, train } from "${new URL(
     "../../lib/nn/mod.ts",
     import.meta.url,
   )}";
     using net = inferenceNetwork(dge(1, 1).factory, 1, [fullyConnected(1, "linear")]);
-    sgdTrain(net, dge(1, 8), dge(1, 8), quadraticCost_, 30, { batch: 2, eta: 0.1 });`;
+    train(net, dge(1, 8), dge(1, 8), quadraticCost_, 30, { batch: 2, eta: 0.1 });`;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["eval", script],
     stdout: "piped",
@@ -168,13 +168,13 @@ Deno.test({
   async fn() {
     const body =
       `using net = nn.inferenceNetwork(k.dge(1, 1).factory, 1, [nn.fullyConnected(1, "linear")]);
-      nn.sgdTrain(net, k.dge(1, 64), k.dge(1, 64), nn.quadraticCost_, 2000, { batch: 2, eta: 0.01 });`;
+      nn.train(net, k.dge(1, 64), k.dge(1, 64), nn.quadraticCost_, 2000, { batch: 2, eta: 0.01 });`;
     const bar = await onTerminal(body, "0");
     assert(
-      /sgdTrain \[█+░*\] +\d+% \d+ epochs of 2000 epochs, [\d.]+ epochs\/s, 0:\d\d left/.test(bar),
+      /train \[█+░*\] +\d+% \d+ epochs of 2000 epochs, [\d.]+ epochs\/s, 0:\d\d left/.test(bar),
       bar,
     );
-    assert(!(await onTerminal(body, "1")).includes("sgdTrain ["), "KNAP_QUIET=1 draws nothing");
+    assert(!(await onTerminal(body, "1")).includes("train ["), "KNAP_QUIET=1 draws nothing");
   },
 });
 
@@ -190,11 +190,11 @@ Deno.test({
       `using net = nn.init_(nn.inferenceNetwork(k.jsFloat, 784, [nn.fullyConnected(400, "relu"),
          nn.fullyConnected(10, "linear")]), { seed: 1 });
        using x = k.ge(k.jsFloat, 784, 8000), y = k.ge(k.jsFloat, 10, 8000);
-       nn.sgdTrain(net, x, y, nn.quadraticCost_, 1, { batch: 40, eta: 0.01 });`,
+       nn.train(net, x, y, nn.quadraticCost_, 1, { batch: 40, eta: 0.01 });`,
       "0",
     );
     assert(
-      /sgdTrain epoch 1 of 1 \[█*░*\] +\d+% batch \d+ of 200, \d+ samples\/s, 0:\d\d left/.test(
+      /train epoch 1 of 1 \[█*░*\] +\d+% batch \d+ of 200, \d+ samples\/s, 0:\d\d left/.test(
         drawn,
       ),
       drawn,

@@ -26,8 +26,8 @@ import {
   vctr,
 } from "../../mod.ts";
 import {
-  batchNorm,
   batchNormBackward,
+  batchNormForward,
   binary,
   type BinaryOp,
   convolution,
@@ -36,8 +36,8 @@ import {
   eltwise,
   eltwiseBackward,
   type EltwiseFunction,
-  pooling,
   poolingBackward,
+  poolingForward,
   reduction,
 } from "../../lib/ops/mod.ts";
 import { outputDerivative_ } from "../../lib/vect_math/mod.ts";
@@ -340,7 +340,7 @@ for (const f of await allFactories()) {
       using x = tensor(f, [1, 1, 4, 4]), y = tensor(f, [1, 1, 2, 2]);
       let message = "";
       try {
-        pooling(x, y, "max", 2);
+        poolingForward(x, y, "max", 2);
       } catch (e) {
         message = (e as Error).message;
       }
@@ -356,7 +356,7 @@ for (const f of await allFactories()) {
       using x = await onto(f, P.x, P.x_shape, data);
       using g = await onto(f, P.g, P.y_shape, plain);
       using y = tensor(f, P.y_shape, data);
-      pooling(x, y, P.kind, P.kernel, options).run();
+      poolingForward(x, y, P.kind, P.kernel, options).run();
       close([await valuesOf(y)], [P.y], tol, `${name} y`);
       using dx = tensor(f, P.x_shape, plain);
       poolingBackward(x, g, dx, P.kind, P.kernel, options).run();
@@ -373,7 +373,7 @@ for (const f of await allFactories()) {
       using m = tensor(f, [1]), v = tensor(f, [1]);
       let message = "";
       try {
-        batchNorm(x, y, { scale: s, shift: b, mean: m, variance: v });
+        batchNormForward(x, y, { scale: s, shift: b, mean: m, variance: v });
       } catch (e) {
         message = (e as Error).message;
       }
@@ -391,7 +391,7 @@ for (const f of await allFactories()) {
       using scale = await onto(f, B.scale, [c], "x"), shift = await onto(f, B.shift, [c], "x");
       using mean = tensor(f, [c]), variance = tensor(f, [c]);
       using y = tensor(f, B.x_shape, data);
-      batchNorm(x, y, { scale, shift, mean, variance }).run();
+      batchNormForward(x, y, { scale, shift, mean, variance }).run();
       const near = async (t: Parameters<typeof valuesOf>[0], want: number[], what: string) =>
         close([await valuesOf(t)], [want], tol, `${name} ${what}`);
       await near(y, B.y, "y");
@@ -405,7 +405,7 @@ for (const f of await allFactories()) {
       await near(dShift, B.dshift, "dshift");
       using rm = await onto(f, B.running_mean, [c], "x");
       using rv = await onto(f, B.running_variance, [c], "x");
-      batchNorm(x, y, { scale, shift, mean: rm, variance: rv }, { training: false }).run();
+      batchNormForward(x, y, { scale, shift, mean: rm, variance: rv }, { training: false }).run();
       await near(y, B.inference, "inference");
     });
   }

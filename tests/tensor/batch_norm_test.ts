@@ -15,7 +15,7 @@ import {
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
-import { batchNorm, batchNormBackward } from "../../lib/ops/mod.ts";
+import { batchNormBackward, batchNormForward } from "../../lib/ops/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";
@@ -65,15 +65,15 @@ async function passes(
   using shift = await make(f, wave(c, 2.2, 0.3), [c]);
   using mean = tensor(f, [c]), variance = tensor(f, [c]);
   using y = tensor(f, shape, out);
-  batchNorm(x, y, { scale, shift, mean, variance }).run();
+  batchNormForward(x, y, { scale, shift, mean, variance }).run();
   using dx = tensor(f, shape, out);
   using dScale = tensor(f, [c]), dShift = tensor(f, [c]);
   batchNormBackward(x, dy, dx, { scale, mean, variance, dScale, dShift }).run();
   // Inference from the batch's own statistics gives the training output again; in place.
   using z = await make(f, xv, shape, layout);
-  batchNorm(z, z, { scale, shift, mean, variance }, { training: false }).run();
+  batchNormForward(z, z, { scale, shift, mean, variance }, { training: false }).run();
   using inferred = tensor(f, shape, out);
-  batchNorm(x, inferred, { scale, shift, mean, variance }, { training: false }).run();
+  batchNormForward(x, inferred, { scale, shift, mean, variance }, { training: false }).run();
   return {
     inferred: await valuesOf(inferred),
     y: await valuesOf(y),
@@ -130,20 +130,20 @@ Deno.test("batch normalization refuses what it cannot do, naming the operation",
   using scale = tensor(jsFloat, [3]), shift = tensor(jsFloat, [3]);
   using mean = tensor(jsFloat, [3]), variance = tensor(jsFloat, [3]), two = tensor(jsFloat, [2]);
   const p = { scale, shift, mean, variance };
-  assertThrows(() => batchNorm(x, y, { ...p, scale: two }), RangeError, "scale is [2]");
+  assertThrows(() => batchNormForward(x, y, { ...p, scale: two }), RangeError, "scale is [2]");
   using wrong = tensor(jsFloat, [3, 4]);
-  assertThrows(() => batchNorm(x, wrong, p), RangeError, "y is [3, 4]");
-  assertThrows(() => batchNorm(x, y, p, { epsilon: -1 }), RangeError, "epsilon");
-  assertThrows(() => batchNorm(x, y, { ...p, mean: scale }), RangeError, "shares memory");
+  assertThrows(() => batchNormForward(x, wrong, p), RangeError, "y is [3, 4]");
+  assertThrows(() => batchNormForward(x, y, p, { epsilon: -1 }), RangeError, "epsilon");
+  assertThrows(() => batchNormForward(x, y, { ...p, mean: scale }), RangeError, "shares memory");
   using flat = tensor(jsFloat, [4]);
-  assertThrows(() => batchNorm(flat, flat, p), RangeError, "no channel dimension");
+  assertThrows(() => batchNormForward(flat, flat, p), RangeError, "no channel dimension");
   using d = tensor(jsDouble, [3]);
   assertThrows(
-    () => batchNorm(x, y, { ...p, shift: d as unknown as Tensor<"host"> }),
+    () => batchNormForward(x, y, { ...p, shift: d as unknown as Tensor<"host"> }),
     TypeError,
     "lives on",
   );
-  const plan = batchNorm(x, y, p);
+  const plan = batchNormForward(x, y, p);
   mean[Symbol.dispose]();
   assertThrows(() => plan.run(), KnapError, "released");
 });
@@ -156,17 +156,19 @@ Deno.test({
   async fn() {
     using h = tensor(nativeBfloat16, [2, 1]), s = tensor(nativeBfloat16, [1]);
     assertThrows(
-      () => batchNorm(h, h, { scale: s, shift: s, mean: s, variance: s }),
+      () => batchNormForward(h, h, { scale: s, shift: s, mean: s, variance: s }),
       TypeError,
       "bfloat16",
     );
     const lib = new URL("../../mod.ts", import.meta.url).href;
+    const ops = new URL("../../lib/ops/mod.ts", import.meta.url).href;
     const { log } = await withDnnlLog(`
-      import { batchNorm, nativeFloat, tensor } from "${lib}";
+      import { nativeFloat, tensor } from "${lib}";
+      import { batchNormForward } from "${ops}";
       const x = tensor(nativeFloat, [16, 8, 6, 6], "nhwc"), y = tensor(nativeFloat, [16, 8, 6, 6], "nhwc");
       x.storage.buffer.forEach((_, k, a) => a[k] = Math.sin(k));
       const [scale, shift, mean, variance] = [1, 2, 3, 4].map(() => tensor(nativeFloat, [8]));
-      batchNorm(x, y, { scale, shift, mean, variance }).run();
+      batchNormForward(x, y, { scale, shift, mean, variance }).run();
       console.log(JSON.stringify(Array.from(mean.toArray())));
     `);
     assert(/exec,cpu,batch_normalization/.test(log), "no batch normalization in oneDNN's log");

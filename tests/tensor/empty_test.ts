@@ -7,13 +7,13 @@
  */
 import { type Factory, jsDouble, tensor, type TensorLayout, transformer } from "../../mod.ts";
 import {
-  batchNorm,
   batchNormBackward,
+  batchNormForward,
   convolution,
   convolutionBackwardData,
   convolutionBackwardWeights,
-  pooling,
   poolingBackward,
+  poolingForward,
   reduction,
 } from "../../lib/ops/mod.ts";
 import { convo, dense, infer, init_, network, pooling as poolingLayer } from "../../lib/dnn/mod.ts";
@@ -55,14 +55,14 @@ for (const f of await allFactories()) {
     assertEquals(await valuesOf(db), [0, 0], "the bias's");
     using p = tensor(f, [0, 3, 2, 2], "nchw");
     for (const kind of ["max", "avg", "avg-exclude-padding"] as const) {
-      pooling(x, p, kind, 2).run();
+      poolingForward(x, p, kind, 2).run();
       poolingBackward(x, p, x, kind, 2).run();
     }
     using scale = await filled(f, [3], 1), shift = await filled(f, [3], 0);
     using mean = await filled(f, [3], 7), variance = await filled(f, [3], 7);
-    batchNorm(x, x, { scale, shift, mean, variance }).run();
+    batchNormForward(x, x, { scale, shift, mean, variance }).run();
     assertEquals(await valuesOf(mean), [7, 7, 7], "no statistics from no samples");
-    batchNorm(x, x, { scale, shift, mean, variance }, { training: false }).run();
+    batchNormForward(x, x, { scale, shift, mean, variance }, { training: false }).run();
     using dScale = await filled(f, [3], 5), dShift = await filled(f, [3], 5);
     batchNormBackward(x, x, x, { scale, mean, variance, dScale, dShift }).run();
     assertEquals([await valuesOf(dScale), await valuesOf(dShift)], [[0, 0, 0], [0, 0, 0]]);

@@ -14,7 +14,12 @@ import {
   type TensorLayout,
   transformer,
 } from "../../mod.ts";
-import { pooling, poolingBackward, type PoolingOptions, poolingShape } from "../../lib/ops/mod.ts";
+import {
+  poolingBackward,
+  poolingForward,
+  type PoolingOptions,
+  poolingShape,
+} from "../../lib/ops/mod.ts";
 import type { PoolingKind } from "../../lib/engine/mod.ts";
 import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
@@ -84,7 +89,7 @@ async function passes(f: Factory, c: Case, poison = false) {
   using x = await make(f, xv, c.x, c.layouts[0]);
   using g = await make(f, quarters(count(ys), 1.3), ys, c.layouts[1]);
   using y = tensor(f, ys, c.layouts[1]);
-  pooling(x, y, c.kind, c.kernel, c.options).run();
+  poolingForward(x, y, c.kind, c.kernel, c.options).run();
   using dx = tensor(f, c.x, c.layouts[1].length === c.x.length ? c.layouts[1] : "nchw");
   poolingBackward(x, g, dx, c.kind, c.kernel, c.options).run();
   return { y: await valuesOf(y), dx: await valuesOf(dx) };
@@ -126,17 +131,17 @@ for (const f of await allFactories()) {
 Deno.test("pooling refuses what it cannot do, naming the operation", () => {
   using x = tensor(jsFloat, [1, 2, 4, 4]), y = tensor(jsFloat, [1, 2, 2, 2]);
   using wrong = tensor(jsFloat, [1, 2, 3, 3]);
-  assertThrows(() => pooling(x, wrong, "max", 2), RangeError, "pools into [1, 2, 2, 2]");
-  assertThrows(() => pooling(x, y, "min" as PoolingKind, 2), TypeError, "min is none of");
-  assertThrows(() => pooling(x, y, "max", [2]), RangeError, "kernel must be 2");
-  assertThrows(() => pooling(x, y, "max", 2, { padding: 2 }), RangeError, "more than half");
+  assertThrows(() => poolingForward(x, wrong, "max", 2), RangeError, "pools into [1, 2, 2, 2]");
+  assertThrows(() => poolingForward(x, y, "min" as PoolingKind, 2), TypeError, "min is none of");
+  assertThrows(() => poolingForward(x, y, "max", [2]), RangeError, "kernel must be 2");
+  assertThrows(() => poolingForward(x, y, "max", 2, { padding: 2 }), RangeError, "more than half");
   assertThrows(() => poolingShape([1, 1, 2, 2], 3), RangeError, "does not fit");
-  assertThrows(() => pooling(x, x, "max", 1), RangeError, "shares memory");
+  assertThrows(() => poolingForward(x, x, "max", 1), RangeError, "shares memory");
   using dx = tensor(jsFloat, [1, 2, 4, 5]);
   assertThrows(() => poolingBackward(x, y, dx, "max", 2), RangeError, "dx is [1, 2, 4, 5]");
   using d = tensor(jsDouble, [1, 2, 2, 2]);
-  assertThrows(() => pooling(x, d as unknown as typeof y, "max", 2), TypeError, "lives on");
-  const plan = pooling(x, y, "avg", 2);
+  assertThrows(() => poolingForward(x, d as unknown as typeof y, "max", 2), TypeError, "lives on");
+  const plan = poolingForward(x, y, "avg", 2);
   x[Symbol.dispose]();
   assertThrows(() => plan.run(), KnapError, "released");
 });
@@ -148,24 +153,32 @@ Deno.test({
   ignore: !dnnl.available,
   async fn() {
     using h = tensor(nativeBfloat16, [1, 1, 2, 2]);
-    assertThrows(() => pooling(h, h, "max", 1), TypeError, "bfloat16");
+    assertThrows(() => poolingForward(h, h, "max", 1), TypeError, "bfloat16");
     const lib = new URL("../../mod.ts", import.meta.url).href;
+    const ops = new URL("../../lib/ops/mod.ts", import.meta.url).href;
     const { log, last } = await withDnnlLog(`
-      import { nativeFloat, pooling, poolingBackward, tensor } from "${lib}";
+      import { nativeFloat, tensor } from "${lib}";
+      import { poolingForward, poolingBackward } from "${ops}";
       const x = tensor(nativeFloat, [8, 16, 12, 12], "nhwc");
       x.storage.buffer.forEach((_, k, a) => a[k] = Math.sin(k));
       const y = tensor(nativeFloat, [8, 16, 6, 6], "nhwc");
-      pooling(x, y, "max", 2).run();
+      poolingForward(x, y, "max", 2).run();
       const dx = tensor(nativeFloat, [8, 16, 12, 12], "nhwc");
       poolingBackward(x, y, dx, "max", 2).run();
       console.log(JSON.stringify(Array.from(dx.toArray().slice(0, 60))));
     `);
-    assert(/exec,cpu,pooling(_v2)?,.*forward/.test(log), `no pooling forward in oneDNN's log`);
-    assert(/exec,cpu,pooling(_v2)?,.*backward/.test(log), `no pooling backward in oneDNN's log`);
+    assert(
+      /exec,cpu,pooling(_v2)?,.*forward/.test(log),
+      `no pooling forward in oneDNN's log`,
+    );
+    assert(
+      /exec,cpu,pooling(_v2)?,.*backward/.test(log),
+      `no pooling backward in oneDNN's log`,
+    );
     using x = tensor(jsDouble, [8, 16, 12, 12], "nhwc");
     (x.storage.buffer as Float64Array).forEach((_, k, a) => a[k] = Math.fround(Math.sin(k)));
     using y = tensor(jsDouble, [8, 16, 6, 6], "nhwc");
-    pooling(x, y, "max", 2).run();
+    poolingForward(x, y, "max", 2).run();
     using dx = tensor(jsDouble, [8, 16, 12, 12], "nhwc");
     poolingBackward(x, y, dx, "max", 2).run();
     assertAllClose(JSON.parse(last), Array.from(dx.toArray().slice(0, 60)), 1e-6, "dx");

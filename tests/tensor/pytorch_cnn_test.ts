@@ -17,7 +17,7 @@ import {
   viewGe,
   viewTz,
 } from "../../mod.ts";
-import { binary, convolution, eltwise, pooling } from "../../lib/ops/mod.ts";
+import { binary, convolution, eltwise, poolingForward } from "../../lib/ops/mod.ts";
 import { readSafetensors, tensorValues } from "../../lib/data/mod.ts";
 import { expectations, fixtures, fixturesPresent } from "../data/_fixtures.ts";
 import { assert } from "../conformance/assert.ts";
@@ -54,7 +54,7 @@ for (const f of fixturesPresent ? await allFactories() : []) {
     convolution(x, w0, b0, a1, { padding: 1 }).run();
     eltwise(a1, a1, "relu").run();
     using p1 = tensor(f, [2, 4, 7, 7], "nchw");
-    pooling(a1, p1, "max", 2).run();
+    poolingForward(a1, p1, "max", 2).run();
     using a2 = tensor(f, [2, 8, 5, 5], "nchw");
     convolution(p1, w3, b3, a2).run();
     eltwise(a2, a2, "relu").run();
