@@ -55,6 +55,7 @@ export function infer<L extends Loc, D extends DType>(
   net: InferenceNetwork<L, D>,
   x: GEMatrix<L> | GEMatrix<"host">,
 ): GEMatrix<L, D>;
+/** A tensor network's outputs for a batch x [n, …sample]: a tensor [n, outputs] of its dtype. */
 export function infer<L extends Loc, D extends DType>(
   net: TensorNetwork<L, D>,
   x: Tensor<L>,
@@ -84,6 +85,7 @@ export function init_<L extends Loc, D extends DType>(
   net: InferenceNetwork<L, D>,
   options?: InitOptions,
 ): InferenceNetwork<L, D>;
+/** Initializes a tensor network: its tensor layers' weights, then its dense layers'. */
 export function init_<L extends Loc, D extends DType>(
   net: TensorNetwork<L, D>,
   options?: InitOptions,
@@ -122,6 +124,7 @@ export function train<L extends Loc>(
   epochs: number,
   options: MinibatchOptions,
 ): Scalar<L>;
+/** Trains a tensor network on x [n, …sample] and targets y [n, outputs]. */
 export function train<L extends Loc>(
   net: TensorNetwork<L>,
   x: Tensor<L> | Tensor<"host">,
