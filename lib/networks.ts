@@ -40,12 +40,12 @@ function kind(op: string, net: unknown): "columns" | "samples" {
  *
  * @example Either kind of network, one function
  * ```ts
- * import { dge, jsDouble, tensor, toArray } from "@knap/knap";
+ * import { ge, jsDouble, tensor, toArray } from "@knap/knap";
  * import { fullyConnected, infer, inferenceNetwork } from "@knap/knap/nn";
  * import { dense, network } from "@knap/knap/dnn";
  * using columns = inferenceNetwork(jsDouble, 2, [fullyConnected(1, "sigmoid")]);
  * using samples = network(jsDouble, [null, 2], [dense(1, "sigmoid")]);
- * using x = dge(2, 3);
+ * using x = ge(jsDouble, 2, 3);
  * using t = tensor(jsDouble, [3, 2]);
  * if (toArray(infer(columns, x)).join() !== "0.5,0.5,0.5") throw new Error("unexpected");
  * if (infer(samples, t).shape.join() !== "3,1") throw new Error("unexpected");
@@ -107,11 +107,11 @@ export function init_(
  *
  * @example The book's regression line, trained by Adam
  * ```ts
- * import { dge, jsDouble } from "@knap/knap";
+ * import { ge, jsDouble } from "@knap/knap";
  * import { adam, fullyConnected, inferenceNetwork, init_, quadraticCost_, train } from "@knap/knap/nn";
  * using net = init_(inferenceNetwork(jsDouble, 1, [fullyConnected(1, "linear")]), { seed: 1 });
- * using x = dge(1, 10, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
- * using y = dge(1, 10, [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+ * using x = ge(jsDouble, 1, 10, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * using y = ge(jsDouble, 1, 10, [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
  * const cost = train(net, x, y, quadraticCost_, 300, { batch: 4, eta: 0.05, optimizer: adam(), seed: 2 });
  * if (cost > 0.01) throw new Error(`cost ${cost}`);
  * ```

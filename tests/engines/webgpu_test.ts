@@ -11,6 +11,7 @@ import {
 } from "../../mod.ts";
 import { tanh_ } from "../../lib/vect_math/mod.ts";
 import * as k from "../../mod.ts";
+import * as vectMath from "../../lib/vect_math/mod.ts";
 import { assert, assertThrows } from "../conformance/assert.ts";
 import { webgpuAvailability, webgpuFloat } from "../../lib/engines/webgpu/mod.ts";
 import { allConformance, missingEngine } from "../conformance/suites.ts";
@@ -74,7 +75,7 @@ Deno.test({
     };
     for (const [name, reference] of Object.entries(references)) {
       using x = vctr(f, xs);
-      const fn = (k as unknown as Record<string, (v: Vector) => Vector>)[`${name}_`];
+      const fn = (vectMath as unknown as Record<string, (v: Vector) => Vector>)[`${name}_`];
       using back = await transfer(fn(x));
       const got = back.toArray();
       xs.forEach((v, i) => {
