@@ -19,6 +19,7 @@ import {
   webgpuAvailability,
   webgpuFloat,
 } from "../mod.ts";
+import { hostOnly, leftOut } from "./_host_only.ts";
 import { deferredDouble, deferredFloat } from "./engines/deferred_engine.ts";
 
 /** Whether the native engine loads here. */
@@ -37,12 +38,6 @@ export const dnnl: { readonly available: boolean; readonly reason: string } = ((
     : { available: false, reason: `oneDNN did not load (${d?.detail.split(". ")[0]})` };
 })();
 
-/**
- * `KNAP_TEST_ENGINES=host` runs the engine suites on the host factories alone: CI's repeat runs
- * of the native engine on another oneDNN, or on OpenBLAS alone, need no device again.
- */
-const hostOnly = Deno.env.get("KNAP_TEST_ENGINES") === "host";
-
 /** Whether WebGPU runs here. */
 export const gpu: boolean = !hostOnly && (await webgpuAvailability()).available;
 
@@ -55,12 +50,12 @@ export const hostFactories: readonly Factory<"host">[] = [
 
 /** Whether OpenCL runs here (PoCL in CI). */
 export const opencl: Awaited<ReturnType<typeof openclAvailability>> = hostOnly
-  ? { available: false, reason: "KNAP_TEST_ENGINES=host" }
+  ? leftOut
   : await openclAvailability();
 
 /** Whether CUDA runs here (never in CI: it has no GPU). */
 export const cuda: Awaited<ReturnType<typeof cudaAvailability>> = hostOnly
-  ? { available: false, reason: "KNAP_TEST_ENGINES=host" }
+  ? leftOut
   : await cudaAvailability();
 let cudaFactories: Factory<"device">[] | undefined;
 

@@ -11,22 +11,16 @@ import {
   webgpuAvailability,
   webgpuFloat,
 } from "../../mod.ts";
-
-/**
- * `KNAP_TEST_ENGINES=host` keeps CI's repeat runs of the engine suites on the host factories, as
- * `../_factories.ts` does: the device engines run once, in the full run.
- */
-const hostOnly = Deno.env.get("KNAP_TEST_ENGINES") === "host";
-const notHere = { available: false, reason: "KNAP_TEST_ENGINES=host" } as const;
+import { hostOnly, leftOut } from "../_host_only.ts";
 
 /** Whether WebGPU runs here, and whether on a software adapter. */
 export const gpu: { available: boolean; reason?: string; software?: boolean } = hostOnly
-  ? notHere
+  ? leftOut
   : await webgpuAvailability();
 
 /** Whether OpenCL runs here (PoCL in CI). */
 export const opencl: { available: boolean; reason?: string } = hostOnly
-  ? notHere
+  ? leftOut
   : await openclAvailability();
 
 let openclShared: Promise<Factory> | undefined;
@@ -34,7 +28,7 @@ let cudaShared: Promise<Factory> | undefined;
 
 /** Whether CUDA runs here (never in CI). */
 export const cuda: { available: boolean; reason?: string } = hostOnly
-  ? notHere
+  ? leftOut
   : await cudaAvailability();
 
 /** js float64, then `alsoOnJs`, then native float32, WebGPU and OpenCL where present. */
