@@ -130,9 +130,12 @@ for (const [name, printed, shown] of cases) {
       if (why !== undefined) throw new Error(`required by KNAP_REQUIRE_ENGINES: ${why}`);
       let { text, mimes } = await execute(name);
       // Even awaited displays went missing once in 56 runs under 8 busy processes on 2 cores, and
-      // twice in a row once with two MPI ranks spinning beside CI; a wrong number would be wrong
-      // every time, so up to two more runs tell a lost message from it.
-      for (let again = 0; again < 2 && printed.some((p) => !text.includes(p)); again++) {
+      // twice in a row once with two MPI ranks spinning beside CI (a picture too: chapter 14's SVG
+      // once in a CI run); a wrong number or a missing display would be so every time, so up to
+      // two more runs tell a lost message from it.
+      const lost = () =>
+        printed.some((p) => !text.includes(p)) || shown.some((m) => !mimes.includes(m));
+      for (let again = 0; again < 2 && lost(); again++) {
         console.warn(`${name}: an output went missing; running the notebook once more`);
         ({ text, mimes } = await execute(name));
       }
