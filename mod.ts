@@ -33,6 +33,7 @@ export type {
 export { KnapError } from "./lib/core/errors.ts";
 export type { Factory } from "./lib/core/factory.ts";
 export { engines, type EngineState } from "./lib/engines/overview/mod.ts";
+export { profile, type ProfileEntry, ProfileReport } from "./lib/profile.ts";
 export { GEMatrix, type Structure, Vector } from "./lib/core/structures.ts";
 export { type Data, ge, type GEOptions, vctr } from "./lib/core/construct.ts";
 export { col, cols, dia, row, rows, submatrix, subvector, trans, view } from "./lib/core/views.ts";

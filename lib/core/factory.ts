@@ -6,6 +6,7 @@
  */
 
 import type { Engine } from "./engine.ts";
+import { instrumentEngine } from "./profile.ts";
 import type { DType, Loc } from "./types.ts";
 import { KnapError } from "./errors.ts";
 
@@ -69,11 +70,15 @@ export class EngineFactory<L extends Loc, D extends DType = DType> implements Fa
     this.productFactory = productFactory;
     this.#engine = engine;
     this.#release = release;
+    if (typeof engine !== "function") instrumentEngine(engine);
   }
 
   /** The engine; a lazy one is loaded here, and a load failure is thrown here. */
   get engine(): Engine {
-    if (typeof this.#engine === "function") this.#engine = this.#engine();
+    if (typeof this.#engine === "function") {
+      this.#engine = this.#engine();
+      instrumentEngine(this.#engine);
+    }
     return this.#engine;
   }
 

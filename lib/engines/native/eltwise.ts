@@ -30,6 +30,7 @@ import { pointerAt } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
 import { sigmoid32, tanh32 } from "./fast_loops.ts";
 import { ops } from "../../elementwise/table.ts";
+import { noteRoute, profiling } from "../../core/profile.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
@@ -261,6 +262,7 @@ function loop(
   const fast = op === ops.tanh ? tanh32 : op === ops.sigmoid ? sigmoid32 : undefined;
   const n = fast === undefined ? -1 : gapless(out, x, x);
   if (n < 0) return c.fallback.map(op, params, out, x, y);
+  if (profiling.on) noteRoute("float32 loop");
   fast!(
     out.storage.buffer as Float32Array,
     out.offset,
@@ -297,6 +299,7 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const alpha = op.gradOf === "elu" ? params[0] : 0;
+    if (profiling.on) noteRoute("oneDNN eltwise backward");
     return run(c, backwardPrimitive(c, alg, alpha, 0, n, DNNL_ARG_DST), [x, y!, out]);
   }
   if (op.gradOf !== undefined) {
@@ -306,6 +309,7 @@ function map(
       return loop(c, op, params, out, x, y);
     }
     const [alpha, beta] = g.ab(params);
+    if (profiling.on) noteRoute("oneDNN eltwise backward");
     return run(c, backwardPrimitive(c, g.alg, alpha, beta, n), [x, y!, out]);
   }
   const m = dnnlMappings[op.name as OpName];
@@ -317,6 +321,7 @@ function map(
     const [alpha, beta] = m.ab(params);
     run(c, eltwisePrimitive(c, m.alg, alpha, beta, n), [x, out]);
   } else {
+    if (profiling.on) noteRoute("oneDNN binary");
     run(c, binaryPrimitive(c, m.alg, n), [x, y!, out]);
   }
 }

@@ -15,6 +15,7 @@ import type { NativeLibraries } from "./libraries.ts";
 import type { nativeMatmul } from "./matmul.ts";
 import { transposed } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
+import { noteRoute, profiling } from "../../core/profile.ts";
 import { at, type Cblas } from "./level1.ts";
 
 const N = 78; // 'N'
@@ -54,7 +55,11 @@ export function floatGemm(
   if (
     alpha === 1 && beta === 0 && X.rowMajor && Y.rowMajor &&
     p.matmul(rows, cols, a.cols, { x, ld: X.ld }, { x: y, ld: Y.ld }, { x: c, ld: sc.ld })
-  ) return;
+  ) {
+    if (profiling.on) noteRoute("oneDNN matmul");
+    return;
+  }
+  if (profiling.on) noteRoute("dnnl_sgemm");
   const status = dnnl.dnnl_sgemm(
     X.rowMajor ? N : T,
     Y.rowMajor ? N : T,
