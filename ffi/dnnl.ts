@@ -354,6 +354,14 @@ const dnnlSymbols = {
     result: "i32",
     optional: true,
   },
+  // (post ops, scale): dst ← result + scale · dst
+  dnnl_post_ops_append_sum: { parameters: ["pointer", "f32"], result: "i32", optional: true },
+  // (post ops, algorithm, second operand's memory descriptor struct)
+  dnnl_post_ops_append_binary: {
+    parameters: ["pointer", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
   dnnl_primitive_desc_create: {
     parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
     result: "i32",
@@ -466,22 +474,35 @@ export function handleSlot(): {
 }
 
 /**
- * Primitive attributes holding one eltwise post-op, which `append` adds to the post-ops (2.x
- * and 3.x name and number that call differently; the rest is one sequence). The attributes keep
- * their own copy of the post-ops, which are released here.
+ * Primitive attributes holding a chain of post-ops, each appended by one of `appends` in order
+ * (2.x and 3.x name and number those calls differently; the rest is one sequence). The
+ * attributes keep their own copy of the post-ops, which are released here.
  */
-export function eltwisePostOpAttr(
+export function postOpsAttr(
   d: DNNL["symbols"],
-  append: (postOps: Deno.PointerValue) => number,
+  appends: readonly ((postOps: Deno.PointerValue) => number)[],
 ): Deno.PointerValue {
   const slot = handleSlot();
   const postOps = slot.take(d.dnnl_post_ops_create!(slot.bytes), "post_ops_create");
   try {
-    check(append(postOps), "post_ops_append_eltwise");
+    for (const append of appends) check(append(postOps), "post_ops_append");
     const attr = slot.take(d.dnnl_primitive_attr_create!(slot.bytes), "primitive_attr_create");
-    check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
+    try {
+      check(d.dnnl_primitive_attr_set_post_ops!(attr, postOps), "primitive_attr_set_post_ops");
+    } catch (e) {
+      d.dnnl_primitive_attr_destroy!(attr);
+      throw e;
+    }
     return attr;
   } finally {
     d.dnnl_post_ops_destroy!(postOps);
   }
+}
+
+/** Primitive attributes holding one eltwise post-op, which `append` adds. */
+export function eltwisePostOpAttr(
+  d: DNNL["symbols"],
+  append: (postOps: Deno.PointerValue) => number,
+): Deno.PointerValue {
+  return postOpsAttr(d, [append]);
 }

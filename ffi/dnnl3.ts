@@ -64,6 +64,20 @@ export const dnnl3Symbols = {
     result: "i32",
     optional: true,
   },
+  // (post ops, scale, zero point, data type): 3.0 added the last two.
+  dnnl_post_ops_append_sum3: {
+    name: "dnnl_post_ops_append_sum",
+    parameters: [P, "f32", "i32", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // (post ops, algorithm, second operand's memory descriptor handle)
+  dnnl_post_ops_append_binary3: {
+    name: "dnnl_post_ops_append_binary",
+    parameters: [P, "i32", P],
+    result: "i32",
+    optional: true,
+  },
   // (post ops, algorithm, alpha, beta): 3.0 dropped the scale.
   dnnl_post_ops_append_eltwise3: {
     name: "dnnl_post_ops_append_eltwise",

@@ -3,11 +3,16 @@
  * formula in float64, with the weights and the state in different layouts, over three steps.
  */
 import {
+  entry_,
   type Factory,
   ge,
   type GEMatrix,
   jsDouble,
+  jsFloat,
   KnapError,
+  nativeFloat,
+  profile,
+  randUniform_,
   submatrix,
   toArray,
   transfer,
@@ -16,8 +21,8 @@ import {
 import { adamUpdate_ } from "../../lib/ops/mod.ts";
 import { EngineFactory } from "../../lib/core/factory.ts";
 import { jsEngine } from "../../lib/engines/js/engine.ts";
-import { assert, assertThrows } from "../conformance/assert.ts";
-import { allFactories } from "../_factories.ts";
+import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
+import { allFactories, dnnl } from "../_factories.ts";
 
 /** The js engine without its fused primitives: the composed update. */
 const composed = new EngineFactory("composedFloat", "float32", "host", {
@@ -87,4 +92,48 @@ Deno.test("adamUpdate_ refuses shared memory, other shapes and non-finite scalar
   const gone = ge(jsDouble, 3, 4);
   gone[Symbol.dispose]();
   assertThrows(() => adamUpdate_(gone, g2, m, s, 0.1, 0.9, 0.999, 1e-8), KnapError, "released");
+});
+
+Deno.test({
+  name: "the native Adam step fuses its passes in either layout of W, NaN and gaps as js has them",
+  ignore: !dnnl.available,
+  fn() {
+    for (const layout of ["row", "column"] as const) {
+      const results = [jsFloat, nativeFloat].map((f) => {
+        using w = randUniform_(ge(f, 40, 70, undefined, { layout }), { seed: 1 });
+        const row = { layout: "row" } as const;
+        using g = randUniform_(ge(f, 40, 70, undefined, row), { seed: 2, lo: -1, hi: 1 });
+        using mm = ge(f, 40, 70, undefined, row), s = ge(f, 40, 70, undefined, row);
+        // A NaN gradient entry spoils its own weight and nothing else.
+        entry_(g, 3, 5, NaN);
+        const report = profile(() => {
+          for (let t = 0; t < 3; t++) adamUpdate_(w, g, mm, s, 0.01, 0.9, 0.999, 1e-8);
+        });
+        return { w: Array.from(toArray(w)), routes: report.entries.map((e) => e.route) };
+      });
+      const [js, native] = results;
+      assert(native.routes.includes("oneDNN binary post-ops"), native.routes.join(", "));
+      js.w.forEach((v, k) => {
+        const got = native.w[k];
+        assert(
+          Number.isNaN(v) ? Number.isNaN(got) : Math.abs(got - v) <= 1e-6,
+          `${layout} w[${k}]: ${got} against ${v}`,
+        );
+      });
+      assertEquals(js.w.filter(Number.isNaN).length, 1);
+    }
+    // A W with gaps (a block of a larger matrix) declines to the composition, as correctly.
+    using big = randUniform_(ge(nativeFloat, 50, 70), { seed: 1 });
+    const w = submatrix(big, 5, 0, 40, 70);
+    using g = randUniform_(ge(nativeFloat, 40, 70), { seed: 2 });
+    using mm = ge(nativeFloat, 40, 70), s = ge(nativeFloat, 40, 70);
+    using wj = transfer(jsFloat, w), gj = transfer(jsFloat, g);
+    using mj = ge(jsFloat, 40, 70), sj = ge(jsFloat, 40, 70);
+    const routes = profile(() => adamUpdate_(w, g, mm, s, 0.01, 0.9, 0.999, 1e-8)).entries
+      .map((e) => e.route);
+    assert(!routes.includes("oneDNN binary post-ops"), routes.join(", "));
+    adamUpdate_(wj, gj, mj, sj, 0.01, 0.9, 0.999, 1e-8);
+    const a = toArray(w), b = toArray(wj);
+    a.forEach((v, k) => assert(Math.abs(v - b[k]) <= 1e-6, `gapped w[${k}]: ${v} against ${b[k]}`));
+  },
 });

@@ -19,6 +19,7 @@ import type { NativeLibraries } from "./libraries.ts";
 import { dnnlPrimitives, type Primitives } from "./primitives.ts";
 import { nativeSoftmax } from "./softmax.ts";
 import { gatherColumns } from "../js/gather.ts";
+import { nativeAdam } from "./adam.ts";
 import { nativeInnerProduct } from "./inner_product.ts";
 import { nativeReduction } from "./reduction.ts";
 import { nativeConvolution } from "./convolution.ts";
@@ -45,6 +46,7 @@ export function nativeDnn(
     softmax: deferred(nativeSoftmax(libs, primitives)),
     gatherColumns: deferred(gatherColumns),
     innerProduct: nativeInnerProduct(libs, primitives, blas, math),
+    adam: nativeAdam(libs, primitives, blas),
   };
   return {
     nn,

@@ -46,6 +46,16 @@ export interface EltwiseAlgorithm {
   readonly useDst?: boolean;
 }
 
+/**
+ * One step of a post-op chain: an eltwise function of the result so far, the destination's old
+ * contents times a scale added to it (`sum`), or a binary operation
+ * (a `binaryAlg`) of it with a second tensor of this descriptor (broadcast where it has 1s).
+ */
+export type PostOp =
+  | { readonly eltwise: EltwiseName; readonly alpha: number; readonly beta: number }
+  | { readonly sum: number }
+  | { readonly binary: number; readonly md: MemoryDesc };
+
 /** The primitives a route may ask whether the library has. */
 export type PrimitiveName =
   | "matmul"
@@ -95,10 +105,19 @@ export interface DnnlApi {
   sizeOf(md: MemoryDesc): number;
   /** A memory object of this descriptor, its data handle set later. */
   memoryCreate(md: MemoryDesc, engine: Deno.PointerValue): Deno.PointerValue;
-  /** A reorder's primitive descriptor. */
-  reorder(src: MemoryDesc, dst: MemoryDesc, engine: Deno.PointerValue): Deno.PointerValue;
+  /** A reorder's primitive descriptor, with attributes (post-ops) where given. */
+  reorder(
+    src: MemoryDesc,
+    dst: MemoryDesc,
+    engine: Deno.PointerValue,
+    attr?: Deno.PointerValue,
+  ): Deno.PointerValue;
   /** Attributes with one eltwise post-op (the caller destroys them with `destroyAttr`). */
   postOpAttr(alg: EltwiseName, alpha: number, beta: number): Deno.PointerValue;
+  /** Attributes with a chain of post-ops, applied in order (destroyed with `destroyAttr`). */
+  postOpsAttr(chain: readonly PostOp[]): Deno.PointerValue;
+  /** The execution argument of the second tensor of the post-op at `index` of a chain. */
+  postOpArg(index: number): number;
   /** Destroys attributes `postOpAttr` made. */
   destroyAttr(attr: Deno.PointerValue): void;
   /** dst ← f(src). */

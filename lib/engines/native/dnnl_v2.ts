@@ -10,6 +10,7 @@ import {
   check,
   descBytes,
   type DNNL,
+  DNNL_ARG_SRC_1,
   dnnl_format_tag_any,
   dnnlDims,
   eltwiseAlg,
@@ -19,6 +20,7 @@ import {
   memoryDescSize,
   normalizationFlags,
   poolingAlg,
+  postOpsAttr,
 } from "../../../ffi/dnnl.ts";
 import {
   type DnnlApi,
@@ -99,7 +101,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
     sizeOf: (md) => Number(d.dnnl_memory_desc_get_size(bytesOf(md))),
     memoryCreate: (md, engine) =>
       pointerOut(d.dnnl_memory_create(outBytes, bytesOf(md), engine, null), "memory_create"),
-    reorder: (src, dst, engine) =>
+    reorder: (src, dst, engine, attr = null) =>
       pointerOut(
         d.dnnl_reorder_primitive_desc_create(
           outBytes,
@@ -107,7 +109,7 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
           engine,
           bytesOf(dst),
           engine,
-          null,
+          attr,
         ),
         "reorder_primitive_desc_create",
       ),
@@ -116,6 +118,19 @@ export function dnnlV2(d: DNNL["symbols"], version: [number, number, number]): D
         d,
         (postOps) => d.dnnl_post_ops_append_eltwise!(postOps, 1, eltwiseAlg[alg], alpha, beta),
       ),
+    postOpsAttr: (chain) =>
+      postOpsAttr(
+        d,
+        chain.map((op) => (postOps: Deno.PointerValue) =>
+          "sum" in op
+            ? d.dnnl_post_ops_append_sum!(postOps, op.sum)
+            : "eltwise" in op
+            ? d.dnnl_post_ops_append_eltwise!(postOps, 1, eltwiseAlg[op.eltwise], op.alpha, op.beta)
+            : d.dnnl_post_ops_append_binary!(postOps, op.binary, bytesOf(op.md))
+        ),
+      ),
+    // DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1: the base is 16384 in this version.
+    postOpArg: (index) => 16384 * (index + 1) | DNNL_ARG_SRC_1,
     destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
     eltwiseForward: (prop, alg, md, alpha, beta) =>
       spec(

@@ -8,11 +8,13 @@
 
 import {
   type DNNL,
+  DNNL_ARG_SRC_1,
   dnnl_format_tag_any,
   dnnlDims,
   eltwisePostOpAttr,
   handleSlot,
   poolingAlg,
+  postOpsAttr,
 } from "../../../ffi/dnnl.ts";
 import {
   eltwiseAlg3,
@@ -93,9 +95,9 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
     sizeOf: (md) => Number(d.dnnl_memory_desc_get_size3!(md.ptr)),
     memoryCreate: (md, engine) =>
       pointerOut(d.dnnl_memory_create3!(outBytes, md.ptr, engine, null), "memory_create"),
-    reorder: (src, dst, engine) =>
+    reorder: (src, dst, engine, attr = null) =>
       pointerOut(
-        d.dnnl_reorder_primitive_desc_create3!(outBytes, src.ptr, engine, dst.ptr, engine, null),
+        d.dnnl_reorder_primitive_desc_create3!(outBytes, src.ptr, engine, dst.ptr, engine, attr),
         "reorder_primitive_desc_create",
       ),
     postOpAttr: (alg, alpha, beta) =>
@@ -103,6 +105,19 @@ export function dnnlV3(d: DNNL["symbols"], version: [number, number, number]): D
         d,
         (postOps) => d.dnnl_post_ops_append_eltwise3!(postOps, eltwiseAlg3[alg], alpha, beta),
       ),
+    postOpsAttr: (chain) =>
+      postOpsAttr(
+        d,
+        chain.map((op) => (postOps: Deno.PointerValue) =>
+          "sum" in op
+            ? d.dnnl_post_ops_append_sum3!(postOps, op.sum, 0, 0)
+            : "eltwise" in op
+            ? d.dnnl_post_ops_append_eltwise3!(postOps, eltwiseAlg3[op.eltwise], op.alpha, op.beta)
+            : d.dnnl_post_ops_append_binary3!(postOps, op.binary, op.md.ptr)
+        ),
+      ),
+    // DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1: the base is 32768 in this version.
+    postOpArg: (index) => 32768 * (index + 1) | DNNL_ARG_SRC_1,
     destroyAttr: (attr) => void d.dnnl_primitive_attr_destroy!(attr),
     eltwiseForward: (prop, alg, md, alpha, beta) =>
       spec(
