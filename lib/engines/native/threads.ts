@@ -2,16 +2,20 @@
  * oneDNN's OpenMP threads on a CPU the program may share. Settings made before oneDNN loads,
  * each only where the user has not made it:
  *
- * - `OMP_WAIT_POLICY=PASSIVE`: a thread waiting for work sleeps instead of spinning. GNU OpenMP
- *   spins by default; beside two busy processes on two cores, spinning threads made chapter 14's
- *   training several times slower than idle (bench/contention.ts).
+ * - A short spin: GNU OpenMP's `GOMP_SPINCOUNT=10000` (tens of microseconds), so a thread that
+ *   finishes one call is still awake for the next a training step makes microseconds later, and
+ *   asleep soon after. Both ends were measured: sleeping at once (`OMP_WAIT_POLICY=PASSIVE`, the
+ *   setting before) cost an MNIST epoch 131–180 ms where the short spin takes 124, and a fused
+ *   Adam step 455 µs where it takes 280, because waking a sleeping thread costs tens of
+ *   microseconds per call; GNU's default spin (300,000) or `ACTIVE` (forever) keep spinning
+ *   threads on cores that busy processes need, and beside two of them chapter 14 trained several
+ *   times slower than idle. With 10,000, bench/contention.ts's loaded runs stay within 2.0× of
+ *   idle (IMDB) and 0.93× (chapter 14). The LLVM and Intel runtimes, which count in
+ *   milliseconds, sleep at once (`KMP_BLOCKTIME=0`).
  * - `OMP_NUM_THREADS` from `KNAP_THREADS`, when given.
  *
- * Waking a sleeping thread costs microseconds, which a small call cannot repay (sleeping at once
- * cost chapter 14 most of its idle speed): a call over less work than {@linkcode threadRoute}
- * names runs on the calling thread alone (`omp_set_num_threads(1)`), a larger one on all of them.
- * With both, chapter 14 trains as fast as before when idle and nearly so beside two busy
- * processes; bench/contention.ts measures both sides.
+ * A call over less work than {@linkcode threadRoute} names runs on the calling thread alone
+ * (`omp_set_num_threads(1)`), a larger one on all of them.
  *
  * Setting a variable needs env permission; without it, libc's `setenv` does it (the FFI
  * permission the native engine has covers it), never overwriting the user's value.
@@ -46,9 +50,18 @@ function preset(name: string, value: string, overwrite = false): void {
   }
 }
 
+/** Whether the user set the variable (unknown without env permission: then assumed not). */
+function userSet(name: string): boolean {
+  return envReadable(name) && Deno.env.get(name) !== undefined;
+}
+
 /** Called once, before oneDNN is opened. */
 export function presetThreads(): void {
-  preset("OMP_WAIT_POLICY", "PASSIVE");
+  // A user's wait policy stands alone: no spin count to override it.
+  if (!userSet("OMP_WAIT_POLICY")) {
+    preset("GOMP_SPINCOUNT", "10000");
+    preset("KMP_BLOCKTIME", "0");
+  }
   const threads = envVar("KNAP_THREADS");
   if (threads !== undefined && /^[1-9][0-9]*$/.test(threads)) {
     preset("OMP_NUM_THREADS", threads, true);
