@@ -31,6 +31,7 @@ import { threadRoute } from "./threads.ts";
 import { sigmoid32, tanh32 } from "./fast_loops.ts";
 import { ops } from "../../elementwise/table.ts";
 import { noteRoute, profiling } from "../../core/profile.ts";
+import { flatNonFinite } from "./screen.ts";
 
 /** How a table function maps onto oneDNN: an algorithm and its (alpha, beta) from the params. */
 type Mapping =
@@ -71,7 +72,7 @@ export const dnnlMappings: Partial<Record<OpName, Mapping>> = {
 /**
  * Where oneDNN 2.6 drops a NaN — max(NaN, 0) is 0 in its relu and clip, exp(NaN) is ∞, the
  * relu, elu, abs and clip derivatives pass δ for a NaN input, pow's derivative at ∞ is NaN —
- * the inputs are checked first (one ?asum pass, which is not finite if an entry is not) and such
+ * the inputs are checked first (one sdot pass over both, not finite if an entry is not) and such
  * a call runs the js loop. Measured by tests/conformance/nan.ts; the other functions treat NaN
  * and ∞ as the js engine does by themselves.
  */
@@ -272,16 +273,21 @@ function loop(
   );
 }
 
-/** Whether a flat float32 operand of n entries holds a NaN or ∞ (or sums past float's range). */
-const special = (c: MathContext, x: Operand, n: number): boolean =>
-  !Number.isFinite(
-    c.libs.blas.cblas_sasum(n, (x.storage.buffer as Float32Array).subarray(x.offset), 1),
+/** Whether flat float32 operands of n entries hold a NaN or ∞: one pass over both. */
+const special = (c: MathContext, x: Operand, n: number, y: Operand = x): boolean =>
+  flatNonFinite(
+    c.libs.blas,
+    n,
+    x.storage.buffer as Float32Array,
+    x.offset,
+    y.storage.buffer as Float32Array,
+    y.offset,
   );
 
 /** Whether oneDNN's primitive for op would drop a NaN its operands hold. */
 const poisoned = (c: MathContext, op: ElementwiseOp, n: number, x: Operand, y?: Operand) =>
   (op.gradOf === undefined ? dropsNaN.has(op.name) : derivativeDropsNaN.has(op.gradOf)) &&
-  (special(c, x, n) || (y !== undefined && special(c, y, n)));
+  special(c, x, n, y);
 
 /** out ← op(x[, y]): oneDNN where it maps the function and the route table says so. */
 function map(

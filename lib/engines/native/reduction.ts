@@ -8,6 +8,7 @@
  * @module
  */
 
+import { flatNonFinite } from "./screen.ts";
 import { DNNL_ARG_DST, DNNL_ARG_SRC, reductionAlg } from "../../../ffi/dnnl.ts";
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
@@ -93,7 +94,7 @@ export function nativeReduction(
       // Both extents are checked before the sum's pointer, or oneDNN's, crosses into C.
       pointers[0] = tensorPointer(x, "reduction x");
       pointers[1] = tensorPointer(out, "reduction out");
-      if (screen && !Number.isFinite(libs.blas.cblas_sasum(entries, typed.subarray(x.offset), 1))) {
+      if (screen && flatNonFinite(libs.blas, entries, typed, x.offset)) {
         return loops()();
       }
       libs.threads.fit(entries, threadRoute.entries);

@@ -10,6 +10,7 @@
 
 import type { DnnEngine, TensorOperand } from "../../core/engine.ts";
 import { fold } from "../../tensor/desc.ts";
+import type { Cblas } from "./level1.ts";
 
 /** A screen over the engine's reduction: each call answers whether t holds a NaN or ∞ now. */
 export function finiteScreen(
@@ -30,4 +31,21 @@ export function finiteScreen(
       return !Number.isFinite(total[0]);
     };
   };
+}
+
+/**
+ * Whether n consecutive float32 entries of a from aOffset, or of b from bOffset, hold a NaN or ∞
+ * (or their products sum past float's range, which only sends a call to the loops): one sdot
+ * over both, NaN·anything and ∞·0 being NaN. OpenBLAS's sdot runs at several times its sasum's
+ * speed here (7 µs against 29–45 µs on 2¹⁶ entries), and one call reads both operands.
+ */
+export function flatNonFinite(
+  blas: Cblas,
+  n: number,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array = a,
+  bOffset: number = aOffset,
+): boolean {
+  return !Number.isFinite(blas.cblas_sdot(n, a.subarray(aOffset), 1, b.subarray(bOffset), 1));
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { flatNonFinite } from "./screen.ts";
 import { DNNL_ARG_DST, DNNL_ARG_SRC, dnnl_forward_inference } from "../../../ffi/dnnl.ts";
 import type { Operand } from "../../core/engine.ts";
 import type { NativeLibraries } from "./libraries.ts";
@@ -44,7 +45,7 @@ export function nativeSoftmax(
     pointers[0] = pointerAt(x, "softmax_ x");
     pointers[1] = pointerAt(out, "softmax_ out");
     const typed = x.storage.buffer as Float32Array;
-    if (!Number.isFinite(libs.blas.cblas_sasum(entries, typed.subarray(x.offset), 1))) {
+    if (flatNonFinite(libs.blas, entries, typed, x.offset)) {
       return softmaxColumns(x, out, log);
     }
     const key = `softmax ${log} ${m}×${n} [${xc},${xr}]`;
