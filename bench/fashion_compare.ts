@@ -8,8 +8,14 @@
  */
 import { fashionMnist } from "../lib/data/mod.ts";
 import { backend, numberFlag } from "../tutorials/_backend.ts";
+import { declareFlags } from "../tutorials/_flags.ts";
 import { fashionRun } from "../tutorials/_cnn.ts";
 
+declareFlags({
+  samples: { type: "string", help: "training images to use (60000)" },
+  epochs: { type: "string", help: "epochs to train (10)" },
+  threads: { type: "string", help: "threads for PyTorch (all cores)" },
+});
 const samples = numberFlag("samples", 60000), epochs = numberFlag("epochs", 10);
 const threads = numberFlag("threads", navigator.hardwareConcurrency);
 const { name, float: f } = await backend();
