@@ -5,7 +5,7 @@
  */
 import { nativeAvailability, nativeFloat } from "../../mod.ts";
 import { eltwiseRoute } from "../../lib/engines/native/eltwise.ts";
-import { sigmoid32, tanh32 } from "../../lib/engines/native/fast_loops.ts";
+import { sigmoid32, signum32, tanh32 } from "../../lib/engines/native/fast_loops.ts";
 import { mathConformance } from "../conformance/math.ts";
 import { assert } from "../conformance/assert.ts";
 import { withDnnlLog } from "./dnnl_log.ts";
@@ -70,5 +70,21 @@ Deno.test("the float32 tanh and sigmoid loops stay within 3 ulps of Math; NaN st
         assert(err <= 3, `${name}(${x[i]}): ${o[i]}, expected ${want} (${err} ulps)`);
       }
     }
+  }
+});
+
+Deno.test("the branchless signum loop is Math.sign on every float32 class, at any offsets", () => {
+  const specials = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1.4e-45, -1.4e-45, 1.17e-38, -3.4e38];
+  const random = Array.from({ length: 1000 }, (_, k) => Math.sin(k * 7.1) * 10 ** ((k % 60) - 30));
+  const x = Float32Array.from([...specials, ...random]);
+  const o = new Float32Array(x.length + 3).fill(7);
+  signum32(o, 2, x, 0, x.length);
+  assert(o[0] === 7 && o[1] === 7 && o[x.length + 2] === 7, "wrote outside its range");
+  for (let i = 0; i < x.length; i++) {
+    const want = Math.sign(x[i]);
+    assert(
+      Number.isNaN(want) ? Number.isNaN(o[i + 2]) : Object.is(o[i + 2], want),
+      `sign(${x[i]}): ${o[i + 2]}`,
+    );
   }
 });
