@@ -13,6 +13,7 @@ import { atOrAbove, below } from "../../core/floats.ts";
 import type { UintLang } from "../kernels/template.ts";
 import { philoxRounds } from "../kernels/random.ts";
 import { wasmUniform } from "./philox_wasm.ts";
+import { noteRoute, profiling } from "../../core/profile.ts";
 
 /** The high 32 bits of the 64-bit product of two uint32s, exactly, in doubles. */
 function mulhi(a: number, b: number): number {
@@ -108,7 +109,10 @@ export function uniform(x: Operand, lo: number, hi: number, stream: RandomStream
       last,
       stream,
     })
-  ) return;
+  ) {
+    if (profiling.on) noteRoute("WebAssembly");
+    return;
+  }
   fillFrom(x, stream, (b, lane) => Math.max(first, Math.min(last, lo + (hi - lo) * unit(b[lane]))));
 }
 
