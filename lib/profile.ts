@@ -67,10 +67,10 @@ export class ProfileReport<T> {
  *
  * @example
  * ```ts
- * import { fge, mm, profile } from "@knap/knap";
+ * import { ge, mm, profile } from "@knap/knap";
  * import { jsFloat } from "@knap/knap/js";
  *
- * using a = fge(64, 64, jsFloat), b = fge(64, 64, jsFloat);
+ * using a = ge(jsFloat, 64, 64), b = ge(jsFloat, 64, 64);
  * const report = profile(() => {
  *   for (let i = 0; i < 3; i++) mm(a, b)[Symbol.dispose]();
  * });
