@@ -5,9 +5,9 @@
  */
 import { nativeAvailability, nativeFloat } from "../../mod.ts";
 import { eltwiseRoute } from "../../lib/engines/native/eltwise.ts";
-import { sigmoid32, signum32, tanh32 } from "../../lib/engines/native/fast_loops.ts";
+import { relu32, sigmoid32, signum32, tanh32 } from "../../lib/engines/native/fast_loops.ts";
 import { mathConformance } from "../conformance/math.ts";
-import { assert } from "../conformance/assert.ts";
+import { assert, assertEquals } from "../conformance/assert.ts";
 import { withDnnlLog } from "./dnnl_log.ts";
 import { dnnl } from "../_factories.ts";
 
@@ -87,4 +87,12 @@ Deno.test("the branchless signum loop is Math.sign on every float32 class, at an
       `sign(${x[i]}): ${o[i + 2]}`,
     );
   }
+});
+
+Deno.test("the relu loop is the table's relu on every float32 class", () => {
+  const x = Float32Array.from([NaN, 0, -0, Infinity, -Infinity, 1.4e-45, -1.4e-45, 2.5, -3e38]);
+  const o = new Float32Array(x.length);
+  relu32(o, 0, x, 0, x.length);
+  const want = ["NaN", "0", "0", "Infinity", "0", String(Math.fround(1.4e-45)), "0", "2.5", "0"];
+  assertEquals(Array.from(o).map((v) => Object.is(v, -0) ? "-0" : String(v)), want);
 });

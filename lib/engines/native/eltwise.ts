@@ -28,7 +28,7 @@ import { dnnlPrimitives, type Primitive, type Primitives } from "./primitives.ts
 import { plan } from "../../core/walk.ts";
 import { pointerAt } from "./operands.ts";
 import { threadRoute } from "./threads.ts";
-import { sigmoid32, signum32, tanh32 } from "./fast_loops.ts";
+import { relu32, sigmoid32, signum32, tanh32 } from "./fast_loops.ts";
 import { ops } from "../../elementwise/table.ts";
 import { noteRoute, profiling } from "../../core/profile.ts";
 import { flatNonFinite } from "./screen.ts";
@@ -251,7 +251,7 @@ function flat(op: ElementwiseOp, out: Operand, x: Operand, y: Operand): number {
   return n >= (eltwiseRoute.from[op.name] ?? 2048) ? n : -1;
 }
 
-/** The js side: float32 loops for tanh, sigmoid and signum on gapless memory, else the table's. */
+/** The js side: float32 loops for tanh, sigmoid, signum and relu on gapless memory, else the table's. */
 function loop(
   c: MathContext,
   op: ElementwiseOp,
@@ -266,6 +266,8 @@ function loop(
     ? sigmoid32
     : op === ops.signum
     ? signum32
+    : op === ops.relu
+    ? relu32
     : undefined;
   const n = fast === undefined ? -1 : gapless(out, x, x);
   if (n < 0) return c.fallback.map(op, params, out, x, y);
