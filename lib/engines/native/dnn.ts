@@ -28,7 +28,13 @@ import { nativeBatchNorm } from "./batch_norm.ts";
 import { tensorPointer } from "./operands.ts";
 import { deferred } from "../planning.ts";
 
-const CACHE_LIMIT = 32;
+/**
+ * Primitives kept per cache. A primitive holds its JIT code and memory descriptors, not data
+ * (the scratchpad is the library's), so a few hundred cost little; too few cost far more: chapter
+ * 30's CNN with Adam needs about 60 (each layer's passes, reorders, pooling, screens, and Adam's
+ * three per parameter shape), and at 32 it rebuilt most of them every batch.
+ */
+const CACHE_LIMIT = 256;
 
 /**
  * The native engine's matrix and tensor primitives over the libraries it loaded, sharing one
@@ -40,13 +46,15 @@ export function nativeDnn(
   blas: BlasEngine,
   math: MathEngine,
 ): Required<Pick<Engine, "nn" | "dnn">> {
-  let prims: Primitives | undefined;
+  let prims: Primitives | undefined, adamPrims: Primitives | undefined;
   const primitives = () => prims ??= dnnlPrimitives(libs, CACHE_LIMIT);
   const nn = {
     softmax: deferred(nativeSoftmax(libs, primitives)),
     gatherColumns: deferred(gatherColumns),
     innerProduct: nativeInnerProduct(libs, primitives, blas, math),
-    adam: nativeAdam(libs, primitives, blas),
+    // Adam's primitives in a cache of their own: a network's many parameter shapes never push
+    // its layers' primitives out.
+    adam: nativeAdam(libs, () => adamPrims ??= dnnlPrimitives(libs, CACHE_LIMIT), blas),
   };
   return {
     nn,
