@@ -1,14 +1,14 @@
 /**
- * Adam's step through oneDNN binary primitives with post-op chains: four passes over the memory
+ * Adam's step through oneDNN binary primitives with post-op chains: three passes over the memory
  * where the composition of BLAS and elementwise calls takes seven, and a js loop (one pass, but
  * scalar) is slower than both (bench/adam.bench.ts):
  *
  * 1. m ← β₁m + (1 − β₁)g: OpenBLAS's axpby.
  * 2. s ← s + (1 − β₂)(g·g − s): mul(g, g), then sub s, scale, add s.
- * 3. t ← √s + ε into scratch memory: max(s, s) (s itself, NaN included), then sqrt and add ε.
- * 4. w ← w + (−rate)·(m / t): div(m, t), then mul by the rate (a one-entry tensor, so a changing
- *    rate reuses the primitive), then add w. Where W's layout differs from its gradient's (dense
- *    layers keep ∇W row-major, `lib/nn/training.ts`), the step goes into t and a reorder with a
+ * 3. w ← w + (−rate)·m·(√s + ε)⁻¹: max(s, s) (s itself, NaN included), then sqrt, add ε, pow −1
+ *    (exactly 1/x in oneDNN), mul m, mul the rate (a one-entry tensor, so a changing rate reuses
+ *    the primitive), add w. Where W's layout differs from its gradient's (dense layers keep ∇W
+ *    row-major, `lib/nn/training.ts`), the step goes into scratch memory and a reorder with a
  *    sum post-op adds it to W across layouts.
  *
  * g, m and s float32, gapless and in one order, w gapless in its own; anything else, and a
@@ -77,7 +77,7 @@ export function nativeAdam(
   let scratch = new Float32Array(0);
   const rate = new Float32Array(1);
   const rateOperand = operandOf(rate, 1);
-  const pointers: Deno.PointerValue[] = [null, null, null, null, null];
+  const pointers: Deno.PointerValue[] = [null, null, null, null, null, null];
 
   /** What a pass builds: its op spec, memory descriptors and arguments, and its post-ops. */
   interface Pass {
@@ -130,8 +130,7 @@ export function nativeAdam(
       ` to [${w.rowStride},${w.colStride}]`;
     const keys = [
       `adam-s ${n} ${beta2}`,
-      `adam-t ${n} ${epsilon}`,
-      `adam-w ${n} ${same}`,
+      `adam-w ${n} ${epsilon} ${same}`,
       ...(same ? [] : [`adam-r${layouts}`]),
     ];
     if (keys.some((k) => declined.has(k))) return undefined;
@@ -146,15 +145,14 @@ export function nativeAdam(
         ]);
       }
       if (i === 1) {
+        // max(s, s) is s, NaN included; then 1/(√s + ε) (oneDNN's pow with −1 is exactly 1/x),
+        // times m, times the rate, and into W where it shares s's layout.
         return binaryPass(p, binaryAlg.max, flat, [
           { eltwise: "sqrt", alpha: 0, beta: 0 },
           { eltwise: "linear", alpha: 1, beta: epsilon },
-        ]);
-      }
-      const one = p.memoryDesc([1], [1]);
-      if (i === 2) {
-        return binaryPass(p, binaryAlg.div, flat, [
-          { binary: binaryAlg.mul, md: one },
+          { eltwise: "pow", alpha: 1, beta: -1 },
+          { binary: binaryAlg.mul, md: flat },
+          { binary: binaryAlg.mul, md: p.memoryDesc([1], [1]) },
           ...(same ? [{ binary: binaryAlg.add, md: flat }] : []),
         ]);
       }
@@ -176,8 +174,7 @@ export function nativeAdam(
       built.add(shape);
     }
     return () => {
-      if (scratch.length < n) scratch = new Float32Array(n);
-      const t = operandOf(scratch, n);
+      if (!same && scratch.length < n) scratch = new Float32Array(n);
       rate[0] = -stepRate;
       if (profiling.on) noteRoute("oneDNN binary post-ops");
       blas.axpby(1 - beta1, g, beta1, m);
@@ -188,12 +185,12 @@ export function nativeAdam(
         p.run(prim, pointers, operands.length);
       };
       run(0, [g, g, s, s, s]);
-      run(1, [s, s, t]);
-      if (same) run(2, [m, t, rateOperand, w, w]);
+      if (same) run(1, [s, s, m, rateOperand, w, w]);
       else {
-        run(2, [m, t, rateOperand, t]);
-        // The reorder reads t in g's layout: checked as such before its pointer crosses.
-        run(3, [{
+        const t = operandOf(scratch, n);
+        run(1, [s, s, m, rateOperand, t]);
+        // The reorder reads the step in g's layout: checked as such before its pointer crosses.
+        run(2, [{
           ...t,
           rows: g.rows,
           cols: g.cols,
