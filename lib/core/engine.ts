@@ -352,6 +352,23 @@ export interface DnnEngine {
     dtype: DType,
   ): Plan;
   /**
+   * Pooling's two passes planned together for a training step: `forward` pools x into y and
+   * keeps what `backward` needs (max pooling's positions of the largest entries, which oneDNN
+   * keeps in a workspace), and `backward` sends dy into dx from what the last `forward` kept. So
+   * `backward` must follow a `forward` with x unchanged since, as a network's step does; one
+   * with no `forward` before it finds the positions itself. Declined (absent, or `undefined`):
+   * the two passes are planned apart, and the backward pass pools x again.
+   */
+  poolingTraining?(
+    kind: PoolingKind,
+    x: TensorOperand,
+    y: TensorOperand,
+    dy: TensorOperand,
+    dx: TensorOperand,
+    geometry: PoolingGeometry,
+    dtype: DType,
+  ): { readonly forward: Plan; readonly backward: Plan } | undefined;
+  /**
    * A planned batch normalization pass, y = γ(x − μ)/√(σ² + ε) + β per channel, the shapes
    * checked and the written tensors apart from the read ones.
    */

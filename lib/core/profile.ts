@@ -148,7 +148,18 @@ function wrapMethod(
       const plan = profiling.on
         ? timed(name, route, `plan ${label}`, m, this, args)
         : Reflect.apply(m, this, args);
-      return typeof plan === "function" ? plannedRun(name, route, label, plan as Method) : plan;
+      if (typeof plan === "function") return plannedRun(name, route, label, plan as Method);
+      // Plans made together (pooling's training pair): each timed under its own name.
+      if (plan !== null && typeof plan === "object") {
+        const each: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(plan)) {
+          each[key] = typeof value === "function"
+            ? plannedRun(name, route, `${label} ${key}`, value as Method)
+            : value;
+        }
+        return each;
+      }
+      return plan;
     }
     : m.length <= 8
     ? function (

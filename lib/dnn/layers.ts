@@ -28,7 +28,7 @@ import {
   convolutionBackwardWeights,
   convolutionShape,
 } from "../tensor/convolution.ts";
-import { poolingBackward, poolingForward, poolingShape } from "../tensor/pooling.ts";
+import { poolingForward, poolingShape, poolingTrainingPair } from "../tensor/pooling.ts";
 import { batchNormBackward, batchNormForward } from "../tensor/batch_norm.ts";
 import { type RankSync, syncedBatchNorm } from "./sync_batch_norm.ts";
 import { eltwise, eltwiseBackward } from "../tensor/eltwise.ts";
@@ -255,10 +255,10 @@ class Pooling<L extends Loc> implements FeatureLayer<L> {
     const f = x.factory as Factory<L>, s = this.spec, shape = batchShape(x, this.output);
     const y = tensor(f, shape);
     const dy = training ? tensor(f, shape) : undefined;
-    const forward = poolingForward(x, y, s.algorithm, s.kernel, s);
-    const backward = dy !== undefined && dx !== undefined
-      ? poolingBackward(x, dy, dx, s.algorithm, s.kernel, s)
-      : undefined;
+    // Training plans both passes together: the backward pass reads what the forward kept.
+    const [forward, backward] = dy !== undefined && dx !== undefined
+      ? poolingTrainingPair(x, y, dy, dx, s.algorithm, s.kernel, s)
+      : [poolingForward(x, y, s.algorithm, s.kernel, s), undefined];
     return plannedPass(y, dy, [], [forward], [backward], [y, dy]);
   }
 

@@ -174,3 +174,41 @@ export function poolingBackward<L extends Loc>(
   }
   return new TensorOp(op, [x, dy], dx, run, 1, true);
 }
+
+/**
+ * A training step's pooling, both passes planned together: the engine's `poolingTraining`
+ * where it has one (the backward pass reads what the forward kept, so it must follow a forward
+ * with x unchanged since), else `poolingForward` and `poolingBackward` planned apart. Checks as
+ * those do.
+ */
+export function poolingTrainingPair<L extends Loc>(
+  x: Tensor<L>,
+  y: Tensor<L>,
+  dy: Tensor<L>,
+  dx: Tensor<L>,
+  kind: PoolingKind,
+  kernel: number | readonly number[],
+  options?: PoolingOptions,
+): readonly [TensorOp<L>, TensorOp<L>] {
+  const apart = () =>
+    [
+      poolingForward(x, y, kind, kernel, options),
+      poolingBackward(x, dy, dx, kind, kernel, options),
+    ] as const;
+  const forward = `pooling ${String(kind)}`, backward = `poolingBackward ${String(kind)}`;
+  checkTensors(forward, { x, y, dy, dx });
+  const g = checked(forward, kind, x, y, kernel, options, "y");
+  if (x.size === 0 || y.shape.join() !== dy.shape.join() || dx.shape.join() !== x.shape.join()) {
+    return apart();
+  }
+  checkApart(forward, y, x, "x", false);
+  checkApart(backward, dx, x, "x", false);
+  checkApart(backward, dx, dy, "dy", false);
+  const f = x.factory as Factory;
+  const pair = f.engine.dnn?.poolingTraining?.(kind, x, y, dy, dx, g, f.dtype);
+  if (pair === undefined) return apart();
+  return [
+    new TensorOp(forward, [x], y, pair.forward, 1, true),
+    new TensorOp(backward, [x, dy], dx, pair.backward, 1, true),
+  ];
+}

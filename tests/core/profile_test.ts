@@ -97,7 +97,7 @@ async function assertRejectsInside() {
 }
 
 Deno.test({
-  name: "profile names the native routes: oneDNN for large calls, the js loop for small ones",
+  name: "profile names the native routes: oneDNN for large calls, a float32 loop for small ones",
   ignore: !dnnl.available,
   fn() {
     using big = randUniform_(vctr(nativeFloat, 1 << 16)), small = vctr(nativeFloat, 8);
@@ -108,7 +108,7 @@ Deno.test({
       mm(a, b)[Symbol.dispose]();
     });
     const routes = report.entries.filter((e) => e.op === "map relu").map((e) => e.route).sort();
-    assertEquals(routes, ["js loop", "oneDNN eltwise"], report.table());
+    assertEquals(routes, ["float32 loop", "oneDNN eltwise"], report.table());
     const gemm = report.entries.find((e) => e.op === "gemm");
     assert(gemm?.engine === "native" && /oneDNN|dnnl_sgemm/.test(gemm.route), report.table());
   },

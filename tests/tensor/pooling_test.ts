@@ -10,6 +10,8 @@ import {
   jsFloat,
   KnapError,
   nativeBfloat16,
+  nativeFloat,
+  profile,
   tensor,
   type TensorLayout,
   transformer,
@@ -25,6 +27,7 @@ import { assert, assertEquals, assertThrows } from "../conformance/assert.ts";
 import { assertAllClose, steered } from "../conformance/fixtures.ts";
 import { allFactories, dnnl } from "../_factories.ts";
 import { poolingRoute } from "../../lib/engines/native/pooling.ts";
+import { poolingTrainingPair } from "../../lib/tensor/pooling.ts";
 import { withDnnlLog } from "../engines/dnnl_log.ts";
 import { valuesOf } from "./_values.ts";
 
@@ -182,5 +185,46 @@ Deno.test({
     using dx = tensor(jsDouble, [8, 16, 12, 12], "nhwc");
     poolingBackward(x, y, dx, "max", 2).run();
     assertAllClose(JSON.parse(last), Array.from(dx.toArray().slice(0, 60)), 1e-6, "dx");
+  },
+});
+
+Deno.test({
+  name: "pooling's training pair (the backward reads the forward's workspace) equals the passes " +
+    "planned apart, NaN included, and a backward before any forward still finds the positions",
+  ignore: !dnnl.available,
+  async fn() {
+    const shape = [3, 4, 8, 6];
+    for (const withNaN of [false, true]) {
+      const xs = quarters(count(shape), 0.3);
+      if (withNaN) xs[17] = NaN;
+      const dys = quarters(count(poolingShape(shape, [2, 2])), 1.1);
+      const results: number[][] = [];
+      for (const paired of [false, true]) {
+        using x = await make(nativeFloat, xs, shape, "nchw");
+        using dy = await make(nativeFloat, dys, poolingShape(shape, [2, 2]), "nchw");
+        using y = tensor(nativeFloat, poolingShape(shape, [2, 2]), "nchw");
+        using dx = tensor(nativeFloat, shape, "nchw");
+        const [forward, backward] = paired
+          ? poolingTrainingPair(x, y, dy, dx, "max", [2, 2])
+          : [poolingForward(x, y, "max", [2, 2]), poolingBackward(x, dy, dx, "max", [2, 2])];
+        if (paired) {
+          // Before any forward pass, the backward pass finds the positions itself.
+          backward.run();
+          results.push(await valuesOf(dx));
+        }
+        const report = profile(() => {
+          forward.run();
+          backward.run();
+        });
+        if (paired && !withNaN) {
+          const ops = report.entries.map((e) => e.op);
+          assert(ops.includes("poolingTraining max backward"), ops.join(", "));
+        }
+        results.push([...await valuesOf(y), ...await valuesOf(dx)]);
+      }
+      const [apart, early, paired] = results;
+      assertAllClose(early, apart.slice(apart.length - early.length), 0, "backward first");
+      assertAllClose(paired, apart, 0, `paired${withNaN ? ", with a NaN" : ""}`);
+    }
   },
 });

@@ -1,8 +1,9 @@
 /**
  * Pooling through oneDNN's pooling primitives, float32, over the tensors' own strides. The
  * backward pass of max pooling needs the positions of the largest entries, which oneDNN keeps in
- * a workspace its training forward pass fills: each backward run first pools x again into
- * scratch memory, then sends the errors. float64 and descriptors oneDNN does not take run the
+ * a workspace its training forward pass fills. Planned alone, each backward run first pools x
+ * again into scratch memory for it; planned with its forward pass (`poolingTraining`, as a
+ * network's layer does), it reads the workspace that pass kept. float64 and descriptors oneDNN does not take run the
  * js engine's loops on the same memory.
  *
  * @module
@@ -193,11 +194,97 @@ function planBackward(
   };
 }
 
+/**
+ * Max pooling's training pair: the forward pass runs oneDNN's training primitive straight into
+ * y, keeping the workspace of positions, and the backward pass reads it, where `planBackward`
+ * pools x again into scratch for it (and screens x again). The forward's screen decides for both:
+ * a NaN in x sends the forward and the backward after it to the loops. Undefined where oneDNN
+ * takes no such descriptors, or y and dy differ in strides (the workspace follows y's).
+ */
+function planTraining(
+  c: PoolingContext,
+  x: TensorOperand,
+  y: TensorOperand,
+  dy: TensorOperand,
+  dx: TensorOperand,
+  g: PoolingGeometry,
+  loops: { forward: () => Plan; backward: () => Plan; apart: () => Plan },
+): { forward: Plan; backward: Plan } | undefined {
+  if (y.strides.join() !== dy.strides.join()) return undefined;
+  const s = setup(c, x, y, g);
+  const dxMd = s.md(dx), dyMd = s.md(dy);
+  const base = `poolt max x[${x.shape}][${x.strides}] y[${y.strides}] dx[${dx.strides}] ` +
+    `${g.kernel}/${g.strides}/${g.padding}`;
+  const training = () => s.forward("max", dnnl_forward_training);
+  const wsMd = attempt(() => {
+    const pd = s.p.primitiveDesc(training());
+    try {
+      return s.p.queryMd(pd, dnnl_query_workspace_md);
+    } finally {
+      s.p.destroyPd(pd);
+    }
+  });
+  if (wsMd === undefined) return undefined;
+  const ws = new Uint8Array(Math.max(s.p.sizeOf(wsMd), 1));
+  const buildForward = (): Primitive =>
+    s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd], [
+      DNNL_ARG_SRC,
+      DNNL_ARG_DST,
+      DNNL_ARG_WORKSPACE,
+    ]);
+  const buildBackward = (): Primitive => {
+    const hint = s.p.primitiveDesc(training());
+    try {
+      const spec = s.p.api.poolingBackward("max", dxMd, dyMd, s.geometry);
+      return s.p.create(`${base} bwd`, spec, [dyMd, wsMd, dxMd], [
+        DNNL_ARG_DIFF_DST,
+        DNNL_ARG_WORKSPACE,
+        DNNL_ARG_DIFF_SRC,
+      ], hint);
+    } finally {
+      s.p.destroyPd(hint);
+    }
+  };
+  const ready = attempt(() => {
+    s.p.get(`${base} fwd`) ?? buildForward();
+    return s.p.get(`${base} bwd`) ?? buildBackward();
+  });
+  if (ready === undefined) return undefined;
+  // What the last forward left: nothing yet, the positions, or a NaN that took the loops.
+  let kept: "nothing" | "positions" | "loops" = "nothing";
+  const fp: Deno.PointerValue[] = [null, null, null], bp: Deno.PointerValue[] = [null, null, null];
+  const work = x.shape.reduce((n, e) => n * e, 1);
+  const special = c.screen(x);
+  return {
+    forward() {
+      fp[0] = tensorPointer(x, "pooling x");
+      fp[1] = tensorPointer(y, "pooling y");
+      fp[2] = Deno.UnsafePointer.of(ws);
+      if (special()) {
+        kept = "loops";
+        return loops.forward()();
+      }
+      c.libs.threads.fit(work, threadRoute.entries);
+      s.p.run(s.p.get(`${base} fwd`) ?? buildForward(), fp);
+      kept = "positions";
+    },
+    backward() {
+      if (kept === "nothing") return loops.apart()();
+      if (kept === "loops") return loops.backward()();
+      bp[0] = tensorPointer(dy, "poolingBackward dy");
+      bp[1] = Deno.UnsafePointer.of(ws);
+      bp[2] = tensorPointer(dx, "poolingBackward dx");
+      c.libs.threads.fit(work, threadRoute.entries);
+      s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), bp);
+    },
+  };
+}
+
 /** The native engine's pooling, forward and backward: oneDNN for float32, else the loops. */
 export function nativePooling(
   libs: NativeLibraries,
   primitives: () => Primitives,
-): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward">> {
+): Required<Pick<DnnEngine, "poolingForward" | "poolingBackward" | "poolingTraining">> {
   const c: PoolingContext = {
     libs,
     primitives,
@@ -217,6 +304,19 @@ export function nativePooling(
       const loops = () => planned ??= poolTensorBackward(kind, x, dy, dx, g);
       if (!applies(dtype)) return loops();
       return planBackward(c, kind, x, dy, dx, g, loops) ?? loops();
+    },
+    poolingTraining(kind, x, y, dy, dx, g, dtype) {
+      // Average pooling keeps nothing between its passes: planned apart.
+      if (kind !== "max" || !applies(dtype)) return undefined;
+      let forward: Plan | undefined, backward: Plan | undefined, apart: Plan | undefined;
+      return planTraining(c, x, y, dy, dx, g, {
+        forward: () => forward ??= poolTensor(kind, x, y, g),
+        backward: () => backward ??= poolTensorBackward(kind, x, dy, dx, g),
+        apart: () =>
+          apart ??= planBackward(c, kind, x, dy, dx, g, () =>
+            backward ??= poolTensorBackward(kind, x, dy, dx, g)) ??
+            (backward ??= poolTensorBackward(kind, x, dy, dx, g)),
+      });
     },
   };
 }
