@@ -137,3 +137,20 @@ Deno.test({
     a.forEach((v, k) => assert(Math.abs(v - b[k]) <= 1e-6, `gapped w[${k}]: ${v} against ${b[k]}`));
   },
 });
+
+Deno.test({
+  name: "the native Adam step keeps an overflowed s = ∞ as js does: W stays finite, no ∞ − ∞",
+  ignore: !dnnl.available,
+  fn() {
+    const results = [jsFloat, nativeFloat].map((f) => {
+      using w = ge(f, 30, 40), g = ge(f, 30, 40), mm = ge(f, 30, 40), s = ge(f, 30, 40);
+      for (const [x, v] of [[w, 1], [g, 0.5], [mm, 0.1], [s, Infinity]] as const) {
+        (x.storage.buffer as Float32Array).fill(v);
+      }
+      adamUpdate_(w, g, mm, s, 0.01, 0.9, 0.999, 1e-8);
+      return [String(toArray(w)[7]), String(toArray(s)[7])];
+    });
+    assertEquals(results[1], results[0]);
+    assertEquals(results[0], ["1", "Infinity"]);
+  },
+});

@@ -4,7 +4,7 @@
  * scalar) is slower than both (bench/adam.bench.ts):
  *
  * 1. m ← β₁m + (1 − β₁)g: OpenBLAS's axpby.
- * 2. s ← s + (1 − β₂)(g·g − s): mul(g, g), then sub s, scale, add s.
+ * 2. s ← β₂s + (1 − β₂)g·g: mul(g, g), then scale, then a sum post-op adds β₂ times s.
  * 3. w ← w + (−rate)·m·(√s + ε)⁻¹: max(s, s) (s itself, NaN included), then sqrt, add ε, pow −1
  *    (exactly 1/x in oneDNN), mul m, mul the rate (a one-entry tensor, so a changing rate reuses
  *    the primitive), add w. Where W's layout differs from its gradient's (dense layers keep ∇W
@@ -138,10 +138,11 @@ export function nativeAdam(
     const pass = (i: number): Pass => {
       const flat = p.memoryDesc([n], [1]);
       if (i === 0) {
+        // β₂s + (1 − β₂)g² as the composition computes it: s + (1 − β₂)(g² − s) would turn
+        // an overflowed s = ∞ into ∞ − ∞ = NaN at the next step, and W with it.
         return binaryPass(p, binaryAlg.mul, flat, [
-          { binary: binaryAlg.sub, md: flat },
           { eltwise: "linear", alpha: 1 - beta2, beta: 0 },
-          { binary: binaryAlg.add, md: flat },
+          { sum: beta2 },
         ]);
       }
       if (i === 1) {
@@ -184,7 +185,7 @@ export function nativeAdam(
         operands.forEach((x, j) => pointers[j] = pointerAt(x, "adamUpdate_"));
         p.run(prim, pointers, operands.length);
       };
-      run(0, [g, g, s, s, s]);
+      run(0, [g, g, s]);
       if (same) run(1, [s, s, m, rateOperand, w, w]);
       else {
         const t = operandOf(scratch, n);
