@@ -108,6 +108,56 @@ function planForward(
 }
 
 /**
+ * Max pooling's training forward primitive (x into y, with the workspace of positions) and the
+ * backward primitive that reads that workspace (dy, whose descriptor is y's, into dx), built
+ * under `base`; `wsMd` undefined where oneDNN gives max pooling no workspace for these
+ * descriptors. Average pooling has no workspace and only `backward`.
+ */
+function trainingPrimitives(
+  s: ReturnType<typeof setup>,
+  kind: PoolingKind,
+  dxMd: MemoryDesc,
+  base: string,
+) {
+  const training = () => s.forward(kind, dnnl_forward_training);
+  const wsMd = kind !== "max" ? undefined : attempt((): MemoryDesc => {
+    const pd = s.p.primitiveDesc(training());
+    try {
+      return s.p.queryMd(pd, dnnl_query_workspace_md);
+    } finally {
+      s.p.destroyPd(pd);
+    }
+  });
+  const forward = (): Primitive =>
+    s.p.get(`${base} fwd`) ??
+      s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd!], [
+        DNNL_ARG_SRC,
+        DNNL_ARG_DST,
+        DNNL_ARG_WORKSPACE,
+      ]);
+  const backward = (): Primitive => {
+    const hit = s.p.get(`${base} bwd`);
+    if (hit !== undefined) return hit;
+    const hint = s.p.primitiveDesc(training());
+    try {
+      const spec = s.p.api.poolingBackward(kind, dxMd, s.yMd, s.geometry);
+      const [mds, ids] = wsMd !== undefined
+        ? [[s.yMd, wsMd, dxMd], [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]]
+        : [[s.yMd, dxMd], [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC]];
+      return s.p.create(`${base} bwd`, spec, mds, ids, hint);
+    } finally {
+      s.p.destroyPd(hint);
+    }
+  };
+  // Built now, so that descriptors oneDNN refuses send the caller to the loops at planning.
+  const ready = (kind !== "max" || wsMd !== undefined) && attempt(() => {
+        if (kind === "max") forward();
+        return backward();
+      }) !== undefined;
+  return { wsMd, forward, backward, ready };
+}
+
+/**
  * The backward pass through oneDNN (max pooling first pools x again into scratch, for the
  * workspace of its largest entries), or undefined where it takes no such descriptors.
  */
@@ -121,52 +171,17 @@ function planBackward(
   loops: () => Plan,
 ): Plan | undefined {
   const s = setup(c, x, dy, g);
-  const dxMd = s.md(dx);
-  const alg = kind;
   const base = `poolb ${kind} x[${x.shape}][${x.strides}] dy[${dy.strides}] ` +
     `dx[${dx.strides}] ${g.kernel}/${g.strides}/${g.padding}`;
-  // Max pooling's training forward pass, into scratch: its output and its workspace.
-  const training = () => s.forward(alg, dnnl_forward_training);
-  const workspace = (): MemoryDesc => {
-    const pd = s.p.primitiveDesc(training());
-    try {
-      return s.p.queryMd(pd, dnnl_query_workspace_md);
-    } finally {
-      s.p.destroyPd(pd);
-    }
-  };
-  const wsMd = kind === "max" ? attempt(workspace) : undefined;
-  if (kind === "max" && wsMd === undefined) return undefined;
-  const scratch = kind === "max"
+  const prims = trainingPrimitives(s, kind, s.md(dx), base);
+  if (!prims.ready) return undefined;
+  // Max pooling's training forward pass goes into scratch: its output and its workspace.
+  const scratch = prims.wsMd !== undefined
     ? {
       y: new Float32Array(Math.ceil(s.p.sizeOf(s.yMd) / 4)),
-      ws: new Uint8Array(Math.max(s.p.sizeOf(wsMd!), 1)),
+      ws: new Uint8Array(Math.max(s.p.sizeOf(prims.wsMd), 1)),
     }
     : undefined;
-  const buildForward = (): Primitive =>
-    s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd!], [
-      DNNL_ARG_SRC,
-      DNNL_ARG_DST,
-      DNNL_ARG_WORKSPACE,
-    ]);
-  const buildBackward = (): Primitive => {
-    const hint = s.p.primitiveDesc(training());
-    try {
-      const spec = s.p.api.poolingBackward(alg, dxMd, s.yMd, s.geometry);
-      const mds = kind === "max" ? [s.yMd, wsMd!, dxMd] : [s.yMd, dxMd];
-      const ids = kind === "max"
-        ? [DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC]
-        : [DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC];
-      return s.p.create(`${base} bwd`, spec, mds, ids, hint);
-    } finally {
-      s.p.destroyPd(hint);
-    }
-  };
-  const ready = attempt(() => {
-    if (kind === "max") s.p.get(`${base} fwd`) ?? buildForward();
-    return s.p.get(`${base} bwd`) ?? buildBackward();
-  });
-  if (ready === undefined) return undefined;
   const forwardPointers: Deno.PointerValue[] = [null, null, null];
   const pointers: Deno.PointerValue[] = kind === "max" ? [null, null, null] : [null, null];
   const work = x.shape.reduce((n, e) => n * e, 1);
@@ -178,7 +193,7 @@ function planBackward(
     if (special()) return loops()();
     c.libs.threads.fit(work, threadRoute.entries);
     if (kind === "max") {
-      const fwd = s.p.get(`${base} fwd`) ?? buildForward();
+      const fwd = prims.forward();
       forwardPointers[0] = xAt;
       forwardPointers[1] = Deno.UnsafePointer.of(scratch!.y);
       forwardPointers[2] = Deno.UnsafePointer.of(scratch!.ws);
@@ -190,7 +205,7 @@ function planBackward(
       pointers[0] = dyAt;
       pointers[1] = dxAt;
     }
-    s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), pointers);
+    s.p.run(prims.backward(), pointers);
   };
 }
 
@@ -211,45 +226,13 @@ function planTraining(
   loops: { forward: () => Plan; backward: () => Plan; apart: () => Plan },
 ): { forward: Plan; backward: Plan } | undefined {
   if (y.strides.join() !== dy.strides.join()) return undefined;
+  // y's descriptor is dy's too: same shape and strides.
   const s = setup(c, x, y, g);
-  const dxMd = s.md(dx), dyMd = s.md(dy);
   const base = `poolt max x[${x.shape}][${x.strides}] y[${y.strides}] dx[${dx.strides}] ` +
     `${g.kernel}/${g.strides}/${g.padding}`;
-  const training = () => s.forward("max", dnnl_forward_training);
-  const wsMd = attempt(() => {
-    const pd = s.p.primitiveDesc(training());
-    try {
-      return s.p.queryMd(pd, dnnl_query_workspace_md);
-    } finally {
-      s.p.destroyPd(pd);
-    }
-  });
-  if (wsMd === undefined) return undefined;
-  const ws = new Uint8Array(Math.max(s.p.sizeOf(wsMd), 1));
-  const buildForward = (): Primitive =>
-    s.p.create(`${base} fwd`, training(), [s.xMd, s.yMd, wsMd], [
-      DNNL_ARG_SRC,
-      DNNL_ARG_DST,
-      DNNL_ARG_WORKSPACE,
-    ]);
-  const buildBackward = (): Primitive => {
-    const hint = s.p.primitiveDesc(training());
-    try {
-      const spec = s.p.api.poolingBackward("max", dxMd, dyMd, s.geometry);
-      return s.p.create(`${base} bwd`, spec, [dyMd, wsMd, dxMd], [
-        DNNL_ARG_DIFF_DST,
-        DNNL_ARG_WORKSPACE,
-        DNNL_ARG_DIFF_SRC,
-      ], hint);
-    } finally {
-      s.p.destroyPd(hint);
-    }
-  };
-  const ready = attempt(() => {
-    s.p.get(`${base} fwd`) ?? buildForward();
-    return s.p.get(`${base} bwd`) ?? buildBackward();
-  });
-  if (ready === undefined) return undefined;
+  const prims = trainingPrimitives(s, "max", s.md(dx), base);
+  if (!prims.ready) return undefined;
+  const ws = new Uint8Array(Math.max(s.p.sizeOf(prims.wsMd!), 1));
   // What the last forward left: nothing yet, the positions, or a NaN that took the loops.
   let kept: "nothing" | "positions" | "loops" = "nothing";
   const fp: Deno.PointerValue[] = [null, null, null], bp: Deno.PointerValue[] = [null, null, null];
@@ -265,7 +248,7 @@ function planTraining(
         return loops.forward()();
       }
       c.libs.threads.fit(work, threadRoute.entries);
-      s.p.run(s.p.get(`${base} fwd`) ?? buildForward(), fp);
+      s.p.run(prims.forward(), fp);
       kept = "positions";
     },
     backward() {
@@ -275,7 +258,7 @@ function planTraining(
       bp[1] = Deno.UnsafePointer.of(ws);
       bp[2] = tensorPointer(dx, "poolingBackward dx");
       c.libs.threads.fit(work, threadRoute.entries);
-      s.p.run(s.p.get(`${base} bwd`) ?? buildBackward(), bp);
+      s.p.run(prims.backward(), bp);
     },
   };
 }
