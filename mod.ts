@@ -67,6 +67,7 @@ export {
   nativeFloat,
 } from "./lib/engines/native/mod.ts";
 export { type Availability, defaultDouble, defaultFloat } from "./lib/engines/registry.ts";
+export { bestFloat } from "./lib/best_float.ts";
 export {
   type WebGPUAvailability,
   webgpuAvailability,

@@ -6,14 +6,19 @@
  * @module
  */
 
-/** The variable's value; undefined when it is unset or reading it is not permitted. */
+import { deno } from "./runtime.ts";
+
+/**
+ * The variable's value; undefined when it is unset, reading it is not permitted, or the runtime
+ * has no environment (a web page).
+ */
 export function envVar(name: string): string | undefined {
   return envReadable(name) ? Deno.env.get(name) : undefined;
 }
 
-/** Whether the program may read the variable. */
+/** Whether the program may read the variable (never in a web page). */
 export function envReadable(name: string): boolean {
-  return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+  return deno()?.permissions.querySync({ name: "env", variable: name }).state === "granted";
 }
 
 /**
@@ -23,6 +28,7 @@ export function envReadable(name: string): boolean {
  */
 export function envAsk(name: string): string | undefined {
   if (envReadable(name)) return Deno.env.get(name);
+  if (deno() === undefined) return undefined;
   const state = Deno.permissions.querySync({ name: "env", variable: name }).state;
   if (state !== "prompt" || !Deno.stdin.isTerminal()) return undefined;
   return Deno.permissions.requestSync({ name: "env", variable: name }).state === "granted"

@@ -12,6 +12,7 @@ import type { Factory } from "../core/factory.ts";
 import type { DType } from "../core/types.ts";
 import { jsDouble, jsFloat } from "./js/mod.ts";
 import { envReadable, envVar } from "../core/env.ts";
+import { deno } from "../core/runtime.ts";
 
 /** One library an engine loads: whether it did, and its version or why not. */
 export interface LibraryState {
@@ -112,7 +113,8 @@ let told = false;
 function best(): HostEngine {
   const chosen = engines.find((e) => e.availability().available) ?? engines[engines.length - 1];
   const passed = engines.slice(0, engines.indexOf(chosen));
-  if (!told && passed.length > 0) {
+  // A web page has no native engine to miss: js (or WebGPU, asked for apart) is what it has.
+  if (!told && passed.length > 0 && deno() !== undefined) {
     told = true;
     if (envVar("KNAP_QUIET") !== "1") {
       const why = passed.map((e) => {

@@ -25,6 +25,7 @@ import { openNvrtc } from "../../../ffi/nvrtc.ts";
 import { openCublas } from "../../../ffi/cublas.ts";
 import { cuCheck, CuRuntime } from "./runtime.ts";
 import { cudaEngine } from "./engine.ts";
+import { deno, ffiMissing } from "../../core/runtime.ts";
 
 /** Which device, and optionally a stream of the caller's, for {@linkcode cudaFloat}. */
 export interface CudaOptions {
@@ -124,6 +125,7 @@ export type CudaAvailability = {
  * ```
  */
 export function cudaAvailability(): Promise<CudaAvailability> {
+  if (deno() === undefined) return Promise.resolve({ available: false, reason: ffiMissing() });
   try {
     const cu = openCuda();
     cuCheck(cu.cuInit(0), "cuInit");

@@ -19,6 +19,7 @@ import { type Availability, defaultDouble, defaultFloat, registerHostEngine } fr
 import { nativeEngine } from "./engine.ts";
 import { bfloat16Engine } from "./bf16.ts";
 import { nativeLibraries } from "./libraries.ts";
+import { ffiMissing } from "../../core/runtime.ts";
 
 /**
  * Float32 structures on the CPU, computed by OpenBLAS and oneDNN. Using it without the
@@ -109,9 +110,8 @@ export const nativeBfloat16: Factory<"host", "bfloat16"> = new EngineFactory(
  */
 export function nativeAvailability(): Availability {
   // Asking first keeps a js-only program from prompting for a permission it never wanted.
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
-    return { available: false, reason: "loading native libraries needs --allow-ffi (or -A)" };
-  }
+  const missing = ffiMissing();
+  if (missing !== "") return { available: false, reason: missing };
   try {
     nativeEngine();
     const libs = nativeLibraries();

@@ -23,6 +23,7 @@ import { openOpenCL } from "../../../ffi/opencl.ts";
 import { openCLBlast } from "../../../ffi/clblast.ts";
 import { ClRuntime, listDevices } from "./runtime.ts";
 import { openclEngine } from "./engine.ts";
+import { deno, ffiMissing } from "../../core/runtime.ts";
 
 /** Which device, and optionally a context and queue of the caller's, for {@linkcode openclFloat}. */
 export interface OpenCLOptions {
@@ -166,6 +167,7 @@ export type OpenCLAvailability = {
  * ```
  */
 export function openclAvailability(): Promise<OpenCLAvailability> {
+  if (deno() === undefined) return Promise.resolve({ available: false, reason: ffiMissing() });
   try {
     openCLBlast();
     const devices = openclDevices();

@@ -11,6 +11,7 @@ import "../native/mod.ts";
 import { webgpuAvailability } from "../webgpu/mod.ts";
 import { openclAvailability } from "../opencl/mod.ts";
 import { cudaAvailability } from "../cuda/mod.ts";
+import { ffiMissing } from "../../core/runtime.ts";
 
 /** One engine as `engines()` reports it. */
 export interface EngineState {
@@ -23,8 +24,6 @@ export interface EngineState {
   /** What it runs on where available (libraries, adapter, device); why not where not. */
   readonly detail: string;
 }
-
-const ffiGranted = () => Deno.permissions.querySync({ name: "ffi" }).state === "granted";
 
 /**
  * Every engine, best-ranked host engines first, then the devices: available or not, and what it
@@ -59,10 +58,13 @@ export async function engines(): Promise<EngineState[]> {
     return { name: e.name, location: "host", available: a.available, detail };
   });
   const gpu = await webgpuAvailability();
-  const ffi = ffiGranted();
-  const needsFfi = "loading native libraries needs --allow-ffi (or -A)";
-  const opencl = ffi ? await openclAvailability() : { available: false as const, reason: needsFfi };
-  const cuda = ffi ? await cudaAvailability() : { available: false as const, reason: needsFfi };
+  const needsFfi = ffiMissing();
+  const opencl = needsFfi === ""
+    ? await openclAvailability()
+    : { available: false as const, reason: needsFfi };
+  const cuda = needsFfi === ""
+    ? await cudaAvailability()
+    : { available: false as const, reason: needsFfi };
   return [
     ...host,
     {

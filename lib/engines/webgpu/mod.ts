@@ -58,7 +58,7 @@ export async function webgpuFloat(
   let device = options.device;
   const owned = device === undefined;
   if (device === undefined) {
-    const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+    const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
     if (gpu === undefined) {
       throw new KnapError("webgpuFloat: this runtime has no WebGPU (navigator.gpu)", "no-webgpu");
     }
@@ -110,7 +110,7 @@ export async function webgpuFloat(
  * ```
  */
 export async function webgpuAvailability(): Promise<WebGPUAvailability> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
   if (gpu === undefined) return { available: false, reason: "this runtime has no navigator.gpu" };
   quietWindowSystem();
   const adapter = await gpu.requestAdapter();
