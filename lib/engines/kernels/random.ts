@@ -32,6 +32,12 @@ export function philoxRounds(l: UintLang): string {
 const lane = (l: Lang, i: string) =>
   l.select(`${i} == 0`, "c0", l.select(`${i} == 1`, "c1", l.select(`${i} == 2`, "c2", "c3")));
 
+/**
+ * sin or cos of theta: WGSL's own helpers (wgsl.ts), whose accuracy does not depend on the
+ * implementation's builtins; C's libm is exact to its type.
+ */
+const trig = (l: Lang, f: "sin" | "cos") => l.dialect === "wgsl" ? `${f}_(theta)` : `${f}(theta)`;
+
 /** A lane as a wide uniform number in the open interval (0, 1). */
 const unit = (l: Lang, u: string) => `(${l.toWide(u)} + 0.5) * 2.3283064365386963e-10`;
 
@@ -74,7 +80,7 @@ const random = variants((kind: "uniform" | "normal") =>
     ${l.wide("theta", `6.283185307179586 * ${unit(l, lane(l, "pair + 1"))}`)}
     ${l.at("x", "t % rows", "t / rows")} = ${
             l.fromWide(
-              `p0 + p1 * radius * ${l.select("lane % 2 == 0", "cos(theta)", "sin(theta)")}`,
+              `p0 + p1 * radius * ${l.select("lane % 2 == 0", trig(l, "cos"), trig(l, "sin"))}`,
             )
           };`
       }`,

@@ -147,7 +147,14 @@ fn neg_(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }
 fn copysign_(a: f32, b: f32) -> f32 {
   return bitcast<f32>((bitcast<u32>(a) & 0x7fffffffu) | (bitcast<u32>(b) & 0x80000000u));
 }
-fn tan_(x: f32) -> f32 { return select(tan(x), nan_(x), isnan_(x) || isinf_(x)); }
+fn tan_(x: f32) -> f32 {
+  if (isnan_(x) || isinf_(x)) { return nan_(x); }
+  if (abs(x) > 8192.0) { return tan(x); }
+  let rk = halfPi_(x);
+  let s = sinPoly_(rk.x);
+  let c = cosPoly_(rk.x);
+  return select(s / c, -c / s, (i32(rk.y) & 1) == 1);
+}
 // e^x by Cody and Waite's reduction to |r| ≤ ln2/2: llvmpipe's exp loses digits in proportion
 // to |x| (40 ulp at 48), which sinh, cosh and the erfc tail would inherit.
 fn expx_(x: f32) -> f32 {
@@ -372,7 +379,7 @@ fn sinpi_(x: f32) -> f32 {
   let r = x - 2.0 * round(0.5 * x);
   var a = abs(r);
   if (a > 0.5) { a = 1.0 - a; }
-  return copysign_(sin(PI_ * a), r);
+  return copysign_(sin_(PI_ * a), r);
 }
 fn gamma_(x: f32) -> f32 {
   if (isnan_(x)) { return x; }
