@@ -4,6 +4,7 @@
  * computed by the js engine on separate copies of the inputs. The op must give that answer or
  * refuse; a swap of partly overlapping views must refuse.
  */
+import { test } from "./register.ts";
 import fc from "npm:fast-check@^4.3.0";
 import * as knap from "../../mod.ts";
 import * as vectMath from "../../lib/vect_math/mod.ts";
@@ -178,7 +179,7 @@ export function aliasingConformance(f: Factory, route?: [string, () => () => voi
   const tol = 5 * tolerance(f);
   const via = route ? ` via ${route[0]}` : "";
   for (const c of cases()) {
-    Deno.test(`[${f.name}] ${c.name} on overlapping views${via} gives the copy-then-compute answer`, async () => {
+    test(`[${f.name}] ${c.name} on overlapping views${via} gives the copy-then-compute answer`, async () => {
       const undo = route?.[1]();
       try {
         const dims = fc.tuple(

@@ -2,6 +2,7 @@
  * The BLAS conformance suite: every BLAS function on one factory against naive references on
  * random shapes, layouts, strides and offsets. Each engine's test file calls it.
  */
+import { test } from "./register.ts";
 import fc from "npm:fast-check@^4.3.0";
 import { assert, assertEquals } from "./assert.ts";
 import * as k from "../../mod.ts";
@@ -29,7 +30,7 @@ const dims = fc.integer({ min: 0, max: 40 });
 /** Registers the BLAS conformance tests for a factory. */
 export function blasConformance(f: Factory): void {
   const tol = tolerance(f);
-  const t = (name: string, fn: () => Promise<void>) => Deno.test(`[${f.name}] ${name}`, fn);
+  const t = (name: string, fn: () => Promise<void>) => test(`[${f.name}] ${name}`, fn);
   const vec = (
     spec: ReturnType<typeof vecSpec> extends fc.Arbitrary<infer S> ? S : never,
     s: number,

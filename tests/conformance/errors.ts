@@ -3,6 +3,7 @@
  * both shapes), mixed factories and dtypes (TypeError), released memory (KnapError) — all
  * raised before an engine is reached.
  */
+import { test } from "./register.ts";
 import { assertThrows } from "./assert.ts";
 import * as knap from "../../mod.ts";
 import * as vectMath from "../../lib/vect_math/mod.ts";
@@ -13,7 +14,7 @@ const k = { ...knap, ...vectMath };
 
 /** Registers the error-handling conformance tests for a factory. */
 export function errorConformance(f: Factory, other: Factory): void {
-  const t = (name: string, fn: () => void | Promise<void>) => Deno.test(`[${f.name}] ${name}`, fn);
+  const t = (name: string, fn: () => void | Promise<void>) => test(`[${f.name}] ${name}`, fn);
 
   t("shape mismatches are RangeErrors naming the op and both shapes", () => {
     using x3 = k.vctr(f, 3),

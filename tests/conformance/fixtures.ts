@@ -3,6 +3,7 @@
  * any factory, filled with known values inside a parent full of a sentinel, so a test can
  * check both the result and that nothing outside the view was touched.
  */
+import { setting } from "./register.ts";
 import fc from "npm:fast-check@^4.3.0";
 import {
   type Factory,
@@ -206,4 +207,4 @@ export function assertAllClose(
 }
 
 /** fast-check run count: quick by default, deeper with KNAP_PROPERTY_RUNS. */
-export const RUNS = Number(Deno.env.get("KNAP_PROPERTY_RUNS") ?? 30);
+export const RUNS = Number(setting("KNAP_PROPERTY_RUNS") ?? 30);

@@ -2,6 +2,7 @@
  * The vect-math conformance suite: every function of the elementwise table, through its
  * public allocating and destructive forms, against Math on random structures of every layout.
  */
+import { test } from "./register.ts";
 import fc from "npm:fast-check@^4.3.0";
 import { assert, assertEquals } from "./assert.ts";
 import * as knap from "../../mod.ts";
@@ -182,7 +183,7 @@ export function mathConformance(f: Factory, note = ""): void {
     const op = k.ops[name];
     const forms = publicForms(name);
     const ref = references[name];
-    Deno.test(`[${f.name}${note}] ${name}: allocating, into an output, and in place, on vectors and matrices`, async () => {
+    test(`[${f.name}${note}] ${name}: allocating, into an output, and in place, on vectors and matrices`, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 0, max: 30 }).chain((d) =>
@@ -244,7 +245,7 @@ export function mathConformance(f: Factory, note = ""): void {
     });
   }
 
-  Deno.test(`[${f.name}${note}] derivative_ multiplies the error by each activation's derivative`, async () => {
+  test(`[${f.name}${note}] derivative_ multiplies the error by each activation's derivative`, async () => {
     const d: Partial<Record<OpName, (x: number) => number>> = {
       sqr: (x) => 2 * x,
       sqrt: (x) => 0.5 / Math.sqrt(x),
@@ -287,7 +288,7 @@ export function mathConformance(f: Factory, note = ""): void {
     }
   });
 
-  Deno.test(`[${f.name}${note}] outputDerivative_ takes each activation's derivative from its output`, async () => {
+  test(`[${f.name}${note}] outputDerivative_ takes each activation's derivative from its output`, async () => {
     const byOutput: [
       ("tanh" | "sigmoid" | "relu" | "elu"),
       (x: number) => number,
@@ -317,7 +318,7 @@ export function mathConformance(f: Factory, note = ""): void {
     }
   });
 
-  Deno.test(`[${f.name}${note}] sigmoid stays finite where e^-x overflows`, async () => {
+  test(`[${f.name}${note}] sigmoid stays finite where e^-x overflows`, async () => {
     using x = k.vctr(f, [-800, -100, 100, 800]);
     const got = await readVector(k.sigmoid_(x));
     assertAllClose(got, [0, 1 / (1 + Math.exp(100)), 1, 1], 1e-6, "sigmoid");

@@ -4,6 +4,7 @@
  * reduction, on short operands (loops) and long ones (a library's vector kernels) — each engine
  * against the js engine of its dtype. A NaN must come out as NaN wherever the reference's does.
  */
+import { test } from "./register.ts";
 import * as knap from "../../mod.ts";
 import * as engineApi from "../../lib/engine/mod.ts";
 import * as opsApi from "../../lib/ops/mod.ts";
@@ -106,7 +107,7 @@ function apply(
 export function nanConformance(f: Factory): void {
   const ref = f.dtype === "float32" ? k.jsFloat : k.jsDouble;
   const tol = f.dtype === "float32" ? 2e-5 : 1e-12;
-  const t = (name: string, fn: () => Promise<void>) => Deno.test(`[${f.name}] ${name}`, fn);
+  const t = (name: string, fn: () => Promise<void>) => test(`[${f.name}] ${name}`, fn);
 
   t("every elementwise function and derivative gives NaN and ±∞ as the js engine", async () => {
     const wrong: string[] = [];

@@ -2,6 +2,7 @@
  * Random fills: the range and the moments, reproducibility from a seed, and the same numbers
  * as the js reference engine for the same seed.
  */
+import { test } from "./register.ts";
 import { assert, assertEquals } from "./assert.ts";
 import * as k from "../../mod.ts";
 import type { Factory } from "../../mod.ts";
@@ -9,7 +10,7 @@ import { assertAllClose, makeMatrix, readMatrix, readVector, sentinels } from ".
 
 /** Registers the random-number conformance tests for a factory. */
 export function randomConformance(f: Factory): void {
-  const t = (name: string, fn: () => Promise<void>) => Deno.test(`[${f.name}] ${name}`, fn);
+  const t = (name: string, fn: () => Promise<void>) => test(`[${f.name}] ${name}`, fn);
   const reference = f.dtype === "float32" ? k.jsFloat : k.jsDouble;
 
   t(
