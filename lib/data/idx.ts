@@ -31,13 +31,33 @@ export interface IdxArray {
  * ```
  */
 export async function readIdx(path: string): Promise<IdxArray> {
-  let bytes = await Deno.readFile(path);
-  if (path.endsWith(".gz")) {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
+  let bytes: Uint8Array = await Deno.readFile(path);
+  if (path.endsWith(".gz")) bytes = await gunzip(bytes);
+  return decodeIdx(bytes, path);
+}
+
+/** The bytes gzip compressed, decompressed (DecompressionStream: Deno and browsers alike). */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new DecompressionStream("gzip"),
+  );
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Decodes an IDX array of unsigned bytes held in memory (not gzipped); `name` names it in
+ * errors.
+ *
+ * @example
+ * ```ts
+ * import { decodeIdx } from "@knap/knap/data";
+ * const labels = decodeIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 4, 5]), "labels");
+ * if (labels.dims.join() !== "2" || labels.data[1] !== 5) throw new Error("unexpected");
+ * ```
+ */
+export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
   const bad = (why: string) =>
-    new KnapError(`readIdx: ${path} is not an IDX file: ${why}`, "bad-data");
+    new KnapError(`readIdx: ${name} is not an IDX file: ${why}`, "bad-data");
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw bad("no IDX magic number");
   if (bytes[2] !== 0x08) throw bad(`element type 0x${bytes[2].toString(16)}, not unsigned bytes`);
   const rank = bytes[3];

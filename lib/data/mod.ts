@@ -47,7 +47,7 @@ export {
   imdbSource,
   mnist,
 } from "./datasets.ts";
-export { type IdxArray, readIdx } from "./idx.ts";
+export { decodeIdx, type IdxArray, readIdx } from "./idx.ts";
 export { type Boston, loadBoston, normalize_, type Scaling, scaling } from "./boston.ts";
 export {
   decodeSafetensors,

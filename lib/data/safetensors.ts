@@ -8,6 +8,7 @@
  * @module
  */
 
+import { deno } from "../core/runtime.ts";
 import { KnapError } from "../core/errors.ts";
 
 /** An element type of a safetensors file: `F32`, `F64`, `BF16`, `F16`, an integer type or `BOOL`. */
@@ -278,7 +279,8 @@ export function encodeSafetensors(
 }
 
 /**
- * Reads and decodes a safetensors file.
+ * Reads and decodes a safetensors file: a path or `file:` URL in Deno; an `http:`, `https:` or
+ * `blob:` URL is fetched, in Deno as in a web page (how a page loads a trained model).
  *
  * @example
  * ```ts
@@ -292,6 +294,17 @@ export function encodeSafetensors(
  */
 export async function readSafetensors(path: string | URL): Promise<Safetensors> {
   const op = `readSafetensors(${String(path)})`;
+  const url = typeof path === "string"
+    ? (/^(https?|blob|data):/.test(path) ? new URL(path) : undefined)
+    : path;
+  if (url !== undefined && url.protocol !== "file:") {
+    return decodeSafetensors(await fetched(url, op), op);
+  }
+  if (deno() === undefined) {
+    throw new TypeError(
+      `${op}: a web page reads a model by URL (http:, https:, blob:), not a path`,
+    );
+  }
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -300,6 +313,16 @@ export async function readSafetensors(path: string | URL): Promise<Safetensors> 
     throw e;
   }
   return decodeSafetensors(bytes, op);
+}
+
+/** A URL's body: what a web page (or Deno, given an http: URL) loads a model from. */
+async function fetched(url: URL, op: string): Promise<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok) {
+    await r.body?.cancel();
+    throw new KnapError(`${op}: the server answered ${r.status} ${r.statusText}`, "fetch-failed");
+  }
+  return new Uint8Array(await r.arrayBuffer());
 }
 
 /**
