@@ -7,7 +7,7 @@
  * the confusion matrix and each class's precision, recall and F1 — and the trained network is
  * saved in PyTorch's names and loaded back.
  * Run: `deno run -A tutorials/30_fashion_mnist.ts [--backend=native|js|webgpu] [--epochs=10]
- * [--samples=60000] [--test=10000] [--data=DIR] [--pictures=DIR]` (Fashion-MNIST from Debian's
+ * [--samples=60000] [--test=10000] [--data=DIR] [--pictures=DIR] [--save=FILE]` (Fashion-MNIST from Debian's
  * dataset-fashion-mnist, a folder, or downloaded once). It writes the confusion matrix as a heat
  * map and the first 32 test images with their predictions as SVG files.
  */
@@ -18,13 +18,18 @@ import { metricsTable } from "../lib/nn/mod.ts";
 import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
 import { fashionLayers, fashionRun, predictions } from "./_cnn.ts";
-import { declareFlags } from "./_flags.ts";
+import { declareFlags, stringFlag } from "./_flags.ts";
 import { writePictures } from "./_pictures.ts";
 
 declareFlags({
   "epochs": { type: "string", help: "epochs to train (10)" },
   "samples": { type: "string", help: "training images to use (60000)" },
   "test": { type: "string", help: "test images to score (10000)" },
+  "save": {
+    type: "string",
+    help: "also save the trained network here (safetensors; web/data/fashion_cnn.safetensors " +
+      "is what chapter 30's web page loads)",
+  },
 });
 
 const epochs = numberFlag("epochs", 10), samples = numberFlag("samples", 60000);
@@ -77,4 +82,10 @@ try {
   );
 } finally {
   await Deno.remove(path);
+}
+
+const saveTo = stringFlag("save");
+if (saveTo !== undefined) {
+  await save(net, saveTo);
+  console.log(`saved the network to ${saveTo}`);
 }

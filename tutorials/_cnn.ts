@@ -5,18 +5,8 @@
  */
 import { defaultFloat, desc, type Factory, viewGe } from "../mod.ts";
 import { type ImageSplit, imageTensor, oneHotTensor } from "../lib/data/mod.ts";
-import {
-  convo,
-  dense,
-  dropout,
-  infer,
-  init_,
-  network,
-  type NetworkLayerSpec,
-  pooling,
-  type TensorNetwork,
-  train,
-} from "../lib/dnn/mod.ts";
+import { infer, init_, network, type TensorNetwork, train } from "../lib/dnn/mod.ts";
+import { fashionLayers } from "./_fashion_layers.ts";
 import {
   adam,
   categoricalCrossentropyCost_,
@@ -27,16 +17,7 @@ import {
   predictedClasses,
 } from "../lib/nn/mod.ts";
 
-/** The CNN: [1, 28, 28] → 16 × [28, 28] → 16 × [14, 14] → 32 × [14, 14] → 32 × [7, 7] → 128 → 10. */
-export const fashionLayers = (): NetworkLayerSpec[] => [
-  convo(16, [3, 3], "relu", { padding: 1 }),
-  pooling([2, 2], "max"),
-  convo(32, [3, 3], "relu", { padding: 1 }),
-  pooling([2, 2], "max"),
-  dropout(0.25),
-  dense(128, "relu"),
-  dense(10, "softmax"),
-];
+export { fashionLayers };
 
 /** What a run gives. */
 export interface FashionRun {
