@@ -6,11 +6,13 @@
  * @module
  */
 
-/** Where Debian puts Chromium; `KNAP_CHROMIUM` names another. */
+/** Where Debian puts Chromium; `KNAP_CHROMIUM` names another (or a missing path: none). */
 export function chromiumPath(): string | undefined {
   const named = Deno.env.get("KNAP_CHROMIUM");
-  for (const p of [named, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (p === undefined) continue;
+  const candidates = named !== undefined
+    ? [named]
+    : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  for (const p of candidates) {
     try {
       if (Deno.statSync(p).isFile) return p;
     } catch { /* not here */ }
