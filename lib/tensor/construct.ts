@@ -94,6 +94,18 @@ function make<L extends Loc, D extends DType>(
       throw new TypeError(`${op}: the descriptor is ${d.dtype}, ${f.name} makes ${f.dtype}`);
     }
     d = desc(d.shape, d.dtype, d.strides);
+    // The descriptor carries its layout: a third argument that is not that layout is most
+    // likely data put a place too early, which would leave the tensor silently zero.
+    if (layout !== undefined) {
+      const strides = typeof layout === "string" ? desc(d.shape, d.dtype, layout).strides : layout;
+      if (strides.length !== d.strides.length || strides.some((v, i) => v !== d.strides[i])) {
+        throw new TypeError(
+          `${op}: the descriptor [${d.shape.join(", ")}] carries its layout, and the third ` +
+            `argument (${strides.length} numbers) is not it; data comes fourth: ` +
+            "tensor(f, desc, undefined, data)",
+        );
+      }
+    }
   }
   checkDense(op, d.shape, d.strides, "a new tensor is dense");
   const span = entries(d.shape);

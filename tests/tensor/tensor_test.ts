@@ -243,3 +243,13 @@ Deno.test("Deep Diamond's names: tensor(f, shape, dtype, layout), shape, layout,
     "jsFloat makes float32, not float64",
   );
 });
+
+Deno.test("tensor: data passed where a descriptor's layout goes is refused, not left as zeros", () => {
+  const d = desc([2, 1, 1, 2], "float32");
+  assertThrows(() => tensor(jsFloat, d, [1, 2, 3, 4] as never), TypeError, "data comes fourth");
+  assertThrows(() => tensor(jsFloat, d, "nhwc"), TypeError, "carries its layout");
+  using same = tensor(jsFloat, d, "nchw", [1, 2, 3, 4]);
+  using fourth = tensor(jsFloat, d, undefined, [1, 2, 3, 4]);
+  assertEquals([...same.toArray()], [1, 2, 3, 4]);
+  assertEquals([...fourth.toArray()], [1, 2, 3, 4]);
+});

@@ -281,12 +281,12 @@ if (chromium === undefined) {
               network(f, desc([24, 1, 28, 28], "float32"), fashionLayers()),
               `${site}/data/fashion_cnn.safetensors`,
             );
-            using x = tensor(
-              f,
-              desc([24, 1, 28, 28], "float32"),
-              Array.from(bytes, (b) => b / 255),
-            );
+            using x = tensor(f, [24, 1, 28, 28], "nchw", Array.from(bytes, (b) => b / 255));
             const deno = [...predictedClasses(infer(copy, x))];
+            if (fashion !== undefined) {
+              const right = deno.filter((p, i) => p === samples.labels[i]).length;
+              assert(right >= 14, `the trained CNN reads ${right} of 24 shipped images right`);
+            }
             for (const engine of ["js", "webgpu"]) {
               const page = await browser.open(`${site}/chapters/fashion.html?engine=${engine}`);
               await page.waitFor("window.knapReady", 60_000);
@@ -298,6 +298,35 @@ if (chromium === undefined) {
             }
           },
         );
+        await t.step("without WebGPU the pages say so and compute on js", async () => {
+          const plain = await Browser.launch(chromium, false);
+          try {
+            const page = await plain.open(`${site}/chapters/layers.html`);
+            await page.waitFor("window.knapReady", 60_000);
+            const engine = await page.evaluate<string>(
+              `document.getElementById("engine").textContent`,
+            );
+            assert(engine.includes("jsFloat") && engine.includes("run on js"), engine);
+            assertEquals(
+              await page.evaluate(`document.getElementById("net").textContent`),
+              "[0.44]",
+            );
+            const gpu = await plain.open(`${site}/chapters/gpu.html`);
+            await gpu.waitFor("window.knapReady", 60_000);
+            const said = await gpu.evaluate<string>(
+              `document.getElementById("webgpu-out").textContent`,
+            );
+            assert(said.includes("no WebGPU"), said);
+            assertEquals(
+              await gpu.evaluate(`document.getElementById("js-out").textContent`),
+              "[0.44 0.44]",
+            );
+            page.close();
+            gpu.close();
+          } finally {
+            await plain.close();
+          }
+        });
       } finally {
         await browser.close();
         await server.shutdown();

@@ -40,7 +40,7 @@ try {
   show("status", `loading ${model.href}`);
   const t0 = performance.now();
   using net = await load(network(f, desc([n, 1, 28, 28], "float32"), fashionLayers()), model);
-  using x = tensor(f, desc([n, 1, 28, 28], "float32"), Array.from(bytes, (b) => b / 255));
+  using x = tensor(f, [n, 1, 28, 28], "nchw", Array.from(bytes, (b) => b / 255));
   const predicted = [...await predictedClasses(infer(net, x))];
   show("timing", `(loaded and classified in ${(performance.now() - t0).toFixed(0)} ms)`);
   show("status", `${net}`);

@@ -26,6 +26,7 @@ import { EngineFactory, type Factory } from "../../core/factory.ts";
 import { KnapError } from "../../core/errors.ts";
 import { webgpuEngine } from "./engine.ts";
 import { quietWindowSystem } from "./window_system.ts";
+import { deno } from "../../core/runtime.ts";
 
 /** Options of {@linkcode webgpuFloat}. */
 export interface WebGPUOptions {
@@ -117,7 +118,9 @@ export async function webgpuAvailability(): Promise<WebGPUAvailability> {
   if (adapter === null) {
     return {
       available: false,
-      reason: "no WebGPU adapter (install mesa-vulkan-drivers or a GPU driver)",
+      reason: deno() === undefined
+        ? "the browser gives no WebGPU adapter (chrome://gpu says why; the page runs on js)"
+        : "no WebGPU adapter (install mesa-vulkan-drivers or a GPU driver)",
     };
   }
   const info = adapter.info;
