@@ -34,11 +34,15 @@ fn log_(x: f32) -> f32 {
 }
 fn halfPi_(x: f32) -> vec2<f32> {
   let k = round(x * 0.636619772367581343);
+  // Within ±π/4 x is its own remainder; reducing it anyway would turn −0 into +0.
+  if (k == 0.0) { return vec2<f32>(x, 0.0); }
   return vec2<f32>(((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8, k);
 }
 fn sinPoly_(r: f32) -> f32 {
   let z = r * r;
-  return r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  // r itself at 0: the sum would give +0 for −0.
+  let s = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  return select(s, r, r == 0.0);
 }
 fn cosPoly_(r: f32) -> f32 {
   let z = r * r;
