@@ -13,6 +13,7 @@
 
 import type { Engine } from "./engine.ts";
 import { type ProfileEntry, profileTable } from "./profile_table.ts";
+import { envVar } from "./env.ts";
 
 export type { ProfileEntry } from "./profile_table.ts";
 
@@ -262,15 +263,7 @@ export function instrumentEngine(engine: Engine): void {
  * is simply not profiled.
  */
 function profileWholeRun(): void {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (deno === undefined) return;
-  let value: string | undefined;
-  try {
-    const state = deno.permissions.querySync({ name: "env", variable: "KNAP_PROFILE" }).state;
-    value = state === "granted" ? deno.env.get("KNAP_PROFILE") : undefined;
-  } catch {
-    return;
-  }
+  const value = envVar("KNAP_PROFILE");
   if (value === undefined || value === "" || value === "0") return;
   const run: ProfileCollector = { entries: new Map() };
   const start = performance.now();

@@ -251,6 +251,14 @@ function flat(op: ElementwiseOp, out: Operand, x: Operand, y: Operand): number {
   return n >= (eltwiseRoute.from[op.name] ?? 2048) ? n : -1;
 }
 
+/** The functions with float32 loops of their own (fast_loops.ts). */
+const fastLoops = new Map<ElementwiseOp, typeof tanh32>([
+  [ops.tanh, tanh32],
+  [ops.sigmoid, sigmoid32],
+  [ops.signum, signum32],
+  [ops.relu, relu32],
+]);
+
 /** The js side: float32 loops for tanh, sigmoid, signum and relu on gapless memory, else the table's. */
 function loop(
   c: MathContext,
@@ -260,15 +268,7 @@ function loop(
   x: Operand,
   y?: Operand,
 ) {
-  const fast = op === ops.tanh
-    ? tanh32
-    : op === ops.sigmoid
-    ? sigmoid32
-    : op === ops.signum
-    ? signum32
-    : op === ops.relu
-    ? relu32
-    : undefined;
+  const fast = fastLoops.get(op);
   const n = fast === undefined ? -1 : gapless(out, x, x);
   if (n < 0) return c.fallback.map(op, params, out, x, y);
   if (profiling.on) noteRoute("float32 loop");
