@@ -19,6 +19,7 @@ import { backend, numberFlag } from "./_backend.ts";
 import { dataOptions, orExit } from "./_data.ts";
 import { fashionLayers, fashionRun, predictions } from "./_cnn.ts";
 import { declareFlags, stringFlag } from "./_flags.ts";
+import { fashionClasses } from "./_fashion_layers.ts";
 import { writePictures } from "./_pictures.ts";
 
 declareFlags({
@@ -43,18 +44,7 @@ const { train, test } = await orExit(
   fashionMnist(await dataOptions()),
 );
 console.log(`${samples} training images, ${scored} test images`);
-const classes = [
-  "T-shirt/top",
-  "trouser",
-  "pullover",
-  "dress",
-  "coat",
-  "sandal",
-  "shirt",
-  "sneaker",
-  "bag",
-  "ankle boot",
-];
+const classes = fashionClasses;
 
 const run = await fashionRun(f, train, test, samples, epochs, false, scored);
 using net = run.net;

@@ -1,6 +1,6 @@
 /**
- * Chapter 30's CNN, layer by layer: shared by the tutorials and the web page that loads a
- * trained copy (web/src/fashion.ts), so both build the same network.
+ * Chapter 30's CNN, layer by layer, and Fashion-MNIST's class names: shared by the tutorials and
+ * the web page that loads a trained copy (web/src/fashion.ts), so both build the same network.
  */
 import { convo, dense, dropout, type NetworkLayerSpec, pooling } from "../lib/dnn/mod.ts";
 
@@ -13,4 +13,18 @@ export const fashionLayers = (): NetworkLayerSpec[] => [
   dropout(0.25),
   dense(128, "relu"),
   dense(10, "softmax"),
+];
+
+/** Fashion-MNIST's ten classes, by label. */
+export const fashionClasses: readonly string[] = [
+  "T-shirt/top",
+  "trouser",
+  "pullover",
+  "dress",
+  "coat",
+  "sandal",
+  "shirt",
+  "sneaker",
+  "bag",
+  "ankle boot",
 ];

@@ -24,7 +24,8 @@ import { Browser, chromiumPath, type Page } from "./cdp.ts";
 import { colours, decodePng } from "./png_pixels.ts";
 import { buildSite } from "../../tools/web_build.ts";
 import { serveSite } from "../../tools/web_serve.ts";
-import { regressionNetwork, samples, STRETCH } from "../../web/src/regression_model.ts";
+import { regression } from "../../tutorials/_regression_data.ts";
+import { regressionNetwork, STRETCH } from "../../web/src/regression_model.ts";
 import { trainMnist } from "../../web/src/mnist_model.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -57,7 +58,7 @@ async function screenshot(page: Page, name: string, minColours = 8): Promise<Uin
 
 /** Chapter 14's page in Deno: the cost after `epochs`, trained in the page's stretches. */
 function regressionCost(f: Factory, n: number, epochs: number): number {
-  const data = samples(f, n, 1);
+  const data = regression(f, n, 1);
   try {
     using net = regressionNetwork(f);
     using training = trainingNetwork(net, data.x);

@@ -6,21 +6,9 @@
 import { desc, tensor } from "../../mod.ts";
 import { infer, load, network } from "../../lib/dnn/mod.ts";
 import { predictedClasses } from "../../lib/nn/mod.ts";
-import { fashionLayers } from "../../tutorials/_fashion_layers.ts";
-import { adapterLine, pageFloat, show } from "./page.ts";
+import { fashionClasses, fashionLayers } from "../../tutorials/_fashion_layers.ts";
+import { adapterLine, greyImage, pageFloat, show } from "./page.ts";
 
-const classes = [
-  "T-shirt/top",
-  "trouser",
-  "pullover",
-  "dress",
-  "coat",
-  "sandal",
-  "shirt",
-  "sneaker",
-  "bag",
-  "ankle boot",
-];
 const params = new URL(location.href).searchParams;
 const model = new URL(params.get("model") ?? "../data/fashion_cnn.safetensors", location.href);
 const state = globalThis as unknown as {
@@ -51,22 +39,15 @@ try {
     right += ok ? 1 : 0;
     const c = document.createElement("canvas");
     c.width = c.height = 56;
-    const img = new ImageData(28, 28);
-    for (let p = 0; p < 784; p++) {
-      const v = bytes[i * 784 + p];
-      img.data.set([v, v, v, 255], 4 * p);
-    }
-    const tmp = new OffscreenCanvas(28, 28);
-    tmp.getContext("2d")!.putImageData(img, 0, 0);
     const g = c.getContext("2d")!;
     g.imageSmoothingEnabled = false;
-    g.drawImage(tmp, 0, 0, 56, 56);
+    g.drawImage(greyImage(bytes, i * 784), 0, 0, 56, 56);
     const fig = document.createElement("figure");
     const cap = document.createElement("figcaption");
-    cap.textContent = classes[predicted[i]];
+    cap.textContent = fashionClasses[predicted[i]];
     if (!ok) {
       cap.className = "bad";
-      cap.title = `it is a ${classes[samples.labels[i]]}`;
+      cap.title = `it is a ${fashionClasses[samples.labels[i]]}`;
     }
     fig.append(c, cap);
     thumbs.append(fig);

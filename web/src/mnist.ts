@@ -4,7 +4,7 @@
  * drawing is brought to MNIST's form before the network sees it: the ink's bounding box scaled
  * to 20×20 and its centre of mass put at the centre of 28×28.
  */
-import { adapterLine, show } from "./page.ts";
+import { adapterLine, greyImage, show } from "./page.ts";
 import type { MnistReply, MnistRequest } from "./mnist_worker.ts";
 import { fetchImages, type ImageSplit, registry } from "../../lib/web/mod.ts";
 
@@ -132,12 +132,8 @@ function classify(): void {
   const px = digitPixels();
   if (px === undefined) return;
   const seen = (document.getElementById("seen") as HTMLCanvasElement).getContext("2d")!;
-  const img = new ImageData(28, 28);
-  px.forEach((v, i) => img.data.set([255 * v, 255 * v, 255 * v, 255], 4 * i));
-  const tmp = new OffscreenCanvas(28, 28);
-  tmp.getContext("2d")!.putImageData(img, 0, 0);
   seen.imageSmoothingEnabled = false;
-  seen.drawImage(tmp, 0, 0, 84, 84);
+  seen.drawImage(greyImage(px, 0, 1), 0, 0, 84, 84);
   send({ type: "classify", pixels: px });
 }
 
@@ -146,16 +142,9 @@ let test: ImageSplit | undefined;
 async function sample(i?: number): Promise<void> {
   test ??= await fetchImages(registry.mnist, "test", base);
   const k = i ?? 8000 + Math.floor(Math.random() * 2000);
-  const img = new ImageData(28, 28);
-  for (let p = 0; p < 784; p++) {
-    const v = test.images[k * 784 + p];
-    img.data.set([v, v, v, 255], 4 * p);
-  }
-  const tmp = new OffscreenCanvas(28, 28);
-  tmp.getContext("2d")!.putImageData(img, 0, 0);
   clear();
   ink.imageSmoothingEnabled = true;
-  ink.drawImage(tmp, 0, 0, pad.width, pad.height);
+  ink.drawImage(greyImage(test.images, k * 784), 0, 0, pad.width, pad.height);
   label = test.labels[k];
   classify();
 }

@@ -34,14 +34,16 @@ async function factory(engine: string | null): Promise<Factory<Loc, "float32">> 
 }
 
 async function trainNetwork(base: string, epochs: number, hidden: number, engine: string | null) {
+  // A retraining releases the last network, then its factory (a device it requested).
+  net?.[Symbol.dispose]();
+  net = undefined;
+  f?.[Symbol.dispose]();
   f = await factory(engine);
   post({ type: "status", text: `fetching MNIST's test images from ${base}` });
   const test = await fetchImages(registry.mnist, "test", base, {
     onProgress: (file, got, total) =>
       post({ type: "status", text: `${file}: ${got} of ${total ?? "?"} bytes` }),
   });
-  net?.[Symbol.dispose]();
-  net = undefined;
   post({ type: "status", text: `training 784-${hidden}-10 on ${f.name}` });
   const t0 = performance.now();
   const trained = await trainMnist(

@@ -71,3 +71,18 @@ export function parseNumbers(text: string, want: number, what: string): number[]
 export function nextFrame(): Promise<void> {
   return new Promise((r) => requestAnimationFrame(() => r()));
 }
+
+/**
+ * A 28×28 grey image as a canvas to draw from: 784 values from `from`, `white` the value drawn
+ * white (255 for bytes, 1 for pixels in [0, 1]).
+ */
+export function greyImage(values: ArrayLike<number>, from = 0, white = 255): OffscreenCanvas {
+  const img = new ImageData(28, 28);
+  for (let p = 0; p < 784; p++) {
+    const v = (255 * values[from + p]) / white;
+    img.data.set([v, v, v, 255], 4 * p);
+  }
+  const c = new OffscreenCanvas(28, 28);
+  c.getContext("2d")!.putImageData(img, 0, 0);
+  return c;
+}

@@ -4,7 +4,8 @@
  * training runs in stretches of 25 epochs, and the page repaints between them.
  */
 import { infer, quadraticCost_, sgd, trainingNetwork } from "../../lib/nn/mod.ts";
-import { regressionNetwork, samples, STRETCH } from "./regression_model.ts";
+import { regression } from "../../tutorials/_regression_data.ts";
+import { regressionNetwork, STRETCH } from "./regression_model.ts";
 import { adapterLine, nextFrame, pageFloat, show, values } from "./page.ts";
 
 const f = await pageFloat();
@@ -47,7 +48,7 @@ async function run(): Promise<void> {
   running = true;
   const count = Number((document.getElementById("samples") as HTMLInputElement).value);
   const epochs = Number((document.getElementById("epochs") as HTMLInputElement).value);
-  const train = samples(f, count, 1), test = samples(f, 1000, 2);
+  const train = regression(f, count, 1), test = regression(f, 1000, 2);
   try {
     using net = regressionNetwork(f);
     using training = trainingNetwork(net, train.x);
