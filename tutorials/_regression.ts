@@ -3,7 +3,6 @@
  * tanh x₂ + x₃² on inputs drawn from [0, 1)⁴, as the columns of matrices on a factory.
  */
 import type { GEMatrix } from "../mod.ts";
-import { regression } from "./_regression_data.ts";
 import {
   fullyConnected,
   inferenceNetwork,
